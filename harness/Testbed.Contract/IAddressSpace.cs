@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: GPL-2.0-only
+namespace Testbed.Contract;
+
+/// <summary>
+/// One address space (an mm) of one backend and config. Results follow the kernel
+/// convention: a non-negative value, or a negated errno (see <see cref="Errno"/>).
+/// Implementations are thread-safe: any number of threads may call any member
+/// concurrently, as they would call into one process's mm.
+/// </summary>
+public interface IAddressSpace : IDisposable
+{
+    /// <summary>"native" or "managed".</summary>
+    string Backend { get; }
+
+    /// <summary>What this backend was built as.</summary>
+    ConfigInfo Config { get; }
+
+    /// <summary>Runs one operation (mmap, munmap, mprotect, mbind, fault, file_open, file_close).</summary>
+    long Execute(in Operation op);
+
+    /// <summary>Runs many operations; each result is written to <paramref name="results"/>.</summary>
+    void ExecuteBatch(ReadOnlySpan<Operation> ops, Span<long> results);
+
+    /// <summary>get_vma: takes a reference on the first VMA ending above <paramref name="addr"/>.</summary>
+    long GetVma(ulong addr, out ulong reference, out VmaInfo info);
+
+    /// <summary>The current state of a VMA held by <see cref="GetVma"/>.</summary>
+    long VmaRefInfo(ulong reference, out VmaInfo info);
+
+    /// <summary>put_vma: drops a reference taken by <see cref="GetVma"/>.</summary>
+    long PutVma(ulong reference);
+
+    /// <summary>The VMAs in address order.</summary>
+    IReadOnlyList<VmaInfo> Snapshot();
+
+    Stats GetStats();
+
+    /// <summary>validate_mm plus refcount and page-table invariants: the number of problems found.</summary>
+    int Validate();
+
+    IReadOnlyList<Violation> Violations();
+
+    /// <summary>Starts or stops recording lifecycle events.</summary>
+    void Trace(bool enable);
+
+    /// <summary>Returns and forgets the events recorded so far.</summary>
+    IReadOnlyList<LifecycleEvent> DrainEvents();
+
+    /// <summary>Makes the nth (1-based) later allocation from <paramref name="cache"/> fail; 0 disarms.</summary>
+    long InjectAllocFailure(CacheKind cache, ulong nth);
+}

@@ -1,0 +1,312 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * testbed.h - public C API of the VMA model.
+ *
+ * This is the only header the interop layer sees: the C# bindings in
+ * interop/Generated are produced from it by the libclang generator, and a
+ * test fails if they drift.  Keep it plain C: enums for constants (the
+ * generator reads enums, not macros), fixed-size structs, no bitfields.
+ *
+ * Every entry point returns a kernel-style negative errno on bad input
+ * (bad handle, unaligned or overflowing range, zero length, unknown flags,
+ * address above TASK_SIZE) and leaves the state as it was.
+ */
+#ifndef TESTBED_H
+#define TESTBED_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define TB_API __attribute__((visibility("default")))
+
+/*
+ * An mm handle is an opaque cookie (slot and generation), never a pointer:
+ * a stale or forged handle is rejected with -EBADF instead of being
+ * dereferenced.
+ */
+typedef struct tb_mm *tb_mm_t;
+
+enum tb_abi {
+	TB_ABI_VERSION = 1,
+	TB_PAGE_SHIFT = 12,
+	TB_PAGE_SIZE = 4096,
+	TB_MAX_FILES = 64,	/* per-mm file table slots */
+	TB_MAX_VMA_REFS = 256,	/* per-mm get_vma references held at once */
+	TB_NAME_LEN = 16,
+	TB_MSG_LEN = 128,
+	TB_SITE_LEN = 64,
+};
+
+/* mmap/mprotect protections: the Linux PROT_* values. */
+enum tb_prot {
+	TB_PROT_NONE = 0x0,
+	TB_PROT_READ = 0x1,
+	TB_PROT_WRITE = 0x2,
+	TB_PROT_EXEC = 0x4,
+};
+
+/* mmap flags: the Linux MAP_* values; any other bit is -EINVAL. */
+enum tb_map_flags {
+	TB_MAP_SHARED = 0x01,
+	TB_MAP_PRIVATE = 0x02,
+	TB_MAP_FIXED = 0x10,
+	TB_MAP_ANONYMOUS = 0x20,
+};
+
+/* vm_flags as reported in tb_vma_info: the kernel's VM_* values. */
+enum tb_vm_flags {
+	TB_VM_READ = 0x00000001,
+	TB_VM_WRITE = 0x00000002,
+	TB_VM_EXEC = 0x00000004,
+	TB_VM_SHARED = 0x00000008,
+	TB_VM_MAYREAD = 0x00000010,
+	TB_VM_MAYWRITE = 0x00000020,
+	TB_VM_MAYEXEC = 0x00000040,
+	TB_VM_MAYSHARE = 0x00000080,
+	TB_VM_ACCOUNT = 0x00100000,
+};
+
+/* Memory policy modes for tb_mbind: the Linux MPOL_* values. */
+enum tb_mpol_mode {
+	TB_MPOL_DEFAULT = 0,
+	TB_MPOL_PREFERRED = 1,
+	TB_MPOL_BIND = 2,
+	TB_MPOL_INTERLEAVE = 3,
+};
+
+/* tb_file_open flags: the nommu mmap capabilities of the backing file. */
+enum tb_file_flags {
+	TB_FILE_MAP_DIRECT = 0x1,	/* NOMMU_MAP_DIRECT: shared in place */
+	TB_FILE_MAP_COPY = 0x2,		/* NOMMU_MAP_COPY: private copies */
+};
+
+/* tb_fault flags. */
+enum tb_fault_flags {
+	TB_FAULT_WRITE = 0x1,
+	TB_FAULT_EXEC = 0x2,
+	TB_FAULT_NO_SPECULATIVE = 0x4,	/* go straight to the mmap_sem path */
+};
+
+/* Non-negative tb_fault results; a SIGSEGV is -EFAULT (no VMA) or -EACCES. */
+enum tb_fault_result {
+	TB_FAULT_DONE_SPECULATIVE = 0,
+	TB_FAULT_DONE_CLASSIC = 1,
+};
+
+/* Operation kinds, for tb_batch and for tagging lifecycle events. */
+enum tb_op_kind {
+	TB_OP_NONE = 0,
+	TB_OP_MMAP = 1,
+	TB_OP_MUNMAP = 2,
+	TB_OP_MPROTECT = 3,
+	TB_OP_MBIND = 4,
+	TB_OP_FAULT = 5,
+	TB_OP_FILE_OPEN = 6,
+	TB_OP_FILE_CLOSE = 7,
+	TB_OP_GET_VMA = 8,
+	TB_OP_PUT_VMA = 9,
+	TB_OP_EXIT = 10,
+};
+
+/* Object caches, for accounting and allocation-failure injection. */
+enum tb_cache {
+	TB_CACHE_ANY = 0,
+	TB_CACHE_VMA = 1,
+	TB_CACHE_FILE = 2,
+	TB_CACHE_MEMPOLICY = 3,
+	TB_CACHE_ANON_VMA = 4,
+	TB_CACHE_REGION = 5,
+};
+
+/* Lifecycle events; object ids are stable per mm (allocation order). */
+enum tb_event_type {
+	TB_EV_VMA_ALLOC = 1,
+	TB_EV_VMA_FREE = 2,
+	TB_EV_FILE_ALLOC = 3,
+	TB_EV_FILE_GET = 4,
+	TB_EV_FILE_PUT = 5,
+	TB_EV_FILE_FREE = 6,
+	TB_EV_MPOL_ALLOC = 7,
+	TB_EV_MPOL_GET = 8,
+	TB_EV_MPOL_PUT = 9,
+	TB_EV_MPOL_FREE = 10,
+	TB_EV_REGION_ALLOC = 11,
+	TB_EV_REGION_GET = 12,
+	TB_EV_REGION_PUT = 13,
+	TB_EV_REGION_FREE = 14,
+	TB_EV_ANON_VMA_ALLOC = 15,
+	TB_EV_ANON_VMA_FREE = 16,
+};
+
+/* Points where the shims call the scheduling hook. */
+enum tb_sched_point {
+	TB_SCHED_LOCK = 1,		/* before acquiring any lock */
+	TB_SCHED_UNLOCK = 2,		/* after releasing any lock */
+	TB_SCHED_ATOMIC = 3,		/* before a protocol atomic RMW */
+	TB_SCHED_SEQ_BEGIN = 4,		/* write_seqcount_begin */
+	TB_SCHED_SEQ_END = 5,		/* write_seqcount_end */
+	TB_SCHED_SEQ_READ = 6,		/* raw_read_seqcount / retry */
+};
+
+/* Why a speculative fault gave up and fell back to the classic path. */
+enum tb_spf_abort {
+	TB_SPF_ABORT_NO_VMA = 0,	/* get_vma found nothing covering addr */
+	TB_SPF_ABORT_SEQ_ODD = 1,	/* vm_sequence odd: VMA being changed */
+	TB_SPF_ABORT_SEQ_CHANGED = 2,	/* vm_sequence moved before install */
+	TB_SPF_ABORT_DETACHED = 3,	/* vm_rb empty: VMA left the tree */
+	TB_SPF_ABORT_ACCESS = 4,	/* rights do not allow it: let mmap_sem decide */
+	TB_SPF_ABORT_NOT_ANON = 5,	/* file-backed: not handled speculatively */
+	TB_SPF_ABORT_NR = 6,
+};
+
+/* A VMA as seen by a snapshot or through a get_vma reference. */
+struct tb_vma_info {
+	uint64_t id;		/* stable object id of the vm_area_struct */
+	uint64_t vm_start;
+	uint64_t vm_end;
+	uint64_t vm_pgoff;
+	uint64_t vm_flags;	/* TB_VM_* */
+	uint64_t file_id;	/* object id of vm_file, 0 for anonymous */
+	uint64_t region_id;	/* nommu vm_region object id, 0 otherwise */
+	uint32_t policy;	/* tb_mpol_mode of vm_policy, 0 = none */
+	int32_t ref_count;	/* vm_ref_count (1 = only the tree's) */
+	uint32_t populated;	/* pages populated by this VMA */
+	uint32_t has_anon_vma;
+	uint32_t in_tree;	/* !RB_EMPTY_NODE(&vm_rb) */
+	uint32_t sequence;	/* vm_sequence */
+};
+
+struct tb_stats {
+	/* objects allocated by this mm and not yet freed */
+	uint64_t live_vmas;
+	uint64_t live_files;
+	uint64_t live_mempolicies;
+	uint64_t live_anon_vmas;
+	uint64_t live_regions;
+	uint64_t map_count;
+	uint64_t populated_pages;
+	uint64_t allocations;		/* kmem_cache_alloc calls, all caches */
+	uint64_t injected_failures;
+	/* faults */
+	uint64_t faults;
+	uint64_t spf_attempts;
+	uint64_t spf_success;
+	uint64_t spf_abort_no_vma;
+	uint64_t spf_abort_seq_odd;
+	uint64_t spf_abort_seq_changed;
+	uint64_t spf_abort_detached;
+	uint64_t spf_abort_access;
+	uint64_t spf_abort_not_anon;
+	uint64_t classic_faults;	/* handled under mmap_sem read */
+	uint64_t fallbacks;		/* speculative aborted, then classic */
+	uint64_t segv;			/* faults answered -EFAULT or -EACCES */
+	uint64_t violations;
+	uint64_t events_lost;
+};
+
+/* A recorded WARN/BUG or failed check. */
+struct tb_violation {
+	uint64_t seq;
+	uint64_t op_seq;		/* operation during which it fired */
+	uint32_t line;
+	uint32_t op;			/* tb_op_kind */
+	char site[TB_SITE_LEN];		/* function name */
+	char message[TB_MSG_LEN];
+};
+
+struct tb_event {
+	uint64_t seq;			/* per-mm event number */
+	uint64_t op_seq;		/* per-mm operation number */
+	uint64_t object_id;
+	int64_t value;			/* refcount after the event, or 0 */
+	uint32_t type;			/* tb_event_type */
+	uint32_t op;			/* tb_op_kind that caused it */
+};
+
+/* One operation of a batch; result is written back (>= 0 or -errno). */
+struct tb_op {
+	uint32_t kind;		/* tb_op_kind */
+	uint32_t prot;		/* mmap, mprotect: tb_prot */
+	uint32_t flags;		/* mmap: tb_map_flags; fault: tb_fault_flags;
+				   mbind: tb_mpol_mode; file_open: tb_file_flags */
+	int32_t fd;		/* mmap, file_close */
+	uint64_t addr;
+	uint64_t len;		/* file_open: size in bytes */
+	uint64_t pgoff;
+	int64_t result;
+};
+
+struct tb_config_info {
+	char name[TB_NAME_LEN];	/* "mmu-spf", "mmu", "nommu", "nommu-orig" */
+	uint32_t abi_version;
+	uint32_t mmu;		/* CONFIG_MMU */
+	uint32_t spf;		/* CONFIG_SPECULATIVE_PAGE_FAULT */
+	uint32_t shared_free;	/* nommu uses the generalized __free_vma */
+	uint32_t test_flags;	/* test-only compile flags, 0 in real builds */
+	uint32_t sanitizers;	/* 1 = ASan+UBSan, 2 = TSan */
+	uint64_t page_size;
+	uint64_t task_size;
+	uint64_t mmap_min_addr;
+	uint64_t mmap_base;	/* top of the top-down unmapped-area search */
+};
+
+/* One row of the layout table: a field, or the whole struct when field is "". */
+struct tb_abi_field {
+	const char *type_name;
+	const char *field_name;
+	uint64_t offset;
+	uint64_t size;
+};
+
+typedef void (*tb_sched_hook_fn)(int point, const void *obj, void *ctx);
+
+/* Library */
+TB_API int tb_get_config(struct tb_config_info *out);
+TB_API int tb_abi_layout(struct tb_abi_field *buf, int cap);
+TB_API int tb_set_sched_hook(tb_sched_hook_fn fn, void *ctx);
+TB_API int tb_global_violations(struct tb_violation *buf, int cap);
+TB_API int tb_kmem_check(void);
+
+/* mm lifetime */
+TB_API int tb_mm_create(uint32_t flags, tb_mm_t *out);
+TB_API int tb_mm_destroy(tb_mm_t mm);
+
+/* Files: a per-mm file table, like a process's fd table. */
+TB_API int tb_file_open(tb_mm_t mm, uint64_t size, uint32_t flags);
+TB_API int tb_file_close(tb_mm_t mm, int fd);
+
+/* Address-space operations */
+TB_API int64_t tb_mmap(tb_mm_t mm, uint64_t addr, uint64_t len,
+		       uint32_t prot, uint32_t flags, int fd, uint64_t pgoff);
+TB_API int tb_munmap(tb_mm_t mm, uint64_t addr, uint64_t len);
+TB_API int tb_mprotect(tb_mm_t mm, uint64_t addr, uint64_t len, uint32_t prot);
+TB_API int tb_mbind(tb_mm_t mm, uint64_t addr, uint64_t len, uint32_t mode);
+TB_API int tb_fault(tb_mm_t mm, uint64_t addr, uint32_t flags);
+TB_API int tb_batch(tb_mm_t mm, struct tb_op *ops, int n);
+
+/* The refcount protocol: a reference keeps the VMA alive past munmap. */
+TB_API int tb_get_vma(tb_mm_t mm, uint64_t addr, uint64_t *ref,
+		      struct tb_vma_info *info);
+TB_API int tb_vma_ref_info(tb_mm_t mm, uint64_t ref, struct tb_vma_info *info);
+TB_API int tb_put_vma(tb_mm_t mm, uint64_t ref);
+
+/* Observation */
+TB_API int tb_snapshot(tb_mm_t mm, struct tb_vma_info *buf, int cap);
+TB_API int tb_stats(tb_mm_t mm, struct tb_stats *out);
+TB_API int tb_validate(tb_mm_t mm);
+TB_API int tb_violations(tb_mm_t mm, struct tb_violation *buf, int cap);
+TB_API int tb_trace(tb_mm_t mm, int enable);
+TB_API int tb_events(tb_mm_t mm, struct tb_event *buf, int cap);
+
+/* Testing */
+TB_API int tb_inject_alloc_failure(tb_mm_t mm, uint32_t cache, uint64_t nth);
+TB_API int tb_debug_crash(int how);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* TESTBED_H */
