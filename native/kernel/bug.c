@@ -45,7 +45,8 @@ int tb_vlog_copy(struct tb_vlog *log, struct tb_violation *buf, int cap)
 		return 0;
 	pthread_mutex_lock(&log->lock);
 	n = min(log->nr, (size_t)cap);
-	memcpy(buf, log->v, n * sizeof(*buf));
+	if (n)
+		memcpy(buf, log->v, n * sizeof(*buf));
 	pthread_mutex_unlock(&log->lock);
 	return (int)n;
 }

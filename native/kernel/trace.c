@@ -47,9 +47,11 @@ int tb_evlog_drain(struct tb_evlog *log, struct tb_event *buf, int cap)
 		return 0;
 	pthread_mutex_lock(&log->lock);
 	n = min(log->nr, (size_t)cap);
-	memcpy(buf, log->ev, n * sizeof(*buf));
-	memmove(log->ev, log->ev + n, (log->nr - n) * sizeof(*buf));
-	log->nr -= n;
+	if (n) {
+		memcpy(buf, log->ev, n * sizeof(*buf));
+		memmove(log->ev, log->ev + n, (log->nr - n) * sizeof(*buf));
+		log->nr -= n;
+	}
 	pthread_mutex_unlock(&log->lock);
 	return (int)n;
 }
