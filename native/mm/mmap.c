@@ -734,7 +734,7 @@ again:
 	WRITE_ONCE(vma->vm_pgoff, pgoff);
 	if (adjust_next) {
 		WRITE_ONCE(next->vm_start,
-			   next->vm_start + (adjust_next << PAGE_SHIFT));
+			   next->vm_start + adjust_next * (long)PAGE_SIZE);
 		WRITE_ONCE(next->vm_pgoff, next->vm_pgoff + adjust_next);
 	}
 
