@@ -9,7 +9,7 @@
  * command that replays the run.
  *
  * usage: stress-<config> [-t threads] [-n ops-per-thread] [-s seed]
- *                        [-w window-pages]
+ *                        [-w window-pages] [-y yield-1-in-N]
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -31,6 +31,7 @@ struct opts {
 	long ops;
 	uint64_t seed;
 	int window;
+	int yield;	/* sched_yield at 1 in N hook points, 0 = never */
 };
 
 struct worker {
@@ -41,7 +42,7 @@ struct worker {
 	char first_bad[160];
 };
 
-static struct opts opt = { 8, 20000, 1, 64 };
+static struct opts opt = { 8, 20000, 1, 64, 32 };
 static tb_mm_t mm;
 static int fds[NR_FILES];
 static int spf;
@@ -55,6 +56,23 @@ static uint64_t xorshift64s(uint64_t *s)
 	x ^= x >> 27;
 	*s = x;
 	return x * 0x2545f4914f6cdd1dULL;
+}
+
+/*
+ * The scheduling hook: yield now and then at lock, atomic and seqcount
+ * points, to widen the race windows on a machine with few cores.
+ */
+static __thread uint64_t hook_rng;
+
+static void yield_hook(int point, const void *obj, void *ctx)
+{
+	(void)point;
+	(void)obj;
+	(void)ctx;
+	if (!hook_rng)
+		return;
+	if (xorshift64s(&hook_rng) % (uint64_t)opt.yield == 0)
+		sched_yield();
 }
 
 static uint64_t rnd(struct worker *w, uint64_t n)
@@ -185,8 +203,10 @@ static void *worker_main(void *arg)
 	struct worker *w = arg;
 	long i;
 
+	hook_rng = w->rng ^ 0x94d049bb133111ebULL;
 	for (i = 0; i < opt.ops; i++)
 		do_one(w);
+	hook_rng = 0;
 	return NULL;
 }
 
@@ -231,7 +251,7 @@ int main(int argc, char **argv)
 	double t0, t1;
 	int c, i, v;
 
-	while ((c = getopt(argc, argv, "t:n:s:w:")) != -1) {
+	while ((c = getopt(argc, argv, "t:n:s:w:y:")) != -1) {
 		switch (c) {
 		case 't':
 			opt.threads = atoi(optarg);
@@ -245,14 +265,18 @@ int main(int argc, char **argv)
 		case 'w':
 			opt.window = atoi(optarg);
 			break;
+		case 'y':
+			opt.yield = atoi(optarg);
+			break;
 		default:
 			fprintf(stderr, "usage: %s [-t threads] [-n ops] "
-				"[-s seed] [-w window-pages]\n", argv[0]);
+				"[-s seed] [-w window-pages] [-y yield-1-in-N]\n",
+				argv[0]);
 			return 2;
 		}
 	}
 	if (opt.threads < 1 || opt.threads > 256 || opt.ops < 1 ||
-	    opt.window < 4 || opt.window > 4096) {
+	    opt.window < 4 || opt.window > 4096 || opt.yield < 0) {
 		fprintf(stderr, "%s: bad arguments\n", argv[0]);
 		return 2;
 	}
@@ -266,6 +290,8 @@ int main(int argc, char **argv)
 	for (i = 0; i < NR_FILES; i++)
 		fds[i] = tb_file_open(mm, opt.window * PAGE, 0);
 
+	if (opt.yield)
+		tb_set_sched_hook(yield_hook, NULL);
 	workers = calloc(opt.threads, sizeof(*workers));
 	t0 = now();
 	for (i = 0; i < opt.threads; i++) {
@@ -280,6 +306,7 @@ int main(int argc, char **argv)
 	for (i = 0; i < opt.threads; i++)
 		pthread_join(workers[i].thread, NULL);
 	t1 = now();
+	tb_set_sched_hook(NULL, NULL);
 
 	for (i = 0; i < opt.threads; i++) {
 		if (workers[i].unexpected)
@@ -353,8 +380,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "FAILED: %s (%d problems)\n", first_problem,
 			problems);
 		fprintf(stderr, "replay: %s -t %d -n %ld -s %" PRIu64
-			" -w %d\n", argv[0], opt.threads, opt.ops, opt.seed,
-			opt.window);
+			" -w %d -y %d\n", argv[0], opt.threads, opt.ops,
+			opt.seed, opt.window, opt.yield);
 		return 1;
 	}
 	free(workers);
