@@ -183,12 +183,18 @@ static int cmp_ptr(const void *a, const void *b)
  * number of problems and, through the table, how many distinct detached
  * VMAs are held (for the live_vmas check).
  */
-static int refs_check(struct mm_struct *mm, int *detached_held)
+static int refs_check(struct mm_struct *mm, int *detached_held,
+		      s64 *live_vmas)
 {
 	uintptr_t held[TB_MAX_VMA_REFS];
 	int i, n = 0, bugs = 0;
 
 	spin_lock(&mm->refs_lock);
+	/*
+	 * Read under refs_lock: a concurrent put_vma of a held reference
+	 * clears its slot under this lock before it frees the VMA.
+	 */
+	*live_vmas = tb_kmem_live(&mm->kmem, TB_CACHE_VMA);
 	for (i = 0; i < TB_MAX_VMA_REFS; i++)
 		if (mm->refs[i].vma)
 			held[n++] = (uintptr_t)mm->refs[i].vma;
@@ -249,9 +255,10 @@ void tb_refs_release(struct mm_struct *mm)
 	(void)mm;
 }
 
-static int refs_check(struct mm_struct *mm, int *detached_held)
+static int refs_check(struct mm_struct *mm, int *detached_held,
+		      s64 *live_vmas)
 {
-	(void)mm;
+	*live_vmas = tb_kmem_live(&mm->kmem, TB_CACHE_VMA);
 	*detached_held = 0;
 	return 0;
 }
@@ -284,8 +291,7 @@ int tb_refs_validate(struct mm_struct *mm)
 	/* quiet: no pin in flight, and none started while we looked */
 	started = atomic64_read(&mm->pins_started);
 	quiet = atomic_read(&mm->pins_inflight) == 0;
-	bugs = refs_check(mm, &detached_held);
-	live_vmas = tb_kmem_live(&mm->kmem, TB_CACHE_VMA);
+	bugs = refs_check(mm, &detached_held, &live_vmas);
 	live_anon = tb_kmem_live(&mm->kmem, TB_CACHE_ANON_VMA);
 
 	avs = calloc(mm->map_count + 1, sizeof(*avs));

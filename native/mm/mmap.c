@@ -1257,6 +1257,17 @@ static long mmap_region(struct mm_struct *mm, struct file *file,
 			return -ENOMEM;
 	}
 
+	/*
+	 * The range has no VMA now, so it must have no page either: a page
+	 * here was installed by a fault that raced with the unmap and lost
+	 * the race without noticing (the SPF re-checks exist to prevent it).
+	 */
+	spin_lock(&mm->page_table_lock);
+	WARN(pt_count_range(mm, addr, addr + len),
+	     "mmap_region: %lu stale pages in unmapped [%lx,%lx)",
+	     pt_count_range(mm, addr, addr + len), addr, addr + len);
+	spin_unlock(&mm->page_table_lock);
+
 	/* Private writable mapping: check memory availability */
 	if (accountable_mapping(file, vm_flags))
 		vm_flags |= VM_ACCOUNT;

@@ -167,10 +167,15 @@ static void do_one(struct worker *w)
 		r = tb_mprotect(mm, addr, len, rnd_prot(w));
 		if (r && r != -ENOMEM)
 			bad(w, "mprotect", r);
-	} else if (dice < 90) {
+	} else if (dice < 89) {
 		r = tb_mbind(mm, addr, len, (uint32_t)rnd(w, 4));
 		if (r && r != -EFAULT)
 			bad(w, "mbind", r);
+	} else if (dice < 90) {
+		/* validate while the others run: counts are "at least" */
+		r = tb_validate(mm);
+		if (r)
+			bad(w, "validate", r);
 	} else {
 		r = tb_get_vma(mm, addr, &ref, &info);
 		if (!spf) {
