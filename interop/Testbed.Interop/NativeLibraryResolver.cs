@@ -43,19 +43,30 @@ public static class NativeLibraryResolver
     }
 
     /// <summary>The file a config is loaded from: &lt;Directory&gt;/libtestbed-&lt;config&gt;.so.</summary>
-    public static string PathOf(string config) => Path.Combine(Directory, $"lib{LibraryPrefix}{config}.so");
+    public static string PathOf(string config) => PathOf(config, Directory);
 
-    private static nint Resolve(string libraryName, Assembly assembly, DllImportSearchPath? searchPath)
+    /// <summary>The file a config is loaded from when the libraries are in <paramref name="directory"/>.</summary>
+    public static string PathOf(string config, string directory) =>
+        Path.Combine(directory, $"lib{LibraryPrefix}{config}.so");
+
+    /// <summary>
+    /// Loads the library of <paramref name="config"/> from <paramref name="directory"/>; throws
+    /// DllNotFoundException naming the path and the build command when the file is missing.
+    /// </summary>
+    public static nint Load(string config, string directory)
     {
-        if (!libraryName.StartsWith(LibraryPrefix, StringComparison.Ordinal))
-            return 0;
-        var path = PathOf(libraryName[LibraryPrefix.Length..]);
+        var path = PathOf(config, directory);
         if (!File.Exists(path))
         {
             throw new DllNotFoundException(
-                $"native library {path} not found (config '{libraryName[LibraryPrefix.Length..]}'); build it with " +
-                $"`{BuildCommand}`, or point {DirectoryVariable} at a folder that has it");
+                $"native library {path} not found (config '{config}'); build it with `{BuildCommand}`, " +
+                $"or point {DirectoryVariable} at a folder that has it");
         }
         return NativeLibrary.Load(path);
     }
+
+    private static nint Resolve(string libraryName, Assembly assembly, DllImportSearchPath? searchPath) =>
+        libraryName.StartsWith(LibraryPrefix, StringComparison.Ordinal)
+            ? Load(libraryName[LibraryPrefix.Length..], Directory)
+            : 0;
 }
