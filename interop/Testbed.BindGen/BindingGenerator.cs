@@ -7,7 +7,7 @@ public static class BindingGenerator
     /// <summary>The generated files (name to content) for <paramref name="options"/>, without writing them.</summary>
     public static SortedDictionary<string, string> Generate(GeneratorOptions options)
     {
-        var model = HeaderParser.Parse(options.Header, options.ClangArgs, options.FunctionPrefix);
+        var model = HeaderParser.Parse(options);
         return new CSharpEmitter(options, model).Emit();
     }
 

@@ -29,6 +29,18 @@ public sealed record GeneratorOptions
     /// <summary>The prefix dropped from function names: "tb_".</summary>
     public required string FunctionPrefix { get; init; }
 
+    /// <summary>
+    /// Per-enum member prefixes that override the shared-prefix rule, from
+    /// <c>--enum-prefix tb_file_flags=TB_FILE_</c> (TB_FILE_MAP_DIRECT becomes MapDirect).
+    /// </summary>
+    public IReadOnlyDictionary<string, string> EnumPrefixes { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>
+    /// Explicit managed names for enum constants, from <c>--remap TB_VM_MAYREAD=MayRead</c>
+    /// (as ClangSharp's --remap), where the word split of the C name is not the .NET one.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Remap { get; init; } = new Dictionary<string, string>();
+
     /// <summary>Extra arguments for clang.</summary>
     public IReadOnlyList<string> ClangArgs { get; init; } = [];
 
@@ -54,8 +66,14 @@ public sealed record GeneratorOptions
             LibraryPrefix = One("library-prefix"),
             FunctionPrefix = One("function-prefix"),
             ClangArgs = Many("clang-arg"),
+            EnumPrefixes = Pairs(Many("enum-prefix"), "enum-prefix"),
+            Remap = Pairs(Many("remap"), "remap"),
         };
     }
+
+    private static Dictionary<string, string> Pairs(List<string> values, string option) =>
+        values.Select(p => p.Split('=', 2)).ToDictionary(
+            p => p[0], p => p.Length == 2 ? p[1] : throw new ArgumentException($"--{option} {p[0]}: expected NAME=VALUE"));
 
     private static readonly HashSet<string> PathOptions = ["root", "header", "output"];
 

@@ -14,17 +14,26 @@ public sealed unsafe class HeaderParser
     private const uint ParseSkipFunctionBodies = 0x40;
 
     private readonly string _functionPrefix;
+    private readonly IReadOnlyDictionary<string, string> _enumPrefixes;
+    private readonly IReadOnlyDictionary<string, string> _remap;
     private readonly Dictionary<string, string> _handles = new(StringComparer.Ordinal);
     private readonly Dictionary<string, CXType> _functionPointers = new(StringComparer.Ordinal);
 
-    private HeaderParser(string functionPrefix) => _functionPrefix = functionPrefix;
+    private HeaderParser(string functionPrefix, IReadOnlyDictionary<string, string> enumPrefixes,
+        IReadOnlyDictionary<string, string> remap)
+    {
+        _remap = remap;
+        _functionPrefix = functionPrefix;
+        _enumPrefixes = enumPrefixes;
+    }
 
     /// <summary>Parses <paramref name="headerPath"/>; throws with clang's diagnostics when it has errors.</summary>
-    public static HeaderModel Parse(string headerPath, IReadOnlyList<string> clangArgs, string functionPrefix)
+    public static HeaderModel Parse(GeneratorOptions options)
     {
-        if (!File.Exists(headerPath))
-            throw new FileNotFoundException($"header not found: {headerPath}", headerPath);
-        return new HeaderParser(functionPrefix).Run(Path.GetFullPath(headerPath), clangArgs);
+        if (!File.Exists(options.Header))
+            throw new FileNotFoundException($"header not found: {options.Header}", options.Header);
+        return new HeaderParser(options.FunctionPrefix, options.EnumPrefixes, options.Remap).Run(Path.GetFullPath(options.Header),
+            options.ClangArgs);
     }
 
     private HeaderModel Run(string headerPath, IReadOnlyList<string> clangArgs)
@@ -108,16 +117,17 @@ public sealed unsafe class HeaderParser
         return new HeaderModel(enums, structs, functions, handles);
     }
 
-    private static EnumModel ReadEnum(CXCursor cursor)
+    private EnumModel ReadEnum(CXCursor cursor)
     {
         var cName = LibClang.Spelling(cursor);
         var integer = LibClang.GetEnumDeclIntegerType(cursor);
         var constants = LibClang.Children(cursor).FindAll(c => LibClang.GetCursorKind(c) == CXCursorKind.EnumConstantDecl);
         var cNames = constants.ConvertAll(LibClang.Spelling);
-        var names = Naming.EnumMembers(cNames);
+        var names = Naming.EnumMembers(cNames, _enumPrefixes.GetValueOrDefault(cName));
         var members = new List<EnumMemberModel>(constants.Count);
         for (var i = 0; i < constants.Count; i++)
-            members.Add(new EnumMemberModel(cNames[i], names[i], LibClang.GetEnumConstantDeclValue(constants[i])));
+            members.Add(new EnumMemberModel(cNames[i], _remap.GetValueOrDefault(cNames[i], names[i]),
+                LibClang.GetEnumConstantDeclValue(constants[i])));
         var isFlags = cName.Contains("flags", StringComparison.Ordinal) || cName.EndsWith("_prot", StringComparison.Ordinal);
         return new EnumModel(cName, Naming.Type(cName), LibClang.Spelling(integer),
             Primitive(LibClang.GetCanonicalType(integer).Kind) ?? "int", isFlags, members);

@@ -44,11 +44,23 @@ public static class Naming
 
     /// <summary>
     /// Enum members lose the prefix all members of their enum share (up to an underscore):
-    /// TB_PROT_READ to Read, TB_FAULT_DONE_CLASSIC to Classic.
+    /// TB_PROT_READ to Read, TB_FAULT_DONE_CLASSIC to Classic; <paramref name="prefix"/>, when
+    /// given (an --enum-prefix setting), is stripped instead.
     /// </summary>
-    public static IReadOnlyList<string> EnumMembers(IReadOnlyList<string> cNames)
+    public static IReadOnlyList<string> EnumMembers(IReadOnlyList<string> cNames, string? prefix = null)
     {
-        var prefix = cNames.Count == 0 ? string.Empty : cNames[0];
+        if (prefix is not null)
+        {
+            var fixedNames = new List<string>(cNames.Count);
+            foreach (var name in cNames)
+            {
+                if (!name.StartsWith(prefix, StringComparison.Ordinal))
+                    throw new ArgumentException($"enum constant {name} does not start with the configured prefix {prefix}");
+                fixedNames.Add(Pascal(name[prefix.Length..]));
+            }
+            return fixedNames;
+        }
+        prefix = cNames.Count == 0 ? string.Empty : cNames[0];
         foreach (var name in cNames)
         {
             var length = 0;

@@ -12,7 +12,7 @@ namespace Testbed.Interop;
 public enum TbFileFlags : uint
 {
     /// <summary><c>TB_FILE_MAP_DIRECT</c>.</summary>
-    Direct = 0x1,
+    MapDirect = 0x1,
     /// <summary><c>TB_FILE_MAP_COPY</c>.</summary>
-    Copy = 0x2,
+    MapCopy = 0x2,
 }

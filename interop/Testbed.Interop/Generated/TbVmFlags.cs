@@ -20,13 +20,13 @@ public enum TbVmFlags : uint
     /// <summary><c>TB_VM_SHARED</c>.</summary>
     Shared = 0x8,
     /// <summary><c>TB_VM_MAYREAD</c>.</summary>
-    Mayread = 0x10,
+    MayRead = 0x10,
     /// <summary><c>TB_VM_MAYWRITE</c>.</summary>
-    Maywrite = 0x20,
+    MayWrite = 0x20,
     /// <summary><c>TB_VM_MAYEXEC</c>.</summary>
-    Mayexec = 0x40,
+    MayExec = 0x40,
     /// <summary><c>TB_VM_MAYSHARE</c>.</summary>
-    Mayshare = 0x80,
+    MayShare = 0x80,
     /// <summary><c>TB_VM_ACCOUNT</c>.</summary>
     Account = 0x100000,
 }
