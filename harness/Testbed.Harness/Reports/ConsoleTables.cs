@@ -4,6 +4,7 @@ using Spectre.Console;
 using Spectre.Console.Rendering;
 using Testbed.Harness.Concurrent;
 using Testbed.Harness.Differential;
+using Testbed.Harness.Workloads;
 
 namespace Testbed.Harness.Reports;
 
@@ -65,7 +66,7 @@ public static class ConsoleTables
             var verdict = d.Divergence is { } div
                 ? $"[red]DIVERGES at #{div.Index} ({div.Kind})[/]"
                 : "[green]identical[/]";
-            table.AddRow(Markup.Escape(d.Config), Markup.Escape(d.Workload.Mix.ToString()), d.Workload.Seed.ToString(CultureInfo.InvariantCulture),
+            table.AddRow(Markup.Escape(d.Config), Markup.Escape(d.Workload.Mix.Name()), d.Workload.Seed.ToString(CultureInfo.InvariantCulture),
                 d.OperationsCompared.ToString(CultureInfo.InvariantCulture), verdict);
         }
 

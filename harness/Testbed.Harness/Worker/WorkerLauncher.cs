@@ -23,6 +23,12 @@ public static class WorkerLauncher
 
     private const int StderrTailChars = 4000;
 
+    private static readonly (string Token, string Name)[] SignalTokens =
+    [
+        ("SEGV", "SIGSEGV"), ("SIGABRT", "SIGABRT"), ("SIGBUS", "SIGBUS"), ("SIGILL", "SIGILL"),
+        ("SIGFPE", "SIGFPE"), ("SIGKILL", "SIGKILL"), ("SIGTRAP", "SIGTRAP"),
+    ];
+
     /// <summary>Runs the worker and returns its result, or a crash row when it did not report.</summary>
     public static async Task<RunResult> RunAsync(WorkerOptions options, CancellationToken cancellationToken = default)
     {
@@ -81,9 +87,10 @@ public static class WorkerLauncher
             l.Contains("LeakSanitizer", StringComparison.Ordinal));
         foreach (var line in lines)
         {
-            foreach (var name in new[] { "SIGSEGV", "SIGABRT", "SIGBUS", "SIGILL", "SIGFPE", "SIGKILL", "SIGTRAP" })
+            // "SEGV" also catches the sanitizers' "SEGV on unknown address".
+            foreach (var (token, name) in SignalTokens)
             {
-                if (signal is null && line.Contains(name, StringComparison.Ordinal))
+                if (signal is null && line.Contains(token, StringComparison.Ordinal))
                     signal = SignalNames.Number(name);
             }
         }
