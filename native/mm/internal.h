@@ -121,4 +121,31 @@ static inline u64 vma_id(const struct vm_area_struct *vma)
 	return vma->tb_id;
 }
 
+/*
+ * vm_sequence write sections around VMA field changes.  Only the SPF
+ * series needs them (the speculative path reads vm_sequence without
+ * mmap_sem); without CONFIG_SPECULATIVE_PAGE_FAULT they compile away, as in
+ * the series, so the mmu baseline pays nothing for them.
+ */
+#ifdef CONFIG_SPECULATIVE_PAGE_FAULT
+static inline void vm_write_begin(struct vm_area_struct *vma)
+{
+	write_seqcount_begin(&vma->vm_sequence);
+}
+
+static inline void vm_write_begin_nested(struct vm_area_struct *vma)
+{
+	write_seqcount_begin_nested(&vma->vm_sequence, SINGLE_DEPTH_NESTING);
+}
+
+static inline void vm_write_end(struct vm_area_struct *vma)
+{
+	write_seqcount_end(&vma->vm_sequence);
+}
+#else
+static inline void vm_write_begin(struct vm_area_struct *vma) { (void)vma; }
+static inline void vm_write_begin_nested(struct vm_area_struct *vma) { (void)vma; }
+static inline void vm_write_end(struct vm_area_struct *vma) { (void)vma; }
+#endif
+
 #endif /* _TB_MM_INTERNAL_H */

@@ -593,21 +593,6 @@ static inline void __vma_unlink_prev(struct mm_struct *mm,
 
 /* ---- __vma_adjust, vma_merge, split ----------------------------------- */
 
-static inline void vm_write_begin(struct vm_area_struct *vma)
-{
-	write_seqcount_begin(&vma->vm_sequence);
-}
-
-static inline void vm_write_begin_nested(struct vm_area_struct *vma)
-{
-	write_seqcount_begin_nested(&vma->vm_sequence, SINGLE_DEPTH_NESTING);
-}
-
-static inline void vm_write_end(struct vm_area_struct *vma)
-{
-	write_seqcount_end(&vma->vm_sequence);
-}
-
 /*
  * The VMA leaves the mm for good: its tree reference goes (SPF: it is
  * freed when the last get_vma holder puts it).

@@ -74,9 +74,9 @@ success:
 	 * vm_flags is protected by the mmap_sem held in write mode, and by
 	 * vm_sequence against the speculative fault path.
 	 */
-	write_seqcount_begin(&vma->vm_sequence);
+	vm_write_begin(vma);
 	WRITE_ONCE(vma->vm_flags, newflags);
-	write_seqcount_end(&vma->vm_sequence);
+	vm_write_end(vma);
 	return 0;
 }
 
