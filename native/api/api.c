@@ -229,6 +229,7 @@ static int op_fault_pinned(struct mm_struct *mm, u64 addr, u32 flags)
 {
 	int ret;
 
+	atomic64_inc(&mm->pins_started);
 	atomic_inc(&mm->pins_inflight);
 	ret = op_fault(mm, addr, flags);
 	atomic_dec(&mm->pins_inflight);
@@ -382,6 +383,7 @@ TB_API int tb_get_vma(tb_mm_t handle, uint64_t addr, uint64_t *ref,
 	if (!ref || !info) {
 		ret = -EINVAL;
 	} else {
+		atomic64_inc(&mm->pins_started);
 		atomic_inc(&mm->pins_inflight);
 		ret = tb_refs_get(mm, addr, ref, info);
 		atomic_dec(&mm->pins_inflight);
@@ -410,6 +412,7 @@ TB_API int tb_put_vma(tb_mm_t handle, uint64_t ref)
 
 	if (!mm)
 		return -EBADF;
+	atomic64_inc(&mm->pins_started);
 	atomic_inc(&mm->pins_inflight);
 	ret = tb_refs_put(mm, ref);
 	atomic_dec(&mm->pins_inflight);

@@ -187,12 +187,18 @@ static int cmp_ptr(const void *a, const void *b)
  * number of problems and, through the table, how many distinct detached
  * VMAs are held (for the live_vmas check).
  */
-static int refs_check(struct mm_struct *mm, int *detached_held)
+static int refs_check(struct mm_struct *mm, int *detached_held,
+		      s64 *live_vmas)
 {
 	uintptr_t held[TB_MAX_VMA_REFS];
 	int i, n = 0, bugs = 0;
 
 	spin_lock(&mm->refs_lock);
+	/*
+	 * Read under refs_lock: a concurrent put_vma of a held reference
+	 * clears its slot under this lock before it frees the VMA.
+	 */
+	*live_vmas = tb_kmem_live(&mm->kmem, TB_CACHE_VMA);
 	for (i = 0; i < TB_MAX_VMA_REFS; i++)
 		if (mm->refs[i].vma)
 			held[n++] = (uintptr_t)mm->refs[i].vma;
@@ -253,9 +259,10 @@ void tb_refs_release(struct mm_struct *mm)
 	(void)mm;
 }
 
-static int refs_check(struct mm_struct *mm, int *detached_held)
+static int refs_check(struct mm_struct *mm, int *detached_held,
+		      s64 *live_vmas)
 {
-	(void)mm;
+	*live_vmas = tb_kmem_live(&mm->kmem, TB_CACHE_VMA);
 	*detached_held = 0;
 	return 0;
 }
@@ -279,13 +286,16 @@ static int cmp_anon(const void *a, const void *b)
 int tb_refs_validate(struct mm_struct *mm)
 {
 	int bugs, detached_held, n = 0, i, distinct = 0, quiet;
-	s64 live_vmas, live_anon;
+	s64 live_vmas, live_anon, started;
+	struct anon_vma *bad_av = NULL;
+	int bad_links = 0;
 	uintptr_t *avs;
 	struct vm_area_struct *vma;
 
+	/* quiet: no pin in flight, and none started while we looked */
+	started = atomic64_read(&mm->pins_started);
 	quiet = atomic_read(&mm->pins_inflight) == 0;
-	bugs = refs_check(mm, &detached_held);
-	live_vmas = tb_kmem_live(&mm->kmem, TB_CACHE_VMA);
+	bugs = refs_check(mm, &detached_held, &live_vmas);
 	live_anon = tb_kmem_live(&mm->kmem, TB_CACHE_ANON_VMA);
 
 	avs = calloc(mm->map_count + 1, sizeof(*avs));
@@ -312,15 +322,20 @@ int tb_refs_validate(struct mm_struct *mm)
 			bugs++;
 			continue;
 		}
-		if (WARN(atomic_read(&av->degree) != links,
-			 "anon_vma %llu: degree %d, %d VMAs link it",
-			 (unsigned long long)av->tb_id,
-			 atomic_read(&av->degree), links))
-			bugs++;
+		if (atomic_read(&av->degree) != links && !bad_av) {
+			bad_av = av;
+			bad_links = links;
+		}
 	}
 	free(avs);
 
-	quiet = quiet && atomic_read(&mm->pins_inflight) == 0;
+	quiet = quiet && atomic_read(&mm->pins_inflight) == 0 &&
+		atomic64_read(&mm->pins_started) == started;
+	if (quiet && WARN(bad_av, "anon_vma %llu: degree %d, %d VMAs link it",
+			  bad_av ? (unsigned long long)bad_av->tb_id : 0ULL,
+			  bad_av ? atomic_read(&bad_av->degree) : 0,
+			  bad_links))
+		bugs++;
 	if (WARN(quiet ? live_vmas != mm->map_count + detached_held :
 		 live_vmas < mm->map_count + detached_held,
 		 "live_vmas %lld, map_count %d + %d detached held",

@@ -50,18 +50,21 @@ struct file *get_file(struct file *f)
 void fput(struct file *f)
 {
 	long old, new;
+	u64 id;
 
 	if (WARN(kmem_obj_freed(f), "fput on freed file %p", (void *)f))
 		return;
+	/* once our reference is dropped another fput may free f */
+	id = f->tb_id;
 	/* Decrement unless already zero: never go negative. */
 	old = atomic_long_fetch_add_unless(&f->f_count, -1, 0);
 	if (WARN(old <= 0, "fput on file id %llu with f_count %ld",
-		 (unsigned long long)f->tb_id, old))
+		 (unsigned long long)id, old))
 		return;
 	new = old - 1;
-	tb_trace_event(TB_EV_FILE_PUT, f->tb_id, new);
+	tb_trace_event(TB_EV_FILE_PUT, id, new);
 	if (new == 0) {
-		tb_trace_event(TB_EV_FILE_FREE, f->tb_id, 0);
+		tb_trace_event(TB_EV_FILE_FREE, id, 0);
 		kmem_cache_free(filp_cachep, f);
 	}
 }

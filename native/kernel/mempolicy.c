@@ -69,17 +69,20 @@ void mpol_get(struct mempolicy *pol)
 void __mpol_put(struct mempolicy *pol)
 {
 	int old;
+	u64 id;
 
 	if (WARN(kmem_obj_freed(pol), "mpol_put on freed policy %p",
 		 (void *)pol))
 		return;
+	/* once our reference is dropped another put may free pol */
+	id = pol->tb_id;
 	old = atomic_fetch_add_unless(&pol->refcnt, -1, 0);
 	if (WARN(old <= 0, "mpol_put on policy id %llu with refcnt %d",
-		 (unsigned long long)pol->tb_id, old))
+		 (unsigned long long)id, old))
 		return;
-	tb_trace_event(TB_EV_MPOL_PUT, pol->tb_id, old - 1);
+	tb_trace_event(TB_EV_MPOL_PUT, id, old - 1);
 	if (old == 1) {
-		tb_trace_event(TB_EV_MPOL_FREE, pol->tb_id, 0);
+		tb_trace_event(TB_EV_MPOL_FREE, id, 0);
 		kmem_cache_free(policy_cache, pol);
 	}
 }

@@ -151,6 +151,7 @@ struct mm_struct {
 	atomic64_t op_seq;
 	/* faults, get_vma and put_vma calls in flight (validate exactness) */
 	atomic_t pins_inflight;
+	atomic64_t pins_started;
 	struct tb_vlog vlog;
 	struct tb_evlog evlog;
 	struct tb_kmem_account kmem;

@@ -727,7 +727,7 @@ again:
 	WRITE_ONCE(vma->vm_pgoff, pgoff);
 	if (adjust_next) {
 		WRITE_ONCE(next->vm_start,
-			   next->vm_start + (adjust_next << PAGE_SHIFT));
+			   next->vm_start + adjust_next * (long)PAGE_SIZE);
 		WRITE_ONCE(next->vm_pgoff, next->vm_pgoff + adjust_next);
 	}
 
@@ -1249,6 +1249,17 @@ static long mmap_region(struct mm_struct *mm, struct file *file,
 		if (do_munmap(mm, addr, len))
 			return -ENOMEM;
 	}
+
+	/*
+	 * The range has no VMA now, so it must have no page either: a page
+	 * here was installed by a fault that raced with the unmap and lost
+	 * the race without noticing (the SPF re-checks exist to prevent it).
+	 */
+	spin_lock(&mm->page_table_lock);
+	WARN(pt_count_range(mm, addr, addr + len),
+	     "mmap_region: %lu stale pages in unmapped [%lx,%lx)",
+	     pt_count_range(mm, addr, addr + len), addr, addr + len);
+	spin_unlock(&mm->page_table_lock);
 
 	/* Private writable mapping: check memory availability */
 	if (accountable_mapping(file, vm_flags))
