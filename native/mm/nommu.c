@@ -43,18 +43,12 @@ int sysctl_max_map_count = TB_MAX_MAP_COUNT;
 struct kmem_cache *vm_area_cachep;
 struct kmem_cache *vm_region_jar;
 struct rb_root nommu_region_tree = RB_ROOT;
-/*
- * Initialised in mmap_init rather than with DECLARE_RWSEM: the shim's
- * __RWSEM_INITIALIZER(name) uses "name" both as its parameter and as the
- * dep_map field, so it does not expand for any real name.
- */
-struct rw_semaphore nommu_region_sem;
+DECLARE_RWSEM(nommu_region_sem);
 
 static pthread_once_t mmap_init_once = PTHREAD_ONCE_INIT;
 
 static void __mmap_init(void)
 {
-	init_rwsem(&nommu_region_sem);
 	vm_area_cachep = kmem_cache_create("vm_area_struct",
 					   sizeof(struct vm_area_struct),
 					   TB_CACHE_VMA);
