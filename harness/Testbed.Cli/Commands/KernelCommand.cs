@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: GPL-2.0-only
+using System.CommandLine;
+using System.Text.Json;
+using Testbed.Contract;
+using Testbed.Harness.Kernel;
+
+namespace Testbed.Cli.Commands;
+
+/// <summary>
+/// `testbed kernel`: runs seeded operation sequences with real syscalls in a Linux kernel booted
+/// under QEMU (or on the host with --host) and holds the model to the kernel's results and VMA
+/// layouts, step by step.
+/// </summary>
+public static class KernelCommand
+{
+    /// <summary>The model config the kernel is compared with.</summary>
+    public const string Config = "mmu-spf";
+
+    /// <summary>
+    /// Creates the command. <paramref name="backendFactory"/> gets the --backend value
+    /// ("managed" or "native") and returns a fresh address space of config
+    /// <see cref="Config"/>; it is called once per sequence.
+    /// </summary>
+    public static Command Create(Func<string, IAddressSpace> backendFactory)
+    {
+        var seed = new Option<ulong>("--seed")
+        {
+            Description = "Generator seed; sequence i depends only on (seed, i). Printed with every mismatch.",
+            DefaultValueFactory = _ => 1,
+        };
+        var sequences = new Option<int>("--sequences")
+        {
+            Description = "Number of sequences (all run in one boot).",
+            DefaultValueFactory = _ => 200,
+        };
+        var ops = new Option<int>("--ops")
+        {
+            Description = "Operations per sequence.",
+            DefaultValueFactory = _ => 20,
+        };
+        var only = new Option<int?>("--only")
+        {
+            Description = "Run only sequence N of the batch (the replay of a mismatch).",
+        };
+        var kernel = new Option<string?>("--kernel")
+        {
+            Description = "bzImage to boot (default: the newest /boot/vmlinuz-* from linux-image-amd64).",
+        };
+        var kvm = new Option<bool>("--kvm")
+        {
+            Description = "Boot with -accel kvm instead of TCG (KVM guests hang on some machines; TCG is the default).",
+        };
+        var host = new Option<bool>("--host")
+        {
+            Description = "Run the guest program directly on the host kernel instead of booting QEMU.",
+        };
+        var timeout = new Option<int>("--timeout")
+        {
+            Description = "Seconds before QEMU is killed (boot, run and power-off together).",
+            DefaultValueFactory = _ => 120,
+        };
+        var backend = new Option<string>("--backend")
+        {
+            Description = "Model backend to compare with: managed (the C# port) or native (libtestbed-mmu-spf.so).",
+            DefaultValueFactory = _ => "managed",
+        }.AcceptOnlyFromAmong("managed", "native");
+        var noRace = new Option<bool>("--no-race")
+        {
+            Description = "Leave out the threaded race steps (page touches racing munmap/mprotect/mmap).",
+        };
+        var json = new Option<string?>("--json")
+        {
+            Description = "Also write the report as JSON to this path.",
+        };
+
+        var cmd = new Command("kernel",
+            "Run the same operation sequences on a real Linux kernel (QEMU, or --host) and on the model; compare results and VMA layouts after every step.")
+        {
+            seed, sequences, ops, only, kernel, kvm, host, timeout, backend, noRace, json,
+        };
+        cmd.SetAction(async (parse, ct) =>
+        {
+            var seqOptions = new SequenceOptions()
+                .WithSeed(parse.GetValue(seed))
+                .WithSequences(parse.GetValue(sequences))
+                .WithOpsPerSequence(parse.GetValue(ops))
+                .WithRaces(!parse.GetValue(noRace));
+            if (seqOptions.Sequences < 1 || seqOptions.OpsPerSequence < 1)
+            {
+                Console.Error.WriteLine("--sequences and --ops must be at least 1");
+                return 2;
+            }
+
+            var qemu = new QemuOptions()
+                .WithKernel(parse.GetValue(kernel))
+                .WithKvm(parse.GetValue(kvm))
+                .WithTimeout(TimeSpan.FromSeconds(parse.GetValue(timeout)));
+            var target = parse.GetValue(host) ? KernelTarget.Host : KernelTarget.Qemu;
+            var backendName = parse.GetValue(backend)!;
+            var prefix = KernelCheck.ReplayPrefix(seqOptions, target, qemu) + $" --backend {backendName}";
+            var (report, _) = await KernelCheck.RunAsync(seqOptions, target, qemu, _ => backendFactory(backendName), Config,
+                parse.GetValue(only), prefix, ct);
+
+            Console.Write(report.ToTable());
+            if (parse.GetValue(json) is { } path)
+            {
+                await File.WriteAllTextAsync(path, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }), ct);
+            }
+
+            Console.WriteLine(report.Passed ? "PASS: the model matches the kernel" : "FAIL: see the mismatches above");
+            return report.Passed ? 0 : 1;
+        });
+        return cmd;
+    }
+}

@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: GPL-2.0-only
+using System.Text;
+
+namespace Testbed.Harness.Kernel;
+
+/// <summary>
+/// The outcome of one comparison run. <see cref="Matches"/> counts steps (setup included) where
+/// result and layout agree exactly; <see cref="KnownDifferences"/> counts steps that agree only
+/// through a named <see cref="KnownDifference"/>; <see cref="Differences"/> counts steps that
+/// disagree (one per sequence: after the first difference the sequence is not compared on, and
+/// its remaining steps are <see cref="Skipped"/>).
+/// </summary>
+public sealed record KernelComparisonReport
+{
+    /// <summary>The batch seed.</summary>
+    public ulong Seed { get; init; }
+
+    /// <summary>Where the sequences ran: "qemu TCG", "qemu KVM" or "host".</summary>
+    public string Where { get; init; } = "";
+
+    /// <summary>The kernel release the guest reported (empty when unknown).</summary>
+    public string KernelRelease { get; init; } = "";
+
+    /// <summary>Sequences compared.</summary>
+    public int Sequences { get; init; }
+
+    /// <summary>Steps compared (setup steps included).</summary>
+    public long Operations { get; init; }
+
+    /// <summary>Steps that agree exactly.</summary>
+    public long Matches { get; init; }
+
+    /// <summary>Steps that agree through a named rule, by rule name.</summary>
+    public IReadOnlyDictionary<string, long> KnownDifferences { get; init; } = new Dictionary<string, long>();
+
+    /// <summary>Steps that disagree.</summary>
+    public long Differences { get; init; }
+
+    /// <summary>Steps not compared because an earlier step of their sequence differed.</summary>
+    public long Skipped { get; init; }
+
+    /// <summary>Touches made by race steps, and how many ended in an unexplained signal.</summary>
+    public ulong RaceTouches { get; init; }
+
+    /// <summary>Race touches that ended in SIGBUS or an unexpected fault.</summary>
+    public ulong RaceUnexpected { get; init; }
+
+    /// <summary>From starting QEMU to the guest's "booted" marker (zero on the host).</summary>
+    public TimeSpan BootTime { get; init; }
+
+    /// <summary>The guest program's own run time.</summary>
+    public TimeSpan GuestRunTime { get; init; }
+
+    /// <summary>Wall time of the whole kernel side (boot, run, power-off).</summary>
+    public TimeSpan KernelWallTime { get; init; }
+
+    /// <summary>Time the model took for the same sequences.</summary>
+    public TimeSpan ModelTime { get; init; }
+
+    /// <summary>Sequences per second inside the guest.</summary>
+    public double GuestSequencesPerSecond { get; init; }
+
+    /// <summary>The first difference of each sequence that had one.</summary>
+    public IReadOnlyList<KernelMismatch> Mismatches { get; init; } = [];
+
+    /// <summary>Problems with the run itself (guest errors, missing output).</summary>
+    public IReadOnlyList<string> Errors { get; init; } = [];
+
+    /// <summary>True when every step matched (exactly or through a named rule) and nothing went wrong.</summary>
+    public bool Passed => Differences == 0 && Errors.Count == 0 && RaceUnexpected == 0 && Sequences > 0;
+
+    /// <summary>The report as a table a person reads.</summary>
+    public string ToTable()
+    {
+        var rows = new List<(string, string)>
+        {
+            ("where", Where + (KernelRelease.Length > 0 ? $" ({KernelRelease})" : "")),
+            ("seed", Seed.ToString()),
+            ("sequences", Sequences.ToString()),
+            ("operations", Operations.ToString()),
+            ("matches", Matches.ToString()),
+        };
+        foreach (var (name, n) in KnownDifferences)
+            rows.Add(($"known: {name}", n.ToString()));
+        rows.Add(("differences", Differences.ToString()));
+        rows.Add(("skipped", Skipped.ToString()));
+        rows.Add(("race touches", $"{RaceTouches} ({RaceUnexpected} unexpected)"));
+        rows.Add(("boot time", $"{BootTime.TotalSeconds:F2} s"));
+        rows.Add(("guest run time", $"{GuestRunTime.TotalSeconds:F2} s ({GuestSequencesPerSecond:F1} seq/s)"));
+        rows.Add(("kernel wall time", $"{KernelWallTime.TotalSeconds:F2} s"));
+        rows.Add(("model time", $"{ModelTime.TotalSeconds:F3} s"));
+        var w = rows.Max(r => r.Item1.Length);
+        var sb = new StringBuilder();
+        foreach (var (k, v) in rows)
+            sb.AppendLine($"{k.PadRight(w)}  {v}");
+        foreach (var e in Errors)
+            sb.AppendLine($"ERROR {e}");
+        foreach (var m in Mismatches)
+            sb.AppendLine(m.ToString());
+        return sb.ToString();
+    }
+}

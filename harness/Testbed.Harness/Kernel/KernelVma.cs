@@ -1,0 +1,18 @@
+// SPDX-License-Identifier: GPL-2.0-only
+namespace Testbed.Harness.Kernel;
+
+/// <summary>
+/// A VMA of the window in the form both sides are compared in: /proc/self/maps fields.
+/// <see cref="Perms"/> is the maps string ("rw-p", "r--s"); <see cref="Offset"/> the file offset
+/// in bytes (0 for anonymous memory, as maps shows it); <see cref="Backing"/> is "anon",
+/// "file:SLOT" or "shm#N" (shared anonymous memory, N numbering distinct shmem files in address
+/// order, so both sides name the same partition the same way).
+/// </summary>
+public sealed record KernelVma(ulong Start, ulong End, string Perms, ulong Offset, string Backing)
+{
+    /// <summary>True for file-backed VMAs (our files and shared anonymous memory).</summary>
+    public bool HasFile => Backing != "anon";
+
+    /// <inheritdoc />
+    public override string ToString() => $"{Start:x}-{End:x} {Perms} {Offset:x8} {Backing}";
+}

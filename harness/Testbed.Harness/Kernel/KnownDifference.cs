@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: GPL-2.0-only
+namespace Testbed.Harness.Kernel;
+
+/// <summary>
+/// A named, documented place where the model (Linux 4.16 semantics, our API) legitimately
+/// differs from the kernel the guest runs (6.1 by default). The comparer applies a rule only
+/// when its exact condition holds and counts every use, so nothing is filtered silently.
+/// docs/kernel-hooks.md lists the same rules.
+/// </summary>
+public sealed record KnownDifference(string Name, string Description)
+{
+    /// <summary>
+    /// mprotect with len 0: Linux returns 0 and changes nothing; our API rejects zero length
+    /// everywhere with -EINVAL (a deliberate deviation, DESIGN "Model semantics").
+    /// Applies when the op is mprotect with len 0, the kernel says 0 and the model -EINVAL.
+    /// </summary>
+    public static readonly KnownDifference MprotectZeroLength = new(
+        nameof(MprotectZeroLength),
+        "mprotect(len 0): kernel 0, model -EINVAL (our API rejects zero length)");
+
+    /// <summary>
+    /// A touch of a file page at or past the end of the file: the kernel raises SIGBUS (the page
+    /// cache has no page there); the model has no file contents and answers the fault.
+    /// Applies when the kernel touch ended in SIGBUS, the model's fault succeeded and the
+    /// model's VMA at the address is one of our files with (pgoff + page index) * 4096 &gt;= size.
+    /// </summary>
+    public static readonly KnownDifference SigbusBeyondEof = new(
+        nameof(SigbusBeyondEof),
+        "touch past the end of a file: kernel SIGBUS, model fault succeeds (no file contents)");
+
+    /// <summary>
+    /// Not a semantic difference but a projection rule, listed so that it is visible:
+    /// /proc/pid/maps prints offset 0 for VMAs without a file, while the model's private
+    /// anonymous VMAs carry vm_pgoff = vm_start &gt;&gt; PAGE_SHIFT (as the kernel's do). The model's
+    /// offset is therefore compared only for file-backed VMAs (our files and shared anonymous).
+    /// </summary>
+    public static readonly KnownDifference AnonOffsetHidden = new(
+        nameof(AnonOffsetHidden),
+        "maps shows offset 0 for anonymous VMAs: the model's anon vm_pgoff is not compared");
+
+    /// <summary>All rules, in the order the report lists them.</summary>
+    public static IReadOnlyList<KnownDifference> All { get; } = [MprotectZeroLength, SigbusBeyondEof, AnonOffsetHidden];
+}

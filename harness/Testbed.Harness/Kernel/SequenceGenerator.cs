@@ -1,0 +1,217 @@
+// SPDX-License-Identifier: GPL-2.0-only
+using Testbed.Contract;
+
+namespace Testbed.Harness.Kernel;
+
+/// <summary>
+/// Seeded generator of kernel sequences. Sequence i depends only on (seed, i), so one sequence
+/// can be replayed alone. The mix aims at the layout code: MAP_FIXED over and next to existing
+/// mappings (merges, splits, overlaps), mprotect churn over ranges that span several VMAs and
+/// holes, touches (read and write; write faults give private VMAs an anon_vma, which changes
+/// what may merge), anonymous private/shared and file private/shared mappings with linear and
+/// non-linear offsets, non-fixed mmaps hinted into holes, invalid arguments, and races.
+/// </summary>
+public sealed class SequenceGenerator(SequenceOptions options)
+{
+    private const ulong Page = 4096;
+
+    /// <summary>The options this generator uses.</summary>
+    public SequenceOptions Options { get; } = options;
+
+    /// <summary>Generates the whole batch.</summary>
+    public KernelBatch Generate() =>
+        new(Options.WindowBase, Options.WindowPages, Options.Seed,
+            Enumerable.Range(0, Options.Sequences).Select(Generate).ToList());
+
+    /// <summary>Generates sequence <paramref name="index"/> alone.</summary>
+    public KernelSequence Generate(int index)
+    {
+        var seed = Mix(Options.Seed ^ Mix((ulong)index + 0x51ed));
+        var rng = new Rng(seed);
+        var pages = Options.WindowPages;
+        // true = something is mapped there (the reservation counts): the generator tracks holes
+        // only, to know where a non-fixed hint must land.
+        var mapped = Enumerable.Repeat(true, pages).ToArray();
+        var edges = new List<int> { 0, pages };
+        var ops = new List<KernelOp>(Options.OpsPerSequence);
+        var lastFile = new (int Page, ulong PgOff)?[Options.FilePages.Count];
+
+        while (ops.Count < Options.OpsPerSequence)
+        {
+            var roll = rng.Next(100);
+            var (first, count) = PickRange(rng, edges, pages);
+            var addr = Options.WindowBase + ((ulong)first * Page);
+            var len = (ulong)count * Page;
+            KernelOp op;
+            if (roll < 12)
+            {
+                op = new KernelOp(KernelOpKind.Mmap, addr, len, PickProt(rng), MapFlags.Private | MapFlags.Anonymous | MapFlags.Fixed);
+            }
+            else if (roll < 17)
+            {
+                op = new KernelOp(KernelOpKind.Mmap, addr, len, PickProt(rng), MapFlags.Shared | MapFlags.Anonymous | MapFlags.Fixed);
+            }
+            else if (roll < 30 && Options.FilePages.Count > 0)
+            {
+                var slot = rng.Next(Options.FilePages.Count);
+                var shared = rng.Next(2) == 0;
+                ulong pgoff;
+                if (lastFile[slot] is { } prev && rng.Next(3) != 0)
+                {
+                    // linear with the last mapping of this file: adjacent ones can merge
+                    var delta = first - prev.Page;
+                    pgoff = delta >= 0 || (ulong)(-delta) <= prev.PgOff ? (ulong)((long)prev.PgOff + delta) : 0;
+                }
+                else
+                {
+                    // may reach past the end of the file: the kernel maps it and SIGBUSes on touch
+                    pgoff = (ulong)rng.Next(Options.FilePages[slot]);
+                }
+
+                lastFile[slot] = (first, pgoff);
+                op = new KernelOp(KernelOpKind.Mmap, addr, len, PickProt(rng),
+                    (shared ? MapFlags.Shared : MapFlags.Private) | MapFlags.Fixed, slot, pgoff);
+            }
+            else if (roll < 33 && FindHole(mapped, rng) is { } hole)
+            {
+                // non-fixed mmap with a hint at a hole that fits: both place it at the hint
+                var (hf, hc) = hole;
+                addr = Options.WindowBase + ((ulong)hf * Page);
+                op = new KernelOp(KernelOpKind.Mmap, addr, (ulong)hc * Page, PickProt(rng), MapFlags.Private | MapFlags.Anonymous);
+                (first, count) = hole;
+            }
+            else if (roll < 45)
+            {
+                op = new KernelOp(KernelOpKind.Munmap, addr, len);
+            }
+            else if (roll < 65)
+            {
+                op = new KernelOp(KernelOpKind.Mprotect, addr, len, PickProt(rng));
+            }
+            else if (roll < 94)
+            {
+                var page = rng.Next(2) == 0 ? first : rng.Next(pages);
+                op = new KernelOp(KernelOpKind.Touch, Options.WindowBase + ((ulong)page * Page) + (ulong)rng.Next(512) * 8,
+                    0, Write: rng.Next(3) != 0);
+            }
+            else if (roll < 97)
+            {
+                op = Invalid(rng, addr, len);
+            }
+            else if (Options.Races)
+            {
+                op = new KernelOp(KernelOpKind.Race, addr, len, Threads: Options.RaceThreads, Iterations: Options.RaceIterations);
+            }
+            else
+            {
+                continue;
+            }
+
+            Track(op, mapped, first, count);
+            edges.Add(first);
+            edges.Add(first + count);
+            ops.Add(op);
+        }
+
+        var sizes = Options.FilePages.Select(p => (ulong)p * Page).ToList();
+        return new KernelSequence(index, seed, sizes, ops);
+    }
+
+    private KernelOp Invalid(Rng rng, ulong addr, ulong len) => rng.Next(4) switch
+    {
+        0 => new KernelOp(KernelOpKind.Munmap, addr + 0x800, len),
+        1 => new KernelOp(KernelOpKind.Munmap, addr, 0),
+        2 => new KernelOp(KernelOpKind.Mmap, addr, 0, Prot.Read, MapFlags.Private | MapFlags.Anonymous | MapFlags.Fixed),
+        _ => Options.ZeroLengthProbes
+            ? new KernelOp(KernelOpKind.Mprotect, addr, 0, Prot.Read)
+            : new KernelOp(KernelOpKind.Mprotect, addr + 0x10, len, Prot.Read),
+    };
+
+    private static void Track(KernelOp op, bool[] mapped, int first, int count)
+    {
+        var fill = op.Kind switch
+        {
+            KernelOpKind.Mmap when op.Len > 0 && (op.Addr & (Page - 1)) == 0 => true,
+            KernelOpKind.Munmap when op.Len > 0 && (op.Addr & (Page - 1)) == 0 => false,
+            KernelOpKind.Race => true,
+            _ => (bool?)null,
+        };
+        if (fill is { } f)
+            Array.Fill(mapped, f, first, count);
+    }
+
+    /// <summary>A range of 1..8 pages, starting at a random page or at an earlier range's edge.</summary>
+    private static (int First, int Count) PickRange(Rng rng, List<int> edges, int pages)
+    {
+        var count = 1 + rng.Next(Math.Min(8, pages));
+        int first;
+        var how = rng.Next(4);
+        if (how == 0)
+        {
+            first = rng.Next(pages);
+        }
+        else
+        {
+            var edge = edges[rng.Next(edges.Count)];
+            // start at the edge, or end at it: both make the new range touch an old boundary
+            first = how == 1 ? edge - count : edge;
+        }
+
+        first = Math.Clamp(first, 0, pages - 1);
+        count = Math.Min(count, pages - first);
+        return (first, count);
+    }
+
+    private static (int First, int Count)? FindHole(bool[] mapped, Rng rng)
+    {
+        var holes = new List<(int, int)>();
+        for (var i = 0; i < mapped.Length;)
+        {
+            if (mapped[i])
+            {
+                i++;
+                continue;
+            }
+
+            var j = i;
+            while (j < mapped.Length && !mapped[j])
+                j++;
+            holes.Add((i, j - i));
+            i = j;
+        }
+
+        if (holes.Count == 0)
+            return null;
+        var (s, n) = holes[rng.Next(holes.Count)];
+        return (s, 1 + rng.Next(n));
+    }
+
+    private static Prot PickProt(Rng rng) => rng.Next(10) switch
+    {
+        < 4 => Prot.Read | Prot.Write,
+        < 7 => Prot.Read,
+        7 => Prot.None,
+        8 => Prot.Read | Prot.Exec,
+        _ => Prot.Write,
+    };
+
+    private static ulong Mix(ulong z)
+    {
+        z += 0x9e3779b97f4a7c15;
+        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9;
+        z = (z ^ (z >> 27)) * 0x94d049bb133111eb;
+        return z ^ (z >> 31);
+    }
+
+    /// <summary>splitmix64: a fixed algorithm, so a seed means the same sequence on every .NET.</summary>
+    private sealed class Rng(ulong seed)
+    {
+        private ulong state = seed;
+
+        public int Next(int bound)
+        {
+            state += 0x9e3779b97f4a7c15;
+            return (int)(Mix(state - 0x9e3779b97f4a7c15) % (ulong)bound);
+        }
+    }
+}

@@ -1,0 +1,616 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * guest.c - run operation sequences with real syscalls and report the VMA
+ * layout of a reserved address window after every step.
+ *
+ * Built static (gcc -static) so that it runs as the only program in a
+ * busybox initramfs under QEMU, and equally on the host (testbed kernel
+ * --host).  The C# harness (Testbed.Harness.Kernel) writes the input and
+ * parses the output; docs/kernel-hooks.md describes both formats.
+ *
+ * Input, one command per line (numbers: 0x hex or decimal; '#' comments):
+ *   window BASE PAGES                  reserve size, once, before any seq
+ *   seq N                              start sequence N: fresh window
+ *   file SLOT SIZE                     memfd of SIZE bytes for slot SLOT
+ *   mmap ADDR LEN PROT FLAGS SLOT PGOFF   SLOT -1 = no file
+ *   munmap ADDR LEN
+ *   mprotect ADDR LEN PROT
+ *   touch ADDR r|w
+ *   race THREADS ITERS ADDR LEN        threads touch while main remaps
+ *   end                                end of the current sequence
+ *
+ * Output, one record per line, each starting with "@G " so that the
+ * harness can pick them out of a console log:
+ *   @G window BASE PAGES
+ *   @G seq N
+ *   @G op K RESULT SIGNO SICODE        RESULT: address, 0 or -errno
+ *   @G vma START END PERMS OFFSET KIND (KIND: anon | shm:INODE | file:SLOT)
+ *   @G race K TOUCHES OK MAPERR ACCERR SIGBUS UNEXPECTED REMAPS
+ *   @G done K                          layout after op K is complete
+ *   @G same K                          layout after op K = the last one
+ *   @G endseq N
+ *   @G fin SEQS OPS USEC
+ *   @G error LINE MESSAGE
+ * Sequence setup (the reservation and the files) is op 0 and prints its
+ * layout like any other step; the operations of a sequence count from 1.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#define PAGE_SIZE	4096UL
+#define MAX_SLOTS	16
+#define MAX_THREADS	8
+#define MAX_TOKENS	8
+#define TB_EIO		5	/* reported for SIGBUS: no errno fits */
+
+static unsigned long win_base = 0x100000000UL;
+static unsigned long win_pages;
+static int slot_fd[MAX_SLOTS];
+static FILE *out;
+static unsigned long line_no;
+
+/*
+ * A touch runs with a per-thread jump buffer armed; the signal handler
+ * only jumps when the faulting thread armed it, so a fault anywhere else
+ * (a bug in this program) is reported and ends the run instead of being
+ * swallowed.
+ */
+static __thread sigjmp_buf touch_env;
+static __thread volatile int touch_armed;
+static __thread volatile int touch_signo, touch_code;
+static __thread volatile uintptr_t touch_addr;
+
+static void fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(out, "@G error %lu ", line_no);
+	va_start(ap, fmt);
+	vfprintf(out, fmt, ap);
+	va_end(ap);
+	fputc('\n', out);
+	fflush(out);
+	exit(2);
+}
+
+static void on_fault(int sig, siginfo_t *si, void *uc)
+{
+	(void)uc;
+	if (!touch_armed) {
+		static const char msg[] = "@G error 0 unexpected signal outside a touch\n";
+
+		/* async-signal-safe: write, not stdio */
+		if (write(fileno(out), msg, sizeof(msg) - 1) < 0)
+			_exit(3);
+		_exit(3);
+	}
+	touch_armed = 0;
+	touch_signo = sig;
+	touch_code = si->si_code;
+	touch_addr = (uintptr_t)si->si_addr;
+	siglongjmp(touch_env, 1);
+}
+
+static void install_handlers(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = on_fault;
+	sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGSEGV, &sa, NULL) || sigaction(SIGBUS, &sa, NULL))
+		fail("sigaction: %s", strerror(errno));
+}
+
+/*
+ * One page access.  Returns 0, or the signal that stopped it with its
+ * si_code in *code.  The access goes through a volatile pointer so the
+ * compiler cannot drop or merge it.
+ */
+static int touch(unsigned long addr, int write, int *code)
+{
+	volatile char *p = (volatile char *)addr;
+
+	*code = 0;
+	if (sigsetjmp(touch_env, 1)) {
+		*code = touch_code;
+		return touch_signo;
+	}
+	touch_armed = 1;
+	if (write)
+		*p = (char)(addr >> 12);
+	else
+		(void)*p;
+	touch_armed = 0;
+	return 0;
+}
+
+static long touch_result(int sig, int code)
+{
+	if (!sig)
+		return 0;
+	if (sig == SIGBUS)
+		return -TB_EIO;
+	if (code == SEGV_ACCERR)
+		return -EACCES;
+	return -EFAULT;
+}
+
+/* Reserve the window: PROT_NONE, private anonymous, exactly at win_base. */
+static void reserve_window(int first)
+{
+	int flags = MAP_PRIVATE | MAP_ANONYMOUS;
+	void *p;
+
+	flags |= first ? MAP_FIXED_NOREPLACE : MAP_FIXED;
+	p = mmap((void *)win_base, win_pages * PAGE_SIZE, PROT_NONE, flags,
+		 -1, 0);
+	if (p != (void *)win_base)
+		fail("cannot reserve window at 0x%lx: %s", win_base,
+		     p == MAP_FAILED ? strerror(errno) : "placed elsewhere");
+}
+
+static void close_files(void)
+{
+	int i;
+
+	for (i = 0; i < MAX_SLOTS; i++) {
+		if (slot_fd[i] >= 0)
+			close(slot_fd[i]);
+		slot_fd[i] = -1;
+	}
+}
+
+static void open_file(long slot, unsigned long size)
+{
+	char name[16];
+	int fd;
+
+	if (slot < 0 || slot >= MAX_SLOTS || slot_fd[slot] >= 0)
+		fail("bad file slot %ld", slot);
+	snprintf(name, sizeof(name), "tbf%ld", slot);
+	/* memfd: tmpfs-backed, never noexec, needs no mounted /tmp */
+	fd = (int)syscall(SYS_memfd_create, name, 0);
+	if (fd < 0)
+		fail("memfd_create: %s", strerror(errno));
+	if (ftruncate(fd, (off_t)size))
+		fail("ftruncate: %s", strerror(errno));
+	slot_fd[slot] = fd;
+}
+
+/* Classify a /proc/self/maps path as anon, shared anon or one of our files. */
+static void kind_of(const char *path, unsigned long inode, char *buf,
+		    size_t size)
+{
+	long slot;
+
+	if (!*path)
+		snprintf(buf, size, "anon");
+	else if (!strncmp(path, "/dev/zero", 9) || !strncmp(path, "/SYSV", 5))
+		snprintf(buf, size, "shm:%lu", inode);
+	else if (sscanf(path, "/memfd:tbf%ld", &slot) == 1)
+		snprintf(buf, size, "file:%ld", slot);
+	else
+		snprintf(buf, size, "other:%lu", inode);
+}
+
+/*
+ * The layout printed last, so that an unchanged layout is sent as one
+ * "same" record: the serial port under TCG moves ~150 KB/s, and most
+ * touches do not change the layout.
+ */
+static char prev_layout[1 << 16];
+static size_t prev_len = (size_t)-1;
+
+static void forget_layout(void)
+{
+	prev_len = (size_t)-1;
+}
+
+/*
+ * Print every VMA that overlaps the window, then the "done" marker (or
+ * only "same" when it equals the layout printed last).
+ */
+static void print_layout(unsigned long k)
+{
+	unsigned long start, end, offset, inode, wend;
+	char line[512], perms[8], dev[16], path[256], kind[64];
+	static char cur[sizeof(prev_layout)];
+	size_t len = 0;
+	FILE *maps;
+	int n;
+
+	wend = win_base + win_pages * PAGE_SIZE;
+	maps = fopen("/proc/self/maps", "r");
+	if (!maps)
+		fail("open /proc/self/maps: %s", strerror(errno));
+	while (fgets(line, sizeof(line), maps)) {
+		path[0] = '\0';
+		n = sscanf(line, "%lx-%lx %7s %lx %15s %lu %255[^\n]", &start,
+			   &end, perms, &offset, dev, &inode, path);
+		if (n < 6)
+			fail("cannot parse maps line: %s", line);
+		if (end <= win_base || start >= wend)
+			continue;
+		kind_of(path + strspn(path, " "), inode, kind, sizeof(kind));
+		n = snprintf(cur + len, sizeof(cur) - len,
+			     "@G vma %lx %lx %s %lx %s\n", start, end, perms,
+			     offset, kind);
+		if (n < 0 || (size_t)n >= sizeof(cur) - len)
+			fail("window layout too large");
+		len += (size_t)n;
+	}
+	fclose(maps);
+	if (len == prev_len && !memcmp(cur, prev_layout, len)) {
+		fprintf(out, "@G same %lu\n", k);
+		return;
+	}
+	fwrite(cur, 1, len, out);
+	fprintf(out, "@G done %lu\n", k);
+	memcpy(prev_layout, cur, len);
+	prev_len = len;
+}
+
+static void print_result(unsigned long k, long result, int sig, int code)
+{
+	if (result >= 0 && result > 0xffff)
+		fprintf(out, "@G op %lu 0x%lx %d %d\n", k, result, sig, code);
+	else
+		fprintf(out, "@G op %lu %ld %d %d\n", k, result, sig, code);
+}
+
+static unsigned long num(const char *s)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 0);
+	if (errno || *end || end == s)
+		fail("bad number '%s'", s);
+	return v;
+}
+
+static long snum(const char *s)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 0);
+	if (errno || *end || end == s)
+		fail("bad number '%s'", s);
+	return v;
+}
+
+/* ---- threaded race: page touches against munmap/mprotect/mmap ---- */
+
+struct race {
+	unsigned long addr, pages, iters;
+	unsigned long seed;
+	volatile int stop;
+	/* per-thread outcome counters, summed by the main thread */
+	unsigned long touches[MAX_THREADS], ok[MAX_THREADS];
+	unsigned long maperr[MAX_THREADS], accerr[MAX_THREADS];
+	unsigned long sigbus[MAX_THREADS], unexpected[MAX_THREADS];
+};
+
+struct racer {
+	struct race *r;
+	int id;
+};
+
+static unsigned long xorshift(unsigned long *s)
+{
+	unsigned long x = *s;
+
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	*s = x;
+	return x;
+}
+
+static void *race_toucher(void *arg)
+{
+	struct racer *me = arg;
+	struct race *r = me->r;
+	unsigned long s = r->seed * 2654435761UL + (unsigned long)me->id + 1;
+	unsigned long i, addr, x;
+	int sig, code;
+
+	for (i = 0; i < r->iters; i++) {
+		x = xorshift(&s);
+		addr = r->addr + (x % r->pages) * PAGE_SIZE + (x >> 40) % PAGE_SIZE;
+		sig = touch(addr, (int)(x >> 20) & 1, &code);
+		r->touches[me->id]++;
+		if (!sig) {
+			r->ok[me->id]++;
+		} else if (sig == SIGSEGV && touch_addr == addr &&
+			   (code == SEGV_MAPERR || code == SEGV_ACCERR)) {
+			if (code == SEGV_MAPERR)
+				r->maperr[me->id]++;
+			else
+				r->accerr[me->id]++;
+		} else if (sig == SIGBUS) {
+			/* anonymous memory never raises SIGBUS */
+			r->sigbus[me->id]++;
+		} else {
+			r->unexpected[me->id]++;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * THREADS threads touch random pages of [ADDR, ADDR+LEN) ITERS times each
+ * while this thread cycles munmap / mmap(MAP_FIXED) / mprotect over single
+ * pages of the same range.  Faults are expected (that is the race); a
+ * SIGBUS, a fault at another address or an unknown si_code is not.
+ * Afterwards the range is put back to the reservation (PROT_NONE private
+ * anonymous, MAP_FIXED) so the layout that follows is deterministic.
+ */
+static void run_race(unsigned long k, char **tok)
+{
+	pthread_t th[MAX_THREADS];
+	struct racer rc[MAX_THREADS];
+	struct race r;
+	unsigned long nthreads, i, x, a, remaps = 0, sum[6] = { 0 };
+	unsigned long s;
+	long res;
+	int t;
+
+	memset(&r, 0, sizeof(r));
+	nthreads = num(tok[1]);
+	r.iters = num(tok[2]);
+	r.addr = num(tok[3]);
+	r.pages = num(tok[4]) / PAGE_SIZE;
+	r.seed = k;
+	if (!nthreads || nthreads > MAX_THREADS || !r.pages ||
+	    r.addr < win_base ||
+	    r.addr + r.pages * PAGE_SIZE > win_base + win_pages * PAGE_SIZE)
+		fail("bad race arguments");
+	for (t = 0; t < (int)nthreads; t++) {
+		rc[t].r = &r;
+		rc[t].id = t;
+		if (pthread_create(&th[t], NULL, race_toucher, &rc[t]))
+			fail("pthread_create failed");
+	}
+	s = k * 0x9e3779b97f4a7c15UL + 7;
+	for (i = 0; i < r.iters; i++) {
+		x = xorshift(&s);
+		a = r.addr + (x % r.pages) * PAGE_SIZE;
+		switch ((x >> 32) % 3) {
+		case 0:
+			res = munmap((void *)a, PAGE_SIZE);
+			break;
+		case 1:
+			res = mprotect((void *)a, PAGE_SIZE,
+				       (x >> 40) & 1 ? PROT_READ :
+				       PROT_READ | PROT_WRITE);
+			break;
+		default:
+			res = mmap((void *)a, PAGE_SIZE, PROT_READ | PROT_WRITE,
+				   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1,
+				   0) == MAP_FAILED ? -1 : 0;
+			break;
+		}
+		if (res == 0)
+			remaps++;
+	}
+	for (t = 0; t < (int)nthreads; t++)
+		pthread_join(th[t], NULL);
+	if (mmap((void *)r.addr, r.pages * PAGE_SIZE, PROT_NONE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED)
+		fail("race: cannot restore the reservation: %s",
+		     strerror(errno));
+	for (t = 0; t < (int)nthreads; t++) {
+		sum[0] += r.touches[t];
+		sum[1] += r.ok[t];
+		sum[2] += r.maperr[t];
+		sum[3] += r.accerr[t];
+		sum[4] += r.sigbus[t];
+		sum[5] += r.unexpected[t];
+	}
+	print_result(k, 0, 0, 0);
+	fprintf(out, "@G race %lu %lu %lu %lu %lu %lu %lu %lu\n", k, sum[0],
+		sum[1], sum[2], sum[3], sum[4], sum[5], remaps);
+}
+
+/* ---- the sequence interpreter ---- */
+
+static int split(char *line, char **tok)
+{
+	int n = 0;
+	char *save, *t;
+
+	for (t = strtok_r(line, " \t\r\n", &save); t && n < MAX_TOKENS;
+	     t = strtok_r(NULL, " \t\r\n", &save))
+		tok[n++] = t;
+	return n;
+}
+
+static void need(int n, int want, const char *cmd)
+{
+	if (n != want)
+		fail("%s takes %d arguments", cmd, want - 1);
+}
+
+static unsigned long usec_now(void)
+{
+	struct timeval tv;
+
+	gettimeofday(&tv, NULL);
+	return (unsigned long)tv.tv_sec * 1000000UL + (unsigned long)tv.tv_usec;
+}
+
+static int run(FILE *in)
+{
+	char line[512], *tok[MAX_TOKENS];
+	unsigned long k = 0, seqs = 0, ops = 0, t0;
+	long seq = -1, res;
+	int n, sig, code, fd, reserved = 0;
+	void *p;
+
+	t0 = usec_now();
+	while (fgets(line, sizeof(line), in)) {
+		line_no++;
+		n = split(line, tok);
+		if (!n || tok[0][0] == '#')
+			continue;
+		sig = code = 0;
+		if (!strcmp(tok[0], "window")) {
+			need(n, 3, "window");
+			if (reserved)
+				fail("window after the first seq");
+			win_base = num(tok[1]);
+			win_pages = num(tok[2]);
+			fprintf(out, "@G window 0x%lx %lu\n", win_base,
+				win_pages);
+			continue;
+		}
+		if (!strcmp(tok[0], "seq")) {
+			need(n, 2, "seq");
+			if (!win_pages)
+				fail("seq before window");
+			if (reserved)
+				munmap((void *)win_base, win_pages * PAGE_SIZE);
+			close_files();
+			forget_layout();
+			reserve_window(!reserved);
+			reserved = 1;
+			seq = snum(tok[1]);
+			k = 0;
+			fprintf(out, "@G seq %ld\n", seq);
+			continue;
+		}
+		if (seq < 0)
+			fail("'%s' outside a sequence", tok[0]);
+		if (!strcmp(tok[0], "file")) {
+			need(n, 3, "file");
+			open_file(snum(tok[1]), num(tok[2]));
+			continue;
+		}
+		if (!strcmp(tok[0], "end")) {
+			need(n, 1, "end");
+			if (k == 0) {
+				print_result(0, 0, 0, 0);
+				print_layout(0);
+			}
+			fprintf(out, "@G endseq %ld\n", seq);
+			fflush(out);
+			seq = -1;
+			seqs++;
+			continue;
+		}
+		/* the first real operation closes the setup step (op 0) */
+		if (k == 0) {
+			print_result(0, 0, 0, 0);
+			print_layout(0);
+		}
+		k++;
+		ops++;
+		if (!strcmp(tok[0], "mmap")) {
+			long slot;
+
+			need(n, 7, "mmap");
+			slot = snum(tok[5]);
+			fd = slot >= 0 && slot < MAX_SLOTS ? slot_fd[slot] : -1;
+			p = mmap((void *)num(tok[1]), num(tok[2]),
+				 (int)num(tok[3]), (int)num(tok[4]), fd,
+				 (off_t)(num(tok[6]) * PAGE_SIZE));
+			res = p == MAP_FAILED ? -errno : (long)p;
+		} else if (!strcmp(tok[0], "munmap")) {
+			need(n, 3, "munmap");
+			res = munmap((void *)num(tok[1]), num(tok[2])) ? -errno : 0;
+		} else if (!strcmp(tok[0], "mprotect")) {
+			need(n, 4, "mprotect");
+			res = mprotect((void *)num(tok[1]), num(tok[2]),
+				       (int)num(tok[3])) ? -errno : 0;
+		} else if (!strcmp(tok[0], "touch")) {
+			need(n, 3, "touch");
+			if (strcmp(tok[2], "r") && strcmp(tok[2], "w"))
+				fail("touch takes r or w");
+			sig = touch(num(tok[1]), tok[2][0] == 'w', &code);
+			res = touch_result(sig, code);
+		} else if (!strcmp(tok[0], "race")) {
+			need(n, 5, "race");
+			run_race(k, tok);
+			print_layout(k);
+			continue;
+		} else {
+			fail("unknown command '%s'", tok[0]);
+		}
+		print_result(k, res, sig, code);
+		print_layout(k);
+	}
+	if (seq >= 0)
+		fail("input ends inside sequence %ld", seq);
+	fprintf(out, "@G fin %lu %lu %lu\n", seqs, ops, usec_now() - t0);
+	fflush(out);
+	return 0;
+}
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: guest [-o OUTPUT] [INPUT]\n"
+		"Runs testbed operation sequences (INPUT, default stdin) with "
+		"real syscalls\nand prints results and window layouts "
+		"(OUTPUT, default stdout).\n");
+}
+
+int main(int argc, char **argv)
+{
+	const char *in_path = NULL, *out_path = NULL;
+	FILE *in = stdin;
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-o") && i + 1 < argc) {
+			out_path = argv[++i];
+		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			usage();
+			return 0;
+		} else if (!in_path && argv[i][0] != '-') {
+			in_path = argv[i];
+		} else {
+			usage();
+			return 2;
+		}
+	}
+	out = stdout;
+	if (out_path) {
+		out = fopen(out_path, "w");
+		if (!out) {
+			perror(out_path);
+			return 2;
+		}
+	}
+	if (in_path) {
+		in = fopen(in_path, "r");
+		if (!in) {
+			perror(in_path);
+			return 2;
+		}
+	}
+	/* a large buffer: the serial port is slow, write in big chunks */
+	setvbuf(out, NULL, _IOFBF, 1 << 16);
+	for (i = 0; i < MAX_SLOTS; i++)
+		slot_fd[i] = -1;
+	install_handlers();
+	return run(in);
+}

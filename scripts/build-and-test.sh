@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Builds everything from a fresh clone and runs every test:
+#   1. installs what is missing (gcc, make, QEMU, Debian's kernel, busybox)
+#   2. builds the solution (the interop project builds the native libraries)
+#   3. native checks: shim unit tests (release and ASan+UBSan), and the C
+#      stress driver under ASan+UBSan and TSan for every config
+#   4. the xunit suite (TRX logged)
+# and ends with one line "N passed, N failed, N skipped" counted from the
+# native runners' own summaries and the TRX file.
+set -uo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+# shellcheck source=lib/ensure-deps.sh
+. scripts/lib/ensure-deps.sh
+
+results="$root/build/test-results"
+rm -rf "$results"
+mkdir -p "$results"
+
+passed=0
+failed=0
+skipped=0
+
+step() { printf '\n== %s\n' "$*"; }
+
+# Adds the counts from "N tests run, N passed, N failed" lines in a log.
+count_native_log() {
+	local log=$1 line p f
+	while read -r line; do
+		p=$(sed -E 's/.* ([0-9]+) passed.*/\1/' <<<"$line")
+		f=$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")
+		passed=$((passed + p))
+		failed=$((failed + f))
+	done < <(grep -E '^[0-9]+ tests run, [0-9]+ passed, [0-9]+ failed' "$log")
+}
+
+# One command counted as one test: pass when it exits 0.
+run_as_test() {
+	local name=$1
+	shift
+	if "$@" >"$results/$name.log" 2>&1; then
+		passed=$((passed + 1))
+		echo "PASS $name: $(tail -n 1 "$results/$name.log")"
+	else
+		failed=$((failed + 1))
+		echo "FAIL $name (log: $results/$name.log)"
+		tail -n 30 "$results/$name.log"
+	fi
+}
+
+finish() {
+	echo
+	echo "$passed passed, $failed failed, $skipped skipped"
+	[ "$failed" -eq 0 ]
+	exit
+}
+
+step "dependencies"
+if ! ensure_build_deps || ! ensure_qemu_deps; then
+	failed=$((failed + 1))
+	finish
+fi
+
+step "build (Release)"
+if ! dotnet build Testbed.sln -c Release -nologo -v:q -clp:ErrorsOnly; then
+	echo "build failed"
+	failed=$((failed + 1))
+	finish
+fi
+
+step "native shim tests"
+if make -C native check >"$results/native-check.log" 2>&1; then
+	echo "native checks ran"
+else
+	echo "native checks failed (log: $results/native-check.log)"
+	tail -n 30 "$results/native-check.log"
+	grep -qE '^[0-9]+ tests run' "$results/native-check.log" || failed=$((failed + 1))
+fi
+count_native_log "$results/native-check.log"
+grep -E '^[0-9]+ tests run' "$results/native-check.log"
+
+step "sanitizer stress (ASan+UBSan, TSan)"
+if make -C native asan tsan >"$results/native-sanitizers.log" 2>&1; then
+	for flavour in asan tsan; do
+		for bin in build/native/$flavour/stress-*; do
+			[ -x "$bin" ] || continue
+			cfg=${bin##*/stress-}
+			run_as_test "stress-$flavour-$cfg" \
+				env ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+				UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+				TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+				"$bin" -t 8 -n 20000 -s 1
+		done
+	done
+else
+	echo "sanitizer builds failed (log: $results/native-sanitizers.log)"
+	tail -n 30 "$results/native-sanitizers.log"
+	failed=$((failed + 1))
+fi
+
+step "xunit"
+dotnet test tests/Testbed.Tests -c Release --no-build -nologo \
+	--logger "trx;LogFileName=tests.trx" --logger "console;verbosity=normal" \
+	--results-directory "$results" >"$results/xunit.log" 2>&1
+xunit_rc=$?
+grep -E '^\s+(Failed|Skipped) ' "$results/xunit.log" | head -n 50
+trx="$results/tests.trx"
+if [ -f "$trx" ]; then
+	counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+	attr() { sed -E "s/.* $1=\"([0-9]+)\".*/\1/" <<<"$counters"; }
+	xp=$(attr passed)
+	xf=$(attr failed)
+	xt=$(attr total)
+	xe=$(attr executed)
+	passed=$((passed + xp))
+	failed=$((failed + xf))
+	skipped=$((skipped + xt - xe))
+	echo "xunit: $xp passed, $xf failed, $((xt - xe)) not executed"
+	if [ "$xunit_rc" -ne 0 ] && [ "$xf" -eq 0 ]; then
+		echo "dotnet test exited $xunit_rc without a failed test (log: $results/xunit.log)"
+		tail -n 30 "$results/xunit.log"
+		failed=$((failed + 1))
+	fi
+else
+	echo "no TRX file: the test run did not complete (log: $results/xunit.log)"
+	tail -n 40 "$results/xunit.log"
+	failed=$((failed + 1))
+fi
+
+finish

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Installs what a fresh Debian 12 machine lacks to build and test the testbed.
+# Sourced by scripts/build-and-test.sh and scripts/testbed; safe to run twice.
+#   ensure_build_deps   gcc, make (native libraries)
+#   ensure_qemu_deps    qemu-system-x86, Debian's kernel, busybox-static, cpio
+set -euo pipefail
+
+_tb_apt_updated=0
+
+_tb_apt_install() {
+	local missing=()
+	local pkg
+	for pkg in "$@"; do
+		dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "testbed: missing Debian packages: ${missing[*]} (run as root or install them)" >&2
+		return 1
+	fi
+	if [ $_tb_apt_updated -eq 0 ]; then
+		apt-get update -qq
+		_tb_apt_updated=1
+	fi
+	echo "testbed: installing ${missing[*]}" >&2
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+ensure_build_deps() {
+	_tb_apt_install gcc make libc6-dev
+	if ! command -v dotnet >/dev/null 2>&1; then
+		echo "testbed: the .NET SDK 10 (dotnet) is required and not on PATH" >&2
+		return 1
+	fi
+}
+
+ensure_qemu_deps() {
+	_tb_apt_install qemu-system-x86 linux-image-amd64 busybox-static cpio
+}
