@@ -234,6 +234,7 @@ internal sealed partial class MmStruct
     {
         if (vma.AnonVmaChainLinked && vma.AnonVma is { } av)
             av.Unlink(vma);
+        vma.AnonVma = null;
     }
 
     /// <summary>anon_vma_merge.</summary>
@@ -367,6 +368,7 @@ internal sealed partial class MmStruct
             var gone = next!;
             if (gone.AnonVma is not null)
                 AnonVmaMerge(vma, gone);
+            gone.AnonVma = null;
             MapCount--;
             if (gone == seqNext)
             {
@@ -380,6 +382,8 @@ internal sealed partial class MmStruct
                 // Case 6: the VMA after next goes too.
                 removeNext = 1;
                 end = next!.VmEnd;
+                next.VmWriteBegin();
+                seqNext = next;
                 continue;
             }
             if (next is not null)
