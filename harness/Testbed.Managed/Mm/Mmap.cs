@@ -376,14 +376,22 @@ internal sealed partial class MmStruct
                 seqNext = null;
             }
             PutVma(gone);
-            next = removeNext != 3 ? vma.VmNext : vma;
+            if (removeNext != 3)
+            {
+                // vma grew over next: the new vma->vm_next gets its own write section.
+                next = vma.VmNext;
+                next?.VmWriteBegin();
+                seqNext = next;
+            }
+            else
+            {
+                next = vma;
+            }
             if (removeNext == 2)
             {
                 // Case 6: the VMA after next goes too.
                 removeNext = 1;
                 end = next!.VmEnd;
-                next.VmWriteBegin();
-                seqNext = next;
                 continue;
             }
             if (next is not null)
