@@ -38,6 +38,9 @@ public sealed record KnownDifference(string Name, string Description)
         nameof(AnonOffsetHidden),
         "maps shows offset 0 for anonymous VMAs: the model's anon vm_pgoff is not compared");
 
-    /// <summary>All rules, in the order the report lists them.</summary>
-    public static IReadOnlyList<KnownDifference> All { get; } = [MprotectZeroLength, SigbusBeyondEof, AnonOffsetHidden];
+    /// <summary>The rules that can excuse a step's result, in the order the report lists them.</summary>
+    public static IReadOnlyList<KnownDifference> ResultRules { get; } = [MprotectZeroLength, SigbusBeyondEof];
+
+    /// <summary>The rules applied to every layout before comparing (always on, listed in the report).</summary>
+    public static IReadOnlyList<KnownDifference> ProjectionRules { get; } = [AnonOffsetHidden];
 }

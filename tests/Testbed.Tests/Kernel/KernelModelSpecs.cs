@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: GPL-2.0-only
+using Testbed.Contract;
+using Testbed.Harness.Kernel;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Testbed.Tests.Kernel;
+
+/// <summary>The model held to a real kernel: one QEMU boot, and a perturbed model on the host.</summary>
+public sealed class KernelModelSpecs(ITestOutputHelper output)
+{
+    private const ulong W = 0x100000000;
+    private const ulong P = 0x1000;
+
+    [Fact]
+    public async Task The_model_matches_Debian_6_1_under_QEMU_on_every_step_of_200_sequences()
+    {
+        var sequences = new SequenceOptions().WithSeed(20180320).WithSequences(200).WithOpsPerSequence(20);
+        var qemu = new QemuOptions().WithTimeout(TimeSpan.FromSeconds(240));
+
+        var (report, run) = await KernelCheck.RunAsync(sequences, KernelTarget.Qemu, qemu, ModelBackend.Managed());
+
+        output.WriteLine(report.ToTable());
+        Assert.True(run.Report.Finished, run.ConsoleLog);
+        Assert.Equal(200, report.Sequences);
+        Assert.Equal(200L * 21, report.Operations);
+        Assert.True(report.RaceTouches > 0, "the batch had no race step");
+        Assert.True(report.Passed, report.ToTable());
+        Assert.Equal(report.Operations, report.Matches + report.KnownDifferences.Values.Sum());
+    }
+
+    /// <summary>
+    /// Two private anonymous VMAs with different anon_vmas (each was written) and a new mapping
+    /// between them: the kernel merges the new one with the left VMA only
+    /// (is_mergeable_anon_vma says no to the right one). The model with the test-only switch
+    /// that ignores anon_vma in merges makes one VMA of all three, and the comparer must name
+    /// exactly that mmap.
+    /// </summary>
+    [Fact]
+    public async Task A_model_with_a_wrong_merge_rule_is_reported_at_the_exact_operation()
+    {
+        var rw = Prot.Read | Prot.Write;
+        var fixedAnon = MapFlags.Private | MapFlags.Anonymous | MapFlags.Fixed;
+        var ops = new KernelOp[]
+        {
+            new(KernelOpKind.Mmap, W, 2 * P, rw, fixedAnon),
+            new(KernelOpKind.Touch, W, 0, Write: true),
+            new(KernelOpKind.Mmap, W + (3 * P), 2 * P, rw, fixedAnon),
+            new(KernelOpKind.Touch, W + (3 * P), 0, Write: true),
+            new(KernelOpKind.Mmap, W + (2 * P), P, rw, fixedAnon),
+            new(KernelOpKind.Touch, W + (2 * P), 0, Write: true),
+        };
+        var batch = new KernelBatch(W, 16, 77, [new KernelSequence(0, 77, [4 * P], ops)]);
+        var run = await GuestRunner.RunOnHostAsync(batch);
+        Assert.Empty(run.Report.Errors);
+
+        var honest = new ModelComparer(ModelBackend.Managed()).Compare(batch, run.Report, i => $"replay {i}");
+        var perturbed = new ModelComparer(ModelBackend.Managed(ignoreAnonVmaInMerge: true)).Compare(batch, run.Report, i => $"replay {i}");
+
+        output.WriteLine(perturbed.ToTable());
+        Assert.True(honest.Passed, honest.ToTable());
+        var m = Assert.Single(perturbed.Mismatches);
+        Assert.Equal((77UL, 0, 5), (m.Seed, m.SequenceIndex, m.OpIndex));
+        Assert.Equal(ops[4].ToString(), m.Operation);
+        Assert.Equal("layouts differ", m.Reason);
+        Assert.Contains(new KernelVma(W, W + (3 * P), "rw-p", 0, "anon"), m.KernelLayout);
+        Assert.Contains(new KernelVma(W, W + (5 * P), "rw-p", 0, "anon"), m.ModelLayout);
+        Assert.Equal("replay 0", m.Replay);
+        Assert.Equal(5, perturbed.Matches);
+        Assert.Equal(1, perturbed.Skipped);
+    }
+}
