@@ -92,7 +92,7 @@ if make -C native asan tsan >"$results/native-sanitizers.log" 2>&1; then
 				env ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 				UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 				TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
-				"$bin" --threads 8 --ops 20000 --seed 1
+				"$bin" -t 8 -n 20000 -s 1
 		done
 	done
 else

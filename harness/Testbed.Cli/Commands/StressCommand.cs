@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: GPL-2.0-only
+using System.CommandLine;
+using Spectre.Console;
+using Testbed.Harness.Backends;
+using Testbed.Harness.Concurrent;
+using Testbed.Harness.Reports;
+using Testbed.Harness.Workloads;
+
+namespace Testbed.Cli.Commands;
+
+/// <summary>
+/// <c>stress</c>: the threaded mixes on the native mmu and mmu-spf models (each run
+/// in a worker process), a table per config, exit 1 on any violation, leak or crash.
+/// </summary>
+internal static class StressCommand
+{
+    public static Command Create(AddressSpaceFactory factory)
+    {
+        var seed = CommonOptions.Seed();
+        var runs = new Option<int>("--runs")
+        {
+            Description = "Seeds to run per (config, mix, threads): seed, seed+1, ...",
+            DefaultValueFactory = _ => 1,
+        };
+        var ops = CommonOptions.Ops(20_000, "Operations per thread (the bound of every run).");
+        var duration = CommonOptions.Duration();
+        var threads = CommonOptions.Threads([4]);
+        var mix = CommonOptions.Mix(["fault-heavy", "munmap-storm", "mprotect-churn", "mixed"]);
+        var config = CommonOptions.Config(CommonOptions.MmuConfigs);
+        var backend = CommonOptions.Backend([AddressSpaceFactory.Native]);
+        var inProcess = CommonOptions.InProcess();
+
+        var command = new Command("stress", "Race mmap/munmap/mprotect/mbind/faults/get_vma on N threads; check validate, violations and leaks.");
+        foreach (var option in new Option[] { seed, runs, ops, duration, threads, mix, config, backend, inProcess })
+            command.Options.Add(option);
+
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var dispatcher = new RunDispatcher(factory) { IsolateNative = !parse.GetValue(inProcess) };
+            var pairs = RunPlanning.Pairs(factory, parse.GetValue(backend)!, parse.GetValue(config)!);
+            if (pairs.Count == 0)
+            {
+                AnsiConsole.MarkupLine("[red]nothing to run: no requested backend/config is available[/]");
+                return 2;
+            }
+
+            var all = new List<RunResult>();
+            foreach (var (b, c) in pairs)
+            {
+                var results = new List<RunResult>();
+                foreach (var m in parse.GetValue(mix)!.Select(WorkloadMixNames.Parse))
+                {
+                    foreach (var t in parse.GetValue(threads)!)
+                    {
+                        for (var r = 0; r < parse.GetValue(runs); r++)
+                        {
+                            var workload = new Workload(m, parse.GetValue(seed) + (ulong)r, t, parse.GetValue(ops));
+                            results.Add(await dispatcher.RunAsync(b, c, workload, CommonOptions.ToDuration(parse.GetValue(duration)), cancellationToken));
+                        }
+                    }
+                }
+
+                AnsiConsole.Write(ConsoleTables.Stress($"{b} {c}", results));
+                all.AddRange(results);
+            }
+
+            AnsiConsole.Write(ConsoleTables.Problems(all));
+            var bad = all.Count(r => !r.Clean);
+            AnsiConsole.MarkupLine(bad == 0
+                ? $"[green]stress: {all.Count} run(s) clean[/]"
+                : $"[red]stress: {bad} of {all.Count} run(s) with violations, leaks or crashes[/]");
+            return bad == 0 ? 0 : 1;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: GPL-2.0-only
+using System.Buffers;
+using Testbed.Contract;
+using Testbed.Interop;
+
+namespace Testbed.Harness.Backends;
+
+/// <summary>
+/// <see cref="NativeAddressSpace"/> for one config's API type: calls go straight to the
+/// generated LibraryImport stubs of <typeparamref name="TApi"/>, with the mm handle leased
+/// per call so Dispose cannot race a running call.
+/// </summary>
+internal sealed unsafe class NativeAddressSpaceCore<TApi> : IAddressSpace where TApi : struct, ITestbedApi
+{
+    private const int StackOps = 64;
+
+    private readonly NativeMm<TApi> _mm;
+
+    public NativeAddressSpaceCore()
+    {
+        Config = NativeRecords.ToConfig(NativeConfigs.GetConfig<TApi>());
+        _mm = NativeMm<TApi>.Create();
+    }
+
+    public string Backend => "native";
+
+    public ConfigInfo Config { get; }
+
+    public long Execute(in Operation op)
+    {
+        switch (op.Kind)
+        {
+            case OpKind.Mmap:
+                return _mm.TryMmap(op.Addr, op.Len, (TbProt)op.Prot, (TbMapFlags)op.Flags, op.Fd, op.PgOff);
+            case OpKind.Munmap:
+                return _mm.TryMunmap(op.Addr, op.Len);
+            case OpKind.Mprotect:
+                return _mm.TryMprotect(op.Addr, op.Len, (TbProt)op.Prot);
+            case OpKind.Mbind:
+                return _mm.TryMbind(op.Addr, op.Len, (TbMpolMode)op.Flags);
+            case OpKind.Fault:
+                return _mm.TryFault(op.Addr, (TbFaultFlags)op.Flags);
+            case OpKind.FileOpen:
+                return _mm.TryFileOpen(op.Len, (TbFileFlags)op.Flags);
+            case OpKind.FileClose:
+                return _mm.TryFileClose(op.Fd);
+            default:
+                // Anything else is the native batch's to judge (it answers -EINVAL for kinds it does not run).
+                Span<TbOp> one = [NativeRecords.ToOp(op)];
+                var result = _mm.TryBatch(one);
+                return result < 0 ? result : one[0].Result;
+        }
+    }
+
+    public void ExecuteBatch(ReadOnlySpan<Operation> ops, Span<long> results)
+    {
+        if (results.Length < ops.Length)
+            throw new ArgumentException($"results holds {results.Length} entries for {ops.Length} operations", nameof(results));
+        TbOp[]? rented = null;
+        var native = ops.Length <= StackOps
+            ? stackalloc TbOp[StackOps]
+            : (rented = ArrayPool<TbOp>.Shared.Rent(ops.Length));
+        try
+        {
+            native = native[..ops.Length];
+            for (var i = 0; i < ops.Length; i++)
+                native[i] = NativeRecords.ToOp(ops[i]);
+            var result = _mm.TryBatch(native);
+            for (var i = 0; i < ops.Length; i++)
+                results[i] = result < 0 ? result : native[i].Result;
+        }
+        finally
+        {
+            if (rented is not null)
+                ArrayPool<TbOp>.Shared.Return(rented);
+        }
+    }
+
+    public long GetVma(ulong addr, out ulong reference, out VmaInfo info)
+    {
+        var result = _mm.TryGetVma(addr, out reference, out var native);
+        info = result < 0 ? default : NativeRecords.ToVmaInfo(native);
+        return result;
+    }
+
+    public long VmaRefInfo(ulong reference, out VmaInfo info)
+    {
+        var result = _mm.TryVmaRefInfo(reference, out var native);
+        info = result < 0 ? default : NativeRecords.ToVmaInfo(native);
+        return result;
+    }
+
+    public long PutVma(ulong reference) => _mm.TryPutVma(reference);
+
+    public IReadOnlyList<VmaInfo> Snapshot()
+    {
+        var vmas = _mm.Snapshot();
+        var list = new VmaInfo[vmas.Length];
+        for (var i = 0; i < vmas.Length; i++)
+            list[i] = NativeRecords.ToVmaInfo(vmas[i]);
+        return list;
+    }
+
+    public Stats GetStats() => NativeRecords.ToStats(_mm.Stats());
+
+    public int Validate() => _mm.TryValidate();
+
+    public IReadOnlyList<Violation> Violations()
+    {
+        var violations = _mm.Violations();
+        var list = new Violation[violations.Length];
+        for (var i = 0; i < violations.Length; i++)
+            list[i] = NativeRecords.ToViolation(violations[i]);
+        return list;
+    }
+
+    public void Trace(bool enable) => _mm.Trace(enable);
+
+    public IReadOnlyList<LifecycleEvent> DrainEvents()
+    {
+        var events = _mm.DrainEvents();
+        var list = new LifecycleEvent[events.Count];
+        for (var i = 0; i < events.Count; i++)
+            list[i] = NativeRecords.ToEvent(events[i]);
+        return list;
+    }
+
+    public long InjectAllocFailure(CacheKind cache, ulong nth) => _mm.TryInjectAllocFailure((TbCache)cache, nth);
+
+    public void Dispose() => _mm.Dispose();
+}

@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: GPL-2.0-only
+using System.Diagnostics;
+using Testbed.Contract;
+using Testbed.Harness.Execution;
+using Testbed.Harness.Workloads;
+
+namespace Testbed.Harness.Concurrent;
+
+/// <summary>
+/// Runs a workload's threads on one address space, bounded by the operation
+/// counts (and optionally a duration), then checks it: validate, violations,
+/// live objects against map_count, and after unmapping everything and closing
+/// every file, that nothing is left (objects, pages outside VMAs).
+/// </summary>
+public static class ConcurrentRunner
+{
+    /// <summary>At most this many violations are kept as text in a result.</summary>
+    public const int MaxViolationLines = 20;
+
+    private const int MaxFds = 64;
+    private const int DeadlineCheckMask = 63;
+
+    /// <summary>Runs <paramref name="workload"/> on <paramref name="space"/>, a fresh address space.</summary>
+    public static RunResult Run(IAddressSpace space, Workload workload, TimeSpan? duration = null, IOperationObserver? observer = null)
+    {
+        ArgumentNullException.ThrowIfNull(space);
+        ArgumentNullException.ThrowIfNull(workload);
+        var baseline = space.GetStats();
+        foreach (var op in workload.Setup())
+            space.Execute(op);
+
+        var streams = workload.Streams(space.Config.Spf);
+        var executors = streams.Select(s => new StreamExecutor(space, s)).ToArray();
+        var done = new long[workload.Threads];
+        using var start = new Barrier(workload.Threads + 1);
+        var deadline = duration is { } d ? Stopwatch.GetTimestamp() + (long)(d.TotalSeconds * Stopwatch.Frequency) : long.MaxValue;
+        var failures = new Exception?[workload.Threads];
+        var threads = Enumerable.Range(0, workload.Threads).Select(t => new Thread(() =>
+        {
+            start.SignalAndWait();
+            try
+            {
+                done[t] = RunStream(executors[t], t, deadline, observer);
+            }
+            catch (Exception e)
+            {
+                failures[t] = e;
+            }
+        })
+        { Name = $"testbed-worker-{t}", IsBackground = true }).ToArray();
+
+        foreach (var thread in threads)
+            thread.Start();
+        start.SignalAndWait();
+        var clock = Stopwatch.StartNew();
+        foreach (var thread in threads)
+            thread.Join();
+        clock.Stop();
+        if (failures.FirstOrDefault(f => f is not null) is { } failure)
+            throw new InvalidOperationException($"a runner thread failed ({workload})", failure);
+
+        var stats = space.GetStats();
+        var leaks = new List<string>();
+        space.Validate();
+        if (stats.LiveVmas != stats.MapCount)
+            leaks.Add($"live_vmas {stats.LiveVmas} != map_count {stats.MapCount} with no get_vma reference held");
+        Teardown(space);
+        space.Validate();
+        leaks.AddRange(Leftovers(baseline, space.GetStats()));
+
+        var violations = space.Violations();
+        return new RunResult
+        {
+            Backend = space.Backend,
+            Config = space.Config.Name,
+            Mix = workload.Mix.Name(),
+            Seed = workload.Seed,
+            Threads = workload.Threads,
+            OpsPerThread = workload.OpsPerThread,
+            Operations = done.Sum(),
+            ElapsedSeconds = clock.Elapsed.TotalSeconds,
+            Faults = stats.Faults,
+            SpfAttempts = stats.SpfAttempts,
+            SpfSuccess = stats.SpfSuccess,
+            Aborts = Aborts(stats),
+            Fallbacks = stats.Fallbacks,
+            ClassicFaults = stats.ClassicFaults,
+            ViolationCount = (ulong)violations.Count,
+            Violations = violations.Take(MaxViolationLines).Select(v => v.ToString()).ToArray(),
+            Leaks = leaks,
+            ReplayCommand = ReplayCommand(space.Backend, space.Config.Name, workload, duration),
+        };
+    }
+
+    /// <summary>The CLI command line that reruns this run.</summary>
+    public static string ReplayCommand(string backend, string config, Workload workload, TimeSpan? duration = null) =>
+        $"./scripts/testbed stress --backend {backend} --config {config} --mix {workload.Mix.Name()} " +
+        $"--seed {workload.Seed} --threads {workload.Threads} --ops {workload.OpsPerThread}" +
+        (duration is { } d ? $" --duration {d.TotalSeconds:0.###}" : "");
+
+    /// <summary>The abort counters by reason, zeros left out.</summary>
+    public static IReadOnlyDictionary<string, ulong> Aborts(Stats stats)
+    {
+        var all = new (SpfAbort Reason, ulong Count)[]
+        {
+            (SpfAbort.NoVma, stats.SpfAbortNoVma),
+            (SpfAbort.SeqOdd, stats.SpfAbortSeqOdd),
+            (SpfAbort.SeqChanged, stats.SpfAbortSeqChanged),
+            (SpfAbort.Detached, stats.SpfAbortDetached),
+            (SpfAbort.Access, stats.SpfAbortAccess),
+            (SpfAbort.NotAnon, stats.SpfAbortNotAnon),
+        };
+        return all.Where(a => a.Count > 0).ToDictionary(a => a.Reason.ToString(), a => a.Count);
+    }
+
+    private static long RunStream(StreamExecutor executor, int thread, long deadline, IOperationObserver? observer)
+    {
+        var count = 0;
+        for (; count < executor.Stream.Count; count++)
+        {
+            if ((count & DeadlineCheckMask) == 0 && Stopwatch.GetTimestamp() > deadline)
+                break;
+            if (observer is not null)
+                observer.OnStart(thread, count, executor.Resolve(count));
+            executor.Run(count);
+        }
+
+        executor.PutAll();
+        return count;
+    }
+
+    /// <summary>Unmaps every VMA and closes every file, so all objects should go.</summary>
+    private static void Teardown(IAddressSpace space)
+    {
+        foreach (var vma in space.Snapshot())
+            space.Execute(Operation.Munmap(vma.Start, vma.End - vma.Start));
+        for (var fd = 0; fd < MaxFds; fd++)
+            space.Execute(Operation.FileClose(fd));
+    }
+
+    private static IEnumerable<string> Leftovers(Stats baseline, Stats after)
+    {
+        var checks = new (string Name, ulong Before, ulong After)[]
+        {
+            ("map_count", baseline.MapCount, after.MapCount),
+            ("live_vmas", baseline.LiveVmas, after.LiveVmas),
+            ("live_files", baseline.LiveFiles, after.LiveFiles),
+            ("live_mempolicies", baseline.LiveMempolicies, after.LiveMempolicies),
+            ("live_anon_vmas", baseline.LiveAnonVmas, after.LiveAnonVmas),
+            ("live_regions", baseline.LiveRegions, after.LiveRegions),
+            ("populated_pages (outside any VMA)", baseline.PopulatedPages, after.PopulatedPages),
+        };
+        return checks
+            .Where(c => c.After != c.Before)
+            .Select(c => $"{c.Name}: {c.After} after unmapping everything and closing all files (baseline {c.Before})");
+    }
+}

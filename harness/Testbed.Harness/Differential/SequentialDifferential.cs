@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: GPL-2.0-only
+using Testbed.Contract;
+using Testbed.Harness.Execution;
+using Testbed.Harness.Workloads;
+
+namespace Testbed.Harness.Differential;
+
+/// <summary>
+/// Runs the same seeded single-thread sequence on two backends and, after every
+/// operation, requires the result, the layout (Snapshot), the counters (GetStats)
+/// and the lifecycle events (DrainEvents, tracing on) to be exactly equal. Stops at
+/// the first divergence and reports it with the seed and a replay command.
+/// </summary>
+public static class SequentialDifferential
+{
+    /// <summary>
+    /// Compares <paramref name="left"/> and <paramref name="right"/> (fresh address
+    /// spaces of the same config) over <paramref name="workload"/>'s thread 0.
+    /// </summary>
+    public static DifferentialResult Run(IAddressSpace left, IAddressSpace right, Workload workload)
+    {
+        ArgumentNullException.ThrowIfNull(left);
+        ArgumentNullException.ThrowIfNull(right);
+        var config = left.Config.Name;
+        if (right.Config.Name != config)
+            throw new ArgumentException($"configs differ: {config} vs {right.Config.Name}", nameof(right));
+        var single = workload with { Threads = 1 };
+        var replay = ReplayCommand(config, single);
+
+        left.Trace(true);
+        right.Trace(true);
+        var compared = 0;
+        Divergence? divergence = null;
+
+        var setup = single.Setup();
+        for (var i = 0; i < setup.Count && divergence is null; i++, compared++)
+        {
+            var op = setup[i];
+            var l = new StepOutcome(op, left.Execute(op), null);
+            var r = new StepOutcome(op, right.Execute(op), null);
+            divergence = Compare(i, op.ToString(), l, r, left, right);
+        }
+
+        var stream = single.Stream(0, left.Config.Spf);
+        var leftRun = new StreamExecutor(left, stream);
+        var rightRun = new StreamExecutor(right, stream);
+        for (var i = 0; i < stream.Count && divergence is null; i++, compared++)
+        {
+            var l = leftRun.Run(i);
+            var r = rightRun.Run(i);
+            divergence = Compare(setup.Count + i, stream[i].ToString(), l, r, left, right);
+        }
+
+        if (divergence is not null)
+            compared--;
+        leftRun.PutAll();
+        rightRun.PutAll();
+        return new DifferentialResult(config, left.Backend, right.Backend, single, compared, divergence, replay);
+    }
+
+    /// <summary>The CLI command line that reruns exactly this comparison.</summary>
+    public static string ReplayCommand(string config, Workload workload) =>
+        $"./scripts/testbed compare --sequential-only --seed {workload.Seed} --config {config} " +
+        $"--mix {workload.Mix.Name()} --sequential-ops {workload.OpsPerThread}";
+
+    private static Divergence? Compare(int index, string what, StepOutcome l, StepOutcome r, IAddressSpace left, IAddressSpace right)
+    {
+        var ln = left.Backend;
+        var rn = right.Backend;
+        if (l.Result != r.Result || l.Vma != r.Vma)
+        {
+            var lv = l.Vma is { } a ? " " + StateDiff.FormatVma(a) : "";
+            var rv = r.Vma is { } b ? " " + StateDiff.FormatVma(b) : "";
+            return new Divergence(index, what, DivergenceKind.Result, l.FormatResult() + lv, r.FormatResult() + rv,
+                "  layout before the divergence:\n" + StateDiff.Layout(left.Snapshot(), right.Snapshot(), ln, rn));
+        }
+
+        var ls = left.Snapshot();
+        var rs = right.Snapshot();
+        if (!ls.SequenceEqual(rs))
+        {
+            return new Divergence(index, what, DivergenceKind.Layout, $"{ls.Count} VMA(s)", $"{rs.Count} VMA(s)",
+                StateDiff.Layout(ls, rs, ln, rn));
+        }
+
+        var lst = left.GetStats();
+        var rst = right.GetStats();
+        if (lst != rst)
+        {
+            var diffs = StateDiff.Stats(lst, rst);
+            return new Divergence(index, what, DivergenceKind.Stats, l.FormatResult(), r.FormatResult(),
+                "  stats (" + ln + " vs " + rn + "):\n" + string.Join('\n', diffs.Select(d => "    " + d)));
+        }
+
+        var le = left.DrainEvents();
+        var re = right.DrainEvents();
+        if (!le.SequenceEqual(re))
+        {
+            return new Divergence(index, what, DivergenceKind.Events, $"{le.Count} event(s)", $"{re.Count} event(s)",
+                StateDiff.Events(le, re, ln, rn));
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,27 @@
+// SPDX-License-Identifier: GPL-2.0-only
+using Testbed.Harness.Concurrent;
+using Testbed.Harness.Differential;
+
+namespace Testbed.Harness.Reports;
+
+/// <summary>Everything a compare run found: the sequential differentials and the concurrent runs.</summary>
+public sealed record CompareReport
+{
+    /// <summary>The base seed.</summary>
+    public required ulong Seed { get; init; }
+
+    /// <summary>When the run started (UTC).</summary>
+    public required DateTimeOffset Started { get; init; }
+
+    /// <summary>The machine's processor count (throughput numbers depend on it).</summary>
+    public int ProcessorCount { get; init; } = System.Environment.ProcessorCount;
+
+    /// <summary>One per (config, mix) compared sequentially.</summary>
+    public IReadOnlyList<DifferentialResult> Sequential { get; init; } = [];
+
+    /// <summary>One per (backend, config, threads) run concurrently.</summary>
+    public IReadOnlyList<RunResult> Concurrent { get; init; } = [];
+
+    /// <summary>Every differential agreed and every run was clean.</summary>
+    public bool Passed => Sequential.All(s => s.Agreed) && Concurrent.All(r => r.Clean);
+}

@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: GPL-2.0-only
+using System.Text;
+using System.Text.Json;
+using CliWrap;
+using CliWrap.Buffered;
+using Testbed.Harness.Concurrent;
+using Testbed.Harness.Reports;
+using Testbed.Harness.Workloads;
+
+namespace Testbed.Harness.Worker;
+
+/// <summary>
+/// Runs one concurrent run in a child process (<c>dotnet exec testbed.dll worker ...</c>)
+/// so that a crash in native code becomes a result row instead of a dead harness.
+/// </summary>
+public static class WorkerLauncher
+{
+    /// <summary>The environment variable that lets tb_debug_crash crash.</summary>
+    public const string AllowCrashVariable = "TESTBED_ALLOW_CRASH";
+
+    /// <summary>The CLI assembly's file name.</summary>
+    public const string AssemblyFileName = "testbed.dll";
+
+    private const int StderrTailChars = 4000;
+
+    private static readonly (string Token, string Name)[] SignalTokens =
+    [
+        ("SEGV", "SIGSEGV"), ("SIGABRT", "SIGABRT"), ("SIGBUS", "SIGBUS"), ("SIGILL", "SIGILL"),
+        ("SIGFPE", "SIGFPE"), ("SIGKILL", "SIGKILL"), ("SIGTRAP", "SIGTRAP"),
+    ];
+
+    /// <summary>Runs the worker and returns its result, or a crash row when it did not report.</summary>
+    public static async Task<RunResult> RunAsync(WorkerOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var ring = Path.Combine(Path.GetTempPath(), $"testbed-ring-{Environment.ProcessId}-{Guid.NewGuid():N}.bin");
+        var environment = new Dictionary<string, string?>();
+        foreach (var (name, value) in options.Environment)
+            environment[name] = value;
+        if (options.DebugCrashAfter is not null)
+            environment[AllowCrashVariable] = "1";
+
+        var command = Cli.Wrap(DotnetHost())
+            .WithArguments(["exec", LocateAssembly(options), .. options.Arguments(ring)])
+            .WithEnvironmentVariables(environment)
+            .WithValidation(CommandResultValidation.None);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.Timeout);
+        BufferedCommandResult result;
+        try
+        {
+            result = await command.ExecuteBufferedAsync(Encoding.UTF8, timeout.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            var hung = CrashRow(options, exitCode: -1, signal: 9, $"no result within {options.Timeout.TotalSeconds:0}s: killed", ring, "");
+            File.Delete(ring);
+            return hung;
+        }
+
+        try
+        {
+            var parsed = result.ExitCode == 0 ? ParseResult(result.StandardOutput) : null;
+            if (parsed is not null)
+                return parsed;
+            var (signal, reason) = Diagnose(result.ExitCode, result.StandardError);
+            return CrashRow(options, result.ExitCode, signal, reason, ring, result.StandardError);
+        }
+        finally
+        {
+            File.Delete(ring);
+        }
+    }
+
+    /// <summary>
+    /// What killed a worker: the signal from an exit code of 128+N or from the
+    /// runtime's or a sanitizer's message, and a one-line reason.
+    /// </summary>
+    public static (int? Signal, string Reason) Diagnose(int exitCode, string stderr)
+    {
+        int? signal = exitCode > 128 && exitCode < 128 + 65 ? exitCode - 128 : null;
+        var lines = stderr.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var sanitizer = lines.FirstOrDefault(l =>
+            l.Contains("AddressSanitizer", StringComparison.Ordinal) ||
+            l.Contains("ThreadSanitizer", StringComparison.Ordinal) ||
+            l.Contains("UndefinedBehaviorSanitizer", StringComparison.Ordinal) ||
+            l.Contains("LeakSanitizer", StringComparison.Ordinal));
+        foreach (var line in lines)
+        {
+            // "SEGV" also catches the sanitizers' "SEGV on unknown address".
+            foreach (var (token, name) in SignalTokens)
+            {
+                if (signal is null && line.Contains(token, StringComparison.Ordinal))
+                    signal = SignalNames.Number(name);
+            }
+        }
+
+        if (signal is null && lines.Any(l => l.Contains("Segmentation fault", StringComparison.Ordinal)))
+            signal = SignalNames.Number("SIGSEGV");
+        if (signal is null && lines.Any(l => l.Contains("Aborted", StringComparison.Ordinal)))
+            signal = SignalNames.Number("SIGABRT");
+
+        var reason = sanitizer
+            ?? lines.FirstOrDefault(l => l.StartsWith("Fatal error", StringComparison.Ordinal) || l.StartsWith("Unhandled exception", StringComparison.Ordinal))
+            ?? (signal is { } s ? $"killed by {SignalNames.Name(s)}" : $"exited with code {exitCode} without a result");
+        return (signal, reason);
+    }
+
+    /// <summary>The last JSON object line of the worker's stdout, parsed; null when there is none.</summary>
+    public static RunResult? ParseResult(string stdout)
+    {
+        var line = stdout.Split('\n', StringSplitOptions.TrimEntries).LastOrDefault(l => l.StartsWith('{'));
+        return line is null ? null : JsonSerializer.Deserialize(line, ReportJsonContext.Default.RunResult);
+    }
+
+    /// <summary>
+    /// testbed.dll: the option's, else next to the running program (the CLI itself,
+    /// or a test assembly that references the CLI project).
+    /// </summary>
+    public static string LocateAssembly(WorkerOptions options)
+    {
+        var path = options.WorkerAssembly ?? Path.Combine(AppContext.BaseDirectory, AssemblyFileName);
+        return File.Exists(path)
+            ? path
+            : throw new FileNotFoundException($"worker assembly not found: {path} (build harness/Testbed.Cli)", path);
+    }
+
+    /// <summary>The dotnet host: this process's when it is one, else DOTNET_HOST_PATH, else "dotnet" from PATH.</summary>
+    public static string DotnetHost()
+    {
+        var self = Environment.ProcessPath;
+        if (self is not null && Path.GetFileNameWithoutExtension(self) == "dotnet")
+            return self;
+        return Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
+    }
+
+    private static RunResult CrashRow(WorkerOptions options, int exitCode, int? signal, string reason, string ring, string stderr)
+    {
+        var w = options.Workload;
+        var tail = stderr.Length > StderrTailChars ? stderr[^StderrTailChars..] : stderr;
+        return new RunResult
+        {
+            Backend = options.Backend,
+            Config = options.Config,
+            Mix = w.Mix.Name(),
+            Seed = w.Seed,
+            Threads = w.Threads,
+            OpsPerThread = w.OpsPerThread,
+            Crash = new CrashReport(exitCode, signal, reason, OperationRing.ReadLast(ring), tail),
+            ReplayCommand = ConcurrentRunner.ReplayCommand(options.Backend, options.Config, w, options.Duration),
+        };
+    }
+}

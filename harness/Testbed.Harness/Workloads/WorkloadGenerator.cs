@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: GPL-2.0-only
+using Testbed.Contract;
+
+namespace Testbed.Harness.Workloads;
+
+/// <summary>Draws one thread's stream for a mix; all randomness comes from the given PRNG.</summary>
+internal sealed class WorkloadGenerator(WorkloadMix mix, SplitMix64 rng, bool refs)
+{
+    private const int MaxHeldRefs = 4;
+    private const int MaxRangePages = 8;
+
+    private static readonly Prot[] Prots =
+    [
+        Prot.Read | Prot.Write, Prot.Read | Prot.Write, Prot.Read, Prot.Read | Prot.Exec,
+        Prot.Read | Prot.Write | Prot.Exec, Prot.None,
+    ];
+
+    private readonly List<WorkItem> _items = [];
+    private readonly List<int> _mmaps = [];
+    private int _held;
+
+    /// <summary>Relative weights of the kinds of step, per mix.</summary>
+    private enum Step { Mmap, Munmap, Mprotect, Mbind, Fault, GetVma, PutVma, FileOpen, FileClose, Bad }
+
+    public IReadOnlyList<WorkItem> Generate(int ops)
+    {
+        var weights = Weights();
+        var total = weights.Sum(w => w.Weight);
+        for (var i = 0; i < ops; i++)
+        {
+            var pick = rng.Below(total);
+            var step = weights.First(w => (pick -= w.Weight) < 0).Step;
+            Emit(step);
+        }
+
+        for (; _held > 0; _held--)
+            _items.Add(WorkItem.PutVma());
+        return _items.ToArray();
+    }
+
+    private (Step Step, int Weight)[] Weights() => mix switch
+    {
+        WorkloadMix.FaultHeavy =>
+            [(Step.Fault, 70), (Step.Mmap, 8), (Step.Munmap, 6), (Step.Mprotect, 5), (Step.Mbind, 2), (Step.GetVma, 5), (Step.PutVma, 4)],
+        WorkloadMix.MunmapStorm =>
+            [(Step.Mmap, 34), (Step.Munmap, 34), (Step.Fault, 24), (Step.GetVma, 4), (Step.PutVma, 4)],
+        WorkloadMix.MprotectChurn =>
+            [(Step.Mprotect, 40), (Step.Mbind, 15), (Step.Fault, 25), (Step.Mmap, 8), (Step.Munmap, 6), (Step.GetVma, 3), (Step.PutVma, 3)],
+        WorkloadMix.Mixed =>
+            [(Step.Mmap, 18), (Step.Munmap, 14), (Step.Mprotect, 14), (Step.Mbind, 8), (Step.Fault, 32), (Step.GetVma, 4),
+             (Step.PutVma, 4), (Step.FileOpen, 1), (Step.FileClose, 1), (Step.Bad, 4)],
+        WorkloadMix.NommuSharedFile =>
+            [(Step.Mmap, 40), (Step.Munmap, 30), (Step.Fault, 30)],
+        _ => throw new ArgumentOutOfRangeException(nameof(mix), mix, null),
+    };
+
+    private void Emit(Step step)
+    {
+        if (mix == WorkloadMix.NommuSharedFile)
+        {
+            EmitNommu(step);
+            return;
+        }
+
+        switch (step)
+        {
+            case Step.Mmap:
+                Add(Mmap());
+                break;
+            case Step.Munmap:
+                if (rng.Chance(15))
+                {
+                    var (top, topPages) = Range(AddressWindow.TopPages);
+                    Add(Operation.Munmap(AddressWindow.TopPage(top), Bytes(topPages)));
+                    break;
+                }
+
+                var (first, pages) = Range(AddressWindow.Pages);
+                Add(Operation.Munmap(AddressWindow.Page(first), Bytes(pages)));
+                break;
+            case Step.Mprotect:
+                (first, pages) = Range(AddressWindow.Pages);
+                Add(Operation.Mprotect(AddressWindow.Page(first), Bytes(pages), PickProt()));
+                break;
+            case Step.Mbind:
+                (first, pages) = Range(AddressWindow.Pages);
+                Add(Operation.Mbind(AddressWindow.Page(first), Bytes(pages), (MpolMode)rng.Below(4)));
+                break;
+            case Step.Fault:
+                Add(Operation.Fault(FaultAddress(), PickFaultFlags()));
+                break;
+            case Step.GetVma when refs && _held < MaxHeldRefs:
+                _held++;
+                _items.Add(WorkItem.GetVma(FaultAddress()));
+                break;
+            case Step.PutVma when refs && _held > 0:
+                _held--;
+                _items.Add(WorkItem.PutVma());
+                break;
+            case Step.GetVma or Step.PutVma:
+                Add(Operation.Fault(FaultAddress(), PickFaultFlags()));
+                break;
+            case Step.FileOpen:
+                Add(Operation.FileOpen(Bytes(rng.Between(1, 16)), FileFlags.None));
+                break;
+            case Step.FileClose:
+                Add(Operation.FileClose(Workload.SetupFiles + rng.Below(4)));
+                break;
+            case Step.Bad:
+                Add(BadArguments());
+                break;
+        }
+    }
+
+    private Operation Mmap()
+    {
+        var (first, pages) = Range(AddressWindow.Pages);
+        var addr = AddressWindow.Page(first);
+        var prot = PickProt();
+        var kind = rng.Below(100);
+        if (kind < 70)
+            return Operation.Mmap(addr, Bytes(pages), prot, MapFlags.Private | MapFlags.Anonymous | MapFlags.Fixed);
+        if (kind < 80)
+            return Operation.Mmap(addr, Bytes(pages), prot, MapFlags.Shared | MapFlags.Anonymous | MapFlags.Fixed);
+        if (kind < 94)
+        {
+            var shared = rng.Chance(50) ? MapFlags.Shared : MapFlags.Private;
+            return Operation.Mmap(addr, Bytes(pages), prot, shared | MapFlags.Fixed, rng.Below(Workload.SetupFiles), (ulong)rng.Below(16));
+        }
+
+        // A hint: used when the range is free, else placed top-down below mmap_base.
+        return Operation.Mmap(addr, Bytes(pages), prot, MapFlags.Private | MapFlags.Anonymous);
+    }
+
+    private Operation BadArguments() => rng.Below(7) switch
+    {
+        0 => Operation.Munmap(AddressWindow.Page(rng.Below(AddressWindow.Pages)) + 0x10, AddressWindow.PageSize),
+        1 => Operation.Mprotect(AddressWindow.Page(rng.Below(AddressWindow.Pages)), 0, Prot.Read),
+        2 => Operation.Mmap(AddressWindow.Page(0), AddressWindow.PageSize, (Prot)0x8, MapFlags.Private | MapFlags.Anonymous | MapFlags.Fixed),
+        3 => Operation.Mmap(AddressWindow.Page(0), AddressWindow.PageSize, Prot.Read, MapFlags.Anonymous | MapFlags.Fixed),
+        4 => Operation.Fault(FaultAddress(), (FaultFlags)0x80),
+        5 => Operation.Mbind(AddressWindow.Page(0), AddressWindow.PageSize, (MpolMode)7),
+        _ => Operation.Mmap(0x1000, AddressWindow.PageSize, Prot.Read, MapFlags.Private | MapFlags.Anonymous | MapFlags.Fixed),
+    };
+
+    private void EmitNommu(Step step)
+    {
+        switch (step)
+        {
+            case Step.Mmap:
+                var shared = rng.Chance(60) ? MapFlags.Shared : MapFlags.Private;
+                var pages = rng.Between(1, 4);
+                var pgoff = (ulong)rng.Below(16 - pages + 1);
+                var prot = rng.Chance(70) ? Prot.Read | Prot.Write : Prot.Read;
+                _mmaps.Add(_items.Count);
+                Add(Operation.Mmap(0, Bytes(pages), prot, shared, rng.Below(Workload.SetupFiles), pgoff));
+                break;
+            case Step.Munmap when _mmaps.Count > 0:
+                var victim = rng.Below(_mmaps.Count);
+                var index = _mmaps[victim];
+                _mmaps.RemoveAt(victim);
+                _items.Add(new WorkItem(Operation.Munmap(0, _items[index].Op.Len), index));
+                break;
+            case Step.Fault when _mmaps.Count > 0:
+                var target = _mmaps[rng.Below(_mmaps.Count)];
+                var offset = (ulong)rng.Below((int)(_items[target].Op.Len / AddressWindow.PageSize)) * AddressWindow.PageSize;
+                _items.Add(new WorkItem(Operation.Fault(offset, PickFaultFlags()), target));
+                break;
+            default:
+                EmitNommu(Step.Mmap);
+                break;
+        }
+    }
+
+    private void Add(Operation op) => _items.Add(new WorkItem(op));
+
+    private (int First, int Pages) Range(int windowPages)
+    {
+        var first = rng.Below(windowPages);
+        var pages = Math.Min(rng.Between(1, MaxRangePages), windowPages - first);
+        return (first, pages);
+    }
+
+    private static ulong Bytes(int pages) => (ulong)pages * AddressWindow.PageSize;
+
+    private Prot PickProt() => Prots[rng.Below(Prots.Length)];
+
+    private ulong FaultAddress() =>
+        AddressWindow.Page(rng.Below(AddressWindow.Pages)) + (ulong)rng.Below((int)AddressWindow.PageSize / 8) * 8;
+
+    private FaultFlags PickFaultFlags()
+    {
+        var kind = rng.Below(10) switch
+        {
+            < 5 => FaultFlags.Read,
+            < 9 => FaultFlags.Write,
+            _ => FaultFlags.Exec,
+        };
+        return rng.Chance(10) ? kind | FaultFlags.NoSpeculative : kind;
+    }
+}

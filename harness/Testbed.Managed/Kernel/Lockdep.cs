@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// Port of native/kernel/lockdep.h: a per-thread list of held locks, held-for-read/write
+// assertions and the rank rule mmap_sem < mm_rb_lock < page_table_lock.
+using System.Runtime.CompilerServices;
+
+namespace Testbed.Managed.Kernel;
+
+/// <summary>Lock classes, in the order they may be nested (outermost first).</summary>
+internal enum LockRank
+{
+    MmapSem = 1,
+    MmRbLock = 2,
+    PageTableLock = 3,
+}
+
+/// <summary>Lockdep-lite: records a violation for a rank inversion or a failed assertion.</summary>
+internal static class Lockdep
+{
+    private const int MaxHeld = 16;
+
+    [ThreadStatic]
+    private static object?[]? heldLocks;
+
+    [ThreadStatic]
+    private static bool[]? heldWrite;
+
+    [ThreadStatic]
+    private static LockRank[]? heldRanks;
+
+    [ThreadStatic]
+    private static int depth;
+
+    /// <summary>Called before a lock is taken: checks that no higher-ranked lock is held.</summary>
+    public static void Acquire(object lockObj, LockRank rank, bool write, [CallerMemberName] string site = "", [CallerLineNumber] int line = 0)
+    {
+        var locks = heldLocks ??= new object?[MaxHeld];
+        var ranks = heldRanks ??= new LockRank[MaxHeld];
+        var writes = heldWrite ??= new bool[MaxHeld];
+        for (var i = 0; i < depth; i++)
+        {
+            if (ranks[i] > rank)
+                Bug.Record(site, line, $"lockdep: taking {rank} while holding {ranks[i]}");
+            else if (ReferenceEquals(locks[i], lockObj))
+                Bug.Record(site, line, $"lockdep: recursive acquire of {rank}");
+        }
+        if (depth == MaxHeld)
+        {
+            Bug.Record(site, line, "lockdep: too many held locks");
+            return;
+        }
+        locks[depth] = lockObj;
+        ranks[depth] = rank;
+        writes[depth] = write;
+        depth++;
+    }
+
+    /// <summary>Called when a lock is released.</summary>
+    public static void Release(object lockObj, [CallerMemberName] string site = "", [CallerLineNumber] int line = 0)
+    {
+        var locks = heldLocks;
+        for (var i = depth - 1; locks is not null && i >= 0; i--)
+        {
+            if (!ReferenceEquals(locks[i], lockObj))
+                continue;
+            for (var j = i; j < depth - 1; j++)
+            {
+                locks[j] = locks[j + 1];
+                heldRanks![j] = heldRanks[j + 1];
+                heldWrite![j] = heldWrite[j + 1];
+            }
+            depth--;
+            locks[depth] = null;
+            return;
+        }
+        Bug.Record(site, line, "lockdep: releasing a lock that is not held");
+    }
+
+    /// <summary>0 = not held, 1 = held for read, 2 = held for write.</summary>
+    private static int HeldMode(object lockObj)
+    {
+        var locks = heldLocks;
+        for (var i = 0; locks is not null && i < depth; i++)
+        {
+            if (ReferenceEquals(locks[i], lockObj))
+                return heldWrite![i] ? 2 : 1;
+        }
+        return 0;
+    }
+
+    /// <summary>lockdep_assert_held.</summary>
+    public static void AssertHeld(object lockObj, [CallerMemberName] string site = "", [CallerLineNumber] int line = 0)
+    {
+        if (HeldMode(lockObj) == 0)
+            Bug.Record(site, line, "lockdep_assert_held failed");
+    }
+
+    /// <summary>lockdep_assert_held_write.</summary>
+    public static void AssertHeldWrite(object lockObj, [CallerMemberName] string site = "", [CallerLineNumber] int line = 0)
+    {
+        if (HeldMode(lockObj) != 2)
+            Bug.Record(site, line, "lockdep_assert_held_write failed");
+    }
+
+    /// <summary>lockdep_assert_held_read.</summary>
+    public static void AssertHeldRead(object lockObj, [CallerMemberName] string site = "", [CallerLineNumber] int line = 0)
+    {
+        if (HeldMode(lockObj) != 1)
+            Bug.Record(site, line, "lockdep_assert_held_read failed");
+    }
+}

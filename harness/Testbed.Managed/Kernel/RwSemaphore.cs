@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// Port of native/kernel/rwsem.h: struct rw_semaphore (down_read/up_read/down_write/
+// up_write/down_read_trylock/downgrade_write). Waiters spin, then yield and sleep
+// (SpinWait), which stands in for the kernel's sleeping wait queue.
+using Testbed.Contract;
+
+namespace Testbed.Managed.Kernel;
+
+/// <summary>rw_semaphore: the mmap_sem.</summary>
+internal sealed class RwSemaphore(LockRank rank)
+{
+    private readonly RwLockCore core = new();
+
+    /// <summary>down_read.</summary>
+    public void DownRead()
+    {
+        SchedHook.Sched(SchedPoint.Lock, this);
+        Lockdep.Acquire(this, rank, write: false);
+        core.EnterRead();
+    }
+
+    /// <summary>down_read_trylock: true when taken.</summary>
+    public bool DownReadTrylock()
+    {
+        SchedHook.Sched(SchedPoint.Lock, this);
+        if (!core.TryEnterRead())
+            return false;
+        Lockdep.Acquire(this, rank, write: false);
+        return true;
+    }
+
+    /// <summary>up_read.</summary>
+    public void UpRead()
+    {
+        core.ExitRead();
+        Lockdep.Release(this);
+        SchedHook.Sched(SchedPoint.Unlock, this);
+    }
+
+    /// <summary>down_write.</summary>
+    public void DownWrite()
+    {
+        SchedHook.Sched(SchedPoint.Lock, this);
+        Lockdep.Acquire(this, rank, write: true);
+        core.EnterWrite();
+    }
+
+    /// <summary>up_write.</summary>
+    public void UpWrite()
+    {
+        core.ExitWrite();
+        Lockdep.Release(this);
+        SchedHook.Sched(SchedPoint.Unlock, this);
+    }
+
+    /// <summary>downgrade_write: keep holding, now shared.</summary>
+    public void DowngradeWrite()
+    {
+        core.Downgrade();
+        Lockdep.Release(this);
+        Lockdep.Acquire(this, rank, write: false);
+        SchedHook.Sched(SchedPoint.Unlock, this);
+    }
+}

@@ -1,0 +1,26 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// Port of native/kernel/sched.h: tb_sched() and tb_set_sched_hook().
+using System.Runtime.CompilerServices;
+using Testbed.Contract;
+
+namespace Testbed.Managed.Kernel;
+
+/// <summary>
+/// The scheduling hook (tb_sched): every lock acquire/release, protocol atomic and
+/// seqcount begin/end/read calls it, so a controlled scheduler can explore interleavings.
+/// A no-op while <see cref="Hook"/> is null (the default).
+/// </summary>
+public static class SchedHook
+{
+    /// <summary>The installed hook, or null for none. Global, like the native one.</summary>
+    public static Action<SchedPoint, object?>? Hook { get; set; }
+
+    /// <summary>tb_sched(point, obj): calls the hook if one is installed.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Sched(SchedPoint point, object? obj)
+    {
+        var hook = Hook;
+        if (hook is not null)
+            hook(point, obj);
+    }
+}

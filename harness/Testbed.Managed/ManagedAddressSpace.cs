@@ -1,0 +1,441 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// The managed counterpart of native/api (the tb_* entry points): argument checks and
+// errnos, the per-mm file table and get_vma reference table, op_seq tagging of
+// `current`, and the observation calls. The mm logic itself is in Mm/.
+using Testbed.Contract;
+using Testbed.Managed.Kernel;
+using Testbed.Managed.Mm;
+using KFile = Testbed.Managed.Kernel.File;
+
+namespace Testbed.Managed;
+
+/// <summary>
+/// The managed port of the VMA model: one mm of config "mmu-spf" or "mmu", safe for
+/// any number of concurrent callers under the kernel's locking design.
+/// </summary>
+public sealed class ManagedAddressSpace : IAddressSpace
+{
+    private const int MaxFiles = 64;
+    private const int MaxVmaRefs = 256;
+    private const uint KnownMapFlags = (uint)(MapFlags.Shared | MapFlags.Private | MapFlags.Fixed | MapFlags.Anonymous);
+    private const uint KnownProt = (uint)(Prot.Read | Prot.Write | Prot.Exec);
+    private const uint KnownFaultFlags = (uint)(FaultFlags.Write | FaultFlags.Exec | FaultFlags.NoSpeculative);
+    private const uint KnownFileFlags = (uint)(FileFlags.MapDirect | FileFlags.MapCopy);
+
+    private readonly MmStruct mm;
+    private readonly Lock filesLock = new();
+    private readonly KFile?[] files = new KFile?[MaxFiles];
+    private readonly Lock refsLock = new();
+    private readonly VmAreaStruct?[] refs = new VmAreaStruct?[MaxVmaRefs];
+    private readonly uint[] refGen = new uint[MaxVmaRefs];
+    private volatile bool disposed;
+
+    /// <summary>Creates an empty address space of <paramref name="config"/> ("mmu-spf" or "mmu").</summary>
+    public ManagedAddressSpace(string config, ManagedOptions? options = null)
+    {
+        var spf = config switch
+        {
+            "mmu-spf" => true,
+            "mmu" => false,
+            _ => throw new ArgumentException($"managed backend has no config '{config}' (mmu-spf, mmu)", nameof(config)),
+        };
+        options ??= new ManagedOptions();
+        mm = new MmStruct(spf, options);
+        Config = new ConfigInfo(config, Mmu: true, Spf: spf, SharedFree: false, options.TestFlags,
+            MmStruct.PageSize, MmStruct.TaskSize, MmStruct.MmapMinAddr, MmStruct.MmapBaseAddr);
+    }
+
+    /// <inheritdoc/>
+    public string Backend => "managed";
+
+    /// <inheritdoc/>
+    public ConfigInfo Config { get; }
+
+    /// <summary>Makes `current` point at this mm for one operation.</summary>
+    private readonly struct OpScope : IDisposable
+    {
+        private readonly TaskStruct task;
+        private readonly MmStruct? savedMm;
+        private readonly OpKind savedOp;
+        private readonly ulong savedSeq;
+
+        public OpScope(MmStruct mm, OpKind op, ulong seq)
+        {
+            task = TaskStruct.Current;
+            savedMm = task.Mm;
+            savedOp = task.Op;
+            savedSeq = task.OpSeq;
+            task.Mm = mm;
+            task.Op = op;
+            task.OpSeq = seq;
+        }
+
+        public void Dispose()
+        {
+            task.Mm = savedMm;
+            task.Op = savedOp;
+            task.OpSeq = savedSeq;
+        }
+    }
+
+    private OpScope Enter(OpKind op) => new(mm, op, mm.NextOpSeq());
+
+    /// <inheritdoc/>
+    public long Execute(in Operation op)
+    {
+        if (disposed)
+            return -Errno.EBADF;
+        using var scope = Enter(op.Kind);
+        return op.Kind switch
+        {
+            OpKind.Mmap => Mmap(op.Addr, op.Len, (uint)op.Prot, op.Flags, op.Fd, op.PgOff),
+            OpKind.Munmap => Munmap(op.Addr, op.Len),
+            OpKind.Mprotect => Mprotect(op.Addr, op.Len, (uint)op.Prot),
+            OpKind.Mbind => Mbind(op.Addr, op.Len, op.Flags),
+            OpKind.Fault => Fault(op.Addr, op.Flags),
+            OpKind.FileOpen => FileOpen(op.Len, op.Flags),
+            OpKind.FileClose => FileClose(op.Fd),
+            _ => -Errno.EINVAL,
+        };
+    }
+
+    /// <inheritdoc/>
+    public void ExecuteBatch(ReadOnlySpan<Operation> ops, Span<long> results)
+    {
+        if (results.Length < ops.Length)
+            throw new ArgumentException("results must hold one entry per operation", nameof(results));
+        for (var i = 0; i < ops.Length; i++)
+            results[i] = Execute(ops[i]);
+    }
+
+    private static ulong PageAlign(ulong len) => (len + MmStruct.PageSize - 1) & ~(MmStruct.PageSize - 1);
+
+    private static bool Unaligned(ulong addr) => (addr & (MmStruct.PageSize - 1)) != 0;
+
+    private long Mmap(ulong addr, ulong len, uint prot, uint flags, int fd, ulong pgoff)
+    {
+        if ((flags & ~KnownMapFlags) != 0 || (prot & ~KnownProt) != 0 || len == 0)
+            return -Errno.EINVAL;
+        var type = (MapFlags)flags & (MapFlags.Shared | MapFlags.Private);
+        if (type != MapFlags.Shared && type != MapFlags.Private)
+            return -Errno.EINVAL;
+        var mapFlags = (MapFlags)flags;
+        if ((mapFlags & MapFlags.Fixed) != 0 && Unaligned(addr))
+            return -Errno.EINVAL;
+        if (len > MmStruct.TaskSize)
+            return -Errno.ENOMEM;
+        len = PageAlign(len);
+        if (pgoff + (len >> MmStruct.PageShift) < pgoff)
+            return -Errno.EOVERFLOW;
+
+        if ((mapFlags & MapFlags.Anonymous) != 0)
+            return MmapLocked(null, addr, len, (Prot)prot, mapFlags, pgoff);
+
+        // The fd table lock keeps the file from being closed under the mapping call.
+        lock (filesLock)
+        {
+            if (fd < 0 || fd >= MaxFiles || files[fd] is not { } file)
+                return -Errno.EBADF;
+            return MmapLocked(file, addr, len, (Prot)prot, mapFlags, pgoff);
+        }
+    }
+
+    private long MmapLocked(KFile? file, ulong addr, ulong len, Prot prot, MapFlags flags, ulong pgoff)
+    {
+        mm.MmapSem.DownWrite();
+        var ret = mm.DoMmap(file, addr, len, prot, flags, pgoff);
+        mm.MmapSem.UpWrite();
+        return ret;
+    }
+
+    private long Munmap(ulong addr, ulong len)
+    {
+        if (Unaligned(addr) || len == 0)
+            return -Errno.EINVAL;
+        if (addr > MmStruct.TaskSize || len > MmStruct.TaskSize || PageAlign(len) > MmStruct.TaskSize - addr)
+            return -Errno.EINVAL;
+        mm.MmapSem.DownWrite();
+        var ret = mm.DoMunmap(addr, PageAlign(len));
+        mm.MmapSem.UpWrite();
+        return ret;
+    }
+
+    private long Mprotect(ulong addr, ulong len, uint prot)
+    {
+        if (Unaligned(addr) || (prot & ~KnownProt) != 0 || len == 0)
+            return -Errno.EINVAL;
+        if (len > MmStruct.TaskSize || addr > MmStruct.TaskSize || PageAlign(len) > MmStruct.TaskSize - addr)
+            return -Errno.ENOMEM;
+        mm.MmapSem.DownWrite();
+        var ret = mm.DoMprotect(addr, addr + PageAlign(len), (Prot)prot);
+        mm.MmapSem.UpWrite();
+        return ret;
+    }
+
+    private long Mbind(ulong addr, ulong len, uint mode)
+    {
+        if (mode > (uint)MpolMode.Interleave || Unaligned(addr) || len == 0)
+            return -Errno.EINVAL;
+        if (len > MmStruct.TaskSize || addr > MmStruct.TaskSize || PageAlign(len) > MmStruct.TaskSize - addr)
+            return -Errno.EINVAL;
+        return mm.DoMbind(addr, addr + PageAlign(len), (MpolMode)mode);
+    }
+
+    private long Fault(ulong addr, uint flags)
+    {
+        if ((flags & ~KnownFaultFlags) != 0)
+            return -Errno.EINVAL;
+        if (addr >= MmStruct.TaskSize)
+        {
+            Interlocked.Increment(ref mm.Counters.Faults);
+            Interlocked.Increment(ref mm.Counters.Segv);
+            return -Errno.EFAULT;
+        }
+        return mm.HandleFault(addr, (FaultFlags)flags);
+    }
+
+    private long FileOpen(ulong size, uint flags)
+    {
+        if ((flags & ~KnownFileFlags) != 0 || size == 0 || Unaligned(size))
+            return -Errno.EINVAL;
+        lock (filesLock)
+        {
+            var fd = Array.IndexOf(files, null);
+            if (fd < 0)
+                return -Errno.EMFILE;
+            var file = KFile.Alloc(mm.Kmem, size, (FileFlags)flags);
+            if (file is null)
+                return -Errno.ENOMEM;
+            files[fd] = file;
+            return fd;
+        }
+    }
+
+    private long FileClose(int fd)
+    {
+        lock (filesLock)
+        {
+            if (fd < 0 || fd >= MaxFiles || files[fd] is not { } file)
+                return -Errno.EBADF;
+            files[fd] = null;
+            file.Put();
+            return 0;
+        }
+    }
+
+    private VmaInfo Describe(VmAreaStruct vma) => new(
+        vma.Id,
+        vma.VmStart,
+        vma.VmEnd,
+        vma.VmPgoff,
+        vma.VmFlags,
+        vma.VmFile?.Id ?? 0,
+        0,
+        vma.VmPolicy?.Mode ?? MpolMode.Default,
+        mm.Spf ? vma.VmRefCount.Read() : 0,
+        mm.PopulatedIn(vma.VmStart, vma.VmEnd),
+        vma.AnonVma is not null,
+        !vma.VmRb.IsEmpty,
+        mm.Spf ? (uint)vma.VmSequence.Value : 0);
+
+    /// <inheritdoc/>
+    public long GetVma(ulong addr, out ulong reference, out VmaInfo info)
+    {
+        reference = 0;
+        info = default;
+        if (disposed)
+            return -Errno.EBADF;
+        using var scope = Enter(OpKind.GetVma);
+        if (!mm.Spf)
+            return -Errno.EOPNOTSUPP;
+        var vma = mm.GetVma(addr);
+        if (vma is null)
+            return -Errno.ENOENT;
+        lock (refsLock)
+        {
+            var slot = Array.IndexOf(refs, null);
+            if (slot >= 0)
+            {
+                refs[slot] = vma;
+                refGen[slot]++;
+                reference = ((ulong)refGen[slot] << 16) | (uint)(slot + 1);
+            }
+        }
+        if (reference == 0)
+        {
+            mm.PutVma(vma);
+            return -Errno.ENOSPC;
+        }
+        mm.MmapSem.DownRead();
+        info = Describe(vma);
+        mm.MmapSem.UpRead();
+        return 0;
+    }
+
+    private VmAreaStruct? Lookup(ulong reference, bool remove)
+    {
+        var slot = (long)(reference & 0xffff) - 1;
+        var gen = reference >> 16;
+        lock (refsLock)
+        {
+            if (slot < 0 || slot >= MaxVmaRefs || refs[slot] is not { } vma || refGen[slot] != gen)
+                return null;
+            if (remove)
+                refs[slot] = null;
+            return vma;
+        }
+    }
+
+    /// <inheritdoc/>
+    public long VmaRefInfo(ulong reference, out VmaInfo info)
+    {
+        info = default;
+        if (disposed)
+            return -Errno.EBADF;
+        var vma = Lookup(reference, remove: false);
+        if (vma is null)
+            return -Errno.EBADF;
+        using var scope = new OpScope(mm, OpKind.GetVma, 0);
+        vma.CheckLive();
+        mm.MmapSem.DownRead();
+        info = Describe(vma);
+        mm.MmapSem.UpRead();
+        return 0;
+    }
+
+    /// <inheritdoc/>
+    public long PutVma(ulong reference)
+    {
+        if (disposed)
+            return -Errno.EBADF;
+        using var scope = Enter(OpKind.PutVma);
+        var vma = Lookup(reference, remove: true);
+        if (vma is null)
+            return -Errno.EBADF;
+        mm.PutVma(vma);
+        return 0;
+    }
+
+    /// <inheritdoc/>
+    public IReadOnlyList<VmaInfo> Snapshot()
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        var list = new List<VmaInfo>();
+        mm.MmapSem.DownRead();
+        for (var vma = mm.Mmap; vma is not null; vma = vma.VmNext)
+            list.Add(Describe(vma));
+        mm.MmapSem.UpRead();
+        return list;
+    }
+
+    /// <inheritdoc/>
+    public Stats GetStats()
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        var c = mm.Counters;
+        var k = mm.Kmem;
+        return new Stats
+        {
+            LiveVmas = k.Live(CacheKind.Vma),
+            LiveFiles = k.Live(CacheKind.File),
+            LiveMempolicies = k.Live(CacheKind.Mempolicy),
+            LiveAnonVmas = k.Live(CacheKind.AnonVma),
+            LiveRegions = k.Live(CacheKind.Region),
+            MapCount = (ulong)Volatile.Read(ref mm.MapCount),
+            PopulatedPages = mm.PopulatedPages(),
+            Allocations = k.Allocations,
+            InjectedFailures = k.InjectedFailures,
+            Faults = (ulong)Volatile.Read(ref c.Faults),
+            SpfAttempts = (ulong)Volatile.Read(ref c.SpfAttempts),
+            SpfSuccess = (ulong)Volatile.Read(ref c.SpfSuccess),
+            SpfAbortNoVma = (ulong)Volatile.Read(ref c.SpfAborts[(int)SpfAbort.NoVma]),
+            SpfAbortSeqOdd = (ulong)Volatile.Read(ref c.SpfAborts[(int)SpfAbort.SeqOdd]),
+            SpfAbortSeqChanged = (ulong)Volatile.Read(ref c.SpfAborts[(int)SpfAbort.SeqChanged]),
+            SpfAbortDetached = (ulong)Volatile.Read(ref c.SpfAborts[(int)SpfAbort.Detached]),
+            SpfAbortAccess = (ulong)Volatile.Read(ref c.SpfAborts[(int)SpfAbort.Access]),
+            SpfAbortNotAnon = (ulong)Volatile.Read(ref c.SpfAborts[(int)SpfAbort.NotAnon]),
+            ClassicFaults = (ulong)Volatile.Read(ref c.ClassicFaults),
+            Fallbacks = (ulong)Volatile.Read(ref c.Fallbacks),
+            Segv = (ulong)Volatile.Read(ref c.Segv),
+            Violations = (ulong)mm.ViolationCount,
+            EventsLost = mm.EventsLost,
+        };
+    }
+
+    /// <inheritdoc/>
+    public int Validate()
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        using var scope = new OpScope(mm, OpKind.None, 0);
+        var detached = new HashSet<VmAreaStruct>(ReferenceEqualityComparer.Instance);
+        lock (refsLock)
+        {
+            foreach (var vma in refs)
+            {
+                if (vma is not null && vma.VmRb.IsEmpty)
+                    detached.Add(vma);
+            }
+        }
+        mm.MmapSem.DownRead();
+        var bugs = mm.ValidateMm(detached.Count);
+        mm.MmapSem.UpRead();
+        return bugs;
+    }
+
+    /// <inheritdoc/>
+    public IReadOnlyList<Violation> Violations() => mm.Violations();
+
+    /// <inheritdoc/>
+    public void Trace(bool enable) => mm.Tracing = enable;
+
+    /// <inheritdoc/>
+    public IReadOnlyList<LifecycleEvent> DrainEvents() => mm.DrainEvents();
+
+    /// <inheritdoc/>
+    public long InjectAllocFailure(CacheKind cache, ulong nth)
+    {
+        if (disposed)
+            return -Errno.EBADF;
+        if (cache > CacheKind.Region)
+            return -Errno.EINVAL;
+        mm.Kmem.Inject(cache, nth);
+        return 0;
+    }
+
+    /// <summary>
+    /// tb_mm_destroy: drops outstanding get_vma references, closes the files and tears
+    /// the address space down with exit_mmap.
+    /// </summary>
+    public void Dispose()
+    {
+        if (disposed)
+            return;
+        disposed = true;
+        using var scope = new OpScope(mm, OpKind.Exit, mm.NextOpSeq());
+        lock (refsLock)
+        {
+            for (var i = 0; i < MaxVmaRefs; i++)
+            {
+                if (refs[i] is { } vma)
+                {
+                    refs[i] = null;
+                    mm.PutVma(vma);
+                }
+            }
+        }
+        mm.MmapSem.DownWrite();
+        mm.ExitMmap();
+        mm.MmapSem.UpWrite();
+        lock (filesLock)
+        {
+            for (var fd = 0; fd < MaxFiles; fd++)
+            {
+                if (files[fd] is { } file)
+                {
+                    files[fd] = null;
+                    file.Put();
+                }
+            }
+        }
+    }
+}

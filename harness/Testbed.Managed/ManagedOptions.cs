@@ -1,0 +1,26 @@
+// SPDX-License-Identifier: GPL-2.0-only
+namespace Testbed.Managed;
+
+/// <summary>
+/// Test-only switches of the managed port. Each one deliberately changes one rule of
+/// the model, so tests can show that the sequential differential against the native
+/// model and the concurrency checks notice a wrong rule. All are off by default.
+/// </summary>
+public sealed record ManagedOptions
+{
+    /// <summary>
+    /// is_mergeable_anon_vma always answers yes: VMAs with different anon_vmas merge
+    /// (and anon_vma_merge then reports the mismatch as a violation).
+    /// </summary>
+    public bool TestOnlyIgnoreAnonVmaInMerge { get; init; }
+
+    /// <summary>
+    /// The speculative fault skips its re-check under the page-table lock (node still
+    /// in the tree, sequence unchanged), so a racing munmap can leave a stale page.
+    /// </summary>
+    public bool TestOnlySkipSpeculativeRecheck { get; init; }
+
+    /// <summary>The bits reported as ConfigInfo.TestFlags (0 when no switch is on).</summary>
+    public uint TestFlags =>
+        (TestOnlyIgnoreAnonVmaInMerge ? 1u : 0u) | (TestOnlySkipSpeculativeRecheck ? 2u : 0u);
+}

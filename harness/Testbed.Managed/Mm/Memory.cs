@@ -1,0 +1,199 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// Port of mm/memory.c (4.16 + SPF): the page-table model (which pages are populated,
+// and by which VMA), unmap_page_range (zap), the classic fault (handle_mm_fault under
+// mmap_sem read, do_anonymous_page's anon_vma_prepare on write) and
+// handle_speculative_fault (get_vma, sequence checks before and after, empty-node
+// check under the page-table lock, put_vma).
+using Testbed.Contract;
+using Testbed.Managed.Kernel;
+
+namespace Testbed.Managed.Mm;
+
+internal sealed partial class MmStruct
+{
+    private readonly Dictionary<ulong, ulong> pageTable = [];
+    private readonly List<ulong> zapScratch = [];
+
+    /// <summary>Pages populated, all VMAs (takes the page-table lock).</summary>
+    public ulong PopulatedPages()
+    {
+        PageTableLock.Lock();
+        var n = (ulong)pageTable.Count;
+        PageTableLock.Unlock();
+        return n;
+    }
+
+    /// <summary>Pages populated inside [start, end) (takes the page-table lock).</summary>
+    public uint PopulatedIn(ulong start, ulong end)
+    {
+        uint n = 0;
+        PageTableLock.Lock();
+        if ((end - start) >> PageShift <= (ulong)pageTable.Count)
+        {
+            for (var a = start; a < end; a += PageSize)
+            {
+                if (pageTable.ContainsKey(a))
+                    n++;
+            }
+        }
+        else
+        {
+            foreach (var page in pageTable.Keys)
+            {
+                if (page >= start && page < end)
+                    n++;
+            }
+        }
+        PageTableLock.Unlock();
+        return n;
+    }
+
+    /// <summary>Every populated page with the id of the VMA that populated it (page-table lock held by caller).</summary>
+    private Dictionary<ulong, ulong> PageTableLocked => pageTable;
+
+    /// <summary>
+    /// unmap_page_range for [start, end) of vma: zap the pages under the page-table
+    /// lock, inside a vm_sequence write section (SPF).
+    /// </summary>
+    private void UnmapPageRange(VmAreaStruct vma, ulong start, ulong end)
+    {
+        if (start >= end)
+            return;
+        vma.VmWriteBegin();
+        PageTableLock.Lock();
+        if ((end - start) >> PageShift <= (ulong)pageTable.Count)
+        {
+            for (var a = start; a < end; a += PageSize)
+                pageTable.Remove(a);
+        }
+        else
+        {
+            zapScratch.Clear();
+            foreach (var page in pageTable.Keys)
+            {
+                if (page >= start && page < end)
+                    zapScratch.Add(page);
+            }
+            foreach (var page in zapScratch)
+                pageTable.Remove(page);
+        }
+        PageTableLock.Unlock();
+        vma.VmWriteEnd();
+    }
+
+    /// <summary>access_error (x86): write needs VM_WRITE, exec VM_EXEC, read any of R/W/X.</summary>
+    private static bool AccessError(VmFlags vmFlags, FaultFlags flags)
+    {
+        if ((flags & FaultFlags.Write) != 0)
+            return (vmFlags & VmFlags.Write) == 0;
+        if ((flags & FaultFlags.Exec) != 0)
+            return (vmFlags & VmFlags.Exec) == 0;
+        return (vmFlags & ProtMask) == 0;
+    }
+
+    /// <summary>
+    /// The arch fault entry (do_page_fault) for an address below TASK_SIZE: the
+    /// speculative attempt first (SPF configs), else or then the classic path.
+    /// </summary>
+    public int HandleFault(ulong addr, FaultFlags flags)
+    {
+        Interlocked.Increment(ref Counters.Faults);
+        if (Spf && (flags & FaultFlags.NoSpeculative) == 0)
+        {
+            Interlocked.Increment(ref Counters.SpfAttempts);
+            var abort = HandleSpeculativeFault(addr, flags);
+            if (abort is null)
+            {
+                Interlocked.Increment(ref Counters.SpfSuccess);
+                return (int)FaultResult.Speculative;
+            }
+            Interlocked.Increment(ref Counters.SpfAborts[(int)abort.Value]);
+            Interlocked.Increment(ref Counters.Fallbacks);
+        }
+        var ret = HandleClassicFault(addr, flags);
+        if (ret == -Errno.EFAULT || ret == -Errno.EACCES)
+            Interlocked.Increment(ref Counters.Segv);
+        return ret;
+    }
+
+    /// <summary>
+    /// handle_speculative_fault: null when the page was handled without mmap_sem,
+    /// otherwise why it gave up (VM_FAULT_RETRY).
+    /// </summary>
+    private SpfAbort? HandleSpeculativeFault(ulong addr, FaultFlags flags)
+    {
+        var vma = GetVma(addr);
+        if (vma is null)
+            return SpfAbort.NoVma;
+        var abort = SpeculativeAnonymousPage(vma, addr, flags);
+        PutVma(vma);
+        return abort;
+    }
+
+    /// <summary>The body of the speculative fault while holding the get_vma reference.</summary>
+    private SpfAbort? SpeculativeAnonymousPage(VmAreaStruct vma, ulong addr, FaultFlags flags)
+    {
+        if (addr < Volatile.Read(ref vma.VmStart))
+            return SpfAbort.NoVma;
+        var seq = vma.VmSequence.RawRead(vma);
+        if ((seq & 1) != 0)
+            return SpfAbort.SeqOdd;
+        // vm_ops: a file-backed VMA is not handled speculatively.
+        if (Volatile.Read(ref vma.VmFile) is not null)
+            return SpfAbort.NotAnon;
+        var vmFlags = vma.VmFlags;
+        if (AccessError(vmFlags, flags))
+            return SpfAbort.Access;
+        // __anon_vma_prepare needs mmap_sem (it looks at vm_prev/vm_next).
+        if ((flags & FaultFlags.Write) != 0 && Volatile.Read(ref vma.AnonVma) is null)
+            return SpfAbort.NotAnon;
+
+        var page = addr & ~(PageSize - 1);
+        PageTableLock.Lock();
+        if (!Options.TestOnlySkipSpeculativeRecheck)
+        {
+            // pte_map_lock: the VMA must still be in the tree and unchanged.
+            if (vma.VmRb.IsEmpty)
+            {
+                PageTableLock.Unlock();
+                return SpfAbort.Detached;
+            }
+            if (vma.VmSequence.Retry(seq, vma))
+            {
+                PageTableLock.Unlock();
+                return SpfAbort.SeqChanged;
+            }
+        }
+        pageTable.TryAdd(page, vma.Id);
+        PageTableLock.Unlock();
+        return null;
+    }
+
+    /// <summary>handle_mm_fault under mmap_sem read (__do_page_fault's classic path).</summary>
+    private int HandleClassicFault(ulong addr, FaultFlags flags)
+    {
+        Interlocked.Increment(ref Counters.ClassicFaults);
+        MmapSem.DownRead();
+        var ret = ClassicFaultLocked(addr, flags);
+        MmapSem.UpRead();
+        return ret;
+    }
+
+    private int ClassicFaultLocked(ulong addr, FaultFlags flags)
+    {
+        var vma = FindVma(addr);
+        if (vma is null || vma.VmStart > addr)
+            return -Errno.EFAULT;
+        vma.CheckLive();
+        if (AccessError(vma.VmFlags, flags))
+            return -Errno.EACCES;
+        // do_anonymous_page / do_cow_fault: a private write needs an anon_vma.
+        if ((flags & FaultFlags.Write) != 0 && (vma.VmFlags & VmFlags.Shared) == 0 && !AnonVmaPrepare(vma))
+            return -Errno.ENOMEM;
+        var page = addr & ~(PageSize - 1);
+        PageTableLock.Lock();
+        pageTable.TryAdd(page, vma.Id);
+        PageTableLock.Unlock();
+        return (int)FaultResult.Classic;
+    }
+}

@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// Port of struct mm_struct (include/linux/mm_types.h, 4.16 + SPF: mm_rb_lock) and of
+// the per-mm bookkeeping of native/api (violation log, event log, counters).
+// The mm/*.c functions live in the partial files Mmap.cs, Mprotect.cs, Mempolicy.cs
+// and Memory.cs.
+using Testbed.Contract;
+using Testbed.Managed.Kernel;
+
+namespace Testbed.Managed.Mm;
+
+/// <summary>struct mm_struct.</summary>
+internal sealed partial class MmStruct
+{
+    /// <summary>PAGE_SHIFT.</summary>
+    public const int PageShift = 12;
+
+    /// <summary>PAGE_SIZE.</summary>
+    public const ulong PageSize = 1UL << PageShift;
+
+    /// <summary>TASK_SIZE.</summary>
+    public const ulong TaskSize = 0x7ffffffff000UL;
+
+    /// <summary>mmap_min_addr.</summary>
+    public const ulong MmapMinAddr = 0x10000UL;
+
+    /// <summary>mmap_base (fixed: no randomisation).</summary>
+    public const ulong MmapBaseAddr = 0x7f0000000000UL;
+
+    /// <summary>sysctl_max_map_count.</summary>
+    public const int SysctlMaxMapCount = 65530;
+
+    private const int MaxEvents = 1 << 22;
+
+    private readonly Lock logLock = new();
+    private readonly List<Violation> violations = [];
+    private readonly List<LifecycleEvent> events = [];
+    private ulong eventSeq;
+    private long eventsLost;
+    private volatile bool tracing;
+    private long opSeq;
+
+    /// <summary>Creates an empty mm.</summary>
+    public MmStruct(bool spf, ManagedOptions options)
+    {
+        Spf = spf;
+        Options = options;
+    }
+
+    /// <summary>CONFIG_SPECULATIVE_PAGE_FAULT.</summary>
+    public bool Spf { get; }
+
+    /// <summary>Test-only switches.</summary>
+    public ManagedOptions Options { get; }
+
+    /// <summary>Slab accounting of this mm.</summary>
+    public KmemAccount Kmem { get; } = new();
+
+    /// <summary>mmap: the sorted VMA list.</summary>
+    public VmAreaStruct? Mmap;
+
+    /// <summary>mm_rb.</summary>
+    public readonly RbRoot<VmAreaStruct> MmRb = new();
+
+    /// <summary>mm_rb_lock (SPF): writers around insert/erase, get_vma for read.</summary>
+    public readonly RwLock MmRbLock = new(LockRank.MmRbLock);
+
+    /// <summary>mmap_sem.</summary>
+    public readonly RwSemaphore MmapSem = new(LockRank.MmapSem);
+
+    /// <summary>page_table_lock: the page-table model and anon_vma installation.</summary>
+    public readonly SpinLockT PageTableLock = new(LockRank.PageTableLock);
+
+    /// <summary>mmap_base.</summary>
+    public ulong MmapBase = MmapBaseAddr;
+
+    /// <summary>map_count.</summary>
+    public int MapCount;
+
+    /// <summary>highest_vm_end.</summary>
+    public ulong HighestVmEnd;
+
+    /// <summary>Fault counters (tb_stats), updated with Interlocked.</summary>
+    public FaultCounters Counters = new();
+
+    /// <summary>Next op_seq for an operation that passed the handle check.</summary>
+    public ulong NextOpSeq() => (ulong)Interlocked.Increment(ref opSeq);
+
+    /// <summary>Turns event recording on or off.</summary>
+    public bool Tracing
+    {
+        get => tracing;
+        set => tracing = value;
+    }
+
+    /// <summary>Appends a violation to this mm's log.</summary>
+    public void RecordViolation(string site, int line, string message, OpKind op, ulong seq)
+    {
+        lock (logLock)
+            violations.Add(new Violation((ulong)violations.Count + 1, seq, (uint)line, op, site, message));
+    }
+
+    /// <summary>The violations so far.</summary>
+    public IReadOnlyList<Violation> Violations()
+    {
+        lock (logLock)
+            return violations.ToArray();
+    }
+
+    /// <summary>How many violations were recorded.</summary>
+    public int ViolationCount
+    {
+        get
+        {
+            lock (logLock)
+                return violations.Count;
+        }
+    }
+
+    /// <summary>Appends an event when tracing.</summary>
+    public void TraceEvent(EventType type, ulong objectId, long value, OpKind op, ulong seq)
+    {
+        if (!tracing)
+            return;
+        lock (logLock)
+        {
+            if (events.Count >= MaxEvents)
+            {
+                eventsLost++;
+                return;
+            }
+            events.Add(new LifecycleEvent(++eventSeq, seq, objectId, value, type, op));
+        }
+    }
+
+    /// <summary>Returns and forgets the recorded events.</summary>
+    public IReadOnlyList<LifecycleEvent> DrainEvents()
+    {
+        lock (logLock)
+        {
+            var result = events.ToArray();
+            events.Clear();
+            return result;
+        }
+    }
+
+    /// <summary>Events dropped because the log was full.</summary>
+    public ulong EventsLost
+    {
+        get
+        {
+            lock (logLock)
+                return (ulong)eventsLost;
+        }
+    }
+}

@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// Port of struct vm_area_struct (include/linux/mm_types.h, 4.16 + the SPF series:
+// vm_sequence and vm_ref_count).
+using Testbed.Contract;
+using Testbed.Managed.Kernel;
+
+namespace Testbed.Managed.Mm;
+
+/// <summary>struct vm_area_struct.</summary>
+internal sealed class VmAreaStruct : KmemObject
+{
+    /// <summary>vm_area_cachep allocation: a zeroed VMA with INIT_VMA applied; null on allocation failure.</summary>
+    public static VmAreaStruct? Alloc(MmStruct mm)
+    {
+        if (!mm.Kmem.TryAlloc(CacheKind.Vma, out var id))
+            return null;
+        var vma = new VmAreaStruct(mm, id);
+        Kernel.Trace.Event(EventType.VmaAlloc, id, 0);
+        return vma;
+    }
+
+    private VmAreaStruct(MmStruct mm, ulong id)
+        : base(mm.Kmem, CacheKind.Vma, id)
+    {
+        VmMm = mm;
+        VmRb = new RbNode<VmAreaStruct>(this);
+        InitVma();
+    }
+
+    /// <summary>vm_start: first byte.</summary>
+    public ulong VmStart;
+
+    /// <summary>vm_end: first byte after.</summary>
+    public ulong VmEnd;
+
+    /// <summary>vm_next: sorted list.</summary>
+    public VmAreaStruct? VmNext;
+
+    /// <summary>vm_prev.</summary>
+    public VmAreaStruct? VmPrev;
+
+    /// <summary>vm_rb: node in mm_rb.</summary>
+    public readonly RbNode<VmAreaStruct> VmRb;
+
+    /// <summary>rb_subtree_gap: largest free gap before any VMA of this subtree.</summary>
+    public ulong RbSubtreeGap;
+
+    /// <summary>vm_mm.</summary>
+    public readonly MmStruct VmMm;
+
+    /// <summary>vm_flags.</summary>
+    public VmFlags VmFlags;
+
+    /// <summary>vm_pgoff, in pages.</summary>
+    public ulong VmPgoff;
+
+    /// <summary>vm_file (null: anonymous private).</summary>
+    public Kernel.File? VmFile;
+
+    /// <summary>vm_policy (null: MPOL_DEFAULT).</summary>
+    public Mempolicy? VmPolicy;
+
+    /// <summary>anon_vma.</summary>
+    public AnonVma? AnonVma;
+
+    /// <summary>
+    /// anon_vma_chain, reduced to whether this VMA has its one chain entry (no fork in the
+    /// model, so a chain holds at most one anon_vma): list_is_singular(&amp;vma->anon_vma_chain).
+    /// </summary>
+    public bool AnonVmaChainLinked;
+
+    /// <summary>vm_sequence (SPF).</summary>
+    public SeqCount VmSequence;
+
+    /// <summary>vm_ref_count (SPF).</summary>
+    public RefCount VmRefCount;
+
+    /// <summary>INIT_VMA: empty anon_vma_chain, cleared rb node, sequence 0, one reference.</summary>
+    public void InitVma()
+    {
+        AnonVmaChainLinked = false;
+        VmRb.Clear();
+        VmSequence.Init();
+        VmRefCount.Set(1);
+    }
+
+    /// <summary>The `*new = *vma` struct copy of __split_vma, into a fresh allocation.</summary>
+    public void CopyFrom(VmAreaStruct src)
+    {
+        VmStart = src.VmStart;
+        VmEnd = src.VmEnd;
+        VmNext = src.VmNext;
+        VmPrev = src.VmPrev;
+        RbSubtreeGap = src.RbSubtreeGap;
+        VmFlags = src.VmFlags;
+        VmPgoff = src.VmPgoff;
+        VmFile = src.VmFile;
+        VmPolicy = src.VmPolicy;
+        AnonVma = src.AnonVma;
+    }
+
+    /// <summary>vma_pages.</summary>
+    public ulong Pages => (VmEnd - VmStart) >> MmStruct.PageShift;
+
+    /// <summary>vm_write_begin: a no-op without SPF.</summary>
+    public void VmWriteBegin()
+    {
+        if (VmMm.Spf)
+            VmSequence.WriteBegin(this);
+    }
+
+    /// <summary>vm_write_end.</summary>
+    public void VmWriteEnd()
+    {
+        if (VmMm.Spf)
+            VmSequence.WriteEnd(this);
+    }
+}

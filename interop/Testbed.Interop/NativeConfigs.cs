@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: GPL-2.0-only
+namespace Testbed.Interop;
+
+/// <summary>Which config libraries are present, and what each says about itself.</summary>
+public static unsafe class NativeConfigs
+{
+    /// <summary>The configs whose libtestbed-&lt;config&gt;.so exists in <see cref="NativeLibraryResolver.Directory"/>.</summary>
+    public static IReadOnlyList<string> Available()
+    {
+        var present = new List<string>(TestbedConfigs.All.Count);
+        foreach (var config in TestbedConfigs.All)
+        {
+            if (File.Exists(NativeLibraryResolver.PathOf(config)))
+                present.Add(config);
+        }
+        return present;
+    }
+
+    /// <summary>Whether the library of <paramref name="config"/> exists.</summary>
+    public static bool IsAvailable(string config) => File.Exists(NativeLibraryResolver.PathOf(config));
+
+    /// <summary>tb_get_config of <typeparamref name="TApi"/>'s library.</summary>
+    public static TbConfigInfo GetConfig<TApi>() where TApi : struct, ITestbedApi
+    {
+        TbConfigInfo info;
+        var result = TApi.GetConfig(&info);
+        if (result < 0)
+            throw TestbedErrnoException.FromResult(result, "tb_get_config(&info)");
+        return info;
+    }
+
+    /// <summary>tb_abi_layout of <typeparamref name="TApi"/>'s library: every struct and field the library knows.</summary>
+    public static TbAbiField[] AbiLayout<TApi>() where TApi : struct, ITestbedApi
+    {
+        var capacity = 128;
+        while (true)
+        {
+            var buffer = new TbAbiField[capacity];
+            int result;
+            fixed (TbAbiField* p = buffer)
+                result = TApi.AbiLayout(p, capacity);
+            if (result == -NativeErrno.ENOBUFS || result >= capacity)
+            {
+                capacity = Math.Max(capacity * 2, result + 1);
+                continue;
+            }
+            if (result < 0)
+                throw TestbedErrnoException.FromResult(result, $"tb_abi_layout(buf, {capacity})");
+            return buffer.AsSpan(0, result).ToArray();
+        }
+    }
+}

@@ -1,0 +1,632 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * api/api.c - the tb_* entry points of testbed.h over the mm model.
+ *
+ * Handles: a fixed table of slots under one global mutex; a handle is
+ * (generation << 16 | slot), never a pointer, 0 is never valid.  Every
+ * call looks its handle up under the mutex and pins the mm (mm_users,
+ * mmget_not_zero); tb_mm_destroy kills the slot and drops the table's
+ * reference; the last mmput tears the mm down (exit_mmap, the held
+ * get_vma references, the open files) and frees it.  So any number of
+ * threads may call while another destroys.
+ *
+ * Operations (the tb_op_kind calls, and each element of a batch) take
+ * the mm's next op_seq; observation calls (snapshot, stats, validate,
+ * violations, trace, events, inject, vma_ref_info) do not.
+ */
+#include <stdio.h>
+#include "api/api.h"
+#include "kernel/lockdep.h"
+
+#define TB_MAX_MMS	4096
+#define MM_SLOT_BITS	16
+
+static pthread_mutex_t mm_table_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+	struct mm_struct *mm;
+	u32 generation;
+} mm_table[TB_MAX_MMS];
+
+/* ---- mm lifetime ------------------------------------------------------ */
+
+static struct mm_struct *mm_alloc(void)
+{
+	struct mm_struct *mm = calloc(1, sizeof(*mm));
+
+	if (!mm)
+		return NULL;
+	if (pt_init(mm)) {
+		free(mm);
+		return NULL;
+	}
+	mm->mm_rb = RB_ROOT;
+#ifdef CONFIG_SPECULATIVE_PAGE_FAULT
+	rwlock_init(&mm->mm_rb_lock);
+#endif
+	init_rwsem(&mm->mmap_sem);
+	spin_lock_init(&mm->page_table_lock);
+	spin_lock_init(&mm->files_lock);
+	spin_lock_init(&mm->refs_lock);
+	mm->mmap_base = TB_MMAP_BASE;
+	mm->task_size = TASK_SIZE;
+	atomic_set(&mm->mm_users, 1);
+	atomic_set(&mm->mm_count, 1);
+	tb_vlog_init(&mm->vlog);
+	tb_evlog_init(&mm->evlog);
+	tb_kmem_account_init(&mm->kmem);
+	return mm;
+}
+
+static void mmdrop(struct mm_struct *mm)
+{
+	if (!atomic_dec_and_test(&mm->mm_count))
+		return;
+	pt_destroy(mm);
+#ifdef CONFIG_SPECULATIVE_PAGE_FAULT
+	rwlock_destroy(&mm->mm_rb_lock);
+#endif
+	rwsem_destroy(&mm->mmap_sem);
+	spin_lock_destroy(&mm->page_table_lock);
+	spin_lock_destroy(&mm->files_lock);
+	spin_lock_destroy(&mm->refs_lock);
+	tb_vlog_destroy(&mm->vlog);
+	tb_evlog_destroy(&mm->evlog);
+	free(mm);
+}
+
+/*
+ * The last user is gone: exit_mmap, then the references callers still
+ * hold, then the files (exit_mm before exit_files), all tagged TB_OP_EXIT
+ * with the next op_seq.  Whatever is still live afterwards leaked: that
+ * goes to the global violation log, the mm's own log dies with it.
+ */
+static void __mmput(struct mm_struct *mm)
+{
+	struct task_struct saved = *current;
+	int k;
+
+	tb_current_enter(mm, &mm->vlog, &mm->evlog, &mm->kmem, TB_OP_EXIT,
+			 (u64)atomic64_inc_return(&mm->op_seq));
+	exit_mmap(mm);
+	tb_refs_release(mm);
+	tb_files_release(mm);
+
+	current->vlog = NULL;
+	for (k = TB_CACHE_VMA; k < TB_CACHE_NR; k++) {
+		s64 live = tb_kmem_live(&mm->kmem, k);
+
+		WARN(live != 0, "mm exit: %lld objects of cache %d leaked",
+		     (long long)live, k);
+	}
+	tb_current_enter(saved.mm, saved.vlog, saved.evlog, saved.kmem,
+			 saved.op, saved.op_seq);
+	mmdrop(mm);
+}
+
+static void mmput(struct mm_struct *mm)
+{
+	if (atomic_dec_and_test(&mm->mm_users))
+		__mmput(mm);
+}
+
+static struct mm_struct *mm_lookup(tb_mm_t handle)
+{
+	u64 h = (u64)(uintptr_t)handle;
+	u64 slot = h & ((1ULL << MM_SLOT_BITS) - 1);
+	struct mm_struct *mm = NULL;
+
+	if (!h || slot >= TB_MAX_MMS)
+		return NULL;
+	pthread_mutex_lock(&mm_table_lock);
+	if (mm_table[slot].mm && mm_table[slot].generation ==
+	    (h >> MM_SLOT_BITS) && atomic_inc_not_zero(&mm_table[slot].mm->mm_users))
+		mm = mm_table[slot].mm;
+	pthread_mutex_unlock(&mm_table_lock);
+	return mm;
+}
+
+struct mm_struct *tb_api_enter(tb_mm_t handle, u32 op)
+{
+	struct mm_struct *mm = mm_lookup(handle);
+	u64 seq;
+
+	if (!mm)
+		return NULL;
+	if (op != TB_OP_NONE)
+		seq = (u64)atomic64_inc_return(&mm->op_seq);
+	else
+		seq = (u64)atomic64_read(&mm->op_seq);
+	tb_current_enter(mm, &mm->vlog, &mm->evlog, &mm->kmem, op, seq);
+	return mm;
+}
+
+void tb_api_next_op(struct mm_struct *mm, u32 op)
+{
+	tb_current_set_op(op, (u64)atomic64_inc_return(&mm->op_seq));
+}
+
+void tb_api_leave(struct mm_struct *mm)
+{
+	tb_current_leave();
+	mmput(mm);
+}
+
+TB_API int tb_mm_create(uint32_t flags, tb_mm_t *out)
+{
+	struct mm_struct *mm;
+	int slot;
+
+	if (!out || flags)
+		return -EINVAL;
+	mmap_init();
+	mm = mm_alloc();
+	if (!mm)
+		return -ENOMEM;
+	pthread_mutex_lock(&mm_table_lock);
+	for (slot = 0; slot < TB_MAX_MMS; slot++)
+		if (!mm_table[slot].mm)
+			break;
+	if (slot == TB_MAX_MMS) {
+		pthread_mutex_unlock(&mm_table_lock);
+		mmdrop(mm);
+		return -EMFILE;
+	}
+	mm_table[slot].generation++;
+	if (mm_table[slot].generation >= (1U << 31))
+		mm_table[slot].generation = 1;
+	mm_table[slot].mm = mm;
+	*out = (tb_mm_t)(uintptr_t)(((u64)mm_table[slot].generation <<
+				     MM_SLOT_BITS) | (u64)slot);
+	pthread_mutex_unlock(&mm_table_lock);
+	return 0;
+}
+
+TB_API int tb_mm_destroy(tb_mm_t handle)
+{
+	u64 h = (u64)(uintptr_t)handle;
+	u64 slot = h & ((1ULL << MM_SLOT_BITS) - 1);
+	struct mm_struct *mm = NULL;
+
+	if (!h || slot >= TB_MAX_MMS)
+		return -EBADF;
+	pthread_mutex_lock(&mm_table_lock);
+	if (mm_table[slot].mm &&
+	    mm_table[slot].generation == (h >> MM_SLOT_BITS)) {
+		mm = mm_table[slot].mm;
+		mm_table[slot].mm = NULL;
+	}
+	pthread_mutex_unlock(&mm_table_lock);
+	if (!mm)
+		return -EBADF;
+	mmput(mm);
+	return 0;
+}
+
+/* ---- operations ------------------------------------------------------- */
+
+static long op_mmap(struct mm_struct *mm, u64 addr, u64 len, u32 prot,
+		    u32 flags, int fd, u64 pgoff)
+{
+	return ksys_mmap_pgoff(mm, addr, len, prot, flags, fd, pgoff);
+}
+
+static int op_fault(struct mm_struct *mm, u64 addr, u32 flags)
+{
+	if (flags & ~(u32)(TB_FAULT_WRITE | TB_FAULT_EXEC |
+			   TB_FAULT_NO_SPECULATIVE))
+		return -EINVAL;
+	return do_page_fault(mm, addr, flags);
+}
+
+static int op_mbind(struct mm_struct *mm, u64 addr, u64 len, u32 mode)
+{
+	if (mode > TB_MPOL_INTERLEAVE)
+		return -EINVAL;
+	return do_mbind(mm, addr, len, (unsigned short)mode);
+}
+
+static int op_fault_pinned(struct mm_struct *mm, u64 addr, u32 flags)
+{
+	int ret;
+
+	atomic64_inc(&mm->pins_started);
+	atomic_inc(&mm->pins_inflight);
+	ret = op_fault(mm, addr, flags);
+	atomic_dec(&mm->pins_inflight);
+	return ret;
+}
+
+TB_API int64_t tb_mmap(tb_mm_t handle, uint64_t addr, uint64_t len,
+		       uint32_t prot, uint32_t flags, int fd, uint64_t pgoff)
+{
+	struct mm_struct *mm = tb_api_enter(handle, TB_OP_MMAP);
+	long ret;
+
+	if (!mm)
+		return -EBADF;
+	ret = op_mmap(mm, addr, len, prot, flags, fd, pgoff);
+	tb_api_leave(mm);
+	return ret;
+}
+
+TB_API int tb_munmap(tb_mm_t handle, uint64_t addr, uint64_t len)
+{
+	struct mm_struct *mm = tb_api_enter(handle, TB_OP_MUNMAP);
+	int ret;
+
+	if (!mm)
+		return -EBADF;
+	ret = vm_munmap(mm, addr, len);
+	tb_api_leave(mm);
+	return ret;
+}
+
+TB_API int tb_mprotect(tb_mm_t handle, uint64_t addr, uint64_t len,
+		       uint32_t prot)
+{
+	struct mm_struct *mm = tb_api_enter(handle, TB_OP_MPROTECT);
+	int ret;
+
+	if (!mm)
+		return -EBADF;
+	ret = do_mprotect_pkey(mm, addr, len, prot);
+	tb_api_leave(mm);
+	return ret;
+}
+
+TB_API int tb_mbind(tb_mm_t handle, uint64_t addr, uint64_t len,
+		    uint32_t mode)
+{
+	struct mm_struct *mm = tb_api_enter(handle, TB_OP_MBIND);
+	int ret;
+
+	if (!mm)
+		return -EBADF;
+	ret = op_mbind(mm, addr, len, mode);
+	tb_api_leave(mm);
+	return ret;
+}
+
+TB_API int tb_fault(tb_mm_t handle, uint64_t addr, uint32_t flags)
+{
+	struct mm_struct *mm = tb_api_enter(handle, TB_OP_FAULT);
+	int ret;
+
+	if (!mm)
+		return -EBADF;
+	ret = op_fault_pinned(mm, addr, flags);
+	tb_api_leave(mm);
+	return ret;
+}
+
+TB_API int tb_file_open(tb_mm_t handle, uint64_t size, uint32_t flags)
+{
+	struct mm_struct *mm = tb_api_enter(handle, TB_OP_FILE_OPEN);
+	int ret;
+
+	if (!mm)
+		return -EBADF;
+	ret = tb_files_open(mm, size, flags);
+	tb_api_leave(mm);
+	return ret;
+}
+
+TB_API int tb_file_close(tb_mm_t handle, int fd)
+{
+	struct mm_struct *mm = tb_api_enter(handle, TB_OP_FILE_CLOSE);
+	int ret;
+
+	if (!mm)
+		return -EBADF;
+	ret = tb_files_close(mm, fd);
+	tb_api_leave(mm);
+	return ret;
+}
+
+/* One batch element: the seven address-space/file kinds, else -EINVAL. */
+static s64 batch_one(struct mm_struct *mm, const struct tb_op *op)
+{
+	switch (op->kind) {
+	case TB_OP_MMAP:
+		return op_mmap(mm, op->addr, op->len, op->prot, op->flags,
+			       op->fd, op->pgoff);
+	case TB_OP_MUNMAP:
+		return vm_munmap(mm, op->addr, op->len);
+	case TB_OP_MPROTECT:
+		return do_mprotect_pkey(mm, op->addr, op->len, op->prot);
+	case TB_OP_MBIND:
+		return op_mbind(mm, op->addr, op->len, op->flags);
+	case TB_OP_FAULT:
+		return op_fault_pinned(mm, op->addr, op->flags);
+	case TB_OP_FILE_OPEN:
+		return tb_files_open(mm, op->len, op->flags);
+	case TB_OP_FILE_CLOSE:
+		return tb_files_close(mm, op->fd);
+	default:
+		return -EINVAL;
+	}
+}
+
+TB_API int tb_batch(tb_mm_t handle, struct tb_op *ops, int n)
+{
+	struct mm_struct *mm = tb_api_enter(handle, TB_OP_NONE);
+	int i;
+
+	if (!mm)
+		return -EBADF;
+	if (n < 0 || (!ops && n > 0)) {
+		tb_api_leave(mm);
+		return -EINVAL;
+	}
+	for (i = 0; i < n; i++) {
+		u32 kind = ops[i].kind;
+
+		if (kind < TB_OP_MMAP || kind > TB_OP_FILE_CLOSE)
+			kind = TB_OP_NONE;
+		tb_api_next_op(mm, kind);
+		ops[i].result = batch_one(mm, &ops[i]);
+	}
+	tb_api_leave(mm);
+	return n;
+}
+
+/* ---- get_vma references ----------------------------------------------- */
+
+TB_API int tb_get_vma(tb_mm_t handle, uint64_t addr, uint64_t *ref,
+		      struct tb_vma_info *info)
+{
+	struct mm_struct *mm = tb_api_enter(handle, TB_OP_GET_VMA);
+	int ret;
+
+	if (!mm)
+		return -EBADF;
+	if (!ref || !info) {
+		ret = -EINVAL;
+	} else {
+		atomic64_inc(&mm->pins_started);
+		atomic_inc(&mm->pins_inflight);
+		ret = tb_refs_get(mm, addr, ref, info);
+		atomic_dec(&mm->pins_inflight);
+	}
+	tb_api_leave(mm);
+	return ret;
+}
+
+TB_API int tb_vma_ref_info(tb_mm_t handle, uint64_t ref,
+			   struct tb_vma_info *info)
+{
+	struct mm_struct *mm = tb_api_enter(handle, TB_OP_NONE);
+	int ret;
+
+	if (!mm)
+		return -EBADF;
+	ret = info ? tb_refs_info(mm, ref, info) : -EINVAL;
+	tb_api_leave(mm);
+	return ret;
+}
+
+TB_API int tb_put_vma(tb_mm_t handle, uint64_t ref)
+{
+	struct mm_struct *mm = tb_api_enter(handle, TB_OP_PUT_VMA);
+	int ret;
+
+	if (!mm)
+		return -EBADF;
+	atomic64_inc(&mm->pins_started);
+	atomic_inc(&mm->pins_inflight);
+	ret = tb_refs_put(mm, ref);
+	atomic_dec(&mm->pins_inflight);
+	tb_api_leave(mm);
+	return ret;
+}
+
+/* ---- observation ------------------------------------------------------ */
+
+/*
+ * The layout in address order under mmap_sem (read); returns the number
+ * of VMAs, of which the first min(cap, number) are written.  buf may be
+ * NULL when cap is 0 (a size query).
+ */
+TB_API int tb_snapshot(tb_mm_t handle, struct tb_vma_info *buf, int cap)
+{
+	struct mm_struct *mm = tb_api_enter(handle, TB_OP_NONE);
+	struct vm_area_struct *vma;
+	int n = 0;
+
+	if (!mm)
+		return -EBADF;
+	if (cap < 0 || (!buf && cap > 0)) {
+		tb_api_leave(mm);
+		return -EINVAL;
+	}
+	down_read(&mm->mmap_sem);
+	for (vma = mm->mmap; vma; vma = vma->vm_next, n++)
+		if (n < cap)
+			tb_fill_vma_info(mm, vma, &buf[n]);
+	up_read(&mm->mmap_sem);
+	tb_api_leave(mm);
+	return n;
+}
+
+TB_API int tb_stats(tb_mm_t handle, struct tb_stats *out)
+{
+	struct mm_struct *mm = tb_api_enter(handle, TB_OP_NONE);
+	int i;
+
+	if (!mm)
+		return -EBADF;
+	if (!out) {
+		tb_api_leave(mm);
+		return -EINVAL;
+	}
+	memset(out, 0, sizeof(*out));
+	out->live_vmas = tb_kmem_live(&mm->kmem, TB_CACHE_VMA);
+	out->live_files = tb_kmem_live(&mm->kmem, TB_CACHE_FILE);
+	out->live_mempolicies = tb_kmem_live(&mm->kmem, TB_CACHE_MEMPOLICY);
+	out->live_anon_vmas = tb_kmem_live(&mm->kmem, TB_CACHE_ANON_VMA);
+	out->live_regions = tb_kmem_live(&mm->kmem, TB_CACHE_REGION);
+	down_read(&mm->mmap_sem);
+	out->map_count = mm->map_count;
+	up_read(&mm->mmap_sem);
+	spin_lock(&mm->page_table_lock);
+	out->populated_pages = mm->pt.nr_pages;
+	spin_unlock(&mm->page_table_lock);
+	out->allocations = tb_kmem_allocations(&mm->kmem);
+	out->injected_failures = tb_kmem_injected_failures(&mm->kmem);
+	out->faults = atomic64_read(&mm->stats.faults);
+	out->spf_attempts = atomic64_read(&mm->stats.spf_attempts);
+	out->spf_success = atomic64_read(&mm->stats.spf_success);
+	for (i = 0; i < TB_SPF_ABORT_NR; i++) {
+		u64 v = atomic64_read(&mm->stats.spf_abort[i]);
+
+		switch (i) {
+		case TB_SPF_ABORT_NO_VMA:
+			out->spf_abort_no_vma = v;
+			break;
+		case TB_SPF_ABORT_SEQ_ODD:
+			out->spf_abort_seq_odd = v;
+			break;
+		case TB_SPF_ABORT_SEQ_CHANGED:
+			out->spf_abort_seq_changed = v;
+			break;
+		case TB_SPF_ABORT_DETACHED:
+			out->spf_abort_detached = v;
+			break;
+		case TB_SPF_ABORT_ACCESS:
+			out->spf_abort_access = v;
+			break;
+		case TB_SPF_ABORT_NOT_ANON:
+			out->spf_abort_not_anon = v;
+			break;
+		}
+	}
+	out->classic_faults = atomic64_read(&mm->stats.classic_faults);
+	out->fallbacks = atomic64_read(&mm->stats.fallbacks);
+	out->segv = atomic64_read(&mm->stats.segv);
+	out->violations = tb_vlog_count(&mm->vlog);
+	out->events_lost = tb_evlog_lost(&mm->evlog);
+	tb_api_leave(mm);
+	return 0;
+}
+
+TB_API int tb_validate(tb_mm_t handle)
+{
+	struct mm_struct *mm = tb_api_enter(handle, TB_OP_NONE);
+	int bugs;
+
+	if (!mm)
+		return -EBADF;
+	down_read(&mm->mmap_sem);
+	bugs = validate_mm(mm);
+	bugs += tb_refs_validate(mm);
+	up_read(&mm->mmap_sem);
+	tb_api_leave(mm);
+	return bugs;
+}
+
+/* Copies up to cap recorded violations, oldest first; returns how many. */
+TB_API int tb_violations(tb_mm_t handle, struct tb_violation *buf, int cap)
+{
+	struct mm_struct *mm = tb_api_enter(handle, TB_OP_NONE);
+	int ret;
+
+	if (!mm)
+		return -EBADF;
+	if (cap < 0 || (!buf && cap > 0))
+		ret = -EINVAL;
+	else
+		ret = cap ? tb_vlog_copy(&mm->vlog, buf, cap) : 0;
+	tb_api_leave(mm);
+	return ret;
+}
+
+TB_API int tb_trace(tb_mm_t handle, int enable)
+{
+	struct mm_struct *mm = tb_api_enter(handle, TB_OP_NONE);
+
+	if (!mm)
+		return -EBADF;
+	if (enable != 0 && enable != 1) {
+		tb_api_leave(mm);
+		return -EINVAL;
+	}
+	tb_evlog_enable(&mm->evlog, enable);
+	tb_api_leave(mm);
+	return 0;
+}
+
+/* Moves up to cap events, oldest first; returns how many. */
+TB_API int tb_events(tb_mm_t handle, struct tb_event *buf, int cap)
+{
+	struct mm_struct *mm = tb_api_enter(handle, TB_OP_NONE);
+	int ret;
+
+	if (!mm)
+		return -EBADF;
+	if (cap < 0 || (!buf && cap > 0))
+		ret = -EINVAL;
+	else
+		ret = cap ? tb_evlog_drain(&mm->evlog, buf, cap) : 0;
+	tb_api_leave(mm);
+	return ret;
+}
+
+TB_API int tb_inject_alloc_failure(tb_mm_t handle, uint32_t cache,
+				   uint64_t nth)
+{
+	struct mm_struct *mm = tb_api_enter(handle, TB_OP_NONE);
+
+	if (!mm)
+		return -EBADF;
+	if (cache > TB_CACHE_REGION) {
+		tb_api_leave(mm);
+		return -EINVAL;
+	}
+	tb_kmem_inject(&mm->kmem, cache, nth);
+	tb_api_leave(mm);
+	return 0;
+}
+
+/* ---- library ---------------------------------------------------------- */
+
+TB_API int tb_get_config(struct tb_config_info *out)
+{
+	if (!out)
+		return -EINVAL;
+	memset(out, 0, sizeof(*out));
+	snprintf(out->name, sizeof(out->name), "%s", TB_CONFIG_NAME);
+	out->abi_version = TB_ABI_VERSION;
+	out->mmu = 1;
+#ifdef CONFIG_SPECULATIVE_PAGE_FAULT
+	out->spf = 1;
+#endif
+	out->shared_free = 0;
+	out->test_flags = 0;
+	out->sanitizers = TB_SANITIZERS;
+	out->page_size = PAGE_SIZE;
+	out->task_size = TASK_SIZE;
+	out->mmap_min_addr = TB_MMAP_MIN_ADDR;
+	out->mmap_base = TB_MMAP_BASE;
+	return 0;
+}
+
+/*
+ * Crash on purpose, for the harness's crash-isolation tests; refused
+ * unless the environment opts in.
+ */
+TB_API int tb_debug_crash(int how)
+{
+	const char *allow = getenv("TESTBED_ALLOW_CRASH");
+
+	if (!allow || strcmp(allow, "1"))
+		return -EPERM;
+	if (how == 1) {
+		volatile int *volatile p = NULL;
+
+		*p = 1;
+		return -EFAULT;
+	}
+	if (how == 2)
+		abort();
+	return -EINVAL;
+}

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * sched.h - the scheduling hook.
+ *
+ * Customised for testing: every primitive that orders threads calls
+ * tb_sched(point, obj) first, so a controlled scheduler installed with
+ * tb_set_sched_hook can explore interleavings.  No hook = no-op (one
+ * atomic load).  The hook and its ctx are published together as one
+ * immutable pair, so a reader never sees a new fn with an old ctx.
+ */
+#ifndef _TB_KERNEL_SCHED_H
+#define _TB_KERNEL_SCHED_H
+
+#include "kernel/types.h"
+#include "testbed.h"
+
+struct tb_sched_hook {
+	tb_sched_hook_fn fn;
+	void *ctx;
+};
+
+extern struct tb_sched_hook *tb_sched_hook_ptr;
+
+static inline void tb_sched(int point, const void *obj)
+{
+	struct tb_sched_hook *h;
+
+	h = __atomic_load_n(&tb_sched_hook_ptr, __ATOMIC_ACQUIRE);
+	if (unlikely(h))
+		h->fn(point, obj, h->ctx);
+}
+
+static inline void cond_resched(void)
+{
+}
+
+#endif /* _TB_KERNEL_SCHED_H */

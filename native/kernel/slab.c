@@ -1,0 +1,316 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * slab.c - kmem_cache with a hidden header, poisoning and a quarantine.
+ *
+ * Layout of one allocation:
+ *   [struct kmem_obj_header][object, cache->size bytes]
+ * The header is 16-byte aligned so the object is too.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include "kernel/slab.h"
+#include "kernel/bug.h"
+
+#define KMEM_MAGIC	0x7462736c61626f62ULL	/* "tbslabob" */
+
+enum kmem_obj_state {
+	KMEM_OBJ_LIVE = 1,
+	KMEM_OBJ_FREED = 2,	/* poisoned, in quarantine */
+	KMEM_OBJ_CORRUPT = 3,	/* freed, poison found overwritten */
+};
+
+struct kmem_obj_header {
+	u64 magic;
+	struct kmem_cache *cache;
+	struct tb_kmem_account *account;
+	u64 id;
+	u32 state;		/* enum kmem_obj_state, __atomic */
+	u32 pad;
+} __attribute__((aligned(16)));
+
+struct kmem_cache {
+	const char *name;
+	size_t size;
+	enum tb_cache kind;
+	struct kmem_cache *next;	/* all_caches list */
+	pthread_mutex_t qlock;
+	/* FIFO ring of freed objects (headers) awaiting release */
+	struct kmem_obj_header *quarantine[KMEM_QUARANTINE];
+	unsigned int qhead;		/* oldest */
+	unsigned int qlen;
+};
+
+static pthread_mutex_t caches_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct kmem_cache *all_caches;
+
+static inline struct kmem_obj_header *obj_header(const void *obj)
+{
+	return (struct kmem_obj_header *)obj - 1;
+}
+
+static inline void *header_obj(struct kmem_obj_header *h)
+{
+	return h + 1;
+}
+
+static u32 obj_state(const struct kmem_obj_header *h)
+{
+	return __atomic_load_n(&h->state, __ATOMIC_ACQUIRE);
+}
+
+struct kmem_cache *kmem_cache_create(const char *name, size_t size,
+				     enum tb_cache kind)
+{
+	struct kmem_cache *cache;
+
+	if (!name || !size || (unsigned int)kind >= TB_CACHE_NR)
+		return NULL;
+	cache = calloc(1, sizeof(*cache));
+	if (!cache)
+		return NULL;
+	cache->name = name;
+	cache->size = size;
+	cache->kind = kind;
+	pthread_mutex_init(&cache->qlock, NULL);
+	pthread_mutex_lock(&caches_lock);
+	cache->next = all_caches;
+	all_caches = cache;
+	pthread_mutex_unlock(&caches_lock);
+	return cache;
+}
+
+size_t kmem_cache_size(const struct kmem_cache *cache)
+{
+	return cache->size;
+}
+
+/* Is the freed object's poison intact? */
+static bool poison_intact(struct kmem_obj_header *h)
+{
+	const unsigned char *p = header_obj(h);
+	size_t i;
+
+	for (i = 0; i < h->cache->size; i++)
+		if (p[i] != POISON_FREE)
+			return false;
+	return h->magic == KMEM_MAGIC;
+}
+
+/*
+ * Called with cache->qlock held.  Returns true when the object is
+ * corrupted; records a violation the first time it is seen so.
+ */
+static bool check_quarantined(struct kmem_obj_header *h)
+{
+	const unsigned char *p = header_obj(h);
+	size_t off = 0;
+
+	if (poison_intact(h))
+		return false;
+	if (obj_state(h) != KMEM_OBJ_CORRUPT) {
+		while (off < h->cache->size && p[off] == POISON_FREE)
+			off++;
+		__atomic_store_n(&h->state, KMEM_OBJ_CORRUPT, __ATOMIC_RELEASE);
+		tb_record_violation(__func__, __LINE__,
+				    "kmem: write after free in %s object id %llu at offset %zu (0x%02x)",
+				    h->cache->name, (unsigned long long)h->id,
+				    off, off < h->cache->size ? p[off] : 0);
+	}
+	return true;
+}
+
+static void quarantine_evict(struct kmem_cache *cache)
+{
+	struct kmem_obj_header *h = cache->quarantine[cache->qhead];
+
+	cache->quarantine[cache->qhead] = NULL;
+	cache->qhead = (cache->qhead + 1) % KMEM_QUARANTINE;
+	cache->qlen--;
+	check_quarantined(h);
+	h->magic = 0;
+	free(h);
+}
+
+void kmem_cache_destroy(struct kmem_cache *cache)
+{
+	struct kmem_cache **pp;
+
+	if (!cache)
+		return;
+	pthread_mutex_lock(&caches_lock);
+	for (pp = &all_caches; *pp; pp = &(*pp)->next) {
+		if (*pp == cache) {
+			*pp = cache->next;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&caches_lock);
+	pthread_mutex_lock(&cache->qlock);
+	while (cache->qlen)
+		quarantine_evict(cache);
+	pthread_mutex_unlock(&cache->qlock);
+	pthread_mutex_destroy(&cache->qlock);
+	free(cache);
+}
+
+/* Consumes one step of the injector; true: this allocation must fail. */
+static bool should_fail(struct tb_kmem_account *acct, enum tb_cache kind)
+{
+	u32 target = __atomic_load_n(&acct->inject_cache, __ATOMIC_RELAXED);
+	u64 n = __atomic_load_n(&acct->inject_countdown, __ATOMIC_RELAXED);
+
+	if (!n || (target != TB_CACHE_ANY && target != (u32)kind))
+		return false;
+	do {
+		if (!n)
+			return false;
+	} while (!__atomic_compare_exchange_n(&acct->inject_countdown, &n,
+					      n - 1, false, __ATOMIC_ACQ_REL,
+					      __ATOMIC_RELAXED));
+	return n == 1;
+}
+
+void *kmem_cache_alloc(struct kmem_cache *cache, gfp_t flags)
+{
+	struct tb_kmem_account *acct = current->kmem;
+	struct kmem_obj_header *h;
+	void *obj;
+
+	if (!cache)
+		return NULL;
+	if (acct && should_fail(acct, cache->kind)) {
+		__atomic_fetch_add(&acct->injected_failures, 1,
+				   __ATOMIC_RELAXED);
+		return NULL;
+	}
+	h = aligned_alloc(16, sizeof(*h) + ((cache->size + 15) & ~(size_t)15));
+	if (!h)
+		return NULL;
+	obj = header_obj(h);
+	h->magic = KMEM_MAGIC;
+	h->cache = cache;
+	h->account = acct;
+	h->id = 0;
+	h->pad = 0;
+	if (acct) {
+		h->id = __atomic_fetch_add(&acct->next_id, 1, __ATOMIC_RELAXED);
+		__atomic_fetch_add(&acct->allocations, 1, __ATOMIC_RELAXED);
+		__atomic_fetch_add(&acct->live[cache->kind], 1,
+				   __ATOMIC_RELAXED);
+	}
+	if (flags & __GFP_ZERO)
+		memset(obj, 0, cache->size);
+	else
+		memset(obj, 0xa5, cache->size);	/* uninitialised, visibly */
+	__atomic_store_n(&h->state, KMEM_OBJ_LIVE, __ATOMIC_RELEASE);
+	return obj;
+}
+
+void *kmem_cache_zalloc(struct kmem_cache *cache, gfp_t flags)
+{
+	return kmem_cache_alloc(cache, flags | __GFP_ZERO);
+}
+
+void kmem_cache_free(struct kmem_cache *cache, void *obj)
+{
+	struct kmem_obj_header *h;
+	u32 expected = KMEM_OBJ_LIVE;
+
+	if (!obj)
+		return;
+	h = obj_header(obj);
+	if (WARN(h->magic != KMEM_MAGIC, "kmem: free of %p not from a cache",
+		 obj))
+		return;
+	if (WARN(h->cache != cache, "kmem: free of %s object id %llu to %s",
+		 h->cache->name, (unsigned long long)h->id,
+		 cache ? cache->name : "NULL"))
+		return;
+	if (!__atomic_compare_exchange_n(&h->state, &expected,
+					 KMEM_OBJ_FREED, false,
+					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+		WARN(1, "kmem: double free of %s object id %llu",
+		     cache->name, (unsigned long long)h->id);
+		return;
+	}
+	if (h->account)
+		__atomic_fetch_sub(&h->account->live[cache->kind], 1,
+				   __ATOMIC_RELAXED);
+	/* The account may die with its mm: the header forgets it. */
+	h->account = NULL;
+	memset(obj, POISON_FREE, cache->size);
+
+	pthread_mutex_lock(&cache->qlock);
+	if (cache->qlen == KMEM_QUARANTINE)
+		quarantine_evict(cache);
+	cache->quarantine[(cache->qhead + cache->qlen) % KMEM_QUARANTINE] = h;
+	cache->qlen++;
+	pthread_mutex_unlock(&cache->qlock);
+}
+
+bool kmem_obj_freed(const void *obj)
+{
+	return obj && obj_state(obj_header(obj)) != KMEM_OBJ_LIVE;
+}
+
+u64 kmem_obj_id(const void *obj)
+{
+	return obj ? obj_header(obj)->id : 0;
+}
+
+int kmem_cache_check_all(void)
+{
+	struct kmem_cache *cache;
+	unsigned int i;
+	int bad = 0;
+
+	pthread_mutex_lock(&caches_lock);
+	for (cache = all_caches; cache; cache = cache->next) {
+		pthread_mutex_lock(&cache->qlock);
+		for (i = 0; i < cache->qlen; i++) {
+			unsigned int slot = (cache->qhead + i) % KMEM_QUARANTINE;
+
+			if (check_quarantined(cache->quarantine[slot]))
+				bad++;
+		}
+		pthread_mutex_unlock(&cache->qlock);
+	}
+	pthread_mutex_unlock(&caches_lock);
+	return bad;
+}
+
+TB_API int tb_kmem_check(void)
+{
+	return kmem_cache_check_all();
+}
+
+void tb_kmem_account_init(struct tb_kmem_account *acct)
+{
+	memset(acct, 0, sizeof(*acct));
+	acct->next_id = 1;
+}
+
+void tb_kmem_inject(struct tb_kmem_account *acct, u32 cache, u64 nth)
+{
+	/* Disarm first so a racing allocation never sees a half-set pair. */
+	__atomic_store_n(&acct->inject_countdown, 0, __ATOMIC_RELEASE);
+	__atomic_store_n(&acct->inject_cache, cache, __ATOMIC_RELEASE);
+	__atomic_store_n(&acct->inject_countdown, nth, __ATOMIC_RELEASE);
+}
+
+s64 tb_kmem_live(struct tb_kmem_account *acct, u32 cache)
+{
+	if (cache >= TB_CACHE_NR)
+		return 0;
+	return __atomic_load_n(&acct->live[cache], __ATOMIC_RELAXED);
+}
+
+u64 tb_kmem_allocations(struct tb_kmem_account *acct)
+{
+	return __atomic_load_n(&acct->allocations, __ATOMIC_RELAXED);
+}
+
+u64 tb_kmem_injected_failures(struct tb_kmem_account *acct)
+{
+	return __atomic_load_n(&acct->injected_failures, __ATOMIC_RELAXED);
+}

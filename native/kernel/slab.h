@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * slab.h - kmem_cache with poisoning, quarantine, accounting, injection.
+ *
+ * Mirrors the kmem_cache_* API; customised for testing:
+ *  - each object sits behind a hidden header {magic, cache, owner account,
+ *    state, id}; freeing checks the header (double free, wrong cache,
+ *    foreign pointer are violations, and the free is then ignored);
+ *  - a freed object is filled with POISON_FREE (0x6b) and parked in its
+ *    cache's FIFO quarantine (KMEM_QUARANTINE objects) before the memory is
+ *    really released; the poison is re-checked when it leaves quarantine
+ *    and by kmem_cache_check_all() (tb_kmem_check), so a write after free
+ *    becomes a violation; kmem_obj_freed(obj) tells whether obj is a freed
+ *    object, letting callers turn a use-after-free into a violation;
+ *  - the allocation is charged to current->kmem (live count of the cache's
+ *    kind, allocations, and the next per-mm object id, stored in the
+ *    header: read it with kmem_obj_id); the free uncharges the account
+ *    recorded in the header;
+ *  - current->kmem's injector can make the nth allocation from a kind (or
+ *    ANY) fail: the allocation returns NULL, takes no id, and counts in
+ *    injected_failures.
+ * With no account (current->kmem == NULL) nothing is charged, id is 0 and
+ * nothing is injected.
+ *
+ * kmalloc/kzalloc/kfree are stand-ins: plain malloc, not accounted.
+ */
+#ifndef _TB_KERNEL_SLAB_H
+#define _TB_KERNEL_SLAB_H
+
+#include <stdlib.h>
+#include "kernel/types.h"
+#include "kernel/current.h"
+
+#define GFP_KERNEL	((gfp_t)0x0cc0)
+#define GFP_ATOMIC	((gfp_t)0x0080)
+#define __GFP_ZERO	((gfp_t)0x8000)
+
+#define POISON_FREE	0x6b
+#define KMEM_QUARANTINE	1024
+
+struct kmem_cache;
+
+/* Caches live until kmem_cache_destroy; creation is thread-safe. */
+struct kmem_cache *kmem_cache_create(const char *name, size_t size,
+				     enum tb_cache kind);
+void kmem_cache_destroy(struct kmem_cache *cache);
+
+void *kmem_cache_alloc(struct kmem_cache *cache, gfp_t flags);
+void *kmem_cache_zalloc(struct kmem_cache *cache, gfp_t flags);
+void kmem_cache_free(struct kmem_cache *cache, void *obj);
+
+/* true: obj was freed (it is poisoned and waiting in quarantine). */
+bool kmem_obj_freed(const void *obj);
+/* The per-mm object id taken when obj was allocated (0: no account). */
+u64 kmem_obj_id(const void *obj);
+/* Size of the objects of cache. */
+size_t kmem_cache_size(const struct kmem_cache *cache);
+
+/* Checks the poison of every quarantined object; returns the corrupted count. */
+int kmem_cache_check_all(void);
+
+static inline void *kmalloc(size_t size, gfp_t flags)
+{
+	return (flags & __GFP_ZERO) ? calloc(1, size) : malloc(size);
+}
+
+static inline void *kzalloc(size_t size, gfp_t flags)
+{
+	return kmalloc(size, flags | __GFP_ZERO);
+}
+
+static inline void *kcalloc(size_t n, size_t size, gfp_t flags)
+{
+	(void)flags;
+	return calloc(n, size);
+}
+
+static inline void kfree(const void *p)
+{
+	free((void *)p);
+}
+
+#endif /* _TB_KERNEL_SLAB_H */

@@ -1,0 +1,151 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * mm/internal.h - what mmap.c, mprotect.c, mempolicy.c, memory.c and the
+ * API layer share.  Mirrors the declarations of include/linux/mm.h and
+ * mm/internal.h that the model needs.
+ */
+#ifndef _TB_MM_INTERNAL_H
+#define _TB_MM_INTERNAL_H
+
+#include "kernel/types.h"
+#include "kernel/bug.h"
+#include "kernel/fs.h"
+#include "kernel/mempolicy.h"
+#include "kernel/slab.h"
+#include "kernel/trace.h"
+#include "mm/mm_types.h"
+
+/* The fixed address-space geometry of the model (see docs/model.md). */
+#define TASK_SIZE		0x7ffffffff000UL
+#define TB_MMAP_MIN_ADDR	0x10000UL
+#define TB_MMAP_BASE		0x7f0000000000UL
+#define TB_MAX_MAP_COUNT	65530
+
+extern unsigned long mmap_min_addr;
+extern int sysctl_max_map_count;
+
+/* mman.h values, equal to the TB_* ones of testbed.h */
+#define PROT_READ	TB_PROT_READ
+#define PROT_WRITE	TB_PROT_WRITE
+#define PROT_EXEC	TB_PROT_EXEC
+#define MAP_SHARED	TB_MAP_SHARED
+#define MAP_PRIVATE	TB_MAP_PRIVATE
+#define MAP_FIXED	TB_MAP_FIXED
+#define MAP_ANONYMOUS	TB_MAP_ANONYMOUS
+#define MAP_TYPE	0x0f
+
+/* Fault flags of the model (FAULT_FLAG_* reduced to the testbed's). */
+#define FAULT_FLAG_WRITE	TB_FAULT_WRITE
+#define FAULT_FLAG_INSTRUCTION	TB_FAULT_EXEC
+
+/* The kmem caches (created once by mmap_init). */
+extern struct kmem_cache *vm_area_cachep;
+extern struct kmem_cache *anon_vma_cachep;
+void mmap_init(void);
+
+/* mm/mmap.c */
+struct vm_area_struct *find_vma(struct mm_struct *mm, unsigned long addr);
+struct vm_area_struct *find_vma_prev(struct mm_struct *mm, unsigned long addr,
+				     struct vm_area_struct **pprev);
+void vma_gap_update(struct vm_area_struct *vma);
+int __vma_adjust(struct vm_area_struct *vma, unsigned long start,
+		 unsigned long end, pgoff_t pgoff,
+		 struct vm_area_struct *insert, struct vm_area_struct *expand);
+static inline int vma_adjust(struct vm_area_struct *vma, unsigned long start,
+			     unsigned long end, pgoff_t pgoff,
+			     struct vm_area_struct *insert)
+{
+	return __vma_adjust(vma, start, end, pgoff, insert, NULL);
+}
+struct vm_area_struct *vma_merge(struct mm_struct *mm,
+				 struct vm_area_struct *prev,
+				 unsigned long addr, unsigned long end,
+				 unsigned long vm_flags,
+				 struct anon_vma *anon_vma, struct file *file,
+				 pgoff_t pgoff, struct mempolicy *policy);
+int __split_vma(struct mm_struct *mm, struct vm_area_struct *vma,
+		unsigned long addr, int new_below);
+int split_vma(struct mm_struct *mm, struct vm_area_struct *vma,
+	      unsigned long addr, int new_below);
+unsigned long get_unmapped_area(struct mm_struct *mm, struct file *file,
+				unsigned long addr, unsigned long len,
+				unsigned long pgoff, unsigned long flags);
+long do_mmap(struct mm_struct *mm, struct file *file, unsigned long addr,
+	     unsigned long len, unsigned long prot, unsigned long flags,
+	     unsigned long pgoff);
+long ksys_mmap_pgoff(struct mm_struct *mm, unsigned long addr,
+		     unsigned long len, unsigned long prot,
+		     unsigned long flags, int fd, unsigned long pgoff);
+int do_munmap(struct mm_struct *mm, unsigned long start, size_t len);
+int vm_munmap(struct mm_struct *mm, unsigned long start, size_t len);
+void exit_mmap(struct mm_struct *mm);
+int validate_mm(struct mm_struct *mm);
+int anon_vma_prepare(struct vm_area_struct *vma);
+
+#ifdef CONFIG_SPECULATIVE_PAGE_FAULT
+struct vm_area_struct *get_vma(struct mm_struct *mm, unsigned long addr);
+void put_vma(struct vm_area_struct *vma);
+#endif
+
+/* mm/mprotect.c */
+int do_mprotect_pkey(struct mm_struct *mm, unsigned long start, size_t len,
+		     unsigned long prot);
+
+/* mm/mempolicy.c */
+int do_mbind(struct mm_struct *mm, unsigned long start, unsigned long len,
+	     unsigned short mode);
+
+/* mm/memory.c: the page-table model and the fault paths */
+int pt_init(struct mm_struct *mm);
+void pt_destroy(struct mm_struct *mm);
+bool pt_present(struct mm_struct *mm, unsigned long addr);
+void pt_populate(struct mm_struct *mm, unsigned long addr, u64 vma_id);
+unsigned long pt_count_range(struct mm_struct *mm, unsigned long start,
+			     unsigned long end);
+void zap_page_range_locked(struct mm_struct *mm, unsigned long start,
+			   unsigned long end);
+int pt_for_each(struct mm_struct *mm,
+		int (*fn)(struct mm_struct *mm, unsigned long addr, u64 vma_id,
+			  void *arg), void *arg);
+int handle_mm_fault(struct mm_struct *mm, unsigned long address,
+		    unsigned int flags);
+int do_page_fault(struct mm_struct *mm, unsigned long address,
+		  unsigned int flags);
+
+/* native/api/files.c: fget on the mm's file table (NULL: not open) */
+struct file *tb_fget(struct mm_struct *mm, int fd);
+
+/* Objects of this mm: the ids the API reports. */
+static inline u64 vma_id(const struct vm_area_struct *vma)
+{
+	return vma->tb_id;
+}
+
+/*
+ * vm_sequence write sections around VMA field changes.  Only the SPF
+ * series needs them (the speculative path reads vm_sequence without
+ * mmap_sem); without CONFIG_SPECULATIVE_PAGE_FAULT they compile away, as in
+ * the series, so the mmu baseline pays nothing for them.
+ */
+#ifdef CONFIG_SPECULATIVE_PAGE_FAULT
+static inline void vm_write_begin(struct vm_area_struct *vma)
+{
+	write_seqcount_begin(&vma->vm_sequence);
+}
+
+static inline void vm_write_begin_nested(struct vm_area_struct *vma)
+{
+	write_seqcount_begin_nested(&vma->vm_sequence, SINGLE_DEPTH_NESTING);
+}
+
+static inline void vm_write_end(struct vm_area_struct *vma)
+{
+	write_seqcount_end(&vma->vm_sequence);
+}
+#else
+static inline void vm_write_begin(struct vm_area_struct *vma) { (void)vma; }
+static inline void vm_write_begin_nested(struct vm_area_struct *vma) { (void)vma; }
+static inline void vm_write_end(struct vm_area_struct *vma) { (void)vma; }
+#endif
+
+#endif /* _TB_MM_INTERNAL_H */

@@ -1,0 +1,384 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * mm/memory.c - the page-table model and the two anonymous fault paths:
+ * the classic one under mmap_sem (4.16 handle_mm_fault reduced to
+ * do_anonymous_page), and handle_speculative_fault of the SPF series,
+ * which runs without mmap_sem on a VMA pinned by get_vma().
+ *
+ * A "page" is only a populated address: the set of populated pages is a
+ * hash table under page_table_lock, each entry remembering the id of the
+ * VMA that populated it.  munmap/exit zap pages under the same lock.
+ */
+#include "mm/internal.h"
+#include "kernel/lockdep.h"
+
+/* ---- page-table model ------------------------------------------------- */
+
+#define PT_MIN_BUCKETS	64UL
+
+static unsigned long pt_hash(unsigned long addr, unsigned long nr_buckets)
+{
+	u64 h = (addr >> PAGE_SHIFT) * 0x9e3779b97f4a7c15ULL;
+
+	return (unsigned long)(h >> 32) & (nr_buckets - 1);
+}
+
+int pt_init(struct mm_struct *mm)
+{
+	mm->pt.nr_buckets = PT_MIN_BUCKETS;
+	mm->pt.nr_pages = 0;
+	mm->pt.buckets = calloc(PT_MIN_BUCKETS, sizeof(*mm->pt.buckets));
+	return mm->pt.buckets ? 0 : -ENOMEM;
+}
+
+static void pt_clear_all(struct mm_struct *mm)
+{
+	unsigned long i;
+
+	for (i = 0; i < mm->pt.nr_buckets; i++) {
+		struct pt_entry *e = mm->pt.buckets[i];
+
+		while (e) {
+			struct pt_entry *next = e->next;
+
+			free(e);
+			e = next;
+		}
+		mm->pt.buckets[i] = NULL;
+	}
+	mm->pt.nr_pages = 0;
+}
+
+void pt_destroy(struct mm_struct *mm)
+{
+	if (!mm->pt.buckets)
+		return;
+	pt_clear_all(mm);
+	free(mm->pt.buckets);
+	mm->pt.buckets = NULL;
+}
+
+static struct pt_entry **pt_slot(struct mm_struct *mm, unsigned long addr)
+{
+	struct pt_entry **pe = &mm->pt.buckets[pt_hash(addr,
+						       mm->pt.nr_buckets)];
+
+	while (*pe && (*pe)->addr != addr)
+		pe = &(*pe)->next;
+	return pe;
+}
+
+bool pt_present(struct mm_struct *mm, unsigned long addr)
+{
+	lockdep_assert_held(&mm->page_table_lock);
+	return *pt_slot(mm, addr) != NULL;
+}
+
+/* Doubles the bucket array when the chains get long; best effort. */
+static void pt_grow(struct mm_struct *mm)
+{
+	unsigned long n = mm->pt.nr_buckets * 2, i;
+	struct pt_entry **b = calloc(n, sizeof(*b));
+
+	if (!b)
+		return;
+	for (i = 0; i < mm->pt.nr_buckets; i++) {
+		struct pt_entry *e = mm->pt.buckets[i];
+
+		while (e) {
+			struct pt_entry *next = e->next;
+			unsigned long h = pt_hash(e->addr, n);
+
+			e->next = b[h];
+			b[h] = e;
+			e = next;
+		}
+	}
+	free(mm->pt.buckets);
+	mm->pt.buckets = b;
+	mm->pt.nr_buckets = n;
+}
+
+/* set_pte_at: populate addr for the VMA vma_id (no-op if present). */
+void pt_populate(struct mm_struct *mm, unsigned long addr, u64 vma_id)
+{
+	struct pt_entry **pe, *e;
+
+	lockdep_assert_held(&mm->page_table_lock);
+	pe = pt_slot(mm, addr);
+	if (*pe)
+		return;
+	e = malloc(sizeof(*e));
+	if (!e)
+		abort();	/* host out of memory: not a model state */
+	e->addr = addr;
+	e->vma_id = vma_id;
+	e->next = NULL;
+	*pe = e;
+	mm->pt.nr_pages++;
+	if (mm->pt.nr_pages > 2 * mm->pt.nr_buckets)
+		pt_grow(mm);
+}
+
+/* Calls fn for every populated page (stops at a non-zero return). */
+int pt_for_each(struct mm_struct *mm,
+		int (*fn)(struct mm_struct *mm, unsigned long addr, u64 vma_id,
+			  void *arg), void *arg)
+{
+	unsigned long i;
+	int ret;
+
+	lockdep_assert_held(&mm->page_table_lock);
+	for (i = 0; i < mm->pt.nr_buckets; i++) {
+		struct pt_entry *e;
+
+		for (e = mm->pt.buckets[i]; e; e = e->next) {
+			ret = fn(mm, e->addr, e->vma_id, arg);
+			if (ret)
+				return ret;
+		}
+	}
+	return 0;
+}
+
+unsigned long pt_count_range(struct mm_struct *mm, unsigned long start,
+			     unsigned long end)
+{
+	unsigned long i, n = 0;
+
+	lockdep_assert_held(&mm->page_table_lock);
+	if ((end - start) >> PAGE_SHIFT <= mm->pt.nr_pages) {
+		for (i = start; i < end; i += PAGE_SIZE)
+			n += *pt_slot(mm, i) != NULL;
+		return n;
+	}
+	for (i = 0; i < mm->pt.nr_buckets; i++) {
+		struct pt_entry *e;
+
+		for (e = mm->pt.buckets[i]; e; e = e->next)
+			n += e->addr >= start && e->addr < end;
+	}
+	return n;
+}
+
+/*
+ * zap_pte_range: forget the populated pages in [start, end).  Walks the
+ * range or the table, whichever is smaller.
+ */
+void zap_page_range_locked(struct mm_struct *mm, unsigned long start,
+			   unsigned long end)
+{
+	unsigned long i;
+
+	lockdep_assert_held(&mm->page_table_lock);
+	if (start == 0 && end == -1UL) {
+		pt_clear_all(mm);
+		return;
+	}
+	if ((end - start) >> PAGE_SHIFT <= mm->pt.nr_pages) {
+		for (i = start; i < end; i += PAGE_SIZE) {
+			struct pt_entry **pe = pt_slot(mm, i), *e = *pe;
+
+			if (e) {
+				*pe = e->next;
+				free(e);
+				mm->pt.nr_pages--;
+			}
+		}
+		return;
+	}
+	for (i = 0; i < mm->pt.nr_buckets; i++) {
+		struct pt_entry **pe = &mm->pt.buckets[i];
+
+		while (*pe) {
+			struct pt_entry *e = *pe;
+
+			if (e->addr >= start && e->addr < end) {
+				*pe = e->next;
+				free(e);
+				mm->pt.nr_pages--;
+			} else {
+				pe = &e->next;
+			}
+		}
+	}
+}
+
+/* ---- faults ----------------------------------------------------------- */
+
+/* arch/x86/mm/fault.c access_error, on the model's fault flags. */
+static bool access_error(unsigned int flags, unsigned long vm_flags)
+{
+	if ((flags & FAULT_FLAG_WRITE) && !(vm_flags & VM_WRITE))
+		return true;
+	if ((flags & FAULT_FLAG_INSTRUCTION) && !(vm_flags & VM_EXEC))
+		return true;
+	if (!(flags & (FAULT_FLAG_WRITE | FAULT_FLAG_INSTRUCTION)) &&
+	    !(vm_flags & (VM_READ | VM_WRITE | VM_EXEC)))
+		return true;
+	return false;
+}
+
+/*
+ * The classic path: mmap_sem held for read keeps every VMA where it is;
+ * page_table_lock orders us against other faults.  Returns
+ * TB_FAULT_DONE_CLASSIC, -EFAULT (no VMA), -EACCES or -ENOMEM (the
+ * anon_vma could not be allocated).
+ */
+int handle_mm_fault(struct mm_struct *mm, unsigned long address,
+		    unsigned int flags)
+{
+	struct vm_area_struct *vma;
+	int ret = TB_FAULT_DONE_CLASSIC;
+
+	down_read(&mm->mmap_sem);
+	vma = find_vma(mm, address);
+	if (!vma || vma->vm_start > address) {
+		ret = -EFAULT;
+		goto out;
+	}
+	if (access_error(flags, vma->vm_flags)) {
+		ret = -EACCES;
+		goto out;
+	}
+	/* do_anonymous_page / wp_page_copy: a private write needs an anon_vma */
+	if ((flags & FAULT_FLAG_WRITE) && !(vma->vm_flags & VM_SHARED) &&
+	    anon_vma_prepare(vma)) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	spin_lock(&mm->page_table_lock);
+	pt_populate(mm, address & PAGE_MASK, vma->tb_id);
+	spin_unlock(&mm->page_table_lock);
+out:
+	up_read(&mm->mmap_sem);
+	return ret;
+}
+
+#ifdef CONFIG_SPECULATIVE_PAGE_FAULT
+/*
+ * handle_speculative_fault - try to handle an anonymous fault without
+ * mmap_sem.  Returns 0 when the page was installed (or was already
+ * there), or 1 with *abort set to the TB_SPF_ABORT_* reason: the caller
+ * then takes the classic path.
+ *
+ * The VMA is pinned by get_vma(), so it cannot be freed under us, but it
+ * can change or leave the tree at any time: everything read before the
+ * page_table_lock is validated under it, by the node still being in the
+ * tree (the erase clears it, after mm_rb_lock is dropped) and by the
+ * sequence count being unchanged (every field change is a write
+ * section).  munmap zaps under page_table_lock after the detach, so a page
+ * installed here before the detach is zapped, and one installed after it
+ * is impossible because the check sees the empty node.
+ */
+static int handle_speculative_fault(struct mm_struct *mm,
+				    unsigned long address, unsigned int flags,
+				    int *abort)
+{
+	struct vm_area_struct *vma;
+	unsigned long vm_flags;
+	unsigned int seq;
+
+	vma = get_vma(mm, address);
+	if (!vma) {
+		*abort = TB_SPF_ABORT_NO_VMA;
+		return 1;
+	}
+
+	seq = raw_read_seqcount(&vma->vm_sequence);
+	if (seq & 1) {
+		*abort = TB_SPF_ABORT_SEQ_ODD;
+		goto out_put;
+	}
+
+	/* get_vma found the first VMA ending above address: is it inside? */
+	if (address < READ_ONCE(vma->vm_start) ||
+	    READ_ONCE(vma->vm_end) <= address) {
+		*abort = TB_SPF_ABORT_NO_VMA;
+		goto out_put;
+	}
+
+	vm_flags = READ_ONCE(vma->vm_flags);
+	if (access_error(flags, vm_flags)) {
+		*abort = TB_SPF_ABORT_ACCESS;
+		goto out_put;
+	}
+
+	/* Only anonymous VMAs: file and shmem faults need their vm_ops. */
+	if (READ_ONCE(vma->vm_file)) {
+		*abort = TB_SPF_ABORT_NOT_ANON;
+		goto out_put;
+	}
+
+	/*
+	 * __anon_vma_prepare() requires mmap_sem: vm_prev and vm_next must
+	 * be stable to look for a mergeable anon_vma.  A private write fault
+	 * on a VMA without one goes to the classic path (counted NOT_ANON:
+	 * the VMA is not yet anonymous-backed).
+	 */
+	if ((flags & FAULT_FLAG_WRITE) && !(vm_flags & VM_SHARED) &&
+	    !READ_ONCE(vma->anon_vma)) {
+		*abort = TB_SPF_ABORT_NOT_ANON;
+		goto out_put;
+	}
+
+	/* Nothing to prepare: the model's page is its address. */
+
+	spin_lock(&mm->page_table_lock);
+	if (RB_EMPTY_NODE(&vma->vm_rb)) {
+		spin_unlock(&mm->page_table_lock);
+		*abort = TB_SPF_ABORT_DETACHED;
+		goto out_put;
+	}
+	if (read_seqcount_retry(&vma->vm_sequence, seq)) {
+		spin_unlock(&mm->page_table_lock);
+		*abort = TB_SPF_ABORT_SEQ_CHANGED;
+		goto out_put;
+	}
+	pt_populate(mm, address & PAGE_MASK, vma->tb_id);
+	spin_unlock(&mm->page_table_lock);
+	put_vma(vma);
+	return 0;
+
+out_put:
+	put_vma(vma);
+	return 1;
+}
+#endif
+
+/*
+ * The arch fault handler (__do_page_fault): speculative first on SPF
+ * configs, then the classic path.  Counts every step in mm->stats.
+ */
+int do_page_fault(struct mm_struct *mm, unsigned long address,
+		  unsigned int flags)
+{
+	int ret;
+
+	atomic64_inc(&mm->stats.faults);
+	if (address >= TASK_SIZE) {
+		atomic64_inc(&mm->stats.segv);
+		return -EFAULT;
+	}
+
+#ifdef CONFIG_SPECULATIVE_PAGE_FAULT
+	if (!(flags & TB_FAULT_NO_SPECULATIVE)) {
+		int abort = -1;
+
+		atomic64_inc(&mm->stats.spf_attempts);
+		ret = handle_speculative_fault(mm, address, flags, &abort);
+		if (ret == 0) {
+			atomic64_inc(&mm->stats.spf_success);
+			return TB_FAULT_DONE_SPECULATIVE;
+		}
+		atomic64_inc(&mm->stats.spf_abort[abort]);
+		atomic64_inc(&mm->stats.fallbacks);
+	}
+#endif
+
+	atomic64_inc(&mm->stats.classic_faults);
+	ret = handle_mm_fault(mm, address, flags);
+	if (ret == -EFAULT || ret == -EACCES)
+		atomic64_inc(&mm->stats.segv);
+	return ret;
+}

@@ -1,0 +1,166 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * mm/mm_types.h - struct mm_struct, vm_area_struct and anon_vma of the model.
+ *
+ * Mirrors include/linux/mm_types.h of 4.16 with the SPF series applied,
+ * reduced to what mmap.c, mprotect.c, mbind_range and the anonymous fault
+ * path read.  Fields marked "test-only" do not exist in the kernel.
+ */
+#ifndef _TB_MM_TYPES_H
+#define _TB_MM_TYPES_H
+
+#include "kernel/types.h"
+#include "kernel/atomic.h"
+#include "kernel/current.h"
+#include "kernel/rbtree.h"
+#include "kernel/rwlock.h"
+#include "kernel/rwsem.h"
+#include "kernel/seqlock.h"
+#include "kernel/spinlock.h"
+#include "testbed.h"
+
+struct file;
+struct mempolicy;
+struct mm_struct;
+
+/* include/linux/mm.h: the vm_flags the model uses (kernel values). */
+#define VM_NONE		0x00000000UL
+#define VM_READ		0x00000001UL
+#define VM_WRITE	0x00000002UL
+#define VM_EXEC		0x00000004UL
+#define VM_SHARED	0x00000008UL
+#define VM_MAYREAD	0x00000010UL
+#define VM_MAYWRITE	0x00000020UL
+#define VM_MAYEXEC	0x00000040UL
+#define VM_MAYSHARE	0x00000080UL
+#define VM_GROWSDOWN	0x00000100UL
+#define VM_PFNMAP	0x00000400UL
+#define VM_IO		0x00004000UL
+#define VM_DONTEXPAND	0x00040000UL
+#define VM_ACCOUNT	0x00100000UL
+#define VM_NORESERVE	0x00200000UL
+#define VM_HUGETLB	0x00400000UL
+#define VM_MIXEDMAP	0x10000000UL
+#define VM_SOFTDIRTY	0
+
+/* Never set by the model, kept so vma_merge reads like the kernel's. */
+#define VM_SPECIAL	(VM_IO | VM_DONTEXPAND | VM_PFNMAP | VM_MIXEDMAP)
+
+/*
+ * The anon_vma, reduced to a link count: the kernel's anon_vma_chain
+ * list of one element per VMA (no fork here, so every VMA with an
+ * anon_vma has exactly one avc and list_is_singular() is "anon_vma set").
+ * It is freed when the last VMA unlinks it.
+ */
+struct anon_vma {
+	atomic_t degree;		/* VMAs linking this anon_vma */
+	u64 tb_id;			/* test-only: per-mm object id */
+};
+
+struct vm_area_struct {
+	unsigned long vm_start;		/* first byte */
+	unsigned long vm_end;		/* first byte after */
+	struct vm_area_struct *vm_next, *vm_prev;
+	struct rb_node vm_rb;
+	/* largest free gap left of vm_start in this subtree (augmented) */
+	unsigned long rb_subtree_gap;
+	struct mm_struct *vm_mm;
+	unsigned long vm_flags;
+	unsigned long vm_pgoff;
+	struct file *vm_file;
+	struct anon_vma *anon_vma;
+	struct mempolicy *vm_policy;
+	/* SPF: odd while the fields are being changed (also kept, and
+	 * reported, without SPF: the write sides are the same code) */
+	seqcount_t vm_sequence;
+#ifdef CONFIG_SPECULATIVE_PAGE_FAULT
+	atomic_t vm_ref_count;		/* 1 for the tree + one per get_vma */
+#endif
+	u64 tb_id;			/* test-only: per-mm object id */
+};
+
+static inline struct mempolicy *vma_policy(struct vm_area_struct *vma)
+{
+	return vma->vm_policy;
+}
+
+static inline unsigned long vma_pages(struct vm_area_struct *vma)
+{
+	return (vma->vm_end - vma->vm_start) >> PAGE_SHIFT;
+}
+
+/* No stack guard gap: nothing in the model grows. */
+static inline unsigned long vm_start_gap(struct vm_area_struct *vma)
+{
+	return vma->vm_start;
+}
+
+static inline unsigned long vm_end_gap(struct vm_area_struct *vma)
+{
+	return vma->vm_end;
+}
+
+/*
+ * The page-table model: the set of populated pages, each remembering the
+ * id of the VMA that populated it.  A chained hash keyed by page address,
+ * entries from malloc (pages are not model objects: no ids, no events).
+ * Protected by mm->page_table_lock.
+ */
+struct pt_entry {
+	struct pt_entry *next;
+	unsigned long addr;
+	u64 vma_id;
+};
+
+struct pt_model {
+	struct pt_entry **buckets;
+	unsigned long nr_buckets;	/* power of two */
+	unsigned long nr_pages;
+};
+
+/* One get_vma reference held by the API on a caller's behalf. */
+struct vma_ref_slot {
+	struct vm_area_struct *vma;	/* NULL: free slot */
+	u32 generation;			/* bumped every time the slot is used */
+};
+
+struct mm_struct {
+	struct vm_area_struct *mmap;	/* list of VMAs, sorted */
+	struct rb_root mm_rb;
+#ifdef CONFIG_SPECULATIVE_PAGE_FAULT
+	rwlock_t mm_rb_lock;		/* protects mm_rb against get_vma */
+#endif
+	unsigned long highest_vm_end;
+	unsigned long mmap_base;
+	unsigned long task_size;
+	atomic_t mm_users;		/* API calls in flight + the handle */
+	atomic_t mm_count;		/* references to the struct itself */
+	int map_count;			/* VMAs in the tree */
+	spinlock_t page_table_lock;	/* the page table and anon_vma install */
+	struct rw_semaphore mmap_sem;
+	struct pt_model pt;
+
+	/* test-only below: the testbed's process state and sinks */
+	spinlock_t files_lock;
+	struct file *files[TB_MAX_FILES];
+	spinlock_t refs_lock;
+	struct vma_ref_slot refs[TB_MAX_VMA_REFS];
+	atomic64_t op_seq;
+	/* faults, get_vma and put_vma calls in flight (validate exactness) */
+	atomic_t pins_inflight;
+	atomic64_t pins_started;
+	struct tb_vlog vlog;
+	struct tb_evlog evlog;
+	struct tb_kmem_account kmem;
+	struct {
+		atomic64_t faults;
+		atomic64_t spf_attempts;
+		atomic64_t spf_success;
+		atomic64_t spf_abort[TB_SPF_ABORT_NR];
+		atomic64_t classic_faults;
+		atomic64_t fallbacks;
+		atomic64_t segv;
+	} stats;
+};
+
+#endif /* _TB_MM_TYPES_H */
