@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 using Testbed.Contract;
+using Testbed.Harness.Backends;
 using Testbed.Harness.Kernel;
 using Xunit;
 using Xunit.Abstractions;
@@ -27,6 +28,20 @@ public sealed class KernelModelSpecs(ITestOutputHelper output)
         Assert.True(report.RaceTouches > 0, "the batch had no race step");
         Assert.True(report.Passed, report.ToTable());
         Assert.Equal(report.Operations, report.Matches + report.KnownDifferences.Values.Sum());
+
+        // the same kernel run, held against the native model too (no second boot)
+        if (AddressSpaceFactory.Default.IsAvailable(AddressSpaceFactory.Native, "mmu-spf"))
+        {
+            var batch = new SequenceGenerator(sequences).Generate();
+            var native = new ModelComparer(config => AddressSpaceFactory.Default.Create(AddressSpaceFactory.Native, config))
+                .Compare(batch, run.Report, i => $"testbed kernel --backend native --seed {sequences.Seed} --only {i}");
+            output.WriteLine(native.ToTable());
+            Assert.True(native.Passed, native.ToTable());
+        }
+        else
+        {
+            output.WriteLine("native backend not built here: compared with the managed port only");
+        }
     }
 
     /// <summary>
