@@ -4,10 +4,12 @@ namespace Testbed.Harness.Kernel;
 /// <summary>
 /// A named, documented place where the model (Linux 4.16 semantics, our API) legitimately
 /// differs from the kernel the guest runs (6.1 by default). The comparer applies a rule only
-/// when its exact condition holds and counts every use, so nothing is filtered silently.
+/// when its exact condition holds and counts every use, so nothing is filtered silently. A rule
+/// that <see cref="Diverges"/> excuses a layout difference; the rest of that sequence is then
+/// skipped, never compared against a state the two sides no longer share.
 /// docs/kernel-hooks.md lists the same rules.
 /// </summary>
-public sealed record KnownDifference(string Name, string Description)
+public sealed record KnownDifference(string Name, string Description, bool Diverges = false)
 {
     /// <summary>
     /// mprotect with len 0: Linux returns 0 and changes nothing; our API rejects zero length
@@ -29,6 +31,22 @@ public sealed record KnownDifference(string Name, string Description)
         "touch past the end of a file: kernel SIGBUS, model fault succeeds (no file contents)");
 
     /// <summary>
+    /// A new private anonymous mapping that fits exactly between prev (never written: no
+    /// anon_vma) and next (written: has an anon_vma). 4.16's vma_merge checks the pair with
+    /// is_mergeable_anon_vma(prev-&gt;anon_vma, next-&gt;anon_vma, NULL) and makes one VMA of all
+    /// three; 6.1's mmap_region tries vma_expand instead and checks prev against next's anon_vma
+    /// with prev as the VMA, which needs prev's anon_vma_chain to be singular (it is empty), so
+    /// the new range joins next only. Applies when the op is such an mmap (checked on the model's
+    /// layout before the op), both results are equal, and the kernel's layout is the model's
+    /// with the merged VMA split at the mmap's start. The layouts have diverged, so the rest of
+    /// the sequence is not compared (counted as skipped).
+    /// </summary>
+    public static readonly KnownDifference MmapExpandSkipsUnfaultedPrev = new(
+        nameof(MmapExpandSkipsUnfaultedPrev),
+        "mmap between an unfaulted prev and a faulted next: 4.16 merges all three, 6.1 (vma_expand) joins next only",
+        Diverges: true);
+
+    /// <summary>
     /// Not a semantic difference but a projection rule, listed so that it is visible:
     /// /proc/pid/maps prints offset 0 for VMAs without a file, while the model's private
     /// anonymous VMAs carry vm_pgoff = vm_start &gt;&gt; PAGE_SHIFT (as the kernel's do). The model's
@@ -38,8 +56,11 @@ public sealed record KnownDifference(string Name, string Description)
         nameof(AnonOffsetHidden),
         "maps shows offset 0 for anonymous VMAs: the model's anon vm_pgoff is not compared");
 
+    /// <summary>True when the two layouts differ after the step, so the sequence cannot be compared further.</summary>
+    public bool Diverges { get; init; } = Diverges;
+
     /// <summary>The rules that can excuse a step's result, in the order the report lists them.</summary>
-    public static IReadOnlyList<KnownDifference> ResultRules { get; } = [MprotectZeroLength, SigbusBeyondEof];
+    public static IReadOnlyList<KnownDifference> ResultRules { get; } = [MprotectZeroLength, SigbusBeyondEof, MmapExpandSkipsUnfaultedPrev];
 
     /// <summary>The rules applied to every layout before comparing (always on, listed in the report).</summary>
     public static IReadOnlyList<KnownDifference> ProjectionRules { get; } = [AnonOffsetHidden];

@@ -77,6 +77,7 @@ public sealed class ModelComparer(Func<string, IAddressSpace> backendFactory, st
                 else if (verdict.Length > 0)
                 {
                     known[verdict]++;
+                    mismatched = KnownDifference.ResultRules.Single(r => r.Name == verdict).Diverges;
                 }
                 else
                 {
@@ -116,12 +117,16 @@ public sealed class ModelComparer(Func<string, IAddressSpace> backendFactory, st
     {
         var op = k == 0 ? null : run.Sequence.Ops[k - 1];
         var layoutSame = layout.SequenceEqual(step.Layout);
-        if (model == step.Result)
-            return layoutSame ? (null, "") : ("", "layouts differ");
+        if (model == step.Result && layoutSame)
+            return (null, "");
         if (op is { Kind: KernelOpKind.Mprotect, Len: 0 } && step.Result == 0 && model == -Errno.EINVAL && layoutSame)
             return (KnownDifference.MprotectZeroLength.Name, "");
         if (op is { Kind: KernelOpKind.Touch } && step.Result == -EIO && model == 0 && layoutSame && run.BeyondEof(op.Addr))
             return (KnownDifference.SigbusBeyondEof.Name, "");
+        if (op is { Kind: KernelOpKind.Mmap } && model == step.Result && run.ExpandSkipsUnfaultedPrev(op, step.Layout, layout))
+            return (KnownDifference.MmapExpandSkipsUnfaultedPrev.Name, "");
+        if (model == step.Result)
+            return ("", "layouts differ");
         return ("", layoutSame ? "results differ" : "results and layouts differ");
     }
 
@@ -129,6 +134,7 @@ public sealed class ModelComparer(Func<string, IAddressSpace> backendFactory, st
     private sealed class SequenceRun(KernelBatch batch, KernelSequence seq, IAddressSpace mm)
     {
         private readonly Dictionary<ulong, int> slotOfFile = [];
+        private IReadOnlyList<VmaInfo> before = [];
 
         public KernelSequence Sequence => seq;
 
@@ -141,6 +147,7 @@ public sealed class ModelComparer(Func<string, IAddressSpace> backendFactory, st
             switch (op.Kind)
             {
                 case KernelOpKind.Mmap:
+                    before = mm.Snapshot();
                     var r = mm.Execute(Operation.Mmap(op.Addr, op.Len, op.Prot, op.Flags, op.Slot, op.PgOff));
                     if (r >= 0 && op.Slot >= 0 && (op.Flags & MapFlags.Anonymous) == 0)
                         LearnFile((ulong)r, op.Slot);
@@ -197,6 +204,31 @@ public sealed class ModelComparer(Func<string, IAddressSpace> backendFactory, st
             }
 
             return false;
+        }
+
+        /// <summary>The exact condition of <see cref="KnownDifference.MmapExpandSkipsUnfaultedPrev"/>.</summary>
+        public bool ExpandSkipsUnfaultedPrev(KernelOp op, IReadOnlyList<KernelVma> kernel, IReadOnlyList<KernelVma> model)
+        {
+            var end = op.Addr + op.Len;
+            if ((op.Flags & (MapFlags.Anonymous | MapFlags.Private)) != (MapFlags.Anonymous | MapFlags.Private))
+                return false;
+            var prev = before.FirstOrDefault(v => v.End == op.Addr);
+            var next = before.FirstOrDefault(v => v.Start == end);
+            if (prev.End == 0 || next.End == 0 || prev.FileId != 0 || next.FileId != 0 || prev.HasAnonVma || !next.HasAnonVma)
+                return false;
+            var merged = model.SingleOrDefault(v => v.Start == prev.Start && v.End == next.End);
+            if (merged is null)
+                return false;
+            var split = new List<KernelVma>(model.Count + 1);
+            foreach (var v in model)
+            {
+                if (v == merged)
+                    split.AddRange([merged with { End = op.Addr }, merged with { Start = op.Addr }]);
+                else
+                    split.Add(v);
+            }
+
+            return split.SequenceEqual(kernel);
         }
 
         /// <summary>The model's VMAs overlapping the window, in the kernel's projection.</summary>
