@@ -31,19 +31,21 @@ public sealed record KnownDifference(string Name, string Description, bool Diver
         "touch past the end of a file: kernel SIGBUS, model fault succeeds (no file contents)");
 
     /// <summary>
-    /// A new private anonymous mapping that fits exactly between prev (never written: no
-    /// anon_vma) and next (written: has an anon_vma). 4.16's vma_merge checks the pair with
-    /// is_mergeable_anon_vma(prev-&gt;anon_vma, next-&gt;anon_vma, NULL) and makes one VMA of all
-    /// three; 6.1's mmap_region tries vma_expand instead and checks prev against next's anon_vma
-    /// with prev as the VMA, which needs prev's anon_vma_chain to be singular (it is empty), so
-    /// the new range joins next only. Applies when the op is such an mmap (checked on the model's
-    /// layout before the op), both results are equal, and the kernel's layout is the model's
-    /// with the merged VMA split at the mmap's start. The layouts have diverged, so the rest of
-    /// the sequence is not compared (counted as skipped).
+    /// A new private anonymous mapping that fits exactly between prev and next, both
+    /// compatible with it, where next has an anon_vma (it was written) and prev has none or
+    /// another one. 4.16's vma_merge tries prev first: with is_mergeable_anon_vma(prev, next,
+    /// NULL) it makes one VMA of all three when prev has no anon_vma, else joins prev only. 6.1's
+    /// mmap_region tries next first (vma_expand) and then accepts prev only if
+    /// is_mergeable_anon_vma(next's anon_vma, prev's, prev) holds, which needs prev's
+    /// anon_vma_chain to be singular (it is empty for an unfaulted prev) or the same anon_vma:
+    /// so the new range joins next and prev stays apart. Applies when the op is such an mmap
+    /// (checked on the model's layout before the op), both results are equal, and the kernel's
+    /// layout is the model's with [prev.start, next.end) cut exactly at the mmap's start. The
+    /// layouts have diverged, so the rest of the sequence is not compared (counted as skipped).
     /// </summary>
-    public static readonly KnownDifference MmapExpandSkipsUnfaultedPrev = new(
-        nameof(MmapExpandSkipsUnfaultedPrev),
-        "mmap between an unfaulted prev and a faulted next: 4.16 merges all three, 6.1 (vma_expand) joins next only",
+    public static readonly KnownDifference MmapJoinsNextFirst = new(
+        nameof(MmapJoinsNextFirst),
+        "mmap between prev and a written next: 4.16 merges into prev (or all three), 6.1 (vma_expand) joins next only",
         Diverges: true);
 
     /// <summary>
@@ -60,7 +62,7 @@ public sealed record KnownDifference(string Name, string Description, bool Diver
     public bool Diverges { get; init; } = Diverges;
 
     /// <summary>The rules that can excuse a step's result, in the order the report lists them.</summary>
-    public static IReadOnlyList<KnownDifference> ResultRules { get; } = [MprotectZeroLength, SigbusBeyondEof, MmapExpandSkipsUnfaultedPrev];
+    public static IReadOnlyList<KnownDifference> ResultRules { get; } = [MprotectZeroLength, SigbusBeyondEof, MmapJoinsNextFirst];
 
     /// <summary>The rules applied to every layout before comparing (always on, listed in the report).</summary>
     public static IReadOnlyList<KnownDifference> ProjectionRules { get; } = [AnonOffsetHidden];
