@@ -17,6 +17,7 @@
  *   mprotect ADDR LEN PROT
  *   touch ADDR r|w
  *   race THREADS ITERS ADDR LEN        threads touch while main remaps
+ *                                      (LEN >= 3 pages; see run_race)
  *   end                                end of the current sequence
  *
  * Output, one record per line, each starting with "@G " so that the
@@ -357,12 +358,20 @@ static void *race_toucher(void *arg)
 }
 
 /*
- * THREADS threads touch random pages of [ADDR, ADDR+LEN) ITERS times each
+ * THREADS threads touch random pages of the race range ITERS times each
  * while this thread cycles munmap / mmap(MAP_FIXED) / mprotect over single
- * pages of the same range.  Faults are expected (that is the race); a
- * SIGBUS, a fault at another address or an unknown si_code is not.
- * Afterwards the range is put back to the reservation (PROT_NONE private
- * anonymous, MAP_FIXED) so the layout that follows is deterministic.
+ * pages of it.  Faults are expected (that is the race); a SIGBUS, a fault
+ * at another address or an unknown si_code is not.
+ *
+ * The layout after the step must not depend on timing, so the race is
+ * fenced in: first [ADDR, ADDR+LEN) is mapped as the reservation
+ * (PROT_NONE, private anonymous, MAP_FIXED: the step the model also
+ * takes), then only the inner pages [ADDR+4K, ADDR+LEN-4K) become
+ * private anonymous read-write memory and race.  The PROT_NONE edge pages
+ * are never touched and nothing that races can merge with them, so no VMA
+ * outside the range gains an anon_vma or changes shape.  At the end the
+ * whole range is mapped as the reservation again, which leaves exactly
+ * what the first step left.
  */
 static void run_race(unsigned long k, char **tok)
 {
@@ -370,7 +379,7 @@ static void run_race(unsigned long k, char **tok)
 	struct racer rc[MAX_THREADS];
 	struct race r;
 	unsigned long nthreads, i, x, a, remaps = 0, sum[6] = { 0 };
-	unsigned long s;
+	unsigned long s, outer, outer_pages;
 	long res;
 	int t;
 
@@ -380,10 +389,20 @@ static void run_race(unsigned long k, char **tok)
 	r.addr = num(tok[3]);
 	r.pages = num(tok[4]) / PAGE_SIZE;
 	r.seed = k;
-	if (!nthreads || nthreads > MAX_THREADS || !r.pages ||
+	if (!nthreads || nthreads > MAX_THREADS || r.pages < 3 ||
 	    r.addr < win_base ||
 	    r.addr + r.pages * PAGE_SIZE > win_base + win_pages * PAGE_SIZE)
 		fail("bad race arguments");
+	if (mmap((void *)r.addr, r.pages * PAGE_SIZE, PROT_NONE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED)
+		fail("race: cannot reserve the range: %s", strerror(errno));
+	outer = r.addr;
+	outer_pages = r.pages;
+	r.addr += PAGE_SIZE;
+	r.pages -= 2;
+	if (mmap((void *)r.addr, r.pages * PAGE_SIZE, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED)
+		fail("race: cannot prepare the range: %s", strerror(errno));
 	for (t = 0; t < (int)nthreads; t++) {
 		rc[t].r = &r;
 		rc[t].id = t;
@@ -414,7 +433,7 @@ static void run_race(unsigned long k, char **tok)
 	}
 	for (t = 0; t < (int)nthreads; t++)
 		pthread_join(th[t], NULL);
-	if (mmap((void *)r.addr, r.pages * PAGE_SIZE, PROT_NONE,
+	if (mmap((void *)outer, outer_pages * PAGE_SIZE, PROT_NONE,
 		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED)
 		fail("race: cannot restore the reservation: %s",
 		     strerror(errno));

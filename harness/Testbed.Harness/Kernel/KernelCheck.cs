@@ -32,9 +32,22 @@ public static class KernelCheck
         var batch = only is { } i
             ? new KernelBatch(sequences.WindowBase, sequences.WindowPages, sequences.Seed, [gen.Generate(i)])
             : gen.Generate();
-        var run = await GuestRunner.RunAsync(batch, target, qemu, ct);
         var prefix = replayPrefix ?? ReplayPrefix(sequences, target, qemu);
-        var report = new ModelComparer(backendFactory, config).Compare(batch, run.Report, idx => $"{prefix} --only {idx}");
+        return await RunBatchAsync(batch, target, qemu, backendFactory, config, idx => $"{prefix} --only {idx}", ct);
+    }
+
+    /// <summary>Runs a batch made by the caller (generated, hand-written, or both) and compares it.</summary>
+    public static async Task<(KernelComparisonReport Report, GuestRun Run)> RunBatchAsync(
+        KernelBatch batch,
+        KernelTarget target,
+        QemuOptions qemu,
+        Func<string, IAddressSpace> backendFactory,
+        string config,
+        Func<int, string> replay,
+        CancellationToken ct = default)
+    {
+        var run = await GuestRunner.RunAsync(batch, target, qemu, ct);
+        var report = new ModelComparer(backendFactory, config).Compare(batch, run.Report, replay);
         var errors = report.Errors.ToList();
         if (!run.Report.Finished)
             errors.Add($"the guest did not finish (exit code {run.ExitCode}); console log tail:\n{Tail(run.ConsoleLog, 2000)}");

@@ -82,6 +82,8 @@ public sealed record KernelComparisonReport
         };
         foreach (var (name, n) in KnownDifferences)
             rows.Add(($"known: {name}", n.ToString()));
+        foreach (var rule in KnownDifference.ProjectionRules)
+            rows.Add(($"projection: {rule.Name}", "always applied"));
         rows.Add(("differences", Differences.ToString()));
         rows.Add(("skipped", Skipped.ToString()));
         rows.Add(("race touches", $"{RaceTouches} ({RaceUnexpected} unexpected)"));

@@ -4,10 +4,12 @@ namespace Testbed.Harness.Kernel;
 /// <summary>
 /// A named, documented place where the model (Linux 4.16 semantics, our API) legitimately
 /// differs from the kernel the guest runs (6.1 by default). The comparer applies a rule only
-/// when its exact condition holds and counts every use, so nothing is filtered silently.
+/// when its exact condition holds and counts every use, so nothing is filtered silently. A rule
+/// that <see cref="Diverges"/> excuses a layout difference; the rest of that sequence is then
+/// skipped, never compared against a state the two sides no longer share.
 /// docs/kernel-hooks.md lists the same rules.
 /// </summary>
-public sealed record KnownDifference(string Name, string Description)
+public sealed record KnownDifference(string Name, string Description, bool Diverges = false)
 {
     /// <summary>
     /// mprotect with len 0: Linux returns 0 and changes nothing; our API rejects zero length
@@ -29,6 +31,24 @@ public sealed record KnownDifference(string Name, string Description)
         "touch past the end of a file: kernel SIGBUS, model fault succeeds (no file contents)");
 
     /// <summary>
+    /// A new private anonymous mapping that fits exactly between prev and next, both
+    /// compatible with it, where next has an anon_vma (it was written) and prev has none or
+    /// another one. 4.16's vma_merge tries prev first: with is_mergeable_anon_vma(prev, next,
+    /// NULL) it makes one VMA of all three when prev has no anon_vma, else joins prev only. 6.1's
+    /// mmap_region tries next first (vma_expand) and then accepts prev only if
+    /// is_mergeable_anon_vma(next's anon_vma, prev's, prev) holds, which needs prev's
+    /// anon_vma_chain to be singular (it is empty for an unfaulted prev) or the same anon_vma:
+    /// so the new range joins next and prev stays apart. Applies when the op is such an mmap
+    /// (checked on the model's layout before the op), both results are equal, and the kernel's
+    /// layout is the model's with [prev.start, next.end) cut exactly at the mmap's start. The
+    /// layouts have diverged, so the rest of the sequence is not compared (counted as skipped).
+    /// </summary>
+    public static readonly KnownDifference MmapJoinsNextFirst = new(
+        nameof(MmapJoinsNextFirst),
+        "mmap between prev and a written next: 4.16 merges into prev (or all three), 6.1 (vma_expand) joins next only",
+        Diverges: true);
+
+    /// <summary>
     /// Not a semantic difference but a projection rule, listed so that it is visible:
     /// /proc/pid/maps prints offset 0 for VMAs without a file, while the model's private
     /// anonymous VMAs carry vm_pgoff = vm_start &gt;&gt; PAGE_SHIFT (as the kernel's do). The model's
@@ -38,6 +58,12 @@ public sealed record KnownDifference(string Name, string Description)
         nameof(AnonOffsetHidden),
         "maps shows offset 0 for anonymous VMAs: the model's anon vm_pgoff is not compared");
 
-    /// <summary>All rules, in the order the report lists them.</summary>
-    public static IReadOnlyList<KnownDifference> All { get; } = [MprotectZeroLength, SigbusBeyondEof, AnonOffsetHidden];
+    /// <summary>True when the two layouts differ after the step, so the sequence cannot be compared further.</summary>
+    public bool Diverges { get; init; } = Diverges;
+
+    /// <summary>The rules that can excuse a step's result, in the order the report lists them.</summary>
+    public static IReadOnlyList<KnownDifference> ResultRules { get; } = [MprotectZeroLength, SigbusBeyondEof, MmapJoinsNextFirst];
+
+    /// <summary>The rules applied to every layout before comparing (always on, listed in the report).</summary>
+    public static IReadOnlyList<KnownDifference> ProjectionRules { get; } = [AnonOffsetHidden];
 }

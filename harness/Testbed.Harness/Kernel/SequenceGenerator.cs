@@ -98,9 +98,13 @@ public sealed class SequenceGenerator(SequenceOptions options)
             {
                 op = Invalid(rng, addr, len);
             }
-            else if (Options.Races)
+            else if (Options.Races && pages >= 3)
             {
-                op = new KernelOp(KernelOpKind.Race, addr, len, Threads: Options.RaceThreads, Iterations: Options.RaceIterations);
+                // the guest races on the inner pages and keeps one PROT_NONE page at each end
+                count = Math.Max(count, 3);
+                first = Math.Min(first, pages - count);
+                op = new KernelOp(KernelOpKind.Race, Options.WindowBase + ((ulong)first * Page), (ulong)count * Page,
+                    Threads: Options.RaceThreads, Iterations: Options.RaceIterations);
             }
             else
             {

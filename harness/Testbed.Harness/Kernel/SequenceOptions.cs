@@ -33,7 +33,7 @@ public sealed record SequenceOptions
     public int RaceThreads { get; init; } = 2;
 
     /// <summary>Touches per thread (and remaps of the main thread) per race step.</summary>
-    public int RaceIterations { get; init; } = 2000;
+    public int RaceIterations { get; init; } = 200;
 
     /// <summary>Include mprotect(len 0), where the model deliberately differs (see KnownDifference).</summary>
     public bool ZeroLengthProbes { get; init; } = true;

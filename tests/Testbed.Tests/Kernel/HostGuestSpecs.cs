@@ -30,7 +30,7 @@ public sealed class HostGuestSpecs
             new(KernelOpKind.Munmap, W + (14 * P), 2 * P),                                            // 10: hole at the top
             new(KernelOpKind.Munmap, W + 0x800, P),                                                   // 11: -EINVAL
             new(KernelOpKind.Mprotect, W, 0, Prot.None),                                              // 12: Linux: 0
-            new(KernelOpKind.Race, W + (12 * P), 2 * P, Threads: 2, Iterations: 500),                 // 13
+            new(KernelOpKind.Race, W + (11 * P), 3 * P, Threads: 2, Iterations: 500),                 // 13
         };
         var batch = new KernelBatch(W, 16, 0, [new KernelSequence(0, 0, [2 * P], ops)]);
 
@@ -57,7 +57,7 @@ public sealed class HostGuestSpecs
         Assert.NotNull(race);
         Assert.Equal(1000UL, race.Touches);
         Assert.True(race.Clean, race.ToString());
-        Assert.Contains(new KernelVma(W + (12 * P), W + (14 * P), "---p", 0, "anon"), steps[13].Layout);
+        Assert.Contains(new KernelVma(W + (11 * P), W + (14 * P), "---p", 0, "anon"), steps[13].Layout);
     }
 
     [Fact]

@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: GPL-2.0-only
+using Testbed.Contract;
+using Testbed.Harness.Backends;
+using Testbed.Harness.Kernel;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Testbed.Tests.Kernel;
+
+/// <summary>The model held to a real kernel: one QEMU boot, and a perturbed model on the host.</summary>
+public sealed class KernelModelSpecs(ITestOutputHelper output)
+{
+    private const ulong W = 0x100000000;
+    private const ulong P = 0x1000;
+
+    /// <summary>
+    /// One boot: 200 generated sequences of 20 operations, plus two hand-written sequences that
+    /// meet the known 4.16-vs-6.1 merge-order difference (see KnownDifference.MmapJoinsNextFirst),
+    /// held against the managed port and, on the same kernel output, the native model.
+    /// </summary>
+    [Fact]
+    public async Task The_model_matches_Debian_6_1_under_QEMU_on_every_step_of_200_sequences()
+    {
+        var sequences = new SequenceOptions().WithSeed(20180320).WithSequences(200).WithOpsPerSequence(20);
+        var qemu = new QemuOptions().WithTimeout(TimeSpan.FromSeconds(240));
+        var generated = new SequenceGenerator(sequences).Generate();
+        var batch = generated with { Sequences = [.. generated.Sequences, BetweenSequence(200, writePrev: false), BetweenSequence(201, writePrev: true)] };
+        string Replay(int i) => $"testbed kernel --seed {sequences.Seed} --only {i}";
+
+        var (report, run) = await KernelCheck.RunBatchAsync(batch, KernelTarget.Qemu, qemu, ModelBackend.Managed(), "mmu-spf", Replay);
+
+        output.WriteLine(report.ToTable());
+        Assert.True(run.Report.Finished, run.ConsoleLog);
+        Assert.StartsWith("6.1.", report.KernelRelease);
+        Assert.Equal(202, report.Sequences);
+        Assert.Equal((200L * 21) + 5 + 6, report.Operations);
+        Assert.True(report.RaceTouches > 0, "the batch had no race step");
+        Assert.True(report.Passed, report.ToTable());
+        Assert.Equal(2, report.KnownDifferences[KnownDifference.MmapJoinsNextFirst.Name]);
+        Assert.Equal(report.Operations, report.Matches + report.KnownDifferences.Values.Sum());
+
+        // the same kernel run, held against the native model too (no second boot)
+        if (AddressSpaceFactory.Default.IsAvailable(AddressSpaceFactory.Native, "mmu-spf"))
+        {
+            var native = new ModelComparer(config => AddressSpaceFactory.Default.Create(AddressSpaceFactory.Native, config))
+                .Compare(batch, run.Report, Replay);
+            output.WriteLine(native.ToTable());
+            Assert.True(native.Passed, native.ToTable());
+            Assert.Equal(report.KnownDifferences, native.KnownDifferences);
+        }
+        else
+        {
+            output.WriteLine("native backend not built here: compared with the managed port only");
+        }
+    }
+
+    /// <summary>next written, prev written or not, then an mmap that fits exactly between them.</summary>
+    private static KernelSequence BetweenSequence(int index, bool writePrev)
+    {
+        var rw = Prot.Read | Prot.Write;
+        var fixedAnon = MapFlags.Private | MapFlags.Anonymous | MapFlags.Fixed;
+        var ops = new List<KernelOp>
+        {
+            new(KernelOpKind.Mmap, W, 2 * P, rw, fixedAnon),
+            new(KernelOpKind.Mmap, W + (3 * P), 2 * P, rw, fixedAnon),
+            new(KernelOpKind.Touch, W + (3 * P), 0, Write: true),
+        };
+        if (writePrev)
+            ops.Add(new(KernelOpKind.Touch, W, 0, Write: true));
+        ops.Add(new(KernelOpKind.Mmap, W + (2 * P), P, rw, fixedAnon));
+        return new KernelSequence(index, 0, [4 * P], ops);
+    }
+
+    /// <summary>
+    /// Two private anonymous VMAs with different anon_vmas (each was written) and a new mapping
+    /// between them: the kernel never merges all three (is_mergeable_anon_vma says no to the
+    /// pair; 4.16 and the host's 6.18 join the new page to prev, 6.1 to next). The model with the test-only switch
+    /// that ignores anon_vma in merges makes one VMA of all three, and the comparer must name
+    /// exactly that mmap.
+    /// </summary>
+    [Fact]
+    public async Task A_model_with_a_wrong_merge_rule_is_reported_at_the_exact_operation()
+    {
+        var rw = Prot.Read | Prot.Write;
+        var fixedAnon = MapFlags.Private | MapFlags.Anonymous | MapFlags.Fixed;
+        var ops = new KernelOp[]
+        {
+            new(KernelOpKind.Mmap, W, 2 * P, rw, fixedAnon),
+            new(KernelOpKind.Touch, W, 0, Write: true),
+            new(KernelOpKind.Mmap, W + (3 * P), 2 * P, rw, fixedAnon),
+            new(KernelOpKind.Touch, W + (3 * P), 0, Write: true),
+            new(KernelOpKind.Mmap, W + (2 * P), P, rw, fixedAnon),
+            new(KernelOpKind.Touch, W + (2 * P), 0, Write: true),
+        };
+        var batch = new KernelBatch(W, 16, 77, [new KernelSequence(0, 77, [4 * P], ops)]);
+        var run = await GuestRunner.RunOnHostAsync(batch);
+        Assert.Empty(run.Report.Errors);
+
+        var honest = new ModelComparer(ModelBackend.Managed()).Compare(batch, run.Report, i => $"replay {i}");
+        var perturbed = new ModelComparer(ModelBackend.Managed(ignoreAnonVmaInMerge: true)).Compare(batch, run.Report, i => $"replay {i}");
+
+        output.WriteLine(perturbed.ToTable());
+        Assert.True(honest.Passed, honest.ToTable());
+        var m = Assert.Single(perturbed.Mismatches);
+        Assert.Equal((77UL, 0, 5), (m.Seed, m.SequenceIndex, m.OpIndex));
+        Assert.Equal(ops[4].ToString(), m.Operation);
+        Assert.Equal("layouts differ", m.Reason);
+        // the host kernel joins the new page to prev (4.16, 6.18) or to next (6.1): never all three
+        Assert.Contains(new KernelVma(W, W + (5 * P), "rw-p", 0, "anon"), m.ModelLayout);
+        Assert.DoesNotContain(m.KernelLayout, v => v.Start == W && v.End == W + (5 * P));
+        Assert.Equal("replay 0", m.Replay);
+        Assert.Equal(5, perturbed.Matches);
+        Assert.Equal(1, perturbed.Skipped);
+    }
+}
