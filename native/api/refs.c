@@ -296,7 +296,6 @@ int tb_refs_validate(struct mm_struct *mm)
 	started = atomic64_read(&mm->pins_started);
 	quiet = atomic_read(&mm->pins_inflight) == 0;
 	bugs = refs_check(mm, &detached_held, &live_vmas);
-	live_anon = tb_kmem_live(&mm->kmem, TB_CACHE_ANON_VMA);
 
 	avs = calloc(mm->map_count + 1, sizeof(*avs));
 	if (!avs)
@@ -328,6 +327,13 @@ int tb_refs_validate(struct mm_struct *mm)
 		}
 	}
 	free(avs);
+	/*
+	 * Read after the walk: a classic fault (mmap_sem read, like us) may
+	 * allocate and link an anon_vma while we look, and allocation charges
+	 * before linking, so every anon_vma we saw linked is already counted.
+	 * None is freed meanwhile: unlinking needs mmap_sem for write.
+	 */
+	live_anon = tb_kmem_live(&mm->kmem, TB_CACHE_ANON_VMA);
 
 	quiet = quiet && atomic_read(&mm->pins_inflight) == 0 &&
 		atomic64_read(&mm->pins_started) == started;
