@@ -85,7 +85,7 @@ public sealed class ManagedAddressSpace : IAddressSpace
     {
         if (disposed)
             return -Errno.EBADF;
-        using var scope = Enter(op.Kind);
+        using var scope = Enter(op.Kind is >= OpKind.Mmap and <= OpKind.FileClose ? op.Kind : OpKind.None);
         return op.Kind switch
         {
             OpKind.Mmap => Mmap(op.Addr, op.Len, (uint)op.Prot, op.Flags, op.Fd, op.PgOff),
@@ -131,13 +131,17 @@ public sealed class ManagedAddressSpace : IAddressSpace
         if ((mapFlags & MapFlags.Anonymous) != 0)
             return MmapLocked(null, addr, len, (Prot)prot, mapFlags, pgoff);
 
-        // The fd table lock keeps the file from being closed under the mapping call.
+        // fget: the file is pinned for the call and the pin dropped after mmap_sem.
+        KFile? file;
         lock (filesLock)
         {
-            if (fd < 0 || fd >= MaxFiles || files[fd] is not { } file)
+            if (fd < 0 || fd >= MaxFiles || files[fd] is null)
                 return -Errno.EBADF;
-            return MmapLocked(file, addr, len, (Prot)prot, mapFlags, pgoff);
+            file = files[fd]!.Get();
         }
+        var ret = MmapLocked(file, addr, len, (Prot)prot, mapFlags, pgoff);
+        file.Put();
+        return ret;
     }
 
     private long MmapLocked(KFile? file, ulong addr, ulong len, Prot prot, MapFlags flags, ulong pgoff)
@@ -233,7 +237,7 @@ public sealed class ManagedAddressSpace : IAddressSpace
         0,
         vma.VmPolicy?.Mode ?? MpolMode.Default,
         mm.Spf ? vma.VmRefCount.Read() : 0,
-        mm.PopulatedIn(vma.VmStart, vma.VmEnd),
+        vma.VmRb.IsEmpty ? 0 : mm.PopulatedIn(vma.VmStart, vma.VmEnd),
         vma.AnonVma is not null,
         !vma.VmRb.IsEmpty,
         mm.Spf ? (uint)vma.VmSequence.Value : 0);
@@ -292,10 +296,12 @@ public sealed class ManagedAddressSpace : IAddressSpace
         info = default;
         if (disposed)
             return -Errno.EBADF;
+        if (!mm.Spf)
+            return -Errno.EOPNOTSUPP;
         var vma = Lookup(reference, remove: false);
         if (vma is null)
             return -Errno.EBADF;
-        using var scope = new OpScope(mm, OpKind.GetVma, 0);
+        using var scope = new OpScope(mm, OpKind.None, mm.CurrentOpSeq);
         vma.CheckLive();
         mm.MmapSem.DownRead();
         info = Describe(vma);
@@ -309,6 +315,8 @@ public sealed class ManagedAddressSpace : IAddressSpace
         if (disposed)
             return -Errno.EBADF;
         using var scope = Enter(OpKind.PutVma);
+        if (!mm.Spf)
+            return -Errno.EOPNOTSUPP;
         var vma = Lookup(reference, remove: true);
         if (vma is null)
             return -Errno.EBADF;
@@ -366,7 +374,7 @@ public sealed class ManagedAddressSpace : IAddressSpace
     public int Validate()
     {
         ObjectDisposedException.ThrowIf(disposed, this);
-        using var scope = new OpScope(mm, OpKind.None, 0);
+        using var scope = new OpScope(mm, OpKind.None, mm.CurrentOpSeq);
         var detached = new HashSet<VmAreaStruct>(ReferenceEqualityComparer.Instance);
         lock (refsLock)
         {
@@ -403,8 +411,8 @@ public sealed class ManagedAddressSpace : IAddressSpace
     }
 
     /// <summary>
-    /// tb_mm_destroy: drops outstanding get_vma references, closes the files and tears
-    /// the address space down with exit_mmap.
+    /// tb_mm_destroy: exit_mmap, then the held get_vma references in slot order,
+    /// then the open files in fd order.
     /// </summary>
     public void Dispose()
     {
@@ -412,6 +420,9 @@ public sealed class ManagedAddressSpace : IAddressSpace
             return;
         disposed = true;
         using var scope = new OpScope(mm, OpKind.Exit, mm.NextOpSeq());
+        mm.MmapSem.DownWrite();
+        mm.ExitMmap();
+        mm.MmapSem.UpWrite();
         lock (refsLock)
         {
             for (var i = 0; i < MaxVmaRefs; i++)
@@ -423,9 +434,6 @@ public sealed class ManagedAddressSpace : IAddressSpace
                 }
             }
         }
-        mm.MmapSem.DownWrite();
-        mm.ExitMmap();
-        mm.MmapSem.UpWrite();
         lock (filesLock)
         {
             for (var fd = 0; fd < MaxFiles; fd++)

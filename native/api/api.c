@@ -596,12 +596,15 @@ TB_API int tb_get_config(struct tb_config_info *out)
 	memset(out, 0, sizeof(*out));
 	snprintf(out->name, sizeof(out->name), "%s", TB_CONFIG_NAME);
 	out->abi_version = TB_ABI_VERSION;
+#ifdef CONFIG_MMU
 	out->mmu = 1;
+#else
+	out->shared_free = TB_NOMMU_SHARED_FREE;
+	out->test_flags = TB_NOMMU_TEST_FLAGS;
+#endif
 #ifdef CONFIG_SPECULATIVE_PAGE_FAULT
 	out->spf = 1;
 #endif
-	out->shared_free = 0;
-	out->test_flags = 0;
 	out->sanitizers = TB_SANITIZERS;
 	out->page_size = PAGE_SIZE;
 	out->task_size = TASK_SIZE;

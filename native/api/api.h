@@ -7,6 +7,9 @@
 #define _TB_API_H
 
 #include "mm/internal.h"
+#ifndef CONFIG_MMU
+#include "mm/nommu.h"
+#endif
 
 /*
  * Look the handle up and pin the mm (mm_users), point current at its

@@ -48,7 +48,11 @@ static void vma_info_fields(struct vm_area_struct *vma,
 	info->vm_pgoff = vma->vm_pgoff;
 	info->vm_flags = vma->vm_flags;
 	info->file_id = vma->vm_file ? vma->vm_file->tb_id : 0;
+#ifdef CONFIG_MMU
 	info->region_id = 0;
+#else
+	info->region_id = vma_region_id(vma);
+#endif
 	info->policy = vma->vm_policy ? vma->vm_policy->mode : 0;
 #ifdef CONFIG_SPECULATIVE_PAGE_FAULT
 	info->ref_count = atomic_read(&vma->vm_ref_count);

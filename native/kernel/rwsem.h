@@ -25,11 +25,11 @@ struct rw_semaphore {
 	struct lockdep_map dep_map;
 };
 
-#define __RWSEM_INITIALIZER(name)					\
+#define __RWSEM_INITIALIZER(lockname)					\
 	{ .m = PTHREAD_MUTEX_INITIALIZER,				\
 	  .readers_cv = PTHREAD_COND_INITIALIZER,			\
 	  .writers_cv = PTHREAD_COND_INITIALIZER,			\
-	  .dep_map = { .name = #name, .rank = LOCK_RANK_UNSET } }
+	  .dep_map = { .name = #lockname, .rank = LOCK_RANK_UNSET } }
 /* Static semaphores get their rank from the name, e.g. nommu_region_sem. */
 #define DECLARE_RWSEM(name)						\
 	struct rw_semaphore name = __RWSEM_INITIALIZER(name)

@@ -82,6 +82,9 @@ void exit_mmap(struct mm_struct *mm);
 int validate_mm(struct mm_struct *mm);
 int anon_vma_prepare(struct vm_area_struct *vma);
 
+/* mm/vma_free.c: the generalized __free_vma (mmap.c and nommu.c) */
+void __free_vma(struct vm_area_struct *vma);
+
 #ifdef CONFIG_SPECULATIVE_PAGE_FAULT
 struct vm_area_struct *get_vma(struct mm_struct *mm, unsigned long addr);
 void put_vma(struct vm_area_struct *vma);

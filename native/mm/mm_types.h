@@ -76,6 +76,9 @@ struct vm_area_struct {
 #ifdef CONFIG_SPECULATIVE_PAGE_FAULT
 	atomic_t vm_ref_count;		/* 1 for the tree + one per get_vma */
 #endif
+#ifndef CONFIG_MMU
+	struct vm_region *vm_region;	/* the region backing this VMA */
+#endif
 	u64 tb_id;			/* test-only: per-mm object id */
 };
 

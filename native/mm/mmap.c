@@ -106,19 +106,12 @@ static void vm_area_free(struct vm_area_struct *vma)
 }
 
 /*
- * The shared free helper: drop what the VMA pins (its file, its policy)
- * and free it.  remove_vma() and the remove-next case of __vma_adjust()
- * reach it through put_vma() on SPF configs, directly otherwise.
+ * __free_vma, the shared free helper (drop the file, the policy, free the
+ * VMA), lives in mm/vma_free.c: nommu.c's delete_vma and do_mmap error
+ * paths use it too.  remove_vma() and the remove-next case of
+ * __vma_adjust() reach it through put_vma() on SPF configs, directly
+ * otherwise.
  */
-static void __free_vma(struct vm_area_struct *vma)
-{
-	/* free_pgtables/anon_vma_merge unlinked it already */
-	VM_WARN_ON(READ_ONCE(vma->anon_vma) != NULL);
-	if (vma->vm_file)
-		fput(vma->vm_file);
-	mpol_put(vma_policy(vma));
-	vm_area_free(vma);
-}
 
 #ifdef CONFIG_SPECULATIVE_PAGE_FAULT
 /*

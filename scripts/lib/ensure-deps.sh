@@ -5,7 +5,7 @@
 # Sourced by scripts/build-and-test.sh and scripts/testbed; safe to run twice.
 #   ensure_build_deps   gcc, make (native libraries)
 #   ensure_qemu_deps    qemu-system-x86, Debian's kernel, busybox-static, cpio
-set -euo pipefail
+# A library: it sets no shell options, so it leaves its caller's as they are.
 
 _tb_apt_updated=0
 

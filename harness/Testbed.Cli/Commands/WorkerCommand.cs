@@ -30,7 +30,11 @@ internal static class WorkerCommand
         {
             Description = "TEST ONLY: call tb_debug_crash before thread 0's operation N (needs TESTBED_ALLOW_CRASH=1).",
         };
-        var crashHow = new Option<int>("--debug-crash-how") { Description = "TEST ONLY: tb_debug_crash's 'how' argument." };
+        var crashHow = new Option<int>("--debug-crash-how")
+        {
+            Description = "TEST ONLY: tb_debug_crash's 'how' argument (1 = SIGSEGV, 2 = abort).",
+            DefaultValueFactory = _ => 1,
+        };
 
         var command = new Command("worker", "Internal: one concurrent run, result as a JSON line (used for crash isolation).")
         {

@@ -35,7 +35,7 @@ public sealed record WorkerOptions
     /// </summary>
     public int? DebugCrashAfter { get; init; }
 
-    /// <summary>How tb_debug_crash should crash (its <c>how</c> argument).</summary>
+    /// <summary>How tb_debug_crash should crash (its <c>how</c> argument: 1 = SIGSEGV, 2 = abort).</summary>
     public int DebugCrashHow { get; init; }
 
     /// <summary>Extra environment variables for the worker (e.g. TESTBED_NATIVE_DIR for a sanitizer build).</summary>
@@ -51,7 +51,7 @@ public sealed record WorkerOptions
     public WorkerOptions WithDuration(TimeSpan? duration) => this with { Duration = duration };
 
     /// <summary>TEST ONLY: with a crash through tb_debug_crash after <paramref name="ops"/> operations.</summary>
-    public WorkerOptions WithDebugCrash(int ops, int how = 0) => this with { DebugCrashAfter = ops, DebugCrashHow = how };
+    public WorkerOptions WithDebugCrash(int ops, int how = 1) => this with { DebugCrashAfter = ops, DebugCrashHow = how };
 
     /// <summary>With one more environment variable.</summary>
     public WorkerOptions WithEnvironment(string name, string value) =>

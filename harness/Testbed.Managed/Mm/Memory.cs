@@ -133,19 +133,18 @@ internal sealed partial class MmStruct
     /// <summary>The body of the speculative fault while holding the get_vma reference.</summary>
     private SpfAbort? SpeculativeAnonymousPage(VmAreaStruct vma, ulong addr, FaultFlags flags)
     {
-        if (addr < Volatile.Read(ref vma.VmStart))
-            return SpfAbort.NoVma;
         var seq = vma.VmSequence.RawRead(vma);
         if ((seq & 1) != 0)
             return SpfAbort.SeqOdd;
-        // vm_ops: a file-backed VMA is not handled speculatively.
+        if (addr < Volatile.Read(ref vma.VmStart) || addr >= Volatile.Read(ref vma.VmEnd))
+            return SpfAbort.NoVma;
+        if (AccessError(vma.VmFlags, flags))
+            return SpfAbort.Access;
+        // vm_ops: a file-backed (or shmem) VMA is not handled speculatively.
         if (Volatile.Read(ref vma.VmFile) is not null)
             return SpfAbort.NotAnon;
-        var vmFlags = vma.VmFlags;
-        if (AccessError(vmFlags, flags))
-            return SpfAbort.Access;
         // __anon_vma_prepare needs mmap_sem (it looks at vm_prev/vm_next).
-        if ((flags & FaultFlags.Write) != 0 && Volatile.Read(ref vma.AnonVma) is null)
+        if ((flags & FaultFlags.Write) != 0 && (vma.VmFlags & VmFlags.Shared) == 0 && Volatile.Read(ref vma.AnonVma) is null)
             return SpfAbort.NotAnon;
 
         var page = addr & ~(PageSize - 1);

@@ -15,9 +15,9 @@ internal sealed partial class MmStruct
         if (!Mempolicy.Dup(Kmem, pol, out var @new))
             return -Errno.ENOMEM;
         var old = vma.VmPolicy;
-        vma.VmWriteBegin();
+        // Protected by mmap_sem alone: the speculative path does not read vm_policy,
+        // so the model (docs/model.md) opens no vm_sequence section here.
         vma.VmPolicy = @new;
-        vma.VmWriteEnd();
         Mempolicy.Put(old);
         return 0;
     }

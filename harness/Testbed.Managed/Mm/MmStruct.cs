@@ -85,6 +85,9 @@ internal sealed partial class MmStruct
     /// <summary>Next op_seq for an operation that passed the handle check.</summary>
     public ulong NextOpSeq() => (ulong)Interlocked.Increment(ref opSeq);
 
+    /// <summary>The op_seq of the latest operation (observation calls are tagged with it).</summary>
+    public ulong CurrentOpSeq => (ulong)Volatile.Read(ref opSeq);
+
     /// <summary>Turns event recording on or off.</summary>
     public bool Tracing
     {

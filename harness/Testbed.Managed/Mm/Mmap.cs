@@ -234,6 +234,7 @@ internal sealed partial class MmStruct
     {
         if (vma.AnonVmaChainLinked && vma.AnonVma is { } av)
             av.Unlink(vma);
+        vma.AnonVma = null;
     }
 
     /// <summary>anon_vma_merge.</summary>
@@ -367,6 +368,7 @@ internal sealed partial class MmStruct
             var gone = next!;
             if (gone.AnonVma is not null)
                 AnonVmaMerge(vma, gone);
+            gone.AnonVma = null;
             MapCount--;
             if (gone == seqNext)
             {
@@ -374,7 +376,17 @@ internal sealed partial class MmStruct
                 seqNext = null;
             }
             PutVma(gone);
-            next = removeNext != 3 ? vma.VmNext : vma;
+            if (removeNext != 3)
+            {
+                // vma grew over next: the new vma->vm_next gets its own write section.
+                next = vma.VmNext;
+                next?.VmWriteBegin();
+                seqNext = next;
+            }
+            else
+            {
+                next = vma;
+            }
             if (removeNext == 2)
             {
                 // Case 6: the VMA after next goes too.

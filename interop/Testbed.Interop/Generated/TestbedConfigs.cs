@@ -16,6 +16,7 @@ public static class TestbedConfigs
         "mmu",
         "nommu",
         "nommu-orig",
+        "nommu-badfree",
     ];
 
     /// <summary>Runs <paramref name="visitor"/> with the API type of <paramref name="config"/>.</summary>
@@ -25,7 +26,8 @@ public static class TestbedConfigs
         "mmu" => visitor.Visit<MmuApi>(),
         "nommu" => visitor.Visit<NommuApi>(),
         "nommu-orig" => visitor.Visit<NommuOrigApi>(),
+        "nommu-badfree" => visitor.Visit<NommuBadfreeApi>(),
         _ => throw new ArgumentException(
-            $"unknown config '{config}'; known: mmu-spf, mmu, nommu, nommu-orig", nameof(config)),
+            $"unknown config '{config}'; known: mmu-spf, mmu, nommu, nommu-orig, nommu-badfree", nameof(config)),
     };
 }

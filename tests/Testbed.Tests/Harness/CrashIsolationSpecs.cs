@@ -14,7 +14,7 @@ public sealed class CrashIsolationSpecs
         var crashSeed = 31UL;
         var dispatcher = new RunDispatcher(AddressSpaceFactory.Default)
         {
-            ConfigureWorker = o => o.Workload.Seed == crashSeed ? o.WithDebugCrash(ops: 200) : o,
+            ConfigureWorker = o => o.Workload.Seed == crashSeed ? o.WithDebugCrash(ops: 200, how: 1) : o,
         };
         var seeds = new[] { 30UL, crashSeed, 32UL };
 
@@ -24,7 +24,7 @@ public sealed class CrashIsolationSpecs
 
         var crashed = Assert.Single(results, r => r.Crash is not null);
         Assert.Equal(crashSeed, crashed.Seed);
-        Assert.NotNull(crashed.Crash!.Signal);
+        Assert.Equal(11, crashed.Crash!.Signal);
         Assert.NotEqual(0, crashed.Crash.ExitCode);
         Assert.Contains(crashed.Crash.LastOperations, line => line.StartsWith("thread 0 #199: ", StringComparison.Ordinal));
         Assert.Contains($"--seed {crashSeed}", crashed.ReplayCommand);
