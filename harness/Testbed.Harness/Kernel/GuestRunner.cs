@@ -80,6 +80,7 @@ public static partial class GuestRunner
                 args.Add("--kvm");
 
             var console = new StringBuilder();
+            var stderr = new StringBuilder();
             var boot = TimeSpan.Zero;
             var sw = Stopwatch.StartNew();
             var result = await Cli.Wrap(Path.Combine(scripts, "boot.sh"))
@@ -88,14 +89,13 @@ public static partial class GuestRunner
                 {
                     if (boot == TimeSpan.Zero && line.Contains("@@TESTBED BOOTED", StringComparison.Ordinal))
                         boot = sw.Elapsed;
-                    lock (console)
-                        console.AppendLine(line);
+                    console.AppendLine(line);
                 }))
-                .WithStandardErrorPipe(PipeTarget.ToStringBuilder(console))
+                .WithStandardErrorPipe(PipeTarget.ToStringBuilder(stderr))
                 .WithValidation(CommandResultValidation.None)
                 .ExecuteAsync(ct);
             var wall = sw.Elapsed;
-            var log = console.ToString();
+            var log = console.Append(stderr).ToString();
             var report = GuestOutputParser.Parse(File.Exists(data) ? await File.ReadAllTextAsync(data, ct) : "");
             if (result.ExitCode == 124)
                 report = report with { Errors = [.. report.Errors, $"QEMU timed out after {qemu.Timeout.TotalSeconds:F0} s"] };
