@@ -20,7 +20,7 @@ internal static class CompareCommand
     public static Command Create(AddressSpaceFactory factory)
     {
         var seed = CommonOptions.Seed();
-        var ops = CommonOptions.Ops(20_000, "Operations per thread in each concurrent run.");
+        var ops = CommonOptions.Ops(200_000, "Operations per thread in each concurrent run (long enough for stable ops/s).");
         var duration = CommonOptions.Duration();
         var threads = CommonOptions.Threads([1, 2, 4, 8]);
         var mix = CommonOptions.Mix(["mixed"]);

@@ -22,7 +22,7 @@ internal static class StressCommand
             Description = "Seeds to run per (config, mix, threads): seed, seed+1, ...",
             DefaultValueFactory = _ => 1,
         };
-        var ops = CommonOptions.Ops(20_000, "Operations per thread (the bound of every run).");
+        var ops = CommonOptions.Ops(200_000, "Operations per thread (the bound of every run).");
         var duration = CommonOptions.Duration();
         var threads = CommonOptions.Threads([4]);
         var mix = CommonOptions.Mix(["fault-heavy", "munmap-storm", "mprotect-churn", "mixed"]);
