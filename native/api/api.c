@@ -21,7 +21,12 @@
 #define TB_MAX_MMS	4096
 #define MM_SLOT_BITS	16
 
-static pthread_mutex_t mm_table_lock = PTHREAD_MUTEX_INITIALIZER;
+/*
+ * Every entry point looks its handle up here, so lookups share the lock
+ * (read) and only create/destroy exclude them: a mutex would serialise all
+ * threads of a concurrent run before they reach the model's own locks.
+ */
+static pthread_rwlock_t mm_table_lock = PTHREAD_RWLOCK_INITIALIZER;
 static struct {
 	struct mm_struct *mm;
 	u32 generation;
@@ -117,11 +122,11 @@ static struct mm_struct *mm_lookup(tb_mm_t handle)
 
 	if (!h || slot >= TB_MAX_MMS)
 		return NULL;
-	pthread_mutex_lock(&mm_table_lock);
+	pthread_rwlock_rdlock(&mm_table_lock);
 	if (mm_table[slot].mm && mm_table[slot].generation ==
 	    (h >> MM_SLOT_BITS) && atomic_inc_not_zero(&mm_table[slot].mm->mm_users))
 		mm = mm_table[slot].mm;
-	pthread_mutex_unlock(&mm_table_lock);
+	pthread_rwlock_unlock(&mm_table_lock);
 	return mm;
 }
 
@@ -162,12 +167,12 @@ TB_API int tb_mm_create(uint32_t flags, tb_mm_t *out)
 	mm = mm_alloc();
 	if (!mm)
 		return -ENOMEM;
-	pthread_mutex_lock(&mm_table_lock);
+	pthread_rwlock_wrlock(&mm_table_lock);
 	for (slot = 0; slot < TB_MAX_MMS; slot++)
 		if (!mm_table[slot].mm)
 			break;
 	if (slot == TB_MAX_MMS) {
-		pthread_mutex_unlock(&mm_table_lock);
+		pthread_rwlock_unlock(&mm_table_lock);
 		mmdrop(mm);
 		return -EMFILE;
 	}
@@ -177,7 +182,7 @@ TB_API int tb_mm_create(uint32_t flags, tb_mm_t *out)
 	mm_table[slot].mm = mm;
 	*out = (tb_mm_t)(uintptr_t)(((u64)mm_table[slot].generation <<
 				     MM_SLOT_BITS) | (u64)slot);
-	pthread_mutex_unlock(&mm_table_lock);
+	pthread_rwlock_unlock(&mm_table_lock);
 	return 0;
 }
 
@@ -189,13 +194,13 @@ TB_API int tb_mm_destroy(tb_mm_t handle)
 
 	if (!h || slot >= TB_MAX_MMS)
 		return -EBADF;
-	pthread_mutex_lock(&mm_table_lock);
+	pthread_rwlock_wrlock(&mm_table_lock);
 	if (mm_table[slot].mm &&
 	    mm_table[slot].generation == (h >> MM_SLOT_BITS)) {
 		mm = mm_table[slot].mm;
 		mm_table[slot].mm = NULL;
 	}
-	pthread_mutex_unlock(&mm_table_lock);
+	pthread_rwlock_unlock(&mm_table_lock);
 	if (!mm)
 		return -EBADF;
 	mmput(mm);
