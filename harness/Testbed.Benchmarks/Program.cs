@@ -12,4 +12,6 @@ if (!rest.Contains("--filter") && !rest.Contains("--list"))
     rest.AddRange(["--filter", "*"]);
 var summaries = BenchmarkSwitcher.FromAssembly(typeof(BenchmarkConfig).Assembly)
     .Run([.. rest], BenchmarkConfig.Create(quick));
-return summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success)) ? 1 : 0;
+foreach (var failure in Check.Failures)
+    Console.Error.WriteLine(failure);
+return Check.Failures.Count > 0 || summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success)) ? 1 : 0;
