@@ -7,7 +7,7 @@ namespace Testbed.Benchmarks;
 /// The address-space layout every fault and lookup benchmark runs on: <see cref="Regions"/>
 /// MAP_FIXED anonymous private mappings of <see cref="RegionPages"/> pages, alternating
 /// read-write and read-only so that no two neighbours merge (the tree really holds
-/// <see cref="Regions"/> VMAs, about 7 levels deep), and one populated page in each
+/// <see cref="Regions"/> VMAs), and one populated page in each
 /// read-write VMA. The <see cref="Targets"/> addresses are those populated pages, so a
 /// fault on them takes the "page already present" exit of the fault path: what is
 /// measured is the VMA lookup and locking protocol, not page allocation.
