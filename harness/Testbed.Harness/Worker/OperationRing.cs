@@ -18,7 +18,8 @@ public sealed unsafe class OperationRing : IOperationObserver, IDisposable
     public const int SlotsPerThread = 8;
 
     private const uint Magic = 0x54425247; // "TBRG"
-    private const int HeaderSize = 16;
+    // A cache line, so each thread's slots (8 x 48 bytes = 6 lines) start on a line of their own.
+    private const int HeaderSize = 64;
 
     private readonly MemoryMappedFile _file;
     private readonly MemoryMappedViewAccessor _view;
