@@ -125,6 +125,16 @@ static inline u64 vma_id(const struct vm_area_struct *vma)
 }
 
 /*
+ * vm_munmap's range checks, the same on every config: they need no lock,
+ * so they fail before mmap_sem is taken.
+ */
+static inline bool munmap_range_invalid(unsigned long start, size_t len)
+{
+	return offset_in_page(start) || len == 0 || start > TASK_SIZE ||
+	       len > TASK_SIZE - start || PAGE_ALIGN(len) > TASK_SIZE - start;
+}
+
+/*
  * vm_sequence write sections around VMA field changes.  Only the SPF
  * series needs them (the speculative path reads vm_sequence without
  * mmap_sem); without CONFIG_SPECULATIVE_PAGE_FAULT they compile away, as in

@@ -1570,9 +1570,7 @@ int vm_munmap(struct mm_struct *mm, unsigned long start, size_t len)
 {
 	int ret;
 
-	/* the range checks need no lock: fail before taking it */
-	if (offset_in_page(start) || len == 0 || start > TASK_SIZE ||
-	    len > TASK_SIZE - start || PAGE_ALIGN(len) > TASK_SIZE - start)
+	if (munmap_range_invalid(start, len))
 		return -EINVAL;
 	down_write(&mm->mmap_sem);
 	ret = do_munmap(mm, start, len);

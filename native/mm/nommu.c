@@ -1100,9 +1100,7 @@ int vm_munmap(struct mm_struct *mm, unsigned long start, size_t len)
 {
 	int ret;
 
-	/* the testbed API's range checks, made on every config */
-	if (offset_in_page(start) || len == 0 || start > TASK_SIZE ||
-	    len > TASK_SIZE - start || PAGE_ALIGN(len) > TASK_SIZE - start)
+	if (munmap_range_invalid(start, len))
 		return -EINVAL;
 	down_write(&mm->mmap_sem);
 	ret = do_munmap(mm, start, len);
