@@ -3,6 +3,7 @@ using Testbed.Contract;
 using Testbed.Harness.Backends;
 using Testbed.Managed;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace Testbed.Tests.Interleaving;
 
@@ -15,7 +16,7 @@ namespace Testbed.Tests.Interleaving;
 /// path, which answers for the new layout. No randomness: each case is one fixed schedule.
 /// </summary>
 [Collection(InterleavingCollection.Name)]
-public sealed class SpeculativeFaultRaceSpecs
+public sealed class SpeculativeFaultRaceSpecs(ITestOutputHelper output)
 {
     private const ulong Page = 4096;
     private const ulong Base = 0x300000000UL;
@@ -86,8 +87,10 @@ public sealed class SpeculativeFaultRaceSpecs
     }
 
     /// <summary>The paused fault held no lock, and the writer changed the very seqcount it sampled.</summary>
-    private static void AssertTheRaceWasReal(SchedGate gate, string replay)
+    private void AssertTheRaceWasReal(SchedGate gate, string replay)
     {
+        output.WriteLine($"fault thread's scheduling points (> = stopped there):\n{gate.TargetTrace()}");
+        output.WriteLine($"writer: {string.Join(", ", gate.WriterSteps)}");
         Assert.True(gate.HeldAtPause().Count == 0,
             $"the fault held [{string.Join(", ", gate.HeldAtPause())}] at {gate.PausedAt}; replay: {replay}");
         var begun = gate.WriterSteps.Where(s => s.Point == SchedPoint.SeqBegin).Select(s => s.Obj).ToList();
