@@ -4,12 +4,6 @@ using Xunit;
 
 namespace Testbed.Tests.Interleaving;
 
-/// <summary>What one forced interleaving produced.</summary>
-/// <param name="FaultResult">The speculative-first fault's answer.</param>
-/// <param name="WriterResult">The racing munmap/mprotect's answer.</param>
-/// <param name="WhilePaused">The stats taken after the writer finished, with the fault still stopped.</param>
-public sealed record SpfRaceOutcome(long FaultResult, long WriterResult, Stats WhilePaused);
-
 /// <summary>
 /// Runs one forced interleaving: a fault thread runs until the gate stops it after
 /// get_vma, a writer thread runs <c>writer</c> to completion, then the fault is let go.
