@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: GPL-2.0-only
+using Testbed.Contract;
+
+namespace Testbed.Tests.Interleaving;
+
+/// <summary>
+/// A one-shot controlled scheduler behind the scheduling hook: the first time the target
+/// thread reaches the chosen <see cref="PausePoint"/> it blocks there until the test calls
+/// <see cref="Release"/>; every other thread and every other point passes straight through.
+/// It records the hook calls of the target and of the writer thread, so a test can show
+/// what the paused thread held and which objects the writer touched.
+/// Every wait is bounded by <see cref="Timeout"/>: a gate never hangs a test run.
+/// </summary>
+public sealed class SchedGate
+{
+    /// <summary>The bound on every wait of an interleaving spec.</summary>
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+
+    private const int Armed = 0;
+    private const int SawSample = 1;
+    private const int Paused = 2;
+    private const int Passed = 3;
+
+    private readonly PausePoint pausePoint;
+    private readonly object sync = new();
+    private readonly List<SchedStep> targetSteps = [];
+    private readonly List<SchedStep> writerSteps = [];
+    private readonly ManualResetEventSlim paused = new();
+    private readonly ManualResetEventSlim released = new();
+    private int targetThread;
+    private int writerThread;
+    private int state = Armed;
+    private int pauseIndex = -1;
+    private string? failure;
+
+    /// <summary>A gate that will stop the target thread at <paramref name="at"/>.</summary>
+    public SchedGate(PausePoint at) => pausePoint = at;
+
+    /// <summary>Makes the calling thread the one the gate stops (call it first on that thread).</summary>
+    public void BindTarget() => Volatile.Write(ref targetThread, Environment.CurrentManagedThreadId);
+
+    /// <summary>Makes the calling thread the writer whose hook calls are recorded.</summary>
+    public void BindWriter() => Volatile.Write(ref writerThread, Environment.CurrentManagedThreadId);
+
+    /// <summary>The hook body, called by every thread at every scheduling point.</summary>
+    public void OnPoint(SchedPoint point, object? obj)
+    {
+        var self = Environment.CurrentManagedThreadId;
+        if (self == Volatile.Read(ref writerThread))
+        {
+            lock (sync)
+                writerSteps.Add(new SchedStep(point, obj));
+            return;
+        }
+        if (self != Volatile.Read(ref targetThread))
+            return;
+
+        bool stop;
+        lock (sync)
+        {
+            targetSteps.Add(new SchedStep(point, obj));
+            stop = Advance(point);
+            if (stop)
+                pauseIndex = targetSteps.Count - 1;
+        }
+        if (!stop)
+            return;
+        paused.Set();
+        if (!released.Wait(Timeout))
+        {
+            lock (sync)
+                failure = $"the target thread waited {Timeout.TotalSeconds} s at {targetSteps[pauseIndex]} and was never released";
+        }
+    }
+
+    /// <summary>Moves the one-shot state machine; true when the target must stop now.</summary>
+    private bool Advance(SchedPoint point)
+    {
+        switch (state)
+        {
+            case Armed when point == SchedPoint.SeqRead:
+                state = pausePoint == PausePoint.SequenceSample ? Paused : SawSample;
+                return state == Paused;
+            case SawSample when point == SchedPoint.Lock:
+                state = Paused;
+                return true;
+            case Paused:
+                state = Passed;
+                return false;
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>Waits until the target thread is stopped at the pause point.</summary>
+    public bool WaitPaused() => paused.Wait(Timeout);
+
+    /// <summary>Lets the target thread go on (idempotent; the events are never disposed, so a late waiter is safe).</summary>
+    public void Release() => released.Set();
+
+    /// <summary>The step the target stopped at.</summary>
+    public SchedStep PausedAt
+    {
+        get
+        {
+            lock (sync)
+                return pauseIndex >= 0 ? targetSteps[pauseIndex] : throw new InvalidOperationException("the gate never paused");
+        }
+    }
+
+    /// <summary>The object of the target's first SEQ_READ: the vm_sequence it sampled (or was about to).</summary>
+    public object? SampledSequence
+    {
+        get
+        {
+            lock (sync)
+                return targetSteps.First(s => s.Point == SchedPoint.SeqRead).Obj;
+        }
+    }
+
+    /// <summary>
+    /// The locks the target thread held while stopped: LOCK is called before acquiring and
+    /// UNLOCK after releasing, so a lock is held when its LOCKs before the pause outnumber
+    /// its UNLOCKs (the LOCK the target stopped at is not acquired yet).
+    /// </summary>
+    public IReadOnlyList<string> HeldAtPause()
+    {
+        lock (sync)
+        {
+            var depth = new Dictionary<object, int>();
+            for (var i = 0; i < pauseIndex; i++)
+            {
+                var s = targetSteps[i];
+                if (s.Obj is null || (s.Point != SchedPoint.Lock && s.Point != SchedPoint.Unlock))
+                    continue;
+                depth[s.Obj] = depth.GetValueOrDefault(s.Obj) + (s.Point == SchedPoint.Lock ? 1 : -1);
+            }
+            return depth.Where(kv => kv.Value > 0).Select(kv => $"{SchedStep.Describe(kv.Key)} x{kv.Value}").ToList();
+        }
+    }
+
+    /// <summary>The writer's hook calls so far.</summary>
+    public IReadOnlyList<SchedStep> WriterSteps
+    {
+        get
+        {
+            lock (sync)
+                return [.. writerSteps];
+        }
+    }
+
+    /// <summary>The target's hook calls so far, one per line, the pause marked.</summary>
+    public string TargetTrace()
+    {
+        lock (sync)
+            return string.Join('\n', targetSteps.Select((s, i) => (i == pauseIndex ? "> " : "  ") + s));
+    }
+
+    /// <summary>A problem the hook itself met (it cannot throw into the code it interrupts), or null.</summary>
+    public string? Failure
+    {
+        get
+        {
+            lock (sync)
+                return failure;
+        }
+    }
+}
