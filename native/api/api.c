@@ -114,6 +114,25 @@ static void mmput(struct mm_struct *mm)
 		__mmput(mm);
 }
 
+/*
+ * mmget_not_zero without the scheduling hook: it runs under the handle
+ * table lock, where a controlled scheduler that parked the thread would
+ * stall every create/destroy (and, behind a waiting writer, every lookup).
+ * mm_lookup calls the hook for it after the unlock.
+ */
+static bool mmget_not_zero_unhooked(struct mm_struct *mm)
+{
+	int c = __atomic_load_n(&mm->mm_users.counter, __ATOMIC_RELAXED);
+
+	do {
+		if (c == 0)
+			return false;
+	} while (!__atomic_compare_exchange_n(&mm->mm_users.counter, &c, c + 1,
+					      false, __ATOMIC_SEQ_CST,
+					      __ATOMIC_RELAXED));
+	return true;
+}
+
 static struct mm_struct *mm_lookup(tb_mm_t handle)
 {
 	u64 h = (u64)(uintptr_t)handle;
@@ -124,9 +143,12 @@ static struct mm_struct *mm_lookup(tb_mm_t handle)
 		return NULL;
 	pthread_rwlock_rdlock(&mm_table_lock);
 	if (mm_table[slot].mm && mm_table[slot].generation ==
-	    (h >> MM_SLOT_BITS) && atomic_inc_not_zero(&mm_table[slot].mm->mm_users))
+	    (h >> MM_SLOT_BITS) && mmget_not_zero_unhooked(mm_table[slot].mm))
 		mm = mm_table[slot].mm;
 	pthread_rwlock_unlock(&mm_table_lock);
+	/* the scheduling point of the increment, outside the table lock */
+	if (mm)
+		tb_sched(TB_SCHED_ATOMIC, &mm->mm_users);
 	return mm;
 }
 
