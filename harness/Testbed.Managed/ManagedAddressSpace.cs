@@ -10,8 +10,8 @@ using KFile = Testbed.Managed.Kernel.File;
 namespace Testbed.Managed;
 
 /// <summary>
-/// The managed port of the VMA model: one mm of config "mmu-spf" or "mmu", safe for
-/// any number of concurrent callers under the kernel's locking design.
+/// The managed port of the VMA model: one mm of config "mmu-spf", "mmu", "nommu" or
+/// "nommu-orig", safe for any number of concurrent callers under the kernel's locking design.
 /// </summary>
 public sealed class ManagedAddressSpace : IAddressSpace
 {
@@ -28,20 +28,31 @@ public sealed class ManagedAddressSpace : IAddressSpace
     private readonly Lock refsLock = new();
     private readonly VmAreaStruct?[] refs = new VmAreaStruct?[MaxVmaRefs];
     private readonly uint[] refGen = new uint[MaxVmaRefs];
+    private readonly bool nommu;
+    private readonly bool sharedFree;
     private volatile bool disposed;
 
-    /// <summary>Creates an empty address space of <paramref name="config"/> ("mmu-spf" or "mmu").</summary>
+    /// <summary>
+    /// Creates an empty address space of <paramref name="config"/> ("mmu-spf", "mmu",
+    /// "nommu" or "nommu-orig"). The test-only switches of <paramref name="options"/>
+    /// exist on the MMU configs only.
+    /// </summary>
     public ManagedAddressSpace(string config, ManagedOptions? options = null)
     {
-        var spf = config switch
+        var (mmu, spf) = config switch
         {
-            "mmu-spf" => true,
-            "mmu" => false,
-            _ => throw new ArgumentException($"managed backend has no config '{config}' (mmu-spf, mmu)", nameof(config)),
+            "mmu-spf" => (true, true),
+            "mmu" => (true, false),
+            "nommu" or "nommu-orig" => (false, false),
+            _ => throw new ArgumentException($"managed backend has no config '{config}' (mmu-spf, mmu, nommu, nommu-orig)", nameof(config)),
         };
         options ??= new ManagedOptions();
+        if (!mmu && options.TestFlags != 0)
+            throw new ArgumentException($"test-only switches are MMU-only (config '{config}')", nameof(options));
+        nommu = !mmu;
+        sharedFree = config == "nommu";
         mm = new MmStruct(spf, options);
-        Config = new ConfigInfo(config, Mmu: true, Spf: spf, SharedFree: false, options.TestFlags,
+        Config = new ConfigInfo(config, Mmu: mmu, Spf: spf, SharedFree: sharedFree, options.TestFlags,
             MmStruct.PageSize, MmStruct.TaskSize, MmStruct.MmapMinAddr, MmStruct.MmapBaseAddr);
     }
 
@@ -114,6 +125,8 @@ public sealed class ManagedAddressSpace : IAddressSpace
 
     private long Mmap(ulong addr, ulong len, uint prot, uint flags, int fd, ulong pgoff)
     {
+        if (nommu)
+            return NommuMmap(len, prot, flags, fd, pgoff);
         if ((flags & ~KnownMapFlags) != 0 || (prot & ~KnownProt) != 0 || len == 0)
             return -Errno.EINVAL;
         var type = (MapFlags)flags & (MapFlags.Shared | MapFlags.Private);
@@ -144,6 +157,31 @@ public sealed class ManagedAddressSpace : IAddressSpace
         return ret;
     }
 
+    /// <summary>
+    /// sys_mmap_pgoff for !MMU: only the unknown-bit checks come before the fd lookup;
+    /// everything else is validate_mmap_request's, inside do_mmap.
+    /// </summary>
+    private long NommuMmap(ulong len, uint prot, uint flags, int fd, ulong pgoff)
+    {
+        if ((flags & ~KnownMapFlags) != 0 || (prot & ~KnownProt) != 0)
+            return -Errno.EINVAL;
+        KFile? file = null;
+        if (((MapFlags)flags & MapFlags.Anonymous) == 0)
+        {
+            lock (filesLock)
+            {
+                if (fd < 0 || fd >= MaxFiles || files[fd] is null)
+                    return -Errno.EBADF;
+                file = files[fd]!.Get();
+            }
+        }
+        mm.MmapSem.DownWrite();
+        var ret = Nommu.DoMmap(mm, file, len, (Prot)prot, (MapFlags)flags, pgoff, sharedFree);
+        mm.MmapSem.UpWrite();
+        file?.Put();
+        return ret;
+    }
+
     private long MmapLocked(KFile? file, ulong addr, ulong len, Prot prot, MapFlags flags, ulong pgoff)
     {
         mm.MmapSem.DownWrite();
@@ -159,13 +197,16 @@ public sealed class ManagedAddressSpace : IAddressSpace
         if (addr > MmStruct.TaskSize || len > MmStruct.TaskSize || PageAlign(len) > MmStruct.TaskSize - addr)
             return -Errno.EINVAL;
         mm.MmapSem.DownWrite();
-        var ret = mm.DoMunmap(addr, PageAlign(len));
+        var ret = nommu ? Nommu.DoMunmap(mm, addr, len, sharedFree) : mm.DoMunmap(addr, PageAlign(len));
         mm.MmapSem.UpWrite();
         return ret;
     }
 
     private long Mprotect(ulong addr, ulong len, uint prot)
     {
+        // mprotect.o is CONFIG_MMU only: sys_ni_syscall whatever the arguments.
+        if (nommu)
+            return -Errno.ENOSYS;
         if (Unaligned(addr) || (prot & ~KnownProt) != 0 || len == 0)
             return -Errno.EINVAL;
         if (len > MmStruct.TaskSize || addr > MmStruct.TaskSize || PageAlign(len) > MmStruct.TaskSize - addr)
@@ -178,7 +219,12 @@ public sealed class ManagedAddressSpace : IAddressSpace
 
     private long Mbind(ulong addr, ulong len, uint mode)
     {
-        if (mode > (uint)MpolMode.Interleave || Unaligned(addr) || len == 0)
+        if (mode > (uint)MpolMode.Interleave)
+            return -Errno.EINVAL;
+        // No NUMA on !MMU: sys_ni_syscall after the API's mode check.
+        if (nommu)
+            return -Errno.ENOSYS;
+        if (Unaligned(addr) || len == 0)
             return -Errno.EINVAL;
         if (len > MmStruct.TaskSize || addr > MmStruct.TaskSize || PageAlign(len) > MmStruct.TaskSize - addr)
             return -Errno.EINVAL;
@@ -189,6 +235,9 @@ public sealed class ManagedAddressSpace : IAddressSpace
     {
         if ((flags & ~KnownFaultFlags) != 0)
             return -Errno.EINVAL;
+        // No page faults without an MMU: nothing is counted.
+        if (nommu)
+            return -Errno.EOPNOTSUPP;
         if (addr >= MmStruct.TaskSize)
         {
             Interlocked.Increment(ref mm.Counters.Faults);
@@ -234,7 +283,7 @@ public sealed class ManagedAddressSpace : IAddressSpace
         vma.VmPgoff,
         vma.VmFlags,
         vma.VmFile?.Id ?? 0,
-        0,
+        vma.VmRegion?.Id ?? 0,
         vma.VmPolicy?.Mode ?? MpolMode.Default,
         mm.Spf ? vma.VmRefCount.Read() : 0,
         vma.VmRb.IsEmpty ? 0 : mm.PopulatedIn(vma.VmStart, vma.VmEnd),
@@ -385,7 +434,7 @@ public sealed class ManagedAddressSpace : IAddressSpace
             }
         }
         mm.MmapSem.DownRead();
-        var bugs = mm.ValidateMm(detached.Count);
+        var bugs = nommu ? Nommu.ValidateMm(mm) : mm.ValidateMm(detached.Count);
         mm.MmapSem.UpRead();
         return bugs;
     }
@@ -421,7 +470,10 @@ public sealed class ManagedAddressSpace : IAddressSpace
         disposed = true;
         using var scope = new OpScope(mm, OpKind.Exit, mm.NextOpSeq());
         mm.MmapSem.DownWrite();
-        mm.ExitMmap();
+        if (nommu)
+            Nommu.ExitMmap(mm, sharedFree);
+        else
+            mm.ExitMmap();
         mm.MmapSem.UpWrite();
         lock (refsLock)
         {

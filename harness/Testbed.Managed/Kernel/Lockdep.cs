@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Port of native/kernel/lockdep.h: a per-thread list of held locks, held-for-read/write
-// assertions and the rank rule mmap_sem < mm_rb_lock < page_table_lock.
+// assertions and the rank rule mmap_sem < nommu_region_sem < mm_rb_lock < page_table_lock.
 using System.Runtime.CompilerServices;
 
 namespace Testbed.Managed.Kernel;
@@ -8,9 +8,10 @@ namespace Testbed.Managed.Kernel;
 /// <summary>Lock classes, in the order they may be nested (outermost first).</summary>
 internal enum LockRank
 {
-    MmapSem = 1,
-    MmRbLock = 2,
-    PageTableLock = 3,
+    MmapSem = 10,
+    NommuRegionSem = 15,
+    MmRbLock = 20,
+    PageTableLock = 30,
 }
 
 /// <summary>Lockdep-lite: records a violation for a rank inversion or a failed assertion.</summary>

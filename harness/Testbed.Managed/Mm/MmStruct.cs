@@ -38,6 +38,7 @@ internal sealed partial class MmStruct
     private long eventsLost;
     private volatile bool tracing;
     private long opSeq;
+    private static long arenas;
 
     /// <summary>Creates an empty mm.</summary>
     public MmStruct(bool spf, ManagedOptions options)
@@ -51,6 +52,12 @@ internal sealed partial class MmStruct
 
     /// <summary>Test-only switches.</summary>
     public ManagedOptions Options { get; }
+
+    /// <summary>
+    /// nommu: this mm's "machine" of physical memory (a unique serial), the first key of
+    /// the global region tree, so addresses never depend on other mms.
+    /// </summary>
+    public long Arena { get; } = Interlocked.Increment(ref arenas);
 
     /// <summary>Slab accounting of this mm.</summary>
     public KmemAccount Kmem { get; } = new();

@@ -68,7 +68,7 @@ internal sealed partial class MmStruct
     }
 
     /// <summary>__free_vma: fput the file, put the policy, free the VMA.</summary>
-    private void FreeVma(VmAreaStruct vma)
+    public void FreeVma(VmAreaStruct vma)
     {
         Bug.Warn(!vma.VmRb.IsEmpty, "freeing a VMA still in mm_rb");
         vma.VmFile?.Put();

@@ -60,6 +60,9 @@ internal sealed class VmAreaStruct : KmemObject
     /// <summary>vm_policy (null: MPOL_DEFAULT).</summary>
     public Mempolicy? VmPolicy;
 
+    /// <summary>vm_region (nommu): the memory this VMA maps; null on MMU configs.</summary>
+    public VmRegion? VmRegion;
+
     /// <summary>anon_vma.</summary>
     public AnonVma? AnonVma;
 

@@ -91,7 +91,7 @@ public sealed class BadInputSpecs
         Assert.Equal(-Errno.EBADF, mm.Execute(Operation.Munmap(P(0), Page)));
         Assert.Equal(-Errno.EBADF, mm.GetVma(0, out _, out _));
         Assert.Equal(-Errno.EBADF, mm.InjectAllocFailure(CacheKind.Any, 1));
-        Assert.Throws<ArgumentException>(() => new Testbed.Managed.ManagedAddressSpace("nommu"));
+        Assert.Throws<ArgumentException>(() => new Testbed.Managed.ManagedAddressSpace("nommu-badfree"));
     }
 
     [Fact]
