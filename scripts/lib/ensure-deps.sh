@@ -4,7 +4,7 @@
 # Installs what a fresh Debian 12 machine lacks to build and test the testbed.
 # Sourced by scripts/build-and-test.sh and scripts/testbed; safe to run twice.
 #   ensure_build_deps   gcc, make (native libraries)
-#   ensure_qemu_deps    qemu-system-x86, Debian's kernel, busybox-static, cpio
+#   ensure_qemu_deps    what the QEMU kernel hooks need (scripts/qemu/ensure-deps.sh)
 # A library: it sets no shell options, so it leaves its caller's as they are.
 
 _tb_apt_updated=0
@@ -37,5 +37,6 @@ ensure_build_deps() {
 }
 
 ensure_qemu_deps() {
-	_tb_apt_install qemu-system-x86 linux-image-amd64 busybox-static cpio
+	# One list for the kernel hooks, kept with them (the harness runs it too).
+	"$(dirname "${BASH_SOURCE[0]}")/../qemu/ensure-deps.sh" >/dev/null
 }
