@@ -9,6 +9,23 @@ internal sealed class WorkloadGenerator(WorkloadMix mix, SplitMix64 rng, bool re
     private const int MaxHeldRefs = 4;
     private const int MaxRangePages = 8;
 
+    /// <summary>
+    /// Live mappings one nommu stream keeps at most: past it an mmap step unmaps
+    /// a live one instead, so the mm's VMA list (a list walk in nommu's
+    /// find_vma) stays short however long the run.
+    /// </summary>
+    private const int MaxLiveNommuMappings = 32;
+
+    /// <summary>
+    /// Nommu file mappings start at a multiple of this many pages and do not
+    /// cross the next one: shareable mappings of a DIRECT file sit at the file's
+    /// page pgoff, and nommu's munmap rejects a file mapping whose start lies
+    /// inside another VMA, so a mapping at an interior offset of a longer one
+    /// could never be unmapped while that one lives (and would leak from the
+    /// stream). Region sharing still covers exact, shorter and overlapping maps.
+    /// </summary>
+    private const int NommuChunkPages = 4;
+
     private static readonly Prot[] Prots =
     [
         Prot.Read | Prot.Write, Prot.Read | Prot.Write, Prot.Read, Prot.Read | Prot.Exec,
@@ -147,10 +164,14 @@ internal sealed class WorkloadGenerator(WorkloadMix mix, SplitMix64 rng, bool re
     {
         switch (step)
         {
+            case Step.Mmap when _mmaps.Count >= MaxLiveNommuMappings:
+                EmitNommu(Step.Munmap);
+                break;
             case Step.Mmap:
                 var shared = rng.Chance(60) ? MapFlags.Shared : MapFlags.Private;
-                var pages = rng.Between(1, 4);
-                var pgoff = (ulong)rng.Below(16 - pages + 1);
+                var pages = rng.Between(1, NommuChunkPages);
+                var chunks = (int)(Workload.SetupFileSize / AddressWindow.PageSize) / NommuChunkPages;
+                var pgoff = (ulong)(rng.Below(chunks) * NommuChunkPages);
                 var prot = rng.Chance(70) ? Prot.Read | Prot.Write : Prot.Read;
                 _mmaps.Add(_items.Count);
                 Add(Operation.Mmap(0, Bytes(pages), prot, shared, rng.Below(Workload.SetupFiles), pgoff));

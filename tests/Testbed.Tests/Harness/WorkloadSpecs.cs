@@ -88,6 +88,33 @@ public sealed class WorkloadSpecs
     }
 
     [Fact]
+    public void Nommu_streams_keep_their_live_mappings_bounded_and_chunk_aligned()
+    {
+        var stream = new Workload(WorkloadMix.NommuSharedFile, 5, 1, 20000).Stream(0, refs: false);
+
+        var live = new HashSet<int>();
+        var most = 0;
+        for (var i = 0; i < stream.Count; i++)
+        {
+            var op = stream[i].Op;
+            if (op.Kind == OpKind.Mmap)
+            {
+                Assert.Equal(0UL, op.PgOff % 4);
+                Assert.True(op.PgOff + op.Len / AddressWindow.PageSize <= op.PgOff / 4 * 4 + 4, $"item {i} crosses a chunk (seed 5)");
+                live.Add(i);
+            }
+            else if (op.Kind == OpKind.Munmap)
+            {
+                Assert.True(live.Remove(stream[i].AddrFrom), $"item {i} unmaps a mapping that is not live (seed 5)");
+            }
+
+            most = Math.Max(most, live.Count);
+        }
+
+        Assert.InRange(most, 1, 32);
+    }
+
+    [Fact]
     public void Mix_names_round_trip_and_unknown_names_are_rejected()
     {
         foreach (var mix in WorkloadMixNames.All)
