@@ -82,6 +82,10 @@ void exit_mmap(struct mm_struct *mm);
 int validate_mm(struct mm_struct *mm);
 int anon_vma_prepare(struct vm_area_struct *vma);
 
+/* mm/util.c: shared by mmap.c and nommu.c */
+void __vma_link_list(struct mm_struct *mm, struct vm_area_struct *vma,
+		     struct vm_area_struct *prev, struct rb_node *rb_parent);
+
 /* mm/vma_free.c: the generalized __free_vma (mmap.c and nommu.c) */
 void __free_vma(struct vm_area_struct *vma);
 

@@ -480,28 +480,6 @@ static int find_vma_links(struct mm_struct *mm, unsigned long addr,
 	return 0;
 }
 
-static void __vma_link_list(struct mm_struct *mm, struct vm_area_struct *vma,
-			    struct vm_area_struct *prev,
-			    struct rb_node *rb_parent)
-{
-	struct vm_area_struct *next;
-
-	vma->vm_prev = prev;
-	if (prev) {
-		next = prev->vm_next;
-		prev->vm_next = vma;
-	} else {
-		mm->mmap = vma;
-		if (rb_parent)
-			next = rb_entry(rb_parent, struct vm_area_struct, vm_rb);
-		else
-			next = NULL;
-	}
-	vma->vm_next = next;
-	if (next)
-		next->vm_prev = vma;
-}
-
 static void __vma_link_rb(struct mm_struct *mm, struct vm_area_struct *vma,
 			  struct rb_node **rb_link, struct rb_node *rb_parent)
 {

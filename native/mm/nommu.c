@@ -275,24 +275,6 @@ static int vma_cmp(const struct vm_area_struct *a,
 	return 0;
 }
 
-static void __vma_link_list(struct mm_struct *mm, struct vm_area_struct *vma,
-			    struct vm_area_struct *prev)
-{
-	struct vm_area_struct *next;
-
-	vma->vm_prev = prev;
-	if (prev) {
-		next = prev->vm_next;
-		prev->vm_next = vma;
-	} else {
-		next = mm->mmap;
-		mm->mmap = vma;
-	}
-	vma->vm_next = next;
-	if (next)
-		next->vm_prev = vma;
-}
-
 /* add a VMA into a process's mm_struct in the appropriate place */
 static void add_vma_to_mm(struct mm_struct *mm, struct vm_area_struct *vma)
 {
@@ -328,7 +310,7 @@ static void add_vma_to_mm(struct mm_struct *mm, struct vm_area_struct *vma)
 
 	if (rb_prev)
 		prev = rb_entry(rb_prev, struct vm_area_struct, vm_rb);
-	__vma_link_list(mm, vma, prev);
+	__vma_link_list(mm, vma, prev, parent);
 }
 
 /* delete a VMA from its owning mm_struct */

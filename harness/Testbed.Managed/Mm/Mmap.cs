@@ -150,26 +150,6 @@ internal sealed partial class MmStruct
         return true;
     }
 
-    /// <summary>__vma_link_list.</summary>
-    private void VmaLinkList(VmAreaStruct vma, VmAreaStruct? prev, RbNode<VmAreaStruct>? rbParent)
-    {
-        VmAreaStruct? next;
-        vma.VmPrev = prev;
-        if (prev is not null)
-        {
-            next = prev.VmNext;
-            prev.VmNext = vma;
-        }
-        else
-        {
-            Mmap = vma;
-            next = rbParent?.Entry;
-        }
-        vma.VmNext = next;
-        if (next is not null)
-            next.VmPrev = vma;
-    }
-
     /// <summary>__vma_link_rb: gap of the following VMA (or highest_vm_end), then the insert.</summary>
     private void VmaLinkRb(VmAreaStruct vma, RbNode<VmAreaStruct>? rbParent, bool left)
     {

@@ -196,26 +196,6 @@ internal static class Nommu
         return 0;
     }
 
-    /// <summary>__vma_link_list.</summary>
-    private static void VmaLinkList(MmStruct mm, VmAreaStruct vma, VmAreaStruct? prev)
-    {
-        VmAreaStruct? next;
-        vma.VmPrev = prev;
-        if (prev is not null)
-        {
-            next = prev.VmNext;
-            prev.VmNext = vma;
-        }
-        else
-        {
-            next = mm.Mmap;
-            mm.Mmap = vma;
-        }
-        vma.VmNext = next;
-        if (next is not null)
-            next.VmPrev = vma;
-    }
-
     /// <summary>add_vma_to_mm: link a VMA into the mm's tree and list in its place.</summary>
     private static void AddVmaToMm(MmStruct mm, VmAreaStruct vma)
     {
@@ -250,7 +230,7 @@ internal static class Nommu
 
         RbTree.LinkNode(vma.VmRb, parent, left, mm.MmRb);
         RbTree.InsertColor(vma.VmRb, mm.MmRb);
-        VmaLinkList(mm, vma, rbPrev?.Entry);
+        mm.VmaLinkList(vma, rbPrev?.Entry, parent);
     }
 
     /// <summary>delete_vma_from_mm: unlink a VMA from its mm's tree and list.</summary>
