@@ -83,6 +83,8 @@ int validate_mm(struct mm_struct *mm);
 int anon_vma_prepare(struct vm_area_struct *vma);
 
 /* mm/util.c: shared by mmap.c and nommu.c */
+struct vm_area_struct *vm_area_alloc(struct mm_struct *mm);
+void vm_area_free(struct vm_area_struct *vma);
 void __vma_link_list(struct mm_struct *mm, struct vm_area_struct *vma,
 		     struct vm_area_struct *prev, struct rb_node *rb_parent);
 

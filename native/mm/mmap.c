@@ -51,33 +51,6 @@ static struct vm_area_struct *__find_vma(struct mm_struct *mm,
 /* ---- object lifetimes: VMAs and anon_vmas ---------------------------- */
 
 /*
- * INIT_VMA of the SPF series: a VMA is born with the reference the tree
- * will own, and an even sequence.
- */
-static void INIT_VMA(struct vm_area_struct *vma)
-{
-	seqcount_init(&vma->vm_sequence);
-#ifdef CONFIG_SPECULATIVE_PAGE_FAULT
-	atomic_set(&vma->vm_ref_count, 1);
-#endif
-	RB_CLEAR_NODE(&vma->vm_rb);
-}
-
-static struct vm_area_struct *vm_area_alloc(struct mm_struct *mm)
-{
-	struct vm_area_struct *vma;
-
-	vma = kmem_cache_zalloc(vm_area_cachep, GFP_KERNEL);
-	if (!vma)
-		return NULL;
-	vma->tb_id = kmem_obj_id(vma);
-	vma->vm_mm = mm;
-	INIT_VMA(vma);
-	tb_trace_event(TB_EV_VMA_ALLOC, vma->tb_id, 0);
-	return vma;
-}
-
-/*
  * The 4.18 name for what 4.16 open-codes in __split_vma ("*new = *vma"):
  * field by field, because a speculative fault may be bumping
  * orig->vm_ref_count at this very moment and a struct copy would read it.
@@ -98,12 +71,6 @@ static struct vm_area_struct *vm_area_dup(struct vm_area_struct *orig)
 	return new;
 }
 
-/* The raw free of a VMA that never carried references (error paths). */
-static void vm_area_free(struct vm_area_struct *vma)
-{
-	tb_trace_event(TB_EV_VMA_FREE, vma->tb_id, 0);
-	kmem_cache_free(vm_area_cachep, vma);
-}
 
 /*
  * __free_vma, the shared free helper (drop the file, the policy, free the

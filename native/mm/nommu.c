@@ -65,30 +65,6 @@ void mmap_init(void)
 
 /* ---- object lifetimes ------------------------------------------------- */
 
-static struct vm_area_struct *vm_area_alloc(struct mm_struct *mm)
-{
-	struct vm_area_struct *vma;
-
-	vma = kmem_cache_zalloc(vm_area_cachep, GFP_KERNEL);
-	if (!vma)
-		return NULL;
-	vma->tb_id = kmem_obj_id(vma);
-	vma->vm_mm = mm;
-	seqcount_init(&vma->vm_sequence);
-	RB_CLEAR_NODE(&vma->vm_rb);
-	tb_trace_event(TB_EV_VMA_ALLOC, vma->tb_id, 0);
-	return vma;
-}
-
-#ifdef TB_NOMMU_OPEN_CODED_FREE
-/* 4.16's "kmem_cache_free(vm_area_cachep, vma)", traced */
-static void vm_area_free(struct vm_area_struct *vma)
-{
-	tb_trace_event(TB_EV_VMA_FREE, vma->tb_id, 0);
-	kmem_cache_free(vm_area_cachep, vma);
-}
-#endif
-
 static struct vm_region *vm_region_alloc(struct mm_struct *mm)
 {
 	struct vm_region *region;

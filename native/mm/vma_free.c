@@ -38,6 +38,5 @@ void __free_vma(struct vm_area_struct *vma)
 #endif
 	/* NULL on !MMU: no NUMA policies there */
 	mpol_put(vma_policy(vma));
-	tb_trace_event(TB_EV_VMA_FREE, vma->tb_id, 0);
-	kmem_cache_free(vm_area_cachep, vma);
+	vm_area_free(vma);
 }

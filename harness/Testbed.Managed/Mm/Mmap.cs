@@ -73,8 +73,7 @@ internal sealed partial class MmStruct
         Bug.Warn(!vma.VmRb.IsEmpty, "freeing a VMA still in mm_rb");
         vma.VmFile?.Put();
         Mempolicy.Put(vma.VmPolicy);
-        Kernel.Trace.Event(EventType.VmaFree, vma.Id, 0);
-        vma.KmemCacheFree();
+        vma.Free();
     }
 
     /// <summary>remove_vma: close and put the VMA; returns its vm_next.</summary>
@@ -562,8 +561,7 @@ internal sealed partial class MmStruct
         }
         if (!Mempolicy.Dup(Kmem, vma.VmPolicy, out var pol))
         {
-            Kernel.Trace.Event(EventType.VmaFree, @new.Id, 0);
-            @new.KmemCacheFree();
+            @new.Free();
             return -Errno.ENOMEM;
         }
         @new.VmPolicy = pol;
@@ -824,8 +822,7 @@ internal sealed partial class MmStruct
             var shmem = Kernel.File.Alloc(Kmem, len, FileFlags.None);
             if (shmem is null)
             {
-                Kernel.Trace.Event(EventType.VmaFree, vma.Id, 0);
-                vma.KmemCacheFree();
+                vma.Free();
                 return -Errno.ENOMEM;
             }
             vma.VmFile = shmem;

@@ -264,14 +264,7 @@ internal static class Nommu
         }
         vma.VmFile?.Put();
         PutNommuRegion(vma.VmRegion!);
-        VmAreaFree(vma);
-    }
-
-    /// <summary>4.16's open-coded kmem_cache_free(vm_area_cachep, vma), traced.</summary>
-    private static void VmAreaFree(VmAreaStruct vma)
-    {
-        Kernel.Trace.Event(EventType.VmaFree, vma.Id, 0);
-        vma.KmemCacheFree();
+        vma.Free();
     }
 
     /// <summary>find_vma: trawl the list (several VMAs may contain addr); null if none.</summary>
@@ -659,7 +652,7 @@ internal static class Nommu
         else
         {
             vma.VmFile?.Put();
-            VmAreaFree(vma);
+            vma.Free();
         }
         return ret;
     }

@@ -19,6 +19,13 @@ internal sealed class VmAreaStruct : KmemObject
         return vma;
     }
 
+    /// <summary>vm_area_free: the raw, traced free of the struct (the end of __free_vma, and error paths).</summary>
+    public void Free()
+    {
+        Kernel.Trace.Event(EventType.VmaFree, Id, 0);
+        KmemCacheFree();
+    }
+
     private VmAreaStruct(MmStruct mm, ulong id)
         : base(mm.Kmem, CacheKind.Vma, id)
     {
