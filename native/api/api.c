@@ -16,6 +16,7 @@
  */
 #include <stdio.h>
 #include "api/api.h"
+#include "kernel/count.h"
 #include "kernel/lockdep.h"
 
 #define TB_MAX_MMS	4096
@@ -152,6 +153,21 @@ static struct mm_struct *mm_lookup(tb_mm_t handle)
 	return mm;
 }
 
+/*
+ * The perf flavour numbers no operations: op_seq only tags events and
+ * violations, and its increment would be one more write to an mm-wide
+ * line per operation.
+ */
+static u64 next_op_seq(struct mm_struct *mm)
+{
+#ifdef TB_PERF
+	(void)mm;
+	return 0;
+#else
+	return (u64)atomic64_inc_return(&mm->op_seq);
+#endif
+}
+
 struct mm_struct *tb_api_enter(tb_mm_t handle, u32 op)
 {
 	struct mm_struct *mm = mm_lookup(handle);
@@ -159,17 +175,51 @@ struct mm_struct *tb_api_enter(tb_mm_t handle, u32 op)
 
 	if (!mm)
 		return NULL;
-	if (op != TB_OP_NONE)
-		seq = (u64)atomic64_inc_return(&mm->op_seq);
-	else
+	if (op != TB_OP_NONE) {
+		seq = next_op_seq(mm);
+		tb_count_op(op);
+	} else {
 		seq = (u64)atomic64_read(&mm->op_seq);
+	}
 	tb_current_enter(mm, &mm->vlog, &mm->evlog, &mm->kmem, op, seq);
 	return mm;
 }
 
 void tb_api_next_op(struct mm_struct *mm, u32 op)
 {
-	tb_current_set_op(op, (u64)atomic64_inc_return(&mm->op_seq));
+	tb_current_set_op(op, next_op_seq(mm));
+	tb_count_op(op);
+}
+
+/*
+ * The classes of the counted costs (kernel/count.h): the mm's three
+ * kernel locks, the rest of the mm (the testbed's bookkeeping, or its
+ * file and reference tables' locks), and everything else, which for an
+ * atomic is a per-VMA or per-object line.
+ */
+static enum tb_line classify_line(const void *obj, bool is_lock)
+{
+	const struct mm_struct *mm = current->mm;
+	const char *p = obj;
+
+	if (!mm)
+		return is_lock ? TB_LINE_OTHER : TB_LINE_VMA;
+	if (obj == &mm->mmap_sem)
+		return TB_LINE_MMAP_SEM;
+#ifdef CONFIG_SPECULATIVE_PAGE_FAULT
+	if (obj == &mm->mm_rb_lock)
+		return TB_LINE_MM_RB_LOCK;
+#endif
+	if (obj == &mm->page_table_lock)
+		return TB_LINE_PTL;
+	if (p >= (const char *)mm && p < (const char *)(mm + 1))
+		return is_lock ? TB_LINE_OTHER : TB_LINE_MM_STAT;
+	return is_lock ? TB_LINE_OTHER : TB_LINE_VMA;
+}
+
+static void __attribute__((constructor)) tb_api_init_counts(void)
+{
+	tb_count_set_classifier(classify_line);
 }
 
 void tb_api_leave(struct mm_struct *mm)
@@ -252,14 +302,37 @@ static int op_mbind(struct mm_struct *mm, u64 addr, u64 len, u32 mode)
 	return do_mbind(mm, addr, len, (unsigned short)mode);
 }
 
+/*
+ * Faults, get_vma and put_vma in flight, so that validate knows when the
+ * refcounts must be exact (api/refs.c).  The perf flavour validates
+ * nothing concurrently and keeps these mm-wide writes off its hot path.
+ */
+static void pin_begin(struct mm_struct *mm)
+{
+#ifdef TB_PERF
+	(void)mm;
+#else
+	atomic64_inc(&mm->pins_started);
+	atomic_inc(&mm->pins_inflight);
+#endif
+}
+
+static void pin_end(struct mm_struct *mm)
+{
+#ifdef TB_PERF
+	(void)mm;
+#else
+	atomic_dec(&mm->pins_inflight);
+#endif
+}
+
 static int op_fault_pinned(struct mm_struct *mm, u64 addr, u32 flags)
 {
 	int ret;
 
-	atomic64_inc(&mm->pins_started);
-	atomic_inc(&mm->pins_inflight);
+	pin_begin(mm);
 	ret = op_fault(mm, addr, flags);
-	atomic_dec(&mm->pins_inflight);
+	pin_end(mm);
 	return ret;
 }
 
@@ -410,10 +483,9 @@ TB_API int tb_get_vma(tb_mm_t handle, uint64_t addr, uint64_t *ref,
 	if (!ref || !info) {
 		ret = -EINVAL;
 	} else {
-		atomic64_inc(&mm->pins_started);
-		atomic_inc(&mm->pins_inflight);
+		pin_begin(mm);
 		ret = tb_refs_get(mm, addr, ref, info);
-		atomic_dec(&mm->pins_inflight);
+		pin_end(mm);
 	}
 	tb_api_leave(mm);
 	return ret;
@@ -439,10 +511,9 @@ TB_API int tb_put_vma(tb_mm_t handle, uint64_t ref)
 
 	if (!mm)
 		return -EBADF;
-	atomic64_inc(&mm->pins_started);
-	atomic_inc(&mm->pins_inflight);
+	pin_begin(mm);
 	ret = tb_refs_put(mm, ref);
-	atomic_dec(&mm->pins_inflight);
+	pin_end(mm);
 	tb_api_leave(mm);
 	return ret;
 }
@@ -577,6 +648,13 @@ TB_API int tb_trace(tb_mm_t handle, int enable)
 		tb_api_leave(mm);
 		return -EINVAL;
 	}
+#ifdef TB_PERF
+	/* no event log in the perf flavour */
+	if (enable) {
+		tb_api_leave(mm);
+		return -EOPNOTSUPP;
+	}
+#endif
 	tb_evlog_enable(&mm->evlog, enable);
 	tb_api_leave(mm);
 	return 0;
@@ -637,6 +715,11 @@ TB_API int tb_get_config(struct tb_config_info *out)
 	out->task_size = TASK_SIZE;
 	out->mmap_min_addr = TB_MMAP_MIN_ADDR;
 	out->mmap_base = TB_MMAP_BASE;
+#ifdef TB_PERF
+	out->flavour = TB_FLAVOUR_PERF;
+#else
+	out->flavour = TB_FLAVOUR_CHECKED;
+#endif
 	return 0;
 }
 

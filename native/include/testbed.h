@@ -239,6 +239,42 @@ struct tb_op {
 	int64_t result;
 };
 
+/* Build flavours, reported in tb_config_info.flavour. */
+enum tb_flavour {
+	TB_FLAVOUR_CHECKED = 0,	/* lockdep-lite, sched hook, poison, events, counts */
+	TB_FLAVOUR_PERF = 1,	/* checking compiled out; WARN/BUG only counted */
+};
+
+/*
+ * Counted costs of the operations of one kind (tb_counts), summed over
+ * every thread of the process since the last tb_counts_reset.  Checked
+ * flavour only.  A lock acquire and a release each count one line write
+ * (the kernel's rwsem, rwlock and spinlock acquires are atomic RMWs; its
+ * releases are RMWs too, except spin_unlock, a release store that still
+ * takes the line exclusive).  Atomic RMWs are counted where the kernel
+ * would do them; the mm-wide lines are mmap_sem, mm_rb_lock and
+ * page_table_lock (split per page-table page in the kernel, one lock in
+ * the model), plus the testbed's own bookkeeping in the mm (statistics,
+ * pins, op_seq, mm_users), which the kernel keeps per CPU or not at all.
+ */
+struct tb_op_counts {
+	uint64_t ops;			/* operations of this kind */
+	uint64_t mmap_sem_writes;	/* mmap_sem acquires + releases */
+	uint64_t mm_rb_lock_writes;	/* mm_rb_lock acquires + releases */
+	uint64_t ptl_writes;		/* page_table_lock acquires + releases */
+	uint64_t mm_stat_rmw;		/* testbed bookkeeping RMWs in the mm */
+	uint64_t vma_rmw;		/* per-VMA/per-object RMWs: vm_ref_count,
+					   anon_vma degree, file/mempolicy refs */
+	uint64_t other_lock_writes;	/* other locks (file/ref tables, regions) */
+	uint64_t seq_writes;		/* vm_sequence write begin + end */
+	uint64_t mmap_sem_read_waits;	/* down_read that had to wait ... */
+	uint64_t mmap_sem_read_waits_writer;	/* ... while a writer held it */
+	uint64_t mmap_sem_write_waits;
+	uint64_t mm_rb_lock_read_waits;	/* read_lock behind a writer */
+	uint64_t mm_rb_lock_write_waits;
+	uint64_t ptl_waits;
+};
+
 struct tb_config_info {
 	char name[TB_NAME_LEN];	/* "mmu-spf", "mmu", "nommu", "nommu-orig" */
 	uint32_t abi_version;
@@ -251,6 +287,8 @@ struct tb_config_info {
 	uint64_t task_size;
 	uint64_t mmap_min_addr;
 	uint64_t mmap_base;	/* top of the top-down unmapped-area search */
+	uint32_t flavour;	/* tb_flavour */
+	uint32_t reserved;
 };
 
 /* One row of the layout table: a field, or the whole struct when field is "". */
@@ -263,7 +301,12 @@ struct tb_abi_field {
 
 typedef void (*tb_sched_hook_fn)(int point, const void *obj, void *ctx);
 
-/* Library */
+/*
+ * Library.  In the perf flavour tb_set_sched_hook with a hook and
+ * tb_trace(mm, 1) return -EOPNOTSUPP (nothing calls a hook or records
+ * events there), tb_kmem_check finds nothing (no quarantine), and a
+ * WARN/BUG is recorded with its site but without its message.
+ */
 TB_API int tb_get_config(struct tb_config_info *out);
 TB_API int tb_abi_layout(struct tb_abi_field *buf, int cap);
 TB_API int tb_set_sched_hook(tb_sched_hook_fn fn, void *ctx);
@@ -300,6 +343,14 @@ TB_API int tb_validate(tb_mm_t mm);
 TB_API int tb_violations(tb_mm_t mm, struct tb_violation *buf, int cap);
 TB_API int tb_trace(tb_mm_t mm, int enable);
 TB_API int tb_events(tb_mm_t mm, struct tb_event *buf, int cap);
+
+/*
+ * Counted costs (checked flavour; -EOPNOTSUPP in perf): the sums for the
+ * operations of kind op (tb_op_kind; TB_OP_NONE = lookups, observation
+ * and batch entry), and a reset of every thread's counters.
+ */
+TB_API int tb_counts(uint32_t op, struct tb_op_counts *out);
+TB_API int tb_counts_reset(void);
 
 /* Testing */
 TB_API int tb_inject_alloc_failure(tb_mm_t mm, uint32_t cache, uint64_t nth);

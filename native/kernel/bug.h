@@ -17,11 +17,36 @@
 void tb_record_violation(const char *site, unsigned int line,
 			 const char *fmt, ...) __printf(3, 4);
 
+/* Stand-ins: printk output is dropped, but the format is still checked. */
+static inline __printf(1, 2) int tb_no_printk(const char *fmt, ...)
+{
+	(void)fmt;
+	return 0;
+}
+
+/* A WARN of the perf flavour: site and line only, no formatting. */
+void tb_count_violation(const char *site, unsigned int line);
+
+#ifdef TB_PERF
+/*
+ * The perf flavour keeps every check's condition (some have side
+ * effects) but only counts what fires: the message is not formatted.
+ */
+#define WARN(cond, fmt, ...) ({						\
+	bool __ret_warn = !!(cond);					\
+	if (unlikely(__ret_warn)) {					\
+		tb_count_violation(__func__, __LINE__);			\
+		if (0)	/* the format and its arguments stay checked */	\
+			tb_no_printk(fmt, ##__VA_ARGS__);		\
+	}								\
+	__ret_warn; })
+#else
 #define WARN(cond, fmt, ...) ({						\
 	bool __ret_warn = !!(cond);					\
 	if (unlikely(__ret_warn))					\
 		tb_record_violation(__func__, __LINE__, fmt, ##__VA_ARGS__); \
 	__ret_warn; })
+#endif
 
 #define WARN_ON(cond)		WARN(cond, "WARN_ON(%s)", #cond)
 #define WARN_ONCE(cond, fmt, ...)	WARN(cond, fmt, ##__VA_ARGS__)
@@ -36,12 +61,6 @@ void tb_record_violation(const char *site, unsigned int line,
 #define VM_WARN_ON(cond)	((void)WARN(cond, "VM_WARN_ON(%s)", #cond))
 #define VM_WARN_ON_ONCE(cond)	WARN(cond, "VM_WARN_ON_ONCE(%s)", #cond)
 
-/* Stand-ins: printk output is dropped, but the format is still checked. */
-static inline __printf(1, 2) int tb_no_printk(const char *fmt, ...)
-{
-	(void)fmt;
-	return 0;
-}
 
 #define pr_emerg(fmt, ...)	tb_no_printk(fmt, ##__VA_ARGS__)
 #define pr_err(fmt, ...)	tb_no_printk(fmt, ##__VA_ARGS__)

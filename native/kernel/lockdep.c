@@ -40,6 +40,7 @@ void lockdep_init_map(struct lockdep_map *map, const char *name)
 	map->rank = lockdep_rank_of(name);
 }
 
+#ifndef TB_PERF
 /* Static initializers leave the rank unset; resolve it on first use. */
 static int map_rank(struct lockdep_map *map)
 {
@@ -102,6 +103,8 @@ void lock_acquire(struct lockdep_map *map, int read, int trylock,
 	t->lockdep_depth++;
 }
 
+#endif /* !TB_PERF */
+
 static int find_held(const struct lockdep_map *map)
 {
 	struct task_struct *t = current;
@@ -114,6 +117,7 @@ static int find_held(const struct lockdep_map *map)
 	return -1;
 }
 
+#ifndef TB_PERF
 void lock_release(const struct lockdep_map *map, const char *site,
 		  unsigned int line)
 {
@@ -140,6 +144,8 @@ void lock_downgrade(const struct lockdep_map *map)
 		current->held_locks[i].read = 1;
 }
 
+#endif /* !TB_PERF */
+
 int lockdep_held_mode(const struct lockdep_map *map)
 {
 	int i = find_held(map);
@@ -152,6 +158,7 @@ int lockdep_depth(void)
 	return current->lockdep_depth;
 }
 
+#ifndef TB_PERF
 void __lockdep_assert_held(const struct lockdep_map *map, int mode,
 			   const char *site, unsigned int line)
 {
@@ -166,3 +173,4 @@ void __lockdep_assert_held(const struct lockdep_map *map, int mode,
 				    map_name(map), held ? "read" : "write",
 				    mode ? "read" : "write");
 }
+#endif /* !TB_PERF */

@@ -43,6 +43,37 @@ struct lockdep_map {
 int lockdep_rank_of(const char *name);
 void lockdep_init_map(struct lockdep_map *map, const char *name);
 
+#ifdef TB_PERF
+/*
+ * The perf flavour, like a kernel without CONFIG_LOCKDEP: nothing is
+ * tracked, asserts are empty.  The maps keep their names and ranks (the
+ * class of a lock), which cost nothing at run time.
+ */
+static inline void lock_acquire(struct lockdep_map *map, int read,
+				int trylock, const char *site,
+				unsigned int line)
+{
+	(void)map; (void)read; (void)trylock; (void)site; (void)line;
+}
+
+static inline void lock_release(const struct lockdep_map *map,
+				const char *site, unsigned int line)
+{
+	(void)map; (void)site; (void)line;
+}
+
+static inline void lock_downgrade(const struct lockdep_map *map)
+{
+	(void)map;
+}
+
+static inline void __lockdep_assert_held(const struct lockdep_map *map,
+					 int mode, const char *site,
+					 unsigned int line)
+{
+	(void)map; (void)mode; (void)site; (void)line;
+}
+#else
 void lock_acquire(struct lockdep_map *map, int read, int trylock,
 		  const char *site, unsigned int line);
 void lock_release(const struct lockdep_map *map, const char *site,
@@ -50,13 +81,14 @@ void lock_release(const struct lockdep_map *map, const char *site,
 /* downgrade_write: the held entry becomes a read one. */
 void lock_downgrade(const struct lockdep_map *map);
 
+void __lockdep_assert_held(const struct lockdep_map *map, int mode,
+			   const char *site, unsigned int line);
+#endif
+
 /* -1: not held by this thread; 0: held exclusive; 1: held shared. */
 int lockdep_held_mode(const struct lockdep_map *map);
 /* Number of locks this thread holds. */
 int lockdep_depth(void);
-
-void __lockdep_assert_held(const struct lockdep_map *map, int mode,
-			   const char *site, unsigned int line);
 
 #define LOCKDEP_ANY	(-1)
 #define SINGLE_DEPTH_NESTING	1

@@ -13,6 +13,25 @@
 #include "kernel/rwsem.h"
 #include "kernel/sched.h"
 #include "kernel/bug.h"
+#include "kernel/count.h"
+
+/*
+ * The checked flavour counts the acquisitions that had to wait
+ * (kernel/count.h): it tries first and blocks only when that fails.  The
+ * perf flavour blocks at once.
+ */
+#ifdef TB_PERF
+#define acquire_counted(lock, read, trylock_expr, lock_expr)		\
+	((void)(lock_expr))
+#else
+#define acquire_counted(lock, read, trylock_expr, lock_expr)		\
+	do {								\
+		if (trylock_expr) {					\
+			tb_count_wait(lock, read, !(read));		\
+			(void)(lock_expr);				\
+		}							\
+	} while (0)
+#endif
 
 /* spinlock_t */
 
@@ -31,7 +50,8 @@ void __spin_lock(spinlock_t *lock, const char *site, unsigned int line)
 {
 	tb_sched(TB_SCHED_LOCK, lock);
 	lock_acquire(&lock->dep_map, 0, 0, site, line);
-	pthread_mutex_lock(&lock->m);
+	acquire_counted(lock, false, pthread_mutex_trylock(&lock->m),
+			pthread_mutex_lock(&lock->m));
 }
 
 bool __spin_trylock(spinlock_t *lock, const char *site, unsigned int line)
@@ -75,7 +95,9 @@ void __read_lock(rwlock_t *lock, const char *site, unsigned int line)
 {
 	tb_sched(TB_SCHED_LOCK, lock);
 	lock_acquire(&lock->dep_map, 1, 0, site, line);
-	pthread_rwlock_rdlock(&lock->l);
+	/* writer-preferring: a reader waits only behind a writer */
+	acquire_counted(lock, true, pthread_rwlock_tryrdlock(&lock->l),
+			pthread_rwlock_rdlock(&lock->l));
 }
 
 void __read_unlock(rwlock_t *lock, const char *site, unsigned int line)
@@ -89,7 +111,8 @@ void __write_lock(rwlock_t *lock, const char *site, unsigned int line)
 {
 	tb_sched(TB_SCHED_LOCK, lock);
 	lock_acquire(&lock->dep_map, 0, 0, site, line);
-	pthread_rwlock_wrlock(&lock->l);
+	acquire_counted(lock, false, pthread_rwlock_trywrlock(&lock->l),
+			pthread_rwlock_wrlock(&lock->l));
 }
 
 void __write_unlock(rwlock_t *lock, const char *site, unsigned int line)
@@ -132,6 +155,8 @@ void __down_read(struct rw_semaphore *sem, const char *site, unsigned int line)
 	tb_sched(TB_SCHED_LOCK, sem);
 	lock_acquire(&sem->dep_map, 1, 0, site, line);
 	pthread_mutex_lock(&sem->m);
+	if (!rwsem_read_ok(sem))
+		tb_count_wait(sem, true, sem->writer);
 	while (!rwsem_read_ok(sem))
 		pthread_cond_wait(&sem->readers_cv, &sem->m);
 	sem->readers++;
@@ -176,6 +201,8 @@ void __down_write(struct rw_semaphore *sem, const char *site,
 	lock_acquire(&sem->dep_map, 0, 0, site, line);
 	pthread_mutex_lock(&sem->m);
 	sem->waiting_writers++;
+	if (sem->writer || sem->readers)
+		tb_count_wait(sem, false, sem->writer);
 	while (sem->writer || sem->readers)
 		pthread_cond_wait(&sem->writers_cv, &sem->m);
 	sem->waiting_writers--;

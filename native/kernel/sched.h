@@ -5,7 +5,8 @@
  * Customised for testing: every primitive that orders threads calls
  * tb_sched(point, obj) first, so a controlled scheduler installed with
  * tb_set_sched_hook can explore interleavings.  No hook = no-op (one
- * atomic load).  The hook and its ctx are published together as one
+ * atomic load, plus the line counting of kernel/count.h).  Compiled out
+ * entirely in the perf flavour (TB_PERF).  The hook and its ctx are published together as one
  * immutable pair, so a reader never sees a new fn with an old ctx.
  */
 #ifndef _TB_KERNEL_SCHED_H
@@ -21,14 +22,30 @@ struct tb_sched_hook {
 
 extern struct tb_sched_hook *tb_sched_hook_ptr;
 
+#ifdef TB_PERF
+/* The perf flavour: no hook, no counting; nothing is left of the call. */
+static inline void tb_sched(int point, const void *obj)
+{
+	(void)point;
+	(void)obj;
+}
+#else
+/*
+ * The counting of the checked flavour (kernel/sched.c): every scheduling
+ * point is also a line write or read to classify (see tb_count_*).
+ */
+void tb_count_point(int point, const void *obj);
+
 static inline void tb_sched(int point, const void *obj)
 {
 	struct tb_sched_hook *h;
 
+	tb_count_point(point, obj);
 	h = __atomic_load_n(&tb_sched_hook_ptr, __ATOMIC_ACQUIRE);
 	if (unlikely(h))
 		h->fn(point, obj, h->ctx);
 }
+#endif
 
 static inline void cond_resched(void)
 {

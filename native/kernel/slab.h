@@ -22,6 +22,10 @@
  * With no account (current->kmem == NULL) nothing is charged, id is 0 and
  * nothing is injected.
  *
+ * The perf flavour (TB_PERF) keeps the header, the accounting and the
+ * injector (results and stats must not change) but neither poisons nor
+ * quarantines: kmem_cache_free releases the memory at once.
+ *
  * kmalloc/kzalloc/kfree are stand-ins: plain malloc, not accounted.
  */
 #ifndef _TB_KERNEL_SLAB_H
@@ -49,8 +53,17 @@ void *kmem_cache_alloc(struct kmem_cache *cache, gfp_t flags);
 void *kmem_cache_zalloc(struct kmem_cache *cache, gfp_t flags);
 void kmem_cache_free(struct kmem_cache *cache, void *obj);
 
+#ifdef TB_PERF
+/* No quarantine in the perf flavour: a freed object is gone at once. */
+static inline bool kmem_obj_freed(const void *obj)
+{
+	(void)obj;
+	return false;
+}
+#else
 /* true: obj was freed (it is poisoned and waiting in quarantine). */
 bool kmem_obj_freed(const void *obj);
+#endif
 /* The per-mm object id taken when obj was allocated (0: no account). */
 u64 kmem_obj_id(const void *obj);
 /* Size of the objects of cache. */

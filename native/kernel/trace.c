@@ -56,6 +56,7 @@ int tb_evlog_drain(struct tb_evlog *log, struct tb_event *buf, int cap)
 	return (int)n;
 }
 
+#ifndef TB_PERF
 /* Called with log->lock held. */
 static bool evlog_reserve(struct tb_evlog *log)
 {
@@ -98,6 +99,8 @@ void tb_trace_event(u32 type, u64 object_id, s64 value)
 	}
 	pthread_mutex_unlock(&log->lock);
 }
+
+#endif /* !TB_PERF */
 
 u64 tb_object_id(void)
 {

@@ -13,7 +13,17 @@
 #include "kernel/types.h"
 #include "kernel/current.h"
 
+#ifdef TB_PERF
+/* The perf flavour records no events (tb_trace refuses to enable them). */
+static inline void tb_trace_event(u32 type, u64 object_id, s64 value)
+{
+	(void)type;
+	(void)object_id;
+	(void)value;
+}
+#else
 void tb_trace_event(u32 type, u64 object_id, s64 value);
+#endif
 
 /*
  * Takes the next per-mm object id from current's account (0 without one).
