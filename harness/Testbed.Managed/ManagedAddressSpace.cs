@@ -443,7 +443,13 @@ public sealed class ManagedAddressSpace : IAddressSpace
     public IReadOnlyList<Violation> Violations() => mm.Violations();
 
     /// <inheritdoc/>
-    public void Trace(bool enable) => mm.Tracing = enable;
+    public void Trace(bool enable)
+    {
+        // As the native perf flavour's tb_trace: no event log to switch on.
+        if (enable && !ManagedFlavour.Checked)
+            throw new NotSupportedException($"the managed port's {ManagedFlavour.Perf} flavour records no lifecycle events");
+        mm.Tracing = enable;
+    }
 
     /// <inheritdoc/>
     public IReadOnlyList<LifecycleEvent> DrainEvents() => mm.DrainEvents();

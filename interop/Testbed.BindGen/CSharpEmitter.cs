@@ -24,9 +24,14 @@ internal sealed class CSharpEmitter(GeneratorOptions options, HeaderModel model)
             Add(h.Name, EmitHandle(h));
         Add(InterfaceName, EmitInterface());
         foreach (var config in options.Configs)
-            Add(Naming.ConfigApi(config), EmitConfigApi(config), "using System.Runtime.InteropServices;\n");
+            Add(Naming.ConfigApi(config), EmitConfigApi(config, null), "using System.Runtime.InteropServices;\n");
+        foreach (var flavour in options.Flavours)
+        {
+            foreach (var config in options.Configs)
+                Add(Naming.ConfigApi(config, flavour), EmitConfigApi(config, flavour), "using System.Runtime.InteropServices;\n");
+        }
         Add(VisitorName, EmitVisitor());
-        Add(ConfigsName, EmitConfigs());
+        Add(ConfigsName, EmitConfigs(), "#nullable enable\n");
         return _files;
     }
 
@@ -120,12 +125,15 @@ internal sealed class CSharpEmitter(GeneratorOptions options, HeaderModel model)
         return b;
     }
 
-    private StringBuilder EmitConfigApi(string config)
+    private StringBuilder EmitConfigApi(string config, string? flavour)
     {
         var b = new StringBuilder();
-        var name = Naming.ConfigApi(config);
-        var library = options.LibraryPrefix + config;
-        b.Append(CultureInfo.InvariantCulture, $"/// <summary>The entry points of lib{library}.so (config {config}).</summary>\n");
+        var name = Naming.ConfigApi(config, flavour);
+        var library = options.LibraryPrefix + config + (flavour is null ? string.Empty : "+" + flavour);
+        if (flavour is null)
+            b.Append(CultureInfo.InvariantCulture, $"/// <summary>The entry points of lib{library}.so (config {config}).</summary>\n");
+        else
+            b.Append(CultureInfo.InvariantCulture, $"/// <summary>The entry points of the {flavour} flavour's lib{options.LibraryPrefix}{config}.so (config {config}).</summary>\n");
         b.Append(CultureInfo.InvariantCulture, $"public readonly unsafe partial struct {name} : {InterfaceName}\n{{\n");
         b.Append("    /// <summary>The library name passed to the loader.</summary>\n");
         b.Append(CultureInfo.InvariantCulture, $"    public const string Library = \"{library}\";\n\n");
@@ -197,6 +205,28 @@ internal sealed class CSharpEmitter(GeneratorOptions options, HeaderModel model)
         b.Append("            $\"unknown config '{config}'; known: ");
         b.Append(string.Join(", ", options.Configs));
         b.Append("\", nameof(config)),\n");
+        b.Append("    };\n");
+        b.Append("\n    /// <summary>The build flavours beside the default one (each a folder of its own).</summary>\n");
+        b.Append("    public static IReadOnlyList<string> Flavours { get; } =\n    [\n");
+        foreach (var flavour in options.Flavours)
+            b.Append(CultureInfo.InvariantCulture, $"        \"{flavour}\",\n");
+        b.Append("    ];\n\n");
+        b.Append("    /// <summary>\n");
+        b.Append("    /// Runs <paramref name=\"visitor\"/> with the API type of <paramref name=\"config\"/> in\n");
+        b.Append("    /// <paramref name=\"flavour\"/> (null: the default libraries).\n");
+        b.Append("    /// </summary>\n");
+        b.Append(CultureInfo.InvariantCulture,
+            $"    public static TResult Dispatch<TResult>(string config, string? flavour, {VisitorName}<TResult> visitor) => (config, flavour) switch\n    {{\n");
+        b.Append("        (_, null) => Dispatch(config, visitor),\n");
+        foreach (var flavour in options.Flavours)
+        {
+            foreach (var config in options.Configs)
+                b.Append(CultureInfo.InvariantCulture, $"        (\"{config}\", \"{flavour}\") => visitor.Visit<{Naming.ConfigApi(config, flavour)}>(),\n");
+        }
+        b.Append("        _ => throw new ArgumentException(\n");
+        b.Append("            $\"unknown config '{config}' or flavour '{flavour}'; flavours: ");
+        b.Append(string.Join(", ", options.Flavours));
+        b.Append("\", nameof(flavour)),\n");
         b.Append("    };\n}\n");
         return b;
     }

@@ -23,6 +23,12 @@ public sealed record GeneratorOptions
     /// <summary>The configs, one library and one API struct each: "mmu-spf", "mmu", ...</summary>
     public required IReadOnlyList<string> Configs { get; init; }
 
+    /// <summary>
+    /// Build flavours beside the default one, from <c>--flavour perf</c>: each config gets one more
+    /// API struct per flavour (MmuSpfPerfApi), loaded as library "testbed-mmu-spf+perf".
+    /// </summary>
+    public IReadOnlyList<string> Flavours { get; init; } = [];
+
     /// <summary>Library name prefix: config "mmu" is loaded as library "testbed-mmu".</summary>
     public required string LibraryPrefix { get; init; }
 
@@ -63,6 +69,7 @@ public sealed record GeneratorOptions
             Output = One("output"),
             Namespace = One("namespace"),
             Configs = Many("config"),
+            Flavours = Many("flavour"),
             LibraryPrefix = One("library-prefix"),
             FunctionPrefix = One("function-prefix"),
             ClangArgs = Many("clang-arg"),

@@ -42,6 +42,10 @@ public static class Naming
     /// <summary>A config's API type: "mmu-spf" to "MmuSpfApi".</summary>
     public static string ConfigApi(string config) => Pascal(config.Replace('-', '_')) + "Api";
 
+    /// <summary>A config's API type in a flavour: ("mmu-spf", "perf") to "MmuSpfPerfApi"; null flavour: the default type.</summary>
+    public static string ConfigApi(string config, string? flavour) =>
+        flavour is null ? ConfigApi(config) : Pascal((config + "_" + flavour).Replace('-', '_')) + "Api";
+
     /// <summary>
     /// Enum members lose the prefix all members of their enum share (up to an underscore):
     /// TB_PROT_READ to Read, TB_FAULT_DONE_CLASSIC to Classic; <paramref name="prefix"/>, when

@@ -16,8 +16,34 @@ public static unsafe class NativeConfigs
         return present;
     }
 
+    /// <summary>The configs whose library exists in <paramref name="flavour"/>'s folder (null: the default one).</summary>
+    public static IReadOnlyList<string> Available(string? flavour) =>
+        TestbedConfigs.All.Where(c => File.Exists(NativeLibraryResolver.PathOf(c, NativeLibraryResolver.DirectoryOf(flavour)))).ToArray();
+
     /// <summary>Whether the library of <paramref name="config"/> exists.</summary>
     public static bool IsAvailable(string config) => File.Exists(NativeLibraryResolver.PathOf(config));
+
+    /// <summary>
+    /// tb_counts of <typeparamref name="TApi"/>'s library: the counted line writes and waits of the
+    /// operations of kind <paramref name="op"/>, summed over every thread since the last reset.
+    /// Throws (EOPNOTSUPP) for a perf-flavour library, which counts nothing.
+    /// </summary>
+    public static TbOpCounts Counts<TApi>(TbOpKind op) where TApi : struct, ITestbedApi
+    {
+        TbOpCounts counts;
+        var result = TApi.Counts((uint)op, &counts);
+        if (result < 0)
+            throw TestbedErrnoException.FromResult(result, $"tb_counts({op}, &out)");
+        return counts;
+    }
+
+    /// <summary>tb_counts_reset of <typeparamref name="TApi"/>'s library.</summary>
+    public static void ResetCounts<TApi>() where TApi : struct, ITestbedApi
+    {
+        var result = TApi.CountsReset();
+        if (result < 0)
+            throw TestbedErrnoException.FromResult(result, "tb_counts_reset()");
+    }
 
     /// <summary>tb_get_config of <typeparamref name="TApi"/>'s library.</summary>
     public static TbConfigInfo GetConfig<TApi>() where TApi : struct, ITestbedApi

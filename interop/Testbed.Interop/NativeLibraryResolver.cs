@@ -9,6 +9,9 @@ namespace Testbed.Interop;
 /// Maps the library names of the generated bindings ("testbed-&lt;config&gt;") to
 /// libtestbed-&lt;config&gt;.so next to this assembly, or in $TESTBED_NATIVE_DIR when that is set
 /// (e.g. build/native/asan). Each config is its own library, so several load side by side.
+/// A flavour's bindings ("testbed-&lt;config&gt;+perf", e.g. <see cref="MmuSpfPerfApi"/>) load
+/// from the flavour's folder, <c>perf/</c> next to this assembly or $TESTBED_NATIVE_DIR_PERF,
+/// so the perf and the checked library of one config load side by side too.
 /// </summary>
 public static class NativeLibraryResolver
 {
@@ -42,6 +45,25 @@ public static class NativeLibraryResolver
         }
     }
 
+    /// <summary>The environment variable that overrides the folder of <paramref name="flavour"/>'s libraries.</summary>
+    public static string FlavourDirectoryVariable(string flavour) =>
+        DirectoryVariable + "_" + flavour.ToUpperInvariant();
+
+    /// <summary>The folder a flavour's libraries are loaded from: $TESTBED_NATIVE_DIR_&lt;FLAVOUR&gt;, else &lt;flavour&gt;/ next to this assembly.</summary>
+    public static string FlavourDirectory(string flavour)
+    {
+        var overridden = Environment.GetEnvironmentVariable(FlavourDirectoryVariable(flavour));
+        if (!string.IsNullOrEmpty(overridden))
+            return Path.GetFullPath(overridden);
+        var folder = Path.GetDirectoryName(typeof(NativeLibraryResolver).Assembly.Location) is { Length: > 0 } f
+            ? f
+            : AppContext.BaseDirectory;
+        return Path.Combine(folder, flavour);
+    }
+
+    /// <summary>The folder of <paramref name="flavour"/>'s libraries, or <see cref="Directory"/> for null.</summary>
+    public static string DirectoryOf(string? flavour) => flavour is null ? Directory : FlavourDirectory(flavour);
+
     /// <summary>The file a config is loaded from: &lt;Directory&gt;/libtestbed-&lt;config&gt;.so.</summary>
     public static string PathOf(string config) => PathOf(config, Directory);
 
@@ -65,8 +87,14 @@ public static class NativeLibraryResolver
         return NativeLibrary.Load(path);
     }
 
-    private static nint Resolve(string libraryName, Assembly assembly, DllImportSearchPath? searchPath) =>
-        libraryName.StartsWith(LibraryPrefix, StringComparison.Ordinal)
-            ? Load(libraryName[LibraryPrefix.Length..], Directory)
-            : 0;
+    private static nint Resolve(string libraryName, Assembly assembly, DllImportSearchPath? searchPath)
+    {
+        if (!libraryName.StartsWith(LibraryPrefix, StringComparison.Ordinal))
+            return 0;
+        var name = libraryName[LibraryPrefix.Length..];
+        var plus = name.IndexOf('+', StringComparison.Ordinal);
+        return plus < 0
+            ? Load(name, Directory)
+            : Load(name[..plus], FlavourDirectory(name[(plus + 1)..]));
+    }
 }

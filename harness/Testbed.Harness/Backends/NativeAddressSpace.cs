@@ -15,10 +15,24 @@ public sealed class NativeAddressSpace : IAddressSpace
 
     /// <summary>Creates an mm in the library of <paramref name="config"/> ("mmu-spf", "mmu", "nommu", "nommu-orig").</summary>
     public NativeAddressSpace(string config)
+        : this(config, null)
+    {
+    }
+
+    /// <summary>
+    /// Creates an mm in the library of <paramref name="config"/> in build flavour
+    /// <paramref name="flavour"/> ("perf": build/native/perf, checking compiled out; null: the
+    /// default, checked libraries). Both flavours of a config may be open in one process.
+    /// </summary>
+    public NativeAddressSpace(string config, string? flavour)
     {
         ArgumentNullException.ThrowIfNull(config);
-        _core = TestbedConfigs.Dispatch(config, new NativeAddressSpaceFactory());
+        _core = TestbedConfigs.Dispatch(config, flavour, new NativeAddressSpaceFactory());
+        Flavour = flavour;
     }
+
+    /// <summary>The build flavour this mm's library is (null: the default, checked one).</summary>
+    public string? Flavour { get; }
 
     /// <summary>The configs whose native library is present next to the interop assembly (or in $TESTBED_NATIVE_DIR).</summary>
     public static IReadOnlyList<string> AvailableConfigs() => NativeConfigs.Available();

@@ -17,7 +17,15 @@ public static class SequentialDifferential
     /// Compares <paramref name="left"/> and <paramref name="right"/> (fresh address
     /// spaces of the same config) over <paramref name="workload"/>'s thread 0.
     /// </summary>
-    public static DifferentialResult Run(IAddressSpace left, IAddressSpace right, Workload workload)
+    public static DifferentialResult Run(IAddressSpace left, IAddressSpace right, Workload workload) =>
+        Run(left, right, workload, compareEvents: true);
+
+    /// <summary>
+    /// As <see cref="Run(IAddressSpace, IAddressSpace, Workload)"/>; without
+    /// <paramref name="compareEvents"/> no lifecycle events are recorded or compared (a perf
+    /// flavour has no event log): results, layouts and stats still must match.
+    /// </summary>
+    public static DifferentialResult Run(IAddressSpace left, IAddressSpace right, Workload workload, bool compareEvents)
     {
         ArgumentNullException.ThrowIfNull(left);
         ArgumentNullException.ThrowIfNull(right);
@@ -27,8 +35,11 @@ public static class SequentialDifferential
         var single = workload with { Threads = 1 };
         var replay = ReplayCommand(config, single);
 
-        left.Trace(true);
-        right.Trace(true);
+        if (compareEvents)
+        {
+            left.Trace(true);
+            right.Trace(true);
+        }
         var compared = 0;
         Divergence? divergence = null;
 

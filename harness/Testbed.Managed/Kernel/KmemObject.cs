@@ -36,7 +36,7 @@ internal abstract class KmemObject(KmemAccount account, CacheKind cache, ulong i
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool CheckLive([CallerMemberName] string site = "", [CallerLineNumber] int line = 0)
     {
-        if (Volatile.Read(ref freed) == 0)
+        if (!ManagedFlavour.Checked || Volatile.Read(ref freed) == 0)
             return true;
         Bug.Record(site, line, $"use after free of {Cache} object {Id}");
         return false;

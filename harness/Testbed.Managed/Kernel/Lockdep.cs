@@ -34,6 +34,8 @@ internal static class Lockdep
     /// <summary>Called before a lock is taken: checks that no higher-ranked lock is held.</summary>
     public static void Acquire(object lockObj, LockRank rank, bool write, [CallerMemberName] string site = "", [CallerLineNumber] int line = 0)
     {
+        if (!ManagedFlavour.Checked)
+            return;
         var locks = heldLocks ??= new object?[MaxHeld];
         var ranks = heldRanks ??= new LockRank[MaxHeld];
         var writes = heldWrite ??= new bool[MaxHeld];
@@ -58,6 +60,8 @@ internal static class Lockdep
     /// <summary>Called when a lock is released.</summary>
     public static void Release(object lockObj, [CallerMemberName] string site = "", [CallerLineNumber] int line = 0)
     {
+        if (!ManagedFlavour.Checked)
+            return;
         var locks = heldLocks;
         for (var i = depth - 1; locks is not null && i >= 0; i--)
         {
@@ -91,6 +95,8 @@ internal static class Lockdep
     /// <summary>lockdep_assert_held.</summary>
     public static void AssertHeld(object lockObj, [CallerMemberName] string site = "", [CallerLineNumber] int line = 0)
     {
+        if (!ManagedFlavour.Checked)
+            return;
         if (HeldMode(lockObj) == 0)
             Bug.Record(site, line, "lockdep_assert_held failed");
     }
@@ -98,6 +104,8 @@ internal static class Lockdep
     /// <summary>lockdep_assert_held_write.</summary>
     public static void AssertHeldWrite(object lockObj, [CallerMemberName] string site = "", [CallerLineNumber] int line = 0)
     {
+        if (!ManagedFlavour.Checked)
+            return;
         if (HeldMode(lockObj) != 2)
             Bug.Record(site, line, "lockdep_assert_held_write failed");
     }
@@ -105,6 +113,8 @@ internal static class Lockdep
     /// <summary>lockdep_assert_held_read.</summary>
     public static void AssertHeldRead(object lockObj, [CallerMemberName] string site = "", [CallerLineNumber] int line = 0)
     {
+        if (!ManagedFlavour.Checked)
+            return;
         if (HeldMode(lockObj) != 1)
             Bug.Record(site, line, "lockdep_assert_held_read failed");
     }

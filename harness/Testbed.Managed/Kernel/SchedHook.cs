@@ -19,6 +19,8 @@ public static class SchedHook
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Sched(SchedPoint point, object? obj)
     {
+        if (!ManagedFlavour.Checked)
+            return;
         var hook = Hook;
         if (hook is not null)
             hook(point, obj);

@@ -10,6 +10,8 @@ internal static class Trace
     /// <summary>tb_trace_event(type, id, value), tagged with current's op and op_seq.</summary>
     public static void Event(EventType type, ulong objectId, long value)
     {
+        if (!ManagedFlavour.Checked)
+            return;
         var task = TaskStruct.Current;
         task.Mm?.TraceEvent(type, objectId, value, task.Op, task.OpSeq);
     }

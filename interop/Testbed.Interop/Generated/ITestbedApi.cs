@@ -111,6 +111,14 @@ public unsafe interface ITestbedApi
     [return: NativeTypeName("int")]
     static abstract int Events([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("struct tb_event *")] TbEvent* buf, [NativeTypeName("int")] int cap);
 
+    /// <summary><c>int tb_counts(uint32_t op, struct tb_op_counts *out)</c>.</summary>
+    [return: NativeTypeName("int")]
+    static abstract int Counts([NativeTypeName("uint32_t")] uint op, [NativeTypeName("struct tb_op_counts *")] TbOpCounts* @out);
+
+    /// <summary><c>int tb_counts_reset(void)</c>.</summary>
+    [return: NativeTypeName("int")]
+    static abstract int CountsReset();
+
     /// <summary><c>int tb_inject_alloc_failure(tb_mm_t mm, uint32_t cache, uint64_t nth)</c>.</summary>
     [return: NativeTypeName("int")]
     static abstract int InjectAllocFailure([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("uint32_t")] uint cache, [NativeTypeName("uint64_t")] ulong nth);

@@ -6,7 +6,7 @@
 
 namespace Testbed.Interop;
 
-/// <summary><c>struct tb_config_info</c> (72 bytes).</summary>
+/// <summary><c>struct tb_config_info</c> (80 bytes).</summary>
 [NativeTypeName("struct tb_config_info")]
 public unsafe partial struct TbConfigInfo
 {
@@ -53,4 +53,12 @@ public unsafe partial struct TbConfigInfo
     /// <summary><c>mmap_base</c>: <c>uint64_t</c> at offset 64.</summary>
     [NativeTypeName("uint64_t")]
     public ulong MmapBase;
+
+    /// <summary><c>flavour</c>: <c>uint32_t</c> at offset 72.</summary>
+    [NativeTypeName("uint32_t")]
+    public uint Flavour;
+
+    /// <summary><c>reserved</c>: <c>uint32_t</c> at offset 76.</summary>
+    [NativeTypeName("uint32_t")]
+    public uint Reserved;
 }

@@ -4,6 +4,8 @@
 // regenerate: dotnet run --project interop/Testbed.BindGen -- @interop/Testbed.BindGen/bindgen.rsp
 // </auto-generated>
 
+#nullable enable
+
 namespace Testbed.Interop;
 
 /// <summary>The configs the bindings know, and a switch from a config name to its API type.</summary>
@@ -29,5 +31,27 @@ public static class TestbedConfigs
         "nommu-badfree" => visitor.Visit<NommuBadfreeApi>(),
         _ => throw new ArgumentException(
             $"unknown config '{config}'; known: mmu-spf, mmu, nommu, nommu-orig, nommu-badfree", nameof(config)),
+    };
+
+    /// <summary>The build flavours beside the default one (each a folder of its own).</summary>
+    public static IReadOnlyList<string> Flavours { get; } =
+    [
+        "perf",
+    ];
+
+    /// <summary>
+    /// Runs <paramref name="visitor"/> with the API type of <paramref name="config"/> in
+    /// <paramref name="flavour"/> (null: the default libraries).
+    /// </summary>
+    public static TResult Dispatch<TResult>(string config, string? flavour, ITestbedApiVisitor<TResult> visitor) => (config, flavour) switch
+    {
+        (_, null) => Dispatch(config, visitor),
+        ("mmu-spf", "perf") => visitor.Visit<MmuSpfPerfApi>(),
+        ("mmu", "perf") => visitor.Visit<MmuPerfApi>(),
+        ("nommu", "perf") => visitor.Visit<NommuPerfApi>(),
+        ("nommu-orig", "perf") => visitor.Visit<NommuOrigPerfApi>(),
+        ("nommu-badfree", "perf") => visitor.Visit<NommuBadfreePerfApi>(),
+        _ => throw new ArgumentException(
+            $"unknown config '{config}' or flavour '{flavour}'; flavours: perf", nameof(flavour)),
     };
 }
