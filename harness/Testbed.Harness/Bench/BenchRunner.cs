@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: GPL-2.0-only
+using System.Diagnostics;
+using Testbed.Contract;
+using Testbed.Harness.Backends;
+using Testbed.Interop;
+
+namespace Testbed.Harness.Bench;
+
+/// <summary>
+/// Runs bench plans on real threads: timed runs (a fresh address space per repeat, the
+/// threads released together, the clock stopped when the last one is done) and counted runs
+/// on the checked native library.
+/// </summary>
+public static class BenchRunner
+{
+    /// <summary>Operations per ExecuteBatch call (one tb_batch on the native backend).</summary>
+    public const int BatchSize = 256;
+
+    /// <summary>
+    /// Times <paramref name="repeats"/> runs of <paramref name="workload"/>, each on a fresh
+    /// address space from <paramref name="create"/>.
+    /// </summary>
+    public static BenchPoint Time(Func<IAddressSpace> create, string backend, string config, BenchWorkload workload,
+        ulong seed, int threads, int opsPerThread, int repeats)
+    {
+        ArgumentNullException.ThrowIfNull(create);
+        var rates = new List<double>(repeats);
+        long errors = 0, ops = 0;
+        for (var r = 0; r < repeats; r++)
+        {
+            using var space = create();
+            var plan = BenchPlan.Prepare(space, workload, seed, threads, opsPerThread);
+            var (elapsed, failed) = Execute(space, plan);
+            errors += failed;
+            ops = plan.TotalOps;
+            rates.Add(plan.TotalOps / Math.Max(elapsed.TotalSeconds, 1e-9));
+        }
+        return new BenchPoint(workload.Name(), backend, config, threads, threads > Environment.ProcessorCount,
+            ops, rates, errors);
+    }
+
+    /// <summary>
+    /// One run of <paramref name="workload"/> on the checked native library of
+    /// <paramref name="config"/>, with its line writes, waits and speculative aborts counted.
+    /// </summary>
+    public static CountedMetrics Count(string config, BenchWorkload workload, ulong seed, int threads, int opsPerThread)
+    {
+        using var space = new NativeAddressSpace(config);
+        var plan = BenchPlan.Prepare(space, workload, seed, threads, opsPerThread);
+        var before = space.GetStats();
+        TestbedConfigs.Dispatch(config, new ResetCounts());
+        Execute(space, plan);
+        var counts = TestbedConfigs.Dispatch(config, new ReadCounts());
+        var after = space.GetStats();
+        return Metrics(workload, config, threads, counts, before, after);
+    }
+
+    /// <summary>Runs the plan's streams on one thread each; returns the wall time and the failed operations.</summary>
+    public static (TimeSpan Elapsed, long Failed) Execute(IAddressSpace space, BenchPlan plan)
+    {
+        ArgumentNullException.ThrowIfNull(space);
+        ArgumentNullException.ThrowIfNull(plan);
+        var n = plan.Streams.Count;
+        using var start = new Barrier(n + 1);
+        var failed = new long[n];
+        var workers = new Thread[n];
+        for (var t = 0; t < n; t++)
+        {
+            var stream = plan.Streams[t];
+            var index = t;
+            workers[t] = new Thread(() =>
+            {
+                var results = new long[BatchSize];
+                start.SignalAndWait();
+                long bad = 0;
+                for (var i = 0; i < stream.Length; i += BatchSize)
+                {
+                    var chunk = stream.AsSpan(i, Math.Min(BatchSize, stream.Length - i));
+                    space.ExecuteBatch(chunk, results);
+                    for (var k = 0; k < chunk.Length; k++)
+                        bad += results[k] < 0 ? 1 : 0;
+                }
+                failed[index] = bad;
+            }) { IsBackground = true, Name = $"bench-{t}" };
+            workers[t].Start();
+        }
+
+        start.SignalAndWait();
+        var clock = Stopwatch.StartNew();
+        foreach (var w in workers)
+            w.Join();
+        clock.Stop();
+        return (clock.Elapsed, failed.Sum());
+    }
+
+    private static CountedMetrics Metrics(BenchWorkload workload, string config, int threads,
+        IReadOnlyDictionary<TbOpKind, TbOpCounts> counts, Stats before, Stats after)
+    {
+        var fault = counts[TbOpKind.Fault];
+        double faults = Math.Max(1, fault.Ops);
+        var ops = counts.Where(c => c.Key != TbOpKind.None).Sum(c => (double)c.Value.Ops);
+        var all = counts.Values.Aggregate(default(TbOpCounts), Add);
+        var writerWaits = all.MmapSemWriteWaits + all.MmRbLockWriteWaits;
+        var aborts = new Dictionary<string, long>
+        {
+            ["no-vma"] = (long)(after.SpfAbortNoVma - before.SpfAbortNoVma),
+            ["seq-odd"] = (long)(after.SpfAbortSeqOdd - before.SpfAbortSeqOdd),
+            ["seq-changed"] = (long)(after.SpfAbortSeqChanged - before.SpfAbortSeqChanged),
+            ["detached"] = (long)(after.SpfAbortDetached - before.SpfAbortDetached),
+            ["access"] = (long)(after.SpfAbortAccess - before.SpfAbortAccess),
+            ["not-anon"] = (long)(after.SpfAbortNotAnon - before.SpfAbortNotAnon),
+        };
+        return new CountedMetrics(
+            workload.Name(), config, threads, (long)ops, (long)fault.Ops,
+            fault.MmapSemWrites / faults,
+            fault.MmRbLockWrites / faults,
+            fault.PtlWrites / faults,
+            fault.VmaRmw / faults,
+            fault.MmStatRmw / faults,
+            (all.MmapSemWrites + all.MmRbLockWrites) / Math.Max(1, ops),
+            all.VmaRmw / Math.Max(1, ops),
+            1000.0 * (fault.MmapSemReadWaits + fault.MmRbLockReadWaits) / faults,
+            1000.0 * fault.MmapSemReadWaitsWriter / faults,
+            1000.0 * writerWaits / Math.Max(1, ops),
+            (after.Fallbacks - before.Fallbacks) / faults,
+            (long)(after.SpfSuccess - before.SpfSuccess),
+            aborts);
+    }
+
+    private static TbOpCounts Add(TbOpCounts a, TbOpCounts b) => new()
+    {
+        Ops = a.Ops + b.Ops,
+        MmapSemWrites = a.MmapSemWrites + b.MmapSemWrites,
+        MmRbLockWrites = a.MmRbLockWrites + b.MmRbLockWrites,
+        PtlWrites = a.PtlWrites + b.PtlWrites,
+        MmStatRmw = a.MmStatRmw + b.MmStatRmw,
+        VmaRmw = a.VmaRmw + b.VmaRmw,
+        OtherLockWrites = a.OtherLockWrites + b.OtherLockWrites,
+        SeqWrites = a.SeqWrites + b.SeqWrites,
+        MmapSemReadWaits = a.MmapSemReadWaits + b.MmapSemReadWaits,
+        MmapSemReadWaitsWriter = a.MmapSemReadWaitsWriter + b.MmapSemReadWaitsWriter,
+        MmapSemWriteWaits = a.MmapSemWriteWaits + b.MmapSemWriteWaits,
+        MmRbLockReadWaits = a.MmRbLockReadWaits + b.MmRbLockReadWaits,
+        MmRbLockWriteWaits = a.MmRbLockWriteWaits + b.MmRbLockWriteWaits,
+        PtlWaits = a.PtlWaits + b.PtlWaits,
+    };
+
+    private sealed class ResetCounts : ITestbedApiVisitor<bool>
+    {
+        public bool Visit<TApi>() where TApi : struct, ITestbedApi
+        {
+            NativeConfigs.ResetCounts<TApi>();
+            return true;
+        }
+    }
+
+    private sealed class ReadCounts : ITestbedApiVisitor<IReadOnlyDictionary<TbOpKind, TbOpCounts>>
+    {
+        public IReadOnlyDictionary<TbOpKind, TbOpCounts> Visit<TApi>() where TApi : struct, ITestbedApi =>
+            Enum.GetValues<TbOpKind>().ToDictionary(k => k, NativeConfigs.Counts<TApi>);
+    }
+}

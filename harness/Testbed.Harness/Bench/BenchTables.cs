@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: GPL-2.0-only
+using System.Globalization;
+using Spectre.Console;
+
+namespace Testbed.Harness.Bench;
+
+/// <summary>The tables <c>testbed bench</c> prints; each fits 120 columns.</summary>
+public static class BenchTables
+{
+    /// <summary>The floor and every design's hot paths as multiples of it; managed/native and C#/C ratios.</summary>
+    public static Table HotPaths(FloorReport floor, IReadOnlyList<HotPathReport> hot, IReadOnlyList<InteropMixReport> mixes)
+    {
+        ArgumentNullException.ThrowIfNull(floor);
+        var table = new Table
+        {
+            Caption = new TableTitle("ns per op, median; C = perf library from C, C# = through the interop, mgd = managed port (perf)"),
+            Title = new TableTitle(Markup.Escape(
+                $"floor {F(floor.TotalNs)} ns = rwlock rd {F(floor.RwlockReadNs)} + atomic inc/dec {F(floor.AtomicIncDecNs)}" +
+                $" + rb walk {F(floor.RbWalkNs)} (depth {floor.RbDepth}, {floor.Vmas} VMAs)")),
+        }.AddColumns("config", "C fault", "x floor", "C get/put", "C# fault", "mgd fault", "mgd/C",
+            "mgd get/put", "mgd/C g/p", "C#/C mix");
+        foreach (var h in hot)
+        {
+            var mix = mixes.FirstOrDefault(m => m.Config == h.Config);
+            table.AddRow(h.Config, F(h.CFaultBatchNs), X(h.CFaultBatchNs / floor.TotalNs), F(h.CGetPutNs), F(h.InteropFaultBatchNs),
+                F(h.ManagedFaultBatchNs), X(h.ManagedFaultBatchNs / h.CFaultBatchNs), F(h.ManagedGetPutNs),
+                h.ManagedGetPutNs is { } m && h.CGetPutNs is { } c ? X(m / c) : "-", mix is null ? "-" : X(mix.Ratio));
+        }
+        return table;
+    }
+
+    /// <summary>Throughput: median ops/s, spread of the repeats, and the ratio to the mmu baseline.</summary>
+    public static Table Throughput(IReadOnlyList<BenchPoint> points)
+    {
+        ArgumentNullException.ThrowIfNull(points);
+        var table = new Table { Title = new TableTitle("throughput (median of the repeats; * oversubscribed)") }
+            .AddColumns("workload", "backend", "config", "threads", "ops/s", "spread", "vs mmu", "errors");
+        foreach (var p in points.OrderBy(p => p.Workload, StringComparer.Ordinal).ThenBy(p => p.Backend, StringComparer.Ordinal)
+                     .ThenBy(p => p.Threads).ThenBy(p => p.Config, StringComparer.Ordinal))
+        {
+            var baseline = points.FirstOrDefault(b => b.Workload == p.Workload && b.Backend == p.Backend && b.Threads == p.Threads && b.Config == "mmu");
+            table.AddRow(p.Workload, p.Backend, p.Config,
+                p.Threads.ToString(CultureInfo.InvariantCulture) + (p.Oversubscribed ? "*" : ""),
+                p.Median.ToString("N0", CultureInfo.InvariantCulture), (100 * p.Spread).ToString("0", CultureInfo.InvariantCulture) + "%",
+                baseline is null || p.Config == "mmu" ? "" : ((p.Median / baseline.Median - 1) * 100).ToString("+0.0;-0.0", CultureInfo.InvariantCulture) + "%",
+                p.Errors == 0 ? "0" : $"[red]{p.Errors}[/]");
+        }
+        return table;
+    }
+
+    /// <summary>The counted costs per fault and per operation.</summary>
+    public static Table Counted(IReadOnlyList<CountedMetrics> counted)
+    {
+        ArgumentNullException.ThrowIfNull(counted);
+        var table = new Table { Title = new TableTitle("counted line writes per fault (checked library): mmap_sem, mm_rb_lock, page_table_lock, " +
+            "per-VMA, bookkeeping; mm-wide per op; fault waits per 1k faults (behind a writer); wasted speculative/fault") }
+            .AddColumns("workload", "config", "thr", "sem", "rb_lock", "ptl", "vma", "bkp", "wide/op",
+                "wait/1k", "behind w", "wasted");
+        foreach (var c in counted)
+        {
+            table.AddRow(c.Workload, c.Config, c.Threads.ToString(CultureInfo.InvariantCulture), F(c.MmapSemPerFault),
+                F(c.MmRbLockPerFault), F(c.PtlPerFault), F(c.VmaPerFault), F(c.BookkeepingPerFault), F(c.MmWidePerOp),
+                F(c.FaultReadWaitsPerKFault), F(c.FaultReadWaitsBehindWriterPerKFault), F(c.WastedSpeculativePerFault));
+        }
+        return table;
+    }
+
+    private static string F(double? v) => v is { } x ? x.ToString(x >= 100 ? "0" : "0.00", CultureInfo.InvariantCulture) : "-";
+
+    private static string X(double v) => v.ToString("0.00", CultureInfo.InvariantCulture) + "x";
+}

@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: GPL-2.0-only
+namespace Testbed.Harness.Bench;
+
+/// <summary>
+/// The machine-independent costs of one (workload, config, threads), counted by the checked
+/// native library (tb_counts, tb_stats) over one run: per fault and per operation, the writes
+/// to mm-wide lines (mmap_sem, mm_rb_lock), to page_table_lock, to per-VMA lines
+/// (vm_ref_count, ...) and to the testbed's own bookkeeping; the acquisitions that waited; the
+/// speculative attempts that were wasted (aborted, then the classic path).
+/// </summary>
+public sealed record CountedMetrics(
+    string Workload,
+    string Config,
+    int Threads,
+    long Ops,
+    long Faults,
+    double MmapSemPerFault,
+    double MmRbLockPerFault,
+    double PtlPerFault,
+    double VmaPerFault,
+    double BookkeepingPerFault,
+    double MmWidePerOp,
+    double VmaPerOp,
+    double FaultReadWaitsPerKFault,
+    double FaultReadWaitsBehindWriterPerKFault,
+    double WriterWaitsPerKOp,
+    double WastedSpeculativePerFault,
+    long SpeculativeSuccess,
+    IReadOnlyDictionary<string, long> AbortReasons)
+{
+    /// <summary>mmap_sem + mm_rb_lock writes per fault: the mm-wide lines the kernel shares too.</summary>
+    public double MmWidePerFault => MmapSemPerFault + MmRbLockPerFault;
+
+    /// <summary>Shared-line writes per fault: mm-wide plus the per-VMA line (one line for every thread of single-vma).</summary>
+    public double SharedPerFault => MmWidePerFault + VmaPerFault;
+}
