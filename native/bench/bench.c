@@ -49,6 +49,8 @@ struct lib {
 	int (*batch)(tb_mm_t, struct tb_op *, int);
 	int (*get_vma)(tb_mm_t, uint64_t, uint64_t *, struct tb_vma_info *);
 	int (*put_vma)(tb_mm_t, uint64_t);
+	/* optional: libraries without it try SPF in every mm */
+	int (*set_threads)(tb_mm_t, uint32_t);
 };
 
 static double now_ns(void)
@@ -104,6 +106,22 @@ static void load(struct lib *l, const char *path)
 	l->batch = sym(l->dl, "tb_batch");
 	l->get_vma = sym(l->dl, "tb_get_vma");
 	l->put_vma = sym(l->dl, "tb_put_vma");
+	l->set_threads = dlsym(l->dl, "tb_mm_set_threads");
+}
+
+/*
+ * A two-thread mm: the series tries the speculative path only while the
+ * mm has another user.  The second thread never runs: no contention.
+ */
+static tb_mm_t new_mm(struct lib *l)
+{
+	tb_mm_t mm;
+
+	if (l->mm_create(0, &mm))
+		die("tb_mm_create failed");
+	if (l->set_threads && l->set_threads(mm, 2))
+		die("tb_mm_set_threads failed");
+	return mm;
 }
 
 /* ---- floor ------------------------------------------------------------ */
@@ -221,11 +239,9 @@ static void run_floor(int vmas, long iters, int repeats)
 /* vmas separate anonymous VMAs of VMA_PAGES pages, every page populated. */
 static tb_mm_t hot_mm(struct lib *l, int vmas)
 {
-	tb_mm_t mm;
+	tb_mm_t mm = new_mm(l);
 	int i, p;
 
-	if (l->mm_create(0, &mm))
-		die("tb_mm_create failed");
 	for (i = 0; i < vmas; i++) {
 		uint64_t a = HOT_BASE + (uint64_t)i * VMA_GAP_PAGES * TB_PAGE_SIZE;
 
@@ -338,8 +354,7 @@ static void run_mix(struct lib *l, long rounds, int batch, int repeats)
 		die("out of memory");
 	for (i = 0; i < total; i++)
 		mix_op(i, &all[i]);
-	if (l->mm_create(0, &mm))
-		die("tb_mm_create failed");
+	mm = new_mm(l);
 	for (r = 0; r < repeats; r++) {
 		double t0 = now_ns();
 

@@ -129,38 +129,91 @@ void __init_rwsem(struct rw_semaphore *sem, const char *name)
 	pthread_mutex_init(&sem->m, NULL);
 	pthread_cond_init(&sem->readers_cv, NULL);
 	pthread_cond_init(&sem->writers_cv, NULL);
-	sem->readers = 0;
-	sem->writer = 0;
+	sem->count = 0;
 	sem->waiting_writers = 0;
+	sem->read_waiters = 0;
 	lockdep_init_map(&sem->dep_map, name);
+}
+
+static int rwsem_load(const int *p)
+{
+	return __atomic_load_n(p, __ATOMIC_SEQ_CST);
 }
 
 void rwsem_destroy(struct rw_semaphore *sem)
 {
-	WARN(sem->readers || sem->writer,
+	WARN(rwsem_load(&sem->count) != 0,
 	     "rwsem %s destroyed while held", sem->dep_map.name);
 	pthread_cond_destroy(&sem->readers_cv);
 	pthread_cond_destroy(&sem->writers_cv);
 	pthread_mutex_destroy(&sem->m);
 }
 
-/* A reader may enter when no writer holds or waits for the semaphore. */
-static bool rwsem_read_ok(const struct rw_semaphore *sem)
+/*
+ * One attempt at a read hold: no writer holds it and none waits (writer
+ * preference), then count + 1.  A failed cmpxchg against another reader
+ * retries; anything else gives up.
+ */
+static bool rwsem_try_read(struct rw_semaphore *sem)
 {
-	return !sem->writer && !sem->waiting_writers;
+	int c = rwsem_load(&sem->count);
+
+	while (c >= 0 && !rwsem_load(&sem->waiting_writers)) {
+		if (__atomic_compare_exchange_n(&sem->count, &c, c + 1, false,
+						__ATOMIC_SEQ_CST,
+						__ATOMIC_SEQ_CST))
+			return true;
+	}
+	return false;
+}
+
+static bool rwsem_try_write(struct rw_semaphore *sem)
+{
+	int c = 0;
+
+	return __atomic_compare_exchange_n(&sem->count, &c, RWSEM_WRITER,
+					   false, __ATOMIC_SEQ_CST,
+					   __ATOMIC_SEQ_CST);
+}
+
+/* Wakes sleepers after a release: a waiting writer first, else readers. */
+static void rwsem_wake(struct rw_semaphore *sem)
+{
+	if (!rwsem_load(&sem->waiting_writers) &&
+	    !rwsem_load(&sem->read_waiters))
+		return;
+	pthread_mutex_lock(&sem->m);
+	if (rwsem_load(&sem->waiting_writers))
+		pthread_cond_signal(&sem->writers_cv);
+	else
+		pthread_cond_broadcast(&sem->readers_cv);
+	pthread_mutex_unlock(&sem->m);
+}
+
+static void rwsem_down_read_slowpath(struct rw_semaphore *sem)
+{
+	bool counted = false;
+
+	pthread_mutex_lock(&sem->m);
+	__atomic_add_fetch(&sem->read_waiters, 1, __ATOMIC_SEQ_CST);
+	while (!rwsem_try_read(sem)) {
+		if (!counted) {
+			tb_count_wait(sem, true,
+				      rwsem_load(&sem->count) == RWSEM_WRITER);
+			counted = true;
+		}
+		pthread_cond_wait(&sem->readers_cv, &sem->m);
+	}
+	__atomic_sub_fetch(&sem->read_waiters, 1, __ATOMIC_SEQ_CST);
+	pthread_mutex_unlock(&sem->m);
 }
 
 void __down_read(struct rw_semaphore *sem, const char *site, unsigned int line)
 {
 	tb_sched(TB_SCHED_LOCK, sem);
 	lock_acquire(&sem->dep_map, 1, 0, site, line);
-	pthread_mutex_lock(&sem->m);
-	if (!rwsem_read_ok(sem))
-		tb_count_wait(sem, true, sem->writer);
-	while (!rwsem_read_ok(sem))
-		pthread_cond_wait(&sem->readers_cv, &sem->m);
-	sem->readers++;
-	pthread_mutex_unlock(&sem->m);
+	if (!rwsem_try_read(sem))
+		rwsem_down_read_slowpath(sem);
 }
 
 int __down_read_trylock(struct rw_semaphore *sem, const char *site,
@@ -169,11 +222,7 @@ int __down_read_trylock(struct rw_semaphore *sem, const char *site,
 	int ok;
 
 	tb_sched(TB_SCHED_LOCK, sem);
-	pthread_mutex_lock(&sem->m);
-	ok = rwsem_read_ok(sem);
-	if (ok)
-		sem->readers++;
-	pthread_mutex_unlock(&sem->m);
+	ok = rwsem_try_read(sem);
 	if (ok)
 		lock_acquire(&sem->dep_map, 1, 1, site, line);
 	return ok;
@@ -181,16 +230,19 @@ int __down_read_trylock(struct rw_semaphore *sem, const char *site,
 
 void __up_read(struct rw_semaphore *sem, const char *site, unsigned int line)
 {
+	int c = rwsem_load(&sem->count);
+
 	lock_release(&sem->dep_map, site, line);
-	pthread_mutex_lock(&sem->m);
-	if (WARN(sem->readers <= 0, "up_read of %s with %d readers",
-		 sem->dep_map.name, sem->readers)) {
-		pthread_mutex_unlock(&sem->m);
-		return;
-	}
-	if (--sem->readers == 0 && sem->waiting_writers)
-		pthread_cond_signal(&sem->writers_cv);
-	pthread_mutex_unlock(&sem->m);
+	do {
+		if (WARN(c <= 0, "up_read of %s with count %d",
+			 sem->dep_map.name, c))
+			return;
+	} while (!__atomic_compare_exchange_n(&sem->count, &c, c - 1, false,
+					      __ATOMIC_SEQ_CST,
+					      __ATOMIC_SEQ_CST));
+	/* the last reader lets a waiting writer in */
+	if (c == 1)
+		rwsem_wake(sem);
 	tb_sched(TB_SCHED_UNLOCK, sem);
 }
 
@@ -199,14 +251,18 @@ void __down_write(struct rw_semaphore *sem, const char *site,
 {
 	tb_sched(TB_SCHED_LOCK, sem);
 	lock_acquire(&sem->dep_map, 0, 0, site, line);
+	if (rwsem_try_write(sem))
+		return;
 	pthread_mutex_lock(&sem->m);
-	sem->waiting_writers++;
-	if (sem->writer || sem->readers)
-		tb_count_wait(sem, false, sem->writer);
-	while (sem->writer || sem->readers)
-		pthread_cond_wait(&sem->writers_cv, &sem->m);
-	sem->waiting_writers--;
-	sem->writer = 1;
+	__atomic_add_fetch(&sem->waiting_writers, 1, __ATOMIC_SEQ_CST);
+	if (!rwsem_try_write(sem)) {
+		tb_count_wait(sem, false,
+			      rwsem_load(&sem->count) == RWSEM_WRITER);
+		do
+			pthread_cond_wait(&sem->writers_cv, &sem->m);
+		while (!rwsem_try_write(sem));
+	}
+	__atomic_sub_fetch(&sem->waiting_writers, 1, __ATOMIC_SEQ_CST);
 	pthread_mutex_unlock(&sem->m);
 }
 
@@ -216,67 +272,54 @@ int __down_write_trylock(struct rw_semaphore *sem, const char *site,
 	int ok;
 
 	tb_sched(TB_SCHED_LOCK, sem);
-	pthread_mutex_lock(&sem->m);
-	ok = !sem->writer && !sem->readers;
-	if (ok)
-		sem->writer = 1;
-	pthread_mutex_unlock(&sem->m);
+	ok = rwsem_try_write(sem);
 	if (ok)
 		lock_acquire(&sem->dep_map, 0, 1, site, line);
 	return ok;
 }
 
-/* Called with sem->m held: let the next owner(s) in. */
-static void rwsem_wake(struct rw_semaphore *sem)
-{
-	if (sem->waiting_writers)
-		pthread_cond_signal(&sem->writers_cv);
-	else
-		pthread_cond_broadcast(&sem->readers_cv);
-}
-
 void __up_write(struct rw_semaphore *sem, const char *site, unsigned int line)
 {
+	int c = RWSEM_WRITER;
+
 	lock_release(&sem->dep_map, site, line);
-	pthread_mutex_lock(&sem->m);
-	if (WARN(!sem->writer, "up_write of %s not write-locked",
-		 sem->dep_map.name)) {
-		pthread_mutex_unlock(&sem->m);
+	if (WARN(!__atomic_compare_exchange_n(&sem->count, &c, 0, false,
+					      __ATOMIC_SEQ_CST,
+					      __ATOMIC_SEQ_CST),
+		 "up_write of %s not write-locked (count %d)",
+		 sem->dep_map.name, c))
 		return;
-	}
-	sem->writer = 0;
 	rwsem_wake(sem);
-	pthread_mutex_unlock(&sem->m);
 	tb_sched(TB_SCHED_UNLOCK, sem);
 }
 
 void __downgrade_write(struct rw_semaphore *sem, const char *site,
 		       unsigned int line)
 {
+	int c = RWSEM_WRITER;
+
 	__lockdep_assert_held(&sem->dep_map, 0, site, line);
 	lock_downgrade(&sem->dep_map);
-	pthread_mutex_lock(&sem->m);
-	if (!WARN(!sem->writer, "downgrade_write of %s not write-locked",
-		  sem->dep_map.name)) {
-		sem->writer = 0;
-		sem->readers++;
+	if (!WARN(!__atomic_compare_exchange_n(&sem->count, &c, 1, false,
+					       __ATOMIC_SEQ_CST,
+					       __ATOMIC_SEQ_CST),
+		  "downgrade_write of %s not write-locked (count %d)",
+		  sem->dep_map.name, c)) {
 		/*
 		 * Other readers may join only if no writer waits; with one
 		 * waiting, they keep waiting behind it (writer preference).
 		 */
-		if (!sem->waiting_writers)
+		if (!rwsem_load(&sem->waiting_writers) &&
+		    rwsem_load(&sem->read_waiters)) {
+			pthread_mutex_lock(&sem->m);
 			pthread_cond_broadcast(&sem->readers_cv);
+			pthread_mutex_unlock(&sem->m);
+		}
 	}
-	pthread_mutex_unlock(&sem->m);
 	tb_sched(TB_SCHED_UNLOCK, sem);
 }
 
 int rwsem_is_locked(struct rw_semaphore *sem)
 {
-	int locked;
-
-	pthread_mutex_lock(&sem->m);
-	locked = sem->writer || sem->readers;
-	pthread_mutex_unlock(&sem->m);
-	return locked;
+	return rwsem_load(&sem->count) != 0;
 }

@@ -2,11 +2,20 @@
 /*
  * rwsem.h - struct rw_semaphore.
  *
- * Mirrors the kernel API.  Built on a mutex and two condition variables
- * rather than pthread_rwlock_t because downgrade_write must be atomic (no
- * writer may slip in between), which pthread rwlocks cannot do.  Writer-
- * preferring, like the kernel's: a waiting writer blocks new readers.
- * Through lockdep-lite and the scheduling hook like every lock.
+ * Mirrors the kernel API and its cost: like the kernel's, the uncontended
+ * paths are one atomic on the count word (down_read/up_read one RMW each,
+ * down_write a cmpxchg, up_write an exchange); only a contended acquire
+ * takes the wait mutex and sleeps on a condition variable.  Not
+ * pthread_rwlock_t because downgrade_write must be atomic (no writer may
+ * slip in between), which pthread rwlocks cannot do.  Writer-preferring,
+ * like the kernel's: a waiting writer blocks new readers.  Through
+ * lockdep-lite and the scheduling hook like every lock.
+ *
+ * count: > 0 readers hold it, 0 free, RWSEM_WRITER held for write.
+ * waiting_writers and read_waiters are read without the mutex by the
+ * release paths, which take it only to wake a sleeper.  Every access is
+ * sequentially consistent: a releaser that sees no sleeper is ordered
+ * before the sleeper's check of count, which then sees the release.
  */
 #ifndef _TB_KERNEL_RWSEM_H
 #define _TB_KERNEL_RWSEM_H
@@ -15,13 +24,15 @@
 #include "kernel/types.h"
 #include "kernel/lockdep.h"
 
+#define RWSEM_WRITER	(-1)
+
 struct rw_semaphore {
-	pthread_mutex_t m;
+	int count;			/* readers, 0, or RWSEM_WRITER */
+	int waiting_writers;		/* writers in down_write's slow path */
+	int read_waiters;		/* readers in down_read's slow path */
+	pthread_mutex_t m;		/* the wait queue: sleepers only */
 	pthread_cond_t readers_cv;
 	pthread_cond_t writers_cv;
-	int readers;			/* active readers */
-	int writer;			/* 1: held for write */
-	int waiting_writers;
 	struct lockdep_map dep_map;
 };
 
