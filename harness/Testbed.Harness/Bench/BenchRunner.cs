@@ -26,12 +26,15 @@ public static class BenchRunner
         ArgumentNullException.ThrowIfNull(create);
         var rates = new List<double>(repeats);
         long errors = 0, ops = 0;
-        for (var r = 0; r < repeats; r++)
+        // Run 0 warms up (the JIT's tiers, the allocator) and is not kept.
+        for (var r = 0; r <= repeats; r++)
         {
             using var space = create();
-            var plan = BenchPlan.Prepare(space, workload, seed, threads, opsPerThread);
+            var plan = BenchPlan.Prepare(space, workload, seed, threads, r == 0 ? Math.Min(opsPerThread, 20_000) : opsPerThread);
             var (elapsed, failed) = Execute(space, plan);
             errors += failed;
+            if (r == 0)
+                continue;
             ops = plan.TotalOps;
             rates.Add(plan.TotalOps / Math.Max(elapsed.TotalSeconds, 1e-9));
         }

@@ -23,8 +23,8 @@ public static class BenchTables
         {
             var mix = mixes.FirstOrDefault(m => m.Config == h.Config);
             table.AddRow(h.Config, F(h.CFaultBatchNs), X(h.CFaultBatchNs / floor.TotalNs), F(h.CGetPutNs), F(h.InteropFaultBatchNs),
-                F(h.ManagedFaultBatchNs), X(h.ManagedFaultBatchNs / h.CFaultBatchNs), F(h.ManagedGetPutNs),
-                h.ManagedGetPutNs is { } m && h.CGetPutNs is { } c ? X(m / c) : "-", mix is null ? "-" : X(mix.Ratio));
+                F(h.ManagedFaultBatchNs), X(h.ManagedOverCFault), F(h.ManagedGetPutNs),
+                h.ManagedOverCGetPut is { } g ? X(g) : "-", mix is null ? "-" : X(mix.Ratio));
         }
         return table;
     }

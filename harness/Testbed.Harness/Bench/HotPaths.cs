@@ -49,34 +49,69 @@ public static class HotPaths
             j.GetProperty("rb_walk_ns").GetDouble());
     }
 
-    /// <summary>One design's hot paths, from C, through the interop and in the managed port.</summary>
+    /// <summary>
+    /// One design's hot paths, from C, through the interop and in the managed port. The three
+    /// are sampled in turn, one repeat each per round, so that a busy machine slows all of them
+    /// alike; the ratios are the medians of the per-round ratios.
+    /// </summary>
     public static HotPathReport HotPath(string driver, string perfLibrary, string config, long iterations, int repeats)
     {
-        var j = RunDriver(driver, "hot", "-l", perfLibrary, "-v", Num(Vmas), "-n", Num(iterations), "-r", Num(repeats));
-        var cGetPut = j.GetProperty("get_put_call_ns").GetDouble();
-        var (interopFault, interopGetPut) = Measure(() => new NativeAddressSpace(config, "perf"), iterations, repeats);
-        var (managedFault, managedGetPut) = Measure(() => new ManagedAddressSpace(config), iterations, repeats);
+        using var interop = new HotSpace(new NativeAddressSpace(config, "perf"));
+        using var managed = new HotSpace(new ManagedAddressSpace(config));
+        interop.Sample(iterations);
+        managed.Sample(iterations);
+        var c = new List<(double Fault, double Call, double GetPut)>();
+        var i = new List<(double Fault, double? GetPut)>();
+        var m = new List<(double Fault, double? GetPut)>();
+        for (var r = 0; r < repeats; r++)
+        {
+            var j = RunDriver(driver, "hot", "-l", perfLibrary, "-v", Num(Vmas), "-n", Num(iterations), "-r", "1");
+            c.Add((j.GetProperty("fault_batch_ns").GetDouble(), j.GetProperty("fault_call_ns").GetDouble(),
+                j.GetProperty("get_put_call_ns").GetDouble()));
+            i.Add(interop.Sample(iterations));
+            m.Add(managed.Sample(iterations));
+        }
+        var cGetPut = BenchMath.Median([.. c.Select(x => x.GetPut)]);
         return new HotPathReport(config,
-            j.GetProperty("fault_batch_ns").GetDouble(), j.GetProperty("fault_call_ns").GetDouble(),
-            cGetPut < 0 ? null : cGetPut, interopFault, interopGetPut, managedFault, managedGetPut);
+            BenchMath.Median([.. c.Select(x => x.Fault)]), BenchMath.Median([.. c.Select(x => x.Call)]),
+            cGetPut < 0 ? null : cGetPut,
+            BenchMath.Median([.. i.Select(x => x.Fault)]), MedianOrNull(i.Select(x => x.GetPut)),
+            BenchMath.Median([.. m.Select(x => x.Fault)]), MedianOrNull(m.Select(x => x.GetPut)),
+            BenchMath.Median([.. m.Zip(c, (x, y) => x.Fault / y.Fault)]),
+            cGetPut < 0 ? null : MedianOrNull(m.Zip(c, (x, y) => x.GetPut / y.GetPut)));
     }
 
-    /// <summary>The op mix from C (native/bench mix) and from C# through tb_batch, on the perf library.</summary>
+    /// <summary>
+    /// The op mix from C (native/bench mix) and from C# through tb_batch, on the perf library,
+    /// one repeat of each in turn per round.
+    /// </summary>
     public static InteropMixReport Mix(string driver, string perfLibrary, string config, long rounds, int repeats)
     {
-        var j = RunDriver(driver, "mix", "-l", perfLibrary, "-n", Num(rounds), "-b", Num(BenchRunner.BatchSize), "-r", Num(repeats));
         var ops = MixOps(rounds);
         var results = new long[BenchRunner.BatchSize];
         using var space = new NativeAddressSpace(config, "perf");
-        var samples = new List<double>();
-        for (var r = 0; r < repeats; r++)
+        var pureC = new List<double>();
+        var cSharp = new List<double>();
+        for (var r = 0; r <= repeats; r++)
         {
+            var j = RunDriver(driver, "mix", "-l", perfLibrary, "-n", Num(rounds), "-b", Num(BenchRunner.BatchSize), "-r", "1");
             var clock = Stopwatch.StartNew();
             for (var i = 0; i < ops.Length; i += BenchRunner.BatchSize)
                 space.ExecuteBatch(ops.AsSpan(i, Math.Min(BenchRunner.BatchSize, ops.Length - i)), results);
-            samples.Add(clock.Elapsed.TotalNanoseconds / ops.Length);
+            // Round 0 warms up (the JIT's tiers, the caches) and is not kept.
+            if (r == 0)
+                continue;
+            cSharp.Add(clock.Elapsed.TotalNanoseconds / ops.Length);
+            pureC.Add(j.GetProperty("op_ns").GetDouble());
         }
-        return new InteropMixReport(config, ops.Length, j.GetProperty("op_ns").GetDouble(), BenchMath.Median(samples));
+        return new InteropMixReport(config, ops.Length, BenchMath.Median(pureC), BenchMath.Median(cSharp),
+            BenchMath.Median([.. cSharp.Zip(pureC, (x, y) => x / y)]));
+    }
+
+    private static double? MedianOrNull(IEnumerable<double?> values)
+    {
+        var present = values.Where(v => v is not null).Select(v => v!.Value).ToArray();
+        return present.Length == 0 ? null : BenchMath.Median(present);
     }
 
     /// <summary>The op mix of native/bench/bench.c's mix_op, operation for operation.</summary>
@@ -94,49 +129,6 @@ public static class HotPaths
             ops.Add(Operation.Munmap(MixAddr, len));
         }
         return [.. ops];
-    }
-
-    // The hot path of native/bench's run_hot, from C#: batches of 256 read faults cycling over
-    // four populated pages of the middle VMA, and get_vma + put_vma per call.
-    private static (double FaultNs, double? GetPutNs) Measure(Func<IAddressSpace> create, long iterations, int repeats)
-    {
-        using var space = create();
-        for (var i = 0; i < Vmas; i++)
-        {
-            var a = HotBase + (ulong)(i * VmaGapPages) * BenchPlan.Page;
-            space.Execute(Operation.Mmap(a, VmaPages * BenchPlan.Page, Prot.Read | Prot.Write,
-                MapFlags.Private | MapFlags.Anonymous | MapFlags.Fixed));
-            for (var p = 0; p < VmaPages; p++)
-                space.Execute(Operation.Fault(a + (ulong)p * BenchPlan.Page, FaultFlags.Write));
-        }
-        var addr = HotBase + (ulong)(Vmas / 2 * VmaGapPages) * BenchPlan.Page;
-        var batch = new Operation[BenchRunner.BatchSize];
-        for (var i = 0; i < batch.Length; i++)
-            batch[i] = Operation.Fault(addr + (ulong)(i & 3) * BenchPlan.Page, FaultFlags.Read);
-        var results = new long[batch.Length];
-        var rounds = Math.Max(1, iterations / batch.Length);
-        var faultSamples = new List<double>();
-        var refSamples = new List<double>();
-        var refs = space.GetVma(addr, out var probe, out _) == 0;
-        if (refs)
-            space.PutVma(probe);
-        for (var r = 0; r < repeats; r++)
-        {
-            var clock = Stopwatch.StartNew();
-            for (var k = 0; k < rounds; k++)
-                space.ExecuteBatch(batch, results);
-            faultSamples.Add(clock.Elapsed.TotalNanoseconds / (rounds * batch.Length));
-            if (!refs)
-                continue;
-            clock.Restart();
-            for (var k = 0; k < iterations; k++)
-            {
-                space.GetVma(addr, out var reference, out _);
-                space.PutVma(reference);
-            }
-            refSamples.Add(clock.Elapsed.TotalNanoseconds / iterations);
-        }
-        return (BenchMath.Median(faultSamples), refs ? BenchMath.Median(refSamples) : null);
     }
 
     private static string Num(long value) => value.ToString(CultureInfo.InvariantCulture);
