@@ -126,8 +126,18 @@ public static class BenchRunner
             1000.0 * fault.MmapSemReadWaitsWriter / faults,
             1000.0 * writerWaits / Math.Max(1, ops),
             (after.Fallbacks - before.Fallbacks) / faults,
+            1000.0 * Writers(counts).MmapSem / faults,
+            1000.0 * Writers(counts).MmRbLock / faults,
             (long)(after.SpfSuccess - before.SpfSuccess),
             aborts);
+    }
+
+    // The operations that change the tree take their locks for write only: an acquire and a
+    // release each count one write, so half their writes are write sections.
+    private static (double MmapSem, double MmRbLock) Writers(IReadOnlyDictionary<TbOpKind, TbOpCounts> counts)
+    {
+        var writers = new[] { TbOpKind.Mmap, TbOpKind.Munmap, TbOpKind.Mprotect, TbOpKind.Mbind }.Select(k => counts[k]).ToArray();
+        return (writers.Sum(c => (double)c.MmapSemWrites) / 2, writers.Sum(c => (double)c.MmRbLockWrites) / 2);
     }
 
     private static TbOpCounts Add(TbOpCounts a, TbOpCounts b) => new()

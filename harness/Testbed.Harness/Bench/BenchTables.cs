@@ -54,13 +54,14 @@ public static class BenchTables
         ArgumentNullException.ThrowIfNull(counted);
         var table = new Table { Title = new TableTitle("counted line writes per fault (checked library): mmap_sem, mm_rb_lock, page_table_lock, " +
             "per-VMA, bookkeeping; mm-wide per op; fault waits per 1k faults (behind a writer); wasted speculative/fault") }
-            .AddColumns("workload", "config", "thr", "sem", "rb_lock", "ptl", "vma", "bkp", "wide/op",
-                "wait/1k", "behind w", "wasted");
+            .AddColumns("workload", "config", "thr", "sem", "rb", "ptl", "vma", "bkp", "wide",
+                "wait", "bh wr", "waste", "wr sem", "wr rb");
         foreach (var c in counted)
         {
             table.AddRow(c.Workload, c.Config, c.Threads.ToString(CultureInfo.InvariantCulture), F(c.MmapSemPerFault),
                 F(c.MmRbLockPerFault), F(c.PtlPerFault), F(c.VmaPerFault), F(c.BookkeepingPerFault), F(c.MmWidePerOp),
-                F(c.FaultReadWaitsPerKFault), F(c.FaultReadWaitsBehindWriterPerKFault), F(c.WastedSpeculativePerFault));
+                F(c.FaultReadWaitsPerKFault), F(c.FaultReadWaitsBehindWriterPerKFault), F(c.WastedSpeculativePerFault),
+                F(c.MmapSemWriterSectionsPerKFault), F(c.MmRbLockWriterSectionsPerKFault));
         }
         return table;
     }

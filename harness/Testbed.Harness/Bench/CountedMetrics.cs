@@ -6,7 +6,10 @@ namespace Testbed.Harness.Bench;
 /// native library (tb_counts, tb_stats) over one run: per fault and per operation, the writes
 /// to mm-wide lines (mmap_sem, mm_rb_lock), to page_table_lock, to per-VMA lines
 /// (vm_ref_count, ...) and to the testbed's own bookkeeping; the acquisitions that waited; the
-/// speculative attempts that were wasted (aborted, then the classic path).
+/// speculative attempts that were wasted (aborted, then the classic path); and per 1000 faults
+/// the writer sections that exclude faults: mmap_sem held for write (a whole mmap, munmap,
+/// mprotect or mbind: every classic fault waits) and mm_rb_lock held for write (one rb-tree insert
+/// or erase: what a speculative fault's get_vma waits for).
 /// </summary>
 public sealed record CountedMetrics(
     string Workload,
@@ -25,6 +28,8 @@ public sealed record CountedMetrics(
     double FaultReadWaitsBehindWriterPerKFault,
     double WriterWaitsPerKOp,
     double WastedSpeculativePerFault,
+    double MmapSemWriterSectionsPerKFault,
+    double MmRbLockWriterSectionsPerKFault,
     long SpeculativeSuccess,
     IReadOnlyDictionary<string, long> AbortReasons)
 {
