@@ -8,8 +8,9 @@ namespace Testbed.Harness.Differential;
 /// <summary>
 /// Runs the same seeded single-thread sequence on two backends and, after every
 /// operation, requires the result, the layout (Snapshot), the counters (GetStats)
-/// and the lifecycle events (DrainEvents, tracing on) to be exactly equal; at the end
-/// both are destroyed and their teardowns must record the same violations. Stops at
+/// and the lifecycle events (DrainEvents, tracing on) to be exactly equal; with
+/// <see cref="RunToExit"/> both are then destroyed and their teardowns must record the
+/// same violations. Stops at
 /// the first divergence and reports it with the seed and a replay command. The
 /// sequence runs as one thread of a two-thread process (the other one idle), so the
 /// speculative path is tried as the series tries it.
@@ -18,8 +19,7 @@ public static class SequentialDifferential
 {
     /// <summary>
     /// Compares <paramref name="left"/> and <paramref name="right"/> (fresh address
-    /// spaces of the same config) over <paramref name="workload"/>'s thread 0; both are
-    /// destroyed at the end.
+    /// spaces of the same config) over <paramref name="workload"/>'s thread 0.
     /// </summary>
     public static DifferentialResult Run(IAddressSpace left, IAddressSpace right, Workload workload)
     {
@@ -65,9 +65,22 @@ public static class SequentialDifferential
             compared--;
         leftRun.PutAll();
         rightRun.PutAll();
-        var teardown = CompareTeardown(compared, left.Destroy(), right.Destroy(), left.Backend, right.Backend);
-        divergence ??= teardown;
         return new DifferentialResult(config, left.Backend, right.Backend, single, compared, divergence, replay);
+    }
+
+    /// <summary>
+    /// <see cref="Run"/>, then both address spaces are destroyed and their teardowns must
+    /// record the same violations (by operation; sites are per language).
+    /// </summary>
+    public static DifferentialResult RunToExit(IAddressSpace left, IAddressSpace right, Workload workload)
+    {
+        var result = Run(left, right, workload);
+        var lv = left.Destroy();
+        var rv = right.Destroy();
+        if (result.Divergence is not null)
+            return result;
+        var teardown = CompareTeardown(result.OperationsCompared, lv, rv, left.Backend, right.Backend);
+        return teardown is null ? result : result with { Divergence = teardown };
     }
 
     /// <summary>The threads the differential's mms have: the faulting one and an idle one.</summary>
