@@ -66,6 +66,11 @@ public sealed class BenchPlan
     public static BenchPlan Prepare(IAddressSpace space, BenchWorkload workload, ulong seed, int threads, int opsPerThread)
     {
         ArgumentNullException.ThrowIfNull(space);
+        // As the benchmarks' processes: one thread per stream (the series speculates only in
+        // a multithreaded mm, so a one-thread run takes the classic path on every config).
+        var set = space.SetThreads((uint)threads);
+        if (set < 0)
+            throw new InvalidOperationException($"bench setup: SetThreads({threads}) returned {set} on {space.Backend} {space.Config.Name}");
         var fds = new int[threads];
         if (workload is BenchWorkload.Ebizzy or BenchWorkload.SingleVma)
         {

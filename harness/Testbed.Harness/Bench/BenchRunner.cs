@@ -112,6 +112,9 @@ public static class BenchRunner
             ["detached"] = (long)(after.SpfAbortDetached - before.SpfAbortDetached),
             ["access"] = (long)(after.SpfAbortAccess - before.SpfAbortAccess),
             ["not-anon"] = (long)(after.SpfAbortNotAnon - before.SpfAbortNotAnon),
+            ["no-anon-vma"] = (long)(after.SpfAbortNoAnonVma - before.SpfAbortNoAnonVma),
+            ["mpol"] = (long)(after.SpfAbortMpol - before.SpfAbortMpol),
+            ["ptl-busy"] = (long)(after.SpfAbortPtlBusy - before.SpfAbortPtlBusy),
         };
         return new CountedMetrics(
             workload.Name(), config, threads, (long)ops, (long)fault.Ops,

@@ -90,6 +90,9 @@ public static class HotPaths
         var ops = MixOps(rounds);
         var results = new long[BenchRunner.BatchSize];
         using var space = new NativeAddressSpace(config, "perf");
+        // two threads, as native/bench's new_mm
+        if (space.SetThreads(2) < 0)
+            throw new InvalidOperationException($"SetThreads(2) failed on {config}");
         var pureC = new List<double>();
         var cSharp = new List<double>();
         for (var r = 0; r <= repeats; r++)

@@ -23,6 +23,9 @@ internal sealed class HotSpace : IDisposable
     public HotSpace(IAddressSpace space)
     {
         _space = space;
+        // A two-thread mm, the second thread idle: the series speculates only in a
+        // multithreaded mm, and nothing contends.
+        Check(space.SetThreads(2));
         for (var i = 0; i < HotPaths.Vmas; i++)
         {
             var a = HotBase + (ulong)(i * VmaGapPages) * BenchPlan.Page;

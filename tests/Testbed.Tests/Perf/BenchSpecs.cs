@@ -69,25 +69,35 @@ public sealed class BenchSpecs
     [Fact]
     public void Counted_costs_show_the_file_fault_paying_a_wasted_speculative_attempt_and_more_mm_wide_writes()
     {
-        var spf = BenchRunner.Count("mmu-spf", BenchWorkload.PageFault2, 1, 1, 3400);
-        var classic = BenchRunner.Count("mmu", BenchWorkload.PageFault2, 1, 1, 3400);
+        var spf = BenchRunner.Count("mmu-spf", BenchWorkload.PageFault2, 1, 2, 3400);
+        var classic = BenchRunner.Count("mmu", BenchWorkload.PageFault2, 1, 2, 3400);
 
-        Assert.Equal(3200, spf.Faults);
+        Assert.Equal(6400, spf.Faults);
         Assert.Equal(1.0, spf.WastedSpeculativePerFault, 3);
         Assert.Equal(0.0, classic.WastedSpeculativePerFault, 3);
         Assert.Equal(4.0, spf.MmWidePerFault, 3);
         Assert.Equal(2.0, classic.MmWidePerFault, 3);
-        Assert.Equal(3200, spf.AbortReasons["not-anon"]);
+        Assert.Equal(6400, spf.AbortReasons["not-anon"]);
+    }
+
+    [Fact]
+    public void A_one_thread_process_never_speculates()
+    {
+        var one = BenchRunner.Count("mmu-spf", BenchWorkload.SingleVma, 1, 1, 640);
+
+        Assert.Equal(640, one.Faults);
+        Assert.Equal(0, one.SpeculativeSuccess);
+        Assert.Equal((2.0, 0.0), (one.MmapSemPerFault, one.MmRbLockPerFault));
     }
 
     [Fact]
     public void Counted_costs_show_an_anonymous_fault_trading_mmap_sem_for_mm_rb_lock_and_vm_ref_count()
     {
-        var spf = BenchRunner.Count("mmu-spf", BenchWorkload.SingleVma, 1, 1, 6400);
-        var classic = BenchRunner.Count("mmu", BenchWorkload.SingleVma, 1, 1, 6400);
+        var spf = BenchRunner.Count("mmu-spf", BenchWorkload.SingleVma, 1, 2, 6400);
+        var classic = BenchRunner.Count("mmu", BenchWorkload.SingleVma, 1, 2, 6400);
 
-        Assert.Equal(6400, spf.Faults);
-        Assert.Equal(6400, spf.SpeculativeSuccess);
+        Assert.Equal(12800, spf.Faults);
+        Assert.Equal(12800, spf.SpeculativeSuccess);
         Assert.Equal((0.0, 2.0, 2.0), (spf.MmapSemPerFault, spf.MmRbLockPerFault, spf.VmaPerFault));
         Assert.Equal((2.0, 0.0, 0.0), (classic.MmapSemPerFault, classic.MmRbLockPerFault, classic.VmaPerFault));
         Assert.Equal(0.0, spf.WastedSpeculativePerFault, 3);

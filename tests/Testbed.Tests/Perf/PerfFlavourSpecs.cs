@@ -64,6 +64,7 @@ public sealed class PerfFlavourSpecs
     public void A_fault_on_a_populated_page_writes_the_lines_its_design_says(string config, int mmapSem, int mmRbLock, int ptl, int vma)
     {
         using var mm = new NativeAddressSpace(config);
+        Assert.Equal(0, mm.SetThreads(2));
         const ulong addr = 0x10000000;
         Assert.Equal((long)addr, mm.Execute(Operation.Mmap(addr, 4 * 4096, Prot.Read | Prot.Write, MapFlags.Private | MapFlags.Anonymous | MapFlags.Fixed)));
         Assert.True(mm.Execute(Operation.Fault(addr, FaultFlags.Write)) >= 0);
