@@ -111,6 +111,8 @@ static const struct tb_abi_field abi_rows[] = {
 	ROW(tb_op_counts, mm_rb_lock_read_waits),
 	ROW(tb_op_counts, mm_rb_lock_write_waits),
 	ROW(tb_op_counts, ptl_waits),
+	ROW(tb_op_counts, mmap_sem_write_steps),
+	ROW(tb_op_counts, mm_rb_lock_write_steps),
 
 	ROW_STRUCT(tb_abi_field),
 	ROW(tb_abi_field, type_name),

@@ -227,9 +227,30 @@ static enum tb_line classify_line(const void *obj, bool is_lock)
 	return is_lock ? TB_LINE_OTHER : TB_LINE_VMA;
 }
 
+/* lockdep-lite knows what this thread holds (checked flavour only). */
+static unsigned int held_writers(void)
+{
+#ifdef TB_PERF
+	return 0;
+#else
+	struct mm_struct *mm = current->mm;
+	unsigned int held = 0;
+
+	if (!mm)
+		return 0;
+	if (lockdep_held_mode(&mm->mmap_sem.dep_map) == 0)
+		held |= TB_HELD_MMAP_SEM_WRITE;
+#ifdef CONFIG_SPECULATIVE_PAGE_FAULT
+	if (lockdep_held_mode(&mm->mm_rb_lock.dep_map) == 0)
+		held |= TB_HELD_MM_RB_LOCK_WRITE;
+#endif
+	return held;
+#endif
+}
+
 static void __attribute__((constructor)) tb_api_init_counts(void)
 {
-	tb_count_set_classifier(classify_line);
+	tb_count_set_classifier(classify_line, held_writers);
 }
 
 void tb_api_leave(struct mm_struct *mm)

@@ -282,6 +282,14 @@ struct tb_op_counts {
 	uint64_t mm_rb_lock_read_waits;	/* read_lock behind a writer */
 	uint64_t mm_rb_lock_write_waits;
 	uint64_t ptl_waits;
+	/*
+	 * The length of the writer sections, in scheduling points (lock
+	 * operations, atomic RMWs, seqcount writes) run while this thread
+	 * held mmap_sem for write (every classic fault waits for them) or
+	 * mm_rb_lock for write (what a speculative fault's get_vma waits for).
+	 */
+	uint64_t mmap_sem_write_steps;
+	uint64_t mm_rb_lock_write_steps;
 };
 
 struct tb_config_info {

@@ -31,7 +31,13 @@ enum tb_line {
 
 /* The class of obj (a lock or an atomic) for the calling thread's mm. */
 typedef enum tb_line (*tb_line_classifier)(const void *obj, bool is_lock);
-void tb_count_set_classifier(tb_line_classifier fn);
+
+/* Which of the mm's writer locks the calling thread holds for write. */
+#define TB_HELD_MMAP_SEM_WRITE		0x1
+#define TB_HELD_MM_RB_LOCK_WRITE	0x2
+typedef unsigned int (*tb_held_writers_fn)(void);
+
+void tb_count_set_classifier(tb_line_classifier fn, tb_held_writers_fn held);
 
 #ifdef TB_PERF
 static inline void tb_count_wait(const void *lock, bool read,

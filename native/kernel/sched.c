@@ -66,9 +66,11 @@ static pthread_mutex_t counts_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct thread_counts *live_counts;	/* one per counting thread */
 static struct thread_counts retired_counts;	/* of threads that exited */
 static tb_line_classifier line_classifier;
+static tb_held_writers_fn held_writers;
 
-void tb_count_set_classifier(tb_line_classifier fn)
+void tb_count_set_classifier(tb_line_classifier fn, tb_held_writers_fn held)
 {
+	__atomic_store_n(&held_writers, held, __ATOMIC_RELEASE);
 	__atomic_store_n(&line_classifier, fn, __ATOMIC_RELEASE);
 }
 
@@ -148,6 +150,19 @@ static enum tb_line classify(const void *obj, bool is_lock)
 	return fn ? fn(obj, is_lock) : TB_LINE_OTHER;
 }
 
+/* A step of a writer section: the thread holds mmap_sem or mm_rb_lock for write. */
+static void count_writer_step(struct tb_op_counts *c)
+{
+	tb_held_writers_fn fn = __atomic_load_n(&held_writers,
+						__ATOMIC_ACQUIRE);
+	unsigned int held = fn ? fn() : 0;
+
+	if (held & TB_HELD_MMAP_SEM_WRITE)
+		COUNT_ADD(c->mmap_sem_write_steps, 1);
+	if (held & TB_HELD_MM_RB_LOCK_WRITE)
+		COUNT_ADD(c->mm_rb_lock_write_steps, 1);
+}
+
 void tb_count_point(int point, const void *obj)
 {
 	struct tb_op_counts *c;
@@ -157,6 +172,7 @@ void tb_count_point(int point, const void *obj)
 	c = my_op_counts();
 	if (!c)
 		return;
+	count_writer_step(c);
 	if (point == TB_SCHED_SEQ_BEGIN || point == TB_SCHED_SEQ_END) {
 		COUNT_ADD(c->seq_writes, 1);
 		return;

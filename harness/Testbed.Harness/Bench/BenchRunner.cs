@@ -131,6 +131,8 @@ public static class BenchRunner
             (after.Fallbacks - before.Fallbacks) / faults,
             1000.0 * Writers(counts).MmapSem / faults,
             1000.0 * Writers(counts).MmRbLock / faults,
+            all.MmapSemWriteSteps / faults,
+            all.MmRbLockWriteSteps / faults,
             (long)(after.SpfSuccess - before.SpfSuccess),
             aborts);
     }
@@ -159,6 +161,8 @@ public static class BenchRunner
         MmRbLockReadWaits = a.MmRbLockReadWaits + b.MmRbLockReadWaits,
         MmRbLockWriteWaits = a.MmRbLockWriteWaits + b.MmRbLockWriteWaits,
         PtlWaits = a.PtlWaits + b.PtlWaits,
+        MmapSemWriteSteps = a.MmapSemWriteSteps + b.MmapSemWriteSteps,
+        MmRbLockWriteSteps = a.MmRbLockWriteSteps + b.MmRbLockWriteSteps,
     };
 
     private sealed class ResetCounts : ITestbedApiVisitor<bool>

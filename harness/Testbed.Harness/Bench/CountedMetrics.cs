@@ -9,7 +9,8 @@ namespace Testbed.Harness.Bench;
 /// speculative attempts that were wasted (aborted, then the classic path); and per 1000 faults
 /// the writer sections that exclude faults: mmap_sem held for write (a whole mmap, munmap,
 /// mprotect or mbind: every classic fault waits) and mm_rb_lock held for write (one rb-tree insert
-/// or erase: what a speculative fault's get_vma waits for).
+/// or erase: what a speculative fault's get_vma waits for), and their length per fault in
+/// scheduling points (lock operations, atomics, seqcount writes) run inside them.
 /// </summary>
 public sealed record CountedMetrics(
     string Workload,
@@ -30,6 +31,8 @@ public sealed record CountedMetrics(
     double WastedSpeculativePerFault,
     double MmapSemWriterSectionsPerKFault,
     double MmRbLockWriterSectionsPerKFault,
+    double MmapSemWriterStepsPerFault,
+    double MmRbLockWriterStepsPerFault,
     long SpeculativeSuccess,
     IReadOnlyDictionary<string, long> AbortReasons)
 {

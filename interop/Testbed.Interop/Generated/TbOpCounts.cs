@@ -6,7 +6,7 @@
 
 namespace Testbed.Interop;
 
-/// <summary><c>struct tb_op_counts</c> (112 bytes).</summary>
+/// <summary><c>struct tb_op_counts</c> (128 bytes).</summary>
 [NativeTypeName("struct tb_op_counts")]
 public unsafe partial struct TbOpCounts
 {
@@ -65,4 +65,12 @@ public unsafe partial struct TbOpCounts
     /// <summary><c>ptl_waits</c>: <c>uint64_t</c> at offset 104.</summary>
     [NativeTypeName("uint64_t")]
     public ulong PtlWaits;
+
+    /// <summary><c>mmap_sem_write_steps</c>: <c>uint64_t</c> at offset 112.</summary>
+    [NativeTypeName("uint64_t")]
+    public ulong MmapSemWriteSteps;
+
+    /// <summary><c>mm_rb_lock_write_steps</c>: <c>uint64_t</c> at offset 120.</summary>
+    [NativeTypeName("uint64_t")]
+    public ulong MmRbLockWriteSteps;
 }

@@ -104,6 +104,21 @@ public sealed class BenchSpecs
     }
 
     [Fact]
+    public void A_speculative_fault_waits_behind_far_shorter_writer_sections_than_a_classic_one()
+    {
+        var spf = BenchRunner.Count("mmu-spf", BenchWorkload.Ebizzy, 1, 2, 2600);
+
+        // Every mmap and munmap holds mmap_sem for write throughout (allocations, the anon_vma,
+        // the page zap under page_table_lock, the vm_sequence brackets) and mm_rb_lock only
+        // around the rb-tree insert or erase, which takes no other lock and no atomic.
+        Assert.True(spf.MmapSemWriterSectionsPerKFault > 0);
+        Assert.Equal(spf.MmapSemWriterSectionsPerKFault, spf.MmRbLockWriterSectionsPerKFault, 3);
+        var stepsPerSection = spf.MmapSemWriterStepsPerFault * 1000 / spf.MmapSemWriterSectionsPerKFault;
+        Assert.True(stepsPerSection >= 2, $"{stepsPerSection} steps per mmap_sem write section");
+        Assert.Equal(0.0, spf.MmRbLockWriterStepsPerFault, 6);
+    }
+
+    [Fact]
     public void The_tables_fit_120_columns_the_json_round_trips_and_every_workload_gets_a_plot()
     {
         var points = BenchWorkloads.All.SelectMany(w => new[] { 1, 2, 4 }.SelectMany(t => new[] { "mmu-spf", "mmu" }.Select(c =>
