@@ -51,6 +51,19 @@ public enum MpolMode : uint
     Interleave = 3,
 }
 
+/// <summary>
+/// tb_mm_create flags: which kernel's rules an mm follows where 4.16 and a later kernel
+/// differ. MMU configs only (nommu rejects them).
+/// </summary>
+[Flags]
+public enum MmFlags : uint
+{
+    None = 0x0,
+
+    /// <summary>mmap_region merges as 6.1's (vma_expand): next first, prev only if it can share next's anon_vma.</summary>
+    MmapMergeNextFirst = 0x1,
+}
+
 /// <summary>nommu mmap capabilities of a file.</summary>
 [Flags]
 public enum FileFlags : uint

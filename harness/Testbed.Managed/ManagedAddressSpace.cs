@@ -35,9 +35,9 @@ public sealed class ManagedAddressSpace : IAddressSpace
     /// <summary>
     /// Creates an empty address space of <paramref name="config"/> ("mmu-spf", "mmu",
     /// "nommu" or "nommu-orig"). The test-only switches of <paramref name="options"/>
-    /// exist on the MMU configs only.
+    /// and the creation <paramref name="flags"/> (tb_mm_create's) exist on the MMU configs only.
     /// </summary>
-    public ManagedAddressSpace(string config, ManagedOptions? options = null)
+    public ManagedAddressSpace(string config, ManagedOptions? options = null, MmFlags flags = MmFlags.None)
     {
         var (mmu, spf) = config switch
         {
@@ -49,9 +49,11 @@ public sealed class ManagedAddressSpace : IAddressSpace
         options ??= new ManagedOptions();
         if (!mmu && options.TestFlags != 0)
             throw new ArgumentException($"test-only switches are MMU-only (config '{config}')", nameof(options));
+        if ((!mmu && flags != MmFlags.None) || (flags & ~MmFlags.MmapMergeNextFirst) != 0)
+            throw new ArgumentException($"mm flags {flags} are not valid for config '{config}' (MMU configs: MmapMergeNextFirst)", nameof(flags));
         nommu = !mmu;
         sharedFree = config == "nommu";
-        mm = new MmStruct(spf, options);
+        mm = new MmStruct(spf, options, flags);
         Config = new ConfigInfo(config, Mmu: mmu, Spf: spf, SharedFree: sharedFree, options.TestFlags,
             MmStruct.PageSize, MmStruct.TaskSize, MmStruct.MmapMinAddr, MmStruct.MmapBaseAddr);
     }

@@ -16,10 +16,10 @@ internal sealed unsafe class NativeAddressSpaceCore<TApi> : IAddressSpace where 
 
     private readonly NativeMm<TApi> _mm;
 
-    public NativeAddressSpaceCore()
+    public NativeAddressSpaceCore(MmFlags flags)
     {
         Config = NativeRecords.ToConfig(NativeConfigs.GetConfig<TApi>());
-        _mm = NativeMm<TApi>.Create();
+        _mm = NativeMm<TApi>.Create((uint)flags);
     }
 
     public string Backend => "native";

@@ -43,10 +43,10 @@ internal static class ModelFixture
     /// <summary>The pairs with CONFIG_SPECULATIVE_PAGE_FAULT (the refcount protocol).</summary>
     public static TheoryData<string> Backends => new() { AddressSpaceFactory.Native, AddressSpaceFactory.Managed };
 
-    public static IAddressSpace Create(string backend, string config) => backend switch
+    public static IAddressSpace Create(string backend, string config, MmFlags flags = MmFlags.None) => backend switch
     {
-        AddressSpaceFactory.Native => new NativeAddressSpace(config),
-        AddressSpaceFactory.Managed => new ManagedAddressSpace(config),
+        AddressSpaceFactory.Native => new NativeAddressSpace(config, flags),
+        AddressSpaceFactory.Managed => new ManagedAddressSpace(config, null, flags),
         _ => throw new ArgumentException($"unknown backend {backend}", nameof(backend)),
     };
 
