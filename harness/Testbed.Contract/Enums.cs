@@ -81,6 +81,9 @@ public enum FaultFlags : uint
     Write = 0x1,
     Exec = 0x2,
     NoSpeculative = 0x4,
+
+    /// <summary>A kernel-mode access (FAULT_FLAG_USER clear): never speculative.</summary>
+    Kernel = 0x8,
 }
 
 /// <summary>Non-negative results of a fault.</summary>
@@ -158,4 +161,7 @@ public enum SpfAbort
     Detached = 3,
     Access = 4,
     NotAnon = 5,
+    NoAnonVma = 6,
+    Mpol = 7,
+    PtlBusy = 8,
 }
