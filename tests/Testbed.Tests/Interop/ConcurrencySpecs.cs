@@ -2,7 +2,7 @@
 using Xunit;
 using Testbed.Interop;
 using Xunit.Abstractions;
-using static Testbed.Interop.NativeErrno;
+using static Testbed.Contract.Errno;
 
 namespace Testbed.Tests.Interop;
 
@@ -48,7 +48,7 @@ public abstract class ConcurrencySpecs<TApi>(ITestOutputHelper output) where TAp
                     if (result < 0 && Array.IndexOf(allowed, (int)-result) < 0)
                     {
                         lock (unexpected)
-                            unexpected.Add($"thread {id} op {i}: {what} = {result} ({NativeErrno.Name(result)})");
+                            unexpected.Add($"thread {id} op {i}: {what} = {result} ({Name(result)})");
                     }
                 }
             });

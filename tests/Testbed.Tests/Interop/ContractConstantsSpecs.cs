@@ -77,21 +77,4 @@ public sealed class ContractConstantsSpecs
         // Assert
         Assert.Empty(unchecked_);
     }
-
-    [Fact]
-    public void The_contract_errno_values_match_the_interop_ones()
-    {
-        // Arrange
-        (int Contract, int Interop)[] pairs =
-        [
-            (Errno.EPERM, NativeErrno.EPERM), (Errno.ENOENT, NativeErrno.ENOENT), (Errno.EBADF, NativeErrno.EBADF),
-            (Errno.ENOMEM, NativeErrno.ENOMEM), (Errno.EACCES, NativeErrno.EACCES), (Errno.EFAULT, NativeErrno.EFAULT),
-            (Errno.EINVAL, NativeErrno.EINVAL), (Errno.EMFILE, NativeErrno.EMFILE), (Errno.ENOSPC, NativeErrno.ENOSPC),
-            (Errno.EOVERFLOW, NativeErrno.EOVERFLOW), (Errno.EOPNOTSUPP, NativeErrno.EOPNOTSUPP),
-            (Errno.ENOBUFS, NativeErrno.ENOBUFS),
-        ];
-
-        // Act / Assert
-        Assert.All(pairs, p => Assert.Equal((p.Contract, Errno.Name(p.Contract)), (p.Interop, NativeErrno.Name(p.Interop))));
-    }
 }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 using Xunit;
 using Testbed.Interop;
-using static Testbed.Interop.NativeErrno;
+using static Testbed.Contract.Errno;
 
 namespace Testbed.Tests.Interop;
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 using Xunit;
+using Testbed.Contract;
 using Testbed.Interop;
 
 namespace Testbed.Tests.Interop;
@@ -27,8 +28,8 @@ public abstract unsafe class SafeHandleSpecs<TApi> where TApi : struct, ITestbed
         // Assert
         Assert.True(mm.Handle.IsClosed);
         Assert.Equal(0, mm.Handle.DestroyResult);
-        Assert.Equal(-NativeErrno.EBADF, TApi.Stats(cookie, &stats));
-        Assert.Equal(-NativeErrno.EBADF, TApi.MmDestroy(cookie));
+        Assert.Equal(-Errno.EBADF, TApi.Stats(cookie, &stats));
+        Assert.Equal(-Errno.EBADF, TApi.MmDestroy(cookie));
         Assert.Throws<ObjectDisposedException>(() => mm.Stats());
         Assert.Throws<ObjectDisposedException>(() => mm.TryMunmap(0x10000000, 0x1000));
     }
