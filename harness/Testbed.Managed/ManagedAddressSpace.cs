@@ -33,24 +33,22 @@ public sealed class ManagedAddressSpace : IAddressSpace
     private volatile bool disposed;
 
     /// <summary>
-    /// Creates an empty address space of <paramref name="config"/> ("mmu-spf", "mmu",
-    /// "nommu" or "nommu-orig"). The test-only switches of <paramref name="options"/>
+    /// Creates an empty address space of <paramref name="config"/> (a config of
+    /// <see cref="ConfigRegistry"/> that is not test-only). The test-only switches of <paramref name="options"/>
     /// exist on the MMU configs only.
     /// </summary>
     public ManagedAddressSpace(string config, ManagedOptions? options = null)
     {
-        var (mmu, spf) = config switch
-        {
-            "mmu-spf" => (true, true),
-            "mmu" => (true, false),
-            "nommu" or "nommu-orig" => (false, false),
-            _ => throw new ArgumentException($"managed backend has no config '{config}' (mmu-spf, mmu, nommu, nommu-orig)", nameof(config)),
-        };
+        // The port implements every config of the registry but the test-only ones.
+        if (ConfigRegistry.Find(config) is not { TestOnly: false } descriptor)
+            throw new ArgumentException(
+                $"managed backend has no config '{config}' ({string.Join(", ", ConfigRegistry.Shipped)})", nameof(config));
+        var (mmu, spf) = (descriptor.Mmu, descriptor.Spf);
         options ??= new ManagedOptions();
         if (!mmu && options.TestFlags != 0)
             throw new ArgumentException($"test-only switches are MMU-only (config '{config}')", nameof(options));
         nommu = !mmu;
-        sharedFree = config == "nommu";
+        sharedFree = descriptor.SharedFree;
         mm = new MmStruct(spf, options);
         Config = new ConfigInfo(config, Mmu: mmu, Spf: spf, SharedFree: sharedFree, options.TestFlags,
             MmStruct.PageSize, MmStruct.TaskSize, MmStruct.MmapMinAddr, MmStruct.MmapBaseAddr);

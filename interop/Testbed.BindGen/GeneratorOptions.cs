@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
+using Testbed.Contract;
+
 namespace Testbed.BindGen;
 
 /// <summary>
@@ -20,7 +22,10 @@ public sealed record GeneratorOptions
     /// <summary>The namespace of the generated code.</summary>
     public required string Namespace { get; init; }
 
-    /// <summary>The configs, one library and one API struct each: "mmu-spf", "mmu", ...</summary>
+    /// <summary>
+    /// The configs, one library and one API struct each: "mmu-spf", "mmu", ...; read from the
+    /// config registry named by <c>--configs</c> (native/configs.mk).
+    /// </summary>
     public required IReadOnlyList<string> Configs { get; init; }
 
     /// <summary>Library name prefix: config "mmu" is loaded as library "testbed-mmu".</summary>
@@ -62,7 +67,7 @@ public sealed record GeneratorOptions
             Header = One("header"),
             Output = One("output"),
             Namespace = One("namespace"),
-            Configs = Many("config"),
+            Configs = ConfigRegistry.Parse(File.ReadAllText(One("configs"))).Select(c => c.Name).ToArray(),
             LibraryPrefix = One("library-prefix"),
             FunctionPrefix = One("function-prefix"),
             ClangArgs = Many("clang-arg"),
@@ -75,7 +80,7 @@ public sealed record GeneratorOptions
         values.Select(p => p.Split('=', 2)).ToDictionary(
             p => p[0], p => p.Length == 2 ? p[1] : throw new ArgumentException($"--{option} {p[0]}: expected NAME=VALUE"));
 
-    private static readonly HashSet<string> PathOptions = ["root", "header", "output"];
+    private static readonly HashSet<string> PathOptions = ["root", "header", "output", "configs"];
 
     private static void Collect(IReadOnlyList<string> args, string baseDir, Dictionary<string, List<string>> values,
         int depth)

@@ -13,7 +13,7 @@ public sealed class NativeAddressSpace : IAddressSpace
 {
     private readonly IAddressSpace _core;
 
-    /// <summary>Creates an mm in the library of <paramref name="config"/> ("mmu-spf", "mmu", "nommu", "nommu-orig").</summary>
+    /// <summary>Creates an mm in the library of <paramref name="config"/> (a name of <see cref="ConfigRegistry"/>).</summary>
     public NativeAddressSpace(string config)
     {
         ArgumentNullException.ThrowIfNull(config);
