@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 using Testbed.Contract;
+using Testbed.Harness.Seeded;
 
 namespace Testbed.Harness.Kernel;
 
@@ -26,8 +27,8 @@ public sealed class SequenceGenerator(SequenceOptions options)
     /// <summary>Generates sequence <paramref name="index"/> alone.</summary>
     public KernelSequence Generate(int index)
     {
-        var seed = Mix(Options.Seed ^ Mix((ulong)index + 0x51ed));
-        var rng = new Rng(seed);
+        var seed = SplitMix64.Mix(Options.Seed ^ SplitMix64.Mix((ulong)index + 0x51ed));
+        var rng = new SplitMix64(seed);
         var pages = Options.WindowPages;
         // true = something is mapped there (the reservation counts): the generator tracks holes
         // only, to know where a non-fixed hint must land.
@@ -38,7 +39,7 @@ public sealed class SequenceGenerator(SequenceOptions options)
 
         while (ops.Count < Options.OpsPerSequence)
         {
-            var roll = rng.Next(100);
+            var roll = rng.Below(100);
             var (first, count) = PickRange(rng, edges, pages);
             var addr = Options.WindowBase + ((ulong)first * Page);
             var len = (ulong)count * Page;
@@ -53,10 +54,10 @@ public sealed class SequenceGenerator(SequenceOptions options)
             }
             else if (roll < 30 && Options.FilePages.Count > 0)
             {
-                var slot = rng.Next(Options.FilePages.Count);
-                var shared = rng.Next(2) == 0;
+                var slot = rng.Below(Options.FilePages.Count);
+                var shared = rng.Below(2) == 0;
                 ulong pgoff;
-                if (lastFile[slot] is { } prev && rng.Next(3) != 0)
+                if (lastFile[slot] is { } prev && rng.Below(3) != 0)
                 {
                     // linear with the last mapping of this file: adjacent ones can merge
                     var delta = first - prev.Page;
@@ -65,7 +66,7 @@ public sealed class SequenceGenerator(SequenceOptions options)
                 else
                 {
                     // may reach past the end of the file: the kernel maps it and SIGBUSes on touch
-                    pgoff = (ulong)rng.Next(Options.FilePages[slot]);
+                    pgoff = (ulong)rng.Below(Options.FilePages[slot]);
                 }
 
                 lastFile[slot] = (first, pgoff);
@@ -90,9 +91,9 @@ public sealed class SequenceGenerator(SequenceOptions options)
             }
             else if (roll < 94)
             {
-                var page = rng.Next(2) == 0 ? first : rng.Next(pages);
-                op = new KernelOp(KernelOpKind.Touch, Options.WindowBase + ((ulong)page * Page) + (ulong)rng.Next(512) * 8,
-                    0, Write: rng.Next(3) != 0);
+                var page = rng.Below(2) == 0 ? first : rng.Below(pages);
+                op = new KernelOp(KernelOpKind.Touch, Options.WindowBase + ((ulong)page * Page) + (ulong)rng.Below(512) * 8,
+                    0, Write: rng.Below(3) != 0);
             }
             else if (roll < 97)
             {
@@ -121,7 +122,7 @@ public sealed class SequenceGenerator(SequenceOptions options)
         return new KernelSequence(index, seed, sizes, ops);
     }
 
-    private KernelOp Invalid(Rng rng, ulong addr, ulong len) => rng.Next(4) switch
+    private KernelOp Invalid(SplitMix64 rng, ulong addr, ulong len) => rng.Below(4) switch
     {
         0 => new KernelOp(KernelOpKind.Munmap, addr + 0x800, len),
         1 => new KernelOp(KernelOpKind.Munmap, addr, 0),
@@ -145,18 +146,18 @@ public sealed class SequenceGenerator(SequenceOptions options)
     }
 
     /// <summary>A range of 1..8 pages, starting at a random page or at an earlier range's edge.</summary>
-    private static (int First, int Count) PickRange(Rng rng, List<int> edges, int pages)
+    private static (int First, int Count) PickRange(SplitMix64 rng, List<int> edges, int pages)
     {
-        var count = 1 + rng.Next(Math.Min(8, pages));
+        var count = 1 + rng.Below(Math.Min(8, pages));
         int first;
-        var how = rng.Next(4);
+        var how = rng.Below(4);
         if (how == 0)
         {
-            first = rng.Next(pages);
+            first = rng.Below(pages);
         }
         else
         {
-            var edge = edges[rng.Next(edges.Count)];
+            var edge = edges[rng.Below(edges.Count)];
             // start at the edge, or end at it: both make the new range touch an old boundary
             first = how == 1 ? edge - count : edge;
         }
@@ -166,7 +167,7 @@ public sealed class SequenceGenerator(SequenceOptions options)
         return (first, count);
     }
 
-    private static (int First, int Count)? FindHole(bool[] mapped, Rng rng)
+    private static (int First, int Count)? FindHole(bool[] mapped, SplitMix64 rng)
     {
         var holes = new List<(int, int)>();
         for (var i = 0; i < mapped.Length;)
@@ -186,11 +187,11 @@ public sealed class SequenceGenerator(SequenceOptions options)
 
         if (holes.Count == 0)
             return null;
-        var (s, n) = holes[rng.Next(holes.Count)];
-        return (s, 1 + rng.Next(n));
+        var (s, n) = holes[rng.Below(holes.Count)];
+        return (s, 1 + rng.Below(n));
     }
 
-    private static Prot PickProt(Rng rng) => rng.Next(10) switch
+    private static Prot PickProt(SplitMix64 rng) => rng.Below(10) switch
     {
         < 4 => Prot.Read | Prot.Write,
         < 7 => Prot.Read,
@@ -198,24 +199,4 @@ public sealed class SequenceGenerator(SequenceOptions options)
         8 => Prot.Read | Prot.Exec,
         _ => Prot.Write,
     };
-
-    private static ulong Mix(ulong z)
-    {
-        z += 0x9e3779b97f4a7c15;
-        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9;
-        z = (z ^ (z >> 27)) * 0x94d049bb133111eb;
-        return z ^ (z >> 31);
-    }
-
-    /// <summary>splitmix64: a fixed algorithm, so a seed means the same sequence on every .NET.</summary>
-    private sealed class Rng(ulong seed)
-    {
-        private ulong state = seed;
-
-        public int Next(int bound)
-        {
-            state += 0x9e3779b97f4a7c15;
-            return (int)(Mix(state - 0x9e3779b97f4a7c15) % (ulong)bound);
-        }
-    }
 }
