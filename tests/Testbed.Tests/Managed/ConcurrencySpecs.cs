@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 using Testbed.Contract;
 using Xunit;
-using static Testbed.Tests.Managed.ManagedFixture;
+using static Testbed.Tests.Model.ModelFixture;
 
 namespace Testbed.Tests.Managed;
 
@@ -27,7 +27,7 @@ public sealed class ConcurrencySpecs
                     if (rng.Next(3) == 0)
                         mm.Execute(Operation.Munmap(P(page), (ulong)pages * Page));
                     else
-                        mm.MapFixed(page, pages, Prot.Read | Prot.Write);
+                        mm.MapAnon(page, pages, Prot.Read | Prot.Write);
                     break;
                 case 5:
                     if (rng.Next(4) == 0)
@@ -57,9 +57,9 @@ public sealed class ConcurrencySpecs
     {
         // Arrange
         var replay = $"seed {seed}: dotnet test tests/Testbed.Tests --filter FullyQualifiedName~ConcurrencySpecs";
-        using var mm = Create();
+        using var mm = new Testbed.Managed.ManagedAddressSpace("mmu-spf");
         var fd = (int)mm.Execute(Operation.FileOpen(Window * Page, FileFlags.None));
-        mm.MapFixed(0, Window, Prot.Read | Prot.Write);
+        mm.MapAnon(0, Window, Prot.Read | Prot.Write);
 
         // Act
         var threads = Enumerable.Range(0, 8)

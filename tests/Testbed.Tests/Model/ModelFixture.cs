@@ -40,6 +40,10 @@ internal static class ModelFixture
         { AddressSpaceFactory.Managed, "mmu" },
     };
 
+    /// <summary>Every (backend, config) pair of <see cref="All"/> with each case's arguments after it.</summary>
+    public static IEnumerable<object[]> AllWith(params object[][] cases) =>
+        from row in All from args in cases select row.Concat(args).ToArray();
+
     /// <summary>The pairs with CONFIG_SPECULATIVE_PAGE_FAULT (the refcount protocol).</summary>
     public static TheoryData<string> Backends => new() { AddressSpaceFactory.Native, AddressSpaceFactory.Managed };
 
@@ -100,6 +104,10 @@ internal static class ModelFixture
     {
         Assert.True(result >= 0, $"{what}: {Errno.Format(result)}");
     }
+
+    /// <summary>The layout as window page ranges, e.g. "0-4 4-8" (what a test checks when it needs no more).</summary>
+    public static string Layout(this IAddressSpace mm) =>
+        string.Join(' ', mm.Snapshot().Select(v => $"{PageOf(v.Start)}-{PageOf(v.End)}"));
 
     /// <summary>The VMA covering window page <paramref name="page"/>.</summary>
     public static VmaInfo At(this IAddressSpace mm, int page) =>
