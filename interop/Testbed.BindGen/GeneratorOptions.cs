@@ -23,6 +23,24 @@ public sealed record GeneratorOptions
     public required string Namespace { get; init; }
 
     /// <summary>
+    /// The folder the enums are written to: the contract leaf (contract/Testbed.Contract/Generated),
+    /// so that the managed port and the bindings share one set of constants, read from the header.
+    /// </summary>
+    public required string EnumOutput { get; init; }
+
+    /// <summary>The namespace of the generated enums ("Testbed.Contract").</summary>
+    public required string EnumNamespace { get; init; }
+
+    /// <summary>
+    /// Managed names of enums, from <c>--enum-name tb_cache=CacheKind</c>; any other enum is named
+    /// after its C name without the function prefix (tb_op_kind is OpKind).
+    /// </summary>
+    public IReadOnlyDictionary<string, string> EnumNames { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Enum constants the bindings leave out, from <c>--omit TB_SPF_ABORT_NR</c> (C-side array sizes).</summary>
+    public IReadOnlySet<string> Omit { get; init; } = new HashSet<string>();
+
+    /// <summary>
     /// The configs, one library and one API struct each: "mmu-spf", "mmu", ...; read from the
     /// config registry named by <c>--configs</c> (native/configs.mk).
     /// </summary>
@@ -67,6 +85,10 @@ public sealed record GeneratorOptions
             Header = One("header"),
             Output = One("output"),
             Namespace = One("namespace"),
+            EnumOutput = One("enum-output"),
+            EnumNamespace = One("enum-namespace"),
+            EnumNames = Pairs(Many("enum-name"), "enum-name"),
+            Omit = Many("omit").ToHashSet(),
             Configs = ConfigRegistry.Parse(File.ReadAllText(One("configs"))).Select(c => c.Name).ToArray(),
             LibraryPrefix = One("library-prefix"),
             FunctionPrefix = One("function-prefix"),
@@ -80,7 +102,7 @@ public sealed record GeneratorOptions
         values.Select(p => p.Split('=', 2)).ToDictionary(
             p => p[0], p => p.Length == 2 ? p[1] : throw new ArgumentException($"--{option} {p[0]}: expected NAME=VALUE"));
 
-    private static readonly HashSet<string> PathOptions = ["root", "header", "output", "configs"];
+    private static readonly HashSet<string> PathOptions = ["root", "header", "output", "enum-output", "configs"];
 
     private static void Collect(IReadOnlyList<string> args, string baseDir, Dictionary<string, List<string>> values,
         int depth)

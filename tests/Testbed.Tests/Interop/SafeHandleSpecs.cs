@@ -15,7 +15,7 @@ public abstract unsafe class SafeHandleSpecs<TApi> where TApi : struct, ITestbed
     {
         // Arrange
         var mm = NativeMm<TApi>.Create();
-        mm.Mmap(0x10000000, 0x4000, TbProt.Read | TbProt.Write, TbMapFlags.Private | TbMapFlags.Anonymous | TbMapFlags.Fixed);
+        mm.Mmap(0x10000000, 0x4000, Prot.Read | Prot.Write, MapFlags.Private | MapFlags.Anonymous | MapFlags.Fixed);
         TbMm cookie;
         using (var lease = mm.Enter())
             cookie = lease.Cookie;
@@ -58,7 +58,7 @@ public abstract unsafe class SafeHandleSpecs<TApi> where TApi : struct, ITestbed
         // Act
         var spfConfig = NativeConfigs.GetConfig<MmuSpfApi>();
         var mmuConfig = NativeConfigs.GetConfig<MmuApi>();
-        spf.Mmap(0x10000000, 0x1000, TbProt.Read, TbMapFlags.Private | TbMapFlags.Anonymous | TbMapFlags.Fixed);
+        spf.Mmap(0x10000000, 0x1000, Prot.Read, MapFlags.Private | MapFlags.Anonymous | MapFlags.Fixed);
 
         // Assert
         Assert.Equal(("mmu-spf", 1u), (spfConfig.NameText, spfConfig.Spf));

@@ -4,13 +4,14 @@
 // regenerate: dotnet run --project interop/Testbed.BindGen -- @interop/Testbed.BindGen/bindgen.rsp
 // </auto-generated>
 
-namespace Testbed.Interop;
+namespace Testbed.Contract;
 
-/// <summary><c>enum tb_map_flags</c>.</summary>
+/// <summary><c>enum tb_map_flags</c> (<c>unsigned int</c>).</summary>
 [Flags]
-[NativeTypeName("unsigned int")]
-public enum TbMapFlags : uint
+public enum MapFlags : uint
 {
+    /// <summary>No flag.</summary>
+    None = 0x0,
     /// <summary><c>TB_MAP_SHARED</c>.</summary>
     Shared = 0x1,
     /// <summary><c>TB_MAP_PRIVATE</c>.</summary>

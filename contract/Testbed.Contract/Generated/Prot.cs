@@ -4,12 +4,11 @@
 // regenerate: dotnet run --project interop/Testbed.BindGen -- @interop/Testbed.BindGen/bindgen.rsp
 // </auto-generated>
 
-namespace Testbed.Interop;
+namespace Testbed.Contract;
 
-/// <summary><c>enum tb_prot</c>.</summary>
+/// <summary><c>enum tb_prot</c> (<c>unsigned int</c>).</summary>
 [Flags]
-[NativeTypeName("unsigned int")]
-public enum TbProt : uint
+public enum Prot : uint
 {
     /// <summary><c>TB_PROT_NONE</c>.</summary>
     None = 0x0,

@@ -4,11 +4,10 @@
 // regenerate: dotnet run --project interop/Testbed.BindGen -- @interop/Testbed.BindGen/bindgen.rsp
 // </auto-generated>
 
-namespace Testbed.Interop;
+namespace Testbed.Contract;
 
-/// <summary><c>enum tb_cache</c>.</summary>
-[NativeTypeName("unsigned int")]
-public enum TbCache : uint
+/// <summary><c>enum tb_cache</c> (<c>unsigned int</c>).</summary>
+public enum CacheKind : uint
 {
     /// <summary><c>TB_CACHE_ANY</c>.</summary>
     Any = 0,

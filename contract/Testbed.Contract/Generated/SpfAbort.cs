@@ -4,11 +4,10 @@
 // regenerate: dotnet run --project interop/Testbed.BindGen -- @interop/Testbed.BindGen/bindgen.rsp
 // </auto-generated>
 
-namespace Testbed.Interop;
+namespace Testbed.Contract;
 
-/// <summary><c>enum tb_spf_abort</c>.</summary>
-[NativeTypeName("unsigned int")]
-public enum TbSpfAbort : uint
+/// <summary><c>enum tb_spf_abort</c> (<c>unsigned int</c>).</summary>
+public enum SpfAbort : uint
 {
     /// <summary><c>TB_SPF_ABORT_NO_VMA</c>.</summary>
     NoVma = 0,
@@ -22,6 +21,4 @@ public enum TbSpfAbort : uint
     Access = 4,
     /// <summary><c>TB_SPF_ABORT_NOT_ANON</c>.</summary>
     NotAnon = 5,
-    /// <summary><c>TB_SPF_ABORT_NR</c>.</summary>
-    Nr = 6,
 }

@@ -4,13 +4,14 @@
 // regenerate: dotnet run --project interop/Testbed.BindGen -- @interop/Testbed.BindGen/bindgen.rsp
 // </auto-generated>
 
-namespace Testbed.Interop;
+namespace Testbed.Contract;
 
-/// <summary><c>enum tb_vm_flags</c>.</summary>
+/// <summary><c>enum tb_vm_flags</c> (<c>unsigned int</c>).</summary>
 [Flags]
-[NativeTypeName("unsigned int")]
-public enum TbVmFlags : uint
+public enum VmFlags : uint
 {
+    /// <summary>No flag.</summary>
+    None = 0x0,
     /// <summary><c>TB_VM_READ</c>.</summary>
     Read = 0x1,
     /// <summary><c>TB_VM_WRITE</c>.</summary>

@@ -4,11 +4,10 @@
 // regenerate: dotnet run --project interop/Testbed.BindGen -- @interop/Testbed.BindGen/bindgen.rsp
 // </auto-generated>
 
-namespace Testbed.Interop;
+namespace Testbed.Contract;
 
-/// <summary><c>enum tb_event_type</c>.</summary>
-[NativeTypeName("unsigned int")]
-public enum TbEventType : uint
+/// <summary><c>enum tb_event_type</c> (<c>unsigned int</c>).</summary>
+public enum EventType : uint
 {
     /// <summary><c>TB_EV_VMA_ALLOC</c>.</summary>
     VmaAlloc = 1,

@@ -4,11 +4,10 @@
 // regenerate: dotnet run --project interop/Testbed.BindGen -- @interop/Testbed.BindGen/bindgen.rsp
 // </auto-generated>
 
-namespace Testbed.Interop;
+namespace Testbed.Contract;
 
-/// <summary><c>enum tb_abi</c>.</summary>
-[NativeTypeName("unsigned int")]
-public enum TbAbi : uint
+/// <summary><c>enum tb_abi</c> (<c>unsigned int</c>).</summary>
+public enum Abi : uint
 {
     /// <summary><c>TB_ABI_VERSION</c>.</summary>
     AbiVersion = 1,

@@ -4,13 +4,14 @@
 // regenerate: dotnet run --project interop/Testbed.BindGen -- @interop/Testbed.BindGen/bindgen.rsp
 // </auto-generated>
 
-namespace Testbed.Interop;
+namespace Testbed.Contract;
 
-/// <summary><c>enum tb_file_flags</c>.</summary>
+/// <summary><c>enum tb_file_flags</c> (<c>unsigned int</c>).</summary>
 [Flags]
-[NativeTypeName("unsigned int")]
-public enum TbFileFlags : uint
+public enum FileFlags : uint
 {
+    /// <summary>No flag.</summary>
+    None = 0x0,
     /// <summary><c>TB_FILE_MAP_DIRECT</c>.</summary>
     MapDirect = 0x1,
     /// <summary><c>TB_FILE_MAP_COPY</c>.</summary>

@@ -4,13 +4,14 @@
 // regenerate: dotnet run --project interop/Testbed.BindGen -- @interop/Testbed.BindGen/bindgen.rsp
 // </auto-generated>
 
-namespace Testbed.Interop;
+namespace Testbed.Contract;
 
-/// <summary><c>enum tb_fault_flags</c>.</summary>
+/// <summary><c>enum tb_fault_flags</c> (<c>unsigned int</c>).</summary>
 [Flags]
-[NativeTypeName("unsigned int")]
-public enum TbFaultFlags : uint
+public enum FaultFlags : uint
 {
+    /// <summary><c>TB_FAULT_READ</c>.</summary>
+    Read = 0x0,
     /// <summary><c>TB_FAULT_WRITE</c>.</summary>
     Write = 0x1,
     /// <summary><c>TB_FAULT_EXEC</c>.</summary>

@@ -4,11 +4,10 @@
 // regenerate: dotnet run --project interop/Testbed.BindGen -- @interop/Testbed.BindGen/bindgen.rsp
 // </auto-generated>
 
-namespace Testbed.Interop;
+namespace Testbed.Contract;
 
-/// <summary><c>enum tb_sched_point</c>.</summary>
-[NativeTypeName("unsigned int")]
-public enum TbSchedPoint : uint
+/// <summary><c>enum tb_sched_point</c> (<c>unsigned int</c>).</summary>
+public enum SchedPoint : uint
 {
     /// <summary><c>TB_SCHED_LOCK</c>.</summary>
     Lock = 1,

@@ -4,11 +4,10 @@
 // regenerate: dotnet run --project interop/Testbed.BindGen -- @interop/Testbed.BindGen/bindgen.rsp
 // </auto-generated>
 
-namespace Testbed.Interop;
+namespace Testbed.Contract;
 
-/// <summary><c>enum tb_fault_result</c>.</summary>
-[NativeTypeName("unsigned int")]
-public enum TbFaultResult : uint
+/// <summary><c>enum tb_fault_result</c> (<c>unsigned int</c>).</summary>
+public enum FaultResult : uint
 {
     /// <summary><c>TB_FAULT_DONE_SPECULATIVE</c>.</summary>
     Speculative = 0,

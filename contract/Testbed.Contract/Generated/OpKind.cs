@@ -4,11 +4,10 @@
 // regenerate: dotnet run --project interop/Testbed.BindGen -- @interop/Testbed.BindGen/bindgen.rsp
 // </auto-generated>
 
-namespace Testbed.Interop;
+namespace Testbed.Contract;
 
-/// <summary><c>enum tb_op_kind</c>.</summary>
-[NativeTypeName("unsigned int")]
-public enum TbOpKind : uint
+/// <summary><c>enum tb_op_kind</c> (<c>unsigned int</c>).</summary>
+public enum OpKind : uint
 {
     /// <summary><c>TB_OP_NONE</c>.</summary>
     None = 0,

@@ -4,11 +4,10 @@
 // regenerate: dotnet run --project interop/Testbed.BindGen -- @interop/Testbed.BindGen/bindgen.rsp
 // </auto-generated>
 
-namespace Testbed.Interop;
+namespace Testbed.Contract;
 
-/// <summary><c>enum tb_mpol_mode</c>.</summary>
-[NativeTypeName("unsigned int")]
-public enum TbMpolMode : uint
+/// <summary><c>enum tb_mpol_mode</c> (<c>unsigned int</c>).</summary>
+public enum MpolMode : uint
 {
     /// <summary><c>TB_MPOL_DEFAULT</c>.</summary>
     Default = 0,
