@@ -68,7 +68,7 @@ public sealed class ManagedPortSpecs
     }
 
     [Fact]
-    public void A_disposed_address_space_answers_ebadf_and_a_test_only_config_is_refused()
+    public void A_disposed_address_space_answers_ebadf_and_test_only_configs_and_switches_are_refused()
     {
         var mm = new ManagedAddressSpace("mmu-spf");
         mm.Dispose();
@@ -77,5 +77,6 @@ public sealed class ManagedPortSpecs
         Assert.Equal(-Errno.EBADF, mm.GetVma(0, out _, out _));
         Assert.Equal(-Errno.EBADF, mm.InjectAllocFailure(CacheKind.Any, 1));
         Assert.Throws<ArgumentException>(() => new ManagedAddressSpace("nommu-badfree"));
+        Assert.Throws<ArgumentException>(() => new ManagedAddressSpace("nommu", new ManagedOptions { TestOnlyIgnoreAnonVmaInMerge = true }));
     }
 }

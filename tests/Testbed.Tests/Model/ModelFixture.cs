@@ -31,14 +31,22 @@ internal static class ModelFixture
 
     private const VmFlags May = VmFlags.MayRead | VmFlags.MayWrite | VmFlags.MayExec;
 
-    /// <summary>Every (backend, config) pair of the mmu model.</summary>
-    public static TheoryData<string, string> All => new()
+    /// <summary>Every (backend, config) pair of the mmu model (the registry's shipped mmu configs).</summary>
+    public static TheoryData<string, string> All => Pairs(mmu: true);
+
+    /// <summary>Every (backend, config) pair of the nommu model (the registry's shipped nommu configs).</summary>
+    public static TheoryData<string, string> Nommu => Pairs(mmu: false);
+
+    private static TheoryData<string, string> Pairs(bool mmu)
     {
-        { AddressSpaceFactory.Native, "mmu-spf" },
-        { AddressSpaceFactory.Native, "mmu" },
-        { AddressSpaceFactory.Managed, "mmu-spf" },
-        { AddressSpaceFactory.Managed, "mmu" },
-    };
+        var pairs = new TheoryData<string, string>();
+        foreach (var backend in AddressSpaceFactory.Backends)
+        {
+            foreach (var config in ConfigRegistry.All.Where(c => c.Mmu == mmu && !c.TestOnly))
+                pairs.Add(backend, config.Name);
+        }
+        return pairs;
+    }
 
     /// <summary>Every (backend, config) pair of <see cref="All"/> with each case's arguments after it.</summary>
     public static IEnumerable<object[]> AllWith(params object[][] cases) =>

@@ -1,22 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0-only
 using Testbed.Contract;
-using Testbed.Harness.Backends;
 using Xunit;
+using static Testbed.Tests.Model.ModelFixture;
 
-namespace Testbed.Tests.Nommu;
+namespace Testbed.Tests.Model;
 
 /// <summary>Every do_mmap error path, driven by allocation-failure injection or by the arguments, leaks nothing.</summary>
 public sealed class NommuErrorPathSpecs
 {
-    private const ulong Page = 4096;
-
-    public static TheoryData<string> Configs => new() { "nommu", "nommu-orig" };
-
     [Theory]
-    [MemberData(nameof(Configs))]
-    public void A_failed_region_allocation_returns_enomem_and_leaks_nothing(string config)
+    [MemberData(nameof(Nommu), MemberType = typeof(ModelFixture))]
+    public void A_failed_region_allocation_returns_enomem_and_leaks_nothing(string backend, string config)
     {
-        using var mm = Prepared(config, out var fd);
+        using var mm = Prepared(backend, config, out var fd);
         mm.InjectAllocFailure(CacheKind.Region, 1);
 
         Assert.Equal(-Errno.ENOMEM, mm.Execute(Operation.Mmap(0, 2 * Page, Prot.Read, MapFlags.Shared, fd)));
@@ -26,10 +22,10 @@ public sealed class NommuErrorPathSpecs
     }
 
     [Theory]
-    [MemberData(nameof(Configs))]
-    public void A_failed_vma_allocation_frees_the_region_and_leaks_nothing(string config)
+    [MemberData(nameof(Nommu), MemberType = typeof(ModelFixture))]
+    public void A_failed_vma_allocation_frees_the_region_and_leaks_nothing(string backend, string config)
     {
-        using var mm = Prepared(config, out var fd);
+        using var mm = Prepared(backend, config, out var fd);
         mm.InjectAllocFailure(CacheKind.Vma, 1);
 
         Assert.Equal(-Errno.ENOMEM, mm.Execute(Operation.Mmap(0, 2 * Page, Prot.Read, MapFlags.Shared, fd)));
@@ -40,10 +36,10 @@ public sealed class NommuErrorPathSpecs
     }
 
     [Theory]
-    [MemberData(nameof(Configs))]
-    public void A_sharing_violation_after_both_file_references_were_taken_drops_them_and_leaks_nothing(string config)
+    [MemberData(nameof(Nommu), MemberType = typeof(ModelFixture))]
+    public void A_sharing_violation_after_both_file_references_were_taken_drops_them_and_leaks_nothing(string backend, string config)
     {
-        using var mm = Prepared(config, out _);
+        using var mm = Prepared(backend, config, out _);
         var copy = (int)mm.Execute(Operation.FileOpen(8 * Page, FileFlags.MapCopy));
         var first = mm.Execute(Operation.Mmap(0, 2 * Page, Prot.Read, MapFlags.Private, copy));
         mm.DrainEvents();
@@ -60,10 +56,10 @@ public sealed class NommuErrorPathSpecs
     }
 
     [Theory]
-    [MemberData(nameof(Configs))]
-    public void A_direct_mapping_beyond_eof_fails_after_the_file_references_and_leaks_nothing(string config)
+    [MemberData(nameof(Nommu), MemberType = typeof(ModelFixture))]
+    public void A_direct_mapping_beyond_eof_fails_after_the_file_references_and_leaks_nothing(string backend, string config)
     {
-        using var mm = Prepared(config, out var fd);
+        using var mm = Prepared(backend, config, out var fd);
 
         Assert.Equal(-Errno.EINVAL, mm.Execute(Operation.Mmap(0, 4 * Page, Prot.Read, MapFlags.Shared, fd, 14)));
         var events = mm.DrainEvents();
@@ -72,12 +68,12 @@ public sealed class NommuErrorPathSpecs
     }
 
     [Theory]
-    [MemberData(nameof(Configs))]
-    public void Every_allocation_of_a_split_can_fail_without_changing_the_layout(string config)
+    [MemberData(nameof(Nommu), MemberType = typeof(ModelFixture))]
+    public void Every_allocation_of_a_split_can_fail_without_changing_the_layout(string backend, string config)
     {
         for (var k = 1UL; k <= 2; k++)
         {
-            using var mm = Prepared(config, out _);
+            using var mm = Prepared(backend, config, out _);
             var anon = mm.Execute(Operation.Mmap(0, 4 * Page, Prot.Read, MapFlags.Private | MapFlags.Anonymous));
             var before = mm.Snapshot();
             mm.InjectAllocFailure(CacheKind.Any, k);
@@ -89,9 +85,9 @@ public sealed class NommuErrorPathSpecs
         }
     }
 
-    private static NativeAddressSpace Prepared(string config, out int fd)
+    private static IAddressSpace Prepared(string backend, string config, out int fd)
     {
-        var mm = new NativeAddressSpace(config);
+        var mm = Create(backend, config);
         fd = (int)mm.Execute(Operation.FileOpen(16 * Page, FileFlags.MapDirect | FileFlags.MapCopy));
         mm.Trace(true);
         return mm;

@@ -1,33 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0-only
 using Testbed.Contract;
-using Testbed.Harness.Backends;
-using Testbed.Managed;
 using Xunit;
+using static Testbed.Tests.Model.ModelFixture;
 
-namespace Testbed.Tests.ManagedNommu;
+namespace Testbed.Tests.Model;
 
 /// <summary>
-/// Direct specs of the nommu semantics (region sharing and vm_usage, the sharing
-/// violation, munmap rules, the -ENOSYS/-EOPNOTSUPP calls), each run on the native
-/// library and on the managed port, which must also give the same answers.
+/// The nommu semantics (region sharing and vm_usage, the sharing violation, munmap rules,
+/// the -ENOSYS/-EOPNOTSUPP calls), each run on the native library and on the managed port
+/// of every nommu config.
 /// </summary>
-public sealed class NommuManagedSpecs
+public sealed class NommuSpecs
 {
-    private const ulong Page = 4096;
-
-    public static TheoryData<string, string> BackendsAndConfigs => new()
-    {
-        { AddressSpaceFactory.Native, "nommu" },
-        { AddressSpaceFactory.Managed, "nommu" },
-        { AddressSpaceFactory.Native, "nommu-orig" },
-        { AddressSpaceFactory.Managed, "nommu-orig" },
-    };
-
-    private static IAddressSpace Create(string backend, string config) =>
-        backend == AddressSpaceFactory.Native ? new NativeAddressSpace(config) : new ManagedAddressSpace(config);
-
     [Theory]
-    [MemberData(nameof(BackendsAndConfigs))]
+    [MemberData(nameof(Nommu), MemberType = typeof(ModelFixture))]
     public void A_shared_mapping_inside_a_region_shares_it_and_vm_usage_counts_its_users(string backend, string config)
     {
         using var mm = Create(backend, config);
@@ -63,7 +49,7 @@ public sealed class NommuManagedSpecs
     }
 
     [Theory]
-    [MemberData(nameof(BackendsAndConfigs))]
+    [MemberData(nameof(Nommu), MemberType = typeof(ModelFixture))]
     public void An_inexact_overlap_of_a_private_copy_is_a_sharing_violation_that_frees_everything_it_took(string backend, string config)
     {
         using var mm = Create(backend, config);
@@ -92,7 +78,7 @@ public sealed class NommuManagedSpecs
     }
 
     [Theory]
-    [MemberData(nameof(BackendsAndConfigs))]
+    [MemberData(nameof(Nommu), MemberType = typeof(ModelFixture))]
     public void Munmap_removes_whole_file_vmas_and_trims_or_splits_anonymous_ones(string backend, string config)
     {
         using var mm = Create(backend, config);
@@ -126,7 +112,7 @@ public sealed class NommuManagedSpecs
     }
 
     [Theory]
-    [MemberData(nameof(BackendsAndConfigs))]
+    [MemberData(nameof(Nommu), MemberType = typeof(ModelFixture))]
     public void Calls_a_nommu_kernel_lacks_answer_enosys_or_eopnotsupp_and_mmap_refuses_what_it_cannot_map(string backend, string config)
     {
         using var mm = Create(backend, config);
@@ -139,6 +125,7 @@ public sealed class NommuManagedSpecs
         Assert.Equal(-Errno.ENOSYS, mm.Execute(Operation.Mbind((ulong)anon, Page, MpolMode.Bind)));
         Assert.Equal(-Errno.EINVAL, mm.Execute(Operation.Mbind((ulong)anon, Page, (MpolMode)7)));
         Assert.Equal(-Errno.EOPNOTSUPP, mm.Execute(Operation.Fault((ulong)anon, FaultFlags.Write)));
+        Assert.Equal(-Errno.EOPNOTSUPP, mm.Execute(Operation.Fault((ulong)anon, FaultFlags.Read)));
         Assert.Equal(-Errno.EINVAL, mm.Execute(Operation.Fault((ulong)anon, (FaultFlags)0x80)));
         Assert.Equal(-Errno.EOPNOTSUPP, mm.GetVma((ulong)anon, out _, out _));
 
@@ -155,15 +142,7 @@ public sealed class NommuManagedSpecs
         Assert.Equal(1UL, stats.MapCount);
         Assert.Equal(0, mm.Validate());
         Assert.False(mm.Config.Mmu);
+        Assert.False(mm.Config.Spf);
         Assert.Equal(config == "nommu", mm.Config.SharedFree);
-    }
-
-    [Fact]
-    public void The_factory_offers_the_managed_nommu_configs()
-    {
-        var factory = AddressSpaceFactory.Default;
-        Assert.True(factory.IsAvailable(AddressSpaceFactory.Managed, "nommu"));
-        Assert.True(factory.IsAvailable(AddressSpaceFactory.Managed, "nommu-orig"));
-        Assert.Throws<ArgumentException>(() => new ManagedAddressSpace("nommu", new ManagedOptions { TestOnlyIgnoreAnonVmaInMerge = true }));
     }
 }
