@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 using Testbed.Contract;
+using Testbed.Harness.Backends;
 using Xunit;
 using static Testbed.Tests.Model.ModelFixture;
 
-namespace Testbed.Tests.Managed;
+namespace Testbed.Tests.Model;
 
 /// <summary>Many threads racing speculative faults against munmap/mprotect/mbind/get_vma.</summary>
 public sealed class ConcurrencySpecs
@@ -11,7 +12,7 @@ public sealed class ConcurrencySpecs
     private const int Window = 64;
     private const int OpsPerThread = 3000;
 
-    private static void Worker(Testbed.Managed.ManagedAddressSpace mm, int seed, int role, int fd)
+    private static void Worker(IAddressSpace mm, int seed, int role, int fd)
     {
         var rng = new Random(seed);
         for (var i = 0; i < OpsPerThread; i++)
@@ -50,14 +51,18 @@ public sealed class ConcurrencySpecs
         }
     }
 
-    [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    public void Eight_threads_leave_a_valid_mm_with_no_stale_page_and_no_leak(int seed)
+    /// <summary>Both backends of mmu-spf, two seeds each.</summary>
+    public static IEnumerable<object[]> Runs =>
+        from backend in new[] { AddressSpaceFactory.Native, AddressSpaceFactory.Managed }
+        from seed in new[] { 1, 2 }
+        select new object[] { backend, seed };
+
+    [Theory, MemberData(nameof(Runs))]
+    public void Eight_threads_leave_a_valid_mm_with_no_stale_page_and_no_leak(string backend, int seed)
     {
         // Arrange
-        var replay = $"seed {seed}: dotnet test tests/Testbed.Tests --filter FullyQualifiedName~ConcurrencySpecs";
-        using var mm = new Testbed.Managed.ManagedAddressSpace("mmu-spf");
+        var replay = $"{backend} seed {seed}: dotnet test tests/Testbed.Tests --filter FullyQualifiedName~Model.ConcurrencySpecs";
+        using var mm = Create(backend, "mmu-spf");
         var fd = (int)mm.Execute(Operation.FileOpen(Window * Page, FileFlags.None));
         mm.MapAnon(0, Window, Prot.Read | Prot.Write);
 
