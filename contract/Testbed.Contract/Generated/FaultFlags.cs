@@ -18,4 +18,6 @@ public enum FaultFlags : uint
     Exec = 0x2,
     /// <summary><c>TB_FAULT_NO_SPECULATIVE</c>.</summary>
     NoSpeculative = 0x4,
+    /// <summary><c>TB_FAULT_KERNEL</c>.</summary>
+    Kernel = 0x8,
 }

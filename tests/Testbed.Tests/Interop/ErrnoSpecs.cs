@@ -89,7 +89,7 @@ public abstract unsafe class ErrnoSpecs<TApi> where TApi : struct, ITestbedApi
         mm.Mmap(Base, Page, Prot.Read, AnonPrivate | MapFlags.Fixed);
 
         // Act / Assert
-        Assert.Equal<long>(-EINVAL, mm.TryFault(Base, (FaultFlags)0x8));
+        Assert.Equal<long>(-EINVAL, mm.TryFault(Base, (FaultFlags)0x10));
         Assert.Equal<long>(-EFAULT, mm.TryFault(TaskSize, 0));
         Assert.Equal<long>(-EFAULT, mm.TryFault(Base + Page, 0));
         Assert.Equal<long>(-EACCES, mm.TryFault(Base, FaultFlags.Write));
