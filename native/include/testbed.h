@@ -98,6 +98,7 @@ enum tb_file_flags {
 
 /* tb_fault flags. */
 enum tb_fault_flags {
+	TB_FAULT_READ = 0x0,		/* no flag: a read access */
 	TB_FAULT_WRITE = 0x1,
 	TB_FAULT_EXEC = 0x2,
 	TB_FAULT_NO_SPECULATIVE = 0x4,	/* go straight to the mmap_sem path */
