@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
+using Testbed.Contract;
+
 namespace Testbed.Interop;
 
 /// <summary>Which config libraries are present, and what each says about itself.</summary>
@@ -28,7 +30,7 @@ public static unsafe class NativeConfigs
     /// operations of kind <paramref name="op"/>, summed over every thread since the last reset.
     /// Throws (EOPNOTSUPP) for a perf-flavour library, which counts nothing.
     /// </summary>
-    public static TbOpCounts Counts<TApi>(TbOpKind op) where TApi : struct, ITestbedApi
+    public static TbOpCounts Counts<TApi>(OpKind op) where TApi : struct, ITestbedApi
     {
         TbOpCounts counts;
         var result = TApi.Counts((uint)op, &counts);
@@ -65,7 +67,7 @@ public static unsafe class NativeConfigs
             int result;
             fixed (TbAbiField* p = buffer)
                 result = TApi.AbiLayout(p, capacity);
-            if (result == -NativeErrno.ENOBUFS || result >= capacity)
+            if (result == -Errno.ENOBUFS || result >= capacity)
             {
                 capacity = Math.Max(capacity * 2, result + 1);
                 continue;

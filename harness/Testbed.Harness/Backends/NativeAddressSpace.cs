@@ -13,21 +13,25 @@ public sealed class NativeAddressSpace : IAddressSpace
 {
     private readonly IAddressSpace _core;
 
-    /// <summary>Creates an mm in the library of <paramref name="config"/> ("mmu-spf", "mmu", "nommu", "nommu-orig").</summary>
-    public NativeAddressSpace(string config)
-        : this(config, null)
+    /// <summary>
+    /// Creates an mm in the library of <paramref name="config"/> (a name of <see cref="ConfigRegistry"/>)
+    /// with tb_mm_create's <paramref name="flags"/> (MMU configs only).
+    /// </summary>
+    public NativeAddressSpace(string config, MmFlags flags = MmFlags.None)
+        : this(config, null, flags)
     {
     }
 
     /// <summary>
     /// Creates an mm in the library of <paramref name="config"/> in build flavour
     /// <paramref name="flavour"/> ("perf": build/native/perf, checking compiled out; null: the
-    /// default, checked libraries). Both flavours of a config may be open in one process.
+    /// default, checked libraries) with tb_mm_create's <paramref name="flags"/>. Both flavours of
+    /// a config may be open in one process.
     /// </summary>
-    public NativeAddressSpace(string config, string? flavour)
+    public NativeAddressSpace(string config, string? flavour, MmFlags flags = MmFlags.None)
     {
         ArgumentNullException.ThrowIfNull(config);
-        _core = TestbedConfigs.Dispatch(config, flavour, new NativeAddressSpaceFactory());
+        _core = TestbedConfigs.Dispatch(config, flavour, new NativeAddressSpaceFactory(flags));
         Flavour = flavour;
     }
 
@@ -91,8 +95,8 @@ public sealed class NativeAddressSpace : IAddressSpace
 
     public void Dispose() => _core.Dispose();
 
-    private sealed class NativeAddressSpaceFactory : ITestbedApiVisitor<IAddressSpace>
+    private sealed class NativeAddressSpaceFactory(MmFlags flags) : ITestbedApiVisitor<IAddressSpace>
     {
-        public IAddressSpace Visit<TApi>() where TApi : struct, ITestbedApi => new NativeAddressSpaceCore<TApi>();
+        public IAddressSpace Visit<TApi>() where TApi : struct, ITestbedApi => new NativeAddressSpaceCore<TApi>(flags);
     }
 }

@@ -97,11 +97,11 @@ public static class BenchRunner
     }
 
     private static CountedMetrics Metrics(BenchWorkload workload, string config, int threads,
-        IReadOnlyDictionary<TbOpKind, TbOpCounts> counts, Stats before, Stats after)
+        IReadOnlyDictionary<OpKind, TbOpCounts> counts, Stats before, Stats after)
     {
-        var fault = counts[TbOpKind.Fault];
+        var fault = counts[OpKind.Fault];
         double faults = Math.Max(1, fault.Ops);
-        var ops = counts.Where(c => c.Key != TbOpKind.None).Sum(c => (double)c.Value.Ops);
+        var ops = counts.Where(c => c.Key != OpKind.None).Sum(c => (double)c.Value.Ops);
         var all = counts.Values.Aggregate(default(TbOpCounts), Add);
         var writerWaits = all.MmapSemWriteWaits + all.MmRbLockWriteWaits;
         var aborts = new Dictionary<string, long>
@@ -139,9 +139,9 @@ public static class BenchRunner
 
     // The operations that change the tree take their locks for write only: an acquire and a
     // release each count one write, so half their writes are write sections.
-    private static (double MmapSem, double MmRbLock) Writers(IReadOnlyDictionary<TbOpKind, TbOpCounts> counts)
+    private static (double MmapSem, double MmRbLock) Writers(IReadOnlyDictionary<OpKind, TbOpCounts> counts)
     {
-        var writers = new[] { TbOpKind.Mmap, TbOpKind.Munmap, TbOpKind.Mprotect, TbOpKind.Mbind }.Select(k => counts[k]).ToArray();
+        var writers = new[] { OpKind.Mmap, OpKind.Munmap, OpKind.Mprotect, OpKind.Mbind }.Select(k => counts[k]).ToArray();
         return (writers.Sum(c => (double)c.MmapSemWrites) / 2, writers.Sum(c => (double)c.MmRbLockWrites) / 2);
     }
 
@@ -174,9 +174,9 @@ public static class BenchRunner
         }
     }
 
-    private sealed class ReadCounts : ITestbedApiVisitor<IReadOnlyDictionary<TbOpKind, TbOpCounts>>
+    private sealed class ReadCounts : ITestbedApiVisitor<IReadOnlyDictionary<OpKind, TbOpCounts>>
     {
-        public IReadOnlyDictionary<TbOpKind, TbOpCounts> Visit<TApi>() where TApi : struct, ITestbedApi =>
-            Enum.GetValues<TbOpKind>().ToDictionary(k => k, NativeConfigs.Counts<TApi>);
+        public IReadOnlyDictionary<OpKind, TbOpCounts> Visit<TApi>() where TApi : struct, ITestbedApi =>
+            Enum.GetValues<OpKind>().ToDictionary(k => k, NativeConfigs.Counts<TApi>);
     }
 }

@@ -49,13 +49,13 @@ public sealed class PerfFlavourSpecs
     {
         var perf = NativeConfigs.GetConfig<MmuSpfPerfApi>();
         var checkedBuild = NativeConfigs.GetConfig<MmuSpfApi>();
-        Assert.Equal((uint)TbFlavour.Perf, perf.Flavour);
-        Assert.Equal((uint)TbFlavour.Checked, checkedBuild.Flavour);
+        Assert.Equal((uint)Flavour.Perf, perf.Flavour);
+        Assert.Equal((uint)Flavour.Checked, checkedBuild.Flavour);
 
         using var mm = new NativeAddressSpace("mmu-spf", Perf);
         var refused = Assert.ThrowsAny<TestbedErrnoException>(() => mm.Trace(true));
         Assert.Contains("tb_trace", refused.Message);
-        Assert.ThrowsAny<TestbedErrnoException>(() => NativeConfigs.Counts<MmuSpfPerfApi>(TbOpKind.Fault));
+        Assert.ThrowsAny<TestbedErrnoException>(() => NativeConfigs.Counts<MmuSpfPerfApi>(OpKind.Fault));
     }
 
     [Theory]
@@ -86,6 +86,6 @@ public sealed class PerfFlavourSpecs
     }
 
     private static TbOpCounts Counts(string config) => config == "mmu-spf"
-        ? NativeConfigs.Counts<MmuSpfApi>(TbOpKind.Fault)
-        : NativeConfigs.Counts<MmuApi>(TbOpKind.Fault);
+        ? NativeConfigs.Counts<MmuSpfApi>(OpKind.Fault)
+        : NativeConfigs.Counts<MmuApi>(OpKind.Fault);
 }
