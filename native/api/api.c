@@ -639,24 +639,3 @@ TB_API int tb_get_config(struct tb_config_info *out)
 	out->mmap_base = TB_MMAP_BASE;
 	return 0;
 }
-
-/*
- * Crash on purpose, for the harness's crash-isolation tests; refused
- * unless the environment opts in.
- */
-TB_API int tb_debug_crash(int how)
-{
-	const char *allow = getenv("TESTBED_ALLOW_CRASH");
-
-	if (!allow || strcmp(allow, "1"))
-		return -EPERM;
-	if (how == 1) {
-		volatile int *volatile p = NULL;
-
-		*p = 1;
-		return -EFAULT;
-	}
-	if (how == 2)
-		abort();
-	return -EINVAL;
-}

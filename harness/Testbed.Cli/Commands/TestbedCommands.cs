@@ -16,7 +16,6 @@ public static class TestbedCommands
         var root = new RootCommand("testbed: the SPF mm model, native vs managed, under stress, and against a real kernel.");
         root.Subcommands.Add(StressCommand.Create(factory));
         root.Subcommands.Add(CompareCommand.Create(factory));
-        root.Subcommands.Add(WorkerCommand.Create(factory));
         root.Subcommands.Add(AbCommand.Create());
         root.Subcommands.Add(KernelCommand.Create(backend => factory.Create(backend, KernelCommand.Config)));
         return root;

@@ -114,8 +114,4 @@ public unsafe interface ITestbedApi
     /// <summary><c>int tb_inject_alloc_failure(tb_mm_t mm, uint32_t cache, uint64_t nth)</c>.</summary>
     [return: NativeTypeName("int")]
     static abstract int InjectAllocFailure([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("uint32_t")] uint cache, [NativeTypeName("uint64_t")] ulong nth);
-
-    /// <summary><c>int tb_debug_crash(int how)</c>.</summary>
-    [return: NativeTypeName("int")]
-    static abstract int DebugCrash([NativeTypeName("int")] int how);
 }
