@@ -18,6 +18,9 @@ public static class TestbedCommands
         root.Subcommands.Add(CompareCommand.Create(factory));
         root.Subcommands.Add(AbCommand.Create());
         root.Subcommands.Add(KernelCommand.Create(backend => factory.Create(backend, KernelCommand.Config)));
+        root.Description += "\n\n" + ExitCodes.Help;
+        foreach (var command in root.Subcommands.Where(c => !c.Hidden))
+            command.Description += "\n\n" + ExitCodes.Help;
         return root;
     }
 }

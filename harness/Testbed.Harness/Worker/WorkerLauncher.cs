@@ -48,7 +48,7 @@ public static class WorkerLauncher
     {
         var command = Cli.Wrap(DotnetHost())
             .WithArguments(["exec", LocateAssembly(options), .. options.Arguments(ring)])
-            .WithEnvironmentVariables(options.Environment.ToDictionary(e => e.Key, e => (string?)e.Value))
+            .WithEnvironmentVariables(WorkerEnvironment(options))
             .WithStandardInputPipe(PipeSource.Create(HoldOpenAsync))
             .WithValidation(CommandResultValidation.None);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -131,6 +131,18 @@ public static class WorkerLauncher
         if (self is not null && Path.GetFileNameWithoutExtension(self) == "dotnet")
             return self;
         return Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
+    }
+
+    /// <summary>
+    /// The options' variables, and no diagnostics IPC (DOTNET_EnableDiagnostics=0): a
+    /// worker that is killed could not remove its /tmp/dotnet-diagnostic-* files.
+    /// </summary>
+    private static Dictionary<string, string?> WorkerEnvironment(WorkerOptions options)
+    {
+        var environment = new Dictionary<string, string?> { ["DOTNET_EnableDiagnostics"] = "0" };
+        foreach (var (name, value) in options.Environment)
+            environment[name] = value;
+        return environment;
     }
 
     /// <summary>Writes nothing and returns only when the worker has exited (CliWrap then cancels it).</summary>
