@@ -159,10 +159,6 @@ public static class ConsoleTables
             ? (n.OpsPerSecond / m.OpsPerSecond).ToString("0.00", CultureInfo.InvariantCulture)
             : "-";
 
-    /// <summary>"NoVma 3, SeqChanged 1" or "0".</summary>
-    public static string AbortText(RunResult r) =>
-        r.Aborts.Count == 0 ? "0" : string.Join(", ", r.Aborts.Select(a => $"{a.Key} {a.Value}"));
-
     /// <summary>The run with the median ops/s (the lower middle of an even count); null for none.</summary>
     public static RunResult? Median(IReadOnlyList<RunResult> runs)
     {
