@@ -68,6 +68,9 @@ public enum FaultFlags : uint
     Write = 0x1,
     Exec = 0x2,
     NoSpeculative = 0x4,
+
+    /// <summary>A kernel-mode access (FAULT_FLAG_USER clear): never speculative.</summary>
+    Kernel = 0x8,
 }
 
 /// <summary>Non-negative results of a fault.</summary>
@@ -145,4 +148,7 @@ public enum SpfAbort
     Detached = 3,
     Access = 4,
     NotAnon = 5,
+    NoAnonVma = 6,
+    Mpol = 7,
+    PtlBusy = 8,
 }

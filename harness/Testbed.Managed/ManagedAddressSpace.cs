@@ -19,7 +19,8 @@ public sealed class ManagedAddressSpace : IAddressSpace
     private const int MaxVmaRefs = 256;
     private const uint KnownMapFlags = (uint)(MapFlags.Shared | MapFlags.Private | MapFlags.Fixed | MapFlags.Anonymous);
     private const uint KnownProt = (uint)(Prot.Read | Prot.Write | Prot.Exec);
-    private const uint KnownFaultFlags = (uint)(FaultFlags.Write | FaultFlags.Exec | FaultFlags.NoSpeculative);
+    private const uint KnownFaultFlags = (uint)(FaultFlags.Write | FaultFlags.Exec | FaultFlags.NoSpeculative | FaultFlags.Kernel);
+    private const uint MaxThreads = 4096;
     private const uint KnownFileFlags = (uint)(FileFlags.MapDirect | FileFlags.MapCopy);
 
     private readonly MmStruct mm;
@@ -31,6 +32,7 @@ public sealed class ManagedAddressSpace : IAddressSpace
     private readonly bool nommu;
     private readonly bool sharedFree;
     private volatile bool disposed;
+    private IReadOnlyList<Violation>? teardownViolations;
 
     /// <summary>
     /// Creates an empty address space of <paramref name="config"/> ("mmu-spf", "mmu",
@@ -91,11 +93,28 @@ public sealed class ManagedAddressSpace : IAddressSpace
 
     private OpScope Enter(OpKind op) => new(mm, op, mm.NextOpSeq());
 
+    /// <summary>The mm_users reference of one call while it runs (native/api's tb_api_enter pin).</summary>
+    private readonly struct UserPin : IDisposable
+    {
+        private readonly MmStruct pinned;
+
+        public UserPin(MmStruct mm)
+        {
+            pinned = mm;
+            Interlocked.Increment(ref mm.MmUsers);
+        }
+
+        public void Dispose() => Interlocked.Decrement(ref pinned.MmUsers);
+    }
+
+    private UserPin Pin() => new(mm);
+
     /// <inheritdoc/>
     public long Execute(in Operation op)
     {
         if (disposed)
             return -Errno.EBADF;
+        using var pin = Pin();
         using var scope = Enter(op.Kind is >= OpKind.Mmap and <= OpKind.FileClose ? op.Kind : OpKind.None);
         return op.Kind switch
         {
@@ -298,6 +317,7 @@ public sealed class ManagedAddressSpace : IAddressSpace
         info = default;
         if (disposed)
             return -Errno.EBADF;
+        using var pin = Pin();
         using var scope = Enter(OpKind.GetVma);
         if (!mm.Spf)
             return -Errno.EOPNOTSUPP;
@@ -345,6 +365,7 @@ public sealed class ManagedAddressSpace : IAddressSpace
         info = default;
         if (disposed)
             return -Errno.EBADF;
+        using var pin = Pin();
         if (!mm.Spf)
             return -Errno.EOPNOTSUPP;
         var vma = Lookup(reference, remove: false);
@@ -363,6 +384,7 @@ public sealed class ManagedAddressSpace : IAddressSpace
     {
         if (disposed)
             return -Errno.EBADF;
+        using var pin = Pin();
         using var scope = Enter(OpKind.PutVma);
         if (!mm.Spf)
             return -Errno.EOPNOTSUPP;
@@ -377,6 +399,7 @@ public sealed class ManagedAddressSpace : IAddressSpace
     public IReadOnlyList<VmaInfo> Snapshot()
     {
         ObjectDisposedException.ThrowIf(disposed, this);
+        using var pin = Pin();
         var list = new List<VmaInfo>();
         mm.MmapSem.DownRead();
         for (var vma = mm.Mmap; vma is not null; vma = vma.VmNext)
@@ -389,6 +412,7 @@ public sealed class ManagedAddressSpace : IAddressSpace
     public Stats GetStats()
     {
         ObjectDisposedException.ThrowIf(disposed, this);
+        using var pin = Pin();
         var c = mm.Counters;
         var k = mm.Kmem;
         return new Stats
@@ -411,6 +435,9 @@ public sealed class ManagedAddressSpace : IAddressSpace
             SpfAbortDetached = (ulong)Volatile.Read(ref c.SpfAborts[(int)SpfAbort.Detached]),
             SpfAbortAccess = (ulong)Volatile.Read(ref c.SpfAborts[(int)SpfAbort.Access]),
             SpfAbortNotAnon = (ulong)Volatile.Read(ref c.SpfAborts[(int)SpfAbort.NotAnon]),
+            SpfAbortNoAnonVma = (ulong)Volatile.Read(ref c.SpfAborts[(int)SpfAbort.NoAnonVma]),
+            SpfAbortMpol = (ulong)Volatile.Read(ref c.SpfAborts[(int)SpfAbort.Mpol]),
+            SpfAbortPtlBusy = (ulong)Volatile.Read(ref c.SpfAborts[(int)SpfAbort.PtlBusy]),
             ClassicFaults = (ulong)Volatile.Read(ref c.ClassicFaults),
             Fallbacks = (ulong)Volatile.Read(ref c.Fallbacks),
             Segv = (ulong)Volatile.Read(ref c.Segv),
@@ -423,6 +450,7 @@ public sealed class ManagedAddressSpace : IAddressSpace
     public int Validate()
     {
         ObjectDisposedException.ThrowIf(disposed, this);
+        using var pin = Pin();
         using var scope = new OpScope(mm, OpKind.None, mm.CurrentOpSeq);
         var detached = new HashSet<VmAreaStruct>(ReferenceEqualityComparer.Instance);
         lock (refsLock)
@@ -459,15 +487,67 @@ public sealed class ManagedAddressSpace : IAddressSpace
         return 0;
     }
 
-    /// <summary>
-    /// tb_mm_destroy: exit_mmap, then the held get_vma references in slot order,
-    /// then the open files in fd order.
-    /// </summary>
-    public void Dispose()
+    /// <inheritdoc/>
+    public long SetThreads(uint threads)
     {
         if (disposed)
-            return;
+            return -Errno.EBADF;
+        if (threads < 1 || threads > MaxThreads)
+            return -Errno.EINVAL;
+        using var pin = Pin();
+        lock (filesLock)
+        {
+            // clone(CLONE_VM) takes an mm_users reference, a thread's exit drops one.
+            Interlocked.Add(ref mm.MmUsers, (int)threads - mm.NrThreads);
+            mm.NrThreads = (int)threads;
+        }
+        return 0;
+    }
+
+    /// <inheritdoc/>
+    public long DebugLeakFile(int fd)
+    {
+        if (disposed)
+            return -Errno.EBADF;
+        using var pin = Pin();
+        lock (filesLock)
+        {
+            if (fd < 0 || fd >= MaxFiles || files[fd] is not { } file)
+                return -Errno.EBADF;
+            file.Get();
+            return 0;
+        }
+    }
+
+    /// <summary>
+    /// tb_mm_destroy: the threads go (exit_group), then at mm_users 0 the teardown:
+    /// exit_mmap, the held get_vma references in slot order, the open files in fd order, the
+    /// leak check. Returns the violations the teardown recorded, which also go to the global log.
+    /// </summary>
+    public IReadOnlyList<Violation> Destroy()
+    {
+        if (disposed)
+            return teardownViolations ?? [];
         disposed = true;
+        lock (filesLock)
+        {
+            Interlocked.Add(ref mm.MmUsers, -mm.NrThreads);
+            mm.NrThreads = 0;
+        }
+        var before = mm.ViolationCount;
+        Teardown();
+        var recorded = mm.Violations().Skip(before).ToArray();
+        foreach (var v in recorded)
+            Bug.RecordGlobal(v);
+        teardownViolations = recorded;
+        return recorded;
+    }
+
+    /// <summary>Destroy, without the teardown's violations (they are in the global log).</summary>
+    public void Dispose() => Destroy();
+
+    private void Teardown()
+    {
         using var scope = new OpScope(mm, OpKind.Exit, mm.NextOpSeq());
         mm.MmapSem.DownWrite();
         if (nommu)
@@ -496,6 +576,11 @@ public sealed class ManagedAddressSpace : IAddressSpace
                     file.Put();
                 }
             }
+        }
+        for (var cache = CacheKind.Vma; cache <= CacheKind.Region; cache++)
+        {
+            var live = mm.Kmem.Live(cache);
+            Bug.Warn(live != 0, $"mm exit: {live} objects of cache {(int)cache} leaked");
         }
     }
 }

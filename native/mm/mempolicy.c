@@ -20,8 +20,15 @@ static int vma_replace_policy(struct vm_area_struct *vma,
 	if (IS_ERR(new))
 		return PTR_ERR(new);
 
+	/*
+	 * A write section ("mm: protect VMA modifications using VMA
+	 * sequence count"): a speculative fault that read the old policy
+	 * sees the sequence move and aborts.
+	 */
+	vm_write_begin(vma);
 	old = vma->vm_policy;
 	WRITE_ONCE(vma->vm_policy, new);	/* protected by mmap_sem */
+	vm_write_end(vma);
 	mpol_put(old);
 	return 0;
 }

@@ -116,8 +116,14 @@ void put_vma(struct vm_area_struct *vma)
 		return;
 	ref = atomic_dec_return(&vma->vm_ref_count);
 	if (ref == 0) {
-		/* still linked: someone dropped the tree's reference early */
-		WARN(!RB_EMPTY_NODE(&vma->vm_rb),
+		/*
+		 * Still linked while the mm has users: someone dropped the
+		 * tree's reference early.  exit_mmap (mm_users == 0) frees
+		 * VMAs that are still linked, as the series does: nobody can
+		 * look the dying tree up any more.
+		 */
+		WARN(!RB_EMPTY_NODE(&vma->vm_rb) &&
+		     atomic_read(&vma->vm_mm->mm_users),
 		     "put_vma: freeing VMA %llu still in mm_rb",
 		     (unsigned long long)vma->tb_id);
 		__free_vma(vma);
@@ -1356,13 +1362,19 @@ static void unmap_vmas(struct mm_struct *mm, struct vm_area_struct *vma,
 	}
 }
 
-/* free_pgtables: the part the model has, unlinking the anon_vmas. */
+/*
+ * free_pgtables: the part the model has, unlinking the anon_vmas, each
+ * in a write section ("mm: protect SPF handler against anon_vma
+ * changes"): a speculative fault checked anon_vma before the lock.
+ */
 static void free_pgtables(struct vm_area_struct *vma)
 {
 	while (vma) {
 		struct vm_area_struct *next = vma->vm_next;
 
+		vm_write_begin(vma);
 		unlink_anon_vmas(vma);
+		vm_write_end(vma);
 		vma = next;
 	}
 }
@@ -1523,11 +1535,18 @@ int vm_munmap(struct mm_struct *mm, unsigned long start, size_t len)
 	return ret;
 }
 
-/* Release all mmaps (the mm is dying: nobody else can reach it). */
+/*
+ * Release all mmaps.  The last user is gone (mm_users == 0): no thread
+ * can fault or call get_vma any more, which is why the series' exit_mmap
+ * neither erases the VMAs from mm_rb nor takes mm_rb_lock, and lets
+ * remove_vma drop each tree reference with the node still linked.
+ */
 void exit_mmap(struct mm_struct *mm)
 {
 	struct vm_area_struct *vma = mm->mmap;
 
+	WARN(atomic_read(&mm->mm_users), "exit_mmap: mm still has %d users",
+	     atomic_read(&mm->mm_users));
 	if (!vma)
 		return;
 	unmap_vmas(mm, vma, 0, -1UL);

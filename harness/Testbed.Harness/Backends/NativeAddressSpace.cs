@@ -66,6 +66,15 @@ public sealed class NativeAddressSpace : IAddressSpace
     public long InjectAllocFailure(CacheKind cache, ulong nth) => _core.InjectAllocFailure(cache, nth);
 
     /// <inheritdoc/>
+    /// <inheritdoc/>
+    public long SetThreads(uint threads) => _core.SetThreads(threads);
+
+    /// <inheritdoc/>
+    public long DebugLeakFile(int fd) => _core.DebugLeakFile(fd);
+
+    /// <inheritdoc/>
+    public IReadOnlyList<Violation> Destroy() => _core.Destroy();
+
     public void Dispose() => _core.Dispose();
 
     private sealed class NativeAddressSpaceFactory : ITestbedApiVisitor<IAddressSpace>

@@ -14,10 +14,12 @@ internal sealed partial class MmStruct
     {
         if (!Mempolicy.Dup(Kmem, pol, out var @new))
             return -Errno.ENOMEM;
+        // A write section ("mm: protect VMA modifications using VMA sequence count"): a
+        // speculative fault that read the old policy sees the sequence move and aborts.
+        vma.VmWriteBegin();
         var old = vma.VmPolicy;
-        // Protected by mmap_sem alone: the speculative path does not read vm_policy,
-        // so the model (docs/model.md) opens no vm_sequence section here.
-        vma.VmPolicy = @new;
+        Volatile.Write(ref vma.VmPolicy, @new);
+        vma.VmWriteEnd();
         Mempolicy.Put(old);
         return 0;
     }

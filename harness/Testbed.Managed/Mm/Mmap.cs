@@ -70,7 +70,9 @@ internal sealed partial class MmStruct
     /// <summary>__free_vma: fput the file, put the policy, free the VMA.</summary>
     public void FreeVma(VmAreaStruct vma)
     {
-        Bug.Warn(!vma.VmRb.IsEmpty, "freeing a VMA still in mm_rb");
+        // exit_mmap frees VMAs still linked, as the series does: nobody can look the
+        // dying tree up any more.
+        Bug.Warn(!vma.VmRb.IsEmpty && !Exiting, "freeing a VMA still in mm_rb");
         vma.VmFile?.Put();
         Mempolicy.Put(vma.VmPolicy);
         vma.Free();
@@ -621,8 +623,21 @@ internal sealed partial class MmStruct
     {
         for (var v = vma; v is not null; v = v.VmNext)
             UnmapPageRange(v, Math.Max(start, v.VmStart), Math.Min(end, v.VmEnd));
+        FreePgtables(vma);
+    }
+
+    /// <summary>
+    /// free_pgtables: the part the model has, unlinking the anon_vmas, each in a write section
+    /// ("mm: protect SPF handler against anon_vma changes").
+    /// </summary>
+    private static void FreePgtables(VmAreaStruct? vma)
+    {
         for (var v = vma; v is not null; v = v.VmNext)
+        {
+            v.VmWriteBegin();
             UnlinkAnonVmas(v);
+            v.VmWriteEnd();
+        }
     }
 
     /// <summary>remove_vma_list: drop the tree's reference on each detached VMA.</summary>
@@ -867,21 +882,24 @@ internal sealed partial class MmStruct
         return MmapRegion(file, addr, len, vmFlags, pgoff);
     }
 
-    /// <summary>exit_mmap: zap everything, unlink anon_vmas, drop the tree's references.</summary>
+    /// <summary>
+    /// exit_mmap: zap everything, unlink anon_vmas, drop the tree's references. The last user
+    /// is gone, so as in the series the VMAs are not erased from mm_rb one by one: the tree is
+    /// forgotten and remove_vma drops each reference with the node still linked.
+    /// </summary>
     public void ExitMmap()
     {
+        Exiting = true;
         var vma = Mmap;
         if (vma is null)
             return;
         for (var v = vma; v is not null; v = v.VmNext)
             UnmapPageRange(v, v.VmStart, v.VmEnd);
-        for (var v = vma; v is not null; v = v.VmNext)
-            UnlinkAnonVmas(v);
-        for (var v = vma; v is not null; v = v.VmNext)
-            VmaRbErase(v);
+        FreePgtables(vma);
+        RemoveVmaList(vma);
         Mmap = null;
+        MmRb.Node = null;
         MapCount = 0;
         HighestVmEnd = 0;
-        RemoveVmaList(vma);
     }
 }
