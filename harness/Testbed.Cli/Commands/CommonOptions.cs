@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 using System.CommandLine;
+using Testbed.Contract;
 using Testbed.Harness.Backends;
 using Testbed.Harness.Workloads;
 
@@ -15,7 +16,8 @@ internal static class CommonOptions
     /// <summary>The most threads one run may ask for.</summary>
     public const int MaxThreads = 1024;
 
-    public static readonly string[] MmuConfigs = ["mmu-spf", "mmu"];
+    /// <summary>The MMU configs of the registry (native/configs.mk), the default of compare and stress.</summary>
+    public static readonly string[] MmuConfigs = [.. ConfigRegistry.All.Where(c => c.Mmu && !c.TestOnly).Select(c => c.Name)];
 
     public static Option<ulong> Seed(ulong defaultValue = 1) => new("--seed")
     {
@@ -50,10 +52,10 @@ internal static class CommonOptions
 
     public static Option<string[]> Config(string[] defaultValue) => new Option<string[]>("--config")
     {
-        Description = $"Configs to run: {string.Join(", ", AddressSpaceFactory.KnownConfigs)} (each needs its library or port).",
+        Description = $"Configs to run ({string.Join(", ", ConfigRegistry.Shipped)}; each needs its library/port).",
         DefaultValueFactory = _ => defaultValue,
         AllowMultipleArgumentsPerToken = true,
-    }.AcceptOnlyFromAmong([.. AddressSpaceFactory.KnownConfigs]);
+    }.AcceptOnlyFromAmong([.. ConfigRegistry.Shipped]);
 
     public static Option<string[]> Backend(string[] defaultValue) => new Option<string[]>("--backend")
     {
@@ -77,13 +79,13 @@ internal static class CommonOptions
             var mixes = OptionRules.ValueOr(result, mix, defaultMixes) ?? [];
             var configs = OptionRules.ValueOr(result, config, defaultConfigs) ?? [];
             var known = WorkloadMixNames.All.Select(m => m.Name()).ToHashSet();
-            if (mixes.Any(m => !known.Contains(m)) || configs.Any(c => !AddressSpaceFactory.KnownConfigs.Contains(c)))
+            if (mixes.Any(m => !known.Contains(m)) || configs.Any(c => !ConfigRegistry.Shipped.Contains(c)))
                 return;
             foreach (var m in mixes.Select(WorkloadMixNames.Parse))
             {
                 foreach (var c in configs)
                 {
-                    var mmu = !c.StartsWith("nommu", StringComparison.Ordinal);
+                    var mmu = ConfigRegistry.Get(c).Mmu;
                     if (m.NeedsMmu() != mmu)
                         result.AddError($"--mix {m.Name()} cannot run on --config {c} ({(m.NeedsMmu() ? "needs an mmu config" : "needs a nommu config")})");
                 }

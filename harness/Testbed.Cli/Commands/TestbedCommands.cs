@@ -17,7 +17,7 @@ public static class TestbedCommands
         root.Subcommands.Add(StressCommand.Create(factory));
         root.Subcommands.Add(CompareCommand.Create(factory));
         root.Subcommands.Add(AbCommand.Create());
-        root.Subcommands.Add(KernelCommand.Create(backend => factory.Create(backend, KernelCommand.Config)));
+        root.Subcommands.Add(KernelCommand.Create((backend, flags) => factory.Create(backend, KernelCommand.Config, flags)));
         root.Description += "\n\n" + ExitCodes.Help;
         foreach (var command in root.Subcommands.Where(c => !c.Hidden))
             command.Description += "\n\n" + ExitCodes.Help;
