@@ -399,7 +399,6 @@ TB_API int tb_counts_reset(void);
 
 /* Testing */
 TB_API int tb_inject_alloc_failure(tb_mm_t mm, uint32_t cache, uint64_t nth);
-TB_API int tb_debug_crash(int how);
 /* Test-only: leak one reference to open file fd (a teardown violation). */
 TB_API int tb_debug_leak_file(tb_mm_t mm, int fd);
 

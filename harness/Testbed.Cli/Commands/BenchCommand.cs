@@ -41,9 +41,10 @@ internal static class BenchCommand
           counted      per fault: writes (acquire/release/atomic RMW) to mmap_sem, mm_rb_lock,
                        page_table_lock, per-VMA lines (vm_ref_count), the testbed's bookkeeping; mm-wide
                        writes per operation; fault lock waits per 1000 faults and how many behind a writer;
-                       wasted speculative attempts (aborted, then the classic path) per fault; the write
-                       sections of mmap_sem and of mm_rb_lock per 1000 faults (what a fault can wait for).
-        Writes <output>/bench.json and <output>/bench-<workload>.png; exits 1 when an operation failed.
+                       wasted speculative attempts (aborted, then the classic path) per fault; the steps run
+                       holding mmap_sem / mm_rb_lock for write, per fault (what a classic / a speculative
+                       fault can wait behind); bench.json also has the write sections per 1000 faults.
+        Writes <out>/bench.json and <out>/bench-<workload>.png; exits 1 when an operation failed.
         """;
 
     public static Command Create()
@@ -62,21 +63,22 @@ internal static class BenchCommand
             AllowMultipleArgumentsPerToken = true,
         }.AcceptOnlyFromAmong(CommonOptions.MmuConfigs);
         var backends = CommonOptions.Backend([.. AddressSpaceFactory.Backends]);
+        backends.Description = "Backends to time, both in this process: native (the perf libraries through the interop) and/or managed (the C# port, perf flavour).";
         var threads = CommonOptions.Threads(DefaultThreads());
-        var repeats = new Option<int>("--repeats")
+        var repeats = OptionRules.AtLeast(new Option<int>("--repeats")
         {
             Description = "Timed runs per point (median and spread are over these; at least 5 for the study).",
             DefaultValueFactory = _ => 5,
-        };
+        }, 1);
         var ops = CommonOptions.Ops(200_000, "Operations per thread per timed run (counted runs use a fifth).");
         var quick = new Option<bool>("--quick")
         {
             Description = "Preset under 5 minutes on 2 cores: 100,000 operations per thread, shorter hot-path loops.",
         };
-        var output = new Option<string>("--output")
+        var output = new Option<DirectoryInfo>("--out")
         {
-            Description = "Folder for bench.json and the plots.",
-            DefaultValueFactory = _ => "results",
+            Description = "Folder for bench.json and the plots (bench-<workload>.png).",
+            DefaultValueFactory = _ => new DirectoryInfo("results"),
         };
 
         var command = new Command("bench", Description);
@@ -85,6 +87,12 @@ internal static class BenchCommand
 
         command.SetAction(parse =>
         {
+            var folder = parse.GetValue(output)!;
+            if (OutputFolder.Check(folder) is { } unwritable)
+            {
+                Console.Error.WriteLine("testbed bench: " + unwritable);
+                return ExitCodes.Usage;
+            }
             // Before any managed mm exists: ManagedFlavour reads it once per process.
             if (Environment.GetEnvironmentVariable(ManagedFlavour.Variable) is null)
                 Environment.SetEnvironmentVariable(ManagedFlavour.Variable, ManagedFlavour.Perf);
@@ -92,9 +100,9 @@ internal static class BenchCommand
             var settings = new Settings(
                 parse.GetValue(workloads)!.Select(BenchWorkloads.Parse).ToArray(),
                 parse.GetValue(configs)!, parse.GetValue(backends)!, parse.GetValue(threads)!,
-                Math.Max(1, parse.GetValue(repeats)),
+                parse.GetValue(repeats),
                 isQuick && parse.GetResult(ops) is null ? 100_000 : parse.GetValue(ops),
-                parse.GetValue(seed), isQuick, parse.GetValue(output)!);
+                parse.GetValue(seed), isQuick, folder.FullName);
             return Run(settings);
         });
         return command;
@@ -119,7 +127,7 @@ internal static class BenchCommand
         if (missing.Length > 0 || !File.Exists(driver))
         {
             AnsiConsole.MarkupLine($"[red]perf flavour missing ({Markup.Escape(string.Join(", ", missing))} in {Markup.Escape(perf)}, or {Markup.Escape(driver)}): build with `make -C native perf` or `dotnet build`[/]");
-            return 2;
+            return ExitCodes.Failed;
         }
 
         AnsiConsole.MarkupLine(Markup.Escape(
@@ -183,9 +191,9 @@ internal static class BenchCommand
         if (errors > 0)
         {
             AnsiConsole.MarkupLine($"[red]bench: {errors.ToString(CultureInfo.InvariantCulture)} operation(s) failed; replay with --seed {s.Seed}[/]");
-            return 1;
+            return ExitCodes.Findings;
         }
-        return 0;
+        return ExitCodes.Clean;
     }
 
     private static Testbed.Contract.IAddressSpace Create(string backend, string config) => backend == AddressSpaceFactory.Native
