@@ -39,6 +39,4 @@ public sealed record CountedMetrics(
     /// <summary>mmap_sem + mm_rb_lock writes per fault: the mm-wide lines the kernel shares too.</summary>
     public double MmWidePerFault => MmapSemPerFault + MmRbLockPerFault;
 
-    /// <summary>Shared-line writes per fault: mm-wide plus the per-VMA line (one line for every thread of single-vma).</summary>
-    public double SharedPerFault => MmWidePerFault + VmaPerFault;
 }

@@ -96,11 +96,17 @@ public sealed class BenchSpecs
         var spf = BenchRunner.Count("mmu-spf", BenchWorkload.SingleVma, 1, 2, 6400);
         var classic = BenchRunner.Count("mmu", BenchWorkload.SingleVma, 1, 2, 6400);
 
+        // Every fault of the two-thread mm tries the speculative path once: get_vma and put_vma.
+        // The two threads race for page_table_lock, which the speculative path only trylocks, so
+        // a few attempts give up (ptl-busy) and take mmap_sem: exactly those pay mmap_sem too.
         Assert.Equal(12800, spf.Faults);
-        Assert.Equal(12800, spf.SpeculativeSuccess);
-        Assert.Equal((0.0, 2.0, 2.0), (spf.MmapSemPerFault, spf.MmRbLockPerFault, spf.VmaPerFault));
+        Assert.Equal((2.0, 2.0), (spf.MmRbLockPerFault, spf.VmaPerFault));
+        var wasted = (long)Math.Round(spf.WastedSpeculativePerFault * spf.Faults);
+        Assert.Equal(spf.Faults, spf.SpeculativeSuccess + wasted);
+        Assert.Equal(wasted, spf.AbortReasons["ptl-busy"]);
+        Assert.Equal(2.0 * wasted / spf.Faults, spf.MmapSemPerFault, 6);
+        Assert.True(spf.SpeculativeSuccess > spf.Faults / 2, $"{spf.SpeculativeSuccess} of {spf.Faults} speculative");
         Assert.Equal((2.0, 0.0, 0.0), (classic.MmapSemPerFault, classic.MmRbLockPerFault, classic.VmaPerFault));
-        Assert.Equal(0.0, spf.WastedSpeculativePerFault, 3);
     }
 
     [Fact]
