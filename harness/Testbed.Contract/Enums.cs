@@ -137,6 +137,12 @@ public enum SchedPoint
     SeqBegin = 4,
     SeqEnd = 5,
     SeqRead = 6,
+
+    /// <summary>
+    /// Between two tries of a lock that was taken, while a hook is installed: no shim
+    /// blocks then, so a controlled scheduler can run the holder (obj = the lock).
+    /// </summary>
+    Blocked = 7,
 }
 
 /// <summary>Why a speculative fault fell back to the classic path.</summary>

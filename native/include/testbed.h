@@ -152,6 +152,12 @@ enum tb_sched_point {
 	TB_SCHED_SEQ_BEGIN = 4,		/* write_seqcount_begin */
 	TB_SCHED_SEQ_END = 5,		/* write_seqcount_end */
 	TB_SCHED_SEQ_READ = 6,		/* raw_read_seqcount / retry */
+	/*
+	 * While a hook is installed no shim blocks: a lock that is taken
+	 * is retried, with this point (obj = the lock) between tries, so a
+	 * controlled scheduler can run another thread until it is free.
+	 */
+	TB_SCHED_BLOCKED = 7,
 };
 
 /* Why a speculative fault gave up and fell back to the classic path. */

@@ -6,7 +6,9 @@
  *   acquire: tb_sched(LOCK) -> lockdep check/record -> block on the lock
  *   release: lockdep release -> unlock -> tb_sched(UNLOCK)
  * lockdep runs before blocking so an order violation is recorded even if
- * the acquisition then deadlocks.
+ * the acquisition then deadlocks.  While a scheduling hook is installed
+ * "block" means: trylock, and call tb_sched(BLOCKED) between tries (see
+ * tb_sched_controlled).
  */
 #include "kernel/spinlock.h"
 #include "kernel/rwlock.h"
@@ -31,6 +33,11 @@ void __spin_lock(spinlock_t *lock, const char *site, unsigned int line)
 {
 	tb_sched(TB_SCHED_LOCK, lock);
 	lock_acquire(&lock->dep_map, 0, 0, site, line);
+	if (tb_sched_controlled()) {
+		while (pthread_mutex_trylock(&lock->m))
+			tb_sched(TB_SCHED_BLOCKED, lock);
+		return;
+	}
 	pthread_mutex_lock(&lock->m);
 }
 
@@ -75,6 +82,11 @@ void __read_lock(rwlock_t *lock, const char *site, unsigned int line)
 {
 	tb_sched(TB_SCHED_LOCK, lock);
 	lock_acquire(&lock->dep_map, 1, 0, site, line);
+	if (tb_sched_controlled()) {
+		while (pthread_rwlock_tryrdlock(&lock->l))
+			tb_sched(TB_SCHED_BLOCKED, lock);
+		return;
+	}
 	pthread_rwlock_rdlock(&lock->l);
 }
 
@@ -89,6 +101,11 @@ void __write_lock(rwlock_t *lock, const char *site, unsigned int line)
 {
 	tb_sched(TB_SCHED_LOCK, lock);
 	lock_acquire(&lock->dep_map, 0, 0, site, line);
+	if (tb_sched_controlled()) {
+		while (pthread_rwlock_trywrlock(&lock->l))
+			tb_sched(TB_SCHED_BLOCKED, lock);
+		return;
+	}
 	pthread_rwlock_wrlock(&lock->l);
 }
 
@@ -127,10 +144,30 @@ static bool rwsem_read_ok(const struct rw_semaphore *sem)
 	return !sem->writer && !sem->waiting_writers;
 }
 
+/* One attempt to take sem, shared or exclusive, without lockdep. */
+static bool rwsem_try(struct rw_semaphore *sem, bool write)
+{
+	bool ok;
+
+	pthread_mutex_lock(&sem->m);
+	ok = write ? !sem->writer && !sem->readers : rwsem_read_ok(sem);
+	if (ok && write)
+		sem->writer = 1;
+	else if (ok)
+		sem->readers++;
+	pthread_mutex_unlock(&sem->m);
+	return ok;
+}
+
 void __down_read(struct rw_semaphore *sem, const char *site, unsigned int line)
 {
 	tb_sched(TB_SCHED_LOCK, sem);
 	lock_acquire(&sem->dep_map, 1, 0, site, line);
+	if (tb_sched_controlled()) {
+		while (!rwsem_try(sem, false))
+			tb_sched(TB_SCHED_BLOCKED, sem);
+		return;
+	}
 	pthread_mutex_lock(&sem->m);
 	while (!rwsem_read_ok(sem))
 		pthread_cond_wait(&sem->readers_cv, &sem->m);
@@ -174,6 +211,11 @@ void __down_write(struct rw_semaphore *sem, const char *site,
 {
 	tb_sched(TB_SCHED_LOCK, sem);
 	lock_acquire(&sem->dep_map, 0, 0, site, line);
+	if (tb_sched_controlled()) {
+		while (!rwsem_try(sem, true))
+			tb_sched(TB_SCHED_BLOCKED, sem);
+		return;
+	}
 	pthread_mutex_lock(&sem->m);
 	sem->waiting_writers++;
 	while (sem->writer || sem->readers)

@@ -30,6 +30,18 @@ static inline void tb_sched(int point, const void *obj)
 		h->fn(point, obj, h->ctx);
 }
 
+/*
+ * True while a hook is installed.  The lock shims then never block in
+ * pthreads: they retry a trylock and report TB_SCHED_BLOCKED between
+ * tries, because a controlled scheduler that runs one thread at a time
+ * would deadlock if the one thread it runs slept on a lock held by a
+ * thread it has parked.
+ */
+static inline bool tb_sched_controlled(void)
+{
+	return __atomic_load_n(&tb_sched_hook_ptr, __ATOMIC_ACQUIRE) != NULL;
+}
+
 static inline void cond_resched(void)
 {
 }

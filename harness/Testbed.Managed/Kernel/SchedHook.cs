@@ -15,6 +15,13 @@ public static class SchedHook
     /// <summary>The installed hook, or null for none. Global, like the native one.</summary>
     public static Action<SchedPoint, object?>? Hook { get; set; }
 
+    /// <summary>
+    /// tb_sched_controlled: true while a hook is installed. The lock types then never
+    /// spin-wait on their own; they retry and report <see cref="SchedPoint.Blocked"/>
+    /// between tries, so a scheduler that runs one thread at a time can run the holder.
+    /// </summary>
+    public static bool Controlled => Hook is not null;
+
     /// <summary>tb_sched(point, obj): calls the hook if one is installed.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Sched(SchedPoint point, object? obj)

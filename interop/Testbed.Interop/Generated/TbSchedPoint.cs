@@ -22,4 +22,6 @@ public enum TbSchedPoint : uint
     SeqEnd = 5,
     /// <summary><c>TB_SCHED_SEQ_READ</c>.</summary>
     SeqRead = 6,
+    /// <summary><c>TB_SCHED_BLOCKED</c>.</summary>
+    Blocked = 7,
 }
