@@ -18,6 +18,7 @@ public static class TestbedCommands
         root.Subcommands.Add(CompareCommand.Create(factory));
         root.Subcommands.Add(WorkerCommand.Create(factory));
         root.Subcommands.Add(AbCommand.Create());
+        root.Subcommands.Add(PctCommand.Create(factory));
         root.Subcommands.Add(KernelCommand.Create(backend => factory.Create(backend, KernelCommand.Config)));
         return root;
     }
