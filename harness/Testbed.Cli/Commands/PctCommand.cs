@@ -3,6 +3,8 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Testbed.Harness.Backends;
+using Testbed.Harness.Kernel;
+using Testbed.Harness.Mutants;
 using Testbed.Harness.Scheduling;
 
 namespace Testbed.Cli.Commands;
@@ -16,7 +18,7 @@ namespace Testbed.Cli.Commands;
 public static class PctCommand
 {
     /// <summary>Creates the <c>pct</c> command.</summary>
-    public static Command Create(AddressSpaceFactory factory)
+    public static Command Create(AddressSpaceFactory defaultFactory)
     {
         var scenario = new Option<string>("--scenario")
         {
@@ -39,13 +41,15 @@ public static class PctCommand
         var preemptions = new Option<int>("--preemptions") { Description = "Preemption bound of the exhaustive search (0..2).", DefaultValueFactory = _ => 2 };
         var replay = new Option<string?>("--replay") { Description = "Replay this schedule (as printed) on --scenario instead of exploring." };
         var json = new Option<bool>("--json") { Description = "One JSON object per scenario instead of text." };
+        var mutant = new Option<string?>("--mutant") { Description = "Run against this catalog mutant (docs/mutants.md; a native one must be built); sets the backend." };
 
         var command = new Command("pct", "Controlled interleaving exploration (PCT) of the named concurrency scenarios, with replay.")
         {
-            scenario, backend, strategy, seed, schedules, depth, preemptions, replay, json,
+            scenario, backend, strategy, seed, schedules, depth, preemptions, replay, json, mutant,
         };
         command.SetAction(parse =>
         {
+            var factory = defaultFactory;
             var names = parse.GetValue(scenario)!;
             var be = parse.GetValue(backend)!;
             var kindText = parse.GetValue(strategy)!;
@@ -65,6 +69,20 @@ public static class PctCommand
             {
                 Console.Error.WriteLine($"pct: {e.Message}");
                 return 2;
+            }
+            if (parse.GetValue(mutant) is { } mutantName)
+            {
+                try
+                {
+                    var m = MutantCatalog.Find(mutantName);
+                    factory = new MutantDetectors(m, RepoPaths.Root()).Factory;
+                    be = m.Backend;
+                }
+                catch (Exception e) when (e is ArgumentException or FileNotFoundException)
+                {
+                    Console.Error.WriteLine($"pct: {e.Message}");
+                    return 2;
+                }
             }
             chosen = chosen.Where(s => factory.IsAvailable(be, s.Config)).ToList();
 
@@ -102,8 +120,9 @@ public static class PctCommand
                     : new Explorer(factory, be).Explore(s, kind, parse.GetValue(seed), parse.GetValue(schedules),
                         parse.GetValue(depth), bound);
                 failed |= result.Found;
+                var target = parse.GetValue(mutant) is { } name ? $"--mutant {name}" : $"--backend {be}";
                 var replayCommand = result.Shrunk is { } shrunk
-                    ? $"./scripts/testbed pct --backend {be} --scenario {s.Name} --replay {shrunk.Run.Schedule}"
+                    ? $"./scripts/testbed pct {target} --scenario {s.Name} --replay {shrunk.Run.Schedule}"
                     : null;
                 if (parse.GetValue(json))
                     Console.WriteLine(JsonSerializer.Serialize(PctReport.From(result, replayCommand)));

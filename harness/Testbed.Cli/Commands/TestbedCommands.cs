@@ -19,6 +19,7 @@ public static class TestbedCommands
         root.Subcommands.Add(WorkerCommand.Create(factory));
         root.Subcommands.Add(AbCommand.Create());
         root.Subcommands.Add(PctCommand.Create(factory));
+        root.Subcommands.Add(MutantsCommand.Create());
         root.Subcommands.Add(KernelCommand.Create(backend => factory.Create(backend, KernelCommand.Config)));
         return root;
     }

@@ -4,7 +4,8 @@ namespace Testbed.Harness.Scheduling;
 /// <summary>
 /// What an exploration found: the first failing run (null: none within the bound) after
 /// <see cref="Schedules"/> schedules and <see cref="Operations"/> operations, in
-/// <see cref="Elapsed"/>; the failing schedule shrunk; and whether an exhaustive search
+/// <see cref="Elapsed"/>; the failing schedule shrunk (null when its replay did not fail:
+/// the failure came from state an earlier run left); and whether an exhaustive search
 /// covered its whole space.
 /// </summary>
 public sealed record ExplorationResult(

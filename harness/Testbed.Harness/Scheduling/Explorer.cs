@@ -44,8 +44,10 @@ public sealed class Explorer(AddressSpaceFactory factory, string backend)
     }
 
     /// <summary>
-    /// Tries up to <paramref name="maxSchedules"/> schedules; the first failure is shrunk with
-    /// at most <paramref name="shrinkRuns"/> replays. Deterministic for a seed.
+    /// Tries up to <paramref name="maxSchedules"/> schedules; the first failure is replayed and,
+    /// when the replay fails too, shrunk with at most <paramref name="shrinkRuns"/> replays
+    /// (<see cref="ExplorationResult.Shrunk"/> stays null when it does not replay).
+    /// Deterministic for a seed.
     /// </summary>
     public ExplorationResult Explore(PctScenario scenario, StrategyKind kind, ulong seed, int maxSchedules,
         int depth = 3, int preemptionBound = 2, int shrinkRuns = 200)
@@ -83,7 +85,11 @@ public sealed class Explorer(AddressSpaceFactory factory, string backend)
             if (outcome.Failed)
             {
                 var elapsed = clock.Elapsed;
-                var shrunk = new Shrinker(this, scenario, shrinkRuns).Shrink(outcome);
+                // Shrink only what replays: a failure carried over from an earlier run
+                // (global state a mutant corrupted, found later by the quarantine check)
+                // is reported without a schedule.
+                var again = RunOnce(scenario, new ReplayStrategy(outcome.Run.Schedule));
+                var shrunk = again.Failed ? new Shrinker(this, scenario, shrinkRuns).Shrink(again) : null;
                 return Result(i + 1, outcome, shrunk, exhausted: false, elapsed);
             }
         }
