@@ -20,6 +20,13 @@
 #include "kernel/lockdep.h"
 
 #define TB_MAX_MMS	4096
+
+/* The merge-order flag changes mmap_region, which nommu does not have. */
+#ifdef CONFIG_MMU
+#define TB_MM_VALID_FLAGS	TB_MM_MMAP_MERGE_NEXT_FIRST
+#else
+#define TB_MM_VALID_FLAGS	0U
+#endif
 #define MM_SLOT_BITS	16
 
 /*
@@ -207,12 +214,13 @@ TB_API int tb_mm_create(uint32_t flags, tb_mm_t *out)
 	struct mm_struct *mm;
 	int slot;
 
-	if (!out || flags)
+	if (!out || (flags & ~TB_MM_VALID_FLAGS))
 		return -EINVAL;
 	mmap_init();
 	mm = mm_alloc();
 	if (!mm)
 		return -ENOMEM;
+	mm->tb_flags = flags;
 	pthread_rwlock_wrlock(&mm_table_lock);
 	for (slot = 0; slot < TB_MAX_MMS; slot++)
 		if (!mm_table[slot].mm)

@@ -78,6 +78,18 @@ enum tb_mpol_mode {
 	TB_MPOL_INTERLEAVE = 3,
 };
 
+/*
+ * tb_mm_create flags: which kernel's rules an mm follows where 4.16 and a
+ * later kernel differ.  Only mmu configs have them (nommu: -EINVAL).
+ */
+enum tb_mm_flags {
+	/*
+	 * mmap_region merges as 6.1's does (vma_expand): next is tried
+	 * first, prev then joins only if it can share next's anon_vma.
+	 */
+	TB_MM_MMAP_MERGE_NEXT_FIRST = 0x1,
+};
+
 /* tb_file_open flags: the nommu mmap capabilities of the backing file. */
 enum tb_file_flags {
 	TB_FILE_MAP_DIRECT = 0x1,	/* NOMMU_MAP_DIRECT: shared in place */
@@ -86,6 +98,7 @@ enum tb_file_flags {
 
 /* tb_fault flags. */
 enum tb_fault_flags {
+	TB_FAULT_READ = 0x0,		/* no flag: a read access */
 	TB_FAULT_WRITE = 0x1,
 	TB_FAULT_EXEC = 0x2,
 	TB_FAULT_NO_SPECULATIVE = 0x4,	/* go straight to the mmap_sem path */

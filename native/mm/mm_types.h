@@ -142,6 +142,7 @@ struct mm_struct {
 	spinlock_t page_table_lock;	/* the page table and anon_vma install */
 	struct rw_semaphore mmap_sem;
 	struct pt_model pt;
+	unsigned int tb_flags;		/* TB_MM_* creation flags */
 
 	/* test-only below: the testbed's process state and sinks */
 	spinlock_t files_lock;

@@ -1212,6 +1212,50 @@ static int shmem_zero_setup(struct vm_area_struct *vma)
 	return 0;
 }
 
+/*
+ * The merge step of 6.1's mmap_region (TB_MM_MMAP_MERGE_NEXT_FIRST), on
+ * the 4.16 primitives.  6.1 looks at next first: it can take the new
+ * range in front if compatible, judged with no anon_vma on the new side.
+ * Only then prev: it must be compatible with the anon_vma the result will
+ * have, i.e. next's when next was taken.  With next written (anon_vma
+ * set), a prev without anon_vma is refused (its anon_vma_chain is empty,
+ * not singular) and so is a prev with another anon_vma: the range joins
+ * next alone, where 4.16's vma_merge, trying prev first, would make one
+ * VMA of all three or join prev.  6.1's vma_expand is __vma_adjust's
+ * case 1 (prev over the range and next), 2 (prev over the range) or 3
+ * (next down over the range) here.
+ */
+static struct vm_area_struct *
+mmap_expand_next_first(struct mm_struct *mm, struct vm_area_struct *prev,
+		       unsigned long addr, unsigned long end,
+		       unsigned long vm_flags, struct file *file, pgoff_t pgoff)
+{
+	pgoff_t pglen = (end - addr) >> PAGE_SHIFT;
+	struct vm_area_struct *next, *vma = NULL;
+	int err;
+
+	if (vm_flags & VM_SPECIAL)
+		return NULL;
+	next = prev ? prev->vm_next : mm->mmap;
+
+	if (next && next->vm_start == end && !vma_policy(next) &&
+	    can_vma_merge_before(next, vm_flags, NULL, file, pgoff + pglen))
+		vma = next;
+	if (prev && prev->vm_end == addr && !vma_policy(prev) &&
+	    can_vma_merge_after(prev, vm_flags, vma ? vma->anon_vma : NULL,
+				file, pgoff)) {
+		err = __vma_adjust(prev, prev->vm_start,
+				   vma ? next->vm_end : end, prev->vm_pgoff,
+				   NULL, prev);
+		return err ? NULL : prev;
+	}
+	if (!vma)
+		return NULL;
+	err = __vma_adjust(next, addr, next->vm_end, next->vm_pgoff - pglen,
+			   NULL, next);
+	return err ? NULL : next;
+}
+
 static long mmap_region(struct mm_struct *mm, struct file *file,
 			unsigned long addr, unsigned long len,
 			vm_flags_t vm_flags, unsigned long pgoff)
@@ -1243,8 +1287,12 @@ static long mmap_region(struct mm_struct *mm, struct file *file,
 		vm_flags |= VM_ACCOUNT;
 
 	/* Can we just expand an old mapping? */
-	vma = vma_merge(mm, prev, addr, addr + len, vm_flags, NULL, file,
-			pgoff, NULL);
+	if (mm->tb_flags & TB_MM_MMAP_MERGE_NEXT_FIRST)
+		vma = mmap_expand_next_first(mm, prev, addr, addr + len,
+					     vm_flags, file, pgoff);
+	else
+		vma = vma_merge(mm, prev, addr, addr + len, vm_flags, NULL,
+				file, pgoff, NULL);
 	if (vma)
 		return addr;
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 using System.CommandLine;
+using Testbed.Contract;
 using Testbed.Harness.Backends;
 using Testbed.Harness.Workloads;
 
@@ -8,7 +9,8 @@ namespace Testbed.Cli.Commands;
 /// <summary>Option factories shared by the commands (a System.CommandLine option belongs to one command).</summary>
 internal static class CommonOptions
 {
-    public static readonly string[] MmuConfigs = ["mmu-spf", "mmu"];
+    /// <summary>The MMU configs of the registry (native/configs.mk), the default of compare and stress.</summary>
+    public static readonly string[] MmuConfigs = [.. ConfigRegistry.All.Where(c => c.Mmu && !c.TestOnly).Select(c => c.Name)];
 
     public static Option<ulong> Seed(ulong defaultValue = 1) => new("--seed")
     {
@@ -43,7 +45,7 @@ internal static class CommonOptions
 
     public static Option<string[]> Config(string[] defaultValue) => new("--config")
     {
-        Description = "Configs to run (mmu-spf, mmu, nommu, nommu-orig; each needs its library/port).",
+        Description = $"Configs to run ({string.Join(", ", ConfigRegistry.Shipped)}; each needs its library/port).",
         DefaultValueFactory = _ => defaultValue,
         AllowMultipleArgumentsPerToken = true,
     };

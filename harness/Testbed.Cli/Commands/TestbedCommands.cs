@@ -20,7 +20,7 @@ public static class TestbedCommands
         root.Subcommands.Add(AbCommand.Create());
         root.Subcommands.Add(PctCommand.Create(factory));
         root.Subcommands.Add(MutantsCommand.Create());
-        root.Subcommands.Add(KernelCommand.Create(backend => factory.Create(backend, KernelCommand.Config)));
+        root.Subcommands.Add(KernelCommand.Create((backend, flags) => factory.Create(backend, KernelCommand.Config, flags)));
         return root;
     }
 }

@@ -20,8 +20,8 @@ public sealed record AddressSpaceFactory
     /// <summary>A factory with the managed port's default options.</summary>
     public static AddressSpaceFactory Default { get; } = new();
 
-    /// <summary>Every config name the testbed defines (native/Makefile builds these).</summary>
-    public static IReadOnlyList<string> KnownConfigs { get; } = ["mmu-spf", "mmu", "nommu", "nommu-orig"];
+    /// <summary>Every config the factories offer: the registry's (native/configs.mk) but the test-only ones.</summary>
+    public static IReadOnlyList<string> KnownConfigs => ConfigRegistry.Shipped;
 
     /// <summary>Both backend names.</summary>
     public static IReadOnlyList<string> Backends { get; } = [Native, Managed];
@@ -47,11 +47,14 @@ public sealed record AddressSpaceFactory
     /// <summary>Whether <paramref name="backend"/> can create <paramref name="config"/> here.</summary>
     public bool IsAvailable(string backend, string config) => AvailableConfigs(backend).Contains(config);
 
-    /// <summary>A fresh address space (a new mm) of <paramref name="backend"/> and <paramref name="config"/>.</summary>
-    public IAddressSpace Create(string backend, string config) => backend switch
+    /// <summary>
+    /// A fresh address space (a new mm) of <paramref name="backend"/> and <paramref name="config"/>,
+    /// created with <paramref name="flags"/> (tb_mm_create's; MMU configs only).
+    /// </summary>
+    public IAddressSpace Create(string backend, string config, MmFlags flags = MmFlags.None) => backend switch
     {
-        Native => new NativeAddressSpace(config),
-        Managed => new ManagedAddressSpace(config, ManagedOptions),
+        Native => new NativeAddressSpace(config, flags),
+        Managed => new ManagedAddressSpace(config, ManagedOptions, flags),
         _ => throw UnknownBackend(backend),
     };
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 using System.Diagnostics;
 using Testbed.Harness.Backends;
-using Testbed.Harness.Workloads;
+using Testbed.Harness.Seeded;
 
 namespace Testbed.Harness.Scheduling;
 

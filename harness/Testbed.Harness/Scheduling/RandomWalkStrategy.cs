@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-using Testbed.Harness.Workloads;
+using Testbed.Harness.Seeded;
 
 namespace Testbed.Harness.Scheduling;
 

@@ -74,14 +74,15 @@ internal sealed partial class MmStruct
 
     /// <summary>
     /// do_mbind after the argument checks: mpol_new, then under mmap_sem write the hole
-    /// check and mbind_range, then mpol_put of the template.
+    /// check (not for MPOL_DEFAULT) and mbind_range, then mpol_put of the template.
     /// </summary>
     public int DoMbind(ulong start, ulong end, MpolMode mode)
     {
         if (!Mempolicy.New(Kmem, mode, out var @new))
             return -Errno.ENOMEM;
         MmapSem.DownWrite();
-        var err = CheckNoHoles(start, end) ? MbindRange(start, end, @new) : -Errno.EFAULT;
+        // MPOL_DEFAULT (no template) is MPOL_MF_DISCONTIG_OK: only mbind_range's own check applies
+        var err = @new is null || CheckNoHoles(start, end) ? MbindRange(start, end, @new) : -Errno.EFAULT;
         MmapSem.UpWrite();
         Mempolicy.Put(@new);
         return err;

@@ -41,11 +41,15 @@ internal sealed partial class MmStruct
     private static long arenas;
 
     /// <summary>Creates an empty mm.</summary>
-    public MmStruct(bool spf, ManagedOptions options)
+    public MmStruct(bool spf, ManagedOptions options, MmFlags flags = MmFlags.None)
     {
         Spf = spf;
         Options = options;
+        Flags = flags;
     }
+
+    /// <summary>The tb_mm_create flags: which kernel's rules this mm follows where they differ.</summary>
+    public MmFlags Flags { get; }
 
     /// <summary>CONFIG_SPECULATIVE_PAGE_FAULT.</summary>
     public bool Spf { get; }

@@ -803,6 +803,36 @@ internal sealed partial class MmStruct
         (vmFlags & (VmFlags.Shared | VmFlags.Write)) == VmFlags.Write;
 
     /// <summary>
+    /// The merge step of 6.1's mmap_region (<see cref="MmFlags.MmapMergeNextFirst"/>), on the
+    /// 4.16 primitives. next is tried first, judged with no anon_vma on the new side; prev
+    /// only then, and it must be compatible with the anon_vma the result will have (next's
+    /// when next was taken): a written next refuses a prev without anon_vma (its chain is
+    /// empty, not singular) or with another one, so the range joins next alone where 4.16's
+    /// vma_merge would make one VMA of all three or join prev. 6.1's vma_expand is
+    /// __vma_adjust's case 1, 2 or 3 here.
+    /// </summary>
+    private VmAreaStruct? MmapExpandNextFirst(VmAreaStruct? prev, ulong addr, ulong end, VmFlags vmFlags,
+        Kernel.File? file, ulong pgoff)
+    {
+        var pglen = (end - addr) >> PageShift;
+        var next = prev is not null ? prev.VmNext : Mmap;
+        VmAreaStruct? vma = null;
+        if (next is not null && next.VmStart == end && next.VmPolicy is null &&
+            CanVmaMergeBefore(next, vmFlags, null, file, pgoff + pglen))
+            vma = next;
+        if (prev is not null && prev.VmEnd == addr && prev.VmPolicy is null &&
+            CanVmaMergeAfter(prev, vmFlags, vma?.AnonVma, file, pgoff))
+        {
+            VmaAdjust(prev, prev.VmStart, vma is not null ? next!.VmEnd : end, prev.VmPgoff, null, prev);
+            return prev;
+        }
+        if (vma is null)
+            return null;
+        VmaAdjust(next!, addr, next!.VmEnd, next.VmPgoff - pglen, null, next);
+        return next;
+    }
+
+    /// <summary>
     /// mmap_region: clear what is there (MAP_FIXED), try vma_merge, else allocate and
     /// link a new VMA. Shared anonymous mappings get a new shmem file (shmem_zero_setup).
     /// </summary>
@@ -820,7 +850,9 @@ internal sealed partial class MmStruct
         if (AccountableMapping(vmFlags))
             vmFlags |= VmFlags.Account;
 
-        var merged = VmaMerge(prev, addr, addr + len, vmFlags, null, file, pgoff, null);
+        var merged = (Flags & MmFlags.MmapMergeNextFirst) != 0
+            ? MmapExpandNextFirst(prev, addr, addr + len, vmFlags, file, pgoff)
+            : VmaMerge(prev, addr, addr + len, vmFlags, null, file, pgoff, null);
         if (merged is not null)
             return (long)addr;
 

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
+using Testbed.Contract;
 using Xunit;
 using Testbed.Interop;
 using Xunit.Abstractions;
-using static Testbed.Interop.NativeErrno;
+using static Testbed.Contract.Errno;
 
 namespace Testbed.Tests.Interop;
 
@@ -29,7 +30,7 @@ public abstract class ConcurrencySpecs<TApi>(ITestOutputHelper output) where TAp
         output.WriteLine(replay);
         using var mm = NativeMm<TApi>.Create();
         var baseline = mm.Stats();
-        var fd = mm.FileOpen(FileSize, TbFileFlags.MapDirect | TbFileFlags.MapCopy);
+        var fd = mm.FileOpen(FileSize, FileFlags.MapDirect | FileFlags.MapCopy);
         var unexpected = new List<string>();
         using var start = new Barrier(Threads);
 
@@ -48,7 +49,7 @@ public abstract class ConcurrencySpecs<TApi>(ITestOutputHelper output) where TAp
                     if (result < 0 && Array.IndexOf(allowed, (int)-result) < 0)
                     {
                         lock (unexpected)
-                            unexpected.Add($"thread {id} op {i}: {what} = {result} ({NativeErrno.Name(result)})");
+                            unexpected.Add($"thread {id} op {i}: {what} = {result} ({Name(result)})");
                     }
                 }
             });
@@ -99,15 +100,15 @@ public abstract class ConcurrencySpecs<TApi>(ITestOutputHelper output) where TAp
         var roll = rng.Next(100);
         if (roll < 45)
         {
-            var flags = (TbFaultFlags)rng.Next(4) & (TbFaultFlags.Write | TbFaultFlags.NoSpeculative);
+            var flags = (FaultFlags)rng.Next(4) & (FaultFlags.Write | FaultFlags.NoSpeculative);
             var result = mm.TryFault(addr + (ulong)rng.Next((int)Page), flags);
             return ($"fault(0x{addr:x}, {flags})", result, [EFAULT, EACCES]);
         }
         if (roll < 60)
         {
             var shared = rng.Next(4) == 0;
-            var prot = (TbProt)rng.Next(1, 4);
-            var flags = TbMapFlags.Fixed | (shared ? TbMapFlags.Shared : TbMapFlags.Private | TbMapFlags.Anonymous);
+            var prot = (Prot)rng.Next(1, 4);
+            var flags = MapFlags.Fixed | (shared ? MapFlags.Shared : MapFlags.Private | MapFlags.Anonymous);
             var result = mm.TryMmap(addr, len, prot, flags, shared ? fd : -1, shared ? page : 0);
             return ($"mmap(0x{addr:x}, 0x{len:x}, {prot}, {flags})", result, []);
         }
@@ -118,11 +119,11 @@ public abstract class ConcurrencySpecs<TApi>(ITestOutputHelper output) where TAp
         }
         if (roll < 90)
         {
-            var prot = (TbProt)rng.Next(0, 4);
+            var prot = (Prot)rng.Next(0, 4);
             var result = mm.TryMprotect(addr, len, prot);
             return ($"mprotect(0x{addr:x}, 0x{len:x}, {prot})", result, [ENOMEM]);
         }
-        var mode = (TbMpolMode)rng.Next(4);
+        var mode = (MpolMode)rng.Next(4);
         var mbind = mm.TryMbind(addr, len, mode);
         return ($"mbind(0x{addr:x}, 0x{len:x}, {mode})", mbind, [EFAULT]);
     }

@@ -2,7 +2,7 @@
 using Testbed.Contract;
 using Testbed.Harness.Backends;
 using Testbed.Harness.Scheduling;
-using Testbed.Harness.Workloads;
+using Testbed.Harness.Seeded;
 using Testbed.Managed;
 using Testbed.Tests.Interleaving;
 using Xunit;
