@@ -6,9 +6,9 @@
  *   acquire: tb_sched(LOCK) -> lockdep check/record -> block on the lock
  *   release: lockdep release -> unlock -> tb_sched(UNLOCK)
  * lockdep runs before blocking so an order violation is recorded even if
- * the acquisition then deadlocks.  While a scheduling hook is installed
- * "block" means: trylock, and call tb_sched(BLOCKED) between tries (see
- * tb_sched_controlled).
+ * the acquisition then deadlocks.  While a controlled scheduling hook is
+ * installed "block" means: trylock, and call tb_sched(BLOCKED) between
+ * tries (see tb_sched_controlled).
  */
 #include "kernel/spinlock.h"
 #include "kernel/rwlock.h"

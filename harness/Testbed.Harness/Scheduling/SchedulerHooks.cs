@@ -9,8 +9,9 @@ namespace Testbed.Harness.Scheduling;
 
 /// <summary>
 /// Points one backend's scheduling hook at <see cref="ControlledScheduler.OnPoint"/>: the
-/// managed port's <see cref="SchedHook.Hook"/>, or tb_set_sched_hook of the config's native
-/// library with an [UnmanagedCallersOnly] callback, so the same C# scheduler drives both.
+/// managed port's <see cref="SchedHook.Hook"/> (with <see cref="SchedHook.Controlled"/>), or
+/// tb_set_sched_hook_controlled of the config's native library with an [UnmanagedCallersOnly]
+/// callback, so the same C# scheduler drives both, and their locks use the blocking protocol.
 /// Disposing removes the hook. The hook is process-global: one exploration at a time.
 /// </summary>
 public sealed unsafe class SchedulerHooks : IDisposable
@@ -31,6 +32,7 @@ public sealed unsafe class SchedulerHooks : IDisposable
         {
             case AddressSpaceFactory.Managed:
                 SchedHook.Hook = ControlledScheduler.OnPoint;
+                SchedHook.Controlled = true;
                 break;
             case AddressSpaceFactory.Native:
                 var rc = TestbedConfigs.Dispatch(config, new SetHook(true));
@@ -47,7 +49,10 @@ public sealed unsafe class SchedulerHooks : IDisposable
     public void Dispose()
     {
         if (backend == AddressSpaceFactory.Managed)
+        {
+            SchedHook.Controlled = false;
             SchedHook.Hook = null;
+        }
         else
             TestbedConfigs.Dispatch(config, new SetHook(false));
     }
@@ -69,6 +74,6 @@ public sealed unsafe class SchedulerHooks : IDisposable
     private readonly struct SetHook(bool install) : ITestbedApiVisitor<int>
     {
         public int Visit<TApi>() where TApi : struct, ITestbedApi =>
-            install ? TApi.SetSchedHook(&OnNativePoint, null) : TApi.SetSchedHook(null, null);
+            install ? TApi.SetSchedHookControlled(&OnNativePoint, null) : TApi.SetSchedHook(null, null);
     }
 }

@@ -16,11 +16,18 @@ public static class SchedHook
     public static Action<SchedPoint, object?>? Hook { get; set; }
 
     /// <summary>
-    /// tb_sched_controlled: true while a hook is installed. The lock types then never
-    /// spin-wait on their own; they retry and report <see cref="SchedPoint.Blocked"/>
-    /// between tries, so a scheduler that runs one thread at a time can run the holder.
+    /// tb_sched_controlled: set by a controlled scheduler next to <see cref="Hook"/>. While
+    /// it is true and a hook is installed, the lock types never wait on their own; they retry
+    /// and report <see cref="SchedPoint.Blocked"/> between tries, so a scheduler that runs one
+    /// thread at a time can run the holder. A plain hook keeps the waiting locks.
     /// </summary>
-    public static bool Controlled => Hook is not null;
+    public static bool Controlled
+    {
+        get => controlled && Hook is not null;
+        set => controlled = value;
+    }
+
+    private static volatile bool controlled;
 
     /// <summary>tb_sched(point, obj): calls the hook if one is installed.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
