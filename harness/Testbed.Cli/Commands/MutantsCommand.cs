@@ -49,7 +49,7 @@ public static class MutantsCommand
             catch (ArgumentException e)
             {
                 Console.Error.WriteLine($"mutants: {e.Message}");
-                return 2;
+                return ExitCodes.Usage;
             }
             var isQuick = parse.GetValue(quick);
             var settings = new Settings(parse.GetValue(schedules), parse.GetValue(seed), parse.GetValue(depth),
@@ -57,14 +57,14 @@ public static class MutantsCommand
             if (settings.Schedules < 1 || settings.Depth < 1 || settings.StressRuns < 1)
             {
                 Console.Error.WriteLine("mutants: --schedules, --depth and --stress-runs must be >= 1");
-                return 2;
+                return ExitCodes.Usage;
             }
             if (parse.GetValue(runDetector) is { } detector)
             {
                 if (chosen.Count != 1)
                 {
                     Console.Error.WriteLine("mutants: --run-detector needs exactly one --mutant");
-                    return 2;
+                    return ExitCodes.Usage;
                 }
                 return RunDetector(chosen[0], detector, parse.GetValue(scenario), settings);
             }
@@ -90,10 +90,10 @@ public static class MutantsCommand
                 break;
             default:
                 Console.Error.WriteLine("mutants: --run-detector pct|differential|stress (stress needs --scenario)");
-                return 2;
+                return ExitCodes.Usage;
         }
         Console.WriteLine(JsonSerializer.Serialize(report, Json));
-        return 0;
+        return ExitCodes.Clean;
     }
 
     private static int RunCatalog(IReadOnlyList<Mutant> mutants, Settings s, bool json)
@@ -116,7 +116,7 @@ public static class MutantsCommand
             (survivors.Count > 0 ? $"; SURVIVED: {string.Join(", ", survivors)}" : ""));
         foreach (var r in rows.Where(r => r.Ratio is not null))
             Console.WriteLine($"  PCT vs stress, time to first detection, {r.Mutant}: {r.Ratio}");
-        return survivors.Count == 0 ? 0 : 1;
+        return survivors.Count == 0 ? ExitCodes.Clean : ExitCodes.Findings;
     }
 
     private static MutantRow RunOne(string root, Mutant mutant, Settings s)

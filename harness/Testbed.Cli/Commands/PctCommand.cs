@@ -13,7 +13,8 @@ namespace Testbed.Cli.Commands;
 /// <c>testbed pct</c>: controlled interleaving exploration of the named scenarios on one
 /// backend (PCT, random walk, bounded-preemption exhaustive search, or the uncontrolled
 /// stress baseline), or <c>--replay</c> of one printed schedule. Exit 1 when a scenario
-/// fails (its shrunk schedule and replay command are printed), 0 when none does, 2 on bad usage.
+/// fails (its shrunk schedule and replay command are printed), 0 when none does, 2 on bad
+/// usage, 3 when a --mutant's library is not built.
 /// </summary>
 public static class PctCommand
 {
@@ -58,7 +59,7 @@ public static class PctCommand
                 || parse.GetValue(depth) < 1 || bound is < 0 or > 2 || !AddressSpaceFactory.Backends.Contains(be))
             {
                 Console.Error.WriteLine("pct: --strategy pct|random|exhaustive|stress, --backend native|managed, --schedules >= 1, --depth >= 1, --preemptions 0..2");
-                return 2;
+                return ExitCodes.Usage;
             }
             IReadOnlyList<PctScenario> chosen;
             try
@@ -68,7 +69,7 @@ public static class PctCommand
             catch (ArgumentException e)
             {
                 Console.Error.WriteLine($"pct: {e.Message}");
-                return 2;
+                return ExitCodes.Usage;
             }
             if (parse.GetValue(mutant) is { } mutantName)
             {
@@ -78,10 +79,15 @@ public static class PctCommand
                     factory = new MutantDetectors(m, RepoPaths.Root()).Factory;
                     be = m.Backend;
                 }
-                catch (Exception e) when (e is ArgumentException or FileNotFoundException)
+                catch (ArgumentException e)
                 {
                     Console.Error.WriteLine($"pct: {e.Message}");
-                    return 2;
+                    return ExitCodes.Usage;
+                }
+                catch (FileNotFoundException e)
+                {
+                    Console.Error.WriteLine($"pct: {e.Message}");
+                    return ExitCodes.Failed;
                 }
             }
             chosen = chosen.Where(s => factory.IsAvailable(be, s.Config)).ToList();
@@ -91,7 +97,7 @@ public static class PctCommand
                 if (chosen.Count != 1)
                 {
                     Console.Error.WriteLine("pct: --replay needs one available --scenario");
-                    return 2;
+                    return ExitCodes.Usage;
                 }
                 Schedule schedule;
                 try
@@ -101,7 +107,7 @@ public static class PctCommand
                 catch (FormatException e)
                 {
                     Console.Error.WriteLine($"pct: {e.Message}");
-                    return 2;
+                    return ExitCodes.Usage;
                 }
                 var outcome = new Explorer(factory, be).Replay(chosen[0], schedule);
                 Console.WriteLine($"replay {chosen[0].Name} ({be}) {schedule}: {(outcome.Failed ? "FAILS" : "passes")}, " +
@@ -109,7 +115,7 @@ public static class PctCommand
                 foreach (var p in outcome.Problems)
                     Console.WriteLine($"  {p}");
                 Console.WriteLine(outcome.Run.Trace);
-                return outcome.Failed ? 1 : 0;
+                return outcome.Failed ? ExitCodes.Findings : ExitCodes.Clean;
             }
 
             var failed = false;
@@ -129,7 +135,7 @@ public static class PctCommand
                 else
                     Print(result, replayCommand);
             }
-            return failed ? 1 : 0;
+            return failed ? ExitCodes.Findings : ExitCodes.Clean;
         });
         return command;
     }
