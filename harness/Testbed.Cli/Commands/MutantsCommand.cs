@@ -30,13 +30,14 @@ public static class MutantsCommand
         var depth = new Option<int>("--depth") { Description = "PCT depth.", DefaultValueFactory = _ => 3 };
         var stress = new Option<int?>("--stress-runs") { Description = "Runs of the uncontrolled stress baseline (default 2000 quick, 20000 full)." };
         var noBuild = new Option<bool>("--no-build") { Description = "Use the mutant libraries already under build/native/mutants." };
+        var allDetectors = new Option<bool>("--all-detectors") { Description = "Run every detector on every mutant (a detection matrix) instead of stopping at the first that catches it." };
         var runDetector = new Option<string?>("--run-detector") { Description = "Internal: run one detector (pct, stress, differential) for one --mutant in this process and print its JSON report." };
         var scenario = new Option<string?>("--scenario") { Description = "Scenario of --run-detector stress." };
         var json = new Option<bool>("--json") { Description = "Print the table as JSON lines." };
 
         var command = new Command("mutants", "Build the mutant catalog, run the detectors on each, and report what caught it and how fast.")
         {
-            quick, only, schedules, seed, depth, stress, noBuild, runDetector, scenario, json,
+            quick, only, schedules, seed, depth, stress, noBuild, allDetectors, runDetector, scenario, json,
         };
         command.SetAction(parse =>
         {
@@ -53,7 +54,7 @@ public static class MutantsCommand
             }
             var isQuick = parse.GetValue(quick);
             var settings = new Settings(parse.GetValue(schedules), parse.GetValue(seed), parse.GetValue(depth),
-                parse.GetValue(stress) ?? (isQuick ? 2000 : 20000), isQuick, parse.GetValue(noBuild));
+                parse.GetValue(stress) ?? (isQuick ? 2000 : 20000), isQuick, parse.GetValue(noBuild), parse.GetValue(allDetectors));
             if (settings.Schedules < 1 || settings.Depth < 1 || settings.StressRuns < 1)
             {
                 Console.Error.WriteLine("mutants: --schedules, --depth and --stress-runs must be >= 1");
@@ -124,28 +125,41 @@ public static class MutantsCommand
         if (mutant.Native && !s.NoBuild && Make(root, mutant, asan: false) is { } buildError)
             return new MutantRow(mutant.Name, mutant.Kind.ToString().ToLowerInvariant(), null, $"build failed: {buildError}", null, null);
 
-        var pct = Child(mutant, ["--run-detector", "pct"], s);
-        if (pct.Found)
+        var reports = new List<DetectorReport>();
+        foreach (var detector in Detectors(mutant, s))
         {
-            string? ratio = null;
-            if (mutant.Race && pct.Scenario is not null)
-            {
-                var stress = Child(mutant, ["--run-detector", "stress", "--scenario", pct.Scenario], s);
-                ratio = Ratio(pct, stress);
-            }
-            return Row(mutant, pct, ratio);
+            reports.Add(detector == "asan stress" ? Sanitizer(root, mutant, s) : Child(mutant, ["--run-detector", detector], s));
+            if (reports[^1].Found && !s.AllDetectors)
+                break;
         }
-        var differential = Child(mutant, ["--run-detector", "differential"], s);
-        if (differential.Found)
-            return Row(mutant, differential, null);
+        var first = reports.FirstOrDefault(r => r.Found);
+        if (first is null)
+        {
+            return new MutantRow(mutant.Name, mutant.Kind.ToString().ToLowerInvariant(), null,
+                "survived " + string.Join(", ", reports.Select(r => $"{r.Detector} ({r.Schedules} schedules/runs)")), null, null);
+        }
+        string? ratio = null;
+        if (mutant.Race && first.Detector == "pct" && first.Scenario is not null)
+        {
+            var stress = Child(mutant, ["--run-detector", "stress", "--scenario", first.Scenario], s);
+            ratio = Ratio(first, stress);
+        }
+        var row = Row(mutant, first, ratio);
+        return s.AllDetectors
+            ? row with { DetectedBy = string.Join(", ", reports.Where(r => r.Found).Select(r => r.Detector)) }
+            : row;
+    }
+
+    /// <summary>
+    /// The detectors in the order they run: PCT, the differential, and in the full run the
+    /// ASan stress driver for native mmu mutants.
+    /// </summary>
+    private static IEnumerable<string> Detectors(Mutant mutant, Settings s)
+    {
+        yield return "pct";
+        yield return "differential";
         if (!s.Quick && mutant.Native && mutant.Config != "nommu")
-        {
-            var sanitizer = Sanitizer(root, mutant, s);
-            if (sanitizer.Found)
-                return Row(mutant, sanitizer, null);
-        }
-        return new MutantRow(mutant.Name, mutant.Kind.ToString().ToLowerInvariant(), null,
-            $"survived pct ({pct.Schedules} schedules) and the differential ({differential.Schedules} sequences)", null, null);
+            yield return "asan stress";
     }
 
     private static MutantRow Row(Mutant mutant, DetectorReport r, string? ratio)
@@ -242,5 +256,5 @@ public static class MutantsCommand
     private static string LastLine(string text) =>
         text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? "";
 
-    private sealed record Settings(int Schedules, ulong Seed, int Depth, int StressRuns, bool Quick, bool NoBuild);
+    private sealed record Settings(int Schedules, ulong Seed, int Depth, int StressRuns, bool Quick, bool NoBuild, bool AllDetectors);
 }
