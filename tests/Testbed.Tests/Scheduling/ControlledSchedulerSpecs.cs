@@ -5,7 +5,9 @@ using Testbed.Harness.Scheduling;
 using Testbed.Harness.Seeded;
 using Testbed.Managed;
 using Testbed.Tests.Interleaving;
+using Testbed.Tests.Isolation;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace Testbed.Tests.Scheduling;
 
@@ -13,10 +15,11 @@ namespace Testbed.Tests.Scheduling;
 /// The controlled scheduler on the real backends: one thread at a time, blocking locks
 /// handed over through the BLOCKED point instead of deadlocking, exact replay of a
 /// schedule, exhaustive search that terminates, and PCT finding a seeded mutant of the
-/// managed port at a fixed schedule count for a fixed seed (counts, never time).
+/// managed port at a fixed schedule count for a fixed seed (counts, never time). The specs
+/// that race native code run in a process of their own (<see cref="IsolatedSpec"/>).
 /// </summary>
 [Collection(InterleavingCollection.Name)]
-public sealed class ControlledSchedulerSpecs
+public sealed class ControlledSchedulerSpecs(ITestOutputHelper output)
 {
     private static readonly AddressSpaceFactory Mutated =
         AddressSpaceFactory.Default.WithManagedOptions(new ManagedOptions { TestOnlyMutant = ManagedMutant.GetVmaRefAfterUnlock });
@@ -25,7 +28,10 @@ public sealed class ControlledSchedulerSpecs
 
     [Theory]
     [MemberData(nameof(Backends))]
-    public void Random_walks_finish_every_scenario_with_contended_locks_handed_over(string backend)
+    public Task Random_walks_finish_every_scenario_with_contended_locks_handed_over(string backend) =>
+        IsolatedSpec.RunAsync(output, GetType(), nameof(RandomWalks), backend);
+
+    private static void RandomWalks(string backend)
     {
         var explorer = new Explorer(AddressSpaceFactory.Default, backend);
         var blocked = 0;
@@ -46,7 +52,10 @@ public sealed class ControlledSchedulerSpecs
 
     [Theory]
     [MemberData(nameof(Backends))]
-    public void Replaying_a_schedule_reruns_the_same_decisions(string backend)
+    public Task Replaying_a_schedule_reruns_the_same_decisions(string backend) =>
+        IsolatedSpec.RunAsync(output, GetType(), nameof(ReplaySameDecisions), backend);
+
+    private static void ReplaySameDecisions(string backend)
     {
         var scenario = ScenarioCatalog.Find("two-writers-and-a-fault");
         var explorer = new Explorer(AddressSpaceFactory.Default, backend);
@@ -59,7 +68,9 @@ public sealed class ControlledSchedulerSpecs
     }
 
     [Fact]
-    public void Pct_depth_one_never_preempts()
+    public Task Pct_depth_one_never_preempts() => IsolatedSpec.RunAsync(output, GetType(), nameof(DepthOne));
+
+    private static void DepthOne()
     {
         var scenario = ScenarioCatalog.Find("two-writers-and-a-fault");
         var explorer = new Explorer(AddressSpaceFactory.Default, AddressSpaceFactory.Native);
@@ -72,7 +83,10 @@ public sealed class ControlledSchedulerSpecs
     }
 
     [Fact]
-    public void Bounded_search_exhausts_and_a_larger_bound_explores_more()
+    public Task Bounded_search_exhausts_and_a_larger_bound_explores_more() =>
+        IsolatedSpec.RunAsync(output, GetType(), nameof(BoundedSearchExhausts));
+
+    private static void BoundedSearchExhausts()
     {
         var scenario = ScenarioCatalog.Find("spf-vs-mprotect");
         var explorer = new Explorer(AddressSpaceFactory.Default, AddressSpaceFactory.Native);
