@@ -46,6 +46,15 @@ public static class KernelCommand
         {
             Description = "bzImage to boot (default: the newest /boot/vmlinuz-* from linux-image-amd64).",
         };
+        var build = new Option<bool>("--build")
+        {
+            Description = "Build a minimal kernel from Debian's linux-source-6.1 (with the --patch files) and boot it; cached under build/kernel/.",
+        };
+        var patch = new Option<string[]>("--patch")
+        {
+            Description = "With --build: a patch to apply with patch -p1 (repeatable; applied in order).",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
         var kvm = new Option<bool>("--kvm")
         {
             Description = "Boot with -accel kvm instead of TCG (KVM guests hang on some machines; TCG is the default).",
@@ -76,7 +85,7 @@ public static class KernelCommand
         var cmd = new Command("kernel",
             "Run the same operation sequences on a real Linux kernel (QEMU, or --host) and on the model; compare results and VMA layouts after every step.")
         {
-            seed, sequences, ops, only, kernel, kvm, host, timeout, backend, noRace, json,
+            seed, sequences, ops, only, kernel, build, patch, kvm, host, timeout, backend, noRace, json,
         };
         cmd.SetAction(async (parse, ct) =>
         {
@@ -91,13 +100,36 @@ public static class KernelCommand
                 return 2;
             }
 
+            var patches = parse.GetValue(patch) ?? [];
+            var buildKernel = parse.GetValue(build);
+            if (buildKernel && (parse.GetValue(kernel) is not null || parse.GetValue(host)))
+            {
+                Console.Error.WriteLine("--build boots the kernel it builds: it excludes --kernel and --host");
+                return 2;
+            }
+
+            if (patches.Length > 0 && !buildKernel)
+            {
+                Console.Error.WriteLine("--patch needs --build");
+                return 2;
+            }
+
             var qemu = new QemuOptions()
                 .WithKernel(parse.GetValue(kernel))
                 .WithKvm(parse.GetValue(kvm))
                 .WithTimeout(TimeSpan.FromSeconds(parse.GetValue(timeout)));
             var target = parse.GetValue(host) ? KernelTarget.Host : KernelTarget.Qemu;
             var backendName = parse.GetValue(backend)!;
-            var prefix = KernelCheck.ReplayPrefix(seqOptions, target, qemu) + $" --backend {backendName}";
+            var prefix = KernelCheck.ReplayPrefix(seqOptions, target, qemu)
+                + (buildKernel ? KernelBuildCli.ReplayArguments(patches) : "")
+                + $" --backend {backendName}";
+            if (buildKernel)
+            {
+                if (await KernelBuildCli.BuildAsync(patches, ct) is not { } image)
+                    return 1;
+                qemu = qemu.WithKernel(image.Path);
+            }
+
             var (report, _) = await KernelCheck.RunAsync(seqOptions, target, qemu, _ => backendFactory(backendName), Config,
                 parse.GetValue(only), prefix, ct);
 
