@@ -9,7 +9,23 @@
 #   4. the xunit suite (TRX logged)
 # and ends with one line "N passed, N failed, N skipped" counted from the
 # native runners' own summaries and the TRX file.
+#
+#   --kernel-build   also the opt-in kernel tier (minutes; see
+#                    docs/kernel-hooks.md): build Debian's linux-source-6.1
+#                    with scripts/kernel/testbed.config, boot it and each
+#                    mutant kernel of tests/kernel-patches/ (xunit category
+#                    KernelBuild, left out otherwise) and the same through
+#                    `testbed kernel --build`; counted in the same line.
 set -uo pipefail
+
+kernel_build=0
+for arg in "$@"; do
+	case "$arg" in
+	--kernel-build) kernel_build=1 ;;
+	-h|--help) sed -n '3,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	*) echo "unknown argument $arg (see --help)" >&2; exit 2 ;;
+	esac
+done
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -110,33 +126,52 @@ else
 	failed=$((failed + 1))
 fi
 
-step "xunit"
-dotnet test tests/Testbed.Tests -c Release --no-build -nologo \
-	--logger "trx;LogFileName=tests.trx" --logger "console;verbosity=normal" \
-	--results-directory "$results" >"$results/xunit.log" 2>&1
-xunit_rc=$?
-grep -E '^\s+(Failed|Skipped) ' "$results/xunit.log" | head -n 50
-trx="$results/tests.trx"
-if [ -f "$trx" ]; then
-	counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
-	attr() { sed -E "s/.* $1=\"([0-9]+)\".*/\1/" <<<"$counters"; }
-	xp=$(attr passed)
-	xf=$(attr failed)
-	xt=$(attr total)
-	xe=$(attr executed)
-	passed=$((passed + xp))
-	failed=$((failed + xf))
-	skipped=$((skipped + xt - xe))
-	echo "xunit: $xp passed, $xf failed, $((xt - xe)) not executed"
-	if [ "$xunit_rc" -ne 0 ] && [ "$xf" -eq 0 ]; then
-		echo "dotnet test exited $xunit_rc without a failed test (log: $results/xunit.log)"
-		tail -n 30 "$results/xunit.log"
+# Runs the xunit tests that FILTER selects and adds the TRX counts.
+run_xunit() {
+	local name=$1 filter=$2
+	dotnet test tests/Testbed.Tests -c Release --no-build -nologo --filter "$filter" \
+		--logger "trx;LogFileName=$name.trx" --logger "console;verbosity=normal" \
+		--results-directory "$results" >"$results/$name.log" 2>&1
+	local rc=$?
+	grep -E '^\s+(Failed|Skipped) ' "$results/$name.log" | head -n 50
+	local trx="$results/$name.trx"
+	if [ -f "$trx" ]; then
+		counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+		attr() { sed -E "s/.* $1=\"([0-9]+)\".*/\1/" <<<"$counters"; }
+		xp=$(attr passed)
+		xf=$(attr failed)
+		xt=$(attr total)
+		xe=$(attr executed)
+		passed=$((passed + xp))
+		failed=$((failed + xf))
+		skipped=$((skipped + xt - xe))
+		echo "$name: $xp passed, $xf failed, $((xt - xe)) not executed"
+		if [ "$rc" -ne 0 ] && [ "$xf" -eq 0 ]; then
+			echo "dotnet test exited $rc without a failed test (log: $results/$name.log)"
+			tail -n 30 "$results/$name.log"
+			failed=$((failed + 1))
+		fi
+	else
+		echo "no TRX file: the test run did not complete (log: $results/$name.log)"
+		tail -n 40 "$results/$name.log"
 		failed=$((failed + 1))
 	fi
-else
-	echo "no TRX file: the test run did not complete (log: $results/xunit.log)"
-	tail -n 40 "$results/xunit.log"
-	failed=$((failed + 1))
+}
+
+step "xunit"
+run_xunit xunit "Category!=KernelBuild"
+
+if [ $kernel_build -eq 1 ]; then
+	step "kernel build tier (linux-source-6.1, tests/kernel-patches)"
+	run_xunit kernel-build "Category=KernelBuild"
+	run_as_test testbed-kernel-build ./scripts/testbed kernel --build
+	run_as_test testbed-kernel-build-cached \
+		scripts/kernel/expect-cli.sh cached ./scripts/testbed kernel --build
+	for patch in tests/kernel-patches/*.patch; do
+		run_as_test "testbed-kernel-build-$(basename "$patch" .patch)" \
+			scripts/kernel/expect-cli.sh mismatch \
+			./scripts/testbed kernel --build --patch "$patch"
+	done
 fi
 
 finish
