@@ -73,6 +73,8 @@ public static class FaultLayout
     public static Stats Build(IAddressSpace space)
     {
         var who = $"{space.Backend} {space.Config.Name}";
+        // One thread of a two-thread process: the series tries the speculative path only then.
+        Check.Equal(0, space.SetThreads(2), $"{who}: SetThreads(2)");
         Build(op => space.Execute(op), who);
         var stats = space.GetStats();
         Check.Equal(Regions, (long)stats.MapCount, $"{who}: map_count after setup");

@@ -37,6 +37,7 @@ public unsafe class InteropBenchmarks
     {
         TbMm mm;
         Check.Equal(0, MmuSpfApi.MmCreate(0, &mm), "tb_mm_create");
+        Check.Equal(0, MmuSpfApi.MmSetThreads(mm, 2), "tb_mm_set_threads");
         _mm = mm;
         FaultLayout.Build(RawExecute, "raw mmu-spf");
 

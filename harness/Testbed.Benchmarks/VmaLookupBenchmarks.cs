@@ -40,6 +40,7 @@ public unsafe class VmaLookupBenchmarks
 
         TbMm mm;
         Check.Equal(0, MmuSpfApi.MmCreate(0, &mm), "tb_mm_create");
+        Check.Equal(0, MmuSpfApi.MmSetThreads(mm, 2), "tb_mm_set_threads");
         _raw = mm;
         FaultLayout.Build(RawExecute, "raw mmu-spf");
         Check.Equal(N, RawGetPutVma(), "raw get_vma/put_vma pairs");

@@ -51,6 +51,19 @@ public enum MpolMode : uint
     Interleave = 3,
 }
 
+/// <summary>
+/// tb_mm_create flags: which kernel's rules an mm follows where 4.16 and a later kernel
+/// differ. MMU configs only (nommu rejects them).
+/// </summary>
+[Flags]
+public enum MmFlags : uint
+{
+    None = 0x0,
+
+    /// <summary>mmap_region merges as 6.1's (vma_expand): next first, prev only if it can share next's anon_vma.</summary>
+    MmapMergeNextFirst = 0x1,
+}
+
 /// <summary>nommu mmap capabilities of a file.</summary>
 [Flags]
 public enum FileFlags : uint
@@ -68,6 +81,9 @@ public enum FaultFlags : uint
     Write = 0x1,
     Exec = 0x2,
     NoSpeculative = 0x4,
+
+    /// <summary>A kernel-mode access (FAULT_FLAG_USER clear): never speculative.</summary>
+    Kernel = 0x8,
 }
 
 /// <summary>Non-negative results of a fault.</summary>
@@ -145,4 +161,7 @@ public enum SpfAbort
     Detached = 3,
     Access = 4,
     NotAnon = 5,
+    NoAnonVma = 6,
+    Mpol = 7,
+    PtlBusy = 8,
 }

@@ -48,4 +48,24 @@ public interface IAddressSpace : IDisposable
 
     /// <summary>Makes the nth (1-based) later allocation from <paramref name="cache"/> fail; 0 disarms.</summary>
     long InjectAllocFailure(CacheKind cache, ulong nth);
+
+    /// <summary>
+    /// tb_mm_set_threads: <paramref name="threads"/> threads share the mm, each beyond the
+    /// first holding an mm_users reference. The speculative path is tried only while the mm
+    /// has another user than the faulting thread (the series' mm_users &gt; 1); a new mm has 1.
+    /// </summary>
+    long SetThreads(uint threads);
+
+    /// <summary>
+    /// Test-only (tb_debug_leak_file): one more reference on open file <paramref name="fd"/> that
+    /// nothing drops, so the teardown finds it live and records a violation on purpose.
+    /// </summary>
+    long DebugLeakFile(int fd);
+
+    /// <summary>
+    /// Tears the mm down (tb_mm_destroy: exit_mmap, the held references, the files) and returns
+    /// the violations the teardown recorded, which also go to the backend's global log. Later
+    /// calls return an empty list; <see cref="IDisposable.Dispose"/> is Destroy without the result.
+    /// </summary>
+    IReadOnlyList<Violation> Destroy();
 }

@@ -38,6 +38,9 @@ public sealed record Stats
     public ulong SpfAbortDetached { get; init; }
     public ulong SpfAbortAccess { get; init; }
     public ulong SpfAbortNotAnon { get; init; }
+    public ulong SpfAbortNoAnonVma { get; init; }
+    public ulong SpfAbortMpol { get; init; }
+    public ulong SpfAbortPtlBusy { get; init; }
     public ulong ClassicFaults { get; init; }
     public ulong Fallbacks { get; init; }
     public ulong Segv { get; init; }

@@ -19,7 +19,8 @@ public sealed class ManagedAddressSpace : IAddressSpace
     private const int MaxVmaRefs = 256;
     private const uint KnownMapFlags = (uint)(MapFlags.Shared | MapFlags.Private | MapFlags.Fixed | MapFlags.Anonymous);
     private const uint KnownProt = (uint)(Prot.Read | Prot.Write | Prot.Exec);
-    private const uint KnownFaultFlags = (uint)(FaultFlags.Write | FaultFlags.Exec | FaultFlags.NoSpeculative);
+    private const uint KnownFaultFlags = (uint)(FaultFlags.Write | FaultFlags.Exec | FaultFlags.NoSpeculative | FaultFlags.Kernel);
+    private const uint MaxThreads = 4096;
     private const uint KnownFileFlags = (uint)(FileFlags.MapDirect | FileFlags.MapCopy);
 
     private readonly MmStruct mm;
@@ -31,13 +32,14 @@ public sealed class ManagedAddressSpace : IAddressSpace
     private readonly bool nommu;
     private readonly bool sharedFree;
     private volatile bool disposed;
+    private IReadOnlyList<Violation>? teardownViolations;
 
     /// <summary>
     /// Creates an empty address space of <paramref name="config"/> ("mmu-spf", "mmu",
     /// "nommu" or "nommu-orig"). The test-only switches of <paramref name="options"/>
-    /// exist on the MMU configs only.
+    /// and the creation <paramref name="flags"/> (tb_mm_create's) exist on the MMU configs only.
     /// </summary>
-    public ManagedAddressSpace(string config, ManagedOptions? options = null)
+    public ManagedAddressSpace(string config, ManagedOptions? options = null, MmFlags flags = MmFlags.None)
     {
         var (mmu, spf) = config switch
         {
@@ -49,9 +51,11 @@ public sealed class ManagedAddressSpace : IAddressSpace
         options ??= new ManagedOptions();
         if (!mmu && options.TestFlags != 0)
             throw new ArgumentException($"test-only switches are MMU-only (config '{config}')", nameof(options));
+        if ((!mmu && flags != MmFlags.None) || (flags & ~MmFlags.MmapMergeNextFirst) != 0)
+            throw new ArgumentException($"mm flags {flags} are not valid for config '{config}' (MMU configs: MmapMergeNextFirst)", nameof(flags));
         nommu = !mmu;
         sharedFree = config == "nommu";
-        mm = new MmStruct(spf, options);
+        mm = new MmStruct(spf, options, flags);
         Config = new ConfigInfo(config, Mmu: mmu, Spf: spf, SharedFree: sharedFree, options.TestFlags,
             MmStruct.PageSize, MmStruct.TaskSize, MmStruct.MmapMinAddr, MmStruct.MmapBaseAddr);
     }
@@ -91,11 +95,28 @@ public sealed class ManagedAddressSpace : IAddressSpace
 
     private OpScope Enter(OpKind op) => new(mm, op, mm.NextOpSeq());
 
+    /// <summary>The mm_users reference of one call while it runs (native/api's tb_api_enter pin).</summary>
+    private readonly struct UserPin : IDisposable
+    {
+        private readonly MmStruct pinned;
+
+        public UserPin(MmStruct mm)
+        {
+            pinned = mm;
+            Interlocked.Increment(ref mm.MmUsers);
+        }
+
+        public void Dispose() => Interlocked.Decrement(ref pinned.MmUsers);
+    }
+
+    private UserPin Pin() => new(mm);
+
     /// <inheritdoc/>
     public long Execute(in Operation op)
     {
         if (disposed)
             return -Errno.EBADF;
+        using var pin = Pin();
         using var scope = Enter(op.Kind is >= OpKind.Mmap and <= OpKind.FileClose ? op.Kind : OpKind.None);
         return op.Kind switch
         {
@@ -298,6 +319,7 @@ public sealed class ManagedAddressSpace : IAddressSpace
         info = default;
         if (disposed)
             return -Errno.EBADF;
+        using var pin = Pin();
         using var scope = Enter(OpKind.GetVma);
         if (!mm.Spf)
             return -Errno.EOPNOTSUPP;
@@ -345,6 +367,7 @@ public sealed class ManagedAddressSpace : IAddressSpace
         info = default;
         if (disposed)
             return -Errno.EBADF;
+        using var pin = Pin();
         if (!mm.Spf)
             return -Errno.EOPNOTSUPP;
         var vma = Lookup(reference, remove: false);
@@ -363,6 +386,7 @@ public sealed class ManagedAddressSpace : IAddressSpace
     {
         if (disposed)
             return -Errno.EBADF;
+        using var pin = Pin();
         using var scope = Enter(OpKind.PutVma);
         if (!mm.Spf)
             return -Errno.EOPNOTSUPP;
@@ -377,6 +401,7 @@ public sealed class ManagedAddressSpace : IAddressSpace
     public IReadOnlyList<VmaInfo> Snapshot()
     {
         ObjectDisposedException.ThrowIf(disposed, this);
+        using var pin = Pin();
         var list = new List<VmaInfo>();
         mm.MmapSem.DownRead();
         for (var vma = mm.Mmap; vma is not null; vma = vma.VmNext)
@@ -389,6 +414,7 @@ public sealed class ManagedAddressSpace : IAddressSpace
     public Stats GetStats()
     {
         ObjectDisposedException.ThrowIf(disposed, this);
+        using var pin = Pin();
         var c = mm.Counters;
         var k = mm.Kmem;
         return new Stats
@@ -411,6 +437,9 @@ public sealed class ManagedAddressSpace : IAddressSpace
             SpfAbortDetached = (ulong)Volatile.Read(ref c.SpfAborts[(int)SpfAbort.Detached]),
             SpfAbortAccess = (ulong)Volatile.Read(ref c.SpfAborts[(int)SpfAbort.Access]),
             SpfAbortNotAnon = (ulong)Volatile.Read(ref c.SpfAborts[(int)SpfAbort.NotAnon]),
+            SpfAbortNoAnonVma = (ulong)Volatile.Read(ref c.SpfAborts[(int)SpfAbort.NoAnonVma]),
+            SpfAbortMpol = (ulong)Volatile.Read(ref c.SpfAborts[(int)SpfAbort.Mpol]),
+            SpfAbortPtlBusy = (ulong)Volatile.Read(ref c.SpfAborts[(int)SpfAbort.PtlBusy]),
             ClassicFaults = (ulong)Volatile.Read(ref c.ClassicFaults),
             Fallbacks = (ulong)Volatile.Read(ref c.Fallbacks),
             Segv = (ulong)Volatile.Read(ref c.Segv),
@@ -423,6 +452,7 @@ public sealed class ManagedAddressSpace : IAddressSpace
     public int Validate()
     {
         ObjectDisposedException.ThrowIf(disposed, this);
+        using var pin = Pin();
         using var scope = new OpScope(mm, OpKind.None, mm.CurrentOpSeq);
         var detached = new HashSet<VmAreaStruct>(ReferenceEqualityComparer.Instance);
         lock (refsLock)
@@ -459,15 +489,67 @@ public sealed class ManagedAddressSpace : IAddressSpace
         return 0;
     }
 
-    /// <summary>
-    /// tb_mm_destroy: exit_mmap, then the held get_vma references in slot order,
-    /// then the open files in fd order.
-    /// </summary>
-    public void Dispose()
+    /// <inheritdoc/>
+    public long SetThreads(uint threads)
     {
         if (disposed)
-            return;
+            return -Errno.EBADF;
+        if (threads < 1 || threads > MaxThreads)
+            return -Errno.EINVAL;
+        using var pin = Pin();
+        lock (filesLock)
+        {
+            // clone(CLONE_VM) takes an mm_users reference, a thread's exit drops one.
+            Interlocked.Add(ref mm.MmUsers, (int)threads - mm.NrThreads);
+            mm.NrThreads = (int)threads;
+        }
+        return 0;
+    }
+
+    /// <inheritdoc/>
+    public long DebugLeakFile(int fd)
+    {
+        if (disposed)
+            return -Errno.EBADF;
+        using var pin = Pin();
+        lock (filesLock)
+        {
+            if (fd < 0 || fd >= MaxFiles || files[fd] is not { } file)
+                return -Errno.EBADF;
+            file.Get();
+            return 0;
+        }
+    }
+
+    /// <summary>
+    /// tb_mm_destroy: the threads go (exit_group), then at mm_users 0 the teardown:
+    /// exit_mmap, the held get_vma references in slot order, the open files in fd order, the
+    /// leak check. Returns the violations the teardown recorded, which also go to the global log.
+    /// </summary>
+    public IReadOnlyList<Violation> Destroy()
+    {
+        if (disposed)
+            return teardownViolations ?? [];
         disposed = true;
+        lock (filesLock)
+        {
+            Interlocked.Add(ref mm.MmUsers, -mm.NrThreads);
+            mm.NrThreads = 0;
+        }
+        var before = mm.ViolationCount;
+        Teardown();
+        var recorded = mm.Violations().Skip(before).ToArray();
+        foreach (var v in recorded)
+            Bug.RecordGlobal(v);
+        teardownViolations = recorded;
+        return recorded;
+    }
+
+    /// <summary>Destroy, without the teardown's violations (they are in the global log).</summary>
+    public void Dispose() => Destroy();
+
+    private void Teardown()
+    {
         using var scope = new OpScope(mm, OpKind.Exit, mm.NextOpSeq());
         mm.MmapSem.DownWrite();
         if (nommu)
@@ -496,6 +578,11 @@ public sealed class ManagedAddressSpace : IAddressSpace
                     file.Put();
                 }
             }
+        }
+        for (var cache = CacheKind.Vma; cache <= CacheKind.Region; cache++)
+        {
+            var live = mm.Kmem.Live(cache);
+            Bug.Warn(live != 0, $"mm exit: {live} objects of cache {(int)cache} leaked");
         }
     }
 }

@@ -34,6 +34,39 @@ public sealed unsafe partial class NativeMm<TApi> : IDisposable where TApi : str
     /// <summary>Destroys the mm (tb_mm_destroy) once no call holds it.</summary>
     public void Dispose() => Handle.Dispose();
 
+    /// <summary>
+    /// Destroys the mm (tb_mm_destroy) and returns the violations its teardown recorded (empty
+    /// when clean). When a call still holds the handle, the teardown runs when that call ends and
+    /// this returns before it: read <see cref="NativeMmHandle{TApi}.TeardownViolations"/> then.
+    /// </summary>
+    public IReadOnlyList<TbViolation> Destroy()
+    {
+        Handle.Dispose();
+        return Handle.TeardownViolations;
+    }
+
+    /// <summary>tb_mm_set_threads: 0 or a negative errno.</summary>
+    public int TrySetThreads(uint threads)
+    {
+        using var mm = Enter();
+        return TApi.MmSetThreads(mm.Cookie, threads);
+    }
+
+    /// <summary>tb_mm_set_threads: <paramref name="threads"/> threads share the mm.</summary>
+    public void SetThreads(uint threads)
+    {
+        var result = TrySetThreads(threads);
+        if (result < 0)
+            Throw(result, $"tb_mm_set_threads({threads})");
+    }
+
+    /// <summary>Test-only tb_debug_leak_file: 0 or a negative errno.</summary>
+    public int TryDebugLeakFile(int fd)
+    {
+        using var mm = Enter();
+        return TApi.DebugLeakFile(mm.Cookie, fd);
+    }
+
     /// <summary>tb_mmap: the mapped address, or a negative errno.</summary>
     public long TryMmap(ulong addr, ulong len, TbProt prot, TbMapFlags flags, int fd = -1, ulong pgoff = 0)
     {

@@ -18,8 +18,20 @@ public sealed class NativeMmHandle<TApi> : SafeHandle where TApi : struct, ITest
     /// <inheritdoc/>
     public override bool IsInvalid => handle == 0;
 
-    /// <summary>The result of tb_mm_destroy when the handle was released (0 on success), or null before.</summary>
+    /// <summary>
+    /// One lock per config library around every destroy, so the block of violations a teardown
+    /// appends to that library's global log is found right after the entries that were there before.
+    /// </summary>
+    private static readonly Lock DestroyLock = new();
+
+    /// <summary>
+    /// The result of tb_mm_destroy when the handle was released: the number of violations the
+    /// teardown recorded (0 = clean) or a negative errno; null before.
+    /// </summary>
     public int? DestroyResult { get; private set; }
+
+    /// <summary>The violations the teardown recorded (from the global log); empty before or when clean.</summary>
+    public IReadOnlyList<TbViolation> TeardownViolations { get; private set; } = [];
 
     /// <summary>The raw cookie, for calls through <typeparamref name="TApi"/>; valid only while a reference is held.</summary>
     public TbMm Cookie => new(handle);
@@ -38,7 +50,27 @@ public sealed class NativeMmHandle<TApi> : SafeHandle where TApi : struct, ITest
     /// <inheritdoc/>
     protected override bool ReleaseHandle()
     {
-        DestroyResult = TApi.MmDestroy(new TbMm(handle));
-        return DestroyResult == 0;
+        lock (DestroyLock)
+        {
+            var before = GlobalViolations().Length;
+            DestroyResult = TApi.MmDestroy(new TbMm(handle));
+            if (DestroyResult > 0)
+                TeardownViolations = GlobalViolations().Skip(before).Take(DestroyResult.Value).ToArray();
+        }
+        return DestroyResult >= 0;
+    }
+
+    /// <summary>Every violation stored in the library's global log (tb_global_violations).</summary>
+    public static unsafe TbViolation[] GlobalViolations()
+    {
+        for (var cap = 16; ; cap *= 2)
+        {
+            var buffer = new TbViolation[cap];
+            int n;
+            fixed (TbViolation* p = buffer)
+                n = TApi.GlobalViolations(p, cap);
+            if (n < cap)
+                return buffer[..Math.Max(n, 0)];
+        }
     }
 }

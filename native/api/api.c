@@ -14,11 +14,19 @@
  * the mm's next op_seq; observation calls (snapshot, stats, validate,
  * violations, trace, events, inject, vma_ref_info) do not.
  */
+#include <limits.h>
 #include <stdio.h>
 #include "api/api.h"
 #include "kernel/lockdep.h"
 
 #define TB_MAX_MMS	4096
+
+/* The merge-order flag changes mmap_region, which nommu does not have. */
+#ifdef CONFIG_MMU
+#define TB_MM_VALID_FLAGS	TB_MM_MMAP_MERGE_NEXT_FIRST
+#else
+#define TB_MM_VALID_FLAGS	0U
+#endif
 #define MM_SLOT_BITS	16
 
 /*
@@ -56,6 +64,7 @@ static struct mm_struct *mm_alloc(void)
 	mm->task_size = TASK_SIZE;
 	atomic_set(&mm->mm_users, 1);
 	atomic_set(&mm->mm_count, 1);
+	mm->nr_threads = 1;
 	tb_vlog_init(&mm->vlog);
 	tb_evlog_init(&mm->evlog);
 	tb_kmem_account_init(&mm->kmem);
@@ -82,21 +91,24 @@ static void mmdrop(struct mm_struct *mm)
 /*
  * The last user is gone: exit_mmap, then the references callers still
  * hold, then the files (exit_mm before exit_files), all tagged TB_OP_EXIT
- * with the next op_seq.  Whatever is still live afterwards leaked: that
- * goes to the global violation log, the mm's own log dies with it.
+ * with the next op_seq.  Whatever is still live afterwards leaked.  The
+ * mm's own log dies with it, so the teardown records into a log of its
+ * own, which goes to the global log; the number of violations it
+ * recorded is returned to whoever dropped the last reference.
  */
-static void __mmput(struct mm_struct *mm)
+static int __mmput(struct mm_struct *mm)
 {
 	struct task_struct saved = *current;
+	struct tb_vlog exit_log;
+	u64 recorded;
 	int k;
 
-	tb_current_enter(mm, &mm->vlog, &mm->evlog, &mm->kmem, TB_OP_EXIT,
+	tb_vlog_init(&exit_log);
+	tb_current_enter(mm, &exit_log, &mm->evlog, &mm->kmem, TB_OP_EXIT,
 			 (u64)atomic64_inc_return(&mm->op_seq));
 	exit_mmap(mm);
 	tb_refs_release(mm);
 	tb_files_release(mm);
-
-	current->vlog = NULL;
 	for (k = TB_CACHE_VMA; k < TB_CACHE_NR; k++) {
 		s64 live = tb_kmem_live(&mm->kmem, k);
 
@@ -105,13 +117,18 @@ static void __mmput(struct mm_struct *mm)
 	}
 	tb_current_enter(saved.mm, saved.vlog, saved.evlog, saved.kmem,
 			 saved.op, saved.op_seq);
+	recorded = tb_vlog_append_all(&tb_global_vlog, &exit_log);
+	tb_vlog_destroy(&exit_log);
 	mmdrop(mm);
+	return recorded > INT_MAX ? INT_MAX : (int)recorded;
 }
 
-static void mmput(struct mm_struct *mm)
+/* Returns the teardown's violation count when this put ran it, else 0. */
+static int mmput(struct mm_struct *mm)
 {
 	if (atomic_dec_and_test(&mm->mm_users))
-		__mmput(mm);
+		return __mmput(mm);
+	return 0;
 }
 
 /*
@@ -178,17 +195,32 @@ void tb_api_leave(struct mm_struct *mm)
 	mmput(mm);
 }
 
+/* The handle is dead: the threads go with the table's reference. */
+static int mm_exit_group(struct mm_struct *mm)
+{
+	int extra;
+
+	spin_lock(&mm->files_lock);
+	extra = (int)mm->nr_threads - 1;
+	mm->nr_threads = 0;
+	spin_unlock(&mm->files_lock);
+	if (extra > 0)
+		atomic_sub(extra, &mm->mm_users);
+	return mmput(mm);
+}
+
 TB_API int tb_mm_create(uint32_t flags, tb_mm_t *out)
 {
 	struct mm_struct *mm;
 	int slot;
 
-	if (!out || flags)
+	if (!out || (flags & ~TB_MM_VALID_FLAGS))
 		return -EINVAL;
 	mmap_init();
 	mm = mm_alloc();
 	if (!mm)
 		return -ENOMEM;
+	mm->tb_flags = flags;
 	pthread_rwlock_wrlock(&mm_table_lock);
 	for (slot = 0; slot < TB_MAX_MMS; slot++)
 		if (!mm_table[slot].mm)
@@ -225,8 +257,37 @@ TB_API int tb_mm_destroy(tb_mm_t handle)
 	pthread_rwlock_unlock(&mm_table_lock);
 	if (!mm)
 		return -EBADF;
-	mmput(mm);
-	return 0;
+	return mm_exit_group(mm);
+}
+
+TB_API int tb_mm_set_threads(tb_mm_t handle, uint32_t nr)
+{
+	struct mm_struct *mm = tb_api_enter(handle, TB_OP_NONE);
+	int ret = 0;
+
+	if (!mm)
+		return -EBADF;
+	if (nr < 1 || nr > TB_MAX_THREADS) {
+		tb_api_leave(mm);
+		return -EINVAL;
+	}
+	spin_lock(&mm->files_lock);
+	if (!mm->nr_threads) {
+		ret = -EBADF;	/* tb_mm_destroy got here first */
+	} else {
+		/* clone(CLONE_VM): mmget; a thread's exit: mmput (never the last) */
+		while (mm->nr_threads < nr) {
+			atomic_inc(&mm->mm_users);
+			mm->nr_threads++;
+		}
+		while (mm->nr_threads > nr) {
+			atomic_dec(&mm->mm_users);
+			mm->nr_threads--;
+		}
+	}
+	spin_unlock(&mm->files_lock);
+	tb_api_leave(mm);
+	return ret;
 }
 
 /* ---- operations ------------------------------------------------------- */
@@ -240,7 +301,7 @@ static long op_mmap(struct mm_struct *mm, u64 addr, u64 len, u32 prot,
 static int op_fault(struct mm_struct *mm, u64 addr, u32 flags)
 {
 	if (flags & ~(u32)(TB_FAULT_WRITE | TB_FAULT_EXEC |
-			   TB_FAULT_NO_SPECULATIVE))
+			   TB_FAULT_NO_SPECULATIVE | TB_FAULT_KERNEL))
 		return -EINVAL;
 	return do_page_fault(mm, addr, flags);
 }
@@ -525,6 +586,15 @@ TB_API int tb_stats(tb_mm_t handle, struct tb_stats *out)
 		case TB_SPF_ABORT_NOT_ANON:
 			out->spf_abort_not_anon = v;
 			break;
+		case TB_SPF_ABORT_NO_ANON_VMA:
+			out->spf_abort_no_anon_vma = v;
+			break;
+		case TB_SPF_ABORT_MPOL:
+			out->spf_abort_mpol = v;
+			break;
+		case TB_SPF_ABORT_PTL_BUSY:
+			out->spf_abort_ptl_busy = v;
+			break;
 		}
 	}
 	out->classic_faults = atomic64_read(&mm->stats.classic_faults);
@@ -638,6 +708,24 @@ TB_API int tb_get_config(struct tb_config_info *out)
 	out->mmap_min_addr = TB_MMAP_MIN_ADDR;
 	out->mmap_base = TB_MMAP_BASE;
 	return 0;
+}
+
+/*
+ * Test-only: takes one more reference on the open file fd that nothing
+ * ever drops, so the mm's teardown finds the file live and records a
+ * leak (a teardown violation on purpose, for the tests that check such
+ * violations reach the caller).
+ */
+TB_API int tb_debug_leak_file(tb_mm_t handle, int fd)
+{
+	struct mm_struct *mm = tb_api_enter(handle, TB_OP_NONE);
+	int ret;
+
+	if (!mm)
+		return -EBADF;
+	ret = tb_fget(mm, fd) ? 0 : -EBADF;
+	tb_api_leave(mm);
+	return ret;
 }
 
 /*

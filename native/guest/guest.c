@@ -16,6 +16,7 @@
  *   munmap ADDR LEN
  *   mprotect ADDR LEN PROT
  *   touch ADDR r|w
+ *   mbind ADDR LEN MODE                MPOL_* mode; node 0 unless DEFAULT
  *   race THREADS ITERS ADDR LEN        threads touch while main remaps
  *                                      (LEN >= 3 pages; see run_race)
  *   end                                end of the current sequence
@@ -25,7 +26,9 @@
  *   @G window BASE PAGES
  *   @G seq N
  *   @G op K RESULT SIGNO SICODE        RESULT: address, 0 or -errno
- *   @G vma START END PERMS OFFSET KIND (KIND: anon | shm:INODE | file:SLOT)
+ *   @G vma START END PERMS OFFSET KIND POLICY
+ *                                      KIND: anon | shm:INODE | file:SLOT;
+ *                                      POLICY: numa_maps' (default, bind:0)
  *   @G race K TOUCHES OK MAPERR ACCERR SIGBUS UNEXPECTED REMAPS
  *   @G done K                          layout after op K is complete
  *   @G same K                          layout after op K = the last one
@@ -55,6 +58,7 @@
 #define MAX_SLOTS	16
 #define MAX_THREADS	8
 #define MAX_TOKENS	8
+#define MAX_VMAS	512	/* window VMAs per layout (the window is small) */
 #define TB_EIO		5	/* reported for SIGBUS: no errno fits */
 
 static unsigned long win_base = 0x100000000UL;
@@ -210,6 +214,55 @@ static void kind_of(const char *path, unsigned long inode, char *buf,
 }
 
 /*
+ * The memory policy of every VMA that starts in the window, from
+ * /proc/self/numa_maps: its first field is the VMA's start, its second
+ * the policy the kernel reports there (for a shmem VMA the file's shared
+ * policy at the VMA's first page, else vm_policy, else the task's).
+ */
+static struct {
+	unsigned long start;
+	char policy[32];
+} numa[MAX_VMAS];
+static int numa_n;
+
+static void read_numa_maps(unsigned long wend)
+{
+	char line[512], policy[32];
+	unsigned long start;
+	FILE *f;
+
+	numa_n = 0;
+	f = fopen("/proc/self/numa_maps", "r");
+	if (!f)
+		fail("open /proc/self/numa_maps: %s", strerror(errno));
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%lx %31s", &start, policy) != 2)
+			fail("cannot parse numa_maps line: %s", line);
+		/* below the window too: a VMA may start before it */
+		if (start >= wend)
+			continue;
+		if (numa_n == MAX_VMAS)
+			fail("too many VMAs in the window");
+		numa[numa_n].start = start;
+		snprintf(numa[numa_n].policy, sizeof(numa[0].policy), "%s",
+			 policy);
+		numa_n++;
+	}
+	fclose(f);
+}
+
+static const char *policy_at(unsigned long start)
+{
+	int i;
+
+	for (i = 0; i < numa_n; i++)
+		if (numa[i].start == start)
+			return numa[i].policy;
+	fail("no numa_maps line for the VMA at 0x%lx", start);
+	return NULL;
+}
+
+/*
  * The layout printed last, so that an unchanged layout is sent as one
  * "same" record: the serial port under TCG moves ~150 KB/s, and most
  * touches do not change the layout.
@@ -236,6 +289,7 @@ static void print_layout(unsigned long k)
 	int n;
 
 	wend = win_base + win_pages * PAGE_SIZE;
+	read_numa_maps(wend);
 	maps = fopen("/proc/self/maps", "r");
 	if (!maps)
 		fail("open /proc/self/maps: %s", strerror(errno));
@@ -249,8 +303,8 @@ static void print_layout(unsigned long k)
 			continue;
 		kind_of(path + strspn(path, " "), inode, kind, sizeof(kind));
 		n = snprintf(cur + len, sizeof(cur) - len,
-			     "@G vma %lx %lx %s %lx %s\n", start, end, perms,
-			     offset, kind);
+			     "@G vma %lx %lx %s %lx %s %s\n", start, end, perms,
+			     offset, kind, policy_at(start));
 		if (n < 0 || (size_t)n >= sizeof(cur) - len)
 			fail("window layout too large");
 		len += (size_t)n;
@@ -296,6 +350,24 @@ static long snum(const char *s)
 	if (errno || *end || end == s)
 		fail("bad number '%s'", s);
 	return v;
+}
+
+/*
+ * mbind(2) by its raw syscall (the guest is static, without libnuma).
+ * Every mode but MPOL_DEFAULT gets node 0, the one node of QEMU's default
+ * machine; MPOL_DEFAULT takes an empty node mask.
+ */
+static long do_mbind(unsigned long addr, unsigned long len, unsigned long mode)
+{
+	unsigned long node0 = 1;
+	long ret;
+
+	if (mode == 0)
+		ret = syscall(SYS_mbind, addr, len, mode, NULL, 0UL, 0U);
+	else
+		ret = syscall(SYS_mbind, addr, len, mode, &node0,
+			      8 * sizeof(node0), 0U);
+	return ret ? -errno : 0;
 }
 
 /* ---- threaded race: page touches against munmap/mprotect/mmap ---- */
@@ -566,6 +638,9 @@ static int run(FILE *in)
 				fail("touch takes r or w");
 			sig = touch(num(tok[1]), tok[2][0] == 'w', &code);
 			res = touch_result(sig, code);
+		} else if (!strcmp(tok[0], "mbind")) {
+			need(n, 4, "mbind");
+			res = do_mbind(num(tok[1]), num(tok[2]), num(tok[3]));
 		} else if (!strcmp(tok[0], "race")) {
 			need(n, 5, "race");
 			run_race(k, tok);

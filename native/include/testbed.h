@@ -38,6 +38,7 @@ enum tb_abi {
 	TB_NAME_LEN = 16,
 	TB_MSG_LEN = 128,
 	TB_SITE_LEN = 64,
+	TB_MAX_THREADS = 4096,	/* tb_mm_set_threads upper bound */
 };
 
 /* mmap/mprotect protections: the Linux PROT_* values. */
@@ -77,6 +78,18 @@ enum tb_mpol_mode {
 	TB_MPOL_INTERLEAVE = 3,
 };
 
+/*
+ * tb_mm_create flags: which kernel's rules an mm follows where 4.16 and a
+ * later kernel differ.  Only mmu configs have them (nommu: -EINVAL).
+ */
+enum tb_mm_flags {
+	/*
+	 * mmap_region merges as 6.1's does (vma_expand): next is tried
+	 * first, prev then joins only if it can share next's anon_vma.
+	 */
+	TB_MM_MMAP_MERGE_NEXT_FIRST = 0x1,
+};
+
 /* tb_file_open flags: the nommu mmap capabilities of the backing file. */
 enum tb_file_flags {
 	TB_FILE_MAP_DIRECT = 0x1,	/* NOMMU_MAP_DIRECT: shared in place */
@@ -88,6 +101,8 @@ enum tb_fault_flags {
 	TB_FAULT_WRITE = 0x1,
 	TB_FAULT_EXEC = 0x2,
 	TB_FAULT_NO_SPECULATIVE = 0x4,	/* go straight to the mmap_sem path */
+	TB_FAULT_KERNEL = 0x8,		/* kernel-mode access (!FAULT_FLAG_USER):
+					   never speculative */
 };
 
 /* Non-negative tb_fault results; a SIGSEGV is -EFAULT (no VMA) or -EACCES. */
@@ -158,8 +173,11 @@ enum tb_spf_abort {
 	TB_SPF_ABORT_SEQ_CHANGED = 2,	/* vm_sequence moved before install */
 	TB_SPF_ABORT_DETACHED = 3,	/* vm_rb empty: VMA left the tree */
 	TB_SPF_ABORT_ACCESS = 4,	/* rights do not allow it: let mmap_sem decide */
-	TB_SPF_ABORT_NOT_ANON = 5,	/* file-backed: not handled speculatively */
-	TB_SPF_ABORT_NR = 6,
+	TB_SPF_ABORT_NOT_ANON = 5,	/* vm_ops (file or shmem): not speculative */
+	TB_SPF_ABORT_NO_ANON_VMA = 6,	/* anon_vma not yet set: needs mmap_sem */
+	TB_SPF_ABORT_MPOL = 7,		/* MPOL_INTERLEAVE policy */
+	TB_SPF_ABORT_PTL_BUSY = 8,	/* page_table_lock trylock failed */
+	TB_SPF_ABORT_NR = 9,
 };
 
 /* A VMA as seen by a snapshot or through a get_vma reference. */
@@ -200,6 +218,9 @@ struct tb_stats {
 	uint64_t spf_abort_detached;
 	uint64_t spf_abort_access;
 	uint64_t spf_abort_not_anon;
+	uint64_t spf_abort_no_anon_vma;
+	uint64_t spf_abort_mpol;
+	uint64_t spf_abort_ptl_busy;
 	uint64_t classic_faults;	/* handled under mmap_sem read */
 	uint64_t fallbacks;		/* speculative aborted, then classic */
 	uint64_t segv;			/* faults answered -EFAULT or -EACCES */
@@ -272,7 +293,22 @@ TB_API int tb_kmem_check(void);
 
 /* mm lifetime */
 TB_API int tb_mm_create(uint32_t flags, tb_mm_t *out);
+/*
+ * Kills the handle and drops the mm's threads (exit_group).  Returns the
+ * number of violations the teardown recorded (0: clean) when this call
+ * ran it; when a call still in flight on another thread runs it later,
+ * this returns 0.  Teardown violations always go to tb_global_violations
+ * too, tagged TB_OP_EXIT.
+ */
 TB_API int tb_mm_destroy(tb_mm_t mm);
+/*
+ * Threads sharing the mm (clone(CLONE_VM), a thread's exit): each thread
+ * beyond the first holds an mm_users reference, as in the kernel.  The
+ * speculative path is tried only for a user fault while the mm has
+ * another user (the series' mm_users > 1).  A new mm has 1 thread;
+ * nr in [1, TB_MAX_THREADS].  tb_mm_destroy drops them all (exit_group).
+ */
+TB_API int tb_mm_set_threads(tb_mm_t mm, uint32_t nr);
 
 /* Files: a per-mm file table, like a process's fd table. */
 TB_API int tb_file_open(tb_mm_t mm, uint64_t size, uint32_t flags);
@@ -304,6 +340,8 @@ TB_API int tb_events(tb_mm_t mm, struct tb_event *buf, int cap);
 /* Testing */
 TB_API int tb_inject_alloc_failure(tb_mm_t mm, uint32_t cache, uint64_t nth);
 TB_API int tb_debug_crash(int how);
+/* Test-only: leak one reference to open file fd (a teardown violation). */
+TB_API int tb_debug_leak_file(tb_mm_t mm, int fd);
 
 #ifdef __cplusplus
 }

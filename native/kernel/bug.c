@@ -72,6 +72,32 @@ static bool vlog_reserve(struct tb_vlog *log)
 	return true;
 }
 
+/*
+ * Appends every violation stored in from to to, oldest first, each with
+ * its op, op_seq, site and message and a new seq of to's; returns how
+ * many from recorded (stored or not).
+ */
+u64 tb_vlog_append_all(struct tb_vlog *to, struct tb_vlog *from)
+{
+	size_t i;
+	u64 total;
+
+	pthread_mutex_lock(&from->lock);
+	pthread_mutex_lock(&to->lock);
+	for (i = 0; i < from->nr; i++) {
+		struct tb_violation viol = from->v[i];
+
+		viol.seq = ++to->total;
+		if (vlog_reserve(to))
+			to->v[to->nr++] = viol;
+	}
+	to->total += from->total - from->nr;
+	total = from->total;
+	pthread_mutex_unlock(&to->lock);
+	pthread_mutex_unlock(&from->lock);
+	return total;
+}
+
 void tb_record_violation(const char *site, unsigned int line,
 			 const char *fmt, ...)
 {

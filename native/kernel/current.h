@@ -124,6 +124,7 @@ void tb_vlog_destroy(struct tb_vlog *log);
 u64 tb_vlog_count(struct tb_vlog *log);
 /* Copies up to cap stored violations (oldest first); returns the number copied. */
 int tb_vlog_copy(struct tb_vlog *log, struct tb_violation *buf, int cap);
+u64 tb_vlog_append_all(struct tb_vlog *to, struct tb_vlog *from);
 
 void tb_evlog_init(struct tb_evlog *log);
 void tb_evlog_destroy(struct tb_evlog *log);

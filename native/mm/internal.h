@@ -38,6 +38,9 @@ extern int sysctl_max_map_count;
 #define FAULT_FLAG_WRITE	TB_FAULT_WRITE
 #define FAULT_FLAG_INSTRUCTION	TB_FAULT_EXEC
 
+/* The mm_users reference every API call holds while it runs (tb_api_enter). */
+#define TB_API_CALL_PIN		1
+
 /* The kmem caches (created once by mmap_init). */
 extern struct kmem_cache *vm_area_cachep;
 extern struct kmem_cache *anon_vma_cachep;

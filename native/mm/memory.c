@@ -257,26 +257,83 @@ out:
 
 #ifdef CONFIG_SPECULATIVE_PAGE_FAULT
 /*
- * handle_speculative_fault - try to handle an anonymous fault without
- * mmap_sem.  Returns 0 when the page was installed (or was already
- * there), or 1 with *abort set to the TB_SPF_ABORT_* reason: the caller
- * then takes the classic path.
+ * The mode of the VMA's own policy, read without a reference as the
+ * series' __get_vma_policy() does: a concurrent mbind may free the policy
+ * under us (vma_replace_policy puts the old one), and what is read then
+ * does not matter because vma_replace_policy is a vm_sequence write
+ * section that the re-checks below catch.  The sanitizers are told so;
+ * the model has no task policy (always the default one).
+ */
+__attribute__((no_sanitize("address", "thread")))
+static bool spf_policy_interleave(struct vm_area_struct *vma)
+{
+	struct mempolicy *pol = READ_ONCE(vma->vm_policy);
+
+	return pol && pol->mode == MPOL_INTERLEAVE;
+}
+
+/*
+ * vma_has_changed: the node left the tree (the erase clears it after
+ * mm_rb_lock is dropped) or the sequence moved since it was sampled.
+ */
+static int spf_vma_changed(struct vm_area_struct *vma, unsigned int seq)
+{
+	if (RB_EMPTY_NODE(&vma->vm_rb))
+		return TB_SPF_ABORT_DETACHED;
+	if (read_seqcount_retry(&vma->vm_sequence, seq))
+		return TB_SPF_ABORT_SEQ_CHANGED;
+	return -1;
+}
+
+/*
+ * pte_map_lock for a speculative fault: the VMA must be unchanged before
+ * the page-table lock is tried, the lock is only tried (the series must
+ * not spin with interrupts off while the unmap path, holding it, waits
+ * for this CPU to take a TLB-flush IPI), and the VMA is checked again
+ * under the lock.  After that a concurrent zap waits for the lock, so
+ * the page cannot outlive the VMA.  The pmd_same() re-check has no
+ * counterpart: the model's page table has no pmd level.  Returns true
+ * with page_table_lock held, or false with *abort set.
+ */
+static bool spf_pte_map_lock(struct mm_struct *mm,
+			     struct vm_area_struct *vma, unsigned int seq,
+			     int *abort)
+{
+	*abort = spf_vma_changed(vma, seq);
+	if (*abort >= 0)
+		return false;
+	if (!spin_trylock(&mm->page_table_lock)) {
+		*abort = TB_SPF_ABORT_PTL_BUSY;
+		return false;
+	}
+	*abort = spf_vma_changed(vma, seq);
+	if (*abort >= 0) {
+		spin_unlock(&mm->page_table_lock);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * __handle_speculative_fault - try to handle an anonymous fault without
+ * mmap_sem, in the order of the series' patch "mm: provide speculative
+ * fault infrastructure" (v10/v11) with the failure points of "mm: adding
+ * speculative page fault failure trace events" (v11).  Returns 0 when the
+ * page was installed (or was already there), or 1 with *abort set to the
+ * TB_SPF_ABORT_* reason: the caller then takes the classic path.
  *
  * The VMA is pinned by get_vma(), so it cannot be freed under us, but it
  * can change or leave the tree at any time: everything read before the
- * page_table_lock is validated under it, by the node still being in the
- * tree (the erase clears it, after mm_rb_lock is dropped) and by the
- * sequence count being unchanged (every field change is a write
- * section).  munmap zaps under page_table_lock after the detach, so a page
- * installed here before the detach is zapped, and one installed after it
- * is impossible because the check sees the empty node.
+ * page_table_lock is validated under it (spf_pte_map_lock).  munmap zaps
+ * under page_table_lock after the detach, so a page installed here before
+ * the detach is zapped, and one installed after it is impossible because
+ * the check sees the empty node.
  */
-static int handle_speculative_fault(struct mm_struct *mm,
-				    unsigned long address, unsigned int flags,
-				    int *abort)
+static int __handle_speculative_fault(struct mm_struct *mm,
+				      unsigned long address,
+				      unsigned int flags, int *abort)
 {
 	struct vm_area_struct *vma;
-	unsigned long vm_flags;
 	unsigned int seq;
 
 	vma = get_vma(mm, address);
@@ -291,6 +348,26 @@ static int handle_speculative_fault(struct mm_struct *mm,
 		goto out_put;
 	}
 
+	/*
+	 * vm_ops services may do anything with the VMA: the model's VMAs
+	 * with vm_ops are those with a vm_file (file mappings and shmem,
+	 * i.e. shared anonymous ones); private anonymous VMAs have none.
+	 */
+	if (READ_ONCE(vma->vm_file)) {
+		*abort = TB_SPF_ABORT_NOT_ANON;
+		goto out_put;
+	}
+
+	/*
+	 * __anon_vma_prepare() needs mmap_sem (vm_prev and vm_next must be
+	 * stable), so a VMA without an anon_vma goes to the classic path
+	 * for any fault, read faults too.
+	 */
+	if (!READ_ONCE(vma->anon_vma)) {
+		*abort = TB_SPF_ABORT_NO_ANON_VMA;
+		goto out_put;
+	}
+
 	/* get_vma found the first VMA ending above address: is it inside? */
 	if (address < READ_ONCE(vma->vm_start) ||
 	    READ_ONCE(vma->vm_end) <= address) {
@@ -298,43 +375,27 @@ static int handle_speculative_fault(struct mm_struct *mm,
 		goto out_put;
 	}
 
-	vm_flags = READ_ONCE(vma->vm_flags);
-	if (access_error(flags, vm_flags)) {
+	/* The series answers VM_FAULT_SIGSEGV; the arch code retries classic. */
+	if (access_error(flags, READ_ONCE(vma->vm_flags))) {
 		*abort = TB_SPF_ABORT_ACCESS;
 		goto out_put;
 	}
 
-	/* Only anonymous VMAs: file and shmem faults need their vm_ops. */
-	if (READ_ONCE(vma->vm_file)) {
-		*abort = TB_SPF_ABORT_NOT_ANON;
+	/* mpol_misplaced() cannot handle MPOL_INTERLEAVE speculatively. */
+	if (spf_policy_interleave(vma)) {
+		*abort = TB_SPF_ABORT_MPOL;
 		goto out_put;
 	}
 
-	/*
-	 * __anon_vma_prepare() requires mmap_sem: vm_prev and vm_next must
-	 * be stable to look for a mergeable anon_vma.  A private write fault
-	 * on a VMA without one goes to the classic path (counted NOT_ANON:
-	 * the VMA is not yet anonymous-backed).
-	 */
-	if ((flags & FAULT_FLAG_WRITE) && !(vm_flags & VM_SHARED) &&
-	    !READ_ONCE(vma->anon_vma)) {
-		*abort = TB_SPF_ABORT_NOT_ANON;
-		goto out_put;
-	}
-
-	/* Nothing to prepare: the model's page is its address. */
-
-	spin_lock(&mm->page_table_lock);
-	if (RB_EMPTY_NODE(&vma->vm_rb)) {
-		spin_unlock(&mm->page_table_lock);
-		*abort = TB_SPF_ABORT_DETACHED;
-		goto out_put;
-	}
+	/* The bounds were read after the sample: re-validate them. */
 	if (read_seqcount_retry(&vma->vm_sequence, seq)) {
-		spin_unlock(&mm->page_table_lock);
 		*abort = TB_SPF_ABORT_SEQ_CHANGED;
 		goto out_put;
 	}
+
+	/* do_anonymous_page: nothing to prepare, the model's page is its address. */
+	if (!spf_pte_map_lock(mm, vma, seq, abort))
+		goto out_put;
 	pt_populate(mm, address & PAGE_MASK, vma->tb_id);
 	spin_unlock(&mm->page_table_lock);
 	put_vma(vma);
@@ -343,6 +404,23 @@ static int handle_speculative_fault(struct mm_struct *mm,
 out_put:
 	put_vma(vma);
 	return 1;
+}
+
+/*
+ * handle_speculative_fault (include/linux/mm.h of the series, v10 on):
+ * only a user fault of a multithreaded mm is tried, mm_users == 1 means
+ * the faulting task is alone.  The model's caller holds one more
+ * reference than a faulting task would, the pin of its API call
+ * (tb_api_enter), so "alone" is mm_users == 2 here: the mm's first
+ * thread (the handle table's reference) plus the call.  Other threads
+ * (tb_mm_set_threads) and other calls in flight (like a /proc reader's
+ * mmget) count, as they do in the kernel.
+ */
+static bool spf_try(struct mm_struct *mm, unsigned int flags)
+{
+	if (flags & (TB_FAULT_NO_SPECULATIVE | TB_FAULT_KERNEL))
+		return false;
+	return atomic_read(&mm->mm_users) - TB_API_CALL_PIN > 1;
 }
 #endif
 
@@ -362,11 +440,11 @@ int do_page_fault(struct mm_struct *mm, unsigned long address,
 	}
 
 #ifdef CONFIG_SPECULATIVE_PAGE_FAULT
-	if (!(flags & TB_FAULT_NO_SPECULATIVE)) {
+	if (spf_try(mm, flags)) {
 		int abort = -1;
 
 		atomic64_inc(&mm->stats.spf_attempts);
-		ret = handle_speculative_fault(mm, address, flags, &abort);
+		ret = __handle_speculative_fault(mm, address, flags, &abort);
 		if (ret == 0) {
 			atomic64_inc(&mm->stats.spf_success);
 			return TB_FAULT_DONE_SPECULATIVE;

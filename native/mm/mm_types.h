@@ -136,16 +136,18 @@ struct mm_struct {
 	unsigned long highest_vm_end;
 	unsigned long mmap_base;
 	unsigned long task_size;
-	atomic_t mm_users;		/* API calls in flight + the handle */
+	atomic_t mm_users;		/* threads + API calls in flight */
 	atomic_t mm_count;		/* references to the struct itself */
 	int map_count;			/* VMAs in the tree */
 	spinlock_t page_table_lock;	/* the page table and anon_vma install */
 	struct rw_semaphore mmap_sem;
 	struct pt_model pt;
+	unsigned int tb_flags;		/* TB_MM_* creation flags */
 
 	/* test-only below: the testbed's process state and sinks */
 	spinlock_t files_lock;
 	struct file *files[TB_MAX_FILES];
+	u32 nr_threads;			/* tb_mm_set_threads, under files_lock */
 	spinlock_t refs_lock;
 	struct vma_ref_slot refs[TB_MAX_VMA_REFS];
 	atomic64_t op_seq;

@@ -116,8 +116,14 @@ void put_vma(struct vm_area_struct *vma)
 		return;
 	ref = atomic_dec_return(&vma->vm_ref_count);
 	if (ref == 0) {
-		/* still linked: someone dropped the tree's reference early */
-		WARN(!RB_EMPTY_NODE(&vma->vm_rb),
+		/*
+		 * Still linked while the mm has users: someone dropped the
+		 * tree's reference early.  exit_mmap (mm_users == 0) frees
+		 * VMAs that are still linked, as the series does: nobody can
+		 * look the dying tree up any more.
+		 */
+		WARN(!RB_EMPTY_NODE(&vma->vm_rb) &&
+		     atomic_read(&vma->vm_mm->mm_users),
 		     "put_vma: freeing VMA %llu still in mm_rb",
 		     (unsigned long long)vma->tb_id);
 		__free_vma(vma);
@@ -1165,6 +1171,50 @@ static int shmem_zero_setup(struct vm_area_struct *vma)
 	return 0;
 }
 
+/*
+ * The merge step of 6.1's mmap_region (TB_MM_MMAP_MERGE_NEXT_FIRST), on
+ * the 4.16 primitives.  6.1 looks at next first: it can take the new
+ * range in front if compatible, judged with no anon_vma on the new side.
+ * Only then prev: it must be compatible with the anon_vma the result will
+ * have, i.e. next's when next was taken.  With next written (anon_vma
+ * set), a prev without anon_vma is refused (its anon_vma_chain is empty,
+ * not singular) and so is a prev with another anon_vma: the range joins
+ * next alone, where 4.16's vma_merge, trying prev first, would make one
+ * VMA of all three or join prev.  6.1's vma_expand is __vma_adjust's
+ * case 1 (prev over the range and next), 2 (prev over the range) or 3
+ * (next down over the range) here.
+ */
+static struct vm_area_struct *
+mmap_expand_next_first(struct mm_struct *mm, struct vm_area_struct *prev,
+		       unsigned long addr, unsigned long end,
+		       unsigned long vm_flags, struct file *file, pgoff_t pgoff)
+{
+	pgoff_t pglen = (end - addr) >> PAGE_SHIFT;
+	struct vm_area_struct *next, *vma = NULL;
+	int err;
+
+	if (vm_flags & VM_SPECIAL)
+		return NULL;
+	next = prev ? prev->vm_next : mm->mmap;
+
+	if (next && next->vm_start == end && !vma_policy(next) &&
+	    can_vma_merge_before(next, vm_flags, NULL, file, pgoff + pglen))
+		vma = next;
+	if (prev && prev->vm_end == addr && !vma_policy(prev) &&
+	    can_vma_merge_after(prev, vm_flags, vma ? vma->anon_vma : NULL,
+				file, pgoff)) {
+		err = __vma_adjust(prev, prev->vm_start,
+				   vma ? next->vm_end : end, prev->vm_pgoff,
+				   NULL, prev);
+		return err ? NULL : prev;
+	}
+	if (!vma)
+		return NULL;
+	err = __vma_adjust(next, addr, next->vm_end, next->vm_pgoff - pglen,
+			   NULL, next);
+	return err ? NULL : next;
+}
+
 static long mmap_region(struct mm_struct *mm, struct file *file,
 			unsigned long addr, unsigned long len,
 			vm_flags_t vm_flags, unsigned long pgoff)
@@ -1196,8 +1246,12 @@ static long mmap_region(struct mm_struct *mm, struct file *file,
 		vm_flags |= VM_ACCOUNT;
 
 	/* Can we just expand an old mapping? */
-	vma = vma_merge(mm, prev, addr, addr + len, vm_flags, NULL, file,
-			pgoff, NULL);
+	if (mm->tb_flags & TB_MM_MMAP_MERGE_NEXT_FIRST)
+		vma = mmap_expand_next_first(mm, prev, addr, addr + len,
+					     vm_flags, file, pgoff);
+	else
+		vma = vma_merge(mm, prev, addr, addr + len, vm_flags, NULL,
+				file, pgoff, NULL);
 	if (vma)
 		return addr;
 
@@ -1356,13 +1410,19 @@ static void unmap_vmas(struct mm_struct *mm, struct vm_area_struct *vma,
 	}
 }
 
-/* free_pgtables: the part the model has, unlinking the anon_vmas. */
+/*
+ * free_pgtables: the part the model has, unlinking the anon_vmas, each
+ * in a write section ("mm: protect SPF handler against anon_vma
+ * changes"): a speculative fault checked anon_vma before the lock.
+ */
 static void free_pgtables(struct vm_area_struct *vma)
 {
 	while (vma) {
 		struct vm_area_struct *next = vma->vm_next;
 
+		vm_write_begin(vma);
 		unlink_anon_vmas(vma);
+		vm_write_end(vma);
 		vma = next;
 	}
 }
@@ -1523,11 +1583,18 @@ int vm_munmap(struct mm_struct *mm, unsigned long start, size_t len)
 	return ret;
 }
 
-/* Release all mmaps (the mm is dying: nobody else can reach it). */
+/*
+ * Release all mmaps.  The last user is gone (mm_users == 0): no thread
+ * can fault or call get_vma any more, which is why the series' exit_mmap
+ * neither erases the VMAs from mm_rb nor takes mm_rb_lock, and lets
+ * remove_vma drop each tree reference with the node still linked.
+ */
 void exit_mmap(struct mm_struct *mm)
 {
 	struct vm_area_struct *vma = mm->mmap;
 
+	WARN(atomic_read(&mm->mm_users), "exit_mmap: mm still has %d users",
+	     atomic_read(&mm->mm_users));
 	if (!vma)
 		return;
 	unmap_vmas(mm, vma, 0, -1UL);

@@ -292,6 +292,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s: tb_mm_create failed\n", argv[0]);
 		return 1;
 	}
+	/* the workers are the mm's threads: the speculative path needs two */
+	if (tb_mm_set_threads(mm, (uint32_t)opt.threads)) {
+		fprintf(stderr, "%s: tb_mm_set_threads failed\n", argv[0]);
+		return 1;
+	}
 	for (i = 0; i < NR_FILES; i++)
 		fds[i] = tb_file_open(mm, opt.window * PAGE, 0);
 
@@ -359,16 +364,21 @@ int main(int argc, char **argv)
 	       "ops/s; faults %" PRIu64 " spf success %" PRIu64 " aborts %"
 	       PRIu64 " (no_vma %" PRIu64 " odd %" PRIu64 " changed %" PRIu64
 	       " detached %" PRIu64 " access %" PRIu64 " not_anon %" PRIu64
+	       " no_anon_vma %" PRIu64 " mpol %" PRIu64 " ptl_busy %" PRIu64
 	       ") fallbacks %" PRIu64 " classic %" PRIu64 "; %s\n",
 	       cfg.name, opt.seed, opt.threads, opt.ops * opt.threads,
 	       t1 - t0, opt.ops * opt.threads / (t1 - t0), st.faults,
 	       st.spf_success,
 	       st.spf_abort_no_vma + st.spf_abort_seq_odd +
 	       st.spf_abort_seq_changed + st.spf_abort_detached +
-	       st.spf_abort_access + st.spf_abort_not_anon,
+	       st.spf_abort_access + st.spf_abort_not_anon +
+	       st.spf_abort_no_anon_vma + st.spf_abort_mpol +
+	       st.spf_abort_ptl_busy,
 	       st.spf_abort_no_vma, st.spf_abort_seq_odd,
 	       st.spf_abort_seq_changed, st.spf_abort_detached,
-	       st.spf_abort_access, st.spf_abort_not_anon, st.fallbacks,
+	       st.spf_abort_access, st.spf_abort_not_anon,
+	       st.spf_abort_no_anon_vma, st.spf_abort_mpol,
+	       st.spf_abort_ptl_busy, st.fallbacks,
 	       st.classic_faults, problems ? "FAILED" : "OK");
 
 	tb_mm_destroy(mm);

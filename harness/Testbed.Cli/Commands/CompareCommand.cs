@@ -108,7 +108,7 @@ internal static class CompareCommand
             {
                 using var native = factory.Create(AddressSpaceFactory.Native, config);
                 using var managed = factory.Create(AddressSpaceFactory.Managed, config);
-                results.Add(SequentialDifferential.Run(native, managed, new Workload(m, seed, 1, ops)));
+                results.Add(SequentialDifferential.RunToExit(native, managed, new Workload(m, seed, 1, ops)));
             }
         }
 

@@ -18,10 +18,10 @@ public static class KernelCommand
 
     /// <summary>
     /// Creates the command. <paramref name="backendFactory"/> gets the --backend value
-    /// ("managed" or "native") and returns a fresh address space of config
-    /// <see cref="Config"/>; it is called once per sequence.
+    /// ("managed" or "native") and the mm flags that match the kernel, and returns a fresh
+    /// address space of config <see cref="Config"/>; it is called once or twice per sequence.
     /// </summary>
-    public static Command Create(Func<string, IAddressSpace> backendFactory)
+    public static Command Create(Func<string, MmFlags, IAddressSpace> backendFactory)
     {
         var seed = new Option<ulong>("--seed")
         {
@@ -130,7 +130,7 @@ public static class KernelCommand
                 qemu = qemu.WithKernel(image.Path);
             }
 
-            var (report, _) = await KernelCheck.RunAsync(seqOptions, target, qemu, _ => backendFactory(backendName), Config,
+            var (report, _) = await KernelCheck.RunAsync(seqOptions, target, qemu, (_, flags) => backendFactory(backendName, flags), Config,
                 parse.GetValue(only), prefix, ct);
 
             Console.Write(report.ToTable());

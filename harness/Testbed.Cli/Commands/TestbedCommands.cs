@@ -18,7 +18,7 @@ public static class TestbedCommands
         root.Subcommands.Add(CompareCommand.Create(factory));
         root.Subcommands.Add(WorkerCommand.Create(factory));
         root.Subcommands.Add(AbCommand.Create());
-        root.Subcommands.Add(KernelCommand.Create(backend => factory.Create(backend, KernelCommand.Config)));
+        root.Subcommands.Add(KernelCommand.Create((backend, flags) => factory.Create(backend, KernelCommand.Config, flags)));
         return root;
     }
 }

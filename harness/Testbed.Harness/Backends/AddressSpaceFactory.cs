@@ -47,11 +47,14 @@ public sealed record AddressSpaceFactory
     /// <summary>Whether <paramref name="backend"/> can create <paramref name="config"/> here.</summary>
     public bool IsAvailable(string backend, string config) => AvailableConfigs(backend).Contains(config);
 
-    /// <summary>A fresh address space (a new mm) of <paramref name="backend"/> and <paramref name="config"/>.</summary>
-    public IAddressSpace Create(string backend, string config) => backend switch
+    /// <summary>
+    /// A fresh address space (a new mm) of <paramref name="backend"/> and <paramref name="config"/>,
+    /// created with <paramref name="flags"/> (tb_mm_create's; MMU configs only).
+    /// </summary>
+    public IAddressSpace Create(string backend, string config, MmFlags flags = MmFlags.None) => backend switch
     {
-        Native => new NativeAddressSpace(config),
-        Managed => new ManagedAddressSpace(config, ManagedOptions),
+        Native => new NativeAddressSpace(config, flags),
+        Managed => new ManagedAddressSpace(config, ManagedOptions, flags),
         _ => throw UnknownBackend(backend),
     };
 

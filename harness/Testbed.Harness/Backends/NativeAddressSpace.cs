@@ -13,11 +13,14 @@ public sealed class NativeAddressSpace : IAddressSpace
 {
     private readonly IAddressSpace _core;
 
-    /// <summary>Creates an mm in the library of <paramref name="config"/> ("mmu-spf", "mmu", "nommu", "nommu-orig").</summary>
-    public NativeAddressSpace(string config)
+    /// <summary>
+    /// Creates an mm in the library of <paramref name="config"/> ("mmu-spf", "mmu", "nommu",
+    /// "nommu-orig") with tb_mm_create's <paramref name="flags"/> (MMU configs only).
+    /// </summary>
+    public NativeAddressSpace(string config, MmFlags flags = MmFlags.None)
     {
         ArgumentNullException.ThrowIfNull(config);
-        _core = TestbedConfigs.Dispatch(config, new NativeAddressSpaceFactory());
+        _core = TestbedConfigs.Dispatch(config, new NativeAddressSpaceFactory(flags));
     }
 
     /// <summary>The configs whose native library is present next to the interop assembly (or in $TESTBED_NATIVE_DIR).</summary>
@@ -66,10 +69,19 @@ public sealed class NativeAddressSpace : IAddressSpace
     public long InjectAllocFailure(CacheKind cache, ulong nth) => _core.InjectAllocFailure(cache, nth);
 
     /// <inheritdoc/>
+    /// <inheritdoc/>
+    public long SetThreads(uint threads) => _core.SetThreads(threads);
+
+    /// <inheritdoc/>
+    public long DebugLeakFile(int fd) => _core.DebugLeakFile(fd);
+
+    /// <inheritdoc/>
+    public IReadOnlyList<Violation> Destroy() => _core.Destroy();
+
     public void Dispose() => _core.Dispose();
 
-    private sealed class NativeAddressSpaceFactory : ITestbedApiVisitor<IAddressSpace>
+    private sealed class NativeAddressSpaceFactory(MmFlags flags) : ITestbedApiVisitor<IAddressSpace>
     {
-        public IAddressSpace Visit<TApi>() where TApi : struct, ITestbedApi => new NativeAddressSpaceCore<TApi>();
+        public IAddressSpace Visit<TApi>() where TApi : struct, ITestbedApi => new NativeAddressSpaceCore<TApi>(flags);
     }
 }

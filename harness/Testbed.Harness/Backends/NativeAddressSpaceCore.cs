@@ -16,10 +16,10 @@ internal sealed unsafe class NativeAddressSpaceCore<TApi> : IAddressSpace where 
 
     private readonly NativeMm<TApi> _mm;
 
-    public NativeAddressSpaceCore()
+    public NativeAddressSpaceCore(MmFlags flags)
     {
         Config = NativeRecords.ToConfig(NativeConfigs.GetConfig<TApi>());
-        _mm = NativeMm<TApi>.Create();
+        _mm = NativeMm<TApi>.Create((uint)flags);
     }
 
     public string Backend => "native";
@@ -126,6 +126,19 @@ internal sealed unsafe class NativeAddressSpaceCore<TApi> : IAddressSpace where 
     }
 
     public long InjectAllocFailure(CacheKind cache, ulong nth) => _mm.TryInjectAllocFailure((TbCache)cache, nth);
+
+    public long SetThreads(uint threads) => _mm.TrySetThreads(threads);
+
+    public long DebugLeakFile(int fd) => _mm.TryDebugLeakFile(fd);
+
+    public IReadOnlyList<Violation> Destroy()
+    {
+        var violations = _mm.Destroy();
+        var list = new Violation[violations.Count];
+        for (var i = 0; i < violations.Count; i++)
+            list[i] = NativeRecords.ToViolation(violations[i]);
+        return list;
+    }
 
     public void Dispose() => _mm.Dispose();
 }

@@ -25,6 +25,10 @@ public static class ConcurrentRunner
     {
         ArgumentNullException.ThrowIfNull(space);
         ArgumentNullException.ThrowIfNull(workload);
+        // The workload's threads are the mm's threads (the speculative path needs two).
+        var setThreads = space.SetThreads((uint)workload.Threads);
+        if (setThreads < 0)
+            throw new InvalidOperationException($"SetThreads({workload.Threads}) failed: {Errno.Format(setThreads)}");
         var baseline = space.GetStats();
         foreach (var op in workload.Setup())
             space.Execute(op);
@@ -109,6 +113,9 @@ public static class ConcurrentRunner
             (SpfAbort.Detached, stats.SpfAbortDetached),
             (SpfAbort.Access, stats.SpfAbortAccess),
             (SpfAbort.NotAnon, stats.SpfAbortNotAnon),
+            (SpfAbort.NoAnonVma, stats.SpfAbortNoAnonVma),
+            (SpfAbort.Mpol, stats.SpfAbortMpol),
+            (SpfAbort.PtlBusy, stats.SpfAbortPtlBusy),
         };
         return all.Where(a => a.Count > 0).ToDictionary(a => a.Reason.ToString(), a => a.Count);
     }

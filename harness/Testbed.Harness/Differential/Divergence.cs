@@ -15,6 +15,9 @@ public enum DivergenceKind
 
     /// <summary>The lifecycle events the operation recorded.</summary>
     Events,
+
+    /// <summary>The violations the final teardown (Destroy) recorded.</summary>
+    Teardown,
 }
 
 /// <summary>

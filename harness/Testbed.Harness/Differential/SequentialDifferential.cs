@@ -8,8 +8,12 @@ namespace Testbed.Harness.Differential;
 /// <summary>
 /// Runs the same seeded single-thread sequence on two backends and, after every
 /// operation, requires the result, the layout (Snapshot), the counters (GetStats)
-/// and the lifecycle events (DrainEvents, tracing on) to be exactly equal. Stops at
-/// the first divergence and reports it with the seed and a replay command.
+/// and the lifecycle events (DrainEvents, tracing on) to be exactly equal; with
+/// <see cref="RunToExit"/> both are then destroyed and their teardowns must record the
+/// same violations. Stops at
+/// the first divergence and reports it with the seed and a replay command. The
+/// sequence runs as one thread of a two-thread process (the other one idle), so the
+/// speculative path is tried as the series tries it.
 /// </summary>
 public static class SequentialDifferential
 {
@@ -27,6 +31,12 @@ public static class SequentialDifferential
         var single = workload with { Threads = 1 };
         var replay = ReplayCommand(config, single);
 
+        foreach (var space in new[] { left, right })
+        {
+            var threads = space.SetThreads(SpeculativeThreads);
+            if (threads < 0)
+                throw new InvalidOperationException($"{space.Backend} SetThreads({SpeculativeThreads}): {Errno.Format(threads)}");
+        }
         left.Trace(true);
         right.Trace(true);
         var compared = 0;
@@ -56,6 +66,36 @@ public static class SequentialDifferential
         leftRun.PutAll();
         rightRun.PutAll();
         return new DifferentialResult(config, left.Backend, right.Backend, single, compared, divergence, replay);
+    }
+
+    /// <summary>
+    /// <see cref="Run"/>, then both address spaces are destroyed and their teardowns must
+    /// record the same violations (by operation; sites are per language).
+    /// </summary>
+    public static DifferentialResult RunToExit(IAddressSpace left, IAddressSpace right, Workload workload)
+    {
+        var result = Run(left, right, workload);
+        var lv = left.Destroy();
+        var rv = right.Destroy();
+        if (result.Divergence is not null)
+            return result;
+        var teardown = CompareTeardown(result.OperationsCompared, lv, rv, left.Backend, right.Backend);
+        return teardown is null ? result : result with { Divergence = teardown };
+    }
+
+    /// <summary>The threads the differential's mms have: the faulting one and an idle one.</summary>
+    public const uint SpeculativeThreads = 2;
+
+    /// <summary>Both teardowns must record the same violations (operation and count; sites are per language).</summary>
+    private static Divergence? CompareTeardown(int index, IReadOnlyList<Violation> l, IReadOnlyList<Violation> r, string ln, string rn)
+    {
+        var lk = l.Select(v => (v.Op, v.OpSeq)).ToArray();
+        var rk = r.Select(v => (v.Op, v.OpSeq)).ToArray();
+        if (lk.SequenceEqual(rk))
+            return null;
+        return new Divergence(index, "teardown (tb_mm_destroy)", DivergenceKind.Teardown, $"{l.Count} violation(s)",
+            $"{r.Count} violation(s)",
+            $"  {ln}:\n" + string.Join('\n', l.Select(v => "    " + v)) + $"\n  {rn}:\n" + string.Join('\n', r.Select(v => "    " + v)));
     }
 
     /// <summary>The CLI command line that reruns exactly this comparison.</summary>

@@ -54,7 +54,7 @@ public static class GuestOutputParser
 
         private int seq = -1;
         private List<GuestStep> steps = [];
-        private readonly List<(ulong Start, ulong End, string Perms, ulong Off, string Kind)> pending = [];
+        private readonly List<(ulong Start, ulong End, string Perms, ulong Off, string Kind, string Policy)> pending = [];
         private IReadOnlyList<KernelVma> lastLayout = [];
         private (int Op, long Result, int Sig, int Code)? op;
         private RaceCounts? race;
@@ -87,8 +87,10 @@ public static class GuestOutputParser
                         Hex(tok[6], 10), Hex(tok[7], 10), Hex(tok[8], 10));
                     break;
                 case "vma":
-                    Need(tok, 6);
-                    pending.Add((Hex(tok[1]), Hex(tok[2]), tok[3], Hex(tok[4]), tok[5]));
+                    // the policy field came with mbind; output without it reads "default"
+                    if (tok.Length != 6)
+                        Need(tok, 7);
+                    pending.Add((Hex(tok[1]), Hex(tok[2]), tok[3], Hex(tok[4]), tok[5], tok.Length == 7 ? tok[6] : KernelVma.DefaultPolicy));
                     break;
                 case "done":
                     Need(tok, 2);
@@ -136,11 +138,11 @@ public static class GuestOutputParser
         }
 
         /// <summary>Numbers shared anonymous files by first appearance in address order.</summary>
-        private static List<KernelVma> Canonical(List<(ulong Start, ulong End, string Perms, ulong Off, string Kind)> raw)
+        private static List<KernelVma> Canonical(List<(ulong Start, ulong End, string Perms, ulong Off, string Kind, string Policy)> raw)
         {
             var shm = new Dictionary<string, int>();
             var list = new List<KernelVma>(raw.Count);
-            foreach (var (start, end, perms, off, kind) in raw)
+            foreach (var (start, end, perms, off, kind, policy) in raw)
             {
                 var backing = kind;
                 if (kind.StartsWith("shm:", StringComparison.Ordinal))
@@ -154,7 +156,7 @@ public static class GuestOutputParser
                     throw new FormatException($"unexpected backing '{kind}' in the window");
                 }
 
-                list.Add(new KernelVma(start, end, perms, off, backing));
+                list.Add(new KernelVma(start, end, perms, off, backing, policy));
             }
 
             return list;

@@ -13,7 +13,7 @@ public static class KernelCheck
     /// <param name="sequences">What to generate.</param>
     /// <param name="target">Where the kernel side runs.</param>
     /// <param name="qemu">How to boot (ignored on the host).</param>
-    /// <param name="backendFactory">Makes a model address space for a config name.</param>
+    /// <param name="backendFactory">Makes a model address space for a config name and creation flags.</param>
     /// <param name="config">The model config ("mmu-spf").</param>
     /// <param name="only">Run only this sequence index (a replay); null runs them all.</param>
     /// <param name="replayPrefix">The command line that reruns this check, to which "--only N" is appended.</param>
@@ -22,7 +22,7 @@ public static class KernelCheck
         SequenceOptions sequences,
         KernelTarget target,
         QemuOptions qemu,
-        Func<string, IAddressSpace> backendFactory,
+        Func<string, MmFlags, IAddressSpace> backendFactory,
         string config = "mmu-spf",
         int? only = null,
         string? replayPrefix = null,
@@ -41,13 +41,13 @@ public static class KernelCheck
         KernelBatch batch,
         KernelTarget target,
         QemuOptions qemu,
-        Func<string, IAddressSpace> backendFactory,
+        Func<string, MmFlags, IAddressSpace> backendFactory,
         string config,
         Func<int, string> replay,
         CancellationToken ct = default)
     {
         var run = await GuestRunner.RunAsync(batch, target, qemu, ct);
-        var report = new ModelComparer(backendFactory, config).Compare(batch, run.Report, replay);
+        var report = new ModelComparer(backendFactory, config, KernelRules.For(run.KernelRelease)).Compare(batch, run.Report, replay);
         var errors = report.Errors.ToList();
         if (!run.Report.Finished)
             errors.Add($"the guest did not finish (exit code {run.ExitCode}); console log tail:\n{Tail(run.ConsoleLog, 2000)}");

@@ -39,6 +39,19 @@ public sealed record KernelComparisonReport
     /// <summary>Steps not compared because an earlier step of their sequence differed.</summary>
     public long Skipped { get; init; }
 
+    /// <summary>mbind steps among the compared ones.</summary>
+    public long Mbinds { get; init; }
+
+    /// <summary>The mmap merge order the model followed (<see cref="KernelRules.Describe"/>).</summary>
+    public string MergeOrder { get; init; } = "";
+
+    /// <summary>
+    /// With 6.1's order: sequences where a model in 4.16's order would first have made another
+    /// layout, by case (the step is an mmap between neighbours that existed or that it cut off
+    /// itself, of anonymous or private file memory).
+    /// </summary>
+    public IReadOnlyDictionary<string, long> MergeOrderCases { get; init; } = new Dictionary<string, long>();
+
     /// <summary>Touches made by race steps, and how many ended in an unexplained signal.</summary>
     public ulong RaceTouches { get; init; }
 
@@ -77,7 +90,7 @@ public sealed record KernelComparisonReport
             ("where", Where + (KernelRelease.Length > 0 ? $" ({KernelRelease})" : "")),
             ("seed", Seed.ToString()),
             ("sequences", Sequences.ToString()),
-            ("operations", Operations.ToString()),
+            ("operations", $"{Operations} ({Mbinds} mbind)"),
             ("matches", Matches.ToString()),
         };
         foreach (var (name, n) in KnownDifferences)
@@ -85,6 +98,9 @@ public sealed record KernelComparisonReport
         foreach (var rule in KnownDifference.ProjectionRules)
             rows.Add(($"projection: {rule.Name}", "always applied"));
         rows.Add(("differences", Differences.ToString()));
+        rows.Add(("model merge order", MergeOrder));
+        foreach (var (name, n) in MergeOrderCases)
+            rows.Add(($"  4.16 would differ: {name}", $"{n} sequences"));
         rows.Add(("skipped", Skipped.ToString()));
         rows.Add(("race touches", $"{RaceTouches} ({RaceUnexpected} unexpected)"));
         rows.Add(("boot time", $"{BootTime.TotalSeconds:F2} s"));

@@ -20,12 +20,16 @@ public enum KernelOpKind
 
     /// <summary>Threads touch pages of a range while the main thread remaps it; then the range is re-reserved.</summary>
     Race,
+
+    /// <summary>mbind(addr, len, mode): node 0 for every mode but MPOL_DEFAULT.</summary>
+    Mbind,
 }
 
 /// <summary>
 /// One step of a kernel sequence. <see cref="Slot"/> is the file slot for file mmaps (-1 otherwise),
-/// <see cref="PgOff"/> the file page offset, <see cref="Write"/> the touch direction, and
-/// <see cref="Threads"/>/<see cref="Iterations"/> the size of a race.
+/// <see cref="PgOff"/> the file page offset, <see cref="Write"/> the touch direction,
+/// <see cref="Threads"/>/<see cref="Iterations"/> the size of a race, and <see cref="Mode"/> the
+/// policy of an mbind.
 /// </summary>
 public sealed record KernelOp(
     KernelOpKind Kind,
@@ -37,7 +41,8 @@ public sealed record KernelOp(
     ulong PgOff = 0,
     bool Write = false,
     int Threads = 0,
-    int Iterations = 0)
+    int Iterations = 0,
+    MpolMode Mode = MpolMode.Default)
 {
     /// <summary>The line the guest program reads for this step.</summary>
     public string ToGuestLine() => Kind switch
@@ -47,6 +52,7 @@ public sealed record KernelOp(
         KernelOpKind.Mprotect => $"mprotect 0x{Addr:x} 0x{Len:x} {(uint)Prot}",
         KernelOpKind.Touch => $"touch 0x{Addr:x} {(Write ? 'w' : 'r')}",
         KernelOpKind.Race => $"race {Threads} {Iterations} 0x{Addr:x} 0x{Len:x}",
+        KernelOpKind.Mbind => $"mbind 0x{Addr:x} 0x{Len:x} {(uint)Mode}",
         _ => throw new InvalidOperationException($"unknown op kind {Kind}"),
     };
 
@@ -58,6 +64,7 @@ public sealed record KernelOp(
         KernelOpKind.Mprotect => $"mprotect(0x{Addr:x}, 0x{Len:x}, {Prot})",
         KernelOpKind.Touch => $"touch(0x{Addr:x}, {(Write ? "write" : "read")})",
         KernelOpKind.Race => $"race({Threads} threads x {Iterations}, 0x{Addr:x}, 0x{Len:x})",
+        KernelOpKind.Mbind => $"mbind(0x{Addr:x}, 0x{Len:x}, {Mode})",
         _ => Kind.ToString(),
     };
 }

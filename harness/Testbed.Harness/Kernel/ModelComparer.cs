@@ -7,12 +7,16 @@ namespace Testbed.Harness.Kernel;
 /// <summary>
 /// Runs each sequence through a fresh model address space and compares it with what the kernel
 /// did, step by step: the result and the window's layout (start, end, permissions,
-/// shared/private, file offset, backing). The model replays the guest's setup exactly: the
-/// window reserved with mmap(PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED), then file_open
-/// with the same sizes (fd i = file slot i); touches are tb_fault; a race step is, for the model,
-/// the deterministic re-reservation the guest ends it with.
+/// shared/private, file offset, backing, memory policy). The model replays the guest's setup
+/// exactly: the window reserved with mmap(PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED), then
+/// file_open with the same sizes (fd i = file slot i); touches are tb_fault; a race step is, for
+/// the model, the deterministic re-reservation the guest ends it with. The model's mms are
+/// created with <paramref name="flags"/> (the kernel's mmap merge order, see
+/// <see cref="KernelRules.For"/>); with <see cref="MmFlags.MmapMergeNextFirst"/> a second mm in
+/// 4.16's order runs beside each sequence until the two orders first disagree, and the mmap
+/// where they do is counted by case (<see cref="KernelComparisonReport.MergeOrderCases"/>).
 /// </summary>
-public sealed class ModelComparer(Func<string, IAddressSpace> backendFactory, string config = "mmu-spf")
+public sealed class ModelComparer(Func<string, MmFlags, IAddressSpace> backendFactory, string config = "mmu-spf", MmFlags flags = MmFlags.None)
 {
     private const ulong Page = 4096;
     private const int EIO = 5;
@@ -23,10 +27,11 @@ public sealed class ModelComparer(Func<string, IAddressSpace> backendFactory, st
     /// <param name="replay">The command that replays one sequence index alone.</param>
     public KernelComparisonReport Compare(KernelBatch batch, GuestReport guest, Func<int, string> replay)
     {
-        var known = KnownDifference.ResultRules.ToDictionary(k => k.Name, _ => 0L);
+        var known = KnownDifference.CountedRules.ToDictionary(k => k.Name, _ => 0L);
+        var cases = new SortedDictionary<string, long>(StringComparer.Ordinal);
         var errors = new List<string>(guest.Errors);
         var mismatches = new List<KernelMismatch>();
-        long ops = 0, matches = 0, differences = 0, skipped = 0;
+        long ops = 0, matches = 0, differences = 0, skipped = 0, mbinds = 0;
         ulong raceTouches = 0, raceUnexpected = 0;
         var byIndex = guest.Sequences.GroupBy(s => s.Index).ToDictionary(g => g.Key, g => g.Last());
         var sw = Stopwatch.StartNew();
@@ -39,8 +44,10 @@ public sealed class ModelComparer(Func<string, IAddressSpace> backendFactory, st
                 continue;
             }
 
-            using var mm = backendFactory(config);
+            using var mm = backendFactory(config, flags);
             var run = new SequenceRun(batch, seq, mm);
+            using var shadowMm = (flags & MmFlags.MmapMergeNextFirst) != 0 ? backendFactory(config, flags & ~MmFlags.MmapMergeNextFirst) : null;
+            var shadow = shadowMm is null ? null : new SequenceRun(batch, seq, shadowMm);
             var mismatched = false;
             for (var k = 0; k <= seq.Ops.Count; k++)
             {
@@ -67,9 +74,25 @@ public sealed class ModelComparer(Func<string, IAddressSpace> backendFactory, st
                         errors.Add($"seed {batch.Seed} sequence {seq.Index} op {k}: race saw {race.Sigbus} SIGBUS and {race.Unexpected} unexpected faults");
                 }
 
+                var op = k == 0 ? null : seq.Ops[k - 1];
+                if (op is { Kind: KernelOpKind.Mbind })
+                    mbinds++;
                 var modelResult = run.Step(k);
+                var (verdict, reason) = Judge(run, op, step, ref modelResult);
                 var modelLayout = run.Layout();
-                var (verdict, reason) = Judge(run, k, step, modelResult, modelLayout);
+                if (shadow is not null)
+                {
+                    shadow.Step(k);
+                    if (verdict == KnownDifference.MbindDefaultHeadHole.Name)
+                        shadow.MbindFromFirstVma(op!);
+                    if (!shadow.Layout().SequenceEqual(modelLayout))
+                    {
+                        var c = run.MergeOrderCase(k);
+                        cases[c] = cases.GetValueOrDefault(c) + 1;
+                        shadow = null;
+                    }
+                }
+
                 if (verdict is null)
                 {
                     matches++;
@@ -77,13 +100,12 @@ public sealed class ModelComparer(Func<string, IAddressSpace> backendFactory, st
                 else if (verdict.Length > 0)
                 {
                     known[verdict]++;
-                    mismatched = KnownDifference.ResultRules.Single(r => r.Name == verdict).Diverges;
                 }
                 else
                 {
                     differences++;
                     mismatched = true;
-                    mismatches.Add(new KernelMismatch(batch.Seed, seq.Index, k, k == 0 ? "setup" : seq.Ops[k - 1].ToString(),
+                    mismatches.Add(new KernelMismatch(batch.Seed, seq.Index, k, op?.ToString() ?? "setup",
                         reason, step.Result, modelResult, step.Layout, modelLayout, replay(seq.Index)));
                 }
             }
@@ -98,6 +120,9 @@ public sealed class ModelComparer(Func<string, IAddressSpace> backendFactory, st
             KnownDifferences = known,
             Differences = differences,
             Skipped = skipped,
+            Mbinds = mbinds,
+            MergeOrder = KernelRules.Describe(flags),
+            MergeOrderCases = cases,
             RaceTouches = raceTouches,
             RaceUnexpected = raceUnexpected,
             ModelTime = sw.Elapsed,
@@ -110,21 +135,30 @@ public sealed class ModelComparer(Func<string, IAddressSpace> backendFactory, st
 
     /// <summary>
     /// null: an exact match; a rule name: a match through that rule; "": a difference, with the
-    /// reason. The layout must always match exactly (after the <see cref="KnownDifference.AnonOffsetHidden"/>
-    /// projection); a rule only ever excuses a result.
+    /// reason. The layout must always match exactly (after the projections of
+    /// <see cref="KnownDifference.ProjectionRules"/>); a rule only ever excuses a result, or
+    /// (<see cref="KnownDifference.MbindDefaultHeadHole"/>) brings the model to the kernel's
+    /// documented outcome, after which the layouts must match exactly.
     /// </summary>
-    private static (string? Verdict, string Reason) Judge(SequenceRun run, int k, GuestStep step, long model, IReadOnlyList<KernelVma> layout)
+    private static (string? Verdict, string Reason) Judge(SequenceRun run, KernelOp? op, GuestStep step, ref long model)
     {
-        var op = k == 0 ? null : run.Sequence.Ops[k - 1];
+        var layout = run.Layout();
         var layoutSame = layout.SequenceEqual(step.Layout);
         if (model == step.Result && layoutSame)
-            return (null, "");
+            return (run.SharedPolicyMattered() ? KnownDifference.ShmemSharedPolicy.Name : null, "");
         if (op is { Kind: KernelOpKind.Mprotect, Len: 0 } && step.Result == 0 && model == -Errno.EINVAL && layoutSame)
             return (KnownDifference.MprotectZeroLength.Name, "");
         if (op is { Kind: KernelOpKind.Touch } && step.Result == -EIO && model == 0 && layoutSame && run.BeyondEof(op.Addr))
             return (KnownDifference.SigbusBeyondEof.Name, "");
-        if (op is { Kind: KernelOpKind.Mmap } && model == step.Result && run.JoinsNextFirst(op, step.Layout, layout))
-            return (KnownDifference.MmapJoinsNextFirst.Name, "");
+        if (op is { Kind: KernelOpKind.Mbind, Mode: MpolMode.Default } && step.Result == 0 && model == -Errno.EFAULT &&
+            run.MbindFromFirstVma(op) is { } fixup)
+        {
+            model = fixup;
+            if (fixup == 0 && run.Layout().SequenceEqual(step.Layout))
+                return (KnownDifference.MbindDefaultHeadHole.Name, "");
+            return ("", "layouts differ after 6.1's mbind(MPOL_DEFAULT) from the first VMA");
+        }
+
         if (model == step.Result)
             return ("", "layouts differ");
         return ("", layoutSame ? "results differ" : "results and layouts differ");
@@ -134,20 +168,19 @@ public sealed class ModelComparer(Func<string, IAddressSpace> backendFactory, st
     private sealed class SequenceRun(KernelBatch batch, KernelSequence seq, IAddressSpace mm)
     {
         private readonly Dictionary<ulong, int> slotOfFile = [];
+        private readonly SharedPolicies shared = new();
         private IReadOnlyList<VmaInfo> before = [];
-
-        public KernelSequence Sequence => seq;
 
         /// <summary>Runs step k in the model; returns its result normalised to the guest's form.</summary>
         public long Step(int k)
         {
+            before = mm.Snapshot();
             if (k == 0)
                 return Setup();
             var op = seq.Ops[k - 1];
             switch (op.Kind)
             {
                 case KernelOpKind.Mmap:
-                    before = mm.Snapshot();
                     var r = mm.Execute(Operation.Mmap(op.Addr, op.Len, op.Prot, op.Flags, op.Slot, op.PgOff));
                     if (r >= 0 && op.Slot >= 0 && (op.Flags & MapFlags.Anonymous) == 0)
                         LearnFile((ulong)r, op.Slot);
@@ -163,9 +196,20 @@ public sealed class ModelComparer(Func<string, IAddressSpace> backendFactory, st
                 case KernelOpKind.Race:
                     var m = mm.Execute(Operation.Mmap(op.Addr, op.Len, Prot.None, MapFlags.Private | MapFlags.Anonymous | MapFlags.Fixed));
                     return m == (long)op.Addr ? 0 : m;
+                case KernelOpKind.Mbind:
+                    return Mbind(op.Addr, op.Len, op.Mode);
                 default:
                     throw new InvalidOperationException($"unknown op {op.Kind}");
             }
+        }
+
+        private long Mbind(ulong addr, ulong len, MpolMode mode)
+        {
+            var pre = mm.Snapshot();
+            var r = mm.Execute(Operation.Mbind(addr, len, mode));
+            if (r == 0)
+                shared.Mbind(pre, mm.Snapshot(), addr, addr + Align(len), mode);
+            return r;
         }
 
         /// <summary>The reservation and the files, as the guest makes them; 0 when all went as planned.</summary>
@@ -206,33 +250,51 @@ public sealed class ModelComparer(Func<string, IAddressSpace> backendFactory, st
             return false;
         }
 
-        /// <summary>The exact condition of <see cref="KnownDifference.MmapJoinsNextFirst"/>.</summary>
-        public bool JoinsNextFirst(KernelOp op, IReadOnlyList<KernelVma> kernel, IReadOnlyList<KernelVma> model)
+        /// <summary>
+        /// The condition of <see cref="KnownDifference.MbindDefaultHeadHole"/>, checked on the
+        /// layout before the op: the range starts in a hole and a VMA starts inside it. Then
+        /// 6.1's outcome is mbind(MPOL_DEFAULT) from that VMA's start to the end: the model runs
+        /// it and its result is returned; null when the condition does not hold.
+        /// </summary>
+        public long? MbindFromFirstVma(KernelOp op)
         {
-            var end = op.Addr + op.Len;
-            if ((op.Flags & (MapFlags.Anonymous | MapFlags.Private)) != (MapFlags.Anonymous | MapFlags.Private))
-                return false;
-            var prev = before.FirstOrDefault(v => v.End == op.Addr);
-            var next = before.FirstOrDefault(v => v.Start == end);
-            if (prev.End == 0 || next.End == 0 || prev.FileId != 0 || next.FileId != 0 || !next.HasAnonVma)
-                return false;
-
-            // outside [prev.start, next.end) both layouts agree; inside, the kernel has exactly
-            // [prev.start, addr) and [addr, next.end), the model one or two VMAs of the same kind
-            bool Inside(KernelVma v) => v.Start >= prev.Start && v.End <= next.End;
-            var kIn = kernel.Where(Inside).ToList();
-            var mIn = model.Where(Inside).ToList();
-            if (!kernel.Where(v => !Inside(v)).SequenceEqual(model.Where(v => !Inside(v))))
-                return false;
-            if (kIn.Count != 2 || kIn[0].Start != prev.Start || kIn[0].End != op.Addr || kIn[1].End != next.End)
-                return false;
-            // and the model's side is what 4.16 makes: all three merged when prev had no
-            // anon_vma, prev + new and next apart when it had one
-            var expected = prev.HasAnonVma ? 2 : 1;
-            if (mIn.Count != expected || mIn[0].Start != prev.Start || mIn[^1].End != next.End || (expected == 2 && mIn[0].End != end))
-                return false;
-            return kIn.Concat(mIn).All(v => v.Perms == kIn[0].Perms && v.Backing == "anon");
+            var end = op.Addr + Align(op.Len);
+            if (end <= op.Addr || before.Any(v => v.Start <= op.Addr && op.Addr < v.End))
+                return null;
+            var first = before.FirstOrDefault(v => v.Start > op.Addr && v.Start < end);
+            if (first.End == 0)
+                return null;
+            return Mbind(first.Start, end - first.Start, MpolMode.Default);
         }
+
+        /// <summary>
+        /// Which case of the merge-order difference step k is, from the layout before it: an
+        /// mmap between neighbours that existed, or whose prev or next (or both) it cut off
+        /// itself (MAP_FIXED over part of a VMA), of anonymous or private file memory.
+        /// </summary>
+        public string MergeOrderCase(int k)
+        {
+            var op = k == 0 ? null : seq.Ops[k - 1];
+            if (op is not { Kind: KernelOpKind.Mmap })
+                return $"other: {(op is null ? "setup" : op.Kind.ToString().ToLowerInvariant())}";
+            var lo = op.Addr;
+            var hi = op.Addr + Align(op.Len);
+            var prevCut = before.Any(v => v.Start < lo && v.End > lo);
+            var nextCut = before.Any(v => v.Start < hi && v.End > hi);
+            var memory = op.Slot >= 0 && (op.Flags & MapFlags.Anonymous) == 0 ? "private file" : "anon";
+            var how = (prevCut, nextCut) switch
+            {
+                (true, true) => "prev and next cut by the mmap",
+                (true, false) => "prev cut by the mmap",
+                (false, true) => "next cut by the mmap",
+                _ => "neighbours existed",
+            };
+            return $"{memory}, {how}";
+        }
+
+        /// <summary>True when a file-backed VMA's shared policy differs from its own vm_policy in the model.</summary>
+        public bool SharedPolicyMattered() =>
+            mm.Snapshot().Any(v => InWindow(v) && v.FileId != 0 && shared.At(v.FileId, v.PgOff) != v.Policy);
 
         /// <summary>The model's VMAs overlapping the window, in the kernel's projection.</summary>
         public IReadOnlyList<KernelVma> Layout()
@@ -241,7 +303,7 @@ public sealed class ModelComparer(Func<string, IAddressSpace> backendFactory, st
             var list = new List<KernelVma>();
             foreach (var v in mm.Snapshot())
             {
-                if (v.End <= batch.WindowBase || v.Start >= batch.WindowEnd)
+                if (!InWindow(v))
                     continue;
                 string backing;
                 if (v.FileId == 0)
@@ -257,11 +319,17 @@ public sealed class ModelComparer(Func<string, IAddressSpace> backendFactory, st
 
                 // KnownDifference.AnonOffsetHidden: maps prints 0 for VMAs without a file
                 var offset = v.FileId == 0 ? 0 : v.PgOff * Page;
-                list.Add(new KernelVma(v.Start, v.End, Perms(v.Flags), offset, backing));
+                // KnownDifference.ShmemSharedPolicy: a file VMA shows its file's policy
+                var policy = v.FileId == 0 ? v.Policy : shared.At(v.FileId, v.PgOff);
+                list.Add(new KernelVma(v.Start, v.End, Perms(v.Flags), offset, backing, KernelVma.PolicyOf(policy)));
             }
 
             return list;
         }
+
+        private bool InWindow(in VmaInfo v) => v.End > batch.WindowBase && v.Start < batch.WindowEnd;
+
+        private static ulong Align(ulong len) => (len + Page - 1) & ~(Page - 1);
 
         private static string Perms(VmFlags f) => string.Concat(
             (f & VmFlags.Read) != 0 ? 'r' : '-',

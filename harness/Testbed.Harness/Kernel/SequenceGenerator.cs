@@ -7,9 +7,14 @@ namespace Testbed.Harness.Kernel;
 /// Seeded generator of kernel sequences. Sequence i depends only on (seed, i), so one sequence
 /// can be replayed alone. The mix aims at the layout code: MAP_FIXED over and next to existing
 /// mappings (merges, splits, overlaps), mprotect churn over ranges that span several VMAs and
-/// holes, touches (read and write; write faults give private VMAs an anon_vma, which changes
-/// what may merge), anonymous private/shared and file private/shared mappings with linear and
-/// non-linear offsets, non-fixed mmaps hinted into holes, invalid arguments, and races.
+/// holes, touches (mostly writes: write faults give private VMAs an anon_vma, which changes
+/// what may merge, and a private mapping is often written right after it is made), anonymous
+/// private/shared and file private/shared mappings with linear and non-linear offsets (a file
+/// mapping is often placed right next to the last one of its file, linear with it), non-fixed
+/// mmaps hinted into holes, mbind in all four modes over ranges that span several VMAs and
+/// start or end in holes, invalid arguments, and races. The window is small (32 pages) so that
+/// all of it keeps meeting: mmaps between written neighbours, and MAP_FIXED ranges that cut
+/// their neighbours, are where 4.16's and 6.1's mmap merge orders differ.
 /// </summary>
 public sealed class SequenceGenerator(SequenceOptions options)
 {
@@ -34,16 +39,29 @@ public sealed class SequenceGenerator(SequenceOptions options)
         var mapped = Enumerable.Repeat(true, pages).ToArray();
         var edges = new List<int> { 0, pages };
         var ops = new List<KernelOp>(Options.OpsPerSequence);
-        var lastFile = new (int Page, ulong PgOff)?[Options.FilePages.Count];
+        var lastFile = new (int Page, int Count, ulong PgOff)?[Options.FilePages.Count];
 
         while (ops.Count < Options.OpsPerSequence)
         {
+            if (pages >= 12 && Options.OpsPerSequence - ops.Count >= 7 && rng.Next(100) < 5)
+            {
+                foreach (var (step, first0, count0) in Neighbours(rng, pages))
+                {
+                    Track(step, mapped, first0, count0);
+                    edges.Add(first0);
+                    edges.Add(first0 + count0);
+                    ops.Add(step);
+                }
+
+                continue;
+            }
+
             var roll = rng.Next(100);
             var (first, count) = PickRange(rng, edges, pages);
             var addr = Options.WindowBase + ((ulong)first * Page);
             var len = (ulong)count * Page;
             KernelOp op;
-            if (roll < 12)
+            if (roll < 13)
             {
                 op = new KernelOp(KernelOpKind.Mmap, addr, len, PickProt(rng), MapFlags.Private | MapFlags.Anonymous | MapFlags.Fixed);
             }
@@ -58,7 +76,15 @@ public sealed class SequenceGenerator(SequenceOptions options)
                 ulong pgoff;
                 if (lastFile[slot] is { } prev && rng.Next(3) != 0)
                 {
-                    // linear with the last mapping of this file: adjacent ones can merge
+                    // linear with the last mapping of this file, often right next to it
+                    if (rng.Next(2) == 0)
+                    {
+                        first = Math.Clamp(rng.Next(2) == 0 ? prev.Page + prev.Count : prev.Page - count, 0, pages - 1);
+                        count = Math.Min(count, pages - first);
+                        addr = Options.WindowBase + ((ulong)first * Page);
+                        len = (ulong)count * Page;
+                    }
+
                     var delta = first - prev.Page;
                     pgoff = delta >= 0 || (ulong)(-delta) <= prev.PgOff ? (ulong)((long)prev.PgOff + delta) : 0;
                 }
@@ -68,11 +94,11 @@ public sealed class SequenceGenerator(SequenceOptions options)
                     pgoff = (ulong)rng.Next(Options.FilePages[slot]);
                 }
 
-                lastFile[slot] = (first, pgoff);
+                lastFile[slot] = (first, count, pgoff);
                 op = new KernelOp(KernelOpKind.Mmap, addr, len, PickProt(rng),
                     (shared ? MapFlags.Shared : MapFlags.Private) | MapFlags.Fixed, slot, pgoff);
             }
-            else if (roll < 33 && FindHole(mapped, rng) is { } hole)
+            else if (roll < 32 && FindHole(mapped, rng) is { } hole)
             {
                 // non-fixed mmap with a hint at a hole that fits: both place it at the hint
                 var (hf, hc) = hole;
@@ -80,19 +106,35 @@ public sealed class SequenceGenerator(SequenceOptions options)
                 op = new KernelOp(KernelOpKind.Mmap, addr, (ulong)hc * Page, PickProt(rng), MapFlags.Private | MapFlags.Anonymous);
                 (first, count) = hole;
             }
-            else if (roll < 45)
+            else if (roll < 41)
             {
                 op = new KernelOp(KernelOpKind.Munmap, addr, len);
             }
-            else if (roll < 65)
+            else if (roll < 55)
             {
                 op = new KernelOp(KernelOpKind.Mprotect, addr, len, PickProt(rng));
+            }
+            else if (roll < 67)
+            {
+                if (rng.Next(4) == 0 && FindHole(mapped, rng) is { } h)
+                {
+                    // start in a hole and reach into what follows it
+                    first = h.First;
+                    count = Math.Min(h.Count + 1 + rng.Next(8), pages - first);
+                }
+                else if (rng.Next(3) == 0)
+                {
+                    // a wide range over several VMAs
+                    count = Math.Min(4 + rng.Next(12), pages - first);
+                }
+
+                op = new KernelOp(KernelOpKind.Mbind, Options.WindowBase + ((ulong)first * Page), (ulong)count * Page,
+                    Mode: (MpolMode)rng.Next(4));
             }
             else if (roll < 94)
             {
                 var page = rng.Next(2) == 0 ? first : rng.Next(pages);
-                op = new KernelOp(KernelOpKind.Touch, Options.WindowBase + ((ulong)page * Page) + (ulong)rng.Next(512) * 8,
-                    0, Write: rng.Next(3) != 0);
+                op = Touch(page, rng, write: rng.Next(4) != 0);
             }
             else if (roll < 97)
             {
@@ -115,11 +157,52 @@ public sealed class SequenceGenerator(SequenceOptions options)
             edges.Add(first);
             edges.Add(first + count);
             ops.Add(op);
+
+            // a private mapping is often written at once: neighbours with an anon_vma
+            if (op is { Kind: KernelOpKind.Mmap, Len: > 0 } && (op.Flags & MapFlags.Private) != 0 &&
+                ops.Count < Options.OpsPerSequence && rng.Next(3) == 0)
+                ops.Add(Touch(first + rng.Next(count), rng, write: true));
         }
 
         var sizes = Options.FilePages.Select(p => (ulong)p * Page).ToList();
         return new KernelSequence(index, seed, sizes, ops);
     }
+
+    /// <summary>
+    /// Builds neighbours and maps between them, where 4.16's and 6.1's mmap merge orders differ:
+    /// P (written or not) | X (read-only) | N (written), then a read-write MAP_FIXED mapping
+    /// that replaces X exactly or also cuts into P, N or both; anonymous memory, or private
+    /// mappings of one file, linear. Returns the steps with the pages each covers.
+    /// </summary>
+    private List<(KernelOp Op, int First, int Count)> Neighbours(Rng rng, int pages)
+    {
+        var a = rng.Next(pages - 11);
+        var slot = Options.FilePages.Count > 0 && rng.Next(3) == 0 ? rng.Next(Options.FilePages.Count) : -1;
+        var rw = Prot.Read | Prot.Write;
+        KernelOp Map(int first, int count, Prot prot) => slot < 0
+            ? new KernelOp(KernelOpKind.Mmap, Options.WindowBase + ((ulong)first * Page), (ulong)count * Page, prot,
+                MapFlags.Private | MapFlags.Anonymous | MapFlags.Fixed)
+            : new KernelOp(KernelOpKind.Mmap, Options.WindowBase + ((ulong)first * Page), (ulong)count * Page, prot,
+                MapFlags.Private | MapFlags.Fixed, slot, (ulong)(first - a));
+        var steps = new List<(KernelOp, int, int)> { (Map(a, 4, rw), a, 4) };
+        if (rng.Next(2) == 0)
+            steps.Add((Touch(a + rng.Next(4), rng, write: true), a, 0));
+        steps.Add((Map(a + 4, 1, Prot.Read), a + 4, 1));
+        steps.Add((Map(a + 5, 4, rw), a + 5, 4));
+        steps.Add((Touch(a + 5 + rng.Next(4), rng, write: true), a + 5, 0));
+        var (from, to) = rng.Next(4) switch
+        {
+            0 => (a + 4, a + 5),
+            1 => (a + 2, a + 5),
+            2 => (a + 4, a + 7),
+            _ => (a + 2, a + 7),
+        };
+        steps.Add((Map(from, to - from, rw), from, to - from));
+        return steps;
+    }
+
+    private KernelOp Touch(int page, Rng rng, bool write) =>
+        new(KernelOpKind.Touch, Options.WindowBase + ((ulong)page * Page) + ((ulong)rng.Next(512) * 8), 0, Write: write);
 
     private KernelOp Invalid(Rng rng, ulong addr, ulong len) => rng.Next(4) switch
     {
@@ -190,12 +273,12 @@ public sealed class SequenceGenerator(SequenceOptions options)
         return (s, 1 + rng.Next(n));
     }
 
-    private static Prot PickProt(Rng rng) => rng.Next(10) switch
+    private static Prot PickProt(Rng rng) => rng.Next(12) switch
     {
-        < 4 => Prot.Read | Prot.Write,
-        < 7 => Prot.Read,
-        7 => Prot.None,
-        8 => Prot.Read | Prot.Exec,
+        < 6 => Prot.Read | Prot.Write,
+        < 9 => Prot.Read,
+        9 => Prot.None,
+        10 => Prot.Read | Prot.Exec,
         _ => Prot.Write,
     };
 

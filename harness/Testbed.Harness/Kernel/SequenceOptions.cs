@@ -21,7 +21,7 @@ public sealed record SequenceOptions
     public ulong WindowBase { get; init; } = 0x100000000;
 
     /// <summary>Size of the window in pages: small, so that operations meet and merge.</summary>
-    public int WindowPages { get; init; } = 64;
+    public int WindowPages { get; init; } = 32;
 
     /// <summary>Sizes of the files (memfd in the guest, file_open in the model), in pages.</summary>
     public IReadOnlyList<int> FilePages { get; init; } = [16, 8];

@@ -50,7 +50,14 @@ internal static class Bug
             GlobalLog.Add(new Violation(++globalSeq, 0, (uint)line, OpKind.None, site, message));
     }
 
-    /// <summary>Violations recorded outside any mm (tb_global_violations).</summary>
+    /// <summary>Appends a violation recorded in a dying mm (its teardown) to the global log.</summary>
+    public static void RecordGlobal(Violation violation)
+    {
+        lock (GlobalLog)
+            GlobalLog.Add(violation with { Seq = ++globalSeq });
+    }
+
+    /// <summary>Violations recorded outside any mm (tb_global_violations) and by teardowns.</summary>
     public static IReadOnlyList<Violation> GlobalViolations()
     {
         lock (GlobalLog)

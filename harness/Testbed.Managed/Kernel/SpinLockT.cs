@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-// Port of native/kernel/spinlock.h: spinlock_t (spin_lock/spin_unlock).
+// Port of native/kernel/spinlock.h: spinlock_t (spin_lock/spin_trylock/spin_unlock).
 using Testbed.Contract;
 
 namespace Testbed.Managed.Kernel;
@@ -19,6 +19,16 @@ internal sealed class SpinLockT(LockRank rank)
         var spin = default(SpinWait);
         while (Volatile.Read(ref locked) != 0 || Interlocked.CompareExchange(ref locked, 1, 0) != 0)
             spin.SpinOnce();
+    }
+
+    /// <summary>spin_trylock: true with the lock held, false when someone else holds it.</summary>
+    public bool TryLock()
+    {
+        SchedHook.Sched(SchedPoint.Lock, this);
+        if (Interlocked.CompareExchange(ref locked, 1, 0) != 0)
+            return false;
+        Lockdep.Acquire(this, rank, write: true);
+        return true;
     }
 
     /// <summary>spin_unlock.</summary>

@@ -17,7 +17,7 @@ internal sealed class FaultCounters
     public long SpfSuccess;
 
     /// <summary>Aborts by <see cref="SpfAbort"/>.</summary>
-    public readonly long[] SpfAborts = new long[6];
+    public readonly long[] SpfAborts = new long[9];
 
     /// <summary>Faults handled under mmap_sem read.</summary>
     public long ClassicFaults;

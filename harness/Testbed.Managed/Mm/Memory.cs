@@ -98,7 +98,7 @@ internal sealed partial class MmStruct
     public int HandleFault(ulong addr, FaultFlags flags)
     {
         Interlocked.Increment(ref Counters.Faults);
-        if (Spf && (flags & FaultFlags.NoSpeculative) == 0)
+        if (Spf && SpfTry(flags))
         {
             Interlocked.Increment(ref Counters.SpfAttempts);
             var abort = HandleSpeculativeFault(addr, flags);
@@ -117,7 +117,15 @@ internal sealed partial class MmStruct
     }
 
     /// <summary>
-    /// handle_speculative_fault: null when the page was handled without mmap_sem,
+    /// handle_speculative_fault (include/linux/mm.h of the series): only a user fault of a
+    /// multithreaded mm is tried. The caller's API call holds one mm_users reference of its
+    /// own, which a faulting task does not: "alone" is MmUsers == 2 here.
+    /// </summary>
+    private bool SpfTry(FaultFlags flags) =>
+        (flags & (FaultFlags.NoSpeculative | FaultFlags.Kernel)) == 0 && Volatile.Read(ref MmUsers) - 1 > 1;
+
+    /// <summary>
+    /// __handle_speculative_fault: null when the page was handled without mmap_sem,
     /// otherwise why it gave up (VM_FAULT_RETRY).
     /// </summary>
     private SpfAbort? HandleSpeculativeFault(ulong addr, FaultFlags flags)
@@ -130,41 +138,64 @@ internal sealed partial class MmStruct
         return abort;
     }
 
-    /// <summary>The body of the speculative fault while holding the get_vma reference.</summary>
+    /// <summary>
+    /// The body of the speculative fault while holding the get_vma reference, in the order of
+    /// the series' "mm: provide speculative fault infrastructure" (v10/v11).
+    /// </summary>
     private SpfAbort? SpeculativeAnonymousPage(VmAreaStruct vma, ulong addr, FaultFlags flags)
     {
         var seq = vma.VmSequence.RawRead(vma);
         if ((seq & 1) != 0)
             return SpfAbort.SeqOdd;
+        // vm_ops: a VMA with a vm_file (file or shmem) is not handled speculatively.
+        if (Volatile.Read(ref vma.VmFile) is not null)
+            return SpfAbort.NotAnon;
+        // __anon_vma_prepare needs mmap_sem (it looks at vm_prev/vm_next): any fault.
+        if (Volatile.Read(ref vma.AnonVma) is null)
+            return SpfAbort.NoAnonVma;
         if (addr < Volatile.Read(ref vma.VmStart) || addr >= Volatile.Read(ref vma.VmEnd))
             return SpfAbort.NoVma;
         if (AccessError(vma.VmFlags, flags))
             return SpfAbort.Access;
-        // vm_ops: a file-backed (or shmem) VMA is not handled speculatively.
-        if (Volatile.Read(ref vma.VmFile) is not null)
-            return SpfAbort.NotAnon;
-        // __anon_vma_prepare needs mmap_sem (it looks at vm_prev/vm_next).
-        if ((flags & FaultFlags.Write) != 0 && (vma.VmFlags & VmFlags.Shared) == 0 && Volatile.Read(ref vma.AnonVma) is null)
-            return SpfAbort.NotAnon;
-
+        // mpol_misplaced cannot handle MPOL_INTERLEAVE speculatively.
+        if (Volatile.Read(ref vma.VmPolicy) is { Mode: MpolMode.Interleave })
+            return SpfAbort.Mpol;
+        // The bounds were read after the sample: re-validate them.
+        if (vma.VmSequence.Retry(seq, vma))
+            return SpfAbort.SeqChanged;
         var page = addr & ~(PageSize - 1);
-        PageTableLock.Lock();
-        if (!Options.TestOnlySkipSpeculativeRecheck)
-        {
-            // pte_map_lock: the VMA must still be in the tree and unchanged.
-            if (vma.VmRb.IsEmpty)
-            {
-                PageTableLock.Unlock();
-                return SpfAbort.Detached;
-            }
-            if (vma.VmSequence.Retry(seq, vma))
-            {
-                PageTableLock.Unlock();
-                return SpfAbort.SeqChanged;
-            }
-        }
+        if (SpfPteMapLock(vma, seq) is { } abort)
+            return abort;
         pageTable.TryAdd(page, vma.Id);
         PageTableLock.Unlock();
+        return null;
+    }
+
+    /// <summary>
+    /// pte_map_lock of a speculative fault: the VMA unchanged, the page-table lock only tried,
+    /// the VMA checked again under it. Null with the lock held, or why it gave up.
+    /// </summary>
+    private SpfAbort? SpfPteMapLock(VmAreaStruct vma, int seq)
+    {
+        if (!Options.TestOnlySkipSpeculativeRecheck && VmaHasChanged(vma, seq) is { } before)
+            return before;
+        if (!PageTableLock.TryLock())
+            return SpfAbort.PtlBusy;
+        if (!Options.TestOnlySkipSpeculativeRecheck && VmaHasChanged(vma, seq) is { } after)
+        {
+            PageTableLock.Unlock();
+            return after;
+        }
+        return null;
+    }
+
+    /// <summary>vma_has_changed: the node left the tree, or the sequence moved.</summary>
+    private static SpfAbort? VmaHasChanged(VmAreaStruct vma, int seq)
+    {
+        if (vma.VmRb.IsEmpty)
+            return SpfAbort.Detached;
+        if (vma.VmSequence.Retry(seq, vma))
+            return SpfAbort.SeqChanged;
         return null;
     }
 

@@ -14,10 +14,12 @@ internal sealed partial class MmStruct
     {
         if (!Mempolicy.Dup(Kmem, pol, out var @new))
             return -Errno.ENOMEM;
+        // A write section ("mm: protect VMA modifications using VMA sequence count"): a
+        // speculative fault that read the old policy sees the sequence move and aborts.
+        vma.VmWriteBegin();
         var old = vma.VmPolicy;
-        // Protected by mmap_sem alone: the speculative path does not read vm_policy,
-        // so the model (docs/model.md) opens no vm_sequence section here.
-        vma.VmPolicy = @new;
+        Volatile.Write(ref vma.VmPolicy, @new);
+        vma.VmWriteEnd();
         Mempolicy.Put(old);
         return 0;
     }
@@ -72,14 +74,15 @@ internal sealed partial class MmStruct
 
     /// <summary>
     /// do_mbind after the argument checks: mpol_new, then under mmap_sem write the hole
-    /// check and mbind_range, then mpol_put of the template.
+    /// check (not for MPOL_DEFAULT) and mbind_range, then mpol_put of the template.
     /// </summary>
     public int DoMbind(ulong start, ulong end, MpolMode mode)
     {
         if (!Mempolicy.New(Kmem, mode, out var @new))
             return -Errno.ENOMEM;
         MmapSem.DownWrite();
-        var err = CheckNoHoles(start, end) ? MbindRange(start, end, @new) : -Errno.EFAULT;
+        // MPOL_DEFAULT (no template) is MPOL_MF_DISCONTIG_OK: only mbind_range's own check applies
+        var err = @new is null || CheckNoHoles(start, end) ? MbindRange(start, end, @new) : -Errno.EFAULT;
         MmapSem.UpWrite();
         Mempolicy.Put(@new);
         return err;

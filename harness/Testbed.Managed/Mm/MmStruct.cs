@@ -41,11 +41,15 @@ internal sealed partial class MmStruct
     private static long arenas;
 
     /// <summary>Creates an empty mm.</summary>
-    public MmStruct(bool spf, ManagedOptions options)
+    public MmStruct(bool spf, ManagedOptions options, MmFlags flags = MmFlags.None)
     {
         Spf = spf;
         Options = options;
+        Flags = flags;
     }
+
+    /// <summary>The tb_mm_create flags: which kernel's rules this mm follows where they differ.</summary>
+    public MmFlags Flags { get; }
 
     /// <summary>CONFIG_SPECULATIVE_PAGE_FAULT.</summary>
     public bool Spf { get; }
@@ -64,6 +68,18 @@ internal sealed partial class MmStruct
 
     /// <summary>mmap: the sorted VMA list.</summary>
     public VmAreaStruct? Mmap;
+
+    /// <summary>
+    /// mm_users: the threads sharing the mm (tb_mm_set_threads) plus the API calls in flight,
+    /// each of which holds one while it runs, as native/api's pin does.
+    /// </summary>
+    public int MmUsers = 1;
+
+    /// <summary>The threads sharing the mm (1 = the mm's first; 0 once the mm exited).</summary>
+    public int NrThreads = 1;
+
+    /// <summary>exit_mmap has begun: the last user is gone, nobody can look the tree up.</summary>
+    public volatile bool Exiting;
 
     /// <summary>mm_rb.</summary>
     public readonly RbRoot<VmAreaStruct> MmRb = new();

@@ -70,7 +70,9 @@ internal sealed partial class MmStruct
     /// <summary>__free_vma: fput the file, put the policy, free the VMA.</summary>
     public void FreeVma(VmAreaStruct vma)
     {
-        Bug.Warn(!vma.VmRb.IsEmpty, "freeing a VMA still in mm_rb");
+        // exit_mmap frees VMAs still linked, as the series does: nobody can look the
+        // dying tree up any more.
+        Bug.Warn(!vma.VmRb.IsEmpty && !Exiting, "freeing a VMA still in mm_rb");
         vma.VmFile?.Put();
         Mempolicy.Put(vma.VmPolicy);
         vma.Free();
@@ -621,8 +623,21 @@ internal sealed partial class MmStruct
     {
         for (var v = vma; v is not null; v = v.VmNext)
             UnmapPageRange(v, Math.Max(start, v.VmStart), Math.Min(end, v.VmEnd));
+        FreePgtables(vma);
+    }
+
+    /// <summary>
+    /// free_pgtables: the part the model has, unlinking the anon_vmas, each in a write section
+    /// ("mm: protect SPF handler against anon_vma changes").
+    /// </summary>
+    private static void FreePgtables(VmAreaStruct? vma)
+    {
         for (var v = vma; v is not null; v = v.VmNext)
+        {
+            v.VmWriteBegin();
             UnlinkAnonVmas(v);
+            v.VmWriteEnd();
+        }
     }
 
     /// <summary>remove_vma_list: drop the tree's reference on each detached VMA.</summary>
@@ -783,6 +798,36 @@ internal sealed partial class MmStruct
         (vmFlags & (VmFlags.Shared | VmFlags.Write)) == VmFlags.Write;
 
     /// <summary>
+    /// The merge step of 6.1's mmap_region (<see cref="MmFlags.MmapMergeNextFirst"/>), on the
+    /// 4.16 primitives. next is tried first, judged with no anon_vma on the new side; prev
+    /// only then, and it must be compatible with the anon_vma the result will have (next's
+    /// when next was taken): a written next refuses a prev without anon_vma (its chain is
+    /// empty, not singular) or with another one, so the range joins next alone where 4.16's
+    /// vma_merge would make one VMA of all three or join prev. 6.1's vma_expand is
+    /// __vma_adjust's case 1, 2 or 3 here.
+    /// </summary>
+    private VmAreaStruct? MmapExpandNextFirst(VmAreaStruct? prev, ulong addr, ulong end, VmFlags vmFlags,
+        Kernel.File? file, ulong pgoff)
+    {
+        var pglen = (end - addr) >> PageShift;
+        var next = prev is not null ? prev.VmNext : Mmap;
+        VmAreaStruct? vma = null;
+        if (next is not null && next.VmStart == end && next.VmPolicy is null &&
+            CanVmaMergeBefore(next, vmFlags, null, file, pgoff + pglen))
+            vma = next;
+        if (prev is not null && prev.VmEnd == addr && prev.VmPolicy is null &&
+            CanVmaMergeAfter(prev, vmFlags, vma?.AnonVma, file, pgoff))
+        {
+            VmaAdjust(prev, prev.VmStart, vma is not null ? next!.VmEnd : end, prev.VmPgoff, null, prev);
+            return prev;
+        }
+        if (vma is null)
+            return null;
+        VmaAdjust(next!, addr, next!.VmEnd, next.VmPgoff - pglen, null, next);
+        return next;
+    }
+
+    /// <summary>
     /// mmap_region: clear what is there (MAP_FIXED), try vma_merge, else allocate and
     /// link a new VMA. Shared anonymous mappings get a new shmem file (shmem_zero_setup).
     /// </summary>
@@ -800,7 +845,9 @@ internal sealed partial class MmStruct
         if (AccountableMapping(vmFlags))
             vmFlags |= VmFlags.Account;
 
-        var merged = VmaMerge(prev, addr, addr + len, vmFlags, null, file, pgoff, null);
+        var merged = (Flags & MmFlags.MmapMergeNextFirst) != 0
+            ? MmapExpandNextFirst(prev, addr, addr + len, vmFlags, file, pgoff)
+            : VmaMerge(prev, addr, addr + len, vmFlags, null, file, pgoff, null);
         if (merged is not null)
             return (long)addr;
 
@@ -867,21 +914,24 @@ internal sealed partial class MmStruct
         return MmapRegion(file, addr, len, vmFlags, pgoff);
     }
 
-    /// <summary>exit_mmap: zap everything, unlink anon_vmas, drop the tree's references.</summary>
+    /// <summary>
+    /// exit_mmap: zap everything, unlink anon_vmas, drop the tree's references. The last user
+    /// is gone, so as in the series the VMAs are not erased from mm_rb one by one: the tree is
+    /// forgotten and remove_vma drops each reference with the node still linked.
+    /// </summary>
     public void ExitMmap()
     {
+        Exiting = true;
         var vma = Mmap;
         if (vma is null)
             return;
         for (var v = vma; v is not null; v = v.VmNext)
             UnmapPageRange(v, v.VmStart, v.VmEnd);
-        for (var v = vma; v is not null; v = v.VmNext)
-            UnlinkAnonVmas(v);
-        for (var v = vma; v is not null; v = v.VmNext)
-            VmaRbErase(v);
+        FreePgtables(vma);
+        RemoveVmaList(vma);
         Mmap = null;
+        MmRb.Node = null;
         MapCount = 0;
         HighestVmEnd = 0;
-        RemoveVmaList(vma);
     }
 }

@@ -43,6 +43,10 @@ public unsafe interface ITestbedApi
     [return: NativeTypeName("int")]
     static abstract int MmDestroy([NativeTypeName("tb_mm_t")] TbMm mm);
 
+    /// <summary><c>int tb_mm_set_threads(tb_mm_t mm, uint32_t nr)</c>.</summary>
+    [return: NativeTypeName("int")]
+    static abstract int MmSetThreads([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("uint32_t")] uint nr);
+
     /// <summary><c>int tb_file_open(tb_mm_t mm, uint64_t size, uint32_t flags)</c>.</summary>
     [return: NativeTypeName("int")]
     static abstract int FileOpen([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("uint64_t")] ulong size, [NativeTypeName("uint32_t")] uint flags);
@@ -118,4 +122,8 @@ public unsafe interface ITestbedApi
     /// <summary><c>int tb_debug_crash(int how)</c>.</summary>
     [return: NativeTypeName("int")]
     static abstract int DebugCrash([NativeTypeName("int")] int how);
+
+    /// <summary><c>int tb_debug_leak_file(tb_mm_t mm, int fd)</c>.</summary>
+    [return: NativeTypeName("int")]
+    static abstract int DebugLeakFile([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("int")] int fd);
 }

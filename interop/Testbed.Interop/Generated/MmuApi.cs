@@ -55,6 +55,11 @@ public readonly unsafe partial struct MmuApi : ITestbedApi
     [return: NativeTypeName("int")]
     public static partial int MmDestroy([NativeTypeName("tb_mm_t")] TbMm mm);
 
+    /// <summary><c>int tb_mm_set_threads(tb_mm_t mm, uint32_t nr)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_mm_set_threads")]
+    [return: NativeTypeName("int")]
+    public static partial int MmSetThreads([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("uint32_t")] uint nr);
+
     /// <summary><c>int tb_file_open(tb_mm_t mm, uint64_t size, uint32_t flags)</c>.</summary>
     [LibraryImport(Library, EntryPoint = "tb_file_open")]
     [return: NativeTypeName("int")]
@@ -149,4 +154,9 @@ public readonly unsafe partial struct MmuApi : ITestbedApi
     [LibraryImport(Library, EntryPoint = "tb_debug_crash")]
     [return: NativeTypeName("int")]
     public static partial int DebugCrash([NativeTypeName("int")] int how);
+
+    /// <summary><c>int tb_debug_leak_file(tb_mm_t mm, int fd)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_debug_leak_file")]
+    [return: NativeTypeName("int")]
+    public static partial int DebugLeakFile([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("int")] int fd);
 }

@@ -26,4 +26,6 @@ public enum TbAbi : uint
     MsgLen = 128,
     /// <summary><c>TB_SITE_LEN</c>.</summary>
     SiteLen = 64,
+    /// <summary><c>TB_MAX_THREADS</c>.</summary>
+    MaxThreads = 4096,
 }

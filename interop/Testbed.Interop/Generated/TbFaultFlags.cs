@@ -17,4 +17,6 @@ public enum TbFaultFlags : uint
     Exec = 0x2,
     /// <summary><c>TB_FAULT_NO_SPECULATIVE</c>.</summary>
     NoSpeculative = 0x4,
+    /// <summary><c>TB_FAULT_KERNEL</c>.</summary>
+    Kernel = 0x8,
 }

@@ -22,6 +22,12 @@ public enum TbSpfAbort : uint
     Access = 4,
     /// <summary><c>TB_SPF_ABORT_NOT_ANON</c>.</summary>
     NotAnon = 5,
+    /// <summary><c>TB_SPF_ABORT_NO_ANON_VMA</c>.</summary>
+    NoAnonVma = 6,
+    /// <summary><c>TB_SPF_ABORT_MPOL</c>.</summary>
+    Mpol = 7,
+    /// <summary><c>TB_SPF_ABORT_PTL_BUSY</c>.</summary>
+    PtlBusy = 8,
     /// <summary><c>TB_SPF_ABORT_NR</c>.</summary>
-    Nr = 6,
+    Nr = 9,
 }

@@ -6,7 +6,7 @@
 
 namespace Testbed.Interop;
 
-/// <summary><c>struct tb_stats</c> (184 bytes).</summary>
+/// <summary><c>struct tb_stats</c> (208 bytes).</summary>
 [NativeTypeName("struct tb_stats")]
 public unsafe partial struct TbStats
 {
@@ -82,23 +82,35 @@ public unsafe partial struct TbStats
     [NativeTypeName("uint64_t")]
     public ulong SpfAbortNotAnon;
 
-    /// <summary><c>classic_faults</c>: <c>uint64_t</c> at offset 144.</summary>
+    /// <summary><c>spf_abort_no_anon_vma</c>: <c>uint64_t</c> at offset 144.</summary>
+    [NativeTypeName("uint64_t")]
+    public ulong SpfAbortNoAnonVma;
+
+    /// <summary><c>spf_abort_mpol</c>: <c>uint64_t</c> at offset 152.</summary>
+    [NativeTypeName("uint64_t")]
+    public ulong SpfAbortMpol;
+
+    /// <summary><c>spf_abort_ptl_busy</c>: <c>uint64_t</c> at offset 160.</summary>
+    [NativeTypeName("uint64_t")]
+    public ulong SpfAbortPtlBusy;
+
+    /// <summary><c>classic_faults</c>: <c>uint64_t</c> at offset 168.</summary>
     [NativeTypeName("uint64_t")]
     public ulong ClassicFaults;
 
-    /// <summary><c>fallbacks</c>: <c>uint64_t</c> at offset 152.</summary>
+    /// <summary><c>fallbacks</c>: <c>uint64_t</c> at offset 176.</summary>
     [NativeTypeName("uint64_t")]
     public ulong Fallbacks;
 
-    /// <summary><c>segv</c>: <c>uint64_t</c> at offset 160.</summary>
+    /// <summary><c>segv</c>: <c>uint64_t</c> at offset 184.</summary>
     [NativeTypeName("uint64_t")]
     public ulong Segv;
 
-    /// <summary><c>violations</c>: <c>uint64_t</c> at offset 168.</summary>
+    /// <summary><c>violations</c>: <c>uint64_t</c> at offset 192.</summary>
     [NativeTypeName("uint64_t")]
     public ulong Violations;
 
-    /// <summary><c>events_lost</c>: <c>uint64_t</c> at offset 176.</summary>
+    /// <summary><c>events_lost</c>: <c>uint64_t</c> at offset 200.</summary>
     [NativeTypeName("uint64_t")]
     public ulong EventsLost;
 }

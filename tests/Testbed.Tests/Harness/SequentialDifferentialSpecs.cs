@@ -25,7 +25,7 @@ public sealed class SequentialDifferentialSpecs
             using var native = factory.Create(AddressSpaceFactory.Native, config);
             using var managed = factory.Create(AddressSpaceFactory.Managed, config);
 
-            var result = SequentialDifferential.Run(native, managed, new Workload(mix, 1000 + (ulong)i, 1, 2600));
+            var result = SequentialDifferential.RunToExit(native, managed, new Workload(mix, 1000 + (ulong)i, 1, 2600));
 
             Assert.True(result.Agreed, result.Describe());
             total += result.OperationsCompared;

@@ -28,12 +28,18 @@ public sealed class SpeculativeFaultRaceSpecs(ITestOutputHelper output)
     /// <summary>Where the raced speculative write fault goes.</summary>
     private const ulong Raced = Base + Page;
 
-    private static IAddressSpace Create(string backend, ManagedOptions? options = null) => backend switch
+    /// <summary>An mmu-spf mm of two threads: the series tries the speculative path only then.</summary>
+    private static IAddressSpace Create(string backend, ManagedOptions? options = null)
     {
-        "native" => new NativeAddressSpace("mmu-spf"),
-        "managed" => new ManagedAddressSpace("mmu-spf", options),
-        _ => throw new ArgumentException($"unknown backend {backend}", nameof(backend)),
-    };
+        IAddressSpace mm = backend switch
+        {
+            "native" => new NativeAddressSpace("mmu-spf"),
+            "managed" => new ManagedAddressSpace("mmu-spf", options),
+            _ => throw new ArgumentException($"unknown backend {backend}", nameof(backend)),
+        };
+        Assert.Equal(0, mm.SetThreads(2));
+        return mm;
+    }
 
     private static string Replay(string test, string backend, PausePoint at) =>
         $"dotnet test tests/Testbed.Tests --filter \"FullyQualifiedName~Interleaving.SpeculativeFaultRaceSpecs.{test}\" " +
@@ -41,8 +47,8 @@ public sealed class SpeculativeFaultRaceSpecs(ITestOutputHelper output)
 
     /// <summary>
     /// A private anonymous RW VMA of <see cref="Pages"/> pages with an anon_vma (one classic
-    /// write fault on its first page), so a speculative write fault on another page is not
-    /// turned away as NOT_ANON and really reaches the install.
+    /// write fault on its first page), so a speculative fault on another page is not
+    /// turned away as NO_ANON_VMA and really reaches the install.
     /// </summary>
     private static Stats Prime(IAddressSpace mm)
     {
@@ -68,6 +74,9 @@ public sealed class SpeculativeFaultRaceSpecs(ITestOutputHelper output)
         SpfAbort.Detached => s.SpfAbortDetached,
         SpfAbort.Access => s.SpfAbortAccess,
         SpfAbort.NotAnon => s.SpfAbortNotAnon,
+        SpfAbort.NoAnonVma => s.SpfAbortNoAnonVma,
+        SpfAbort.Mpol => s.SpfAbortMpol,
+        SpfAbort.PtlBusy => s.SpfAbortPtlBusy,
         _ => throw new ArgumentOutOfRangeException(nameof(reason)),
     };
 
@@ -104,17 +113,17 @@ public sealed class SpeculativeFaultRaceSpecs(ITestOutputHelper output)
     /// detached VMA alive (live but not in the tree); on resume it aborts, the classic path
     /// finds no VMA (-EFAULT), nothing is populated outside a VMA, and the last put frees the
     /// VMA. Stopped before page_table_lock, the fault is caught by the re-check: the node is
-    /// empty (DETACHED). Stopped before the sample, a write fault already sees the anon_vma
-    /// that munmap unlinked (NOT_ANON), while a read fault, which needs no anon_vma, gets as
-    /// far as the re-check (DETACHED).
+    /// empty (DETACHED). Stopped before the sample, a fault already sees that munmap unlinked
+    /// the anon_vma (NO_ANON_VMA), read faults too: the series turns away any fault on a VMA
+    /// without one.
     /// </summary>
     [Theory]
     [InlineData("native", PausePoint.PageTableLock, FaultFlags.Write, SpfAbort.Detached)]
-    [InlineData("native", PausePoint.SequenceSample, FaultFlags.Write, SpfAbort.NotAnon)]
-    [InlineData("native", PausePoint.SequenceSample, FaultFlags.Read, SpfAbort.Detached)]
+    [InlineData("native", PausePoint.SequenceSample, FaultFlags.Write, SpfAbort.NoAnonVma)]
+    [InlineData("native", PausePoint.SequenceSample, FaultFlags.Read, SpfAbort.NoAnonVma)]
     [InlineData("managed", PausePoint.PageTableLock, FaultFlags.Write, SpfAbort.Detached)]
-    [InlineData("managed", PausePoint.SequenceSample, FaultFlags.Write, SpfAbort.NotAnon)]
-    [InlineData("managed", PausePoint.SequenceSample, FaultFlags.Read, SpfAbort.Detached)]
+    [InlineData("managed", PausePoint.SequenceSample, FaultFlags.Write, SpfAbort.NoAnonVma)]
+    [InlineData("managed", PausePoint.SequenceSample, FaultFlags.Read, SpfAbort.NoAnonVma)]
     public void Munmap_while_a_speculative_fault_is_stopped_makes_it_abort_and_answer_efault(
         string backend, PausePoint at, FaultFlags access, SpfAbort expected)
     {

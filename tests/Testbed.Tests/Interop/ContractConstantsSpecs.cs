@@ -15,6 +15,7 @@ public sealed class ContractConstantsSpecs
         { typeof(MapFlags), typeof(TbMapFlags) },
         { typeof(VmFlags), typeof(TbVmFlags) },
         { typeof(MpolMode), typeof(TbMpolMode) },
+        { typeof(MmFlags), typeof(TbMmFlags) },
         { typeof(FileFlags), typeof(TbFileFlags) },
         { typeof(FaultFlags), typeof(TbFaultFlags) },
         { typeof(FaultResult), typeof(TbFaultResult) },
@@ -26,7 +27,7 @@ public sealed class ContractConstantsSpecs
     };
 
     // Managed-only conveniences (an empty flag set, a read fault) with no C constant: must be 0.
-    private static readonly HashSet<string> ContractOnly = ["MapFlags.None", "VmFlags.None", "FileFlags.None", "FaultFlags.Read"];
+    private static readonly HashSet<string> ContractOnly = ["MapFlags.None", "MmFlags.None", "VmFlags.None", "FileFlags.None", "FaultFlags.Read"];
 
     // C-only constants the contract does not need.
     private static readonly HashSet<string> HeaderOnly = ["TbSpfAbort.Nr"];

@@ -88,7 +88,7 @@ public abstract unsafe class ErrnoSpecs<TApi> where TApi : struct, ITestbedApi
         mm.Mmap(Base, Page, TbProt.Read, AnonPrivate | TbMapFlags.Fixed);
 
         // Act / Assert
-        Assert.Equal<long>(-EINVAL, mm.TryFault(Base, (TbFaultFlags)0x8));
+        Assert.Equal<long>(-EINVAL, mm.TryFault(Base, (TbFaultFlags)0x10));
         Assert.Equal<long>(-EFAULT, mm.TryFault(TaskSize, 0));
         Assert.Equal<long>(-EFAULT, mm.TryFault(Base + Page, 0));
         Assert.Equal<long>(-EACCES, mm.TryFault(Base, TbFaultFlags.Write));

@@ -21,7 +21,7 @@ public sealed class GuestOutputParserSpecs
         "@G vma 100020000 100024000 rw-s 0 shm:48\r\n" +
         "@G vma 100024000 100028000 rw-s 0 shm:49\r\n" +
         "@G vma 100028000 100030000 rw-s 0 shm:48\r\n" +
-        "@G vma 100030000 100034000 r--p 3000 file:1\r\n" +
+        "@G vma 100030000 100034000 r--p 3000 file:1 bind:0\r\n" +
         "@G vma 100034000 100040000 ---p 0 anon\r\n" +
         "@G done 1\r\n" +
         "[   3.1] some kernel message\r\n" +
@@ -61,7 +61,8 @@ public sealed class GuestOutputParserSpecs
         var layout = GuestOutputParser.Parse(Captured).Sequences[0].Steps[1].Layout;
 
         Assert.Equal(["anon", "shm#0", "shm#1", "shm#0", "file:1", "anon"], layout.Select(v => v.Backing));
-        Assert.Equal(new KernelVma(0x100030000, 0x100034000, "r--p", 0x3000, "file:1"), layout[4]);
+        Assert.Equal(new KernelVma(0x100030000, 0x100034000, "r--p", 0x3000, "file:1", "bind:0"), layout[4]);
+        Assert.Equal(KernelVma.DefaultPolicy, layout[0].Policy); // a record without the policy field (older guests)
     }
 
     [Fact]

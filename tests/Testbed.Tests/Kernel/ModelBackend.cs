@@ -8,9 +8,9 @@ namespace Testbed.Tests.Kernel;
 internal static class ModelBackend
 {
     /// <summary>A factory of fresh managed address spaces; <paramref name="ignoreAnonVmaInMerge"/> turns on the test-only wrong merge rule.</summary>
-    public static Func<string, IAddressSpace> Managed(bool ignoreAnonVmaInMerge = false)
+    public static Func<string, MmFlags, IAddressSpace> Managed(bool ignoreAnonVmaInMerge = false)
     {
         var options = new ManagedOptions { TestOnlyIgnoreAnonVmaInMerge = ignoreAnonVmaInMerge };
-        return config => new ManagedAddressSpace(config, options);
+        return (config, flags) => new ManagedAddressSpace(config, options, flags);
     }
 }

@@ -42,5 +42,7 @@ public sealed class SequenceGeneratorSpecs
         Assert.Contains(ops, op => op.Kind == KernelOpKind.Mmap && op.Slot >= 0 && op.Flags.HasFlag(Contract.MapFlags.Private));
         Assert.Contains(ops, op => op.Kind == KernelOpKind.Mmap && op.Slot < 0 && op.Flags.HasFlag(Contract.MapFlags.Shared));
         Assert.Contains(ops, op => op.Kind == KernelOpKind.Mmap && !op.Flags.HasFlag(Contract.MapFlags.Fixed));
+        foreach (var mode in Enum.GetValues<Contract.MpolMode>())
+            Assert.Contains(ops, op => op.Kind == KernelOpKind.Mbind && op.Mode == mode && op.Len > 0);
     }
 }

@@ -41,7 +41,7 @@ public sealed class BadInputSpecs
         { Operation.Mbind(P(0), 0, MpolMode.Bind), -Errno.EINVAL },
         { Operation.Mbind(TaskSize - Page, 2 * Page, MpolMode.Bind), -Errno.EINVAL },
         { Operation.Mbind(P(0), Page, MpolMode.Bind), -Errno.EFAULT },
-        { Operation.Fault(P(0), (FaultFlags)8), -Errno.EINVAL },
+        { Operation.Fault(P(0), (FaultFlags)0x10), -Errno.EINVAL },
         { Operation.Fault(TaskSize, FaultFlags.Read), -Errno.EFAULT },
         { Operation.Fault(P(0), FaultFlags.Read), -Errno.EFAULT },
         { Operation.FileOpen(Page, (FileFlags)4), -Errno.EINVAL },

@@ -23,14 +23,14 @@ public sealed class FaultSpecs(ITestOutputHelper output)
         Assert.Equal((long)FaultResult.Speculative, second);
         Assert.Equal((long)FaultResult.Speculative, read);
         var s = mm.GetStats();
-        Assert.Equal((3UL, 3UL, 2UL, 1UL, 1UL, 1UL), (s.Faults, s.SpfAttempts, s.SpfSuccess, s.SpfAbortNotAnon, s.Fallbacks, s.ClassicFaults));
+        Assert.Equal((3UL, 3UL, 2UL, 1UL, 1UL, 1UL), (s.Faults, s.SpfAttempts, s.SpfSuccess, s.SpfAbortNoAnonVma, s.Fallbacks, s.ClassicFaults));
         Assert.Equal(3UL, s.PopulatedPages);
         Assert.Equal(1UL, s.LiveAnonVmas);
         mm.AssertHealthy();
     }
 
     [Fact]
-    public void Access_errors_abort_speculation_and_the_classic_path_answers_eacces()
+    public void Faults_on_a_vma_without_anon_vma_or_outside_any_abort_and_the_classic_path_answers()
     {
         using var mm = Create();
         mm.MapFixed(0, 1, Prot.Read);
@@ -39,7 +39,7 @@ public sealed class FaultSpecs(ITestOutputHelper output)
         Assert.Equal(-Errno.EFAULT, mm.Execute(Operation.Fault(P(5), FaultFlags.Read)));
 
         var s = mm.GetStats();
-        Assert.Equal((1UL, 1UL, 2UL, 2UL), (s.SpfAbortAccess, s.SpfAbortNoVma, s.Segv, s.ClassicFaults));
+        Assert.Equal((1UL, 1UL, 2UL, 2UL), (s.SpfAbortNoAnonVma, s.SpfAbortNoVma, s.Segv, s.ClassicFaults));
     }
 
     [Fact]

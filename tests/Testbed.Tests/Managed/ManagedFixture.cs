@@ -15,7 +15,13 @@ internal static class ManagedFixture
 
     public static ulong P(int n) => Base + ((ulong)n * Page);
 
-    public static ManagedAddressSpace Create(string config = "mmu-spf", ManagedOptions? options = null) => new(config, options);
+    /// <summary>A managed mm of two threads: the series tries the speculative path only for a multithreaded mm.</summary>
+    public static ManagedAddressSpace Create(string config = "mmu-spf", ManagedOptions? options = null)
+    {
+        var mm = new ManagedAddressSpace(config, options);
+        Assert.Equal(0, mm.SetThreads(2));
+        return mm;
+    }
 
     public static long MapFixed(this IAddressSpace mm, int page, int pages, Prot prot, MapFlags extra = MapFlags.Private) =>
         mm.Execute(Operation.Mmap(P(page), (ulong)pages * Page, prot, extra | MapFlags.Fixed | MapFlags.Anonymous));

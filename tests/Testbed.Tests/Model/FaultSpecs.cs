@@ -12,77 +12,93 @@ namespace Testbed.Tests.Model;
 public sealed class FaultSpecs
 {
     /// <summary>The fault counters as one comparable line.</summary>
-    private static string Counters(Stats s) =>
+    internal static string Counters(Stats s) =>
         $"faults={s.Faults} attempts={s.SpfAttempts} success={s.SpfSuccess} novma={s.SpfAbortNoVma} " +
         $"seqodd={s.SpfAbortSeqOdd} seqchanged={s.SpfAbortSeqChanged} detached={s.SpfAbortDetached} " +
-        $"access={s.SpfAbortAccess} notanon={s.SpfAbortNotAnon} classic={s.ClassicFaults} " +
+        $"access={s.SpfAbortAccess} notanon={s.SpfAbortNotAnon} noanonvma={s.SpfAbortNoAnonVma} " +
+        $"mpol={s.SpfAbortMpol} ptlbusy={s.SpfAbortPtlBusy} classic={s.ClassicFaults} " +
         $"fallbacks={s.Fallbacks} segv={s.Segv}";
 
-    private static string Expected(int faults = 0, int attempts = 0, int success = 0, int noVma = 0,
-        int access = 0, int notAnon = 0, int classic = 0, int fallbacks = 0, int segv = 0) =>
+    internal static string Expected(int faults = 0, int attempts = 0, int success = 0, int noVma = 0,
+        int access = 0, int notAnon = 0, int classic = 0, int fallbacks = 0, int segv = 0, int noAnonVma = 0, int mpol = 0) =>
         Counters(new Stats
         {
             Faults = (ulong)faults, SpfAttempts = (ulong)attempts, SpfSuccess = (ulong)success,
             SpfAbortNoVma = (ulong)noVma, SpfAbortAccess = (ulong)access, SpfAbortNotAnon = (ulong)notAnon,
+            SpfAbortNoAnonVma = (ulong)noAnonVma, SpfAbortMpol = (ulong)mpol,
             ClassicFaults = (ulong)classic, Fallbacks = (ulong)fallbacks, Segv = (ulong)segv,
         });
 
+    /// <summary>
+    /// "mm: provide speculative fault infrastructure" (v10): a VMA without an anon_vma is
+    /// turned away for any fault, because __anon_vma_prepare needs mmap_sem. So on mmu-spf
+    /// the first read fault is classic (NO_ANON_VMA) and gives the VMA no anon_vma either.
+    /// </summary>
     [Theory, MemberData(nameof(All), MemberType = typeof(ModelFixture))]
-    public void A_read_fault_populates_one_page_speculatively_on_spf_and_classically_on_mmu(string backend, string config)
+    public void A_read_fault_on_an_anonymous_vma_without_anon_vma_takes_the_classic_path(string backend, string config)
     {
         using var mm = Create(backend, config);
         Ok(mm.MapAnon(0, 4, RW), "mmap");
         var spf = mm.Config.Spf;
 
-        Assert.Equal(spf ? 0 : 1, mm.Fault(1));
-        Assert.Equal(spf ? 0 : 1, mm.Fault(1));
+        Assert.Equal(1, mm.Fault(1));
+        Assert.Equal(1, mm.Fault(1));
 
         mm.AssertLayout(Anon(0, 4, PrivAnon(RW), populated: 1));
-        Assert.Equal(spf ? Expected(faults: 2, attempts: 2, success: 2) : Expected(faults: 2, classic: 2),
+        Assert.Equal(spf ? Expected(faults: 2, attempts: 2, noAnonVma: 2, classic: 2, fallbacks: 2) : Expected(faults: 2, classic: 2),
             Counters(mm.GetStats()));
     }
 
     [Theory, MemberData(nameof(All), MemberType = typeof(ModelFixture))]
-    public void The_first_private_write_fault_creates_the_anon_vma_classically_then_writes_go_speculative(string backend, string config)
+    public void The_first_private_write_fault_creates_the_anon_vma_classically_then_faults_go_speculative(string backend, string config)
     {
         using var mm = Create(backend, config);
         Ok(mm.MapAnon(0, 4, RW), "mmap");
         var spf = mm.Config.Spf;
-        Ok(mm.Fault(0), "read fault");
+        Assert.Equal(1, mm.Fault(0));
         mm.AssertLayout(Anon(0, 4, PrivAnon(RW), populated: 1));
 
         Assert.Equal(1, mm.Fault(1, FaultFlags.Write));
         mm.AssertLayout(Anon(0, 4, PrivAnon(RW), populated: 2, anon: true));
         Assert.Equal(spf ? 0 : 1, mm.Fault(2, FaultFlags.Write));
+        Assert.Equal(spf ? 0 : 1, mm.Fault(3));
 
-        mm.AssertLayout(Anon(0, 4, PrivAnon(RW), populated: 3, anon: true));
+        mm.AssertLayout(Anon(0, 4, PrivAnon(RW), populated: 4, anon: true));
         Assert.Equal(1UL, mm.GetStats().LiveAnonVmas);
         Assert.Equal(
-            spf ? Expected(faults: 3, attempts: 3, success: 2, notAnon: 1, classic: 1, fallbacks: 1) : Expected(faults: 3, classic: 3),
+            spf ? Expected(faults: 4, attempts: 4, success: 2, noAnonVma: 2, classic: 2, fallbacks: 2) : Expected(faults: 4, classic: 4),
             Counters(mm.GetStats()));
     }
 
+    /// <summary>
+    /// The series checks anon_vma before the access rights: on a VMA without one an access
+    /// error aborts NO_ANON_VMA, on one with an anon_vma it aborts ACCESS; the classic path
+    /// answers -EACCES either way.
+    /// </summary>
     [Theory, MemberData(nameof(All), MemberType = typeof(ModelFixture))]
-    public void Access_errors_answer_eacces_after_a_speculative_access_abort(string backend, string config)
+    public void Access_errors_answer_eacces_after_a_speculative_abort(string backend, string config)
     {
         // 0123456789
-        // RRRR WWWW N   (R read-only, W read-write, N PROT_NONE)
+        // RRRR WWWW N   (R read-only, W read-write with an anon_vma, N PROT_NONE)
         using var mm = Create(backend, config);
         Ok(mm.MapAnon(0, 4, R), "mmap R");
         Ok(mm.MapAnon(5, 4, RW), "mmap W");
         Ok(mm.MapAnon(10, 1, Prot.None), "mmap N");
+        Assert.Equal(1, mm.Fault(5, FaultFlags.Write | FaultFlags.NoSpeculative));
 
         Assert.Equal(-Errno.EACCES, mm.Fault(0, FaultFlags.Write));
-        Assert.Equal(-Errno.EACCES, mm.Fault(5, FaultFlags.Exec));
+        Assert.Equal(-Errno.EACCES, mm.Fault(6, FaultFlags.Exec));
         Assert.Equal(-Errno.EACCES, mm.Fault(10));
         Assert.Equal(-Errno.EACCES, mm.Fault(10, FaultFlags.Write | FaultFlags.NoSpeculative));
 
         mm.AssertLayout(
             Anon(0, 4, PrivAnon(R)),
-            Anon(5, 9, PrivAnon(RW), pgoffPage: 5),
+            Anon(5, 9, PrivAnon(RW), pgoffPage: 5, populated: 1, anon: true),
             Anon(10, 11, PrivAnon(Prot.None), pgoffPage: 10));
         Assert.Equal(
-            mm.Config.Spf ? Expected(faults: 4, attempts: 3, access: 3, classic: 4, fallbacks: 3, segv: 4) : Expected(faults: 4, classic: 4, segv: 4),
+            mm.Config.Spf
+                ? Expected(faults: 5, attempts: 3, access: 1, noAnonVma: 2, classic: 5, fallbacks: 3, segv: 4)
+                : Expected(faults: 5, classic: 5, segv: 4),
             Counters(mm.GetStats()));
     }
 
@@ -115,9 +131,12 @@ public sealed class FaultSpecs
         Assert.Equal(-Errno.EFAULT, mm.Execute(Operation.Fault(TaskSize, FaultFlags.Read)));
         Assert.Equal(-Errno.EFAULT, mm.Execute(Operation.Fault(ulong.MaxValue, FaultFlags.Write)));
 
+        // Below A get_vma finds A, which has no anon_vma yet: that check comes before the bounds.
         mm.AssertLayout(Anon(4, 8, PrivAnon(RW), pgoffPage: 4));
         Assert.Equal(
-            mm.Config.Spf ? Expected(faults: 4, attempts: 2, noVma: 2, classic: 2, fallbacks: 2, segv: 4) : Expected(faults: 4, classic: 2, segv: 4),
+            mm.Config.Spf
+                ? Expected(faults: 4, attempts: 2, noVma: 1, noAnonVma: 1, classic: 2, fallbacks: 2, segv: 4)
+                : Expected(faults: 4, classic: 2, segv: 4),
             Counters(mm.GetStats()));
     }
 
@@ -127,7 +146,7 @@ public sealed class FaultSpecs
         using var mm = Create(backend, config);
         Ok(mm.MapAnon(0, 1, RW), "mmap");
 
-        Assert.Equal(-Errno.EINVAL, mm.Execute(Operation.Fault(P(0), (FaultFlags)0x8)));
+        Assert.Equal(-Errno.EINVAL, mm.Execute(Operation.Fault(P(0), (FaultFlags)0x10)));
 
         mm.AssertLayout(Anon(0, 1, PrivAnon(RW)));
         Assert.Equal(Expected(), Counters(mm.GetStats()));

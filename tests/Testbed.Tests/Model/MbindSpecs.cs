@@ -87,6 +87,47 @@ public sealed class MbindSpecs
     }
 
     [Theory, MemberData(nameof(All), MemberType = typeof(ModelFixture))]
+    public void Mbind_default_over_holes_resets_every_vma_of_the_range(string backend, string config)
+    {
+        // 0123456789AB      0123456789AB
+        // AAAA  BBBB    ->  AACC  BBBB     (A, B bound; mbind(2..B, MPOL_DEFAULT); C = A's reset part)
+        // 4.16's do_mbind sets MPOL_MF_DISCONTIG_OK for MPOL_DEFAULT: the holes at 4..5 and
+        // at A..B are no -EFAULT, and mbind_range walks the VMAs of the range.
+        using var mm = Create(backend, config);
+        Ok(mm.MapAnon(0, 4, RW), "mmap A");
+        Ok(mm.MapAnon(6, 4, RW), "mmap B");
+        Assert.Equal(0, mm.Mbind(0, 4, MpolMode.Bind));
+        Assert.Equal(0, mm.Mbind(6, 4, MpolMode.Bind));
+
+        Assert.Equal(0, mm.Mbind(2, 10, MpolMode.Default));
+
+        mm.AssertLayout(
+            Anon(0, 2, PrivAnon(RW), policy: MpolMode.Bind),
+            Anon(2, 4, PrivAnon(RW), pgoffPage: 2),
+            Anon(6, 10, PrivAnon(RW), pgoffPage: 6));
+        Assert.Equal(1UL, mm.GetStats().LiveMempolicies);
+        mm.AssertHealthy();
+    }
+
+    [Theory, MemberData(nameof(All), MemberType = typeof(ModelFixture))]
+    public void Mbind_default_starting_in_a_hole_fails_with_efault_as_in_4_16(string backend, string config)
+    {
+        // 0123456789
+        // AAAA  BBBB   mbind(4..9, MPOL_DEFAULT): 4.16's mbind_range wants a VMA at start
+        // (6.1 would reset B: KnownDifference.MbindDefaultHeadHole in the kernel comparison)
+        using var mm = Create(backend, config);
+        Ok(mm.MapAnon(0, 4, RW), "mmap A");
+        Ok(mm.MapAnon(6, 4, RW), "mmap B");
+        Assert.Equal(0, mm.Mbind(6, 4, MpolMode.Interleave));
+        var before = mm.Snapshot();
+
+        Assert.Equal(-Errno.EFAULT, mm.Mbind(4, 6, MpolMode.Default));
+
+        Assert.Equal(before, mm.Snapshot());
+        Assert.Equal(1UL, mm.GetStats().LiveMempolicies);
+    }
+
+    [Theory, MemberData(nameof(All), MemberType = typeof(ModelFixture))]
     public void Mbind_across_two_different_vmas_splits_each_at_its_own_end(string backend, string config)
     {
         // 01234567      01234567

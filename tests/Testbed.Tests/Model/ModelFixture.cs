@@ -43,10 +43,22 @@ internal static class ModelFixture
     /// <summary>The pairs with CONFIG_SPECULATIVE_PAGE_FAULT (the refcount protocol).</summary>
     public static TheoryData<string> Backends => new() { AddressSpaceFactory.Native, AddressSpaceFactory.Managed };
 
-    public static IAddressSpace Create(string backend, string config) => backend switch
+    /// <summary>
+    /// A fresh mm of two threads (the specs' faults come from one, the other is idle): the
+    /// series tries the speculative path only for a multithreaded mm.
+    /// </summary>
+    public static IAddressSpace Create(string backend, string config, MmFlags flags = MmFlags.None)
     {
-        AddressSpaceFactory.Native => new NativeAddressSpace(config),
-        AddressSpaceFactory.Managed => new ManagedAddressSpace(config),
+        var mm = CreateSingleThreaded(backend, config, flags);
+        Assert.Equal(0, mm.SetThreads(2));
+        return mm;
+    }
+
+    /// <summary>A fresh mm as tb_mm_create makes it: one thread (mm_users 1).</summary>
+    public static IAddressSpace CreateSingleThreaded(string backend, string config, MmFlags flags = MmFlags.None) => backend switch
+    {
+        AddressSpaceFactory.Native => new NativeAddressSpace(config, flags),
+        AddressSpaceFactory.Managed => new ManagedAddressSpace(config, null, flags),
         _ => throw new ArgumentException($"unknown backend {backend}", nameof(backend)),
     };
 

@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: GPL-2.0-only
+using Testbed.Contract;
+using Testbed.Harness.Kernel;
+
+namespace Testbed.Tests.Kernel;
+
+/// <summary>
+/// Hand-written sequences, run in the QEMU test after the generated ones: each meets one case
+/// where 4.16's and 6.1's mmap merge orders differ (and names it as the comparer counts it), or
+/// one mbind rule. Window of 32 pages at W; file slot 0 has 16 pages.
+/// </summary>
+internal static class RegressionSequences
+{
+    public const ulong W = 0x100000000;
+    public const ulong P = 0x1000;
+    private const Prot RW = Prot.Read | Prot.Write;
+    private const MapFlags FixedAnon = MapFlags.Private | MapFlags.Anonymous | MapFlags.Fixed;
+    private const MapFlags FixedFile = MapFlags.Private | MapFlags.Fixed;
+
+    /// <summary>The merge-order sequences and the case each must be counted under.</summary>
+    public static IReadOnlyList<(string Case, KernelOp[] Ops)> MergeOrder { get; } =
+    [
+        // prev unwritten, next written, a page mapped exactly between them
+        ("anon, neighbours existed", [Anon(0, 2), Anon(3, 2), Write(3), Anon(2, 1), Write(2)]),
+        // both written (two anon_vmas), a page between
+        ("anon, neighbours existed", [Anon(0, 2), Write(0), Anon(3, 2), Write(3), Anon(2, 1), Write(2)]),
+        // P written | X read-only | N written; MAP_FIXED rw over the end of P and X
+        ("anon, prev cut by the mmap", [Anon(0, 4), Write(0), Anon(4, 1, Prot.Read), Anon(5, 4), Write(8), Anon(2, 3), Write(2)]),
+        // ... over X and the start of N
+        ("anon, next cut by the mmap", [Anon(0, 4), Write(0), Anon(4, 1, Prot.Read), Anon(5, 4), Write(8), Anon(4, 3), Write(4)]),
+        // ... over the end of an unwritten P, X and the start of N
+        ("anon, prev and next cut by the mmap", [Anon(0, 4), Anon(4, 1, Prot.Read), Anon(5, 4), Write(8), Anon(2, 5), Write(2)]),
+        // a private file mapping between an unwritten and a copied-on-write one, linear
+        ("private file, neighbours existed", [File(0, 2, 0), File(3, 2, 3), Write(4), File(2, 1, 2), Write(2)]),
+        // private file mappings: MAP_FIXED over the end of an unwritten one, a read-only one and a written one
+        ("private file, prev and next cut by the mmap",
+            [File(0, 4, 0), File(4, 1, 4, Prot.Read), File(5, 4, 5), Write(8), File(3, 4, 3), Write(3)]),
+    ];
+
+    /// <summary>mbind: every mode, ranges over several VMAs and holes, shared file mappings.</summary>
+    public static KernelOp[] Mbind { get; } =
+    [
+        new(KernelOpKind.Munmap, W, 32 * P),  // no reservation: holes
+        Anon(0, 4), Anon(6, 4), Write(1),
+        Bind(0, 2, MpolMode.Bind),            // splits
+        Bind(1, 2, MpolMode.Preferred),       // over two VMAs
+        Bind(0, 10, MpolMode.Interleave),     // hole in the middle: -EFAULT
+        Bind(2, 4, MpolMode.Bind),            // hole at the end: -EFAULT
+        Bind(4, 2, MpolMode.Bind),            // only a hole: -EFAULT
+        Bind(6, 4, MpolMode.Bind),
+        Bind(0, 10, MpolMode.Default),        // holes are fine for MPOL_DEFAULT
+        Bind(6, 4, MpolMode.Interleave),
+        Bind(5, 3, MpolMode.Default),         // starts in a hole: 4.16 -EFAULT, 6.1 0
+        Bind(12, 4, MpolMode.Default),        // nothing there: -EFAULT
+        // a shared file mapping's policy lives in the file
+        new(KernelOpKind.Mmap, W + (16 * P), 4 * P, RW, MapFlags.Shared | MapFlags.Fixed, 0, 0),
+        Bind(17, 2, MpolMode.Bind),
+        new(KernelOpKind.Munmap, W + (16 * P), 4 * P),
+        new(KernelOpKind.Mmap, W + (20 * P), 2 * P, RW, MapFlags.Shared | MapFlags.Fixed, 0, 1),  // shows bind
+        File(24, 2, 2),                                                                             // private too
+        new(KernelOpKind.Mmap, W + (27 * P), 4 * P, RW, MapFlags.Shared | MapFlags.Anonymous | MapFlags.Fixed),
+        Bind(27, 2, MpolMode.Interleave),
+        Bind(27, 4, MpolMode.Default),        // merges back; the file's policy goes
+        Bind(20, 2, MpolMode.Preferred),      // the private mapping of page 2 shows it too
+        Bind(16, 16, MpolMode.Default),       // starts in a hole
+    ];
+
+    /// <summary>The batch: <paramref name="first"/> and on, one sequence each, after the generated ones.</summary>
+    public static IEnumerable<KernelSequence> Sequences(int first)
+    {
+        var i = first;
+        foreach (var (_, ops) in MergeOrder)
+            yield return new KernelSequence(i++, 0, [16 * P], ops);
+        yield return new KernelSequence(i, 0, [16 * P], Mbind);
+    }
+
+    private static KernelOp Anon(int page, int pages, Prot prot = RW) =>
+        new(KernelOpKind.Mmap, W + ((ulong)page * P), (ulong)pages * P, prot, FixedAnon);
+
+    private static KernelOp File(int page, int pages, ulong pgoff, Prot prot = RW) =>
+        new(KernelOpKind.Mmap, W + ((ulong)page * P), (ulong)pages * P, prot, FixedFile, 0, pgoff);
+
+    private static KernelOp Write(int page) => new(KernelOpKind.Touch, W + ((ulong)page * P), 0, Write: true);
+
+    private static KernelOp Bind(int page, int pages, MpolMode mode) =>
+        new(KernelOpKind.Mbind, W + ((ulong)page * P), (ulong)pages * P, Mode: mode);
+}
