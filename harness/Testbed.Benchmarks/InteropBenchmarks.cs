@@ -43,13 +43,13 @@ public unsafe class InteropBenchmarks
 
         _ops = GC.AllocateArray<TbOp>(N, pinned: true);
         for (var i = 0; i < N; i++)
-            _ops[i] = new TbOp { Kind = (uint)TbOpKind.Fault, Flags = (uint)TbFaultFlags.Write, Addr = _targets[i] };
+            _ops[i] = new TbOp { Kind = (uint)OpKind.Fault, Flags = (uint)FaultFlags.Write, Addr = _targets[i] };
 
-        Check.Equal(N * (long)TbFaultResult.Speculative, RawFaultPerCall(), "raw tb_fault (sum of 64 results)");
+        Check.Equal(N * (long)FaultResult.Speculative, RawFaultPerCall(), "raw tb_fault (sum of 64 results)");
         Check.Equal(N, BatchCall(), "tb_batch return");
         foreach (var op in _ops)
-            Check.Equal((long)TbFaultResult.Speculative, op.Result, $"tb_batch fault 0x{op.Addr:x}");
-        Check.Equal(-Errno.EBADF, MmuSpfApi.Fault(default, _targets[0], (uint)TbFaultFlags.Write), "tb_fault(NULL handle)");
+            Check.Equal((long)FaultResult.Speculative, op.Result, $"tb_batch fault 0x{op.Addr:x}");
+        Check.Equal(-Errno.EBADF, MmuSpfApi.Fault(default, _targets[0], (uint)FaultFlags.Write), "tb_fault(NULL handle)");
         TbConfigInfo info;
         Check.Equal(0, MmuSpfApi.GetConfig(&info), "tb_get_config");
         Check.Equal(1, info.Spf, "tb_get_config spf");
@@ -87,7 +87,7 @@ public unsafe class InteropBenchmarks
         long sum = 0;
         var mm = _mm;
         foreach (var target in _targets)
-            sum += MmuSpfApi.Fault(mm, target, (uint)TbFaultFlags.Write);
+            sum += MmuSpfApi.Fault(mm, target, (uint)FaultFlags.Write);
         return sum;
     }
 
@@ -109,7 +109,7 @@ public unsafe class InteropBenchmarks
     {
         long sum = 0;
         foreach (var target in _targets)
-            sum += MmuSpfApi.Fault(default, target, (uint)TbFaultFlags.Write);
+            sum += MmuSpfApi.Fault(default, target, (uint)FaultFlags.Write);
         return sum;
     }
 

@@ -35,26 +35,24 @@ public sealed class ManagedAddressSpace : IAddressSpace
     private IReadOnlyList<Violation>? teardownViolations;
 
     /// <summary>
-    /// Creates an empty address space of <paramref name="config"/> ("mmu-spf", "mmu",
-    /// "nommu" or "nommu-orig"). The test-only switches of <paramref name="options"/>
+    /// Creates an empty address space of <paramref name="config"/> (a config of
+    /// <see cref="ConfigRegistry"/> that is not test-only). The test-only switches of <paramref name="options"/>
     /// and the creation <paramref name="flags"/> (tb_mm_create's) exist on the MMU configs only.
     /// </summary>
     public ManagedAddressSpace(string config, ManagedOptions? options = null, MmFlags flags = MmFlags.None)
     {
-        var (mmu, spf) = config switch
-        {
-            "mmu-spf" => (true, true),
-            "mmu" => (true, false),
-            "nommu" or "nommu-orig" => (false, false),
-            _ => throw new ArgumentException($"managed backend has no config '{config}' (mmu-spf, mmu, nommu, nommu-orig)", nameof(config)),
-        };
+        // The port implements every config of the registry but the test-only ones.
+        if (ConfigRegistry.Find(config) is not { TestOnly: false } descriptor)
+            throw new ArgumentException(
+                $"managed backend has no config '{config}' ({string.Join(", ", ConfigRegistry.Shipped)})", nameof(config));
+        var (mmu, spf) = (descriptor.Mmu, descriptor.Spf);
         options ??= new ManagedOptions();
         if (!mmu && options.TestFlags != 0)
             throw new ArgumentException($"test-only switches are MMU-only (config '{config}')", nameof(options));
         if ((!mmu && flags != MmFlags.None) || (flags & ~MmFlags.MmapMergeNextFirst) != 0)
             throw new ArgumentException($"mm flags {flags} are not valid for config '{config}' (MMU configs: MmapMergeNextFirst)", nameof(flags));
         nommu = !mmu;
-        sharedFree = config == "nommu";
+        sharedFree = descriptor.SharedFree;
         mm = new MmStruct(spf, options, flags);
         Config = new ConfigInfo(config, Mmu: mmu, Spf: spf, SharedFree: sharedFree, options.TestFlags,
             MmStruct.PageSize, MmStruct.TaskSize, MmStruct.MmapMinAddr, MmStruct.MmapBaseAddr);

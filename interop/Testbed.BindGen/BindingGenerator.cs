@@ -4,7 +4,7 @@ namespace Testbed.BindGen;
 /// <summary>Parses the header and writes the bindings: one file per enum, struct and handle, plus the API types.</summary>
 public static class BindingGenerator
 {
-    /// <summary>The generated files (name to content) for <paramref name="options"/>, without writing them.</summary>
+    /// <summary>The generated files (path to content) for <paramref name="options"/>, without writing them.</summary>
     public static SortedDictionary<string, string> Generate(GeneratorOptions options)
     {
         var model = HeaderParser.Parse(options);
@@ -12,25 +12,24 @@ public static class BindingGenerator
     }
 
     /// <summary>
-    /// Generates and writes the bindings into <see cref="GeneratorOptions.Output"/>, deleting
-    /// .cs files there that the generator no longer produces. Returns the written paths.
+    /// Generates and writes the bindings into <see cref="GeneratorOptions.Output"/> and the enums
+    /// into <see cref="GeneratorOptions.EnumOutput"/>, deleting .cs files there that the generator
+    /// no longer produces. Returns the written paths.
     /// </summary>
     public static IReadOnlyList<string> Run(GeneratorOptions options)
     {
         var files = Generate(options);
-        Directory.CreateDirectory(options.Output);
-        foreach (var stale in Directory.GetFiles(options.Output, "*.cs"))
+        foreach (var folder in new[] { options.Output, options.EnumOutput })
         {
-            if (!files.ContainsKey(Path.GetFileName(stale)))
-                File.Delete(stale);
+            Directory.CreateDirectory(folder);
+            foreach (var stale in Directory.GetFiles(folder, "*.cs"))
+            {
+                if (!files.ContainsKey(Path.GetFullPath(stale)))
+                    File.Delete(stale);
+            }
         }
-        var written = new List<string>(files.Count);
-        foreach (var (name, content) in files)
-        {
-            var path = Path.Combine(options.Output, name);
+        foreach (var (path, content) in files)
             File.WriteAllText(path, content);
-            written.Add(path);
-        }
-        return written;
+        return files.Keys.ToList();
     }
 }

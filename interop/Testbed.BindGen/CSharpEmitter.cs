@@ -13,11 +13,14 @@ internal sealed class CSharpEmitter(GeneratorOptions options, HeaderModel model)
 
     private readonly SortedDictionary<string, string> _files = new(StringComparer.Ordinal);
 
-    /// <summary>All files, keyed by file name.</summary>
+    /// <summary>
+    /// All files, keyed by path: the enums in <see cref="GeneratorOptions.EnumOutput"/> (the contract
+    /// leaf), everything else in <see cref="GeneratorOptions.Output"/>.
+    /// </summary>
     public SortedDictionary<string, string> Emit()
     {
         foreach (var e in model.Enums)
-            Add(e.Name, EmitEnum(e));
+            Add(options.EnumOutput, options.EnumNamespace, e.Name, EmitEnum(e));
         foreach (var s in model.Structs)
             Add(s.Name, EmitStruct(s));
         foreach (var h in model.Handles)
@@ -30,7 +33,10 @@ internal sealed class CSharpEmitter(GeneratorOptions options, HeaderModel model)
         return _files;
     }
 
-    private void Add(string typeName, StringBuilder body, string? usings = null)
+    private void Add(string typeName, StringBuilder body, string? usings = null) =>
+        Add(options.Output, options.Namespace, typeName, body, usings);
+
+    private void Add(string folder, string ns, string typeName, StringBuilder body, string? usings = null)
     {
         var file = new StringBuilder();
         file.Append("// SPDX-License-Identifier: GPL-2.0-only\n");
@@ -40,20 +46,25 @@ internal sealed class CSharpEmitter(GeneratorOptions options, HeaderModel model)
         file.Append("// </auto-generated>\n\n");
         if (usings is not null)
             file.Append(usings).Append('\n');
-        file.Append(CultureInfo.InvariantCulture, $"namespace {options.Namespace};\n\n");
+        file.Append(CultureInfo.InvariantCulture, $"namespace {ns};\n\n");
         file.Append(body);
-        if (!_files.TryAdd(typeName + ".cs", file.ToString()))
+        if (!_files.TryAdd(Path.Combine(folder, typeName + ".cs"), file.ToString()))
             throw new InvalidOperationException($"two declarations map to the type name {typeName}");
     }
 
     private static StringBuilder EmitEnum(EnumModel e)
     {
         var b = new StringBuilder();
-        b.Append(CultureInfo.InvariantCulture, $"/// <summary><c>enum {e.CName}</c>.</summary>\n");
+        b.Append(CultureInfo.InvariantCulture, $"/// <summary><c>enum {e.CName}</c> (<c>{e.NativeIntegerType}</c>).</summary>\n");
         if (e.IsFlags)
             b.Append("[Flags]\n");
-        b.Append(CultureInfo.InvariantCulture, $"[NativeTypeName(\"{e.NativeIntegerType}\")]\n");
         b.Append(CultureInfo.InvariantCulture, $"public enum {e.Name} : {e.IntegerType}\n{{\n");
+        if (e.IsFlags && e.Members.All(m => m.Value != 0))
+        {
+            // .NET flags enums name the empty set (CA1008); C needs no constant for it.
+            b.Append("    /// <summary>No flag.</summary>\n");
+            b.Append("    None = 0x0,\n");
+        }
         foreach (var m in e.Members)
         {
             var value = e.IsFlags && m.Value >= 0

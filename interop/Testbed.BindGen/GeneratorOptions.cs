@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
+using Testbed.Contract;
+
 namespace Testbed.BindGen;
 
 /// <summary>
@@ -20,7 +22,28 @@ public sealed record GeneratorOptions
     /// <summary>The namespace of the generated code.</summary>
     public required string Namespace { get; init; }
 
-    /// <summary>The configs, one library and one API struct each: "mmu-spf", "mmu", ...</summary>
+    /// <summary>
+    /// The folder the enums are written to: the contract leaf (contract/Testbed.Contract/Generated),
+    /// so that the managed port and the bindings share one set of constants, read from the header.
+    /// </summary>
+    public required string EnumOutput { get; init; }
+
+    /// <summary>The namespace of the generated enums ("Testbed.Contract").</summary>
+    public required string EnumNamespace { get; init; }
+
+    /// <summary>
+    /// Managed names of enums, from <c>--enum-name tb_cache=CacheKind</c>; any other enum is named
+    /// after its C name without the function prefix (tb_op_kind is OpKind).
+    /// </summary>
+    public IReadOnlyDictionary<string, string> EnumNames { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Enum constants the bindings leave out, from <c>--omit TB_SPF_ABORT_NR</c> (C-side array sizes).</summary>
+    public IReadOnlySet<string> Omit { get; init; } = new HashSet<string>();
+
+    /// <summary>
+    /// The configs, one library and one API struct each: "mmu-spf", "mmu", ...; read from the
+    /// config registry named by <c>--configs</c> (native/configs.mk).
+    /// </summary>
     public required IReadOnlyList<string> Configs { get; init; }
 
     /// <summary>Library name prefix: config "mmu" is loaded as library "testbed-mmu".</summary>
@@ -62,7 +85,11 @@ public sealed record GeneratorOptions
             Header = One("header"),
             Output = One("output"),
             Namespace = One("namespace"),
-            Configs = Many("config"),
+            EnumOutput = One("enum-output"),
+            EnumNamespace = One("enum-namespace"),
+            EnumNames = Pairs(Many("enum-name"), "enum-name"),
+            Omit = Many("omit").ToHashSet(),
+            Configs = ConfigRegistry.Parse(File.ReadAllText(One("configs"))).Select(c => c.Name).ToArray(),
             LibraryPrefix = One("library-prefix"),
             FunctionPrefix = One("function-prefix"),
             ClangArgs = Many("clang-arg"),
@@ -75,7 +102,7 @@ public sealed record GeneratorOptions
         values.Select(p => p.Split('=', 2)).ToDictionary(
             p => p[0], p => p.Length == 2 ? p[1] : throw new ArgumentException($"--{option} {p[0]}: expected NAME=VALUE"));
 
-    private static readonly HashSet<string> PathOptions = ["root", "header", "output"];
+    private static readonly HashSet<string> PathOptions = ["root", "header", "output", "enum-output", "configs"];
 
     private static void Collect(IReadOnlyList<string> args, string baseDir, Dictionary<string, List<string>> values,
         int depth)

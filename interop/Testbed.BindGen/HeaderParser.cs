@@ -16,15 +16,20 @@ public sealed unsafe class HeaderParser
     private readonly string _functionPrefix;
     private readonly IReadOnlyDictionary<string, string> _enumPrefixes;
     private readonly IReadOnlyDictionary<string, string> _remap;
+    private readonly IReadOnlyDictionary<string, string> _enumNames;
+    private readonly IReadOnlySet<string> _omit;
+    private readonly string _enumNamespace;
     private readonly Dictionary<string, string> _handles = new(StringComparer.Ordinal);
     private readonly Dictionary<string, CXType> _functionPointers = new(StringComparer.Ordinal);
 
-    private HeaderParser(string functionPrefix, IReadOnlyDictionary<string, string> enumPrefixes,
-        IReadOnlyDictionary<string, string> remap)
+    private HeaderParser(GeneratorOptions options)
     {
-        _remap = remap;
-        _functionPrefix = functionPrefix;
-        _enumPrefixes = enumPrefixes;
+        _remap = options.Remap;
+        _functionPrefix = options.FunctionPrefix;
+        _enumPrefixes = options.EnumPrefixes;
+        _enumNames = options.EnumNames;
+        _omit = options.Omit;
+        _enumNamespace = options.EnumNamespace;
     }
 
     /// <summary>Parses <paramref name="headerPath"/>; throws with clang's diagnostics when it has errors.</summary>
@@ -32,7 +37,7 @@ public sealed unsafe class HeaderParser
     {
         if (!File.Exists(options.Header))
             throw new FileNotFoundException($"header not found: {options.Header}", options.Header);
-        return new HeaderParser(options.FunctionPrefix, options.EnumPrefixes, options.Remap).Run(Path.GetFullPath(options.Header),
+        return new HeaderParser(options).Run(Path.GetFullPath(options.Header),
             options.ClangArgs);
     }
 
@@ -121,7 +126,8 @@ public sealed unsafe class HeaderParser
     {
         var cName = LibClang.Spelling(cursor);
         var integer = LibClang.GetEnumDeclIntegerType(cursor);
-        var constants = LibClang.Children(cursor).FindAll(c => LibClang.GetCursorKind(c) == CXCursorKind.EnumConstantDecl);
+        var constants = LibClang.Children(cursor).FindAll(c =>
+            LibClang.GetCursorKind(c) == CXCursorKind.EnumConstantDecl && !_omit.Contains(LibClang.Spelling(c)));
         var cNames = constants.ConvertAll(LibClang.Spelling);
         var names = Naming.EnumMembers(cNames, _enumPrefixes.GetValueOrDefault(cName));
         var members = new List<EnumMemberModel>(constants.Count);
@@ -129,9 +135,13 @@ public sealed unsafe class HeaderParser
             members.Add(new EnumMemberModel(cNames[i], _remap.GetValueOrDefault(cNames[i], names[i]),
                 LibClang.GetEnumConstantDeclValue(constants[i])));
         var isFlags = cName.Contains("flags", StringComparison.Ordinal) || cName.EndsWith("_prot", StringComparison.Ordinal);
-        return new EnumModel(cName, Naming.Type(cName), LibClang.Spelling(integer),
+        return new EnumModel(cName, EnumName(cName), LibClang.Spelling(integer),
             Primitive(LibClang.GetCanonicalType(integer).Kind) ?? "int", isFlags, members);
     }
+
+    /// <summary>An enum's managed name: its --enum-name, else its C name without the function prefix.</summary>
+    private string EnumName(string cName) =>
+        _enumNames.GetValueOrDefault(cName) ?? Naming.Function(cName, _functionPrefix);
 
     private StructModel ReadStruct(CXCursor cursor)
     {
@@ -229,11 +239,10 @@ public sealed unsafe class HeaderParser
                 return FunctionPointer(canonicalPointee);
             return MapType(pointee) + "*";
         }
-        if (type.Kind == CXTypeKind.Record || type.Kind == CXTypeKind.Enum)
-        {
-            var name = LibClang.Spelling(LibClang.GetTypeDeclaration(type));
-            return Naming.Type(name);
-        }
+        if (type.Kind == CXTypeKind.Enum)
+            return $"global::{_enumNamespace}.{EnumName(LibClang.Spelling(LibClang.GetTypeDeclaration(type)))}";
+        if (type.Kind == CXTypeKind.Record)
+            return Naming.Type(LibClang.Spelling(LibClang.GetTypeDeclaration(type)));
         return Primitive(type.Kind) ?? throw new NotSupportedException(
             $"no mapping for C type '{LibClang.Spelling(type)}' (kind {type.Kind})");
     }

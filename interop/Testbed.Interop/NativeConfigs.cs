@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
+using Testbed.Contract;
+
 namespace Testbed.Interop;
 
 /// <summary>Which config libraries are present, and what each says about itself.</summary>
@@ -39,7 +41,7 @@ public static unsafe class NativeConfigs
             int result;
             fixed (TbAbiField* p = buffer)
                 result = TApi.AbiLayout(p, capacity);
-            if (result == -NativeErrno.ENOBUFS || result >= capacity)
+            if (result == -Errno.ENOBUFS || result >= capacity)
             {
                 capacity = Math.Max(capacity * 2, result + 1);
                 continue;

@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
+using Testbed.Contract;
+
 namespace Testbed.Interop;
 
 /// <summary>VMA references, snapshots, stats, validation, violations and events.</summary>
@@ -170,7 +172,7 @@ public sealed unsafe partial class NativeMm<TApi>
         {
             var buffer = new T[capacity];
             var result = fill(buffer);
-            if (result == -NativeErrno.ENOBUFS || result >= capacity)
+            if (result == -Errno.ENOBUFS || result >= capacity)
             {
                 capacity = Math.Max(capacity * 2, result + 1);
                 continue;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 using System.Diagnostics.CodeAnalysis;
+using Testbed.Contract;
 
 namespace Testbed.Interop;
 
@@ -68,14 +69,14 @@ public sealed unsafe partial class NativeMm<TApi> : IDisposable where TApi : str
     }
 
     /// <summary>tb_mmap: the mapped address, or a negative errno.</summary>
-    public long TryMmap(ulong addr, ulong len, TbProt prot, TbMapFlags flags, int fd = -1, ulong pgoff = 0)
+    public long TryMmap(ulong addr, ulong len, Prot prot, MapFlags flags, int fd = -1, ulong pgoff = 0)
     {
         using var mm = Enter();
         return TApi.Mmap(mm.Cookie, addr, len, (uint)prot, (uint)flags, fd, pgoff);
     }
 
     /// <summary>tb_mmap: the mapped address.</summary>
-    public ulong Mmap(ulong addr, ulong len, TbProt prot, TbMapFlags flags, int fd = -1, ulong pgoff = 0)
+    public ulong Mmap(ulong addr, ulong len, Prot prot, MapFlags flags, int fd = -1, ulong pgoff = 0)
     {
         var result = TryMmap(addr, len, prot, flags, fd, pgoff);
         if (result < 0)
@@ -99,14 +100,14 @@ public sealed unsafe partial class NativeMm<TApi> : IDisposable where TApi : str
     }
 
     /// <summary>tb_mprotect: 0 or a negative errno.</summary>
-    public int TryMprotect(ulong addr, ulong len, TbProt prot)
+    public int TryMprotect(ulong addr, ulong len, Prot prot)
     {
         using var mm = Enter();
         return TApi.Mprotect(mm.Cookie, addr, len, (uint)prot);
     }
 
     /// <summary>tb_mprotect.</summary>
-    public void Mprotect(ulong addr, ulong len, TbProt prot)
+    public void Mprotect(ulong addr, ulong len, Prot prot)
     {
         var result = TryMprotect(addr, len, prot);
         if (result < 0)
@@ -114,45 +115,45 @@ public sealed unsafe partial class NativeMm<TApi> : IDisposable where TApi : str
     }
 
     /// <summary>tb_mbind: 0 or a negative errno.</summary>
-    public int TryMbind(ulong addr, ulong len, TbMpolMode mode)
+    public int TryMbind(ulong addr, ulong len, MpolMode mode)
     {
         using var mm = Enter();
         return TApi.Mbind(mm.Cookie, addr, len, (uint)mode);
     }
 
     /// <summary>tb_mbind.</summary>
-    public void Mbind(ulong addr, ulong len, TbMpolMode mode)
+    public void Mbind(ulong addr, ulong len, MpolMode mode)
     {
         var result = TryMbind(addr, len, mode);
         if (result < 0)
             Throw(result, $"tb_mbind(0x{addr:x}, 0x{len:x}, {(uint)mode})");
     }
 
-    /// <summary>tb_fault: a <see cref="TbFaultResult"/> value or a negative errno.</summary>
-    public int TryFault(ulong addr, TbFaultFlags flags)
+    /// <summary>tb_fault: a <see cref="FaultResult"/> value or a negative errno.</summary>
+    public int TryFault(ulong addr, FaultFlags flags)
     {
         using var mm = Enter();
         return TApi.Fault(mm.Cookie, addr, (uint)flags);
     }
 
     /// <summary>tb_fault: how the fault was handled.</summary>
-    public TbFaultResult Fault(ulong addr, TbFaultFlags flags)
+    public FaultResult Fault(ulong addr, FaultFlags flags)
     {
         var result = TryFault(addr, flags);
         if (result < 0)
             Throw(result, $"tb_fault(0x{addr:x}, 0x{(uint)flags:x})");
-        return (TbFaultResult)result;
+        return (FaultResult)result;
     }
 
     /// <summary>tb_file_open: the fd or a negative errno.</summary>
-    public int TryFileOpen(ulong size, TbFileFlags flags)
+    public int TryFileOpen(ulong size, FileFlags flags)
     {
         using var mm = Enter();
         return TApi.FileOpen(mm.Cookie, size, (uint)flags);
     }
 
     /// <summary>tb_file_open: the fd.</summary>
-    public int FileOpen(ulong size, TbFileFlags flags)
+    public int FileOpen(ulong size, FileFlags flags)
     {
         var result = TryFileOpen(size, flags);
         if (result < 0)
@@ -193,14 +194,14 @@ public sealed unsafe partial class NativeMm<TApi> : IDisposable where TApi : str
     }
 
     /// <summary>tb_inject_alloc_failure: 0 or a negative errno.</summary>
-    public int TryInjectAllocFailure(TbCache cache, ulong nth)
+    public int TryInjectAllocFailure(CacheKind cache, ulong nth)
     {
         using var mm = Enter();
         return TApi.InjectAllocFailure(mm.Cookie, (uint)cache, nth);
     }
 
     /// <summary>tb_inject_alloc_failure: the nth later allocation from <paramref name="cache"/> fails.</summary>
-    public void InjectAllocFailure(TbCache cache, ulong nth)
+    public void InjectAllocFailure(CacheKind cache, ulong nth)
     {
         var result = TryInjectAllocFailure(cache, nth);
         if (result < 0)

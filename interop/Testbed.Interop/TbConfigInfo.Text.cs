@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
+using Testbed.Contract;
+
 namespace Testbed.Interop;
 
 /// <summary>Text accessor for the fixed buffer of <c>struct tb_config_info</c>.</summary>
@@ -10,7 +12,7 @@ public unsafe partial struct TbConfigInfo
         get
         {
             fixed (byte* p = Name)
-                return NativeText.FromBuffer(p, (int)TbAbi.NameLen);
+                return NativeText.FromBuffer(p, (int)Abi.NameLen);
         }
     }
 }

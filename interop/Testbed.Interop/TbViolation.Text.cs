@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
+using Testbed.Contract;
+
 namespace Testbed.Interop;
 
 /// <summary>Text accessors for the fixed buffers of <c>struct tb_violation</c>.</summary>
@@ -10,7 +12,7 @@ public unsafe partial struct TbViolation
         get
         {
             fixed (byte* p = Site)
-                return NativeText.FromBuffer(p, (int)TbAbi.SiteLen);
+                return NativeText.FromBuffer(p, (int)Abi.SiteLen);
         }
     }
 
@@ -20,7 +22,7 @@ public unsafe partial struct TbViolation
         get
         {
             fixed (byte* p = Message)
-                return NativeText.FromBuffer(p, (int)TbAbi.MsgLen);
+                return NativeText.FromBuffer(p, (int)Abi.MsgLen);
         }
     }
 }

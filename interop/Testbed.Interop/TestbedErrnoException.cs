@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
+using static Testbed.Contract.Errno;
+
 namespace Testbed.Interop;
 
 /// <summary>
@@ -9,7 +11,7 @@ public class TestbedErrnoException : Exception
 {
     /// <summary>Creates the exception for <paramref name="errno"/> (positive) raised by <paramref name="operation"/>.</summary>
     public TestbedErrnoException(int errno, string operation)
-        : base($"{operation} failed: -{NativeErrno.Name(errno)} ({errno})")
+        : base($"{operation} failed: -{Contract.Errno.Name(errno)} ({errno})")
     {
         Errno = errno;
         Operation = operation;
@@ -20,7 +22,7 @@ public class TestbedErrnoException : Exception
     public int Errno { get; }
 
     /// <summary>The errno's name, e.g. "EINVAL".</summary>
-    public string ErrnoName => NativeErrno.Name(Errno);
+    public string ErrnoName => Contract.Errno.Name(Errno);
 
     /// <summary>The call that failed, with its arguments.</summary>
     public string Operation { get; }
@@ -31,16 +33,16 @@ public class TestbedErrnoException : Exception
         var errno = (int)-result;
         return errno switch
         {
-            NativeErrno.EINVAL => new TestbedInvalidArgumentException(operation),
-            NativeErrno.ENOMEM => new TestbedOutOfMemoryException(operation),
-            NativeErrno.EBADF => new TestbedBadHandleException(operation),
-            NativeErrno.EFAULT => new TestbedBadAddressException(operation),
-            NativeErrno.EACCES => new TestbedAccessDeniedException(operation),
-            NativeErrno.EPERM => new TestbedPermissionException(operation),
-            NativeErrno.ENOENT => new TestbedNotFoundException(operation),
-            NativeErrno.EOVERFLOW => new TestbedOverflowException(operation),
-            NativeErrno.EOPNOTSUPP => new TestbedNotSupportedException(operation),
-            NativeErrno.EMFILE or NativeErrno.ENOSPC => new TestbedTableFullException(errno, operation),
+            EINVAL => new TestbedInvalidArgumentException(operation),
+            ENOMEM => new TestbedOutOfMemoryException(operation),
+            EBADF => new TestbedBadHandleException(operation),
+            EFAULT => new TestbedBadAddressException(operation),
+            EACCES => new TestbedAccessDeniedException(operation),
+            EPERM => new TestbedPermissionException(operation),
+            ENOENT => new TestbedNotFoundException(operation),
+            EOVERFLOW => new TestbedOverflowException(operation),
+            EOPNOTSUPP => new TestbedNotSupportedException(operation),
+            EMFILE or ENOSPC => new TestbedTableFullException(errno, operation),
             _ => new TestbedErrnoException(errno, operation),
         };
     }

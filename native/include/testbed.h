@@ -98,6 +98,7 @@ enum tb_file_flags {
 
 /* tb_fault flags. */
 enum tb_fault_flags {
+	TB_FAULT_READ = 0x0,		/* no flag: a read access */
 	TB_FAULT_WRITE = 0x1,
 	TB_FAULT_EXEC = 0x2,
 	TB_FAULT_NO_SPECULATIVE = 0x4,	/* go straight to the mmap_sem path */
@@ -339,7 +340,6 @@ TB_API int tb_events(tb_mm_t mm, struct tb_event *buf, int cap);
 
 /* Testing */
 TB_API int tb_inject_alloc_failure(tb_mm_t mm, uint32_t cache, uint64_t nth);
-TB_API int tb_debug_crash(int how);
 /* Test-only: leak one reference to open file fd (a teardown violation). */
 TB_API int tb_debug_leak_file(tb_mm_t mm, int fd);
 

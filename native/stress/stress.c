@@ -47,6 +47,10 @@ static tb_mm_t mm;
 static int fds[NR_FILES];
 static int spf;
 
+/*
+ * xorshift64*: this driver's own PRNG, as it runs without .NET (the C#
+ * generators share harness/Testbed.Harness/Seeded/SplitMix64.cs).
+ */
 static uint64_t xorshift64s(uint64_t *s)
 {
 	uint64_t x = *s;

@@ -20,8 +20,8 @@ public sealed record AddressSpaceFactory
     /// <summary>A factory with the managed port's default options.</summary>
     public static AddressSpaceFactory Default { get; } = new();
 
-    /// <summary>Every config name the testbed defines (native/Makefile builds these).</summary>
-    public static IReadOnlyList<string> KnownConfigs { get; } = ["mmu-spf", "mmu", "nommu", "nommu-orig"];
+    /// <summary>Every config the factories offer: the registry's (native/configs.mk) but the test-only ones.</summary>
+    public static IReadOnlyList<string> KnownConfigs => ConfigRegistry.Shipped;
 
     /// <summary>Both backend names.</summary>
     public static IReadOnlyList<string> Backends { get; } = [Native, Managed];

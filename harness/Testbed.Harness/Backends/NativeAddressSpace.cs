@@ -14,8 +14,8 @@ public sealed class NativeAddressSpace : IAddressSpace
     private readonly IAddressSpace _core;
 
     /// <summary>
-    /// Creates an mm in the library of <paramref name="config"/> ("mmu-spf", "mmu", "nommu",
-    /// "nommu-orig") with tb_mm_create's <paramref name="flags"/> (MMU configs only).
+    /// Creates an mm in the library of <paramref name="config"/> (a name of <see cref="ConfigRegistry"/>)
+    /// with tb_mm_create's <paramref name="flags"/> (MMU configs only).
     /// </summary>
     public NativeAddressSpace(string config, MmFlags flags = MmFlags.None)
     {

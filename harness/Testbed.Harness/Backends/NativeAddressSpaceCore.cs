@@ -31,17 +31,17 @@ internal sealed unsafe class NativeAddressSpaceCore<TApi> : IAddressSpace where 
         switch (op.Kind)
         {
             case OpKind.Mmap:
-                return _mm.TryMmap(op.Addr, op.Len, (TbProt)op.Prot, (TbMapFlags)op.Flags, op.Fd, op.PgOff);
+                return _mm.TryMmap(op.Addr, op.Len, (Prot)op.Prot, (MapFlags)op.Flags, op.Fd, op.PgOff);
             case OpKind.Munmap:
                 return _mm.TryMunmap(op.Addr, op.Len);
             case OpKind.Mprotect:
-                return _mm.TryMprotect(op.Addr, op.Len, (TbProt)op.Prot);
+                return _mm.TryMprotect(op.Addr, op.Len, (Prot)op.Prot);
             case OpKind.Mbind:
-                return _mm.TryMbind(op.Addr, op.Len, (TbMpolMode)op.Flags);
+                return _mm.TryMbind(op.Addr, op.Len, (MpolMode)op.Flags);
             case OpKind.Fault:
-                return _mm.TryFault(op.Addr, (TbFaultFlags)op.Flags);
+                return _mm.TryFault(op.Addr, (FaultFlags)op.Flags);
             case OpKind.FileOpen:
-                return _mm.TryFileOpen(op.Len, (TbFileFlags)op.Flags);
+                return _mm.TryFileOpen(op.Len, (FileFlags)op.Flags);
             case OpKind.FileClose:
                 return _mm.TryFileClose(op.Fd);
             default:
@@ -125,7 +125,7 @@ internal sealed unsafe class NativeAddressSpaceCore<TApi> : IAddressSpace where 
         return list;
     }
 
-    public long InjectAllocFailure(CacheKind cache, ulong nth) => _mm.TryInjectAllocFailure((TbCache)cache, nth);
+    public long InjectAllocFailure(CacheKind cache, ulong nth) => _mm.TryInjectAllocFailure((CacheKind)cache, nth);
 
     public long SetThreads(uint threads) => _mm.TrySetThreads(threads);
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 using Testbed.Contract;
+using Testbed.Harness.Seeded;
 
 namespace Testbed.Harness.Kernel;
 
@@ -31,8 +32,8 @@ public sealed class SequenceGenerator(SequenceOptions options)
     /// <summary>Generates sequence <paramref name="index"/> alone.</summary>
     public KernelSequence Generate(int index)
     {
-        var seed = Mix(Options.Seed ^ Mix((ulong)index + 0x51ed));
-        var rng = new Rng(seed);
+        var seed = SplitMix64.Mix(Options.Seed ^ SplitMix64.Mix((ulong)index + 0x51ed));
+        var rng = new SplitMix64(seed);
         var pages = Options.WindowPages;
         // true = something is mapped there (the reservation counts): the generator tracks holes
         // only, to know where a non-fixed hint must land.
@@ -43,7 +44,7 @@ public sealed class SequenceGenerator(SequenceOptions options)
 
         while (ops.Count < Options.OpsPerSequence)
         {
-            if (pages >= 12 && Options.OpsPerSequence - ops.Count >= 7 && rng.Next(100) < 5)
+            if (pages >= 12 && Options.OpsPerSequence - ops.Count >= 7 && rng.Below(100) < 5)
             {
                 foreach (var (step, first0, count0) in Neighbours(rng, pages))
                 {
@@ -56,7 +57,7 @@ public sealed class SequenceGenerator(SequenceOptions options)
                 continue;
             }
 
-            var roll = rng.Next(100);
+            var roll = rng.Below(100);
             var (first, count) = PickRange(rng, edges, pages);
             var addr = Options.WindowBase + ((ulong)first * Page);
             var len = (ulong)count * Page;
@@ -71,15 +72,15 @@ public sealed class SequenceGenerator(SequenceOptions options)
             }
             else if (roll < 30 && Options.FilePages.Count > 0)
             {
-                var slot = rng.Next(Options.FilePages.Count);
-                var shared = rng.Next(2) == 0;
+                var slot = rng.Below(Options.FilePages.Count);
+                var shared = rng.Below(2) == 0;
                 ulong pgoff;
-                if (lastFile[slot] is { } prev && rng.Next(3) != 0)
+                if (lastFile[slot] is { } prev && rng.Below(3) != 0)
                 {
                     // linear with the last mapping of this file, often right next to it
-                    if (rng.Next(2) == 0)
+                    if (rng.Below(2) == 0)
                     {
-                        first = Math.Clamp(rng.Next(2) == 0 ? prev.Page + prev.Count : prev.Page - count, 0, pages - 1);
+                        first = Math.Clamp(rng.Below(2) == 0 ? prev.Page + prev.Count : prev.Page - count, 0, pages - 1);
                         count = Math.Min(count, pages - first);
                         addr = Options.WindowBase + ((ulong)first * Page);
                         len = (ulong)count * Page;
@@ -91,7 +92,7 @@ public sealed class SequenceGenerator(SequenceOptions options)
                 else
                 {
                     // may reach past the end of the file: the kernel maps it and SIGBUSes on touch
-                    pgoff = (ulong)rng.Next(Options.FilePages[slot]);
+                    pgoff = (ulong)rng.Below(Options.FilePages[slot]);
                 }
 
                 lastFile[slot] = (first, count, pgoff);
@@ -116,25 +117,25 @@ public sealed class SequenceGenerator(SequenceOptions options)
             }
             else if (roll < 67)
             {
-                if (rng.Next(4) == 0 && FindHole(mapped, rng) is { } h)
+                if (rng.Below(4) == 0 && FindHole(mapped, rng) is { } h)
                 {
                     // start in a hole and reach into what follows it
                     first = h.First;
-                    count = Math.Min(h.Count + 1 + rng.Next(8), pages - first);
+                    count = Math.Min(h.Count + 1 + rng.Below(8), pages - first);
                 }
-                else if (rng.Next(3) == 0)
+                else if (rng.Below(3) == 0)
                 {
                     // a wide range over several VMAs
-                    count = Math.Min(4 + rng.Next(12), pages - first);
+                    count = Math.Min(4 + rng.Below(12), pages - first);
                 }
 
                 op = new KernelOp(KernelOpKind.Mbind, Options.WindowBase + ((ulong)first * Page), (ulong)count * Page,
-                    Mode: (MpolMode)rng.Next(4));
+                    Mode: (MpolMode)rng.Below(4));
             }
             else if (roll < 94)
             {
-                var page = rng.Next(2) == 0 ? first : rng.Next(pages);
-                op = Touch(page, rng, write: rng.Next(4) != 0);
+                var page = rng.Below(2) == 0 ? first : rng.Below(pages);
+                op = Touch(page, rng, write: rng.Below(4) != 0);
             }
             else if (roll < 97)
             {
@@ -160,8 +161,8 @@ public sealed class SequenceGenerator(SequenceOptions options)
 
             // a private mapping is often written at once: neighbours with an anon_vma
             if (op is { Kind: KernelOpKind.Mmap, Len: > 0 } && (op.Flags & MapFlags.Private) != 0 &&
-                ops.Count < Options.OpsPerSequence && rng.Next(3) == 0)
-                ops.Add(Touch(first + rng.Next(count), rng, write: true));
+                ops.Count < Options.OpsPerSequence && rng.Below(3) == 0)
+                ops.Add(Touch(first + rng.Below(count), rng, write: true));
         }
 
         var sizes = Options.FilePages.Select(p => (ulong)p * Page).ToList();
@@ -174,10 +175,10 @@ public sealed class SequenceGenerator(SequenceOptions options)
     /// that replaces X exactly or also cuts into P, N or both; anonymous memory, or private
     /// mappings of one file, linear. Returns the steps with the pages each covers.
     /// </summary>
-    private List<(KernelOp Op, int First, int Count)> Neighbours(Rng rng, int pages)
+    private List<(KernelOp Op, int First, int Count)> Neighbours(SplitMix64 rng, int pages)
     {
-        var a = rng.Next(pages - 11);
-        var slot = Options.FilePages.Count > 0 && rng.Next(3) == 0 ? rng.Next(Options.FilePages.Count) : -1;
+        var a = rng.Below(pages - 11);
+        var slot = Options.FilePages.Count > 0 && rng.Below(3) == 0 ? rng.Below(Options.FilePages.Count) : -1;
         var rw = Prot.Read | Prot.Write;
         KernelOp Map(int first, int count, Prot prot) => slot < 0
             ? new KernelOp(KernelOpKind.Mmap, Options.WindowBase + ((ulong)first * Page), (ulong)count * Page, prot,
@@ -185,12 +186,12 @@ public sealed class SequenceGenerator(SequenceOptions options)
             : new KernelOp(KernelOpKind.Mmap, Options.WindowBase + ((ulong)first * Page), (ulong)count * Page, prot,
                 MapFlags.Private | MapFlags.Fixed, slot, (ulong)(first - a));
         var steps = new List<(KernelOp, int, int)> { (Map(a, 4, rw), a, 4) };
-        if (rng.Next(2) == 0)
-            steps.Add((Touch(a + rng.Next(4), rng, write: true), a, 0));
+        if (rng.Below(2) == 0)
+            steps.Add((Touch(a + rng.Below(4), rng, write: true), a, 0));
         steps.Add((Map(a + 4, 1, Prot.Read), a + 4, 1));
         steps.Add((Map(a + 5, 4, rw), a + 5, 4));
-        steps.Add((Touch(a + 5 + rng.Next(4), rng, write: true), a + 5, 0));
-        var (from, to) = rng.Next(4) switch
+        steps.Add((Touch(a + 5 + rng.Below(4), rng, write: true), a + 5, 0));
+        var (from, to) = rng.Below(4) switch
         {
             0 => (a + 4, a + 5),
             1 => (a + 2, a + 5),
@@ -201,10 +202,10 @@ public sealed class SequenceGenerator(SequenceOptions options)
         return steps;
     }
 
-    private KernelOp Touch(int page, Rng rng, bool write) =>
-        new(KernelOpKind.Touch, Options.WindowBase + ((ulong)page * Page) + ((ulong)rng.Next(512) * 8), 0, Write: write);
+    private KernelOp Touch(int page, SplitMix64 rng, bool write) =>
+        new(KernelOpKind.Touch, Options.WindowBase + ((ulong)page * Page) + ((ulong)rng.Below(512) * 8), 0, Write: write);
 
-    private KernelOp Invalid(Rng rng, ulong addr, ulong len) => rng.Next(4) switch
+    private KernelOp Invalid(SplitMix64 rng, ulong addr, ulong len) => rng.Below(4) switch
     {
         0 => new KernelOp(KernelOpKind.Munmap, addr + 0x800, len),
         1 => new KernelOp(KernelOpKind.Munmap, addr, 0),
@@ -228,18 +229,18 @@ public sealed class SequenceGenerator(SequenceOptions options)
     }
 
     /// <summary>A range of 1..8 pages, starting at a random page or at an earlier range's edge.</summary>
-    private static (int First, int Count) PickRange(Rng rng, List<int> edges, int pages)
+    private static (int First, int Count) PickRange(SplitMix64 rng, List<int> edges, int pages)
     {
-        var count = 1 + rng.Next(Math.Min(8, pages));
+        var count = 1 + rng.Below(Math.Min(8, pages));
         int first;
-        var how = rng.Next(4);
+        var how = rng.Below(4);
         if (how == 0)
         {
-            first = rng.Next(pages);
+            first = rng.Below(pages);
         }
         else
         {
-            var edge = edges[rng.Next(edges.Count)];
+            var edge = edges[rng.Below(edges.Count)];
             // start at the edge, or end at it: both make the new range touch an old boundary
             first = how == 1 ? edge - count : edge;
         }
@@ -249,7 +250,7 @@ public sealed class SequenceGenerator(SequenceOptions options)
         return (first, count);
     }
 
-    private static (int First, int Count)? FindHole(bool[] mapped, Rng rng)
+    private static (int First, int Count)? FindHole(bool[] mapped, SplitMix64 rng)
     {
         var holes = new List<(int, int)>();
         for (var i = 0; i < mapped.Length;)
@@ -269,11 +270,11 @@ public sealed class SequenceGenerator(SequenceOptions options)
 
         if (holes.Count == 0)
             return null;
-        var (s, n) = holes[rng.Next(holes.Count)];
-        return (s, 1 + rng.Next(n));
+        var (s, n) = holes[rng.Below(holes.Count)];
+        return (s, 1 + rng.Below(n));
     }
 
-    private static Prot PickProt(Rng rng) => rng.Next(12) switch
+    private static Prot PickProt(SplitMix64 rng) => rng.Below(12) switch
     {
         < 6 => Prot.Read | Prot.Write,
         < 9 => Prot.Read,
@@ -281,24 +282,4 @@ public sealed class SequenceGenerator(SequenceOptions options)
         10 => Prot.Read | Prot.Exec,
         _ => Prot.Write,
     };
-
-    private static ulong Mix(ulong z)
-    {
-        z += 0x9e3779b97f4a7c15;
-        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9;
-        z = (z ^ (z >> 27)) * 0x94d049bb133111eb;
-        return z ^ (z >> 31);
-    }
-
-    /// <summary>splitmix64: a fixed algorithm, so a seed means the same sequence on every .NET.</summary>
-    private sealed class Rng(ulong seed)
-    {
-        private ulong state = seed;
-
-        public int Next(int bound)
-        {
-            state += 0x9e3779b97f4a7c15;
-            return (int)(Mix(state - 0x9e3779b97f4a7c15) % (ulong)bound);
-        }
-    }
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 using Testbed.Contract;
+using Testbed.Harness.Seeded;
 
 namespace Testbed.Harness.Workloads;
 

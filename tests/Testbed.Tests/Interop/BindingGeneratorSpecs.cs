@@ -9,31 +9,51 @@ public sealed class BindingGeneratorSpecs
     [Fact]
     public void Regenerating_the_bindings_reproduces_the_checked_in_files_byte_for_byte()
     {
-        // Arrange
+        // Arrange: the bindings (interop) and the enums (the contract leaf), each in its own folder
         var checkedIn = NativeTestEnvironment.CheckedInOptions();
         var temp = Directory.CreateTempSubdirectory("bindgen-drift-");
+        var folders = new[] { (checkedIn.Output, Path.Combine(temp.FullName, "interop")),
+            (checkedIn.EnumOutput, Path.Combine(temp.FullName, "contract")) };
         try
         {
             // Act
-            BindingGenerator.Run(checkedIn with { Output = temp.FullName });
+            BindingGenerator.Run(checkedIn with { Output = folders[0].Item2, EnumOutput = folders[1].Item2 });
 
             // Assert
-            var expected = Directory.GetFiles(checkedIn.Output, "*.cs").Select(Path.GetFileName).Order().ToArray();
-            var actual = Directory.GetFiles(temp.FullName, "*.cs").Select(Path.GetFileName).Order().ToArray();
-            Assert.Equal(expected, actual);
-            foreach (var name in actual)
+            foreach (var (want, got) in folders)
             {
-                var want = File.ReadAllBytes(Path.Combine(checkedIn.Output, name!));
-                var got = File.ReadAllBytes(Path.Combine(temp.FullName, name!));
-                Assert.True(want.AsSpan().SequenceEqual(got),
-                    $"{name} drifted from {checkedIn.SourceName}; regenerate with " +
-                    "`dotnet run --project interop/Testbed.BindGen -- @interop/Testbed.BindGen/bindgen.rsp`");
+                var expected = Directory.GetFiles(want, "*.cs").Select(Path.GetFileName).Order().ToArray();
+                var actual = Directory.GetFiles(got, "*.cs").Select(Path.GetFileName).Order().ToArray();
+                Assert.Equal(expected, actual);
+                foreach (var name in actual)
+                {
+                    Assert.True(File.ReadAllBytes(Path.Combine(want, name!)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(got, name!))),
+                        $"{Path.Combine(want, name!)} drifted from {checkedIn.SourceName}; regenerate with " +
+                        "`dotnet run --project interop/Testbed.BindGen -- @interop/Testbed.BindGen/bindgen.rsp`");
+                }
             }
         }
         finally
         {
             temp.Delete(recursive: true);
         }
+    }
+
+    [Fact]
+    public void Every_enum_of_the_header_is_generated_into_the_contract_leaf_and_none_into_interop()
+    {
+        // Arrange
+        var options = NativeTestEnvironment.CheckedInOptions();
+
+        // Act
+        var files = BindingGenerator.Generate(options);
+
+        // Assert
+        var enums = files.Where(f => f.Value.Contains("\npublic enum ")).Select(f => Path.GetDirectoryName(f.Key)).Distinct();
+        Assert.Equal([options.EnumOutput], enums);
+        Assert.Equal(NativeTestEnvironment.Header.Enums.Count,
+            files.Keys.Count(k => Path.GetDirectoryName(k) == options.EnumOutput));
+        Assert.Equal(typeof(Testbed.Contract.Prot).Namespace, options.EnumNamespace);
     }
 
     [Fact]

@@ -1,14 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0-only
+using Testbed.Contract;
 using Xunit;
 using Testbed.Interop;
+using Testbed.Tests.Harness;
+using Testbed.Tests.Isolation;
 using Xunit.Abstractions;
-using static Testbed.Interop.NativeErrno;
+using static Testbed.Contract.Errno;
 
 namespace Testbed.Tests.Interop;
 
 /// <summary>
 /// Eight .NET threads race faults against mmap/munmap/mprotect/mbind on overlapping ranges of
 /// one mm, through P/Invoke. Bounded by operation counts; seeded ($TESTBED_SEED replays).
+/// The race runs in a process of its own (<see cref="IsolatedSpec"/>): a native crash fails
+/// this test and no other.
 /// </summary>
 public abstract class ConcurrencySpecs<TApi>(ITestOutputHelper output) where TApi : struct, ITestbedApi
 {
@@ -20,16 +25,21 @@ public abstract class ConcurrencySpecs<TApi>(ITestOutputHelper output) where TAp
     private const ulong FileSize = WindowPages * Page;
 
     [Fact]
-    public void Racing_faults_against_mapping_changes_leaves_a_clean_consistent_mm()
+    public Task Racing_faults_against_mapping_changes_leaves_a_clean_consistent_mm() =>
+        IsolatedSpec.RunAsync(output, GetType(), nameof(Race), GetType().Name);
+
+    /// <summary>The race, in the spec's own process; <paramref name="spec"/> names the replay filter.</summary>
+    protected static void Race(string spec)
     {
         // Arrange
         NativeTestEnvironment.RequireLibrary(TApi.ConfigName);
         var seed = NativeTestEnvironment.Seed();
-        var replay = NativeTestEnvironment.Replay(seed, GetType().Name);
-        output.WriteLine(replay);
+        var replay = NativeTestEnvironment.Replay(seed, spec);
+        Console.WriteLine(replay);
+        var crash = IsolatedSpec.CrashRequested(TApi.ConfigName);
         using var mm = NativeMm<TApi>.Create();
         var baseline = mm.Stats();
-        var fd = mm.FileOpen(FileSize, TbFileFlags.MapDirect | TbFileFlags.MapCopy);
+        var fd = mm.FileOpen(FileSize, FileFlags.MapDirect | FileFlags.MapCopy);
         var unexpected = new List<string>();
         using var start = new Barrier(Threads);
 
@@ -44,11 +54,13 @@ public abstract class ConcurrencySpecs<TApi>(ITestOutputHelper output) where TAp
                 start.SignalAndWait();
                 for (var i = 0; i < OpsPerThread; i++)
                 {
+                    if (crash && id == 0 && i == OpsPerThread / 2)
+                        CrashHook.Crash(how: 1);
                     var (what, result, allowed) = Step(mm, rng, fd);
                     if (result < 0 && Array.IndexOf(allowed, (int)-result) < 0)
                     {
                         lock (unexpected)
-                            unexpected.Add($"thread {id} op {i}: {what} = {result} ({NativeErrno.Name(result)})");
+                            unexpected.Add($"thread {id} op {i}: {what} = {result} ({Name(result)})");
                     }
                 }
             });
@@ -99,15 +111,15 @@ public abstract class ConcurrencySpecs<TApi>(ITestOutputHelper output) where TAp
         var roll = rng.Next(100);
         if (roll < 45)
         {
-            var flags = (TbFaultFlags)rng.Next(4) & (TbFaultFlags.Write | TbFaultFlags.NoSpeculative);
+            var flags = (FaultFlags)rng.Next(4) & (FaultFlags.Write | FaultFlags.NoSpeculative);
             var result = mm.TryFault(addr + (ulong)rng.Next((int)Page), flags);
             return ($"fault(0x{addr:x}, {flags})", result, [EFAULT, EACCES]);
         }
         if (roll < 60)
         {
             var shared = rng.Next(4) == 0;
-            var prot = (TbProt)rng.Next(1, 4);
-            var flags = TbMapFlags.Fixed | (shared ? TbMapFlags.Shared : TbMapFlags.Private | TbMapFlags.Anonymous);
+            var prot = (Prot)rng.Next(1, 4);
+            var flags = MapFlags.Fixed | (shared ? MapFlags.Shared : MapFlags.Private | MapFlags.Anonymous);
             var result = mm.TryMmap(addr, len, prot, flags, shared ? fd : -1, shared ? page : 0);
             return ($"mmap(0x{addr:x}, 0x{len:x}, {prot}, {flags})", result, []);
         }
@@ -118,11 +130,11 @@ public abstract class ConcurrencySpecs<TApi>(ITestOutputHelper output) where TAp
         }
         if (roll < 90)
         {
-            var prot = (TbProt)rng.Next(0, 4);
+            var prot = (Prot)rng.Next(0, 4);
             var result = mm.TryMprotect(addr, len, prot);
             return ($"mprotect(0x{addr:x}, 0x{len:x}, {prot})", result, [ENOMEM]);
         }
-        var mode = (TbMpolMode)rng.Next(4);
+        var mode = (MpolMode)rng.Next(4);
         var mbind = mm.TryMbind(addr, len, mode);
         return ($"mbind(0x{addr:x}, 0x{len:x}, {mode})", mbind, [EFAULT]);
     }

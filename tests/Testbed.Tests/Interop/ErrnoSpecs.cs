@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
+using Testbed.Contract;
 using Xunit;
 using Testbed.Interop;
-using static Testbed.Interop.NativeErrno;
+using static Testbed.Contract.Errno;
 
 namespace Testbed.Tests.Interop;
 
@@ -11,8 +12,8 @@ public abstract unsafe class ErrnoSpecs<TApi> where TApi : struct, ITestbedApi
     private const ulong TaskSize = 0x7ffffffff000;
     private const ulong Page = 4096;
     private const ulong Base = 0x10000000;
-    private const TbMapFlags AnonPrivate = TbMapFlags.Private | TbMapFlags.Anonymous;
-    private const TbProt Rw = TbProt.Read | TbProt.Write;
+    private const MapFlags AnonPrivate = MapFlags.Private | MapFlags.Anonymous;
+    private const Prot Rw = Prot.Read | Prot.Write;
 
     protected ErrnoSpecs() => NativeTestEnvironment.RequireLibrary(TApi.ConfigName);
 
@@ -39,18 +40,18 @@ public abstract unsafe class ErrnoSpecs<TApi> where TApi : struct, ITestbedApi
         using var mm = NativeMm<TApi>.Create();
 
         // Act / Assert
-        Assert.Equal<long>(-EINVAL, mm.TryMmap(0, Page, Rw, AnonPrivate | (TbMapFlags)0x40));
-        Assert.Equal<long>(-EINVAL, mm.TryMmap(0, Page, (TbProt)0x8, AnonPrivate));
+        Assert.Equal<long>(-EINVAL, mm.TryMmap(0, Page, Rw, AnonPrivate | (MapFlags)0x40));
+        Assert.Equal<long>(-EINVAL, mm.TryMmap(0, Page, (Prot)0x8, AnonPrivate));
         Assert.Equal<long>(-EINVAL, mm.TryMmap(0, 0, Rw, AnonPrivate));
-        Assert.Equal<long>(-EINVAL, mm.TryMmap(0, Page, Rw, TbMapFlags.Anonymous));
-        Assert.Equal<long>(-EINVAL, mm.TryMmap(0, Page, Rw, AnonPrivate | TbMapFlags.Shared));
-        Assert.Equal<long>(-EINVAL, mm.TryMmap(Base + 1, Page, Rw, AnonPrivate | TbMapFlags.Fixed));
+        Assert.Equal<long>(-EINVAL, mm.TryMmap(0, Page, Rw, MapFlags.Anonymous));
+        Assert.Equal<long>(-EINVAL, mm.TryMmap(0, Page, Rw, AnonPrivate | MapFlags.Shared));
+        Assert.Equal<long>(-EINVAL, mm.TryMmap(Base + 1, Page, Rw, AnonPrivate | MapFlags.Fixed));
         Assert.Equal<long>(-ENOMEM, mm.TryMmap(0, ulong.MaxValue, Rw, AnonPrivate));
         Assert.Equal<long>(-ENOMEM, mm.TryMmap(0, TaskSize + Page, Rw, AnonPrivate));
-        Assert.Equal<long>(-EOVERFLOW, mm.TryMmap(0, Page, Rw, TbMapFlags.Private, 0, ulong.MaxValue));
-        Assert.Equal<long>(-EBADF, mm.TryMmap(0, Page, Rw, TbMapFlags.Private, 7, 0));
-        Assert.Equal<long>(-ENOMEM, mm.TryMmap(TaskSize, Page, Rw, AnonPrivate | TbMapFlags.Fixed));
-        Assert.Equal<long>(-EPERM, mm.TryMmap(0x1000, Page, Rw, AnonPrivate | TbMapFlags.Fixed));
+        Assert.Equal<long>(-EOVERFLOW, mm.TryMmap(0, Page, Rw, MapFlags.Private, 0, ulong.MaxValue));
+        Assert.Equal<long>(-EBADF, mm.TryMmap(0, Page, Rw, MapFlags.Private, 7, 0));
+        Assert.Equal<long>(-ENOMEM, mm.TryMmap(TaskSize, Page, Rw, AnonPrivate | MapFlags.Fixed));
+        Assert.Equal<long>(-EPERM, mm.TryMmap(0x1000, Page, Rw, AnonPrivate | MapFlags.Fixed));
         Assert.Equal(0ul, mm.Stats().MapCount);
     }
 
@@ -59,7 +60,7 @@ public abstract unsafe class ErrnoSpecs<TApi> where TApi : struct, ITestbedApi
     {
         // Arrange
         using var mm = NativeMm<TApi>.Create();
-        mm.Mmap(Base, 4 * Page, Rw, AnonPrivate | TbMapFlags.Fixed);
+        mm.Mmap(Base, 4 * Page, Rw, AnonPrivate | MapFlags.Fixed);
         var before = mm.Snapshot();
 
         // Act / Assert
@@ -67,16 +68,16 @@ public abstract unsafe class ErrnoSpecs<TApi> where TApi : struct, ITestbedApi
         Assert.Equal<long>(-EINVAL, mm.TryMunmap(Base, 0));
         Assert.Equal<long>(-EINVAL, mm.TryMunmap(TaskSize + Page, Page));
         Assert.Equal<long>(-EINVAL, mm.TryMunmap(Base, ulong.MaxValue));
-        Assert.Equal<long>(-EINVAL, mm.TryMprotect(Base + 1, Page, TbProt.Read));
-        Assert.Equal<long>(-EINVAL, mm.TryMprotect(Base, Page, (TbProt)0x8));
-        Assert.Equal<long>(-EINVAL, mm.TryMprotect(Base, 0, TbProt.Read));
-        Assert.Equal<long>(-ENOMEM, mm.TryMprotect(Base, ulong.MaxValue - Base, TbProt.Read));
-        Assert.Equal<long>(-ENOMEM, mm.TryMprotect(TaskSize, Page, TbProt.Read));
-        Assert.Equal<long>(-EINVAL, mm.TryMbind(Base, Page, (TbMpolMode)4));
-        Assert.Equal<long>(-EINVAL, mm.TryMbind(Base + 1, Page, TbMpolMode.Bind));
-        Assert.Equal<long>(-EINVAL, mm.TryMbind(Base, 0, TbMpolMode.Bind));
-        Assert.Equal<long>(-EINVAL, mm.TryMbind(Base, ulong.MaxValue - Base, TbMpolMode.Bind));
-        Assert.Equal<long>(-EFAULT, mm.TryMbind(Base, 8 * Page, TbMpolMode.Bind));
+        Assert.Equal<long>(-EINVAL, mm.TryMprotect(Base + 1, Page, Prot.Read));
+        Assert.Equal<long>(-EINVAL, mm.TryMprotect(Base, Page, (Prot)0x8));
+        Assert.Equal<long>(-EINVAL, mm.TryMprotect(Base, 0, Prot.Read));
+        Assert.Equal<long>(-ENOMEM, mm.TryMprotect(Base, ulong.MaxValue - Base, Prot.Read));
+        Assert.Equal<long>(-ENOMEM, mm.TryMprotect(TaskSize, Page, Prot.Read));
+        Assert.Equal<long>(-EINVAL, mm.TryMbind(Base, Page, (MpolMode)4));
+        Assert.Equal<long>(-EINVAL, mm.TryMbind(Base + 1, Page, MpolMode.Bind));
+        Assert.Equal<long>(-EINVAL, mm.TryMbind(Base, 0, MpolMode.Bind));
+        Assert.Equal<long>(-EINVAL, mm.TryMbind(Base, ulong.MaxValue - Base, MpolMode.Bind));
+        Assert.Equal<long>(-EFAULT, mm.TryMbind(Base, 8 * Page, MpolMode.Bind));
         Assert.Equal(before, mm.Snapshot());
     }
 
@@ -85,19 +86,19 @@ public abstract unsafe class ErrnoSpecs<TApi> where TApi : struct, ITestbedApi
     {
         // Arrange
         using var mm = NativeMm<TApi>.Create();
-        mm.Mmap(Base, Page, TbProt.Read, AnonPrivate | TbMapFlags.Fixed);
+        mm.Mmap(Base, Page, Prot.Read, AnonPrivate | MapFlags.Fixed);
 
         // Act / Assert
-        Assert.Equal<long>(-EINVAL, mm.TryFault(Base, (TbFaultFlags)0x10));
+        Assert.Equal<long>(-EINVAL, mm.TryFault(Base, (FaultFlags)0x10));
         Assert.Equal<long>(-EFAULT, mm.TryFault(TaskSize, 0));
         Assert.Equal<long>(-EFAULT, mm.TryFault(Base + Page, 0));
-        Assert.Equal<long>(-EACCES, mm.TryFault(Base, TbFaultFlags.Write));
-        Assert.Equal<long>(-EINVAL, mm.TryFileOpen(Page, (TbFileFlags)0x4));
+        Assert.Equal<long>(-EACCES, mm.TryFault(Base, FaultFlags.Write));
+        Assert.Equal<long>(-EINVAL, mm.TryFileOpen(Page, (FileFlags)0x4));
         Assert.Equal<long>(-EINVAL, mm.TryFileOpen(0, 0));
         Assert.Equal<long>(-EINVAL, mm.TryFileOpen(Page + 1, 0));
         Assert.Equal<long>(-EBADF, mm.TryFileClose(5));
         Assert.Equal<long>(-EBADF, mm.TryFileClose(-1));
-        Assert.Equal<long>(-EINVAL, mm.TryInjectAllocFailure((TbCache)99, 1));
+        Assert.Equal<long>(-EINVAL, mm.TryInjectAllocFailure((CacheKind)99, 1));
         var badRef = NativeConfigs.GetConfig<TApi>().Spf != 0 ? -EBADF : -EOPNOTSUPP;
         Assert.Equal(badRef, mm.TryPutVma(0x12345));
         Assert.Equal(badRef, mm.TryVmaRefInfo(0x12345, out _));
@@ -160,10 +161,10 @@ public abstract unsafe class ErrnoSpecs<TApi> where TApi : struct, ITestbedApi
 
         // Act
         var einval = Assert.Throws<TestbedInvalidArgumentException>(() => mm.Mmap(Base, 0, Rw, AnonPrivate));
-        var eperm = Assert.Throws<TestbedPermissionException>(() => mm.Mmap(0x1000, Page, Rw, AnonPrivate | TbMapFlags.Fixed));
-        var efault = Assert.Throws<TestbedBadAddressException>(() => mm.Fault(Base, TbFaultFlags.Write));
+        var eperm = Assert.Throws<TestbedPermissionException>(() => mm.Mmap(0x1000, Page, Rw, AnonPrivate | MapFlags.Fixed));
+        var efault = Assert.Throws<TestbedBadAddressException>(() => mm.Fault(Base, FaultFlags.Write));
         var ebadf = Assert.Throws<TestbedBadHandleException>(() => mm.FileClose(3));
-        var enomem = Assert.Throws<TestbedOutOfMemoryException>(() => mm.Mprotect(Base, Page, TbProt.Read));
+        var enomem = Assert.Throws<TestbedOutOfMemoryException>(() => mm.Mprotect(Base, Page, Prot.Read));
 
         // Assert
         Assert.Equal((EINVAL, "EINVAL"), (einval.Errno, einval.ErrnoName));

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 using Xunit;
+using Testbed.Contract;
 using Testbed.Interop;
 
 namespace Testbed.Tests.Interop;
@@ -14,7 +15,7 @@ public abstract unsafe class SafeHandleSpecs<TApi> where TApi : struct, ITestbed
     {
         // Arrange
         var mm = NativeMm<TApi>.Create();
-        mm.Mmap(0x10000000, 0x4000, TbProt.Read | TbProt.Write, TbMapFlags.Private | TbMapFlags.Anonymous | TbMapFlags.Fixed);
+        mm.Mmap(0x10000000, 0x4000, Prot.Read | Prot.Write, MapFlags.Private | MapFlags.Anonymous | MapFlags.Fixed);
         TbMm cookie;
         using (var lease = mm.Enter())
             cookie = lease.Cookie;
@@ -27,8 +28,8 @@ public abstract unsafe class SafeHandleSpecs<TApi> where TApi : struct, ITestbed
         // Assert
         Assert.True(mm.Handle.IsClosed);
         Assert.Equal(0, mm.Handle.DestroyResult);
-        Assert.Equal(-NativeErrno.EBADF, TApi.Stats(cookie, &stats));
-        Assert.Equal(-NativeErrno.EBADF, TApi.MmDestroy(cookie));
+        Assert.Equal(-Errno.EBADF, TApi.Stats(cookie, &stats));
+        Assert.Equal(-Errno.EBADF, TApi.MmDestroy(cookie));
         Assert.Throws<ObjectDisposedException>(() => mm.Stats());
         Assert.Throws<ObjectDisposedException>(() => mm.TryMunmap(0x10000000, 0x1000));
     }
@@ -57,7 +58,7 @@ public abstract unsafe class SafeHandleSpecs<TApi> where TApi : struct, ITestbed
         // Act
         var spfConfig = NativeConfigs.GetConfig<MmuSpfApi>();
         var mmuConfig = NativeConfigs.GetConfig<MmuApi>();
-        spf.Mmap(0x10000000, 0x1000, TbProt.Read, TbMapFlags.Private | TbMapFlags.Anonymous | TbMapFlags.Fixed);
+        spf.Mmap(0x10000000, 0x1000, Prot.Read, MapFlags.Private | MapFlags.Anonymous | MapFlags.Fixed);
 
         // Assert
         Assert.Equal(("mmu-spf", 1u), (spfConfig.NameText, spfConfig.Spf));

@@ -89,4 +89,24 @@ public sealed class AllocFailureSpecs
         var stats = mm.GetStats();
         Assert.Equal((0UL, 0UL, 1UL), (stats.LiveVmas, stats.LiveFiles, stats.Allocations));
     }
+
+    [Theory, MemberData(nameof(All), MemberType = typeof(ModelFixture))]
+    public void An_injected_failure_takes_no_id_and_the_operation_fails_cleanly(string backend, string config)
+    {
+        using var mm = Create(backend, config);
+        Ok(mm.MapAnon(0, 1, R), "mmap 0");
+        Assert.Equal(0, mm.InjectAllocFailure(CacheKind.Vma, 1));
+
+        Assert.Equal(-Errno.ENOMEM, mm.MapAnon(4, 1, R));
+        Ok(mm.MapAnon(8, 1, R), "mmap 8");
+
+        var s = mm.GetStats();
+        Assert.Equal((2UL, 1UL), (s.Allocations, s.InjectedFailures));
+        Assert.Equal(2UL, mm.At(8).Id);
+        // 7..9 read-exec, then a munmap that must split it fails at its first allocation
+        Ok(mm.MapAnon(7, 3, RX), "mmap 7..9");
+        Assert.Equal(0, mm.InjectAllocFailure(CacheKind.Any, 1));
+        Assert.Equal(-Errno.ENOMEM, mm.Munmap(7, 2));
+        mm.AssertHealthy();
+    }
 }

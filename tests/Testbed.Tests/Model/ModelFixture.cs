@@ -31,14 +31,26 @@ internal static class ModelFixture
 
     private const VmFlags May = VmFlags.MayRead | VmFlags.MayWrite | VmFlags.MayExec;
 
-    /// <summary>Every (backend, config) pair of the mmu model.</summary>
-    public static TheoryData<string, string> All => new()
+    /// <summary>Every (backend, config) pair of the mmu model (the registry's shipped mmu configs).</summary>
+    public static TheoryData<string, string> All => Pairs(mmu: true);
+
+    /// <summary>Every (backend, config) pair of the nommu model (the registry's shipped nommu configs).</summary>
+    public static TheoryData<string, string> Nommu => Pairs(mmu: false);
+
+    private static TheoryData<string, string> Pairs(bool mmu)
     {
-        { AddressSpaceFactory.Native, "mmu-spf" },
-        { AddressSpaceFactory.Native, "mmu" },
-        { AddressSpaceFactory.Managed, "mmu-spf" },
-        { AddressSpaceFactory.Managed, "mmu" },
-    };
+        var pairs = new TheoryData<string, string>();
+        foreach (var backend in AddressSpaceFactory.Backends)
+        {
+            foreach (var config in ConfigRegistry.All.Where(c => c.Mmu == mmu && !c.TestOnly))
+                pairs.Add(backend, config.Name);
+        }
+        return pairs;
+    }
+
+    /// <summary>Every (backend, config) pair of <see cref="All"/> with each case's arguments after it.</summary>
+    public static IEnumerable<object[]> AllWith(params object[][] cases) =>
+        from row in All from args in cases select row.Concat(args).ToArray();
 
     /// <summary>The pairs with CONFIG_SPECULATIVE_PAGE_FAULT (the refcount protocol).</summary>
     public static TheoryData<string> Backends => new() { AddressSpaceFactory.Native, AddressSpaceFactory.Managed };
@@ -112,6 +124,10 @@ internal static class ModelFixture
     {
         Assert.True(result >= 0, $"{what}: {Errno.Format(result)}");
     }
+
+    /// <summary>The layout as window page ranges, e.g. "0-4 4-8" (what a test checks when it needs no more).</summary>
+    public static string Layout(this IAddressSpace mm) =>
+        string.Join(' ', mm.Snapshot().Select(v => $"{PageOf(v.Start)}-{PageOf(v.End)}"));
 
     /// <summary>The VMA covering window page <paramref name="page"/>.</summary>
     public static VmaInfo At(this IAddressSpace mm, int page) =>

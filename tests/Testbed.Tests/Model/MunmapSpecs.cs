@@ -49,6 +49,7 @@ public sealed class MunmapSpecs
         mm.AssertLayout(
             Anon(0, 1, PrivAnon(RW), populated: 1, anon: true),
             Anon(9, 10, PrivAnon(RW), pgoffPage: 9, populated: 1, anon: true));
+        Assert.Equal(2UL, mm.GetStats().LiveVmas);
     }
 
     [Theory, MemberData(nameof(All), MemberType = typeof(ModelFixture))]
@@ -113,5 +114,28 @@ public sealed class MunmapSpecs
         Assert.Equal(0, mm.Execute(Operation.Munmap(P(0), Page + 1)));
 
         mm.AssertLayout(Anon(2, 8, PrivAnon(RW), pgoffPage: 2));
+    }
+
+    /// <summary>A part to unmap from a fully populated 8-page VMA, and the layout left.</summary>
+    public static IEnumerable<object[]> PartialUnmaps => AllWith(
+        [0, 2, "2-8"],
+        [6, 2, "0-6"],
+        [3, 2, "0-3 5-8"],
+        [0, 8, ""]);
+
+    [Theory, MemberData(nameof(PartialUnmaps))]
+    public void Munmap_of_part_of_a_populated_vma_splits_it_and_zaps_exactly_the_unmapped_pages(string backend, string config,
+        int page, int pages, string layout)
+    {
+        using var mm = Create(backend, config);
+        Ok(mm.MapAnon(0, 8, RW), "mmap");
+        for (var i = 0; i < 8; i++)
+            Ok(mm.Fault(i, FaultFlags.Write), $"fault {i}");
+
+        Assert.Equal(0, mm.Munmap(page, pages));
+
+        Assert.Equal(layout, mm.Layout());
+        Assert.Equal((ulong)(8 - pages), mm.GetStats().PopulatedPages);
+        mm.AssertHealthy();
     }
 }

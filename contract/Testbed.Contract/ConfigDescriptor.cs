@@ -1,0 +1,19 @@
+// SPDX-License-Identifier: GPL-2.0-only
+namespace Testbed.Contract;
+
+/// <summary>One config of the registry (native/configs.mk): what it builds and where it is offered.</summary>
+/// <param name="Name">"mmu-spf", "mmu", "nommu", ...</param>
+/// <param name="Mmu">Builds the MMU model (CONFIG_MMU), else mm/nommu.c.</param>
+/// <param name="Spf">Built with CONFIG_SPECULATIVE_PAGE_FAULT.</param>
+/// <param name="SharedFree">nommu freeing VMAs through the shared __free_vma (not 4.16's open-coded frees).</param>
+/// <param name="TestOnly">Test-only: built and bound, but not in the managed port nor listed by the CLI.</param>
+/// <param name="Stress">The C stress driver is built against it.</param>
+/// <param name="Flags">The compiler flags native/Makefile builds it with.</param>
+public sealed record ConfigDescriptor(
+    string Name,
+    bool Mmu,
+    bool Spf,
+    bool SharedFree,
+    bool TestOnly,
+    bool Stress,
+    IReadOnlyList<string> Flags);
