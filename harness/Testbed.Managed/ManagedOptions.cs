@@ -20,7 +20,11 @@ public sealed record ManagedOptions
     /// </summary>
     public bool TestOnlySkipSpeculativeRecheck { get; init; }
 
+    /// <summary>One protocol mutant of the port (<see cref="ManagedMutant"/>), for <c>testbed mutants</c>.</summary>
+    public ManagedMutant TestOnlyMutant { get; init; }
+
     /// <summary>The bits reported as ConfigInfo.TestFlags (0 when no switch is on).</summary>
     public uint TestFlags =>
-        (TestOnlyIgnoreAnonVmaInMerge ? 1u : 0u) | (TestOnlySkipSpeculativeRecheck ? 2u : 0u);
+        (TestOnlyIgnoreAnonVmaInMerge ? 1u : 0u) | (TestOnlySkipSpeculativeRecheck ? 2u : 0u)
+        | (TestOnlyMutant != ManagedMutant.None ? 4u : 0u);
 }

@@ -165,6 +165,13 @@ enum tb_sched_point {
 	TB_SCHED_SEQ_BEGIN = 4,		/* write_seqcount_begin */
 	TB_SCHED_SEQ_END = 5,		/* write_seqcount_end */
 	TB_SCHED_SEQ_READ = 6,		/* raw_read_seqcount / retry */
+	/*
+	 * While a controlled hook is installed (tb_set_sched_hook_controlled)
+	 * no shim blocks: a lock that is taken is retried, with this point
+	 * (obj = the lock) between tries, so a controlled scheduler can run
+	 * another thread until it is free.
+	 */
+	TB_SCHED_BLOCKED = 7,
 };
 
 /* Why a speculative fault gave up and fell back to the classic path. */
@@ -340,6 +347,7 @@ typedef void (*tb_sched_hook_fn)(int point, const void *obj, void *ctx);
 TB_API int tb_get_config(struct tb_config_info *out);
 TB_API int tb_abi_layout(struct tb_abi_field *buf, int cap);
 TB_API int tb_set_sched_hook(tb_sched_hook_fn fn, void *ctx);
+TB_API int tb_set_sched_hook_controlled(tb_sched_hook_fn fn, void *ctx);
 TB_API int tb_global_violations(struct tb_violation *buf, int cap);
 TB_API int tb_kmem_check(void);
 

@@ -6,7 +6,9 @@
  *   acquire: tb_sched(LOCK) -> lockdep check/record -> block on the lock
  *   release: lockdep release -> unlock -> tb_sched(UNLOCK)
  * lockdep runs before blocking so an order violation is recorded even if
- * the acquisition then deadlocks.
+ * the acquisition then deadlocks.  While a controlled scheduling hook is
+ * installed "block" means: trylock, and call tb_sched(BLOCKED) between
+ * tries (see tb_sched_controlled).
  */
 #include "kernel/spinlock.h"
 #include "kernel/rwlock.h"
@@ -50,6 +52,11 @@ void __spin_lock(spinlock_t *lock, const char *site, unsigned int line)
 {
 	tb_sched(TB_SCHED_LOCK, lock);
 	lock_acquire(&lock->dep_map, 0, 0, site, line);
+	if (tb_sched_controlled()) {
+		while (pthread_mutex_trylock(&lock->m))
+			tb_sched(TB_SCHED_BLOCKED, lock);
+		return;
+	}
 	acquire_counted(lock, false, pthread_mutex_trylock(&lock->m),
 			pthread_mutex_lock(&lock->m));
 }
@@ -95,6 +102,11 @@ void __read_lock(rwlock_t *lock, const char *site, unsigned int line)
 {
 	tb_sched(TB_SCHED_LOCK, lock);
 	lock_acquire(&lock->dep_map, 1, 0, site, line);
+	if (tb_sched_controlled()) {
+		while (pthread_rwlock_tryrdlock(&lock->l))
+			tb_sched(TB_SCHED_BLOCKED, lock);
+		return;
+	}
 	/* writer-preferring: a reader waits only behind a writer */
 	acquire_counted(lock, true, pthread_rwlock_tryrdlock(&lock->l),
 			pthread_rwlock_rdlock(&lock->l));
@@ -111,6 +123,11 @@ void __write_lock(rwlock_t *lock, const char *site, unsigned int line)
 {
 	tb_sched(TB_SCHED_LOCK, lock);
 	lock_acquire(&lock->dep_map, 0, 0, site, line);
+	if (tb_sched_controlled()) {
+		while (pthread_rwlock_trywrlock(&lock->l))
+			tb_sched(TB_SCHED_BLOCKED, lock);
+		return;
+	}
 	acquire_counted(lock, false, pthread_rwlock_trywrlock(&lock->l),
 			pthread_rwlock_wrlock(&lock->l));
 }
@@ -212,6 +229,11 @@ void __down_read(struct rw_semaphore *sem, const char *site, unsigned int line)
 {
 	tb_sched(TB_SCHED_LOCK, sem);
 	lock_acquire(&sem->dep_map, 1, 0, site, line);
+	if (tb_sched_controlled()) {
+		while (!rwsem_try_read(sem))
+			tb_sched(TB_SCHED_BLOCKED, sem);
+		return;
+	}
 	if (!rwsem_try_read(sem))
 		rwsem_down_read_slowpath(sem);
 }
@@ -251,6 +273,11 @@ void __down_write(struct rw_semaphore *sem, const char *site,
 {
 	tb_sched(TB_SCHED_LOCK, sem);
 	lock_acquire(&sem->dep_map, 0, 0, site, line);
+	if (tb_sched_controlled()) {
+		while (!rwsem_try_write(sem))
+			tb_sched(TB_SCHED_BLOCKED, sem);
+		return;
+	}
 	if (rwsem_try_write(sem))
 		return;
 	pthread_mutex_lock(&sem->m);

@@ -23,7 +23,7 @@ struct tb_sched_hook *tb_sched_hook_ptr;
 static pthread_mutex_t hook_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct hook_pair *retired_hooks;
 
-TB_API int tb_set_sched_hook(tb_sched_hook_fn fn, void *ctx)
+static int set_hook(tb_sched_hook_fn fn, void *ctx, bool controlled)
 {
 	struct hook_pair *pair = NULL;
 
@@ -40,6 +40,7 @@ TB_API int tb_set_sched_hook(tb_sched_hook_fn fn, void *ctx)
 			return -ENOMEM;
 		pair->hook.fn = fn;
 		pair->hook.ctx = ctx;
+		pair->hook.controlled = controlled;
 	}
 	pthread_mutex_lock(&hook_lock);
 	if (pair) {
@@ -50,6 +51,17 @@ TB_API int tb_set_sched_hook(tb_sched_hook_fn fn, void *ctx)
 			 __ATOMIC_RELEASE);
 	pthread_mutex_unlock(&hook_lock);
 	return 0;
+}
+
+TB_API int tb_set_sched_hook(tb_sched_hook_fn fn, void *ctx)
+{
+	return set_hook(fn, ctx, false);
+}
+
+/* The same, with the blocking protocol on (see tb_sched_controlled). */
+TB_API int tb_set_sched_hook_controlled(tb_sched_hook_fn fn, void *ctx)
+{
+	return set_hook(fn, ctx, true);
 }
 
 /* ---- counted costs (checked flavour) ---------------------------------- */
@@ -167,8 +179,9 @@ void tb_count_point(int point, const void *obj)
 {
 	struct tb_op_counts *c;
 
-	if (point == TB_SCHED_SEQ_READ)
-		return;		/* a read: the line stays shared */
+	/* a read leaves the line shared; BLOCKED reports a retry, not a write */
+	if (point == TB_SCHED_SEQ_READ || point == TB_SCHED_BLOCKED)
+		return;
 	c = my_op_counts();
 	if (!c)
 		return;

@@ -18,6 +18,7 @@
 struct tb_sched_hook {
 	tb_sched_hook_fn fn;
 	void *ctx;
+	bool controlled;	/* locks retry with TB_SCHED_BLOCKED */
 };
 
 extern struct tb_sched_hook *tb_sched_hook_ptr;
@@ -46,6 +47,22 @@ static inline void tb_sched(int point, const void *obj)
 		h->fn(point, obj, h->ctx);
 }
 #endif
+
+/*
+ * True while a controlled hook is installed (tb_set_sched_hook_controlled).
+ * The lock shims then never block in pthreads: they retry a trylock and
+ * report TB_SCHED_BLOCKED between tries, because a controlled scheduler
+ * that runs one thread at a time would deadlock if the one thread it runs
+ * slept on a lock held by a thread it has parked.  A plain hook (the
+ * stress driver's yields, the interleaving gates) keeps blocking locks.
+ */
+static inline bool tb_sched_controlled(void)
+{
+	struct tb_sched_hook *h;
+
+	h = __atomic_load_n(&tb_sched_hook_ptr, __ATOMIC_ACQUIRE);
+	return h && h->controlled;
+}
 
 static inline void cond_resched(void)
 {

@@ -280,8 +280,12 @@ static int spf_vma_changed(struct vm_area_struct *vma, unsigned int seq)
 {
 	if (RB_EMPTY_NODE(&vma->vm_rb))
 		return TB_SPF_ABORT_DETACHED;
+#ifndef TB_MUTANT_SPF_NO_SEQ_CHECK
 	if (read_seqcount_retry(&vma->vm_sequence, seq))
 		return TB_SPF_ABORT_SEQ_CHANGED;
+#else
+	(void)seq;
+#endif
 	return -1;
 }
 
@@ -306,7 +310,11 @@ static bool spf_pte_map_lock(struct mm_struct *mm,
 		*abort = TB_SPF_ABORT_PTL_BUSY;
 		return false;
 	}
+#ifdef TB_MUTANT_SPF_NO_RECHECK_UNDER_PTL
+	*abort = -1;
+#else
 	*abort = spf_vma_changed(vma, seq);
+#endif
 	if (*abort >= 0) {
 		spin_unlock(&mm->page_table_lock);
 		return false;
@@ -403,6 +411,9 @@ static int __handle_speculative_fault(struct mm_struct *mm,
 
 out_put:
 	put_vma(vma);
+#ifdef TB_MUTANT_SPF_ABORT_DOUBLE_PUT
+	put_vma(vma);
+#endif
 	return 1;
 }
 

@@ -92,17 +92,27 @@ struct vm_area_struct *get_vma(struct mm_struct *mm, unsigned long addr)
 {
 	struct vm_area_struct *vma;
 
+#ifndef TB_MUTANT_GET_VMA_UNLOCKED
 	read_lock(&mm->mm_rb_lock);
+#endif
 	vma = __find_vma(mm, addr);
+#ifdef TB_MUTANT_GET_VMA_REF_AFTER_UNLOCK
+	read_unlock(&mm->mm_rb_lock);
+#endif
 	if (vma) {
 		WARN(kmem_obj_freed(vma), "get_vma: freed VMA %p in mm_rb",
 		     (void *)vma);
+#ifndef TB_MUTANT_GET_VMA_NO_REF
 		/* the tree's reference must still be there */
 		WARN(atomic_inc_return(&vma->vm_ref_count) <= 1,
 		     "get_vma: VMA %llu had no reference",
 		     (unsigned long long)vma->tb_id);
+#endif
 	}
+#if !defined(TB_MUTANT_GET_VMA_UNLOCKED) && \
+	!defined(TB_MUTANT_GET_VMA_REF_AFTER_UNLOCK)
 	read_unlock(&mm->mm_rb_lock);
+#endif
 	return vma;
 }
 
@@ -126,7 +136,9 @@ void put_vma(struct vm_area_struct *vma)
 		     atomic_read(&vma->vm_mm->mm_users),
 		     "put_vma: freeing VMA %llu still in mm_rb",
 		     (unsigned long long)vma->tb_id);
+#ifndef TB_MUTANT_PUT_VMA_LEAK
 		__free_vma(vma);
+#endif
 	} else {
 		WARN(ref < 0, "put_vma: vm_ref_count underflow (%d) VMA %llu",
 		     ref, (unsigned long long)vma->tb_id);
@@ -347,10 +359,16 @@ static inline void mm_rb_write_unlock(struct mm_struct *mm)
  */
 static void __vma_rb_erase(struct vm_area_struct *vma, struct mm_struct *mm)
 {
+#ifndef TB_MUTANT_ERASE_UNLOCKED
 	mm_rb_write_lock(mm);
+#endif
 	rb_erase_augmented(&vma->vm_rb, &mm->mm_rb, &vma_gap_callbacks);
+#ifndef TB_MUTANT_ERASE_UNLOCKED
 	mm_rb_write_unlock(mm);
+#endif
+#ifndef TB_MUTANT_NO_CLEAR_NODE
 	RB_CLEAR_NODE(&vma->vm_rb);
+#endif
 }
 
 static __always_inline void vma_rb_erase_ignore(struct vm_area_struct *vma,
@@ -502,7 +520,9 @@ static void __insert_vm_struct(struct mm_struct *mm,
 			   &rb_parent))
 		BUG();
 	__vma_link(mm, vma, prev, rb_link, rb_parent);
+#ifndef TB_MUTANT_SPLIT_MAP_COUNT
 	mm->map_count++;
+#endif
 }
 
 static __always_inline void __vma_unlink_common(struct mm_struct *mm,
@@ -543,12 +563,25 @@ static inline void __vma_unlink_prev(struct mm_struct *mm,
  */
 static void vma_drop_tree_ref(struct vm_area_struct *vma)
 {
-#ifdef CONFIG_SPECULATIVE_PAGE_FAULT
+#if defined(CONFIG_SPECULATIVE_PAGE_FAULT) && \
+	!defined(TB_MUTANT_TREE_REF_FREES)
 	put_vma(vma);
 #else
 	__free_vma(vma);
 #endif
 }
+
+/*
+ * The write section __vma_adjust opens on the VMA it adjusts; the
+ * vma-adjust-no-seqcount mutant (docs/mutants.md) leaves it out.
+ */
+#ifdef TB_MUTANT_VMA_ADJUST_NO_SEQCOUNT
+#define adjust_write_begin(vma)	((void)(vma))
+#define adjust_write_end(vma)	((void)(vma))
+#else
+#define adjust_write_begin(vma)	vm_write_begin(vma)
+#define adjust_write_end(vma)	vm_write_end(vma)
+#endif
 
 /*
  * We cannot adjust vm_start, vm_end, vm_pgoff fields of a vma that is
@@ -574,7 +607,7 @@ int __vma_adjust(struct vm_area_struct *vma, unsigned long start,
 	 * SPF: both vma and next may change; a speculative fault on either
 	 * must see an odd sequence or a different one afterwards.
 	 */
-	vm_write_begin(vma);
+	adjust_write_begin(vma);
 	if (next)
 		vm_write_begin_nested(next);
 
@@ -646,7 +679,7 @@ int __vma_adjust(struct vm_area_struct *vma, unsigned long start,
 			if (error) {
 				if (next && next != vma)
 					vm_write_end(next);
-				vm_write_end(vma);
+				adjust_write_end(vma);
 				return error;
 			}
 		}
@@ -744,7 +777,7 @@ again:
 
 	if (next && next != vma)
 		vm_write_end(next);
-	vm_write_end(vma);
+	adjust_write_end(vma);
 	return 0;
 }
 
@@ -756,8 +789,13 @@ again:
 static inline int is_mergeable_vma(struct vm_area_struct *vma,
 				   struct file *file, unsigned long vm_flags)
 {
+#ifdef TB_MUTANT_MERGE_IGNORE_WRITE
+	if ((vma->vm_flags ^ vm_flags) & ~(VM_SOFTDIRTY | VM_WRITE))
+		return 0;
+#else
 	if ((vma->vm_flags ^ vm_flags) & ~VM_SOFTDIRTY)
 		return 0;
+#endif
 	if (vma->vm_file != file)
 		return 0;
 	return 1;
@@ -772,6 +810,9 @@ static inline int is_mergeable_anon_vma(struct anon_vma *anon_vma1,
 					struct anon_vma *anon_vma2,
 					struct vm_area_struct *vma)
 {
+#ifdef TB_MUTANT_MERGE_ANY_ANON_VMA
+	return 1;
+#endif
 	if ((!anon_vma1 || !anon_vma2) && (!vma || vma->anon_vma != NULL))
 		return 1;
 	return anon_vma1 == anon_vma2;

@@ -47,5 +47,6 @@ void run_refcount_tests(void);
 void run_lockdep_tests(void);
 void run_slab_tests(void);
 void run_seqlock_tests(void);
+void run_sched_tests(void);
 
 #endif /* _TB_TESTS_HARNESS_H */

@@ -14,6 +14,7 @@ int main(void)
 	run_lockdep_tests();
 	run_slab_tests();
 	run_seqlock_tests();
+	run_sched_tests();
 	printf("%d tests run, %d passed, %d failed\n",
 	       tests_run, tests_passed, tests_failed);
 	return tests_failed ? EXIT_FAILURE : EXIT_SUCCESS;

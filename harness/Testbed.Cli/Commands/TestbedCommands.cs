@@ -18,6 +18,8 @@ public static class TestbedCommands
         root.Subcommands.Add(CompareCommand.Create(factory));
         root.Subcommands.Add(AbCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
+        root.Subcommands.Add(PctCommand.Create(factory));
+        root.Subcommands.Add(MutantsCommand.Create());
         root.Subcommands.Add(KernelCommand.Create((backend, flags) => factory.Create(backend, KernelCommand.Config, flags)));
         root.Description += "\n\n" + ExitCodes.Help;
         foreach (var command in root.Subcommands.Where(c => !c.Hidden))

@@ -14,7 +14,15 @@ internal sealed class RwLock(LockRank rank)
     {
         SchedHook.Sched(SchedPoint.Lock, this);
         Lockdep.Acquire(this, rank, write: false);
-        core.EnterRead();
+        if (SchedHook.Controlled)
+        {
+            while (!core.TryEnterRead())
+                SchedHook.Sched(SchedPoint.Blocked, this);
+        }
+        else
+        {
+            core.EnterRead();
+        }
     }
 
     /// <summary>read_unlock.</summary>
@@ -30,7 +38,15 @@ internal sealed class RwLock(LockRank rank)
     {
         SchedHook.Sched(SchedPoint.Lock, this);
         Lockdep.Acquire(this, rank, write: true);
-        core.EnterWrite();
+        if (SchedHook.Controlled)
+        {
+            while (!core.TryEnterWrite())
+                SchedHook.Sched(SchedPoint.Blocked, this);
+        }
+        else
+        {
+            core.EnterWrite();
+        }
     }
 
     /// <summary>write_unlock.</summary>

@@ -48,6 +48,9 @@ internal sealed class RwLockCore
         Interlocked.Decrement(ref writersWaiting);
     }
 
+    /// <summary>One attempt to take the lock exclusive (no writer-waiting mark).</summary>
+    public bool TryEnterWrite() => Interlocked.CompareExchange(ref state, Writer, 0) == 0;
+
     /// <summary>Drops the exclusive hold.</summary>
     public void ExitWrite() => Interlocked.Exchange(ref state, 0);
 

@@ -16,7 +16,15 @@ internal sealed class RwSemaphore(LockRank rank)
     {
         SchedHook.Sched(SchedPoint.Lock, this);
         Lockdep.Acquire(this, rank, write: false);
-        core.EnterRead();
+        if (SchedHook.Controlled)
+        {
+            while (!core.TryEnterRead())
+                SchedHook.Sched(SchedPoint.Blocked, this);
+        }
+        else
+        {
+            core.EnterRead();
+        }
     }
 
     /// <summary>down_read_trylock: true when taken.</summary>
@@ -42,7 +50,15 @@ internal sealed class RwSemaphore(LockRank rank)
     {
         SchedHook.Sched(SchedPoint.Lock, this);
         Lockdep.Acquire(this, rank, write: true);
-        core.EnterWrite();
+        if (SchedHook.Controlled)
+        {
+            while (!core.TryEnterWrite())
+                SchedHook.Sched(SchedPoint.Blocked, this);
+        }
+        else
+        {
+            core.EnterWrite();
+        }
     }
 
     /// <summary>up_write.</summary>

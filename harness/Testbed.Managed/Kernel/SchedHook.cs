@@ -15,6 +15,20 @@ public static class SchedHook
     /// <summary>The installed hook, or null for none. Global, like the native one.</summary>
     public static Action<SchedPoint, object?>? Hook { get; set; }
 
+    /// <summary>
+    /// tb_sched_controlled: set by a controlled scheduler next to <see cref="Hook"/>. While
+    /// it is true and a hook is installed, the lock types never wait on their own; they retry
+    /// and report <see cref="SchedPoint.Blocked"/> between tries, so a scheduler that runs one
+    /// thread at a time can run the holder. A plain hook keeps the waiting locks.
+    /// </summary>
+    public static bool Controlled
+    {
+        get => controlled && Hook is not null;
+        set => controlled = value;
+    }
+
+    private static volatile bool controlled;
+
     /// <summary>tb_sched(point, obj): calls the hook if one is installed.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Sched(SchedPoint point, object? obj)

@@ -16,6 +16,12 @@ internal sealed class SpinLockT(LockRank rank)
         Lockdep.Acquire(this, rank, write: true);
         if (Interlocked.CompareExchange(ref locked, 1, 0) == 0)
             return;
+        if (SchedHook.Controlled)
+        {
+            while (Interlocked.CompareExchange(ref locked, 1, 0) != 0)
+                SchedHook.Sched(SchedPoint.Blocked, this);
+            return;
+        }
         var spin = default(SpinWait);
         while (Volatile.Read(ref locked) != 0 || Interlocked.CompareExchange(ref locked, 1, 0) != 0)
             spin.SpinOnce();

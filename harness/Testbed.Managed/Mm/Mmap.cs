@@ -52,9 +52,13 @@ internal sealed partial class MmStruct
     {
         MmRbLock.ReadLock();
         var vma = FindVma(addr);
+        var late = Options.TestOnlyMutant == ManagedMutant.GetVmaRefAfterUnlock;
+        if (late)
+            MmRbLock.ReadUnlock();
         if (vma is not null && vma.CheckLive())
             vma.VmRefCount.Inc(vma);
-        MmRbLock.ReadUnlock();
+        if (!late)
+            MmRbLock.ReadUnlock();
         return vma;
     }
 
@@ -63,7 +67,7 @@ internal sealed partial class MmStruct
     {
         if (!vma.CheckLive())
             return;
-        if (!Spf || vma.VmRefCount.Dec(vma) == 0)
+        if (!Spf || (vma.VmRefCount.Dec(vma) == 0 && Options.TestOnlyMutant != ManagedMutant.PutVmaLeak))
             FreeVma(vma);
     }
 
@@ -108,10 +112,11 @@ internal sealed partial class MmStruct
     /// </summary>
     private void VmaRbErase(VmAreaStruct vma)
     {
-        if (Spf)
+        var locked = Spf && Options.TestOnlyMutant != ManagedMutant.EraseUnlocked;
+        if (locked)
             MmRbLock.WriteLock();
         RbTree.EraseAugmented(vma.VmRb, MmRb, default(VmaGapCallbacks));
-        if (Spf)
+        if (locked)
             MmRbLock.WriteUnlock();
         vma.VmRb.Clear();
     }

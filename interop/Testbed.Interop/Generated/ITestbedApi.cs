@@ -27,6 +27,10 @@ public unsafe interface ITestbedApi
     [return: NativeTypeName("int")]
     static abstract int SetSchedHook([NativeTypeName("tb_sched_hook_fn")] delegate* unmanaged<int, void*, void*, void> fn, [NativeTypeName("void *")] void* ctx);
 
+    /// <summary><c>int tb_set_sched_hook_controlled(tb_sched_hook_fn fn, void *ctx)</c>.</summary>
+    [return: NativeTypeName("int")]
+    static abstract int SetSchedHookControlled([NativeTypeName("tb_sched_hook_fn")] delegate* unmanaged<int, void*, void*, void> fn, [NativeTypeName("void *")] void* ctx);
+
     /// <summary><c>int tb_global_violations(struct tb_violation *buf, int cap)</c>.</summary>
     [return: NativeTypeName("int")]
     static abstract int GlobalViolations([NativeTypeName("struct tb_violation *")] TbViolation* buf, [NativeTypeName("int")] int cap);

@@ -35,6 +35,11 @@ public readonly unsafe partial struct NommuBadfreeApi : ITestbedApi
     [return: NativeTypeName("int")]
     public static partial int SetSchedHook([NativeTypeName("tb_sched_hook_fn")] delegate* unmanaged<int, void*, void*, void> fn, [NativeTypeName("void *")] void* ctx);
 
+    /// <summary><c>int tb_set_sched_hook_controlled(tb_sched_hook_fn fn, void *ctx)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_set_sched_hook_controlled")]
+    [return: NativeTypeName("int")]
+    public static partial int SetSchedHookControlled([NativeTypeName("tb_sched_hook_fn")] delegate* unmanaged<int, void*, void*, void> fn, [NativeTypeName("void *")] void* ctx);
+
     /// <summary><c>int tb_global_violations(struct tb_violation *buf, int cap)</c>.</summary>
     [LibraryImport(Library, EntryPoint = "tb_global_violations")]
     [return: NativeTypeName("int")]

@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: GPL-2.0-only
+using Testbed.Managed;
+
+namespace Testbed.Harness.Mutants;
+
+/// <summary>The public mutant catalog (docs/mutants.md lists the same table).</summary>
+public static class MutantCatalog
+{
+    /// <summary>Every mutant, native first.</summary>
+    public static IReadOnlyList<Mutant> All { get; } =
+    [
+        new("get-vma-unlocked", MutantKind.Protocol, "lock placement", "mmu-spf", true,
+            "get_vma walks mm_rb without mm_rb_lock"),
+        new("get-vma-ref-after-unlock", MutantKind.Protocol, "lock placement", "mmu-spf", true,
+            "get_vma takes its reference after mm_rb_lock is released"),
+        new("erase-unlocked", MutantKind.Protocol, "lock placement", "mmu-spf", true,
+            "__vma_rb_erase erases without mm_rb_lock"),
+        new("get-vma-no-ref", MutantKind.Protocol, "reference counting", "mmu-spf", false,
+            "get_vma takes no reference (put_vma still drops one)"),
+        new("spf-abort-double-put", MutantKind.Protocol, "reference counting", "mmu-spf", true,
+            "a speculative fault that aborts puts its VMA twice"),
+        new("spf-no-seq-check", MutantKind.Protocol, "sequence counts", "mmu-spf", true,
+            "the speculative fault's checks ignore vm_sequence (only the detached node counts)"),
+        new("spf-no-recheck-under-ptl", MutantKind.Protocol, "sequence counts", "mmu-spf", true,
+            "the speculative fault does not re-check the VMA under the page-table lock"),
+        new("mprotect-no-seqcount", MutantKind.Protocol, "sequence counts", "mmu-spf", false,
+            "mprotect_fixup changes vm_flags outside a vm_sequence write section"),
+        new("vma-adjust-no-seqcount", MutantKind.Protocol, "sequence counts", "mmu-spf", true,
+            "__vma_adjust changes the VMA's bounds outside its vm_sequence write section"),
+        new("no-clear-node", MutantKind.Protocol, "node clearing", "mmu-spf", false,
+            "__vma_rb_erase does not RB_CLEAR_NODE the erased VMA"),
+        new("tree-ref-frees", MutantKind.Protocol, "free paths", "mmu-spf", true,
+            "dropping the tree's reference frees the VMA at once (not put_vma), under get_vma holders"),
+        new("put-vma-leak", MutantKind.Protocol, "free paths", "mmu-spf", false,
+            "put_vma never frees the VMA whose last reference it drops"),
+        new("nommu-share-no-get", MutantKind.Protocol, "nommu region references", "nommu", false,
+            "sharing an existing vm_region does not take a vm_usage reference"),
+        new("nommu-put-no-dec", MutantKind.Protocol, "nommu region references", "nommu", false,
+            "__put_nommu_region does not drop vm_usage"),
+        new("merge-any-anon-vma", MutantKind.Fidelity, "merge rules", "mmu-spf", false,
+            "is_mergeable_anon_vma accepts any two anon_vmas"),
+        new("merge-ignore-write", MutantKind.Fidelity, "merge rules", "mmu-spf", false,
+            "is_mergeable_vma ignores a VM_WRITE difference"),
+        new("split-map-count", MutantKind.Fidelity, "accounting", "mmu-spf", false,
+            "__insert_vm_struct (split's new half) does not count the VMA in map_count"),
+        new("managed-get-vma-ref-after-unlock", MutantKind.Protocol, "lock placement", "mmu-spf", true,
+            "managed port: get_vma takes its reference after mm_rb_lock is released",
+            new ManagedOptions { TestOnlyMutant = ManagedMutant.GetVmaRefAfterUnlock }),
+        new("managed-erase-unlocked", MutantKind.Protocol, "lock placement", "mmu-spf", true,
+            "managed port: __vma_rb_erase erases without mm_rb_lock",
+            new ManagedOptions { TestOnlyMutant = ManagedMutant.EraseUnlocked }),
+        new("managed-put-vma-leak", MutantKind.Protocol, "free paths", "mmu-spf", false,
+            "managed port: put_vma never frees the VMA whose last reference it drops",
+            new ManagedOptions { TestOnlyMutant = ManagedMutant.PutVmaLeak }),
+        new("managed-skip-speculative-recheck", MutantKind.Protocol, "sequence counts", "mmu-spf", true,
+            "managed port: the speculative fault skips its re-checks around the page-table lock",
+            new ManagedOptions { TestOnlySkipSpeculativeRecheck = true }),
+        new("managed-merge-ignore-anon-vma", MutantKind.Fidelity, "merge rules", "mmu-spf", false,
+            "managed port: is_mergeable_anon_vma always answers yes",
+            new ManagedOptions { TestOnlyIgnoreAnonVmaInMerge = true }),
+    ];
+
+    /// <summary>The mutant called <paramref name="name"/>; throws listing the names if there is none.</summary>
+    public static Mutant Find(string name) =>
+        All.FirstOrDefault(m => m.Name == name)
+        ?? throw new ArgumentException($"unknown mutant '{name}' (known: {string.Join(", ", All.Select(m => m.Name))})", nameof(name));
+}

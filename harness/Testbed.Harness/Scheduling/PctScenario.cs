@@ -1,0 +1,18 @@
+// SPDX-License-Identifier: GPL-2.0-only
+using Testbed.Contract;
+
+namespace Testbed.Harness.Scheduling;
+
+/// <summary>
+/// A small named concurrency scenario for controlled exploration: <see cref="Start"/> sets
+/// up a fresh mm (unscheduled) and returns one body per thread; after the bodies ran, the
+/// end state must pass <see cref="EndState.Check"/> plus the scenario's own
+/// <see cref="Check"/>. <see cref="Operations"/> counts the operations one run executes.
+/// </summary>
+public sealed record PctScenario(
+    string Name,
+    string Config,
+    string Explores,
+    int Operations,
+    Func<IAddressSpace, IReadOnlyList<Action>> Start,
+    Func<IAddressSpace, IEnumerable<string>>? Check = null);

@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: GPL-2.0-only
+using Testbed.Contract;
+
+namespace Testbed.Harness.Scheduling;
+
+/// <summary>
+/// The named scenarios. Each is a few operations on two or three threads around the
+/// window the SPF series protects: a speculative fault (get_vma, sample vm_sequence,
+/// install under the page-table lock, re-check) against a writer that changes the
+/// VMA it found, get_vma holders against unmapping and teardown, and nommu's shared
+/// regions against their deletion.
+/// </summary>
+public static class ScenarioCatalog
+{
+    private const ulong Page = 4096;
+    private const ulong Base = 0x300000000UL;
+    private const Prot Rw = Prot.Read | Prot.Write;
+    private const MapFlags Anon = MapFlags.Fixed | MapFlags.Private | MapFlags.Anonymous;
+
+    /// <summary>Every scenario, in catalog order.</summary>
+    public static IReadOnlyList<PctScenario> All { get; } =
+    [
+        Spf("spf-vs-munmap", "a speculative write fault against munmap of its whole VMA",
+            mm => Run(mm, Operation.Munmap(Base, 4 * Page))),
+        Spf("spf-vs-mprotect", "a speculative write fault against mprotect(PROT_READ) of its VMA",
+            mm => Run(mm, Operation.Mprotect(Base, 4 * Page, Prot.Read))),
+        Spf("spf-vs-split", "a speculative write fault on a VMA's middle page against munmap of that page (two splits)",
+            mm => Run(mm, Operation.Munmap(Base + 2 * Page, Page)), faultAt: Base + 2 * Page),
+        Spf("spf-vs-merge", "a speculative fault on the next VMA while mprotect merges it into the faulting one's neighbour",
+            mm => Run(mm, Operation.Mprotect(Base + 4 * Page, 2 * Page, Rw)),
+            extra: mm => Map(mm, Base + 4 * Page, 2 * Page, Prot.Read), faultAt: Base + 4 * Page, faultFlags: FaultFlags.Read),
+        Spf("spf-vs-remove-next", "a speculative fault on the next VMA while mprotect of the middle one merges all three (remove_next)",
+            mm => Run(mm, Operation.Mprotect(Base + 4 * Page, Page, Rw)),
+            extra: mm =>
+            {
+                Map(mm, Base + 4 * Page, Page, Prot.Read);
+                Map(mm, Base + 5 * Page, 2 * Page, Rw);
+            },
+            faultAt: Base + 5 * Page, faultFlags: FaultFlags.Read),
+        new("get-vma-vs-unmap", "mmu-spf",
+            "a get_vma holder reading its VMA and putting it against munmap of that VMA; the teardown drops what is still held",
+            4, mm =>
+            {
+                Setup(mm);
+                return
+                [
+                    () =>
+                    {
+                        if (mm.GetVma(Base + Page, out var reference, out _) >= 0)
+                        {
+                            mm.VmaRefInfo(reference, out _);
+                            mm.PutVma(reference);
+                        }
+                        mm.GetVma(Base, out _, out _);
+                    },
+                    Run(mm, Operation.Munmap(Base, 4 * Page)),
+                ];
+            }),
+        new("two-writers-and-a-fault", "mmu-spf",
+            "a speculative fault against mprotect of the VMA's head and munmap of its tail on two more threads",
+            3, mm =>
+            {
+                Setup(mm);
+                return
+                [
+                    Run(mm, Operation.Fault(Base + Page, FaultFlags.Write)),
+                    Run(mm, Operation.Mprotect(Base, 2 * Page, Prot.Read)),
+                    Run(mm, Operation.Munmap(Base + Page, 3 * Page)),
+                ];
+            }),
+        new("nommu-region-sharing-vs-delete", "nommu",
+            "two shared mappings of one file region unmapped on two threads while a third maps it again",
+            5, mm =>
+            {
+                var fd = (int)mm.Execute(Operation.FileOpen(4 * Page, FileFlags.MapDirect));
+                var first = mm.Execute(Operation.Mmap(0, 2 * Page, Prot.Read, MapFlags.Shared, fd));
+                var second = mm.Execute(Operation.Mmap(0, 2 * Page, Prot.Read, MapFlags.Shared, fd));
+                if (fd < 0 || first < 0 || second < 0)
+                    throw new InvalidOperationException($"nommu set-up failed: fd {fd}, mmap {first}, {second}");
+                return
+                [
+                    Run(mm, Operation.Munmap((ulong)first, 2 * Page)),
+                    Run(mm, Operation.Munmap((ulong)second, 2 * Page)),
+                    () =>
+                    {
+                        var again = mm.Execute(Operation.Mmap(0, 2 * Page, Prot.Read, MapFlags.Shared, fd));
+                        if (again >= 0)
+                            mm.Execute(Operation.Munmap((ulong)again, 2 * Page));
+                    },
+                ];
+            }),
+    ];
+
+    /// <summary>The scenario called <paramref name="name"/>; throws listing the names if there is none.</summary>
+    public static PctScenario Find(string name) =>
+        All.FirstOrDefault(s => s.Name == name)
+        ?? throw new ArgumentException($"unknown scenario '{name}' (known: {string.Join(", ", All.Select(s => s.Name))})", nameof(name));
+
+    /// <summary>A fault thread against one writer thread on a primed VMA.</summary>
+    private static PctScenario Spf(string name, string explores, Func<IAddressSpace, Action> writer,
+        Action<IAddressSpace>? extra = null, ulong faultAt = Base + Page, FaultFlags faultFlags = FaultFlags.Write) =>
+        new(name, "mmu-spf", explores, 2, mm =>
+        {
+            Setup(mm);
+            extra?.Invoke(mm);
+            return [Run(mm, Operation.Fault(faultAt, faultFlags)), writer(mm)];
+        });
+
+    /// <summary>
+    /// Two threads share the mm (the series tries the speculative path only then); a
+    /// 4-page RW anonymous VMA at Base whose first page is faulted in the classic way,
+    /// which gives it an anon_vma, so a speculative fault really reaches the install.
+    /// </summary>
+    private static void Setup(IAddressSpace mm)
+    {
+        Expect(mm.SetThreads(2), "set_threads");
+        Map(mm, Base, 4 * Page, Rw);
+        Expect(mm.Execute(Operation.Fault(Base, FaultFlags.Write | FaultFlags.NoSpeculative)), "priming fault");
+    }
+
+    private static void Map(IAddressSpace mm, ulong addr, ulong len, Prot prot) =>
+        Expect(mm.Execute(Operation.Mmap(addr, len, prot, Anon)), $"mmap 0x{addr:x}");
+
+    private static void Expect(long rc, string what)
+    {
+        if (rc < 0)
+            throw new InvalidOperationException($"scenario set-up: {what} returned {Errno.Format(rc)}");
+    }
+
+    /// <summary>A thread body that runs <paramref name="op"/> (its errno result is a legal outcome).</summary>
+    private static Action Run(IAddressSpace mm, Operation op) => () => mm.Execute(op);
+}

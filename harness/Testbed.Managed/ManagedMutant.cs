@@ -1,0 +1,22 @@
+// SPDX-License-Identifier: GPL-2.0-only
+namespace Testbed.Managed;
+
+/// <summary>
+/// Protocol mutants of the managed port, for <c>testbed mutants</c> (docs/mutants.md): each
+/// breaks one rule of the SPF locking protocol, as the native -DTB_MUTANT_* builds do.
+/// Selected through <see cref="ManagedOptions.TestOnlyMutant"/>; never on by default.
+/// </summary>
+public enum ManagedMutant
+{
+    /// <summary>The correct port.</summary>
+    None = 0,
+
+    /// <summary>get_vma takes its reference after mm_rb_lock is released.</summary>
+    GetVmaRefAfterUnlock = 1,
+
+    /// <summary>__vma_rb_erase erases without mm_rb_lock.</summary>
+    EraseUnlocked = 2,
+
+    /// <summary>put_vma never frees the VMA whose last reference it drops.</summary>
+    PutVmaLeak = 3,
+}
