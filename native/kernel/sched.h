@@ -6,8 +6,9 @@
  * tb_sched(point, obj) first, so a controlled scheduler installed with
  * tb_set_sched_hook can explore interleavings.  No hook = no-op (one
  * atomic load, plus the line counting of kernel/count.h).  Compiled out
- * entirely in the perf flavour (TB_PERF).  The hook and its ctx are published together as one
- * immutable pair, so a reader never sees a new fn with an old ctx.
+ * entirely in the perf flavour (TB_PERF).  The hook and its ctx are
+ * published together as one immutable pair, so a reader never sees a new
+ * fn with an old ctx.
  */
 #ifndef _TB_KERNEL_SCHED_H
 #define _TB_KERNEL_SCHED_H
@@ -58,10 +59,14 @@ static inline void tb_sched(int point, const void *obj)
  */
 static inline bool tb_sched_controlled(void)
 {
+#ifdef TB_PERF
+	return false;	/* no hook can be installed */
+#else
 	struct tb_sched_hook *h;
 
 	h = __atomic_load_n(&tb_sched_hook_ptr, __ATOMIC_ACQUIRE);
 	return h && h->controlled;
+#endif
 }
 
 static inline void cond_resched(void)
