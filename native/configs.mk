@@ -7,21 +7,31 @@
 # all agree.  Keep the format: one "NAME := words" per line, # comments.
 
 # Every config, in build order.
-TB_CONFIGS := mmu-spf mmu nommu nommu-orig nommu-badfree
+TB_CONFIGS := mmu-spf mmu mmu-spf-rcu mmu-pvl nommu nommu-orig nommu-badfree
 
 # Test-only: built and bound (the A/B bite test needs it), but the managed
 # port has no such config and the CLI does not list it.
 TB_TEST_CONFIGS := nommu-badfree
 
 # The stress driver races faults against mmap/munmap/mprotect: mmu only.
-TB_STRESS_CONFIGS := mmu-spf mmu
+TB_STRESS_CONFIGS := mmu-spf mmu mmu-spf-rcu mmu-pvl
 
 # Per config: the model it builds (mmu: mm/mmap.c and friends, nommu:
-# mm/nommu.c) and its compiler flags.
+# mm/nommu.c), its compiler flags and (TB_LIBS_) the libraries it links.
 TB_MODEL_mmu-spf := mmu
 TB_FLAGS_mmu-spf := -DCONFIG_MMU -DCONFIG_SPECULATIVE_PAGE_FAULT
 TB_MODEL_mmu := mmu
 TB_FLAGS_mmu := -DCONFIG_MMU
+# mmu-spf-rcu: the SPF fault path with the VMA found under RCU instead of
+# pinned by vm_ref_count; VMAs freed after a grace period (liburcu).
+TB_MODEL_mmu-spf-rcu := mmu
+TB_FLAGS_mmu-spf-rcu := -DCONFIG_MMU -DCONFIG_SPECULATIVE_PAGE_FAULT -DCONFIG_SPF_RCU
+TB_LIBS_mmu-spf-rcu := -lurcu-memb
+# mmu-pvl: the per-VMA locks merged in Linux 6.4 instead of SPF
+# (lock_vma_under_rcu, vm_lock_seq); VMAs freed after a grace period.
+TB_MODEL_mmu-pvl := mmu
+TB_FLAGS_mmu-pvl := -DCONFIG_MMU -DCONFIG_PER_VMA_LOCK
+TB_LIBS_mmu-pvl := -lurcu-memb
 # nommu: no CONFIG_MMU; VMAs freed through the shared __free_vma.
 TB_MODEL_nommu := nommu
 TB_FLAGS_nommu :=

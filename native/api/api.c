@@ -53,7 +53,7 @@ static struct mm_struct *mm_alloc(void)
 		return NULL;
 	}
 	mm->mm_rb = RB_ROOT;
-#ifdef CONFIG_SPECULATIVE_PAGE_FAULT
+#ifdef TB_MM_RB_LOCK
 	rwlock_init(&mm->mm_rb_lock);
 #endif
 	init_rwsem(&mm->mmap_sem);
@@ -76,7 +76,7 @@ static void mmdrop(struct mm_struct *mm)
 	if (!atomic_dec_and_test(&mm->mm_count))
 		return;
 	pt_destroy(mm);
-#ifdef CONFIG_SPECULATIVE_PAGE_FAULT
+#ifdef TB_MM_RB_LOCK
 	rwlock_destroy(&mm->mm_rb_lock);
 #endif
 	rwsem_destroy(&mm->mmap_sem);

@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * rcupdate.c - the RCU shim on liburcu (urcu-memb), see rcupdate.h.
+ * Compiled into every library, but only the configs that free VMAs after
+ * a grace period (CONFIG_PER_VMA_LOCK, CONFIG_SPF_RCU) have a body and
+ * link liburcu.
+ */
+#include "kernel/rcupdate.h"
+
+#if defined(CONFIG_PER_VMA_LOCK) || defined(CONFIG_SPF_RCU)
+#include <pthread.h>
+#include <urcu/urcu-memb.h>
+#include "kernel/bug.h"
+
+#if defined(__SANITIZE_THREAD__)
+#include <sanitizer/tsan_interface.h>
+/* The one sync object standing for "a grace period elapsed". */
+static char tb_rcu_gp;
+#define tb_rcu_tsan_release()	__tsan_release(&tb_rcu_gp)
+#define tb_rcu_tsan_acquire()	__tsan_acquire(&tb_rcu_gp)
+#else
+#define tb_rcu_tsan_release()	do { } while (0)
+#define tb_rcu_tsan_acquire()	do { } while (0)
+#endif
+
+static __thread int rcu_nesting;
+static __thread bool rcu_registered;
+static pthread_key_t rcu_exit_key;
+static pthread_once_t rcu_key_once = PTHREAD_ONCE_INIT;
+
+/* A registered thread that exits must leave liburcu's registry. */
+static void rcu_thread_exit(void *arg)
+{
+	(void)arg;
+	urcu_memb_unregister_thread();
+}
+
+static void rcu_make_key(void)
+{
+	if (pthread_key_create(&rcu_exit_key, rcu_thread_exit))
+		abort();	/* host out of keys: not a model state */
+}
+
+static void rcu_register_current(void)
+{
+	pthread_once(&rcu_key_once, rcu_make_key);
+	urcu_memb_register_thread();
+	/* any non-NULL value makes the destructor run at thread exit */
+	pthread_setspecific(rcu_exit_key, &rcu_registered);
+	rcu_registered = true;
+}
+
+void rcu_read_lock(void)
+{
+	if (!rcu_registered)
+		rcu_register_current();
+	rcu_nesting++;
+	urcu_memb_read_lock();
+}
+
+void rcu_read_unlock(void)
+{
+	WARN(rcu_nesting <= 0, "rcu_read_unlock without rcu_read_lock");
+	tb_rcu_tsan_release();
+	urcu_memb_read_unlock();
+	rcu_nesting--;
+}
+
+void synchronize_rcu(void)
+{
+	/* waiting for our own section would never end */
+	WARN(rcu_nesting > 0, "synchronize_rcu inside a read-side section");
+	urcu_memb_synchronize_rcu();
+	tb_rcu_tsan_acquire();
+}
+
+bool rcu_read_lock_held(void)
+{
+	return rcu_nesting > 0;
+}
+#endif
