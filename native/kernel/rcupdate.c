@@ -9,6 +9,8 @@
 
 #if defined(CONFIG_PER_VMA_LOCK) || defined(CONFIG_SPF_RCU)
 #include <pthread.h>
+/* the static API: liburcu's per-thread reader state is visible to us */
+#define _LGPL_SOURCE
 #include <urcu/urcu-memb.h>
 #include "kernel/bug.h"
 
@@ -24,15 +26,26 @@ static char tb_rcu_gp;
 #endif
 
 static __thread int rcu_nesting;
-static __thread bool rcu_registered;
 static pthread_key_t rcu_exit_key;
 static pthread_once_t rcu_key_once = PTHREAD_ONCE_INIT;
+
+/*
+ * Registration is liburcu's per-thread state, shared by every config
+ * library of the process (they all load the one liburcu-memb.so): ask it,
+ * not a flag of our own, or a thread that faulted on mmu-spf-rcu and then
+ * on mmu-pvl would register twice.
+ */
+static bool rcu_registered(void)
+{
+	return URCU_TLS(urcu_memb_reader).registered;
+}
 
 /* A registered thread that exits must leave liburcu's registry. */
 static void rcu_thread_exit(void *arg)
 {
 	(void)arg;
-	urcu_memb_unregister_thread();
+	if (rcu_registered())
+		urcu_memb_unregister_thread();
 }
 
 static void rcu_make_key(void)
@@ -46,13 +59,12 @@ static void rcu_register_current(void)
 	pthread_once(&rcu_key_once, rcu_make_key);
 	urcu_memb_register_thread();
 	/* any non-NULL value makes the destructor run at thread exit */
-	pthread_setspecific(rcu_exit_key, &rcu_registered);
-	rcu_registered = true;
+	pthread_setspecific(rcu_exit_key, &rcu_exit_key);
 }
 
 void rcu_read_lock(void)
 {
-	if (!rcu_registered)
+	if (!rcu_registered())
 		rcu_register_current();
 	rcu_nesting++;
 	urcu_memb_read_lock();

@@ -63,7 +63,7 @@ internal sealed partial class MmStruct
     {
         if (!vma.CheckLive())
             return;
-        if (!Spf || vma.VmRefCount.Dec(vma) == 0)
+        if (!VmaRefs || vma.VmRefCount.Dec(vma) == 0)
             FreeVma(vma);
     }
 
@@ -92,14 +92,16 @@ internal sealed partial class MmStruct
     /// <summary>vma_rb_insert: rb_insert_augmented under mm_rb_lock write (SPF).</summary>
     private void VmaRbInsert(VmAreaStruct vma, RbNode<VmAreaStruct>? parent, bool left)
     {
-        if (Spf)
+        if (LocklessWalk)
             MmRbLock.WriteLock();
         RbTree.LinkNode(vma.VmRb, parent, left, MmRb);
         vma.RbSubtreeGap = 0;
         VmaGapUpdate(vma);
         RbTree.InsertAugmented(vma.VmRb, MmRb, default(VmaGapCallbacks));
-        if (Spf)
+        if (LocklessWalk)
             MmRbLock.WriteUnlock();
+        if (PerVmaLock)
+            VmaMarkDetached(vma, false);
     }
 
     /// <summary>
@@ -108,12 +110,17 @@ internal sealed partial class MmStruct
     /// </summary>
     private void VmaRbErase(VmAreaStruct vma)
     {
-        if (Spf)
+        // 6.4: a VMA is write-locked before it leaves the tree.
+        if (PerVmaLock)
+            VmaStartWrite(vma);
+        if (LocklessWalk)
             MmRbLock.WriteLock();
         RbTree.EraseAugmented(vma.VmRb, MmRb, default(VmaGapCallbacks));
-        if (Spf)
+        if (LocklessWalk)
             MmRbLock.WriteUnlock();
         vma.VmRb.Clear();
+        if (PerVmaLock)
+            VmaMarkDetached(vma, true);
     }
 
     /// <summary>
@@ -933,5 +940,7 @@ internal sealed partial class MmStruct
         MmRb.Node = null;
         MapCount = 0;
         HighestVmEnd = 0;
+        if (RcuFree)
+            VmaRcuFreeDeferred();
     }
 }

@@ -14,6 +14,8 @@ public static class TestbedConfigs
     [
         "mmu-spf",
         "mmu",
+        "mmu-spf-rcu",
+        "mmu-pvl",
         "nommu",
         "nommu-orig",
         "nommu-badfree",
@@ -24,10 +26,12 @@ public static class TestbedConfigs
     {
         "mmu-spf" => visitor.Visit<MmuSpfApi>(),
         "mmu" => visitor.Visit<MmuApi>(),
+        "mmu-spf-rcu" => visitor.Visit<MmuSpfRcuApi>(),
+        "mmu-pvl" => visitor.Visit<MmuPvlApi>(),
         "nommu" => visitor.Visit<NommuApi>(),
         "nommu-orig" => visitor.Visit<NommuOrigApi>(),
         "nommu-badfree" => visitor.Visit<NommuBadfreeApi>(),
         _ => throw new ArgumentException(
-            $"unknown config '{config}'; known: mmu-spf, mmu, nommu, nommu-orig, nommu-badfree", nameof(config)),
+            $"unknown config '{config}'; known: mmu-spf, mmu, mmu-spf-rcu, mmu-pvl, nommu, nommu-orig, nommu-badfree", nameof(config)),
     };
 }
