@@ -35,13 +35,9 @@ public sealed record ManagedOptions
     /// <summary>mmu-pvl: vma_start_write does nothing: VMAs change without being marked write-locked.</summary>
     public bool TestOnlySkipVmaStartWrite { get; init; }
 
-    /// <summary>mmu-pvl: lock_vma_under_rcu does not check whether the VMA it locked was detached meanwhile.</summary>
-    public bool TestOnlySkipDetachedCheck { get; init; }
-
     /// <summary>The bits reported as ConfigInfo.TestFlags (0 when no switch is on).</summary>
     public uint TestFlags =>
         (TestOnlyIgnoreAnonVmaInMerge ? 1u : 0u) | (TestOnlySkipSpeculativeRecheck ? 2u : 0u) |
         (TestOnlyFreeWithoutGracePeriod ? 4u : 0u) | (TestOnlyRcuUnlockBeforeUse ? 8u : 0u) |
-        (TestOnlySkipVmLockSeqRecheck ? 16u : 0u) | (TestOnlySkipVmaStartWrite ? 32u : 0u) |
-        (TestOnlySkipDetachedCheck ? 64u : 0u);
+        (TestOnlySkipVmLockSeqRecheck ? 16u : 0u) | (TestOnlySkipVmaStartWrite ? 32u : 0u);
 }

@@ -165,6 +165,7 @@ enum tb_sched_point {
 	TB_SCHED_SEQ_BEGIN = 4,		/* write_seqcount_begin */
 	TB_SCHED_SEQ_END = 5,		/* write_seqcount_end */
 	TB_SCHED_SEQ_READ = 6,		/* raw_read_seqcount / retry */
+	TB_SCHED_RCU_SYNC = 7,		/* synchronize_rcu, before it waits */
 };
 
 /* Why a speculative fault gave up and fell back to the classic path. */

@@ -13,6 +13,7 @@
 #define _LGPL_SOURCE
 #include <urcu/urcu-memb.h>
 #include "kernel/bug.h"
+#include "kernel/sched.h"
 
 #if defined(__SANITIZE_THREAD__)
 #include <sanitizer/tsan_interface.h>
@@ -82,6 +83,7 @@ void synchronize_rcu(void)
 {
 	/* waiting for our own section would never end */
 	WARN(rcu_nesting > 0, "synchronize_rcu inside a read-side section");
+	tb_sched(TB_SCHED_RCU_SYNC, NULL);
 	urcu_memb_synchronize_rcu();
 	tb_rcu_tsan_acquire();
 }

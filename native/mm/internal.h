@@ -227,20 +227,20 @@ static inline void mmap_write_lock(struct mm_struct *mm)
 }
 
 /*
- * mmap_write_unlock (5.8's name for up_write(&mm->mmap_sem)): on mmu-pvl
- * it ends the VMA write marks; on the RCU designs the VMAs the section
- * freed are freed for real after a grace period (see vm_area_free_rcu),
- * still under mmap_sem so that a reader of the mm's counts under mmap_sem
+ * mmap_write_unlock (5.8's name for up_write(&mm->mmap_sem)): on the RCU
+ * designs the VMAs the section freed are freed for real after a grace
+ * period (see vm_area_free_rcu), then on mmu-pvl the VMA write marks end;
+ * all still under mmap_sem so that a reader of the mm's counts under mmap_sem
  * (tb_validate) sees them exact.  No reader waits for mmap_sem inside a
  * read-side section, so the grace period cannot wait for us.
  */
 static inline void mmap_write_unlock(struct mm_struct *mm)
 {
-#ifdef CONFIG_PER_VMA_LOCK
-	vma_end_write_all(mm);
-#endif
 #ifdef TB_VMA_FREE_RCU
 	vma_rcu_free_deferred(mm);
+#endif
+#ifdef CONFIG_PER_VMA_LOCK
+	vma_end_write_all(mm);
 #endif
 	up_write(&mm->mmap_sem);
 }

@@ -534,6 +534,9 @@ static struct vm_area_struct *lock_vma_under_rcu(struct mm_struct *mm,
 	*abort = vma_start_read(vma);
 	if (*abort >= 0)
 		goto inval;
+	WARN(kmem_obj_freed(vma),
+	     "lock_vma_under_rcu: locked VMA %p freed before the grace period ended",
+	     (void *)vma);
 	/* vm_start/vm_end might have changed before we locked the VMA */
 	if (address < vma->vm_start || address >= vma->vm_end) {
 		*abort = TB_SPF_ABORT_NO_VMA;

@@ -21,4 +21,6 @@ public enum SchedPoint : uint
     SeqEnd = 5,
     /// <summary><c>TB_SCHED_SEQ_READ</c>.</summary>
     SeqRead = 6,
+    /// <summary><c>TB_SCHED_RCU_SYNC</c>.</summary>
+    RcuSync = 7,
 }

@@ -4,6 +4,8 @@
 // reachable VMA alive anyway; the point is the same semantics as the C library, so that a
 // VMA freed before the sections that could still see it ended is the same violation in
 // both backends (the VMA is marked freed, and the reader's CheckLive reports it).
+using Testbed.Contract;
+
 namespace Testbed.Managed.Kernel;
 
 /// <summary>RCU: one domain for the process, as liburcu's.</summary>
@@ -74,6 +76,7 @@ internal static class Rcu
     public static void Synchronize()
     {
         Bug.Warn(ReadLockHeld, "synchronize_rcu inside a read-side section");
+        SchedHook.Sched(SchedPoint.RcuSync, null);
         var target = Interlocked.Increment(ref gpSeq);
         Reader[] readers;
         lock (RegistryLock)

@@ -44,15 +44,15 @@ internal sealed partial class MmStruct
     public void MmapWriteLock() => MmapSem.DownWrite();
 
     /// <summary>
-    /// mmap_write_unlock: ends the VMA write marks (per-VMA locks), frees the section's VMAs
-    /// after a grace period (RCU designs) while mmap_sem is still held, as native does.
+    /// mmap_write_unlock: frees the section's VMAs after a grace period (RCU designs), then
+    /// ends the VMA write marks (per-VMA locks), all while mmap_sem is still held, as native does.
     /// </summary>
     public void MmapWriteUnlock()
     {
-        if (PerVmaLock)
-            VmaEndWriteAll();
         if (RcuFree)
             VmaRcuFreeDeferred();
+        if (PerVmaLock)
+            VmaEndWriteAll();
         MmapSem.UpWrite();
     }
 
@@ -144,13 +144,14 @@ internal sealed partial class MmStruct
                 abort = notLocked;
                 return null;
             }
+            vma.CheckLive();
             if (addr < vma.VmStart || addr >= vma.VmEnd)
             {
                 vma.VmLock.UpRead();
                 abort = SpfAbort.NoVma;
                 return null;
             }
-            if (!Options.TestOnlySkipDetachedCheck && vma.Detached)
+            if (vma.Detached)
             {
                 vma.VmLock.UpRead();
                 abort = SpfAbort.Detached;
