@@ -12,6 +12,15 @@
 /* the static API: liburcu's per-thread reader state is visible to us */
 #define _LGPL_SOURCE
 #include <urcu/urcu-memb.h>
+/*
+ * but the read side through the library's functions: inlined, its futex
+ * handshake with synchronize_rcu would be instrumented on one side only,
+ * and TSan would call that a race.
+ */
+#undef urcu_memb_read_lock
+#undef urcu_memb_read_unlock
+extern void urcu_memb_read_lock(void);
+extern void urcu_memb_read_unlock(void);
 #include "kernel/bug.h"
 #include "kernel/sched.h"
 
