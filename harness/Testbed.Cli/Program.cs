@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 using Spectre.Console;
-using Testbed.Cli.Commands;
+using Testbed.Cli;
 using Testbed.Harness.Backends;
 
-// Logs and CI capture the output: give the wide side-by-side tables room.
+// Logs and CI capture the output: the tables are laid out for 120 columns.
 if (Console.IsOutputRedirected)
-    AnsiConsole.Profile.Width = 220;
+    AnsiConsole.Profile.Width = 120;
 
-return await TestbedCommands.CreateRoot(AddressSpaceFactory.Default).Parse(args).InvokeAsync();
+return await TestbedApp.RunAsync(args, AddressSpaceFactory.Default);

@@ -727,24 +727,3 @@ TB_API int tb_debug_leak_file(tb_mm_t handle, int fd)
 	tb_api_leave(mm);
 	return ret;
 }
-
-/*
- * Crash on purpose, for the harness's crash-isolation tests; refused
- * unless the environment opts in.
- */
-TB_API int tb_debug_crash(int how)
-{
-	const char *allow = getenv("TESTBED_ALLOW_CRASH");
-
-	if (!allow || strcmp(allow, "1"))
-		return -EPERM;
-	if (how == 1) {
-		volatile int *volatile p = NULL;
-
-		*p = 1;
-		return -EFAULT;
-	}
-	if (how == 2)
-		abort();
-	return -EINVAL;
-}

@@ -341,7 +341,6 @@ TB_API int tb_events(tb_mm_t mm, struct tb_event *buf, int cap);
 
 /* Testing */
 TB_API int tb_inject_alloc_failure(tb_mm_t mm, uint32_t cache, uint64_t nth);
-TB_API int tb_debug_crash(int how);
 /* Test-only: leak one reference to open file fd (a teardown violation). */
 TB_API int tb_debug_leak_file(tb_mm_t mm, int fd);
 

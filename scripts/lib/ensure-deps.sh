@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# Installs what a fresh Debian 12 machine lacks to build and test the testbed.
-# Sourced by scripts/build-and-test.sh and scripts/testbed; safe to run twice.
+# Installs what a fresh Debian 12 machine lacks to build and test the testbed,
+# with apt-get as root or through sudo for another user.  Sourced by
+# scripts/build-and-test.sh and scripts/testbed; safe to run twice.
 #   ensure_build_deps   gcc, make (native libraries)
 #   ensure_qemu_deps    what the QEMU kernel hooks need (scripts/qemu/ensure-deps.sh)
 # A library: it sets no shell options, so it leaves its caller's as they are.
@@ -16,16 +17,20 @@ _tb_apt_install() {
 		dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
 	done
 	[ ${#missing[@]} -eq 0 ] && return 0
+	local sudo=()
 	if [ "$(id -u)" -ne 0 ]; then
-		echo "testbed: missing Debian packages: ${missing[*]} (run as root or install them)" >&2
-		return 1
+		if ! command -v sudo >/dev/null 2>&1; then
+			echo "testbed: missing Debian packages: ${missing[*]} (run as root, or install sudo, or: apt-get install ${missing[*]})" >&2
+			return 1
+		fi
+		sudo=(sudo)
 	fi
 	if [ $_tb_apt_updated -eq 0 ]; then
-		apt-get update -qq
+		"${sudo[@]}" apt-get update -qq || return 1
 		_tb_apt_updated=1
 	fi
 	echo "testbed: installing ${missing[*]}" >&2
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+	"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 }
 
 ensure_build_deps() {

@@ -27,7 +27,8 @@ echo "installing:$missing" >&2
 if [ "$(id -u)" = 0 ]; then
 	apt_get="apt-get"
 elif command -v sudo >/dev/null 2>&1; then
-	apt_get="sudo apt-get"
+	# sudo drops the environment: pass DEBIAN_FRONTEND as its argument
+	apt_get="sudo DEBIAN_FRONTEND=noninteractive apt-get"
 else
 	echo "missing packages:$missing (run as root: apt-get install$missing)" >&2
 	exit 1

@@ -21,21 +21,27 @@ public static class AbCommand
             Description = "Seed of the first sequence (sequence i uses seed + i); printed with every difference.",
             DefaultValueFactory = _ => 1,
         };
-        var sequences = new Option<int>("--sequences")
+        var sequences = OptionRules.AtLeast(new Option<int>("--sequences")
         {
-            Description = "Number of seeded sequences.",
+            Description = "Number of seeded sequences (>= 1).",
             DefaultValueFactory = _ => 100,
-        };
-        var ops = new Option<int>("--ops")
+        }, 1);
+        var ops = OptionRules.AtLeast(new Option<int>("--ops")
         {
-            Description = "Random operations per sequence, before the teardown that unmaps everything.",
+            Description = "Random operations per sequence (>= 4), before the teardown that unmaps everything.",
             DefaultValueFactory = _ => 40,
-        };
+        }, 4);
         var configs = new Option<string>("--configs")
         {
             Description = "The two native configs to compare, A,B (A is the reference).",
             DefaultValueFactory = _ => "nommu-orig,nommu",
         };
+        configs.Validators.Add(r =>
+        {
+            var pair = (r.GetValueOrDefault<string>() ?? "").Split(',', StringSplitOptions.TrimEntries);
+            if (pair.Length != 2 || pair.Any(string.IsNullOrEmpty))
+                r.AddError($"--configs needs two configs as A,B (got '{r.GetValueOrDefault<string>()}')");
+        });
         var noInject = new Option<bool>("--no-inject")
         {
             Description = "Skip the allocation-failure sweep (k = 1..N for every sequence).",
@@ -52,10 +58,11 @@ public static class AbCommand
         command.SetAction(parse =>
         {
             var pair = parse.GetValue(configs)!.Split(',', StringSplitOptions.TrimEntries);
-            if (pair.Length != 2 || parse.GetValue(sequences) < 1 || parse.GetValue(ops) < 4)
+            var built = NativeAddressSpace.AvailableConfigs();
+            if (pair.FirstOrDefault(c => !built.Contains(c)) is { } missing)
             {
-                Console.Error.WriteLine("ab: --configs needs A,B; --sequences >= 1; --ops >= 4");
-                return 2;
+                Console.Error.WriteLine($"testbed ab: no native library for config '{missing}' here (built: {string.Join(", ", built)})");
+                return ExitCodes.Usage;
             }
 
             var options = new AbOptions(parse.GetValue(seed), parse.GetValue(sequences), parse.GetValue(ops),
@@ -70,7 +77,7 @@ public static class AbCommand
                 Print(summary);
             }
 
-            return summary.Differences.Count == 0 ? 0 : 1;
+            return summary.Differences.Count == 0 ? ExitCodes.Clean : ExitCodes.Findings;
         });
         return command;
     }

@@ -6,9 +6,16 @@ using Testbed.Harness.Workloads;
 
 namespace Testbed.Cli.Commands;
 
-/// <summary>Option factories shared by the commands (a System.CommandLine option belongs to one command).</summary>
+/// <summary>
+/// Option factories shared by the commands (a System.CommandLine option belongs to one
+/// command). Every option carries its own validator, so a bad value is a parse error
+/// (exit 2, one line) before anything runs.
+/// </summary>
 internal static class CommonOptions
 {
+    /// <summary>The most threads one run may ask for.</summary>
+    public const int MaxThreads = 1024;
+
     /// <summary>The MMU configs of the registry (native/configs.mk), the default of compare and stress.</summary>
     public static readonly string[] MmuConfigs = [.. ConfigRegistry.All.Where(c => c.Mmu && !c.TestOnly).Select(c => c.Name)];
 
@@ -18,37 +25,37 @@ internal static class CommonOptions
         DefaultValueFactory = _ => defaultValue,
     };
 
-    public static Option<int> Ops(int defaultValue, string description) => Positive(new Option<int>("--ops")
+    public static Option<int> Ops(int defaultValue, string description) => OptionRules.AtLeast(new Option<int>("--ops")
     {
         Description = description,
         DefaultValueFactory = _ => defaultValue,
+    }, 1);
+
+    public static Option<double?> Duration() => OptionRules.Positive(new Option<double?>("--duration")
+    {
+        Description = "Optional cap in seconds (> 0) on each concurrent run's threaded part; the op counts still bound it.",
     });
 
-    public static Option<double?> Duration() => new("--duration")
+    public static Option<int[]> Threads(int[] defaultValue) => OptionRules.EachBetween(new Option<int[]>("--threads")
     {
-        Description = "Optional cap in seconds on each concurrent run's threaded part; the op counts still bound it.",
-    };
-
-    public static Option<int[]> Threads(int[] defaultValue) => new("--threads")
-    {
-        Description = "Thread counts to run, e.g. --threads 1 2 4 8.",
+        Description = $"Thread counts to run, each 1..{MaxThreads}, e.g. --threads 1 2 4 8.",
         DefaultValueFactory = _ => defaultValue,
         AllowMultipleArgumentsPerToken = true,
-    };
+    }, 1, MaxThreads);
 
     public static Option<string[]> Mix(string[] defaultValue) => new Option<string[]>("--mix")
     {
-        Description = $"Operation mixes: {string.Join(", ", WorkloadMixNames.All.Select(m => m.Name()))}.",
+        Description = $"Operation mixes: {string.Join(", ", WorkloadMixNames.All.Select(m => m.Name()))} (the last needs a nommu config, the others an mmu one).",
         DefaultValueFactory = _ => defaultValue,
         AllowMultipleArgumentsPerToken = true,
     }.AcceptOnlyFromAmong([.. WorkloadMixNames.All.Select(m => m.Name())]);
 
-    public static Option<string[]> Config(string[] defaultValue) => new("--config")
+    public static Option<string[]> Config(string[] defaultValue) => new Option<string[]>("--config")
     {
         Description = $"Configs to run ({string.Join(", ", ConfigRegistry.Shipped)}; each needs its library/port).",
         DefaultValueFactory = _ => defaultValue,
         AllowMultipleArgumentsPerToken = true,
-    };
+    }.AcceptOnlyFromAmong([.. ConfigRegistry.Shipped]);
 
     public static Option<string[]> Backend(string[] defaultValue) => new Option<string[]>("--backend")
     {
@@ -64,13 +71,25 @@ internal static class CommonOptions
 
     public static TimeSpan? ToDuration(double? seconds) => seconds is { } s ? TimeSpan.FromSeconds(s) : null;
 
-    private static Option<int> Positive(Option<int> option)
+    /// <summary>Rejects a mix with a config it cannot run on (nommu-shared-file needs nommu; the rest need an MMU).</summary>
+    public static void MixesFitConfigs(Command command, Option<string[]> mix, string[] defaultMixes, Option<string[]> config, string[] defaultConfigs)
     {
-        option.Validators.Add(r =>
+        command.Validators.Add(result =>
         {
-            if (r.GetValueOrDefault<int>() <= 0)
-                r.AddError($"{option.Name} must be positive");
+            var mixes = OptionRules.ValueOr(result, mix, defaultMixes) ?? [];
+            var configs = OptionRules.ValueOr(result, config, defaultConfigs) ?? [];
+            var known = WorkloadMixNames.All.Select(m => m.Name()).ToHashSet();
+            if (mixes.Any(m => !known.Contains(m)) || configs.Any(c => !ConfigRegistry.Shipped.Contains(c)))
+                return;
+            foreach (var m in mixes.Select(WorkloadMixNames.Parse))
+            {
+                foreach (var c in configs)
+                {
+                    var mmu = ConfigRegistry.Get(c).Mmu;
+                    if (m.NeedsMmu() != mmu)
+                        result.AddError($"--mix {m.Name()} cannot run on --config {c} ({(m.NeedsMmu() ? "needs an mmu config" : "needs a nommu config")})");
+                }
+            }
         });
-        return option;
     }
 }

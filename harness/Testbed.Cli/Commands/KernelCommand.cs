@@ -16,6 +16,8 @@ public static class KernelCommand
     /// <summary>The model config the kernel is compared with.</summary>
     public const string Config = "mmu-spf";
 
+    private const int DefaultSequences = 200;
+
     /// <summary>
     /// Creates the command. <paramref name="backendFactory"/> gets the --backend value
     /// ("managed" or "native") and the mm flags that match the kernel, and returns a fresh
@@ -31,7 +33,7 @@ public static class KernelCommand
         var sequences = new Option<int>("--sequences")
         {
             Description = "Number of sequences (all run in one boot).",
-            DefaultValueFactory = _ => 200,
+            DefaultValueFactory = _ => DefaultSequences,
         };
         var ops = new Option<int>("--ops")
         {
@@ -73,11 +75,22 @@ public static class KernelCommand
             Description = "Also write the report as JSON to this path.",
         };
 
+        OptionRules.AtLeast(sequences, 1);
+        OptionRules.AtLeast(ops, 1);
+        OptionRules.AtLeast(only, 0);
+        OptionRules.AtLeast(timeout, 1);
+
         var cmd = new Command("kernel",
             "Run the same operation sequences on a real Linux kernel (QEMU, or --host) and on the model; compare results and VMA layouts after every step.")
         {
             seed, sequences, ops, only, kernel, kvm, host, timeout, backend, noRace, json,
         };
+        cmd.Validators.Add(r =>
+        {
+            var batch = OptionRules.ValueOr(r, sequences, DefaultSequences);
+            if (OptionRules.ValueOr(r, only, null) is { } o && o >= batch)
+                r.AddError($"--only {o} is outside the batch of --sequences {batch}");
+        });
         cmd.SetAction(async (parse, ct) =>
         {
             var seqOptions = new SequenceOptions()
@@ -85,11 +98,6 @@ public static class KernelCommand
                 .WithSequences(parse.GetValue(sequences))
                 .WithOpsPerSequence(parse.GetValue(ops))
                 .WithRaces(!parse.GetValue(noRace));
-            if (seqOptions.Sequences < 1 || seqOptions.OpsPerSequence < 1)
-            {
-                Console.Error.WriteLine("--sequences and --ops must be at least 1");
-                return 2;
-            }
 
             var qemu = new QemuOptions()
                 .WithKernel(parse.GetValue(kernel))
@@ -108,7 +116,7 @@ public static class KernelCommand
             }
 
             Console.WriteLine(report.Passed ? "PASS: the model matches the kernel" : "FAIL: see the mismatches above");
-            return report.Passed ? 0 : 1;
+            return report.Passed ? ExitCodes.Clean : ExitCodes.Findings;
         });
         return cmd;
     }

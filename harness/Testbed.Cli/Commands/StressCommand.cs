@@ -17,15 +17,16 @@ internal static class StressCommand
     public static Command Create(AddressSpaceFactory factory)
     {
         var seed = CommonOptions.Seed();
-        var runs = new Option<int>("--runs")
+        var runs = OptionRules.AtLeast(new Option<int>("--runs")
         {
-            Description = "Seeds to run per (config, mix, threads): seed, seed+1, ...",
+            Description = "Seeds to run per (config, mix, threads): seed, seed+1, ... (>= 1).",
             DefaultValueFactory = _ => 1,
-        };
+        }, 1);
         var ops = CommonOptions.Ops(200_000, "Operations per thread (the bound of every run).");
         var duration = CommonOptions.Duration();
         var threads = CommonOptions.Threads([4]);
-        var mix = CommonOptions.Mix(["fault-heavy", "munmap-storm", "mprotect-churn", "mixed"]);
+        string[] defaultMixes = ["fault-heavy", "munmap-storm", "mprotect-churn", "mixed"];
+        var mix = CommonOptions.Mix(defaultMixes);
         var config = CommonOptions.Config(CommonOptions.MmuConfigs);
         var backend = CommonOptions.Backend([AddressSpaceFactory.Native]);
         var inProcess = CommonOptions.InProcess();
@@ -33,6 +34,7 @@ internal static class StressCommand
         var command = new Command("stress", "Race mmap/munmap/mprotect/mbind/faults/get_vma on N threads; check validate, violations and leaks.");
         foreach (var option in new Option[] { seed, runs, ops, duration, threads, mix, config, backend, inProcess })
             command.Options.Add(option);
+        CommonOptions.MixesFitConfigs(command, mix, defaultMixes, config, CommonOptions.MmuConfigs);
 
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -40,8 +42,8 @@ internal static class StressCommand
             var pairs = RunPlanning.Pairs(factory, parse.GetValue(backend)!, parse.GetValue(config)!);
             if (pairs.Count == 0)
             {
-                AnsiConsole.MarkupLine("[red]nothing to run: no requested backend/config is available[/]");
-                return 2;
+                Console.Error.WriteLine("testbed stress: nothing to run: no requested backend/config is available here");
+                return ExitCodes.Usage;
             }
 
             var all = new List<RunResult>();
@@ -61,6 +63,7 @@ internal static class StressCommand
                 }
 
                 AnsiConsole.Write(ConsoleTables.Stress($"{b} {c}", results));
+                AnsiConsole.Write(ConsoleTables.StressSpeculative($"{b} {c}: speculative faults", results));
                 all.AddRange(results);
             }
 
@@ -69,7 +72,7 @@ internal static class StressCommand
             AnsiConsole.MarkupLine(bad == 0
                 ? $"[green]stress: {all.Count} run(s) clean[/]"
                 : $"[red]stress: {bad} of {all.Count} run(s) with violations, leaks or crashes[/]");
-            return bad == 0 ? 0 : 1;
+            return bad == 0 ? ExitCodes.Clean : ExitCodes.Findings;
         });
         return command;
     }

@@ -16,9 +16,11 @@ public static class TestbedCommands
         var root = new RootCommand("testbed: the SPF mm model, native vs managed, under stress, and against a real kernel.");
         root.Subcommands.Add(StressCommand.Create(factory));
         root.Subcommands.Add(CompareCommand.Create(factory));
-        root.Subcommands.Add(WorkerCommand.Create(factory));
         root.Subcommands.Add(AbCommand.Create());
         root.Subcommands.Add(KernelCommand.Create((backend, flags) => factory.Create(backend, KernelCommand.Config, flags)));
+        root.Description += "\n\n" + ExitCodes.Help;
+        foreach (var command in root.Subcommands.Where(c => !c.Hidden))
+            command.Description += "\n\n" + ExitCodes.Help;
         return root;
     }
 }

@@ -22,6 +22,9 @@ public sealed record RunResult
     /// <summary>Threads that ran streams.</summary>
     public required int Threads { get; init; }
 
+    /// <summary>Which repetition of the same (backend, config, workload) this is, from 0 (compare --repeat).</summary>
+    public int Repeat { get; init; }
+
     /// <summary>Operations each thread was given.</summary>
     public required int OpsPerThread { get; init; }
 

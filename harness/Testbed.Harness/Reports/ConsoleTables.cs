@@ -2,6 +2,8 @@
 using System.Globalization;
 using Spectre.Console;
 using Spectre.Console.Rendering;
+using Testbed.Contract;
+using Testbed.Harness.Backends;
 using Testbed.Harness.Concurrent;
 using Testbed.Harness.Differential;
 using Testbed.Harness.Workloads;
@@ -11,46 +13,87 @@ namespace Testbed.Harness.Reports;
 /// <summary>The Spectre.Console tables the CLI prints.</summary>
 public static class ConsoleTables
 {
-    /// <summary>One row per run of one backend/config: what ran, the speculative path, problems.</summary>
+    /// <summary>The width every table is laid out for (a terminal of 120 columns).</summary>
+    public const int Width = 120;
+
+    /// <summary>One row per run of one backend/config: what ran, speculative successes and fallbacks, problems.</summary>
     public static Table Stress(string title, IReadOnlyList<RunResult> runs)
     {
         var table = new Table { Title = new TableTitle(Markup.Escape(title)) }
-            .AddColumns("mix", "seed", "threads", "ops", "ops/s", "spf ok", "aborts (by reason)", "fallbacks", "violations", "leaks");
+            .AddColumns("mix", "seed", "threads", "ops", "ops/s", "spf ok", "fallbacks", "problems");
         foreach (var r in runs)
         {
             table.AddRow(
                 Markup.Escape(r.Mix), r.Seed.ToString(CultureInfo.InvariantCulture), r.Threads.ToString(CultureInfo.InvariantCulture),
-                Count(r.Operations), Rate(r), Count(r.SpfSuccess), Markup.Escape(AbortText(r)), Count(r.Fallbacks),
-                Problem(r.ViolationCount), Problem((ulong)r.Leaks.Count) + CrashMark(r));
+                Count(r.Operations), Rate(r), Count(r.SpfSuccess), Count(r.Fallbacks), ProblemText(r));
         }
 
         return table;
     }
 
+    /// <summary>The speculative path of each stress run: successes, fallbacks, and aborts by reason.</summary>
+    public static Table StressSpeculative(string title, IReadOnlyList<RunResult> runs) =>
+        Speculative(title, ["mix", "seed", "threads"],
+            runs.Select(r => (new[] { r.Mix, r.Seed.ToString(CultureInfo.InvariantCulture), r.Threads.ToString(CultureInfo.InvariantCulture) }, r)));
+
     /// <summary>
-    /// native and managed side by side, one row per (config, threads): ops, ops/s,
-    /// the native/managed ratio, the speculative counters, violations and leaks.
+    /// native and managed side by side, one row per (config, mix, threads): the median
+    /// ops/s of each (over --repeat runs), the native/managed ratio of the medians, the
+    /// spread of each ((max - min) / median), and the number of runs with a problem.
     /// </summary>
     public static Table Compare(IReadOnlyList<RunResult> runs)
     {
-        var table = new Table { Title = new TableTitle("concurrent runs: native vs managed") }
-            .AddColumns("config", "threads", "ops n/m", "ops/s native", "ops/s managed", "n/m", "spf ok n/m",
-                "aborts n/m", "fallbacks n/m", "violations n/m", "leaks n/m");
-        var keys = runs.Select(r => (r.Config, r.Threads)).Distinct().OrderBy(k => k.Config, StringComparer.Ordinal).ThenBy(k => k.Threads);
-        foreach (var (config, threads) in keys)
+        var table = new Table { Title = new TableTitle("concurrent runs: native vs managed (median of the repeats)") }
+            .AddColumns("config", "mix", "threads", "native ops/s", "managed ops/s", "n/m", "spread n/m", "problems n/m");
+        foreach (var (config, mix, threads) in CompareKeys(runs))
         {
-            var n = runs.FirstOrDefault(r => r.Backend == "native" && r.Config == config && r.Threads == threads);
-            var m = runs.FirstOrDefault(r => r.Backend == "managed" && r.Config == config && r.Threads == threads);
+            var n = Select(runs, AddressSpaceFactory.Native, config, mix, threads);
+            var m = Select(runs, AddressSpaceFactory.Managed, config, mix, threads);
+            var nm = Median(n);
+            var mm = Median(m);
             table.AddRow(
-                Markup.Escape(config), threads.ToString(CultureInfo.InvariantCulture),
-                $"{Count(n?.Operations)}/{Count(m?.Operations)}",
-                n is null ? "-" : Rate(n) + CrashMark(n), m is null ? "-" : Rate(m) + CrashMark(m),
-                Ratio(n, m),
-                $"{Count(n?.SpfSuccess)}/{Count(m?.SpfSuccess)}",
-                Markup.Escape($"{(n is null ? "-" : AbortText(n))} / {(m is null ? "-" : AbortText(m))}"),
-                $"{Count(n?.Fallbacks)}/{Count(m?.Fallbacks)}",
-                $"{Problem(n?.ViolationCount)}/{Problem(m?.ViolationCount)}",
-                $"{Problem((ulong?)n?.Leaks.Count)}/{Problem((ulong?)m?.Leaks.Count)}");
+                Markup.Escape(config), Markup.Escape(mix), threads.ToString(CultureInfo.InvariantCulture),
+                nm is null ? "-" : Rate(nm), mm is null ? "-" : Rate(mm),
+                Ratio(nm, mm),
+                $"{Spread(n)}/{Spread(m)}",
+                $"{Problems(n)}/{Problems(m)}");
+        }
+
+        return table;
+    }
+
+    /// <summary>The speculative path of the median run of each (backend, config, mix, threads).</summary>
+    public static Table CompareSpeculative(IReadOnlyList<RunResult> runs)
+    {
+        var rows = new List<(string[] Key, RunResult Run)>();
+        foreach (var (config, mix, threads) in CompareKeys(runs))
+        {
+            foreach (var backend in new[] { AddressSpaceFactory.Native, AddressSpaceFactory.Managed })
+            {
+                if (Median(Select(runs, backend, config, mix, threads)) is { } r)
+                    rows.Add(([backend, config, mix, threads.ToString(CultureInfo.InvariantCulture)], r));
+            }
+        }
+
+        return Speculative("speculative faults (median run)", ["backend", "config", "mix", "threads"], rows);
+    }
+
+    /// <summary>
+    /// Key columns, then speculative successes, fallbacks and the aborts by reason, one
+    /// reason per line of the last cell (exact counts; the JSON report has them too), so
+    /// the table keeps its width however many reasons occur.
+    /// </summary>
+    private static Table Speculative(string title, string[] keyColumns, IEnumerable<(string[] Key, RunResult Run)> rows)
+    {
+        var table = new Table { Title = new TableTitle(Markup.Escape(title)) }
+            .AddColumns([.. keyColumns, "spf ok", "fallbacks", "aborts by reason"]);
+        foreach (var (key, r) in rows)
+        {
+            var aborts = Enum.GetNames<SpfAbort>()
+                .Where(r.Aborts.ContainsKey)
+                .Select(reason => $"{reason} {Plain(r.Aborts[reason])}")
+                .DefaultIfEmpty("0");
+            table.AddRow([.. key.Select(Markup.Escape), Plain(r.SpfSuccess), Plain(r.Fallbacks), string.Join('\n', aborts)]);
         }
 
         return table;
@@ -116,15 +159,52 @@ public static class ConsoleTables
             ? (n.OpsPerSecond / m.OpsPerSecond).ToString("0.00", CultureInfo.InvariantCulture)
             : "-";
 
-    /// <summary>"NoVma 3, SeqChanged 1" or "0".</summary>
-    public static string AbortText(RunResult r) =>
-        r.Aborts.Count == 0 ? "0" : string.Join(", ", r.Aborts.Select(a => $"{a.Key} {a.Value}"));
+    /// <summary>The run with the median ops/s (the lower middle of an even count); null for none.</summary>
+    public static RunResult? Median(IReadOnlyList<RunResult> runs)
+    {
+        var ok = runs.Where(r => r.Crash is null).OrderBy(r => r.OpsPerSecond).ToArray();
+        return ok.Length == 0 ? runs.FirstOrDefault() : ok[(ok.Length - 1) / 2];
+    }
 
-    private static string Rate(RunResult r) => r.Crash is null ? r.OpsPerSecond.ToString("N0", CultureInfo.InvariantCulture) : "-";
+    /// <summary>"4%": (max - min) / median of the ops/s of repeated runs; "-" for fewer than two.</summary>
+    public static string Spread(IReadOnlyList<RunResult> runs)
+    {
+        var rates = runs.Where(r => r.Crash is null).Select(r => r.OpsPerSecond).ToArray();
+        if (rates.Length < 2 || Median(runs) is not { OpsPerSecond: > 0 } median)
+            return "-";
+        return ((rates.Max() - rates.Min()) / median.OpsPerSecond).ToString("0%", CultureInfo.InvariantCulture);
+    }
 
-    private static string Count(long? value) => value?.ToString(CultureInfo.InvariantCulture) ?? "-";
+    private static IEnumerable<(string Config, string Mix, int Threads)> CompareKeys(IReadOnlyList<RunResult> runs) =>
+        runs.Select(r => (r.Config, r.Mix, r.Threads)).Distinct()
+            .OrderBy(k => k.Config, StringComparer.Ordinal).ThenBy(k => k.Mix, StringComparer.Ordinal).ThenBy(k => k.Threads);
 
-    private static string Count(ulong? value) => value?.ToString(CultureInfo.InvariantCulture) ?? "-";
+    private static RunResult[] Select(IReadOnlyList<RunResult> runs, string backend, string config, string mix, int threads) =>
+        runs.Where(r => r.Backend == backend && r.Config == config && r.Mix == mix && r.Threads == threads).ToArray();
+
+    private static string Problems(IReadOnlyList<RunResult> runs) => runs.Count == 0 ? "-" : Problem((ulong)runs.Count(r => !r.Clean));
+
+    private static string ProblemText(RunResult r)
+    {
+        if (r.Crash is { } c)
+            return $"[red]CRASH {Markup.Escape(c.Signal is { } s ? SignalNames.Name(s) : "exit " + c.ExitCode)}[/]";
+        if (r.Clean)
+            return "0";
+        var parts = new List<string>();
+        if (r.ViolationCount > 0)
+            parts.Add($"viol {r.ViolationCount}");
+        if (r.Leaks.Count > 0)
+            parts.Add($"leak {r.Leaks.Count}");
+        return $"[red]{string.Join(", ", parts)}[/]";
+    }
+
+    private static string Rate(RunResult r) => r.Crash is null ? r.OpsPerSecond.ToString("N0", CultureInfo.InvariantCulture) : "[red]CRASH[/]";
+
+    private static string Count(long? value) => value?.ToString("N0", CultureInfo.InvariantCulture) ?? "-";
+
+    private static string Count(ulong? value) => value?.ToString("N0", CultureInfo.InvariantCulture) ?? "-";
+
+    private static string Plain(ulong value) => value.ToString(CultureInfo.InvariantCulture);
 
     private static string Problem(ulong? value) => value switch
     {
@@ -132,7 +212,4 @@ public static class ConsoleTables
         0 => "0",
         var v => $"[red]{v}[/]",
     };
-
-    private static string CrashMark(RunResult r) =>
-        r.Crash is { } c ? $" [red]CRASH {Markup.Escape(c.Signal is { } s ? SignalNames.Name(s) : "exit " + c.ExitCode)}[/]" : "";
 }

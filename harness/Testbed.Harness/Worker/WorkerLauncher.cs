@@ -10,16 +10,16 @@ using Testbed.Harness.Workloads;
 namespace Testbed.Harness.Worker;
 
 /// <summary>
-/// Runs one concurrent run in a child process (<c>dotnet exec testbed.dll worker ...</c>)
+/// Runs one concurrent run in a child process (<c>dotnet exec testbed-worker.dll ...</c>)
 /// so that a crash in native code becomes a result row instead of a dead harness.
+/// The worker's stdin stays open while this process lives: the worker ends itself
+/// when it closes, so no worker outlives its parent. A cancelled run kills the
+/// worker; the ring file is removed on every path.
 /// </summary>
 public static class WorkerLauncher
 {
-    /// <summary>The environment variable that lets tb_debug_crash crash.</summary>
-    public const string AllowCrashVariable = "TESTBED_ALLOW_CRASH";
-
-    /// <summary>The CLI assembly's file name.</summary>
-    public const string AssemblyFileName = "testbed.dll";
+    /// <summary>The prefix of ring file names in the temporary folder.</summary>
+    public const string RingFilePrefix = "testbed-ring-";
 
     private const int StderrTailChars = 4000;
 
@@ -33,16 +33,23 @@ public static class WorkerLauncher
     public static async Task<RunResult> RunAsync(WorkerOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var ring = Path.Combine(Path.GetTempPath(), $"testbed-ring-{Environment.ProcessId}-{Guid.NewGuid():N}.bin");
-        var environment = new Dictionary<string, string?>();
-        foreach (var (name, value) in options.Environment)
-            environment[name] = value;
-        if (options.DebugCrashAfter is not null)
-            environment[AllowCrashVariable] = "1";
+        var ring = Path.Combine(Path.GetTempPath(), $"{RingFilePrefix}{Environment.ProcessId}-{Guid.NewGuid():N}.bin");
+        try
+        {
+            return await RunAsync(options, ring, cancellationToken);
+        }
+        finally
+        {
+            File.Delete(ring);
+        }
+    }
 
+    private static async Task<RunResult> RunAsync(WorkerOptions options, string ring, CancellationToken cancellationToken)
+    {
         var command = Cli.Wrap(DotnetHost())
             .WithArguments(["exec", LocateAssembly(options), .. options.Arguments(ring)])
-            .WithEnvironmentVariables(environment)
+            .WithEnvironmentVariables(WorkerEnvironment(options))
+            .WithStandardInputPipe(PipeSource.Create(HoldOpenAsync))
             .WithValidation(CommandResultValidation.None);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.Timeout);
@@ -53,23 +60,14 @@ public static class WorkerLauncher
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            var hung = CrashRow(options, exitCode: -1, signal: 9, $"no result within {options.Timeout.TotalSeconds:0}s: killed", ring, "");
-            File.Delete(ring);
-            return hung;
+            return CrashRow(options, exitCode: -1, signal: 9, $"no result within {options.Timeout.TotalSeconds:0}s: killed", ring, "");
         }
 
-        try
-        {
-            var parsed = result.ExitCode == 0 ? ParseResult(result.StandardOutput) : null;
-            if (parsed is not null)
-                return parsed;
-            var (signal, reason) = Diagnose(result.ExitCode, result.StandardError);
-            return CrashRow(options, result.ExitCode, signal, reason, ring, result.StandardError);
-        }
-        finally
-        {
-            File.Delete(ring);
-        }
+        var parsed = result.ExitCode == 0 ? ParseResult(result.StandardOutput) : null;
+        if (parsed is not null)
+            return parsed;
+        var (signal, reason) = Diagnose(result.ExitCode, result.StandardError);
+        return CrashRow(options, result.ExitCode, signal, reason, ring, result.StandardError);
     }
 
     /// <summary>
@@ -114,15 +112,16 @@ public static class WorkerLauncher
     }
 
     /// <summary>
-    /// testbed.dll: the option's, else next to the running program (the CLI itself,
-    /// or a test assembly that references the CLI project).
+    /// testbed-worker.dll: the option's, else next to the running program (the CLI,
+    /// or a test assembly; both reference the worker project).
     /// </summary>
     public static string LocateAssembly(WorkerOptions options)
     {
-        var path = options.WorkerAssembly ?? Path.Combine(AppContext.BaseDirectory, AssemblyFileName);
+        ArgumentNullException.ThrowIfNull(options);
+        var path = options.WorkerAssembly ?? Path.Combine(AppContext.BaseDirectory, WorkerArguments.AssemblyFileName);
         return File.Exists(path)
             ? path
-            : throw new FileNotFoundException($"worker assembly not found: {path} (build harness/Testbed.Cli)", path);
+            : throw new FileNotFoundException($"worker assembly not found: {path} (build harness/Testbed.Worker)", path);
     }
 
     /// <summary>The dotnet host: this process's when it is one, else DOTNET_HOST_PATH, else "dotnet" from PATH.</summary>
@@ -133,6 +132,22 @@ public static class WorkerLauncher
             return self;
         return Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
     }
+
+    /// <summary>
+    /// The options' variables, and no diagnostics IPC (DOTNET_EnableDiagnostics=0): a
+    /// worker that is killed could not remove its /tmp/dotnet-diagnostic-* files.
+    /// </summary>
+    private static Dictionary<string, string?> WorkerEnvironment(WorkerOptions options)
+    {
+        var environment = new Dictionary<string, string?> { ["DOTNET_EnableDiagnostics"] = "0" };
+        foreach (var (name, value) in options.Environment)
+            environment[name] = value;
+        return environment;
+    }
+
+    /// <summary>Writes nothing and returns only when the worker has exited (CliWrap then cancels it).</summary>
+    private static Task HoldOpenAsync(Stream stdin, CancellationToken cancellationToken) =>
+        Task.Delay(Timeout.Infinite, cancellationToken);
 
     private static RunResult CrashRow(WorkerOptions options, int exitCode, int? signal, string reason, string ring, string stderr)
     {

@@ -30,18 +30,21 @@ public sealed record WorkerOptions
     public TimeSpan? Duration { get; init; }
 
     /// <summary>
-    /// TEST ONLY: after this many operations on thread 0 the worker calls the
-    /// native tb_debug_crash entry point (with TESTBED_ALLOW_CRASH=1 set for it).
+    /// TEST ONLY: the test-only crash hook (build/native/test-only/libcrash-hook.so)
+    /// the worker loads to crash itself; null for a normal run.
     /// </summary>
-    public int? DebugCrashAfter { get; init; }
+    public string? CrashLibrary { get; init; }
 
-    /// <summary>How tb_debug_crash should crash (its <c>how</c> argument: 1 = SIGSEGV, 2 = abort).</summary>
-    public int DebugCrashHow { get; init; }
+    /// <summary>TEST ONLY: the worker crashes before thread 0's operation with this index.</summary>
+    public int CrashAfter { get; init; }
+
+    /// <summary>How tb_test_crash should crash (its <c>how</c> argument: 1 = SIGSEGV, 2 = abort).</summary>
+    public int CrashHow { get; init; }
 
     /// <summary>Extra environment variables for the worker (e.g. TESTBED_NATIVE_DIR for a sanitizer build).</summary>
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 
-    /// <summary>The CLI assembly to run (testbed.dll); null finds it next to the running program.</summary>
+    /// <summary>The worker assembly to run (testbed-worker.dll); null finds it next to the running program.</summary>
     public string? WorkerAssembly { get; init; }
 
     /// <summary>Kills the worker after this long (a hang is reported like a crash).</summary>
@@ -50,14 +53,15 @@ public sealed record WorkerOptions
     /// <summary>With a duration cap.</summary>
     public WorkerOptions WithDuration(TimeSpan? duration) => this with { Duration = duration };
 
-    /// <summary>TEST ONLY: with a crash through tb_debug_crash after <paramref name="ops"/> operations.</summary>
-    public WorkerOptions WithDebugCrash(int ops, int how = 1) => this with { DebugCrashAfter = ops, DebugCrashHow = how };
+    /// <summary>TEST ONLY: with a crash through <paramref name="library"/>'s tb_test_crash after <paramref name="ops"/> operations.</summary>
+    public WorkerOptions WithCrash(string library, int ops, int how = 1) =>
+        this with { CrashLibrary = library, CrashAfter = ops, CrashHow = how };
 
     /// <summary>With one more environment variable.</summary>
     public WorkerOptions WithEnvironment(string name, string value) =>
         this with { Environment = new Dictionary<string, string>(Environment) { [name] = value } };
 
-    /// <summary>With an explicit testbed.dll.</summary>
+    /// <summary>With an explicit testbed-worker.dll.</summary>
     public WorkerOptions WithWorkerAssembly(string path) => this with { WorkerAssembly = path };
 
     /// <summary>With another timeout.</summary>
@@ -66,19 +70,24 @@ public sealed record WorkerOptions
     /// <summary>With another workload.</summary>
     public WorkerOptions WithWorkload(Workload workload) => this with { Workload = workload };
 
-    /// <summary>The worker subcommand's arguments (after "testbed").</summary>
+    /// <summary>testbed-worker's arguments.</summary>
     public IReadOnlyList<string> Arguments(string ringFile)
     {
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
         var args = new List<string>
         {
-            "worker", "--backend", Backend, "--config", Config, "--mix", Workload.Mix.Name(),
-            "--seed", Workload.Seed.ToString(), "--threads", Workload.Threads.ToString(),
-            "--ops", Workload.OpsPerThread.ToString(), "--ring-file", ringFile,
+            WorkerArguments.Backend, Backend, WorkerArguments.Config, Config, WorkerArguments.Mix, Workload.Mix.Name(),
+            WorkerArguments.Seed, Workload.Seed.ToString(inv), WorkerArguments.Threads, Workload.Threads.ToString(inv),
+            WorkerArguments.Ops, Workload.OpsPerThread.ToString(inv), WorkerArguments.RingFile, ringFile, WorkerArguments.WatchStdin,
         };
         if (Duration is { } d)
-            args.AddRange(["--duration", d.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)]);
-        if (DebugCrashAfter is { } crash)
-            args.AddRange(["--debug-crash-after", crash.ToString(), "--debug-crash-how", DebugCrashHow.ToString()]);
+            args.AddRange([WorkerArguments.Duration, d.TotalSeconds.ToString("0.###", inv)]);
+        if (CrashLibrary is { } library)
+        {
+            args.AddRange([WorkerArguments.CrashLibrary, library, WorkerArguments.CrashAfter, CrashAfter.ToString(inv),
+                WorkerArguments.CrashHow, CrashHow.ToString(inv)]);
+        }
+
         return args;
     }
 }

@@ -119,10 +119,6 @@ public unsafe interface ITestbedApi
     [return: NativeTypeName("int")]
     static abstract int InjectAllocFailure([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("uint32_t")] uint cache, [NativeTypeName("uint64_t")] ulong nth);
 
-    /// <summary><c>int tb_debug_crash(int how)</c>.</summary>
-    [return: NativeTypeName("int")]
-    static abstract int DebugCrash([NativeTypeName("int")] int how);
-
     /// <summary><c>int tb_debug_leak_file(tb_mm_t mm, int fd)</c>.</summary>
     [return: NativeTypeName("int")]
     static abstract int DebugLeakFile([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("int")] int fd);

@@ -10,24 +10,29 @@ public sealed class ConcurrentRunnerSpecs
 {
     public static TheoryData<string, string> BackendsAndConfigs() => BackendFixture.BackendsAndConfigs();
 
+    /// <summary>Native runs go to a worker process (a crash fails this test only), managed runs stay here.</summary>
     [Theory]
     [MemberData(nameof(BackendsAndConfigs))]
-    public void Concurrent_runs_end_clean_on_every_mix(string backend, string config)
+    public async Task Concurrent_runs_end_clean_on_every_mix(string backend, string config)
     {
         var factory = AddressSpaceFactory.Default;
         Assert.True(factory.IsAvailable(backend, config), $"{backend}/{config} is not available");
+        bool spf;
+        using (var probe = factory.Create(backend, config))
+            spf = probe.Config.Spf;
+        var dispatcher = new RunDispatcher(factory);
 
         foreach (var mix in WorkloadMixNames.All.Where(m => m.NeedsMmu()))
         {
-            using var space = factory.Create(backend, config);
             var workload = new Workload(mix, 77, 4, 3000);
 
-            var result = ConcurrentRunner.Run(space, workload);
+            var result = await dispatcher.RunAsync(backend, config, workload);
 
             Assert.True(result.Clean,
                 $"{workload} on {backend}/{config}: {result.ViolationCount} violation(s) {string.Join("; ", result.Violations)} " +
                 $"leaks {string.Join("; ", result.Leaks)}; replay: {result.ReplayCommand}");
-            Assert.Equal(4L * 3000, result.Operations - CountTrailingPuts(workload, space.Config.Spf));
+            Assert.Null(result.Crash);
+            Assert.Equal(4L * 3000, result.Operations - CountTrailingPuts(workload, spf));
             Assert.True(result.Faults > 0);
             if (config == "mmu-spf")
                 Assert.True(result.SpfSuccess > 0, "no speculative fault succeeded");

@@ -14,7 +14,7 @@ public sealed class CrashIsolationSpecs
         var crashSeed = 31UL;
         var dispatcher = new RunDispatcher(AddressSpaceFactory.Default)
         {
-            ConfigureWorker = o => o.Workload.Seed == crashSeed ? o.WithDebugCrash(ops: 200, how: 1) : o,
+            ConfigureWorker = o => o.Workload.Seed == crashSeed ? o.WithCrash(CrashHook.Library, ops: 200, how: 1) : o,
         };
         var seeds = new[] { 30UL, crashSeed, 32UL };
 

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
+using Testbed.Contract;
 using Testbed.Harness.Concurrent;
 using Testbed.Harness.Reports;
 using Xunit;
@@ -32,12 +33,58 @@ public sealed class ReportSpecs : IDisposable
         var runs = new[] { Run("native", "mmu-spf", 1, 1000, 0.5), Run("managed", "mmu-spf", 1, 1000, 1.0) };
 
         var text = ConsoleTables.ToPlainText(ConsoleTables.Compare(runs));
+        var speculative = ConsoleTables.ToPlainText(ConsoleTables.CompareSpeculative(runs));
 
         Assert.Contains("mmu-spf", text);
         Assert.Contains("2,000", text);
         Assert.Contains("1,000", text);
         Assert.Contains("2.00", text);
-        Assert.Contains("SeqChanged 3", text);
+        Assert.Contains("SeqChanged 3", speculative);
+    }
+
+    [Fact]
+    public void Every_table_fits_120_columns_with_large_counts_every_abort_reason_and_a_crash()
+    {
+        var aborts = Enum.GetNames<SpfAbort>().ToDictionary(r => r, _ => 9_999_999UL);
+        var runs = (from backend in new[] { "native", "managed" }
+                    from config in new[] { "mmu-spf", "nommu-orig" }
+                    from threads in new[] { 1, 8, 1024 }
+                    from repeat in Enumerable.Range(0, 3)
+                    select Run(backend, config, threads, 99_999_999, 0.5 + repeat) with
+                    {
+                        Mix = "mprotect-churn",
+                        Seed = 4_294_967_295UL,
+                        Repeat = repeat,
+                        SpfSuccess = 99_999_999,
+                        Fallbacks = 9_999_999,
+                        Aborts = aborts,
+                        ViolationCount = 123,
+                        Leaks = ["a", "b"],
+                    }).ToList();
+        runs.Add(Run("native", "mmu", 4, 0, 0) with { Crash = new CrashReport(139, 11, "killed by SIGSEGV", [], "") });
+
+        var tables = new Spectre.Console.Rendering.IRenderable[]
+        {
+            ConsoleTables.Compare(runs), ConsoleTables.CompareSpeculative(runs),
+            ConsoleTables.Stress("native mmu-spf", runs), ConsoleTables.StressSpeculative("native mmu-spf: speculative faults", runs),
+        };
+
+        foreach (var table in tables)
+        {
+            var lines = ConsoleTables.ToPlainText(table, width: 1000).Split('\n');
+            var widest = lines.MaxBy(l => l.TrimEnd().Length)!.TrimEnd();
+            Assert.True(widest.Length <= ConsoleTables.Width, $"{widest.Length} columns:\n{string.Join('\n', lines)}");
+        }
+    }
+
+    [Fact]
+    public void Repeats_show_their_median_and_spread()
+    {
+        var runs = new[] { 1.0, 2.0, 4.0 }.Select((s, i) => Run("native", "mmu", 1, 1000, s) with { Repeat = i }).ToArray();
+
+        Assert.Equal(500, ConsoleTables.Median(runs)!.OpsPerSecond);
+        Assert.Equal("150%", ConsoleTables.Spread(runs));
+        Assert.Equal("-", ConsoleTables.Spread(runs[..1]));
     }
 
     [Fact]
@@ -92,6 +139,26 @@ public sealed class ReportSpecs : IDisposable
         var bytes = File.ReadAllBytes(path);
         Assert.True(bytes.Length > 1000);
         Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, bytes[..4]);
+    }
+
+    [Fact]
+    public void The_plot_has_a_log2_thread_axis_with_integer_ticks_the_legend_outside_and_every_repeat()
+    {
+        var runs = (from t in new[] { 1, 2, 4, 8, 16 }
+                    from repeat in Enumerable.Range(0, 3)
+                    from backend in new[] { "native", "managed" }
+                    select Run(backend, "mmu-spf", t, 1000 * t, 0.1 + (0.01 * repeat)) with { Repeat = repeat }).ToArray();
+
+        var plot = ThroughputPlot.Create(runs);
+        plot.GetImage(1000, 560).Dispose();
+
+        var ticks = plot.Axes.Bottom.TickGenerator.Ticks.Where(t => t.IsMajor).ToArray();
+        Assert.Equal(["1", "2", "4", "8", "16"], ticks.Select(t => t.Label));
+        Assert.Equal([0.0, 1, 2, 3, 4], ticks.Select(t => t.Position));
+        Assert.Contains(plot.Axes.GetPanels(), p => p is ScottPlot.Panels.LegendPanel);
+        Assert.False(plot.Legend.IsVisible, "the legend must not sit inside the data area");
+        // per series: one median line; per thread count with repeats: a min..max bar and the dots
+        Assert.Equal(2 * (1 + (5 * 2)), plot.GetPlottables().Count());
     }
 
     public void Dispose()

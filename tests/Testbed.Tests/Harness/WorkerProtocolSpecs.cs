@@ -52,14 +52,14 @@ public sealed class WorkerProtocolSpecs
     public void Worker_options_are_immutable_and_become_worker_arguments()
     {
         var basic = new WorkerOptions("native", "mmu-spf", new Workload(WorkloadMix.FaultHeavy, 11, 4, 100));
-        var crashing = basic.WithDebugCrash(50, how: 1).WithDuration(TimeSpan.FromSeconds(2.5)).WithEnvironment("A", "b");
+        var crashing = basic.WithCrash("/lib/hook.so", 50, how: 1).WithDuration(TimeSpan.FromSeconds(2.5)).WithEnvironment("A", "b");
 
-        Assert.Null(basic.DebugCrashAfter);
+        Assert.Null(basic.CrashLibrary);
         Assert.Empty(basic.Environment);
         var args = string.Join(' ', crashing.Arguments("/tmp/ring"));
         Assert.Equal(
-            "worker --backend native --config mmu-spf --mix fault-heavy --seed 11 --threads 4 --ops 100 --ring-file /tmp/ring " +
-            "--duration 2.5 --debug-crash-after 50 --debug-crash-how 1", args);
+            "--backend native --config mmu-spf --mix fault-heavy --seed 11 --threads 4 --ops 100 --ring-file /tmp/ring --watch-stdin " +
+            "--duration 2.5 --crash-library /lib/hook.so --crash-after 50 --crash-how 1", args);
         Assert.Equal("b", crashing.Environment["A"]);
     }
 
@@ -69,6 +69,7 @@ public sealed class WorkerProtocolSpecs
         var path = WorkerLauncher.LocateAssembly(new WorkerOptions("native", "mmu", new Workload(WorkloadMix.Mixed, 1, 1, 1)));
 
         Assert.True(File.Exists(path));
-        Assert.True(File.Exists(Path.ChangeExtension(path, ".runtimeconfig.json")), "testbed.runtimeconfig.json must be copied too");
+        Assert.Equal(WorkerArguments.AssemblyFileName, Path.GetFileName(path));
+        Assert.True(File.Exists(Path.ChangeExtension(path, ".runtimeconfig.json")), "testbed-worker.runtimeconfig.json must be copied too");
     }
 }

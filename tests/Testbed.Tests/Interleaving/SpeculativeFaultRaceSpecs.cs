@@ -4,6 +4,7 @@ using Testbed.Harness.Backends;
 using Testbed.Managed;
 using Xunit;
 using Xunit.Abstractions;
+using Testbed.Tests.Isolation;
 
 namespace Testbed.Tests.Interleaving;
 
@@ -14,6 +15,8 @@ namespace Testbed.Tests.Interleaving;
 /// munmap or mprotect then runs to completion; the fault resumes. The re-check under
 /// page_table_lock (node still in the tree, sequence unchanged) must send it to the classic
 /// path, which answers for the new layout. No randomness: each case is one fixed schedule.
+/// Each case runs in a process of its own (<see cref="IsolatedSpec"/>): a native crash in a
+/// forced interleaving fails that case only.
 /// </summary>
 [Collection(InterleavingCollection.Name)]
 public sealed class SpeculativeFaultRaceSpecs(ITestOutputHelper output)
@@ -96,10 +99,10 @@ public sealed class SpeculativeFaultRaceSpecs(ITestOutputHelper output)
     }
 
     /// <summary>The paused fault held no lock, and the writer changed the very seqcount it sampled.</summary>
-    private void AssertTheRaceWasReal(SchedGate gate, string replay)
+    private static void AssertTheRaceWasReal(SchedGate gate, string replay)
     {
-        output.WriteLine($"fault thread's scheduling points (> = stopped there):\n{gate.TargetTrace()}");
-        output.WriteLine($"writer: {string.Join(", ", gate.WriterSteps)}");
+        Console.WriteLine($"fault thread's scheduling points (> = stopped there):\n{gate.TargetTrace()}");
+        Console.WriteLine($"writer: {string.Join(", ", gate.WriterSteps)}");
         Assert.True(gate.HeldAtPause().Count == 0,
             $"the fault held [{string.Join(", ", gate.HeldAtPause())}] at {gate.PausedAt}; replay: {replay}");
         var begun = gate.WriterSteps.Where(s => s.Point == SchedPoint.SeqBegin).Select(s => s.Obj).ToList();
@@ -124,8 +127,11 @@ public sealed class SpeculativeFaultRaceSpecs(ITestOutputHelper output)
     [InlineData("managed", PausePoint.PageTableLock, FaultFlags.Write, SpfAbort.Detached)]
     [InlineData("managed", PausePoint.SequenceSample, FaultFlags.Write, SpfAbort.NoAnonVma)]
     [InlineData("managed", PausePoint.SequenceSample, FaultFlags.Read, SpfAbort.NoAnonVma)]
-    public void Munmap_while_a_speculative_fault_is_stopped_makes_it_abort_and_answer_efault(
-        string backend, PausePoint at, FaultFlags access, SpfAbort expected)
+    public Task Munmap_while_a_speculative_fault_is_stopped_makes_it_abort_and_answer_efault(
+        string backend, PausePoint at, FaultFlags access, SpfAbort expected) =>
+        IsolatedSpec.RunAsync(output, GetType(), nameof(MunmapRace), backend, at, access, expected);
+
+    private static void MunmapRace(string backend, PausePoint at, FaultFlags access, SpfAbort expected)
     {
         var replay = Replay(nameof(Munmap_while_a_speculative_fault_is_stopped_makes_it_abort_and_answer_efault), backend, at) +
             $" ({access} fault)";
@@ -174,8 +180,11 @@ public sealed class SpeculativeFaultRaceSpecs(ITestOutputHelper output)
     [InlineData("native", PausePoint.SequenceSample, SpfAbort.Access)]
     [InlineData("managed", PausePoint.PageTableLock, SpfAbort.SeqChanged)]
     [InlineData("managed", PausePoint.SequenceSample, SpfAbort.Access)]
-    public void Mprotect_read_only_while_a_speculative_write_fault_is_stopped_makes_it_answer_eacces(
-        string backend, PausePoint at, SpfAbort expected)
+    public Task Mprotect_read_only_while_a_speculative_write_fault_is_stopped_makes_it_answer_eacces(
+        string backend, PausePoint at, SpfAbort expected) =>
+        IsolatedSpec.RunAsync(output, GetType(), nameof(MprotectRace), backend, at, expected);
+
+    private static void MprotectRace(string backend, PausePoint at, SpfAbort expected)
     {
         var replay = Replay(nameof(Mprotect_read_only_while_a_speculative_write_fault_is_stopped_makes_it_answer_eacces), backend, at);
         using var mm = Create(backend);
@@ -214,7 +223,10 @@ public sealed class SpeculativeFaultRaceSpecs(ITestOutputHelper output)
     /// what the re-check prevents, and it shows the checks above can fail.
     /// </summary>
     [Fact]
-    public void Without_the_recheck_the_munmap_race_leaves_a_page_outside_any_vma_and_validate_reports_it()
+    public Task Without_the_recheck_the_munmap_race_leaves_a_page_outside_any_vma_and_validate_reports_it() =>
+        IsolatedSpec.RunAsync(output, GetType(), nameof(UncheckedMunmapRace));
+
+    private static void UncheckedMunmapRace()
     {
         const string backend = "managed";
         var replay = Replay(nameof(Without_the_recheck_the_munmap_race_leaves_a_page_outside_any_vma_and_validate_reports_it),

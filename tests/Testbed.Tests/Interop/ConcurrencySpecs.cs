@@ -2,6 +2,8 @@
 using Testbed.Contract;
 using Xunit;
 using Testbed.Interop;
+using Testbed.Tests.Harness;
+using Testbed.Tests.Isolation;
 using Xunit.Abstractions;
 using static Testbed.Contract.Errno;
 
@@ -10,6 +12,8 @@ namespace Testbed.Tests.Interop;
 /// <summary>
 /// Eight .NET threads race faults against mmap/munmap/mprotect/mbind on overlapping ranges of
 /// one mm, through P/Invoke. Bounded by operation counts; seeded ($TESTBED_SEED replays).
+/// The race runs in a process of its own (<see cref="IsolatedSpec"/>): a native crash fails
+/// this test and no other.
 /// </summary>
 public abstract class ConcurrencySpecs<TApi>(ITestOutputHelper output) where TApi : struct, ITestbedApi
 {
@@ -21,13 +25,18 @@ public abstract class ConcurrencySpecs<TApi>(ITestOutputHelper output) where TAp
     private const ulong FileSize = WindowPages * Page;
 
     [Fact]
-    public void Racing_faults_against_mapping_changes_leaves_a_clean_consistent_mm()
+    public Task Racing_faults_against_mapping_changes_leaves_a_clean_consistent_mm() =>
+        IsolatedSpec.RunAsync(output, GetType(), nameof(Race), GetType().Name);
+
+    /// <summary>The race, in the spec's own process; <paramref name="spec"/> names the replay filter.</summary>
+    protected static void Race(string spec)
     {
         // Arrange
         NativeTestEnvironment.RequireLibrary(TApi.ConfigName);
         var seed = NativeTestEnvironment.Seed();
-        var replay = NativeTestEnvironment.Replay(seed, GetType().Name);
-        output.WriteLine(replay);
+        var replay = NativeTestEnvironment.Replay(seed, spec);
+        Console.WriteLine(replay);
+        var crash = IsolatedSpec.CrashRequested(TApi.ConfigName);
         using var mm = NativeMm<TApi>.Create();
         var baseline = mm.Stats();
         var fd = mm.FileOpen(FileSize, FileFlags.MapDirect | FileFlags.MapCopy);
@@ -45,6 +54,8 @@ public abstract class ConcurrencySpecs<TApi>(ITestOutputHelper output) where TAp
                 start.SignalAndWait();
                 for (var i = 0; i < OpsPerThread; i++)
                 {
+                    if (crash && id == 0 && i == OpsPerThread / 2)
+                        CrashHook.Crash(how: 1);
                     var (what, result, allowed) = Step(mm, rng, fd);
                     if (result < 0 && Array.IndexOf(allowed, (int)-result) < 0)
                     {

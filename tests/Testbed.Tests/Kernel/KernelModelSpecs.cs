@@ -22,6 +22,7 @@ public sealed class KernelModelSpecs(ITestOutputHelper output)
     [Fact]
     public async Task The_model_matches_Debian_6_1_under_QEMU_on_every_step_of_200_sequences()
     {
+        QemuRequirement.Check();
         var sequences = new SequenceOptions().WithSeed(20180320).WithSequences(200).WithOpsPerSequence(20);
         var qemu = new QemuOptions().WithKernel(Debian61Kernel.Require()).WithTimeout(TimeSpan.FromSeconds(300));
         var generated = new SequenceGenerator(sequences).Generate();

@@ -2,14 +2,14 @@
 using Testbed.Contract;
 using Testbed.Harness.Concurrent;
 
-namespace Testbed.Harness.Worker;
+namespace Testbed.Worker;
 
 /// <summary>
 /// TEST ONLY: passes every start on to <paramref name="inner"/>, and when thread 0
 /// is about to start operation <paramref name="after"/>, runs <paramref name="crash"/>
-/// (the worker's tb_debug_crash call), so the crash report has operations to show.
+/// (the call into the test-only crash hook), so the crash report has operations to show.
 /// </summary>
-public sealed class DebugCrashObserver(IOperationObserver? inner, int after, Action crash) : IOperationObserver
+internal sealed class CrashObserver(IOperationObserver? inner, int after, Action crash) : IOperationObserver
 {
     /// <inheritdoc/>
     public void OnStart(int thread, int index, in Operation op)

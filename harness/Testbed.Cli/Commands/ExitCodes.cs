@@ -1,0 +1,26 @@
+// SPDX-License-Identifier: GPL-2.0-only
+namespace Testbed.Cli.Commands;
+
+/// <summary>The CLI's exit codes (README and <c>testbed --help</c> list them).</summary>
+public static class ExitCodes
+{
+    /// <summary>Everything ran and nothing was found.</summary>
+    public const int Clean = 0;
+
+    /// <summary>A finding: a difference, violation, leak, crash or kernel mismatch.</summary>
+    public const int Findings = 1;
+
+    /// <summary>A usage error: a bad option, an unwritable --out, nothing runnable here.</summary>
+    public const int Usage = 2;
+
+    /// <summary>The run could not complete (an I/O error, a missing library, a bug in the testbed).</summary>
+    public const int Failed = 3;
+
+    /// <summary>Interrupted by SIGINT (128 + 2); SIGTERM gives 143.</summary>
+    public const int Interrupted = 130;
+
+    /// <summary>The text --help shows.</summary>
+    public const string Help =
+        "Exit codes: 0 clean, 1 findings (difference, violation, leak, crash, kernel mismatch), " +
+        "2 usage error (bad option, unwritable --out), 3 the run could not complete, 130/143 interrupted (SIGINT/SIGTERM).";
+}

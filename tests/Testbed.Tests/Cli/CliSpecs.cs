@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: GPL-2.0-only
+using System.Runtime.InteropServices;
+using Testbed.Cli;
+using Testbed.Cli.Commands;
+using Testbed.Harness.Backends;
+using Xunit;
+
+namespace Testbed.Tests.Cli;
+
+/// <summary>
+/// The CLI as a user meets it: bad options, an unwritable --out, exit codes, and
+/// interruption with live workers (the real testbed.dll as a child process).
+/// </summary>
+public sealed partial class CliSpecs
+{
+    [Theory]
+    [InlineData("compare", "--threads", "0")]
+    [InlineData("compare", "--threads", "-1")]
+    [InlineData("compare", "--threads", "2", "2000")]
+    [InlineData("compare", "--threads")]
+    [InlineData("compare", "--sequential-ops", "-5")]
+    [InlineData("compare", "--ops", "0")]
+    [InlineData("compare", "--ops", "many")]
+    [InlineData("compare", "--repeat", "0")]
+    [InlineData("compare", "--seed", "-3")]
+    [InlineData("compare", "--duration", "0")]
+    [InlineData("compare", "--config", "nommu")]
+    [InlineData("compare", "--mix", "nommu-shared-file")]
+    [InlineData("compare", "--backend", "jit")]
+    [InlineData("stress", "--config", "mmu-rcu")]
+    [InlineData("stress", "--runs", "0")]
+    [InlineData("stress", "--duration", "-1")]
+    [InlineData("ab", "--configs", "nommu")]
+    [InlineData("ab", "--sequences", "0")]
+    [InlineData("ab", "--ops", "3")]
+    [InlineData("kernel", "--sequences", "0")]
+    [InlineData("kernel", "--only", "200")]
+    [InlineData("kernel", "--timeout", "0")]
+    [InlineData("frobnicate")]
+    public async Task A_bad_option_is_one_line_on_stderr_and_exit_2_before_anything_runs(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+
+        var code = await TestbedApp.RunAsync(args, AddressSpaceFactory.Default, output, error);
+
+        Assert.Equal(ExitCodes.Usage, code);
+        var lines = error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var line = Assert.Single(lines);
+        Assert.StartsWith("testbed", line);
+        Assert.DoesNotContain("   at ", line);
+        Assert.Equal("", output.ToString());
+    }
+
+    [Fact]
+    public void A_bad_option_through_the_real_process_exits_2_with_one_line_and_no_stack_trace()
+    {
+        var (code, stdout, stderr) = CliProcess.Run("compare", "--threads", "-1");
+
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Equal("", stdout);
+        Assert.Equal("testbed compare: --threads values must be 1..1024 (got -1) (see testbed compare --help)", stderr.Trim());
+    }
+
+    [Fact]
+    public void An_unwritable_out_folder_is_a_usage_error_before_any_run()
+    {
+        var blocker = Path.GetTempFileName();
+        try
+        {
+            // A regular file where a folder should be: unwritable even for root.
+            var (code, stdout, stderr) = CliProcess.Run("compare", "--out", Path.Combine(blocker, "results"));
+
+            Assert.Equal(ExitCodes.Usage, code);
+            Assert.Equal("", stdout);
+            var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            Assert.StartsWith($"testbed compare: --out {Path.Combine(blocker, "results")}: not a writable folder", line);
+        }
+        finally
+        {
+            File.Delete(blocker);
+        }
+    }
+
+    [Fact]
+    public void A_clean_compare_exits_0_and_writes_its_report()
+    {
+        var folder = Directory.CreateTempSubdirectory("testbed-cli-out-").FullName;
+        try
+        {
+            var (code, stdout, stderr) = CliProcess.Run(
+                "compare", "--sequential-only", "--sequential-ops", "200", "--config", "mmu-spf", "--out", folder);
+
+            Assert.True(code == ExitCodes.Clean, stdout + stderr);
+            Assert.Contains("identical", stdout);
+            Assert.True(File.Exists(Path.Combine(folder, "compare.json")));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void A_finding_exits_1()
+    {
+        // nommu-badfree is the test-only config whose __free_vma skips an fput.
+        var (code, stdout, stderr) = CliProcess.Run("ab", "--configs", "nommu,nommu-badfree", "--sequences", "3", "--no-inject");
+
+        Assert.True(code == ExitCodes.Findings, stdout + stderr);
+        Assert.Contains("replay:", stdout);
+    }
+
+    [Theory]
+    [InlineData("compare")]
+    [InlineData("stress")]
+    [InlineData("ab")]
+    [InlineData("kernel")]
+    public async Task Help_lists_the_exit_codes(string command)
+    {
+        var output = new StringWriter();
+
+        var code = await TestbedApp.RunAsync([command, "--help"], AddressSpaceFactory.Default, output, new StringWriter());
+
+        Assert.Equal(0, code);
+        Assert.Contains("0 clean, 1 findings", output.ToString());
+        Assert.Contains("2 usage error", output.ToString());
+    }
+
+    [Theory]
+    [InlineData(2, 130)]
+    [InlineData(15, 143)]
+    [InlineData(9, 128 + 9)]
+    public void A_signal_to_the_cli_alone_ends_every_worker_and_removes_the_ring_files(int signal, int exitCode)
+    {
+        using var cli = CliProcess.Start(
+            "stress", "--config", "mmu-spf", "--mix", "mixed", "--threads", "2", "--ops", "100000000", "--duration", "120");
+        Assert.True(WaitFor(() => cli.Workers().Count > 0 && cli.RingFiles().Count > 0, TimeSpan.FromSeconds(60)),
+            $"no worker started: {cli.Stdout}\n{cli.Stderr}");
+
+        Assert.Equal(0, Kill(cli.Id, signal));
+        var code = cli.WaitForExit(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(exitCode, code);
+        Assert.True(WaitFor(() => cli.Workers().Count == 0, TimeSpan.FromSeconds(15)), "a worker outlived the CLI");
+        Assert.True(WaitFor(() => cli.RingFiles().Count == 0, TimeSpan.FromSeconds(5)),
+            "ring files left: " + string.Join(", ", cli.RingFiles()));
+    }
+
+    private static bool WaitFor(Func<bool> condition, TimeSpan timeout)
+    {
+        var end = DateTime.UtcNow + timeout;
+        while (!condition())
+        {
+            if (DateTime.UtcNow > end)
+                return false;
+            Thread.Sleep(100);
+        }
+
+        return true;
+    }
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int Kill(int pid, int signal);
+}
