@@ -150,11 +150,6 @@ public readonly unsafe partial struct MmuPvlApi : ITestbedApi
     [return: NativeTypeName("int")]
     public static partial int InjectAllocFailure([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("uint32_t")] uint cache, [NativeTypeName("uint64_t")] ulong nth);
 
-    /// <summary><c>int tb_debug_crash(int how)</c>.</summary>
-    [LibraryImport(Library, EntryPoint = "tb_debug_crash")]
-    [return: NativeTypeName("int")]
-    public static partial int DebugCrash([NativeTypeName("int")] int how);
-
     /// <summary><c>int tb_debug_leak_file(tb_mm_t mm, int fd)</c>.</summary>
     [LibraryImport(Library, EntryPoint = "tb_debug_leak_file")]
     [return: NativeTypeName("int")]
