@@ -183,10 +183,6 @@ static inline void vma_start_write(struct vm_area_struct *vma)
 {
 	int mm_lock_seq;
 
-#ifdef TB_TEST_PVL_NO_WRITE_MARK
-	/* TEST ONLY (mmu-pvl-nomark): changes a VMA without marking it */
-	return;
-#endif
 	if (__is_vma_write_locked(vma, &mm_lock_seq))
 		return;
 	down_write(&vma->vm_lock);
@@ -205,10 +201,8 @@ static inline void vma_assert_write_locked(struct vm_area_struct *vma)
 static inline void vma_mark_detached(struct vm_area_struct *vma,
 				     bool detached)
 {
-#ifndef TB_TEST_PVL_NO_WRITE_MARK
 	if (detached)
 		vma_assert_write_locked(vma);
-#endif
 	WRITE_ONCE(vma->detached, detached);
 }
 

@@ -2,6 +2,7 @@
 using Testbed.Contract;
 using Testbed.Harness.Backends;
 using Testbed.Managed;
+using Testbed.Tests.Isolation;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -14,7 +15,8 @@ namespace Testbed.Tests.Interleaving;
 /// that frees the VMA a stopped fault may still read must wait for the grace period; the
 /// fault must then abort for the reason its design gives. Then each design's protocol is
 /// broken three ways through the managed port's test-only switches, and the same schedule
-/// catches each break. No randomness: each case is one fixed schedule.
+/// catches each break. No randomness: each case is one fixed schedule. Each case runs in a
+/// process of its own (<see cref="IsolatedSpec"/>), as the mmu-spf cases do.
 /// </summary>
 [Collection(InterleavingCollection.Name)]
 public sealed class DesignRaceSpecs(ITestOutputHelper output)
@@ -87,7 +89,7 @@ public sealed class DesignRaceSpecs(ITestOutputHelper output)
             $"{mm.Backend}/{mm.Config.Name}: validate {problems}, violations:\n{string.Join('\n', violations)}\nreplay: {replay}");
     }
 
-    private SpfRaceOutcome Race(IAddressSpace mm, string backend, string config, PausePoint at, Operation writer, bool throughGracePeriod,
+    private static SpfRaceOutcome Race(IAddressSpace mm, string backend, string config, PausePoint at, Operation writer, bool throughGracePeriod,
         string replay)
     {
         var gate = new SchedGate(at);
@@ -99,8 +101,8 @@ public sealed class DesignRaceSpecs(ITestOutputHelper output)
                 ? SpfRace.RunThroughGracePeriod(mm, gate, fault, writer, replay)
                 : SpfRace.Run(mm, gate, fault, writer, replay);
         }
-        output.WriteLine($"fault thread's scheduling points (> = stopped there):\n{gate.TargetTrace()}");
-        output.WriteLine($"writer: {string.Join(", ", gate.WriterSteps)}");
+        Console.WriteLine($"fault thread's scheduling points (> = stopped there):\n{gate.TargetTrace()}");
+        Console.WriteLine($"writer: {string.Join(", ", gate.WriterSteps)}");
         Assert.True(gate.HeldAtPause().Count == 0 || at == PausePoint.PageTableLockUnderVmaLock,
             $"the fault held [{string.Join(", ", gate.HeldAtPause())}] at {gate.PausedAt}; replay: {replay}");
         if (at == PausePoint.VmaLock)
@@ -124,8 +126,11 @@ public sealed class DesignRaceSpecs(ITestOutputHelper output)
     [InlineData("managed", SpfRcu, PausePoint.PageTableLock, SpfAbort.Detached)]
     [InlineData("native", Pvl, PausePoint.VmaLock, SpfAbort.SeqChanged)]
     [InlineData("managed", Pvl, PausePoint.VmaLock, SpfAbort.SeqChanged)]
-    public void Munmap_waits_for_the_stopped_faults_grace_period_and_the_fault_aborts(string backend, string config, PausePoint at,
-        SpfAbort expected)
+    public Task Munmap_waits_for_the_stopped_faults_grace_period_and_the_fault_aborts(string backend, string config, PausePoint at,
+        SpfAbort expected) =>
+        IsolatedSpec.RunAsync(output, GetType(), nameof(MunmapRace), backend, config, at, expected);
+
+    private static void MunmapRace(string backend, string config, PausePoint at, SpfAbort expected)
     {
         var replay = Replay(nameof(Munmap_waits_for_the_stopped_faults_grace_period_and_the_fault_aborts), backend, config, at);
         using var mm = Create(backend, config);
@@ -154,8 +159,11 @@ public sealed class DesignRaceSpecs(ITestOutputHelper output)
     [InlineData("managed", SpfRcu, PausePoint.PageTableLock, SpfAbort.SeqChanged)]
     [InlineData("native", Pvl, PausePoint.VmaLock, SpfAbort.Access)]
     [InlineData("managed", Pvl, PausePoint.VmaLock, SpfAbort.Access)]
-    public void Mprotect_read_only_while_a_write_fault_is_stopped_makes_it_answer_eacces(string backend, string config, PausePoint at,
-        SpfAbort expected)
+    public Task Mprotect_read_only_while_a_write_fault_is_stopped_makes_it_answer_eacces(string backend, string config, PausePoint at,
+        SpfAbort expected) =>
+        IsolatedSpec.RunAsync(output, GetType(), nameof(MprotectRace), backend, config, at, expected);
+
+    private static void MprotectRace(string backend, string config, PausePoint at, SpfAbort expected)
     {
         var replay = Replay(nameof(Mprotect_read_only_while_a_write_fault_is_stopped_makes_it_answer_eacces), backend, config, at);
         using var mm = Create(backend, config);
@@ -185,7 +193,10 @@ public sealed class DesignRaceSpecs(ITestOutputHelper output)
     [InlineData(Pvl, "free-without-grace-period")]
     [InlineData(Pvl, "skip-vm-lock-seq-recheck")]
     [InlineData(Pvl, "skip-vma-start-write")]
-    public void A_broken_protocol_is_caught_in_the_munmap_schedule(string config, string mutant)
+    public Task A_broken_protocol_is_caught_in_the_munmap_schedule(string config, string mutant) =>
+        IsolatedSpec.RunAsync(output, GetType(), nameof(BrokenProtocolRace), config, mutant);
+
+    private static void BrokenProtocolRace(string config, string mutant)
     {
         const string backend = "managed";
         var options = mutant switch
@@ -212,7 +223,7 @@ public sealed class DesignRaceSpecs(ITestOutputHelper output)
         var after = mm.GetStats();
         var violations = mm.Violations();
         var problems = mm.Validate();
-        output.WriteLine($"mutant {mutant}: fault {outcome.FaultResult}, validate {problems}, violations:\n{string.Join('\n', violations)}");
+        Console.WriteLine($"mutant {mutant}: fault {outcome.FaultResult}, validate {problems}, violations:\n{string.Join('\n', violations)}");
         switch (mutant)
         {
             case "free-without-grace-period" or "rcu-unlock-before-use":
