@@ -7,11 +7,11 @@
 # all agree.  Keep the format: one "NAME := words" per line, # comments.
 
 # Every config, in build order.
-TB_CONFIGS := mmu-spf mmu mmu-spf-rcu mmu-pvl nommu nommu-orig nommu-badfree
+TB_CONFIGS := mmu-spf mmu mmu-spf-rcu mmu-pvl nommu nommu-orig nommu-badfree mmu-rcu-nogp mmu-pvl-noseq
 
 # Test-only: built and bound (the A/B bite test needs it), but the managed
 # port has no such config and the CLI does not list it.
-TB_TEST_CONFIGS := nommu-badfree
+TB_TEST_CONFIGS := nommu-badfree mmu-rcu-nogp mmu-pvl-noseq
 
 # The stress driver races faults against mmap/munmap/mprotect: mmu only.
 TB_STRESS_CONFIGS := mmu-spf mmu mmu-spf-rcu mmu-pvl
@@ -43,3 +43,14 @@ TB_FLAGS_nommu-orig := -DTB_NOMMU_OPEN_CODED_FREE
 # refactor.  Never ship it.
 TB_MODEL_nommu-badfree := nommu
 TB_FLAGS_nommu-badfree := -DTB_TEST_BAD_FREE
+# mmu-rcu-nogp: TEST-ONLY.  mmu-spf-rcu freeing VMAs without waiting for
+# the grace period; the interleaving specs show a fault still inside its
+# read-side section then meets a freed VMA (a violation).
+TB_MODEL_mmu-rcu-nogp := mmu
+TB_FLAGS_mmu-rcu-nogp := -DCONFIG_MMU -DCONFIG_SPECULATIVE_PAGE_FAULT -DCONFIG_SPF_RCU -DTB_TEST_RCU_NO_GRACE_PERIOD
+TB_LIBS_mmu-rcu-nogp := -lurcu-memb
+# mmu-pvl-noseq: TEST-ONLY.  mmu-pvl whose vma_start_read skips the
+# vm_lock_seq re-check after its trylock.
+TB_MODEL_mmu-pvl-noseq := mmu
+TB_FLAGS_mmu-pvl-noseq := -DCONFIG_MMU -DCONFIG_PER_VMA_LOCK -DTB_TEST_PVL_NO_SEQ_RECHECK
+TB_LIBS_mmu-pvl-noseq := -lurcu-memb

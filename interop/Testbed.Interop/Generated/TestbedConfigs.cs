@@ -19,6 +19,8 @@ public static class TestbedConfigs
         "nommu",
         "nommu-orig",
         "nommu-badfree",
+        "mmu-rcu-nogp",
+        "mmu-pvl-noseq",
     ];
 
     /// <summary>Runs <paramref name="visitor"/> with the API type of <paramref name="config"/>.</summary>
@@ -31,7 +33,9 @@ public static class TestbedConfigs
         "nommu" => visitor.Visit<NommuApi>(),
         "nommu-orig" => visitor.Visit<NommuOrigApi>(),
         "nommu-badfree" => visitor.Visit<NommuBadfreeApi>(),
+        "mmu-rcu-nogp" => visitor.Visit<MmuRcuNogpApi>(),
+        "mmu-pvl-noseq" => visitor.Visit<MmuPvlNoseqApi>(),
         _ => throw new ArgumentException(
-            $"unknown config '{config}'; known: mmu-spf, mmu, mmu-spf-rcu, mmu-pvl, nommu, nommu-orig, nommu-badfree", nameof(config)),
+            $"unknown config '{config}'; known: mmu-spf, mmu, mmu-spf-rcu, mmu-pvl, nommu, nommu-orig, nommu-badfree, mmu-rcu-nogp, mmu-pvl-noseq", nameof(config)),
     };
 }

@@ -186,19 +186,30 @@ public sealed class DesignRaceSpecs(ITestOutputHelper output)
     /// its use is a use-after-free violation. Skipping the re-check under page_table_lock
     /// (spf-rcu) installs a page in the detached VMA, which Validate reports.
     /// </summary>
+    /// <remarks>Two of the breaks also exist natively, as test-only libraries built with the
+    /// same change (native/configs.mk): mmu-rcu-nogp and mmu-pvl-noseq.</remarks>
     [Theory]
-    [InlineData(SpfRcu, "free-without-grace-period")]
-    [InlineData(SpfRcu, "rcu-unlock-before-use")]
-    [InlineData(SpfRcu, "skip-speculative-recheck")]
-    [InlineData(Pvl, "free-without-grace-period")]
-    [InlineData(Pvl, "skip-vm-lock-seq-recheck")]
-    [InlineData(Pvl, "skip-vma-start-write")]
-    public Task A_broken_protocol_is_caught_in_the_munmap_schedule(string config, string mutant) =>
-        IsolatedSpec.RunAsync(output, GetType(), nameof(BrokenProtocolRace), config, mutant);
+    [InlineData("managed", SpfRcu, "free-without-grace-period")]
+    [InlineData("managed", SpfRcu, "rcu-unlock-before-use")]
+    [InlineData("managed", SpfRcu, "skip-speculative-recheck")]
+    [InlineData("managed", Pvl, "free-without-grace-period")]
+    [InlineData("managed", Pvl, "skip-vm-lock-seq-recheck")]
+    [InlineData("managed", Pvl, "skip-vma-start-write")]
+    [InlineData("native", SpfRcu, "free-without-grace-period")]
+    [InlineData("native", Pvl, "skip-vm-lock-seq-recheck")]
+    public Task A_broken_protocol_is_caught_in_the_munmap_schedule(string backend, string config, string mutant) =>
+        IsolatedSpec.RunAsync(output, GetType(), nameof(BrokenProtocolRace), backend, config, mutant);
 
-    private static void BrokenProtocolRace(string config, string mutant)
+    /// <summary>The native test-only library with <paramref name="mutant"/> built in.</summary>
+    private static string NativeMutant(string config, string mutant) => (config, mutant) switch
     {
-        const string backend = "managed";
+        (SpfRcu, "free-without-grace-period") => "mmu-rcu-nogp",
+        (Pvl, "skip-vm-lock-seq-recheck") => "mmu-pvl-noseq",
+        _ => throw new ArgumentException($"no native library breaks {config} by {mutant}", nameof(mutant)),
+    };
+
+    private static void BrokenProtocolRace(string backend, string config, string mutant)
+    {
         var options = mutant switch
         {
             "free-without-grace-period" => new ManagedOptions { TestOnlyFreeWithoutGracePeriod = true },
@@ -211,13 +222,15 @@ public sealed class DesignRaceSpecs(ITestOutputHelper output)
         var at = config == SpfRcu ? PausePoint.PageTableLock
             : mutant == "skip-vma-start-write" ? PausePoint.PageTableLockUnderVmaLock : PausePoint.VmaLock;
         var replay = Replay(nameof(A_broken_protocol_is_caught_in_the_munmap_schedule), backend, config, at) + $" (mutant {mutant})";
-        using var mm = Create(backend, config, options);
+        var library = backend == "native" ? NativeMutant(config, mutant) : config;
+        using var mm = backend == "native" ? Create(backend, library) : Create(backend, config, options);
+        Assert.NotEqual(0u, mm.Config.TestFlags);
         var before = Prime(mm);
         // Without the grace period (or with the section ended early, or the writer never
         // waiting for the VMA lock) the writer finishes while the fault is stopped.
         var waits = mutant is "skip-speculative-recheck" or "skip-vm-lock-seq-recheck";
 
-        var outcome = Race(mm, backend, config, at, Operation.Munmap(Base, Pages * Page), throughGracePeriod: waits, replay);
+        var outcome = Race(mm, backend, library, at, Operation.Munmap(Base, Pages * Page), throughGracePeriod: waits, replay);
         Assert.Equal(0, outcome.WriterResult);
 
         var after = mm.GetStats();
@@ -227,7 +240,7 @@ public sealed class DesignRaceSpecs(ITestOutputHelper output)
         switch (mutant)
         {
             case "free-without-grace-period" or "rcu-unlock-before-use":
-                Assert.True(violations.Any(v => v.Message.Contains("use after free")),
+                Assert.True(violations.Any(v => v.Message.Contains("use after free") || v.Message.Contains("freed")),
                     $"no use-after-free violation although the VMA was freed under the stopped fault; replay: {replay}");
                 break;
             case "skip-speculative-recheck" or "skip-vma-start-write":
