@@ -12,7 +12,23 @@
 # cannot be installed, everything else still builds and runs and the QEMU
 # tests fail with the reason.  A test the TRX file does not report (the test
 # host died before it ran) is counted as failed, by name.
+#
+#   --kernel-build   also the opt-in kernel tier (minutes; see
+#                    docs/kernel-hooks.md): build Debian's linux-source-6.1
+#                    with scripts/kernel/testbed.config, boot it and each
+#                    mutant kernel of tests/kernel-patches/ (xunit category
+#                    KernelBuild, left out otherwise) and the same through
+#                    `testbed kernel --build`; counted in the same line.
 set -uo pipefail
+
+kernel_build=0
+for arg in "$@"; do
+	case "$arg" in
+	--kernel-build) kernel_build=1 ;;
+	-h|--help) sed -n '3,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	*) echo "unknown argument $arg (see --help)" >&2; exit 2 ;;
+	esac
+done
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -119,57 +135,79 @@ else
 	failed=$((failed + 1))
 fi
 
-step "xunit"
-# The list of tests first: a test host that dies (a native crash outside the
-# isolated specs) leaves tests without a result, and each is counted below.
-dotnet test tests/Testbed.Tests -c Release --no-build -nologo --list-tests \
-	>"$results/xunit-discovered.log" 2>&1
-sed -n 's/^    //p' "$results/xunit-discovered.log" | sort -u >"$results/xunit-discovered.txt"
-dotnet test tests/Testbed.Tests -c Release --no-build -nologo \
-	--logger "trx;LogFileName=tests.trx" --logger "console;verbosity=normal" \
-	--results-directory "$results" >"$results/xunit.log" 2>&1
-xunit_rc=$?
-grep -E '^\s+(Failed|Skipped) ' "$results/xunit.log" | head -n 50
-trx="$results/tests.trx"
-xp=0
-xf=0
-xs=0
-if [ -f "$trx" ]; then
-	counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
-	attr() { sed -E "s/.* $1=\"([0-9]+)\".*/\1/" <<<"$counters"; }
-	xp=$(attr passed)
-	xf=$(attr failed)
-	xs=$(($(attr total) - $(attr executed)))
-	# Display names of every reported result, XML entities undone.
-	grep -o '<UnitTestResult [^>]*testName="[^"]*"' "$trx" |
-		sed -E 's/.*testName="([^"]*)"/\1/; s/&quot;/"/g; s/&apos;/'"'"'/g; s/&lt;/</g; s/&gt;/>/g; s/&amp;/\&/g' |
-		sort -u >"$results/xunit-reported.txt"
-else
-	echo "no TRX file: the test run did not complete (log: $results/xunit.log)"
-	tail -n 40 "$results/xunit.log"
-	: >"$results/xunit-reported.txt"
-fi
-# A discovered test is reported under its own name or, for a theory whose
-# cases are found at run time, as NAME(arguments).
-missing=0
-while IFS= read -r name; do
-	if ! grep -Fxq -- "$name" "$results/xunit-reported.txt" &&
-		! grep -Fq -- "$name(" "$results/xunit-reported.txt"; then
-		echo "NOT RUN (counted as failed): $name"
-		missing=$((missing + 1))
+# Runs the xunit tests that FILTER selects, whose display names (from the
+# list of all tests) GREP_ARGS select too, and adds the TRX counts.  The list
+# comes first: a test host that dies (a native crash outside the isolated
+# specs) leaves tests without a result, and each is counted as failed.
+run_xunit() {
+	local name=$1 filter=$2
+	shift 2
+	dotnet test tests/Testbed.Tests -c Release --no-build -nologo --list-tests \
+		>"$results/$name-discovered.log" 2>&1
+	sed -n 's/^    //p' "$results/$name-discovered.log" | grep "$@" |
+		sort -u >"$results/$name-discovered.txt"
+	dotnet test tests/Testbed.Tests -c Release --no-build -nologo --filter "$filter" \
+		--logger "trx;LogFileName=$name.trx" --logger "console;verbosity=normal" \
+		--results-directory "$results" >"$results/$name.log" 2>&1
+	local rc=$?
+	grep -E '^\s+(Failed|Skipped) ' "$results/$name.log" | head -n 50
+	local trx="$results/$name.trx" xp=0 xf=0 xs=0 counters
+	if [ -f "$trx" ]; then
+		counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+		attr() { sed -E "s/.* $1=\"([0-9]+)\".*/\1/" <<<"$counters"; }
+		xp=$(attr passed)
+		xf=$(attr failed)
+		xs=$(($(attr total) - $(attr executed)))
+		# Display names of every reported result, XML entities undone.
+		grep -o '<UnitTestResult [^>]*testName="[^"]*"' "$trx" |
+			sed -E 's/.*testName="([^"]*)"/\1/; s/&quot;/"/g; s/&apos;/'"'"'/g; s/&lt;/</g; s/&gt;/>/g; s/&amp;/\&/g' |
+			sort -u >"$results/$name-reported.txt"
+	else
+		echo "no TRX file: the test run did not complete (log: $results/$name.log)"
+		tail -n 40 "$results/$name.log"
+		: >"$results/$name-reported.txt"
 	fi
-done <"$results/xunit-discovered.txt"
-passed=$((passed + xp))
-failed=$((failed + xf + missing))
-skipped=$((skipped + xs))
-echo "xunit: $xp passed, $xf failed, $xs not executed, $missing never ran"
-if [ "$missing" -gt 0 ]; then
-	grep -E 'Test host process crashed|The active test run was aborted' "$results/xunit.log" | head -n 3
-fi
-if [ "$xunit_rc" -ne 0 ] && [ "$xf" -eq 0 ] && [ "$missing" -eq 0 ]; then
-	echo "dotnet test exited $xunit_rc without a failed test (log: $results/xunit.log)"
-	tail -n 30 "$results/xunit.log"
-	failed=$((failed + 1))
+	# A discovered test is reported under its own name or, for a theory whose
+	# cases are found at run time, as NAME(arguments).
+	local missing=0 test
+	while IFS= read -r test; do
+		if ! grep -Fxq -- "$test" "$results/$name-reported.txt" &&
+			! grep -Fq -- "$test(" "$results/$name-reported.txt"; then
+			echo "NOT RUN (counted as failed): $test"
+			missing=$((missing + 1))
+		fi
+	done <"$results/$name-discovered.txt"
+	passed=$((passed + xp))
+	failed=$((failed + xf + missing))
+	skipped=$((skipped + xs))
+	echo "$name: $xp passed, $xf failed, $xs not executed, $missing never ran"
+	if [ "$missing" -gt 0 ]; then
+		grep -E 'Test host process crashed|The active test run was aborted' "$results/$name.log" | head -n 3
+	fi
+	if [ "$rc" -ne 0 ] && [ "$xf" -eq 0 ] && [ "$missing" -eq 0 ]; then
+		echo "dotnet test exited $rc without a failed test (log: $results/$name.log)"
+		tail -n 30 "$results/$name.log"
+		failed=$((failed + 1))
+	fi
+}
+
+# The kernel tier's specs (category KernelBuild) live in one class.
+kernel_build_specs=Testbed.Tests.Kernel.KernelBuildSpecs.
+
+step "xunit"
+run_xunit xunit "Category!=KernelBuild" -vF "$kernel_build_specs"
+
+if [ $kernel_build -eq 1 ]; then
+	step "kernel build tier (linux-source-6.1, tests/kernel-patches)"
+	run_xunit kernel-build "Category=KernelBuild" -F "$kernel_build_specs"
+	run_as_test testbed-kernel-build ./scripts/testbed kernel --build
+	run_as_test testbed-kernel-build-cached \
+		scripts/kernel/expect-cli.sh cached ./scripts/testbed kernel --build
+	for patch in tests/kernel-patches/*.patch; do
+		run_as_test "testbed-kernel-build-$(basename "$patch" .patch)" \
+			scripts/kernel/expect-cli.sh mismatch \
+			./scripts/testbed kernel --build --patch "$patch"
+	done
 fi
 
 finish

@@ -8,8 +8,10 @@
 # qemu-system-x86_64: TCG by default (KVM guests hang on our machines;
 # --kvm asks for it anyway), no display, no network, no reboot, the kernel
 # console on ttyS0 (this script's stdout: the serial log) and the guest's
-# records on ttyS1 (written to --data FILE).  The guest powers off with
-# `poweroff -f`; a guest that does not is killed after --timeout seconds
+# records on ttyS1 (written to --data FILE).  The guest ends with
+# `reboot -f`, which -no-reboot turns into QEMU's exit (a kernel without an
+# ACPI power-off handler, like the minimal one of scripts/kernel, only halts
+# on `poweroff`); a guest that does not end is killed after --timeout seconds
 # and the script exits 124.
 set -eu
 

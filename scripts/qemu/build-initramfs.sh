@@ -7,7 +7,9 @@
 # program (native/guest) and the sequence file, plus an /init that mounts
 # proc, devtmpfs and tmpfs, runs the guest with its output on the second
 # serial port (/dev/ttyS1, kept apart from kernel messages on ttyS0),
-# prints markers on the console and powers off with `poweroff -f`.
+# prints markers on the console and ends with `reboot -f` (boot.sh runs
+# QEMU with -no-reboot, so the reset ends QEMU on any kernel; `poweroff -f`
+# only halts a kernel without an ACPI power-off handler).
 # Debian's kernel needs no modules for this (initramfs, 8250 serial and
 # devtmpfs are built in).
 set -eu
@@ -45,7 +47,7 @@ echo "@@TESTBED BOOTED uptime $(cut -d' ' -f1 /proc/uptime) kernel $(uname -r) c
 rc=$?
 echo "@@TESTBED GUEST-EXIT $rc uptime $(cut -d' ' -f1 /proc/uptime)"
 sync
-poweroff -f
+reboot -f
 INIT
 chmod 755 "$root/init"
 

@@ -48,6 +48,15 @@ public static class KernelCommand
         {
             Description = "bzImage to boot (default: the newest /boot/vmlinuz-* from linux-image-amd64).",
         };
+        var build = new Option<bool>("--build")
+        {
+            Description = "Build a minimal kernel from Debian's linux-source-6.1 (with the --patch files) and boot it; cached under build/kernel/.",
+        };
+        var patch = new Option<string[]>("--patch")
+        {
+            Description = "With --build: a patch to apply with patch -p1 (repeatable; applied in order).",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
         var kvm = new Option<bool>("--kvm")
         {
             Description = "Boot with -accel kvm instead of TCG (KVM guests hang on some machines; TCG is the default).",
@@ -83,13 +92,21 @@ public static class KernelCommand
         var cmd = new Command("kernel",
             "Run the same operation sequences on a real Linux kernel (QEMU, or --host) and on the model; compare results and VMA layouts after every step.")
         {
-            seed, sequences, ops, only, kernel, kvm, host, timeout, backend, noRace, json,
+            seed, sequences, ops, only, kernel, build, patch, kvm, host, timeout, backend, noRace, json,
         };
         cmd.Validators.Add(r =>
         {
             var batch = OptionRules.ValueOr(r, sequences, DefaultSequences);
             if (OptionRules.ValueOr(r, only, null) is { } o && o >= batch)
                 r.AddError($"--only {o} is outside the batch of --sequences {batch}");
+            var building = OptionRules.ValueOr(r, build, false);
+            if (building && (OptionRules.ValueOr<string?>(r, kernel, null) is not null || OptionRules.ValueOr(r, host, false)))
+                r.AddError("--build boots the kernel it builds: it excludes --kernel and --host");
+            var patchFiles = OptionRules.ValueOr(r, patch, []);
+            if (!building && patchFiles.Length > 0)
+                r.AddError("--patch needs --build");
+            foreach (var missing in patchFiles.Where(p => !File.Exists(p)))
+                r.AddError($"--patch {missing}: no such file");
         });
         cmd.SetAction(async (parse, ct) =>
         {
@@ -99,13 +116,24 @@ public static class KernelCommand
                 .WithOpsPerSequence(parse.GetValue(ops))
                 .WithRaces(!parse.GetValue(noRace));
 
+            var patches = parse.GetValue(patch) ?? [];
+            var buildKernel = parse.GetValue(build);
             var qemu = new QemuOptions()
                 .WithKernel(parse.GetValue(kernel))
                 .WithKvm(parse.GetValue(kvm))
                 .WithTimeout(TimeSpan.FromSeconds(parse.GetValue(timeout)));
             var target = parse.GetValue(host) ? KernelTarget.Host : KernelTarget.Qemu;
             var backendName = parse.GetValue(backend)!;
-            var prefix = KernelCheck.ReplayPrefix(seqOptions, target, qemu) + $" --backend {backendName}";
+            var prefix = KernelCheck.ReplayPrefix(seqOptions, target, qemu)
+                + (buildKernel ? KernelBuildCli.ReplayArguments(patches) : "")
+                + $" --backend {backendName}";
+            if (buildKernel)
+            {
+                if (await KernelBuildCli.BuildAsync(patches, ct) is not { } image)
+                    return ExitCodes.Failed;
+                qemu = qemu.WithKernel(image.Path);
+            }
+
             var (report, _) = await KernelCheck.RunAsync(seqOptions, target, qemu, (_, flags) => backendFactory(backendName, flags), Config,
                 parse.GetValue(only), prefix, ct);
 

@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: GPL-2.0-only
+using System.Diagnostics;
+using System.Text;
+using CliWrap;
+
+namespace Testbed.Harness.Kernel;
+
+/// <summary>
+/// Builds a minimal x86-64 kernel for the QEMU hooks from Debian's linux-source-6.1 with the
+/// given patches, through scripts/kernel/build-kernel.sh (tinyconfig + scripts/kernel/testbed.config,
+/// images cached under build/kernel/images/KEY keyed by source version, config, compiler and
+/// patch contents).
+/// </summary>
+public static class KernelBuilder
+{
+    private const string Prefix = "build-kernel: ";
+
+    /// <summary>scripts/kernel/build-kernel.sh under <paramref name="root"/>.</summary>
+    public static string Script(string root) => Path.Combine(root, "scripts", "kernel", "build-kernel.sh");
+
+    /// <summary>
+    /// Builds (or finds in the cache) the image for <paramref name="patches"/>, applied in order.
+    /// Every progress line of the script goes to <paramref name="progress"/>.
+    /// </summary>
+    /// <exception cref="KernelBuildException">A patch does not apply, the config misses an option, or make fails.</exception>
+    public static async Task<KernelImage> BuildAsync(IReadOnlyList<string> patches, Action<string>? progress = null, CancellationToken ct = default)
+    {
+        var lines = new List<string>();
+        var stdout = new StringBuilder();
+        var sw = Stopwatch.StartNew();
+        var result = await Cli.Wrap(Script(RepoPaths.Root()))
+            .WithArguments(PatchArguments(patches))
+            .WithStandardOutputPipe(PipeTarget.ToStringBuilder(stdout))
+            .WithStandardErrorPipe(PipeTarget.ToDelegate(line =>
+            {
+                lock (lines)
+                    lines.Add(line);
+                progress?.Invoke(line);
+            }))
+            .WithValidation(CommandResultValidation.None)
+            .ExecuteAsync(ct);
+        if (result.ExitCode != 0)
+            throw new KernelBuildException(FailureMessage(lines, result.ExitCode), string.Join('\n', lines));
+
+        var path = stdout.ToString().TrimEnd().Split('\n')[^1];
+        var cached = lines.Any(l => l.StartsWith(Prefix + "cached:", StringComparison.Ordinal));
+        return new KernelImage(path, Path.GetFileName(Path.GetDirectoryName(path)!), cached, sw.Elapsed);
+    }
+
+    /// <summary>The cache key the script computes for <paramref name="patches"/> (nothing is built).</summary>
+    public static async Task<string> KeyAsync(IReadOnlyList<string> patches, CancellationToken ct = default)
+    {
+        var stdout = new StringBuilder();
+        var stderr = new StringBuilder();
+        var result = await Cli.Wrap(Script(RepoPaths.Root()))
+            .WithArguments([.. PatchArguments(patches), "--key"])
+            .WithStandardOutputPipe(PipeTarget.ToStringBuilder(stdout))
+            .WithStandardErrorPipe(PipeTarget.ToStringBuilder(stderr))
+            .WithValidation(CommandResultValidation.None)
+            .ExecuteAsync(ct);
+        if (result.ExitCode != 0)
+            throw new KernelBuildException($"build-kernel.sh --key failed ({result.ExitCode}): {stderr}", stderr.ToString());
+        return stdout.ToString().Trim();
+    }
+
+    private static IEnumerable<string> PatchArguments(IReadOnlyList<string> patches) =>
+        patches.SelectMany(p => new[] { "--patch", Path.GetFullPath(p) });
+
+    /// <summary>The script's own last error line ("patch X does not apply: mm/mmap.c: Hunk #1 FAILED at 922"), else the tail.</summary>
+    private static string FailureMessage(IReadOnlyList<string> lines, int exitCode)
+    {
+        var last = lines.LastOrDefault(l => l.StartsWith(Prefix, StringComparison.Ordinal));
+        return last is not null
+            ? $"kernel build failed: {last[Prefix.Length..]}"
+            : $"kernel build failed ({exitCode}): {string.Join('\n', lines.TakeLast(20))}";
+    }
+}
