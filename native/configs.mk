@@ -7,21 +7,31 @@
 # all agree.  Keep the format: one "NAME := words" per line, # comments.
 
 # Every config, in build order.
-TB_CONFIGS := mmu-spf mmu nommu nommu-orig nommu-badfree
+TB_CONFIGS := mmu-spf mmu mmu-spf-rcu mmu-pvl nommu nommu-orig nommu-badfree mmu-rcu-nogp mmu-pvl-noseq
 
 # Test-only: built and bound (the A/B bite test needs it), but the managed
 # port has no such config and the CLI does not list it.
-TB_TEST_CONFIGS := nommu-badfree
+TB_TEST_CONFIGS := nommu-badfree mmu-rcu-nogp mmu-pvl-noseq
 
 # The stress driver races faults against mmap/munmap/mprotect: mmu only.
-TB_STRESS_CONFIGS := mmu-spf mmu
+TB_STRESS_CONFIGS := mmu-spf mmu mmu-spf-rcu mmu-pvl
 
 # Per config: the model it builds (mmu: mm/mmap.c and friends, nommu:
-# mm/nommu.c) and its compiler flags.
+# mm/nommu.c), its compiler flags and (TB_LIBS_) the libraries it links.
 TB_MODEL_mmu-spf := mmu
 TB_FLAGS_mmu-spf := -DCONFIG_MMU -DCONFIG_SPECULATIVE_PAGE_FAULT
 TB_MODEL_mmu := mmu
 TB_FLAGS_mmu := -DCONFIG_MMU
+# mmu-spf-rcu: the SPF fault path with the VMA found under RCU instead of
+# pinned by vm_ref_count; VMAs freed after a grace period (liburcu).
+TB_MODEL_mmu-spf-rcu := mmu
+TB_FLAGS_mmu-spf-rcu := -DCONFIG_MMU -DCONFIG_SPECULATIVE_PAGE_FAULT -DCONFIG_SPF_RCU
+TB_LIBS_mmu-spf-rcu := -lurcu-memb
+# mmu-pvl: the per-VMA locks merged in Linux 6.4 instead of SPF
+# (lock_vma_under_rcu, vm_lock_seq); VMAs freed after a grace period.
+TB_MODEL_mmu-pvl := mmu
+TB_FLAGS_mmu-pvl := -DCONFIG_MMU -DCONFIG_PER_VMA_LOCK
+TB_LIBS_mmu-pvl := -lurcu-memb
 # nommu: no CONFIG_MMU; VMAs freed through the shared __free_vma.
 TB_MODEL_nommu := nommu
 TB_FLAGS_nommu :=
@@ -33,3 +43,14 @@ TB_FLAGS_nommu-orig := -DTB_NOMMU_OPEN_CODED_FREE
 # refactor.  Never ship it.
 TB_MODEL_nommu-badfree := nommu
 TB_FLAGS_nommu-badfree := -DTB_TEST_BAD_FREE
+# mmu-rcu-nogp: TEST-ONLY.  mmu-spf-rcu freeing VMAs without waiting for
+# the grace period; the interleaving specs show a fault still inside its
+# read-side section then meets a freed VMA (a violation).
+TB_MODEL_mmu-rcu-nogp := mmu
+TB_FLAGS_mmu-rcu-nogp := -DCONFIG_MMU -DCONFIG_SPECULATIVE_PAGE_FAULT -DCONFIG_SPF_RCU -DTB_TEST_RCU_NO_GRACE_PERIOD
+TB_LIBS_mmu-rcu-nogp := -lurcu-memb
+# mmu-pvl-noseq: TEST-ONLY.  mmu-pvl whose vma_start_read skips the
+# vm_lock_seq re-check after its trylock.
+TB_MODEL_mmu-pvl-noseq := mmu
+TB_FLAGS_mmu-pvl-noseq := -DCONFIG_MMU -DCONFIG_PER_VMA_LOCK -DTB_TEST_PVL_NO_SEQ_RECHECK
+TB_LIBS_mmu-pvl-noseq := -lurcu-memb

@@ -29,7 +29,8 @@ $(MUTANT_DIR)/obj/$(1)/%.o: %.c
 		-DTB_SANITIZERS=$(SANITIZER_$(MUTANT_FLAVOUR)) -c $$< -o $$@
 
 $(MUTANT_DIR)/libtestbed-$(1).so: $$(MOBJS_$(1))
-	$$(CC) -shared $(BASE_LDFLAGS) $(LDFLAGS_$(MUTANT_FLAVOUR)) -o $$@ $$^
+	$$(CC) -shared $(BASE_LDFLAGS) $(LDFLAGS_$(MUTANT_FLAVOUR)) -o $$@ $$^ \
+		$(TB_LIBS_$(1))
 
 $(MUTANT_DIR)/stress-$(1): $(STRESS_SRCS) $(MUTANT_DIR)/libtestbed-$(1).so
 	$$(CC) $(filter-out -fvisibility=hidden,$(BASE_CFLAGS)) \

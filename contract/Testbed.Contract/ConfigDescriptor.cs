@@ -9,6 +9,8 @@ namespace Testbed.Contract;
 /// <param name="TestOnly">Test-only: built and bound, but not in the managed port nor listed by the CLI.</param>
 /// <param name="Stress">The C stress driver is built against it.</param>
 /// <param name="Flags">The compiler flags native/Makefile builds it with.</param>
+/// <param name="SpfRcu">SPF with the VMA kept by an RCU read-side section instead of vm_ref_count (CONFIG_SPF_RCU).</param>
+/// <param name="PerVmaLock">Linux 6.4's per-VMA locks (CONFIG_PER_VMA_LOCK).</param>
 public sealed record ConfigDescriptor(
     string Name,
     bool Mmu,
@@ -16,4 +18,16 @@ public sealed record ConfigDescriptor(
     bool SharedFree,
     bool TestOnly,
     bool Stress,
-    IReadOnlyList<string> Flags);
+    IReadOnlyList<string> Flags,
+    bool SpfRcu = false,
+    bool PerVmaLock = false)
+{
+    /// <summary>A fault may complete without mmap_sem (SPF or per-VMA locks): speculative stats can be non-zero.</summary>
+    public bool LocklessFaults => Spf || PerVmaLock;
+
+    /// <summary>get_vma/put_vma references exist (vm_ref_count: SPF without RCU); elsewhere they are -EOPNOTSUPP.</summary>
+    public bool VmaRefs => Spf && !SpfRcu;
+
+    /// <summary>VMAs are freed only after an RCU grace period.</summary>
+    public bool RcuFree => SpfRcu || PerVmaLock;
+}

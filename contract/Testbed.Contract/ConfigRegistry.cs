@@ -58,7 +58,9 @@ public static partial class ConfigRegistry
             return new ConfigDescriptor(name, Mmu: model,
                 Spf: flags.Contains("-DCONFIG_SPECULATIVE_PAGE_FAULT"),
                 SharedFree: !model && !flags.Contains("-DTB_NOMMU_OPEN_CODED_FREE"),
-                TestOnly: testOnly.Contains(name), Stress: stress.Contains(name), flags);
+                TestOnly: testOnly.Contains(name), Stress: stress.Contains(name), flags,
+                SpfRcu: flags.Contains("-DCONFIG_SPF_RCU"),
+                PerVmaLock: flags.Contains("-DCONFIG_PER_VMA_LOCK"));
         }).ToArray();
     }
 

@@ -105,4 +105,11 @@ public sealed record ConfigInfo(
     ulong PageSize,
     ulong TaskSize,
     ulong MmapMinAddr,
-    ulong MmapBase);
+    ulong MmapBase)
+{
+    /// <summary>get_vma/put_vma references exist (SPF with vm_ref_count); elsewhere -EOPNOTSUPP.</summary>
+    public bool VmaRefs => ConfigRegistry.Find(Name)?.VmaRefs ?? Spf;
+
+    /// <summary>A fault can complete without mmap_sem (SPF, per-VMA locks): the speculative stats can move.</summary>
+    public bool LocklessFaults => ConfigRegistry.Find(Name)?.LocklessFaults ?? Spf;
+}

@@ -10,8 +10,8 @@ using KFile = Testbed.Managed.Kernel.File;
 namespace Testbed.Managed;
 
 /// <summary>
-/// The managed port of the VMA model: one mm of config "mmu-spf", "mmu", "nommu" or
-/// "nommu-orig", safe for any number of concurrent callers under the kernel's locking design.
+/// The managed port of the VMA model: one mm of config "mmu-spf", "mmu", "mmu-spf-rcu",
+/// "mmu-pvl", "nommu" or "nommu-orig", safe for any number of concurrent callers under the kernel's locking design.
 /// </summary>
 public sealed class ManagedAddressSpace : IAddressSpace
 {
@@ -53,7 +53,7 @@ public sealed class ManagedAddressSpace : IAddressSpace
             throw new ArgumentException($"mm flags {flags} are not valid for config '{config}' (MMU configs: MmapMergeNextFirst)", nameof(flags));
         nommu = !mmu;
         sharedFree = descriptor.SharedFree;
-        mm = new MmStruct(spf, options, flags);
+        mm = new MmStruct(spf, options, flags, descriptor.SpfRcu, descriptor.PerVmaLock);
         Config = new ConfigInfo(config, Mmu: mmu, Spf: spf, SharedFree: sharedFree, options.TestFlags,
             MmStruct.PageSize, MmStruct.TaskSize, MmStruct.MmapMinAddr, MmStruct.MmapBaseAddr);
     }
@@ -209,18 +209,18 @@ public sealed class ManagedAddressSpace : IAddressSpace
                 file = files[fd]!.Get();
             }
         }
-        mm.MmapSem.DownWrite();
+        mm.MmapWriteLock();
         var ret = Nommu.DoMmap(mm, file, len, (Prot)prot, (MapFlags)flags, pgoff, sharedFree);
-        mm.MmapSem.UpWrite();
+        mm.MmapWriteUnlock();
         file?.Put();
         return ret;
     }
 
     private long MmapLocked(KFile? file, ulong addr, ulong len, Prot prot, MapFlags flags, ulong pgoff)
     {
-        mm.MmapSem.DownWrite();
+        mm.MmapWriteLock();
         var ret = mm.DoMmap(file, addr, len, prot, flags, pgoff);
-        mm.MmapSem.UpWrite();
+        mm.MmapWriteUnlock();
         return ret;
     }
 
@@ -230,9 +230,9 @@ public sealed class ManagedAddressSpace : IAddressSpace
             return -Errno.EINVAL;
         if (addr > MmStruct.TaskSize || len > MmStruct.TaskSize || PageAlign(len) > MmStruct.TaskSize - addr)
             return -Errno.EINVAL;
-        mm.MmapSem.DownWrite();
+        mm.MmapWriteLock();
         var ret = nommu ? Nommu.DoMunmap(mm, addr, len, sharedFree) : mm.DoMunmap(addr, PageAlign(len));
-        mm.MmapSem.UpWrite();
+        mm.MmapWriteUnlock();
         return ret;
     }
 
@@ -245,9 +245,9 @@ public sealed class ManagedAddressSpace : IAddressSpace
             return -Errno.EINVAL;
         if (len > MmStruct.TaskSize || addr > MmStruct.TaskSize || PageAlign(len) > MmStruct.TaskSize - addr)
             return -Errno.ENOMEM;
-        mm.MmapSem.DownWrite();
+        mm.MmapWriteLock();
         var ret = mm.DoMprotect(addr, addr + PageAlign(len), (Prot)prot);
-        mm.MmapSem.UpWrite();
+        mm.MmapWriteUnlock();
         return ret;
     }
 
@@ -319,7 +319,7 @@ public sealed class ManagedAddressSpace : IAddressSpace
         vma.VmFile?.Id ?? 0,
         vma.VmRegion?.Id ?? 0,
         vma.VmPolicy?.Mode ?? MpolMode.Default,
-        mm.Spf ? vma.VmRefCount.Read() : 0,
+        mm.VmaRefs ? vma.VmRefCount.Read() : 0,
         vma.VmRb.IsEmpty ? 0 : mm.PopulatedIn(vma.VmStart, vma.VmEnd),
         vma.AnonVma is not null,
         !vma.VmRb.IsEmpty,
@@ -334,7 +334,7 @@ public sealed class ManagedAddressSpace : IAddressSpace
             return -Errno.EBADF;
         using var pin = Pin();
         using var scope = Enter(OpKind.GetVma);
-        if (!mm.Spf)
+        if (!mm.VmaRefs)
             return -Errno.EOPNOTSUPP;
         var vma = mm.GetVma(addr);
         if (vma is null)
@@ -381,7 +381,7 @@ public sealed class ManagedAddressSpace : IAddressSpace
         if (disposed)
             return -Errno.EBADF;
         using var pin = Pin();
-        if (!mm.Spf)
+        if (!mm.VmaRefs)
             return -Errno.EOPNOTSUPP;
         var vma = Lookup(reference, remove: false);
         if (vma is null)
@@ -401,7 +401,7 @@ public sealed class ManagedAddressSpace : IAddressSpace
             return -Errno.EBADF;
         using var pin = Pin();
         using var scope = Enter(OpKind.PutVma);
-        if (!mm.Spf)
+        if (!mm.VmaRefs)
             return -Errno.EOPNOTSUPP;
         var vma = Lookup(reference, remove: true);
         if (vma is null)

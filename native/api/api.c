@@ -54,7 +54,7 @@ static struct mm_struct *mm_alloc(void)
 		return NULL;
 	}
 	mm->mm_rb = RB_ROOT;
-#ifdef CONFIG_SPECULATIVE_PAGE_FAULT
+#ifdef TB_MM_RB_LOCK
 	rwlock_init(&mm->mm_rb_lock);
 #endif
 	init_rwsem(&mm->mmap_sem);
@@ -77,7 +77,7 @@ static void mmdrop(struct mm_struct *mm)
 	if (!atomic_dec_and_test(&mm->mm_count))
 		return;
 	pt_destroy(mm);
-#ifdef CONFIG_SPECULATIVE_PAGE_FAULT
+#ifdef TB_MM_RB_LOCK
 	rwlock_destroy(&mm->mm_rb_lock);
 #endif
 	rwsem_destroy(&mm->mmap_sem);
@@ -794,6 +794,13 @@ TB_API int tb_get_config(struct tb_config_info *out)
 	out->abi_version = TB_ABI_VERSION;
 #ifdef CONFIG_MMU
 	out->mmu = 1;
+	/* the bits of the managed port's matching test-only switches */
+#ifdef TB_TEST_RCU_NO_GRACE_PERIOD
+	out->test_flags |= 0x4;
+#endif
+#ifdef TB_TEST_PVL_NO_SEQ_RECHECK
+	out->test_flags |= 0x10;
+#endif
 #else
 	out->shared_free = TB_NOMMU_SHARED_FREE;
 	out->test_flags = TB_NOMMU_TEST_FLAGS;

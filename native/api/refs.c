@@ -54,7 +54,7 @@ static void vma_info_fields(struct vm_area_struct *vma,
 	info->region_id = vma_region_id(vma);
 #endif
 	info->policy = vma->vm_policy ? vma->vm_policy->mode : 0;
-#ifdef CONFIG_SPECULATIVE_PAGE_FAULT
+#ifdef TB_VMA_REFCOUNT
 	info->ref_count = atomic_read(&vma->vm_ref_count);
 #else
 	info->ref_count = 0;
@@ -86,7 +86,7 @@ void tb_fill_vma_info(struct mm_struct *mm, struct vm_area_struct *vma,
 	vma_info_populated(mm, info);
 }
 
-#ifdef CONFIG_SPECULATIVE_PAGE_FAULT
+#ifdef TB_VMA_REFCOUNT
 int tb_refs_get(struct mm_struct *mm, u64 addr, u64 *ref,
 		struct tb_vma_info *info)
 {

@@ -172,6 +172,7 @@ enum tb_sched_point {
 	 * another thread until it is free.
 	 */
 	TB_SCHED_BLOCKED = 7,
+	TB_SCHED_RCU_SYNC = 8,		/* synchronize_rcu, before it waits */
 };
 
 /* Why a speculative fault gave up and fell back to the classic path. */

@@ -19,6 +19,7 @@ static const struct {
 	{ "nommu_region_sem", LOCK_RANK_NOMMU_REGION_SEM },
 	{ "mmap_sem", LOCK_RANK_MMAP_SEM },
 	{ "mm_rb_lock", LOCK_RANK_MM_RB_LOCK },
+	{ "vm_lock", LOCK_RANK_VMA_LOCK },
 	{ "page_table_lock", LOCK_RANK_PAGE_TABLE_LOCK },
 };
 

@@ -8,7 +8,7 @@
  * it holds.  Rules, each breach recorded as a violation:
  *  - a blocking acquire of a ranked lock whose rank is <= the rank of a
  *    ranked lock already held (the order is mmap_sem < nommu_region_sem <
- *    mm_rb_lock < page_table_lock < any other named lock); this catches
+ *    mm_rb_lock < vm_lock < page_table_lock < any other named lock); this catches
  *    taking mmap_sem under mm_rb_lock or page_table_lock, and taking the
  *    same lock twice (self-deadlock; read recursion included, since the
  *    locks are writer-preferring);
@@ -30,6 +30,7 @@ enum lock_rank {
 	LOCK_RANK_MMAP_SEM = 10,
 	LOCK_RANK_NOMMU_REGION_SEM = 15,
 	LOCK_RANK_MM_RB_LOCK = 20,
+	LOCK_RANK_VMA_LOCK = 25,	/* per-VMA lock (mmu-pvl) */
 	LOCK_RANK_PAGE_TABLE_LOCK = 30,
 	LOCK_RANK_LEAF = 40,		/* every other lock */
 };

@@ -10,7 +10,9 @@
 #include "kernel/types.h"
 #include "kernel/bug.h"
 #include "kernel/fs.h"
+#include "kernel/lockdep.h"
 #include "kernel/mempolicy.h"
+#include "kernel/rcupdate.h"
 #include "kernel/slab.h"
 #include "kernel/trace.h"
 #include "mm/mm_types.h"
@@ -98,6 +100,16 @@ void __free_vma(struct vm_area_struct *vma);
 struct vm_area_struct *get_vma(struct mm_struct *mm, unsigned long addr);
 void put_vma(struct vm_area_struct *vma);
 #endif
+#ifdef TB_MM_RB_LOCK
+/* __find_vma under mm_rb_lock held for read, without mmap_sem */
+struct vm_area_struct *find_vma_lockless(struct mm_struct *mm,
+					 unsigned long addr);
+#endif
+#ifdef TB_VMA_FREE_RCU
+/* mm/util.c: vm_area_free's grace period */
+void vm_area_free_rcu(struct vm_area_struct *vma);
+void vma_rcu_free_deferred(struct mm_struct *mm);
+#endif
 
 /* mm/mprotect.c */
 int do_mprotect_pkey(struct mm_struct *mm, unsigned long start, size_t len,
@@ -149,7 +161,102 @@ static inline bool munmap_range_invalid(unsigned long start, size_t len)
  * mmap_sem); without CONFIG_SPECULATIVE_PAGE_FAULT they compile away, as in
  * the series, so the mmu baseline pays nothing for them.
  */
-#ifdef CONFIG_SPECULATIVE_PAGE_FAULT
+#ifdef CONFIG_PER_VMA_LOCK
+/*
+ * 6.4's per-VMA lock, writer side (include/linux/mm.h).  vma_start_write
+ * marks the VMA write-locked for the rest of the mmap_sem write section:
+ * taking vm_lock for write waits out the fault holding it for read, and
+ * vm_lock_seq == mm_lock_seq then turns every later vma_start_read away
+ * until mmap_write_unlock bumps mm_lock_seq (vma_end_write_all).  The
+ * exit path (no users left) marks without mmap_sem, as nobody can fault.
+ */
+static inline bool __is_vma_write_locked(struct vm_area_struct *vma,
+					 int *mm_lock_seq)
+{
+	if (atomic_read(&vma->vm_mm->mm_users))
+		lockdep_assert_held_write(&vma->vm_mm->mmap_sem);
+	*mm_lock_seq = vma->vm_mm->mm_lock_seq;
+	return vma->vm_lock_seq == *mm_lock_seq;
+}
+
+static inline void vma_start_write(struct vm_area_struct *vma)
+{
+	int mm_lock_seq;
+
+	if (__is_vma_write_locked(vma, &mm_lock_seq))
+		return;
+	down_write(&vma->vm_lock);
+	WRITE_ONCE(vma->vm_lock_seq, mm_lock_seq);
+	up_write(&vma->vm_lock);
+}
+
+static inline void vma_assert_write_locked(struct vm_area_struct *vma)
+{
+	int mm_lock_seq;
+
+	VM_BUG_ON_VMA(!__is_vma_write_locked(vma, &mm_lock_seq), vma);
+}
+
+/* Only a write-locked VMA may be detached (6.4's assertion). */
+static inline void vma_mark_detached(struct vm_area_struct *vma,
+				     bool detached)
+{
+	if (detached)
+		vma_assert_write_locked(vma);
+	WRITE_ONCE(vma->detached, detached);
+}
+
+/* vma_end_write_all: one increment ends every mark of the section. */
+static inline void vma_end_write_all(struct mm_struct *mm)
+{
+	lockdep_assert_held_write(&mm->mmap_sem);
+	__atomic_store_n(&mm->mm_lock_seq, mm->mm_lock_seq + 1,
+			 __ATOMIC_RELEASE);
+}
+#endif
+
+static inline void mmap_write_lock(struct mm_struct *mm)
+{
+	down_write(&mm->mmap_sem);
+}
+
+/*
+ * mmap_write_unlock (5.8's name for up_write(&mm->mmap_sem)): on the RCU
+ * designs the VMAs the section freed are freed for real after a grace
+ * period (see vm_area_free_rcu), then on mmu-pvl the VMA write marks end;
+ * all still under mmap_sem so that a reader of the mm's counts under mmap_sem
+ * (tb_validate) sees them exact.  No reader waits for mmap_sem inside a
+ * read-side section, so the grace period cannot wait for us.
+ */
+static inline void mmap_write_unlock(struct mm_struct *mm)
+{
+#ifdef TB_VMA_FREE_RCU
+	vma_rcu_free_deferred(mm);
+#endif
+#ifdef CONFIG_PER_VMA_LOCK
+	vma_end_write_all(mm);
+#endif
+	up_write(&mm->mmap_sem);
+}
+
+#ifdef CONFIG_PER_VMA_LOCK
+/*
+ * The SPF series' write sections are where a VMA the fault path reads
+ * changes: on mmu-pvl each begins by marking the VMA (vma_start_write);
+ * the mark ends with the mmap_sem write section, not here.
+ */
+static inline void vm_write_begin(struct vm_area_struct *vma)
+{
+	vma_start_write(vma);
+}
+
+static inline void vm_write_begin_nested(struct vm_area_struct *vma)
+{
+	vma_start_write(vma);
+}
+
+static inline void vm_write_end(struct vm_area_struct *vma) { (void)vma; }
+#elif defined(CONFIG_SPECULATIVE_PAGE_FAULT)
 static inline void vm_write_begin(struct vm_area_struct *vma)
 {
 	write_seqcount_begin(&vma->vm_sequence);

@@ -337,6 +337,42 @@ static bool spf_pte_map_lock(struct mm_struct *mm,
  * the detach is zapped, and one installed after it is impossible because
  * the check sees the empty node.
  */
+#ifdef CONFIG_SPF_RCU
+/*
+ * mmu-spf-rcu: the lookup of the SRCU/RCU alternative the SPF thread
+ * weighed instead of mm_rb_lock + vm_ref_count.  The VMA found is not
+ * pinned: the read-side section, held until spf_put_vma, is what keeps
+ * its memory, because a VMA is freed only after a grace period.  A VMA
+ * already freed here means the grace period was cut short.
+ */
+static struct vm_area_struct *spf_get_vma(struct mm_struct *mm,
+					  unsigned long addr)
+{
+	struct vm_area_struct *vma;
+
+	rcu_read_lock();
+	vma = find_vma_lockless(mm, addr);
+	if (vma && WARN(kmem_obj_freed(vma),
+			"spf_get_vma: VMA %p freed before the grace period ended",
+			(void *)vma))
+		vma = NULL;
+	if (!vma)
+		rcu_read_unlock();
+	return vma;
+}
+
+static void spf_put_vma(struct vm_area_struct *vma)
+{
+	WARN(kmem_obj_freed(vma),
+	     "spf_put_vma: VMA %p freed inside a read-side section",
+	     (void *)vma);
+	rcu_read_unlock();
+}
+#else
+#define spf_get_vma(mm, addr)	get_vma(mm, addr)
+#define spf_put_vma(vma)	put_vma(vma)
+#endif
+
 static int __handle_speculative_fault(struct mm_struct *mm,
 				      unsigned long address,
 				      unsigned int flags, int *abort)
@@ -344,7 +380,7 @@ static int __handle_speculative_fault(struct mm_struct *mm,
 	struct vm_area_struct *vma;
 	unsigned int seq;
 
-	vma = get_vma(mm, address);
+	vma = spf_get_vma(mm, address);
 	if (!vma) {
 		*abort = TB_SPF_ABORT_NO_VMA;
 		return 1;
@@ -406,13 +442,13 @@ static int __handle_speculative_fault(struct mm_struct *mm,
 		goto out_put;
 	pt_populate(mm, address & PAGE_MASK, vma->tb_id);
 	spin_unlock(&mm->page_table_lock);
-	put_vma(vma);
+	spf_put_vma(vma);
 	return 0;
 
 out_put:
-	put_vma(vma);
+	spf_put_vma(vma);
 #ifdef TB_MUTANT_SPF_ABORT_DOUBLE_PUT
-	put_vma(vma);
+	spf_put_vma(vma);
 #endif
 	return 1;
 }
@@ -435,6 +471,132 @@ static bool spf_try(struct mm_struct *mm, unsigned int flags)
 }
 #endif
 
+#ifdef CONFIG_PER_VMA_LOCK
+/*
+ * vma_start_read (6.4 include/linux/mm.h): the sequence check before the
+ * lock (a VMA marked by a writer of the current mmap_sem write section
+ * is not even tried), the trylock (a writer in vma_start_write holds it),
+ * and the check again under the lock, for a writer that marked the VMA
+ * between the first check and the trylock.  Returns 0 with vm_lock held
+ * for read, or the abort reason: the model reports "marked" as
+ * TB_SPF_ABORT_SEQ_ODD and "marked meanwhile" as TB_SPF_ABORT_SEQ_CHANGED.
+ */
+static int vma_start_read(struct vm_area_struct *vma)
+{
+	if (READ_ONCE(vma->vm_lock_seq) ==
+	    __atomic_load_n(&vma->vm_mm->mm_lock_seq, __ATOMIC_ACQUIRE))
+		return TB_SPF_ABORT_SEQ_ODD;
+	if (!down_read_trylock(&vma->vm_lock))
+		return TB_SPF_ABORT_SEQ_ODD;
+#ifndef TB_TEST_PVL_NO_SEQ_RECHECK
+	if (READ_ONCE(vma->vm_lock_seq) ==
+	    __atomic_load_n(&vma->vm_mm->mm_lock_seq, __ATOMIC_ACQUIRE)) {
+		up_read(&vma->vm_lock);
+		return TB_SPF_ABORT_SEQ_CHANGED;
+	}
+#else
+	/* TEST ONLY (mmu-pvl-noseq): a writer may have marked it meanwhile */
+#endif
+	return -1;
+}
+
+static void vma_end_read(struct vm_area_struct *vma)
+{
+	up_read(&vma->vm_lock);
+}
+
+/*
+ * lock_vma_under_rcu (6.4 mm/memory.c): find the VMA covering address
+ * and read-lock it without mmap_sem.  The walk and the checks before the
+ * lock run under RCU, which keeps the VMA's memory (it is freed after a
+ * grace period); once vma_start_read succeeded, the VMA lock keeps it
+ * and its fields: a writer must vma_start_write it first, which waits
+ * for us.  Only anonymous VMAs with an anon_vma are handled, as in 6.4.
+ * A VMA detached after the walk was replaced: 6.4 retries the walk once
+ * more; the model falls back instead (TB_SPF_ABORT_DETACHED).  Returns
+ * the VMA read-locked, or NULL with *abort set.
+ */
+static struct vm_area_struct *lock_vma_under_rcu(struct mm_struct *mm,
+						 unsigned long address,
+						 int *abort)
+{
+	struct vm_area_struct *vma;
+
+	rcu_read_lock();
+	vma = find_vma_lockless(mm, address);
+	if (!vma || address < READ_ONCE(vma->vm_start)) {
+		*abort = TB_SPF_ABORT_NO_VMA;
+		goto inval;
+	}
+	if (WARN(kmem_obj_freed(vma),
+		 "lock_vma_under_rcu: VMA %p freed before the grace period ended",
+		 (void *)vma)) {
+		*abort = TB_SPF_ABORT_DETACHED;
+		goto inval;
+	}
+	/* Only anonymous vmas are supported (vm_ops: file or shmem). */
+	if (READ_ONCE(vma->vm_file)) {
+		*abort = TB_SPF_ABORT_NOT_ANON;
+		goto inval;
+	}
+	/* find_mergeable_anon_vma uses adjacent vmas which are not locked */
+	if (!READ_ONCE(vma->anon_vma)) {
+		*abort = TB_SPF_ABORT_NO_ANON_VMA;
+		goto inval;
+	}
+	*abort = vma_start_read(vma);
+	if (*abort >= 0)
+		goto inval;
+	WARN(kmem_obj_freed(vma),
+	     "lock_vma_under_rcu: locked VMA %p freed before the grace period ended",
+	     (void *)vma);
+	/* vm_start/vm_end might have changed before we locked the VMA */
+	if (address < vma->vm_start || address >= vma->vm_end) {
+		*abort = TB_SPF_ABORT_NO_VMA;
+		goto inval_end_read;
+	}
+	/* the VMA got isolated after we found it */
+	if (READ_ONCE(vma->detached)) {
+		*abort = TB_SPF_ABORT_DETACHED;
+		goto inval_end_read;
+	}
+	rcu_read_unlock();
+	return vma;
+
+inval_end_read:
+	vma_end_read(vma);
+inval:
+	rcu_read_unlock();
+	return NULL;
+}
+
+/*
+ * The per-VMA-lock half of 6.4's do_user_addr_fault: lock_vma_under_rcu,
+ * access_error, then handle_mm_fault with FAULT_FLAG_VMA_LOCK, which for
+ * an anonymous VMA with its anon_vma is do_anonymous_page under the page
+ * table lock.  0: handled; 1: fall back to mmap_sem with *abort set.
+ */
+static int do_vma_locked_fault(struct mm_struct *mm, unsigned long address,
+			       unsigned int flags, int *abort)
+{
+	struct vm_area_struct *vma;
+
+	vma = lock_vma_under_rcu(mm, address, abort);
+	if (!vma)
+		return 1;
+	if (access_error(flags, vma->vm_flags)) {
+		vma_end_read(vma);
+		*abort = TB_SPF_ABORT_ACCESS;
+		return 1;
+	}
+	spin_lock(&mm->page_table_lock);
+	pt_populate(mm, address & PAGE_MASK, vma->tb_id);
+	spin_unlock(&mm->page_table_lock);
+	vma_end_read(vma);
+	return 0;
+}
+#endif
+
 /*
  * The arch fault handler (__do_page_fault): speculative first on SPF
  * configs, then the classic path.  Counts every step in mm->stats.
@@ -450,6 +612,20 @@ int do_page_fault(struct mm_struct *mm, unsigned long address,
 		return -EFAULT;
 	}
 
+#ifdef CONFIG_PER_VMA_LOCK
+	if (!(flags & (TB_FAULT_NO_SPECULATIVE | TB_FAULT_KERNEL))) {
+		int abort = -1;
+
+		atomic64_inc(&mm->stats.spf_attempts);
+		ret = do_vma_locked_fault(mm, address, flags, &abort);
+		if (ret == 0) {
+			atomic64_inc(&mm->stats.spf_success);
+			return TB_FAULT_DONE_SPECULATIVE;
+		}
+		atomic64_inc(&mm->stats.spf_abort[abort]);
+		atomic64_inc(&mm->stats.fallbacks);
+	}
+#endif
 #ifdef CONFIG_SPECULATIVE_PAGE_FAULT
 	if (spf_try(mm, flags)) {
 		int abort = -1;

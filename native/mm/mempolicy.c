@@ -136,7 +136,7 @@ int do_mbind(struct mm_struct *mm, unsigned long start, unsigned long len,
 	if (IS_ERR(new))
 		return PTR_ERR(new);
 
-	down_write(&mm->mmap_sem);
+	mmap_write_lock(mm);
 	/*
 	 * MPOL_DEFAULT (new == NULL) is MPOL_MF_DISCONTIG_OK: holes are fine,
 	 * only mbind_range's own check (a VMA at start) applies.
@@ -144,7 +144,7 @@ int do_mbind(struct mm_struct *mm, unsigned long start, unsigned long len,
 	err = new ? check_range_mapped(mm, start, end) : 0;
 	if (!err)
 		err = mbind_range(mm, start, end, new);
-	up_write(&mm->mmap_sem);
+	mmap_write_unlock(mm);
 
 	mpol_put(new);
 	return err;

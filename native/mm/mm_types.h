@@ -19,6 +19,34 @@
 #include "kernel/spinlock.h"
 #include "testbed.h"
 
+/*
+ * The fault designs (native/configs.mk):
+ *  - mmu-spf (CONFIG_SPECULATIVE_PAGE_FAULT): get_vma walks mm_rb under
+ *    mm_rb_lock and pins the VMA with vm_ref_count;
+ *  - mmu-spf-rcu (+ CONFIG_SPF_RCU): the same fault path, but the VMA
+ *    found is kept alive by the RCU read-side section, not a reference;
+ *  - mmu-pvl (CONFIG_PER_VMA_LOCK): 6.4's per-VMA locks.
+ * TB_VMA_REFCOUNT: VMAs carry vm_ref_count.  TB_MM_RB_LOCK: mm_rb is
+ * walked without mmap_sem (the walk takes mm_rb_lock, see docs/model.md
+ * for why the RCU designs keep it).  TB_VMA_FREE_RCU: a VMA is freed
+ * only after a grace period.
+ */
+#if defined(CONFIG_SPF_RCU) && !defined(CONFIG_SPECULATIVE_PAGE_FAULT)
+#error "CONFIG_SPF_RCU is a variant of CONFIG_SPECULATIVE_PAGE_FAULT"
+#endif
+#if defined(CONFIG_PER_VMA_LOCK) && defined(CONFIG_SPECULATIVE_PAGE_FAULT)
+#error "CONFIG_PER_VMA_LOCK replaces CONFIG_SPECULATIVE_PAGE_FAULT"
+#endif
+#if defined(CONFIG_SPECULATIVE_PAGE_FAULT) && !defined(CONFIG_SPF_RCU)
+#define TB_VMA_REFCOUNT 1
+#endif
+#if defined(CONFIG_SPECULATIVE_PAGE_FAULT) || defined(CONFIG_PER_VMA_LOCK)
+#define TB_MM_RB_LOCK 1
+#endif
+#if defined(CONFIG_SPF_RCU) || defined(CONFIG_PER_VMA_LOCK)
+#define TB_VMA_FREE_RCU 1
+#endif
+
 struct file;
 struct mempolicy;
 struct mm_struct;
@@ -73,8 +101,19 @@ struct vm_area_struct {
 	/* SPF: odd while the fields are being changed (also kept, and
 	 * reported, without SPF: the write sides are the same code) */
 	seqcount_t vm_sequence;
-#ifdef CONFIG_SPECULATIVE_PAGE_FAULT
+#ifdef TB_VMA_REFCOUNT
 	atomic_t vm_ref_count;		/* 1 for the tree + one per get_vma */
+#endif
+#ifdef CONFIG_PER_VMA_LOCK
+	/* == mm->mm_lock_seq: write-locked until mmap_write_unlock */
+	int vm_lock_seq;
+	/* 6.4 allocates it apart (vma->vm_lock->lock); inline here */
+	struct rw_semaphore vm_lock;
+	bool detached;			/* left the tree (vma_mark_detached) */
+#endif
+#ifdef TB_VMA_FREE_RCU
+	/* waiting for the grace period (stands in for vm_rcu) */
+	struct vm_area_struct *vm_rcu_next;
 #endif
 #ifndef CONFIG_MMU
 	struct vm_region *vm_region;	/* the region backing this VMA */
@@ -130,8 +169,16 @@ struct vma_ref_slot {
 struct mm_struct {
 	struct vm_area_struct *mmap;	/* list of VMAs, sorted */
 	struct rb_root mm_rb;
-#ifdef CONFIG_SPECULATIVE_PAGE_FAULT
+#ifdef TB_MM_RB_LOCK
 	rwlock_t mm_rb_lock;		/* protects mm_rb against get_vma */
+#endif
+#ifdef CONFIG_PER_VMA_LOCK
+	/* bumped by mmap_write_unlock: ends every vma_start_write mark */
+	int mm_lock_seq;
+#endif
+#ifdef TB_VMA_FREE_RCU
+	/* VMAs freed by this write section, freed after a grace period */
+	struct vm_area_struct *vma_rcu_list;
 #endif
 	unsigned long highest_vm_end;
 	unsigned long mmap_base;

@@ -80,7 +80,27 @@ static struct vm_area_struct *vm_area_dup(struct vm_area_struct *orig)
  * otherwise.
  */
 
-#ifdef CONFIG_SPECULATIVE_PAGE_FAULT
+#ifdef TB_MM_RB_LOCK
+/*
+ * The tree walk of a fault that has no mmap_sem.  mm_rb_lock held for
+ * read keeps writers from rotating the tree under us; on the RCU designs
+ * it stands in for the maple tree's RCU-safe walk (mas_walk) that 4.16's
+ * rbtree does not have, and is dropped before the VMA is used: from then
+ * on only the caller's RCU read-side section keeps the VMA's memory.
+ */
+struct vm_area_struct *find_vma_lockless(struct mm_struct *mm,
+					 unsigned long addr)
+{
+	struct vm_area_struct *vma;
+
+	read_lock(&mm->mm_rb_lock);
+	vma = __find_vma(mm, addr);
+	read_unlock(&mm->mm_rb_lock);
+	return vma;
+}
+#endif
+
+#ifdef TB_VMA_REFCOUNT
 /*
  * get_vma - find the first VMA with addr < vm_end and pin it, without
  * mmap_sem.  mm_rb_lock held for read keeps writers from inserting or
@@ -331,11 +351,14 @@ static inline void vma_rb_insert(struct vm_area_struct *vma,
 				 struct mm_struct *mm)
 {
 	rb_insert_augmented(&vma->vm_rb, &mm->mm_rb, &vma_gap_callbacks);
+#ifdef CONFIG_PER_VMA_LOCK
+	vma_mark_detached(vma, false);
+#endif
 }
 
 static inline void mm_rb_write_lock(struct mm_struct *mm)
 {
-#ifdef CONFIG_SPECULATIVE_PAGE_FAULT
+#ifdef TB_MM_RB_LOCK
 	write_lock(&mm->mm_rb_lock);
 #else
 	(void)mm;
@@ -344,7 +367,7 @@ static inline void mm_rb_write_lock(struct mm_struct *mm)
 
 static inline void mm_rb_write_unlock(struct mm_struct *mm)
 {
-#ifdef CONFIG_SPECULATIVE_PAGE_FAULT
+#ifdef TB_MM_RB_LOCK
 	write_unlock(&mm->mm_rb_lock);
 #else
 	(void)mm;
@@ -359,6 +382,10 @@ static inline void mm_rb_write_unlock(struct mm_struct *mm)
  */
 static void __vma_rb_erase(struct vm_area_struct *vma, struct mm_struct *mm)
 {
+#ifdef CONFIG_PER_VMA_LOCK
+	/* 6.4: a VMA is write-locked before it leaves the tree */
+	vma_start_write(vma);
+#endif
 #ifndef TB_MUTANT_ERASE_UNLOCKED
 	mm_rb_write_lock(mm);
 #endif
@@ -368,6 +395,9 @@ static void __vma_rb_erase(struct vm_area_struct *vma, struct mm_struct *mm)
 #endif
 #ifndef TB_MUTANT_NO_CLEAR_NODE
 	RB_CLEAR_NODE(&vma->vm_rb);
+#endif
+#ifdef CONFIG_PER_VMA_LOCK
+	vma_mark_detached(vma, true);
 #endif
 }
 
@@ -563,8 +593,7 @@ static inline void __vma_unlink_prev(struct mm_struct *mm,
  */
 static void vma_drop_tree_ref(struct vm_area_struct *vma)
 {
-#if defined(CONFIG_SPECULATIVE_PAGE_FAULT) && \
-	!defined(TB_MUTANT_TREE_REF_FREES)
+#if defined(TB_VMA_REFCOUNT) && !defined(TB_MUTANT_TREE_REF_FREES)
 	put_vma(vma);
 #else
 	__free_vma(vma);
@@ -1418,9 +1447,9 @@ long ksys_mmap_pgoff(struct mm_struct *mm, unsigned long addr,
 			return -EBADF;
 	}
 
-	down_write(&mm->mmap_sem);
+	mmap_write_lock(mm);
 	ret = do_mmap(mm, file, addr, len, prot, flags, pgoff);
-	up_write(&mm->mmap_sem);
+	mmap_write_unlock(mm);
 
 	if (file)
 		fput(file);
@@ -1618,9 +1647,9 @@ int vm_munmap(struct mm_struct *mm, unsigned long start, size_t len)
 
 	if (munmap_range_invalid(start, len))
 		return -EINVAL;
-	down_write(&mm->mmap_sem);
+	mmap_write_lock(mm);
 	ret = do_munmap(mm, start, len);
-	up_write(&mm->mmap_sem);
+	mmap_write_unlock(mm);
 	return ret;
 }
 
@@ -1651,6 +1680,9 @@ void exit_mmap(struct mm_struct *mm)
 	mm->mm_rb = RB_ROOT;
 	mm->map_count = 0;
 	mm->highest_vm_end = 0;
+#ifdef TB_VMA_FREE_RCU
+	vma_rcu_free_deferred(mm);
+#endif
 }
 
 /* ---- validate_mm ------------------------------------------------------ */
@@ -1749,7 +1781,18 @@ int validate_mm(struct mm_struct *mm)
 			 "VMA %llu on the list has an empty rb node",
 			 (unsigned long long)vma->tb_id))
 			bugs++;
-#ifdef CONFIG_SPECULATIVE_PAGE_FAULT
+#ifdef CONFIG_PER_VMA_LOCK
+		if (WARN(READ_ONCE(vma->vm_lock_seq) ==
+			 READ_ONCE(mm->mm_lock_seq),
+			 "VMA %llu write-locked outside a write section",
+			 (unsigned long long)vma->tb_id))
+			bugs++;
+		if (WARN(READ_ONCE(vma->detached),
+			 "VMA %llu on the list is marked detached",
+			 (unsigned long long)vma->tb_id))
+			bugs++;
+#endif
+#ifdef TB_VMA_REFCOUNT
 		if (WARN(atomic_read(&vma->vm_ref_count) < 1,
 			 "VMA %llu in the tree has vm_ref_count %d",
 			 (unsigned long long)vma->tb_id,

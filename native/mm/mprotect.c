@@ -112,7 +112,7 @@ int do_mprotect_pkey(struct mm_struct *mm, unsigned long start, size_t len,
 
 	reqprot = prot;
 
-	down_write(&mm->mmap_sem);
+	mmap_write_lock(mm);
 
 	vma = find_vma(mm, start);
 	error = -ENOMEM;
@@ -161,6 +161,6 @@ int do_mprotect_pkey(struct mm_struct *mm, unsigned long start, size_t len,
 		prot = reqprot;
 	}
 out:
-	up_write(&mm->mmap_sem);
+	mmap_write_unlock(mm);
 	return error;
 }

@@ -13,10 +13,16 @@
 static void INIT_VMA(struct vm_area_struct *vma)
 {
 	seqcount_init(&vma->vm_sequence);
-#ifdef CONFIG_SPECULATIVE_PAGE_FAULT
+#ifdef TB_VMA_REFCOUNT
 	atomic_set(&vma->vm_ref_count, 1);
 #endif
 	RB_CLEAR_NODE(&vma->vm_rb);
+#ifdef CONFIG_PER_VMA_LOCK
+	/* 6.4's vma_init/vma_lock_alloc: unlocked, not detached yet */
+	init_rwsem(&vma->vm_lock);
+	vma->vm_lock_seq = -1;
+	vma->detached = false;
+#endif
 }
 
 struct vm_area_struct *vm_area_alloc(struct mm_struct *mm)
@@ -41,8 +47,60 @@ struct vm_area_struct *vm_area_alloc(struct mm_struct *mm)
 void vm_area_free(struct vm_area_struct *vma)
 {
 	tb_trace_event(TB_EV_VMA_FREE, vma->tb_id, 0);
+#ifdef TB_VMA_FREE_RCU
+	vm_area_free_rcu(vma);
+#else
 	kmem_cache_free(vm_area_cachep, vma);
+#endif
 }
+
+#ifdef TB_VMA_FREE_RCU
+/*
+ * 6.4's vm_area_free hands the VMA to call_rcu.  The model queues it on
+ * its mm and frees the queue after synchronize_rcu when the write
+ * section ends (vma_rcu_free_deferred): the same grace period, but the
+ * free completes inside the operation, so the object counts after each
+ * operation stay exact (the differential compares them).  The queue is
+ * a lock-free stack: the exit path frees without mmap_sem.
+ */
+void vm_area_free_rcu(struct vm_area_struct *vma)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	struct vm_area_struct *head = __atomic_load_n(&mm->vma_rcu_list,
+						      __ATOMIC_RELAXED);
+
+	do {
+		vma->vm_rcu_next = head;
+	} while (!__atomic_compare_exchange_n(&mm->vma_rcu_list, &head, vma,
+					      false, __ATOMIC_RELEASE,
+					      __ATOMIC_RELAXED));
+}
+
+/* The grace period, then the frees call_rcu would have done. */
+void vma_rcu_free_deferred(struct mm_struct *mm)
+{
+	struct vm_area_struct *vma = __atomic_exchange_n(&mm->vma_rcu_list,
+							 NULL,
+							 __ATOMIC_ACQUIRE);
+
+	if (!vma)
+		return;
+#ifndef TB_TEST_RCU_NO_GRACE_PERIOD
+	synchronize_rcu();
+#else
+	/* TEST ONLY (mmu-rcu-nogp): no grace period, readers may still look */
+#endif
+	while (vma) {
+		struct vm_area_struct *next = vma->vm_rcu_next;
+
+#ifdef CONFIG_PER_VMA_LOCK
+		rwsem_destroy(&vma->vm_lock);
+#endif
+		kmem_cache_free(vm_area_cachep, vma);
+		vma = next;
+	}
+}
+#endif
 
 /*
  * __vma_link_list - put vma after prev in the mm's list.  Without a prev

@@ -46,6 +46,21 @@ static struct opts opt = { 8, 20000, 1, 64, 32 };
 static tb_mm_t mm;
 static int fds[NR_FILES];
 static int spf;
+/*
+ * What this config's fault design allows (the driver is built with the
+ * config's flags): a fault without mmap_sem (SPF, per-VMA locks), and
+ * get_vma references (SPF with vm_ref_count, not the RCU designs).
+ */
+#if defined(CONFIG_SPECULATIVE_PAGE_FAULT) || defined(CONFIG_PER_VMA_LOCK)
+static const int lockless_faults = 1;
+#else
+static const int lockless_faults;
+#endif
+#if defined(CONFIG_SPECULATIVE_PAGE_FAULT) && !defined(CONFIG_SPF_RCU)
+static const int vma_refs = 1;
+#else
+static const int vma_refs;
+#endif
 
 /*
  * xorshift64*: this driver's own PRNG, as it runs without .NET (the C#
@@ -134,7 +149,7 @@ static void do_one(struct worker *w)
 		    r != TB_FAULT_DONE_CLASSIC && r != -EFAULT &&
 		    r != -EACCES)
 			bad(w, "fault", r);
-		if (!spf && r == TB_FAULT_DONE_SPECULATIVE)
+		if (!lockless_faults && r == TB_FAULT_DONE_SPECULATIVE)
 			bad(w, "fault (speculative without SPF)", r);
 	} else if (dice < 57) {
 		/* mmap FIXED: private anon mostly, shared anon, file */
@@ -182,9 +197,9 @@ static void do_one(struct worker *w)
 			bad(w, "validate", r);
 	} else {
 		r = tb_get_vma(mm, addr, &ref, &info);
-		if (!spf) {
+		if (!vma_refs) {
 			if (r != -EOPNOTSUPP)
-				bad(w, "get_vma without SPF", r);
+				bad(w, "get_vma without vm_ref_count", r);
 			return;
 		}
 		if (r == -ENOENT)

@@ -34,7 +34,7 @@ _tb_apt_install() {
 }
 
 ensure_build_deps() {
-	_tb_apt_install gcc make libc6-dev
+	_tb_apt_install gcc make libc6-dev liburcu-dev
 	if ! command -v dotnet >/dev/null 2>&1; then
 		echo "testbed: the .NET SDK 10 (dotnet) is required and not on PATH" >&2
 		return 1

@@ -23,4 +23,6 @@ public enum SchedPoint : uint
     SeqRead = 6,
     /// <summary><c>TB_SCHED_BLOCKED</c>.</summary>
     Blocked = 7,
+    /// <summary><c>TB_SCHED_RCU_SYNC</c>.</summary>
+    RcuSync = 8,
 }

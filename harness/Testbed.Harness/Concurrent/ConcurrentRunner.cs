@@ -33,7 +33,7 @@ public static class ConcurrentRunner
         foreach (var op in workload.Setup())
             space.Execute(op);
 
-        var streams = workload.Streams(space.Config.Spf);
+        var streams = workload.Streams(space.Config.VmaRefs);
         var executors = streams.Select(s => new StreamExecutor(space, s)).ToArray();
         var done = new long[workload.Threads];
         using var start = new Barrier(workload.Threads + 1);

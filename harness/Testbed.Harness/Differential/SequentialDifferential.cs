@@ -62,7 +62,7 @@ public static class SequentialDifferential
             divergence = Compare(i, op.ToString(), l, r, left, right);
         }
 
-        var stream = single.Stream(0, left.Config.Spf);
+        var stream = single.Stream(0, left.Config.VmaRefs);
         var leftRun = new StreamExecutor(left, stream);
         var rightRun = new StreamExecutor(right, stream);
         for (var i = 0; i < stream.Count && divergence is null; i++, compared++)

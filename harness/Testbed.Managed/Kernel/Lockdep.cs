@@ -11,6 +11,7 @@ internal enum LockRank
     MmapSem = 10,
     NommuRegionSem = 15,
     MmRbLock = 20,
+    VmaLock = 25,
     PageTableLock = 30,
 }
 

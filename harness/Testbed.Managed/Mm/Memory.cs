@@ -98,6 +98,18 @@ internal sealed partial class MmStruct
     public int HandleFault(ulong addr, FaultFlags flags)
     {
         Interlocked.Increment(ref Counters.Faults);
+        if (PerVmaLock && (flags & (FaultFlags.NoSpeculative | FaultFlags.Kernel)) == 0)
+        {
+            Interlocked.Increment(ref Counters.SpfAttempts);
+            var abort = HandleVmaLockedFault(addr, flags);
+            if (abort is null)
+            {
+                Interlocked.Increment(ref Counters.SpfSuccess);
+                return (int)FaultResult.Speculative;
+            }
+            Interlocked.Increment(ref Counters.SpfAborts[(int)abort.Value]);
+            Interlocked.Increment(ref Counters.Fallbacks);
+        }
         if (Spf && SpfTry(flags))
         {
             Interlocked.Increment(ref Counters.SpfAttempts);
@@ -130,12 +142,45 @@ internal sealed partial class MmStruct
     /// </summary>
     private SpfAbort? HandleSpeculativeFault(ulong addr, FaultFlags flags)
     {
+        if (SpfRcu)
+            return HandleSpeculativeFaultRcu(addr, flags);
         var vma = GetVma(addr);
         if (vma is null)
             return SpfAbort.NoVma;
         var abort = SpeculativeAnonymousPage(vma, addr, flags);
         PutVma(vma);
         return abort;
+    }
+
+    /// <summary>
+    /// mmu-spf-rcu: the VMA is found under RCU and kept by the read-side section, not by a
+    /// reference; one freed already means its grace period was cut short.
+    /// </summary>
+    private SpfAbort? HandleSpeculativeFaultRcu(ulong addr, FaultFlags flags)
+    {
+        Rcu.ReadLock();
+        var inSection = true;
+        try
+        {
+            MmRbLock.ReadLock();
+            var vma = FindVma(addr);
+            MmRbLock.ReadUnlock();
+            if (vma is null || !vma.CheckLive())
+                return SpfAbort.NoVma;
+            if (Options.TestOnlyRcuUnlockBeforeUse)
+            {
+                Rcu.ReadUnlock();
+                inSection = false;
+            }
+            var abort = SpeculativeAnonymousPage(vma, addr, flags);
+            vma.CheckLive();
+            return abort;
+        }
+        finally
+        {
+            if (inSection)
+                Rcu.ReadUnlock();
+        }
     }
 
     /// <summary>

@@ -80,10 +80,10 @@ internal sealed partial class MmStruct
     {
         if (!Mempolicy.New(Kmem, mode, out var @new))
             return -Errno.ENOMEM;
-        MmapSem.DownWrite();
+        MmapWriteLock();
         // MPOL_DEFAULT (no template) is MPOL_MF_DISCONTIG_OK: only mbind_range's own check applies
         var err = @new is null || CheckNoHoles(start, end) ? MbindRange(start, end, @new) : -Errno.EFAULT;
-        MmapSem.UpWrite();
+        MmapWriteUnlock();
         Mempolicy.Put(@new);
         return err;
     }

@@ -40,13 +40,30 @@ internal sealed partial class MmStruct
     private long opSeq;
     private static long arenas;
 
-    /// <summary>Creates an empty mm.</summary>
-    public MmStruct(bool spf, ManagedOptions options, MmFlags flags = MmFlags.None)
+    /// <summary>Creates an empty mm of a fault design: SPF (optionally with RCU-kept VMAs), per-VMA locks, or neither.</summary>
+    public MmStruct(bool spf, ManagedOptions options, MmFlags flags = MmFlags.None, bool spfRcu = false, bool perVmaLock = false)
     {
         Spf = spf;
+        SpfRcu = spf && spfRcu;
+        PerVmaLock = perVmaLock && !spf;
         Options = options;
         Flags = flags;
     }
+
+    /// <summary>CONFIG_SPF_RCU: the speculative fault keeps its VMA with an RCU read-side section, not vm_ref_count.</summary>
+    public bool SpfRcu { get; }
+
+    /// <summary>CONFIG_PER_VMA_LOCK: 6.4's per-VMA locks.</summary>
+    public bool PerVmaLock { get; }
+
+    /// <summary>VMAs carry vm_ref_count (get_vma/put_vma): SPF without RCU.</summary>
+    public bool VmaRefs => Spf && !SpfRcu;
+
+    /// <summary>mm_rb is walked without mmap_sem, under mm_rb_lock read.</summary>
+    public bool LocklessWalk => Spf || PerVmaLock;
+
+    /// <summary>VMAs are freed only after a grace period.</summary>
+    public bool RcuFree => SpfRcu || PerVmaLock;
 
     /// <summary>The tb_mm_create flags: which kernel's rules this mm follows where they differ.</summary>
     public MmFlags Flags { get; }
@@ -84,7 +101,10 @@ internal sealed partial class MmStruct
     /// <summary>mm_rb.</summary>
     public readonly RbRoot<VmAreaStruct> MmRb = new();
 
-    /// <summary>mm_rb_lock (SPF): writers around insert/erase, get_vma for read.</summary>
+    /// <summary>mm_lock_seq (per-VMA locks): bumped by mmap_write_unlock, ending every VMA write mark.</summary>
+    public int MmLockSeq;
+
+    /// <summary>mm_rb_lock (SPF, per-VMA locks): writers around insert/erase, lockless walks for read.</summary>
     public readonly RwLock MmRbLock = new(LockRank.MmRbLock);
 
     /// <summary>mmap_sem.</summary>

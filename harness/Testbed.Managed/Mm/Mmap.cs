@@ -67,7 +67,7 @@ internal sealed partial class MmStruct
     {
         if (!vma.CheckLive())
             return;
-        if (!Spf || (vma.VmRefCount.Dec(vma) == 0 && Options.TestOnlyMutant != ManagedMutant.PutVmaLeak))
+        if (!VmaRefs || (vma.VmRefCount.Dec(vma) == 0 && Options.TestOnlyMutant != ManagedMutant.PutVmaLeak))
             FreeVma(vma);
     }
 
@@ -96,14 +96,16 @@ internal sealed partial class MmStruct
     /// <summary>vma_rb_insert: rb_insert_augmented under mm_rb_lock write (SPF).</summary>
     private void VmaRbInsert(VmAreaStruct vma, RbNode<VmAreaStruct>? parent, bool left)
     {
-        if (Spf)
+        if (LocklessWalk)
             MmRbLock.WriteLock();
         RbTree.LinkNode(vma.VmRb, parent, left, MmRb);
         vma.RbSubtreeGap = 0;
         VmaGapUpdate(vma);
         RbTree.InsertAugmented(vma.VmRb, MmRb, default(VmaGapCallbacks));
-        if (Spf)
+        if (LocklessWalk)
             MmRbLock.WriteUnlock();
+        if (PerVmaLock)
+            VmaMarkDetached(vma, false);
     }
 
     /// <summary>
@@ -112,13 +114,18 @@ internal sealed partial class MmStruct
     /// </summary>
     private void VmaRbErase(VmAreaStruct vma)
     {
-        var locked = Spf && Options.TestOnlyMutant != ManagedMutant.EraseUnlocked;
+        // 6.4: a VMA is write-locked before it leaves the tree.
+        if (PerVmaLock)
+            VmaStartWrite(vma);
+        var locked = LocklessWalk && Options.TestOnlyMutant != ManagedMutant.EraseUnlocked;
         if (locked)
             MmRbLock.WriteLock();
         RbTree.EraseAugmented(vma.VmRb, MmRb, default(VmaGapCallbacks));
         if (locked)
             MmRbLock.WriteUnlock();
         vma.VmRb.Clear();
+        if (PerVmaLock)
+            VmaMarkDetached(vma, true);
     }
 
     /// <summary>
@@ -938,5 +945,7 @@ internal sealed partial class MmStruct
         MmRb.Node = null;
         MapCount = 0;
         HighestVmEnd = 0;
+        if (RcuFree)
+            VmaRcuFreeDeferred();
     }
 }

@@ -33,7 +33,11 @@ internal sealed partial class MmStruct
                 bugs++;
             if (Bug.Warn(vma.VmRb.IsEmpty, $"vma {vma.Id} on the list but not in mm_rb"))
                 bugs++;
-            if (Spf && Bug.Warn(vma.VmRefCount.Read() < 1, $"vma {vma.Id} in the tree with vm_ref_count {vma.VmRefCount.Read()}"))
+            if (VmaRefs && Bug.Warn(vma.VmRefCount.Read() < 1, $"vma {vma.Id} in the tree with vm_ref_count {vma.VmRefCount.Read()}"))
+                bugs++;
+            if (PerVmaLock && Bug.Warn(Volatile.Read(ref vma.VmLockSeq) == Volatile.Read(ref MmLockSeq), $"vma {vma.Id} write-locked outside a write section"))
+                bugs++;
+            if (PerVmaLock && Bug.Warn(vma.Detached, $"vma {vma.Id} on the list is marked detached"))
                 bugs++;
             highest = vma.VmEnd;
             prev = vma;

@@ -19,11 +19,18 @@ internal sealed class VmAreaStruct : KmemObject
         return vma;
     }
 
-    /// <summary>vm_area_free: the raw, traced free of the struct (the end of __free_vma, and error paths).</summary>
+    /// <summary>
+    /// vm_area_free: the raw, traced free of the struct (the end of __free_vma, and error
+    /// paths). On the RCU designs the struct is only queued; it is freed after a grace
+    /// period when the write section ends (MmStruct.VmaRcuFreeDeferred).
+    /// </summary>
     public void Free()
     {
         Kernel.Trace.Event(EventType.VmaFree, Id, 0);
-        KmemCacheFree();
+        if (VmMm.RcuFree)
+            VmMm.VmAreaFreeRcu(this);
+        else
+            KmemCacheFree();
     }
 
     private VmAreaStruct(MmStruct mm, ulong id)
@@ -85,6 +92,15 @@ internal sealed class VmAreaStruct : KmemObject
     /// <summary>vm_ref_count (SPF).</summary>
     public RefCount VmRefCount;
 
+    /// <summary>vm_lock_seq (per-VMA locks): equal to mm_lock_seq while write-locked; -1 at birth.</summary>
+    public int VmLockSeq = -1;
+
+    /// <summary>vm_lock (per-VMA locks): faults hold it for read, vma_start_write takes it for write.</summary>
+    public readonly RwSemaphore VmLock = new(LockRank.VmaLock);
+
+    /// <summary>detached (per-VMA locks): the VMA left the tree.</summary>
+    public volatile bool Detached;
+
     /// <summary>INIT_VMA: empty anon_vma_chain, cleared rb node, sequence 0, one reference.</summary>
     public void InitVma()
     {
@@ -112,11 +128,16 @@ internal sealed class VmAreaStruct : KmemObject
     /// <summary>vma_pages.</summary>
     public ulong Pages => (VmEnd - VmStart) >> MmStruct.PageShift;
 
-    /// <summary>vm_write_begin: a no-op without SPF.</summary>
+    /// <summary>
+    /// vm_write_begin: a no-op without SPF; with per-VMA locks, where the series changes a
+    /// VMA the fault path reads, the VMA is marked write-locked (vma_start_write) instead.
+    /// </summary>
     public void VmWriteBegin()
     {
         if (VmMm.Spf)
             VmSequence.WriteBegin(this);
+        else if (VmMm.PerVmaLock)
+            VmMm.VmaStartWrite(this);
     }
 
     /// <summary>vm_write_end.</summary>

@@ -16,9 +16,13 @@ public static class TestbedConfigs
     [
         "mmu-spf",
         "mmu",
+        "mmu-spf-rcu",
+        "mmu-pvl",
         "nommu",
         "nommu-orig",
         "nommu-badfree",
+        "mmu-rcu-nogp",
+        "mmu-pvl-noseq",
     ];
 
     /// <summary>Runs <paramref name="visitor"/> with the API type of <paramref name="config"/>.</summary>
@@ -26,11 +30,15 @@ public static class TestbedConfigs
     {
         "mmu-spf" => visitor.Visit<MmuSpfApi>(),
         "mmu" => visitor.Visit<MmuApi>(),
+        "mmu-spf-rcu" => visitor.Visit<MmuSpfRcuApi>(),
+        "mmu-pvl" => visitor.Visit<MmuPvlApi>(),
         "nommu" => visitor.Visit<NommuApi>(),
         "nommu-orig" => visitor.Visit<NommuOrigApi>(),
         "nommu-badfree" => visitor.Visit<NommuBadfreeApi>(),
+        "mmu-rcu-nogp" => visitor.Visit<MmuRcuNogpApi>(),
+        "mmu-pvl-noseq" => visitor.Visit<MmuPvlNoseqApi>(),
         _ => throw new ArgumentException(
-            $"unknown config '{config}'; known: mmu-spf, mmu, nommu, nommu-orig, nommu-badfree", nameof(config)),
+            $"unknown config '{config}'; known: mmu-spf, mmu, mmu-spf-rcu, mmu-pvl, nommu, nommu-orig, nommu-badfree, mmu-rcu-nogp, mmu-pvl-noseq", nameof(config)),
     };
 
     /// <summary>The build flavours beside the default one (each a folder of its own).</summary>

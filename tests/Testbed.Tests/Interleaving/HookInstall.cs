@@ -8,8 +8,8 @@ namespace Testbed.Tests.Interleaving;
 
 /// <summary>
 /// Installs a <see cref="SchedGate"/> as the scheduling hook of one backend: the managed
-/// port's <see cref="SchedHook.Hook"/>, or tb_set_sched_hook of libtestbed-mmu-spf through
-/// the generated binding and an [UnmanagedCallersOnly] callback. Disposing uninstalls it.
+/// port's <see cref="SchedHook.Hook"/>, or tb_set_sched_hook of the config's library
+/// (libtestbed-mmu-spf by default) through the generated binding and an [UnmanagedCallersOnly] callback. Disposing uninstalls it.
 /// </summary>
 public sealed unsafe class HookInstall : IDisposable
 {
@@ -21,11 +21,27 @@ public sealed unsafe class HookInstall : IDisposable
     private static SchedGate? nativeGate;
 
     private readonly string backend;
+    private readonly string config;
 
-    private HookInstall(string backend) => this.backend = backend;
+    private HookInstall(string backend, string config)
+    {
+        this.backend = backend;
+        this.config = config;
+    }
 
-    /// <summary>Installs <paramref name="gate"/> on <paramref name="backend"/> ("native" or "managed").</summary>
-    public static HookInstall Install(string backend, SchedGate gate)
+    /// <summary>tb_set_sched_hook of the library of <paramref name="config"/> (each library has its own hook).</summary>
+    private static int SetNativeHook(string config, delegate* unmanaged<int, void*, void*, void> fn) => config switch
+    {
+        "mmu-spf" => MmuSpfApi.SetSchedHook(fn, null),
+        "mmu-spf-rcu" => MmuSpfRcuApi.SetSchedHook(fn, null),
+        "mmu-pvl" => MmuPvlApi.SetSchedHook(fn, null),
+        "mmu-rcu-nogp" => MmuRcuNogpApi.SetSchedHook(fn, null),
+        "mmu-pvl-noseq" => MmuPvlNoseqApi.SetSchedHook(fn, null),
+        _ => throw new ArgumentException($"no interleaving specs on config {config}", nameof(config)),
+    };
+
+    /// <summary>Installs <paramref name="gate"/> on <paramref name="backend"/> ("native" or "managed") of <paramref name="config"/>.</summary>
+    public static HookInstall Install(string backend, SchedGate gate, string config = "mmu-spf")
     {
         switch (backend)
         {
@@ -34,7 +50,7 @@ public sealed unsafe class HookInstall : IDisposable
                 break;
             case "native":
                 Volatile.Write(ref nativeGate, gate);
-                var rc = MmuSpfApi.SetSchedHook(&OnNativePoint, null);
+                var rc = SetNativeHook(config, &OnNativePoint);
                 if (rc != 0)
                 {
                     Volatile.Write(ref nativeGate, null);
@@ -44,7 +60,7 @@ public sealed unsafe class HookInstall : IDisposable
             default:
                 throw new ArgumentException($"unknown backend {backend}", nameof(backend));
         }
-        return new HookInstall(backend);
+        return new HookInstall(backend, config);
     }
 
     [UnmanagedCallersOnly]
@@ -72,7 +88,7 @@ public sealed unsafe class HookInstall : IDisposable
             SchedHook.Hook = null;
             return;
         }
-        MmuSpfApi.SetSchedHook(null, null);
+        SetNativeHook(config, null);
         Volatile.Write(ref nativeGate, null);
     }
 }

@@ -9,4 +9,14 @@ public enum PausePoint
 
     /// <summary>The first LOCK after that SEQ_READ: before it takes page_table_lock to install.</summary>
     PageTableLock,
+
+    /// <summary>
+    /// Per-VMA locks: the first LOCK after the fault's first UNLOCK (of mm_rb_lock, the walk):
+    /// vma_start_read's trylock of vm_lock, after its first vm_lock_seq check, inside the RCU
+    /// read-side section and holding no lock.
+    /// </summary>
+    VmaLock,
+
+    /// <summary>Per-VMA locks: the LOCK after that: page_table_lock, with vm_lock held for read.</summary>
+    PageTableLockUnderVmaLock,
 }

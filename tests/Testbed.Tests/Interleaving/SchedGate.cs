@@ -27,6 +27,8 @@ public sealed class SchedGate
     private readonly List<SchedStep> writerSteps = [];
     private readonly ManualResetEventSlim paused = new();
     private readonly ManualResetEventSlim released = new();
+    private readonly ManualResetEventSlim writerSynchronizing = new();
+    private int locksAfterUnlock = -1;
     private int targetThread;
     private int writerThread;
     private int state = Armed;
@@ -50,6 +52,8 @@ public sealed class SchedGate
         {
             lock (sync)
                 writerSteps.Add(new SchedStep(point, obj));
+            if (point == SchedPoint.RcuSync)
+                writerSynchronizing.Set();
             return;
         }
         if (self != Volatile.Read(ref targetThread))
@@ -76,6 +80,8 @@ public sealed class SchedGate
     /// <summary>Moves the one-shot state machine; true when the target must stop now.</summary>
     private bool Advance(SchedPoint point)
     {
+        if (pausePoint is PausePoint.VmaLock or PausePoint.PageTableLockUnderVmaLock)
+            return AdvanceByLocks(point);
         switch (state)
         {
             case Armed when point == SchedPoint.SeqRead:
@@ -91,6 +97,30 @@ public sealed class SchedGate
                 return false;
         }
     }
+
+    /// <summary>The per-VMA-lock pause points: counted in LOCKs after the first UNLOCK.</summary>
+    private bool AdvanceByLocks(SchedPoint point)
+    {
+        if (state == Paused)
+        {
+            state = Passed;
+            return false;
+        }
+        if (state != Armed)
+            return false;
+        if (point == SchedPoint.Unlock && locksAfterUnlock < 0)
+            locksAfterUnlock = 0;
+        else if (point == SchedPoint.Lock && locksAfterUnlock >= 0)
+            locksAfterUnlock++;
+        var stopAt = pausePoint == PausePoint.VmaLock ? 1 : 2;
+        if (locksAfterUnlock != stopAt || point != SchedPoint.Lock)
+            return false;
+        state = Paused;
+        return true;
+    }
+
+    /// <summary>Waits until the writer reached synchronize_rcu (it is waiting for a grace period).</summary>
+    public bool WaitWriterSynchronizing() => writerSynchronizing.Wait(Timeout);
 
     /// <summary>Waits until the target thread is stopped at the pause point.</summary>
     public bool WaitPaused() => paused.Wait(Timeout);

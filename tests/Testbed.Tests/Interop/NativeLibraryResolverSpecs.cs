@@ -36,11 +36,12 @@ public sealed class NativeLibraryResolverSpecs
         var paths = configs.Select(c => Path.GetFileName(NativeLibraryResolver.PathOf(c))).ToArray();
 
         // Assert
-        Assert.Equal(["libtestbed-mmu-spf.so", "libtestbed-mmu.so", "libtestbed-nommu.so", "libtestbed-nommu-orig.so",
-            "libtestbed-nommu-badfree.so"], paths);
-        Assert.Equal(["mmu-spf", "mmu", "nommu", "nommu-orig", "nommu-badfree"],
-            [MmuSpfApi.ConfigName, MmuApi.ConfigName, NommuApi.ConfigName, NommuOrigApi.ConfigName,
-             NommuBadfreeApi.ConfigName]);
+        Assert.Equal(["libtestbed-mmu-spf.so", "libtestbed-mmu.so", "libtestbed-mmu-spf-rcu.so", "libtestbed-mmu-pvl.so",
+            "libtestbed-nommu.so", "libtestbed-nommu-orig.so", "libtestbed-nommu-badfree.so", "libtestbed-mmu-rcu-nogp.so",
+            "libtestbed-mmu-pvl-noseq.so"], paths);
+        Assert.Equal(["mmu-spf", "mmu", "mmu-spf-rcu", "mmu-pvl", "nommu", "nommu-orig", "nommu-badfree", "mmu-rcu-nogp", "mmu-pvl-noseq"],
+            [MmuSpfApi.ConfigName, MmuApi.ConfigName, MmuSpfRcuApi.ConfigName, MmuPvlApi.ConfigName, NommuApi.ConfigName,
+             NommuOrigApi.ConfigName, NommuBadfreeApi.ConfigName, MmuRcuNogpApi.ConfigName, MmuPvlNoseqApi.ConfigName]);
     }
 
     [Fact]

@@ -39,7 +39,7 @@ public sealed class FaultSpecs
     {
         using var mm = Create(backend, config);
         Ok(mm.MapAnon(0, 4, RW), "mmap");
-        var spf = mm.Config.Spf;
+        var spf = mm.Config.LocklessFaults;
 
         Assert.Equal(1, mm.Fault(1));
         Assert.Equal(1, mm.Fault(1));
@@ -54,7 +54,7 @@ public sealed class FaultSpecs
     {
         using var mm = Create(backend, config);
         Ok(mm.MapAnon(0, 4, RW), "mmap");
-        var spf = mm.Config.Spf;
+        var spf = mm.Config.LocklessFaults;
         Assert.Equal(1, mm.Fault(0));
         mm.AssertLayout(Anon(0, 4, PrivAnon(RW), populated: 1));
 
@@ -96,7 +96,7 @@ public sealed class FaultSpecs
             Anon(5, 9, PrivAnon(RW), pgoffPage: 5, populated: 1, anon: true),
             Anon(10, 11, PrivAnon(Prot.None), pgoffPage: 10));
         Assert.Equal(
-            mm.Config.Spf
+            mm.Config.LocklessFaults
                 ? Expected(faults: 5, attempts: 3, access: 1, noAnonVma: 2, classic: 5, fallbacks: 3, segv: 4)
                 : Expected(faults: 5, classic: 5, segv: 4),
             Counters(mm.GetStats()));
@@ -132,9 +132,12 @@ public sealed class FaultSpecs
         Assert.Equal(-Errno.EFAULT, mm.Execute(Operation.Fault(ulong.MaxValue, FaultFlags.Write)));
 
         // Below A get_vma finds A, which has no anon_vma yet: that check comes before the bounds.
+        // lock_vma_under_rcu (per-VMA locks) takes only a VMA that covers the address (mas_walk).
         mm.AssertLayout(Anon(4, 8, PrivAnon(RW), pgoffPage: 4));
         Assert.Equal(
-            mm.Config.Spf
+            ConfigRegistry.Get(config).PerVmaLock
+                ? Expected(faults: 4, attempts: 2, noVma: 2, classic: 2, fallbacks: 2, segv: 4)
+                : mm.Config.LocklessFaults
                 ? Expected(faults: 4, attempts: 2, noVma: 1, noAnonVma: 1, classic: 2, fallbacks: 2, segv: 4)
                 : Expected(faults: 4, classic: 2, segv: 4),
             Counters(mm.GetStats()));
@@ -171,7 +174,7 @@ public sealed class FaultSpecs
             Vma(0, 4, Vm(RW, account: true), 0, 1, populated: 2, anon: true),
             Vma(5, 9, Vm(RW, shared: true), 0, shm, populated: 1));
         Assert.Equal(
-            mm.Config.Spf ? Expected(faults: 3, attempts: 3, notAnon: 3, classic: 3, fallbacks: 3) : Expected(faults: 3, classic: 3),
+            mm.Config.LocklessFaults ? Expected(faults: 3, attempts: 3, notAnon: 3, classic: 3, fallbacks: 3) : Expected(faults: 3, classic: 3),
             Counters(mm.GetStats()));
     }
 

@@ -168,7 +168,7 @@ public sealed class LifecycleEventSpecs
         _ = mm.GetStats();
         _ = mm.Validate();
         Ok(mm.MapAnon(0, 1, RW), "mmap");
-        Assert.Equal(mm.Config.Spf ? -Errno.ENOENT : -Errno.EOPNOTSUPP, mm.GetVma(P(5), out _, out _));
+        Assert.Equal(mm.Config.VmaRefs ? -Errno.ENOENT : -Errno.EOPNOTSUPP, mm.GetVma(P(5), out _, out _));
         Ok(mm.MapAnon(2, 1, R), "mmap");
 
         Assert.Equal(new[] { "4 Mmap VmaAlloc 1 0", "6 Mmap VmaAlloc 2 0" }, Drain(mm));

@@ -159,7 +159,7 @@ internal static class ModelFixture
         var snap = mm.Snapshot();
         Assert.Equal(string.Join('\n', expected), string.Join('\n', snap.Select(Describe)));
         Assert.All(snap, v => Assert.True(v.InTree, $"snapshot VMA {v.Id} not in tree"));
-        Assert.All(snap, v => Assert.Equal(mm.Config.Spf ? 1 : 0, v.RefCount));
+        Assert.All(snap, v => Assert.Equal(mm.Config.VmaRefs ? 1 : 0, v.RefCount));
         var stats = mm.GetStats();
         Assert.Equal((ulong)snap.Count, stats.MapCount);
         Assert.Equal((ulong)snap.Sum(v => v.Populated), stats.PopulatedPages);

@@ -31,7 +31,7 @@ public sealed class TeardownSpecs
         Ok(mm.MapFile(5, 2, RW, fd, 0), "mmap F");
         Ok(mm.MapSharedAnon(8, 2, RW), "mmap S");
         Ok(mm.Fault(8, FaultFlags.Write), "fault S");
-        if (mm.Config.Spf)
+        if (mm.Config.VmaRefs)
             Assert.Equal(0, mm.GetVma(P(5), out _, out _));
         Assert.Equal(0, mm.Validate());
 

@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// Port of native/mm's CONFIG_PER_VMA_LOCK parts (Linux 6.4's per-VMA locks):
+// vma_start_write / vma_mark_detached / vma_end_write_all on the writer side,
+// vma_start_read / lock_vma_under_rcu and the FAULT_FLAG_VMA_LOCK fault on the reader
+// side, and the grace period every VMA of the RCU designs waits for before it is freed.
+using Testbed.Contract;
+using Testbed.Managed.Kernel;
+
+namespace Testbed.Managed.Mm;
+
+internal sealed partial class MmStruct
+{
+    private readonly Lock rcuFreeLock = new();
+    private readonly List<VmAreaStruct> rcuFreeList = [];
+
+    /// <summary>
+    /// vm_area_free on the RCU designs: 6.4 hands the VMA to call_rcu; the model queues it
+    /// and frees the queue after a grace period when the write section ends.
+    /// </summary>
+    public void VmAreaFreeRcu(VmAreaStruct vma)
+    {
+        lock (rcuFreeLock)
+            rcuFreeList.Add(vma);
+    }
+
+    /// <summary>The grace period, then the frees call_rcu would have done (native vma_rcu_free_deferred).</summary>
+    public void VmaRcuFreeDeferred()
+    {
+        VmAreaStruct[] batch;
+        lock (rcuFreeLock)
+        {
+            if (rcuFreeList.Count == 0)
+                return;
+            batch = rcuFreeList.ToArray();
+            rcuFreeList.Clear();
+        }
+        if (!Options.TestOnlyFreeWithoutGracePeriod)
+            Rcu.Synchronize();
+        foreach (var vma in batch)
+            vma.KmemCacheFree();
+    }
+
+    /// <summary>mmap_write_lock.</summary>
+    public void MmapWriteLock() => MmapSem.DownWrite();
+
+    /// <summary>
+    /// mmap_write_unlock: frees the section's VMAs after a grace period (RCU designs), then
+    /// ends the VMA write marks (per-VMA locks), all while mmap_sem is still held, as native does.
+    /// </summary>
+    public void MmapWriteUnlock()
+    {
+        if (RcuFree)
+            VmaRcuFreeDeferred();
+        if (PerVmaLock)
+            VmaEndWriteAll();
+        MmapSem.UpWrite();
+    }
+
+    /// <summary>vma_end_write_all: one increment of mm_lock_seq ends every mark.</summary>
+    private void VmaEndWriteAll()
+    {
+        Lockdep.AssertHeldWrite(MmapSem);
+        Volatile.Write(ref MmLockSeq, MmLockSeq + 1);
+    }
+
+    /// <summary>
+    /// vma_start_write: mark the VMA write-locked for the rest of the mmap_sem write
+    /// section. Taking vm_lock for write waits out a fault that holds it for read.
+    /// </summary>
+    public void VmaStartWrite(VmAreaStruct vma)
+    {
+        if (Options.TestOnlySkipVmaStartWrite)
+            return;
+        if (!Exiting)
+            Lockdep.AssertHeldWrite(MmapSem);
+        var seq = MmLockSeq;
+        if (vma.VmLockSeq == seq)
+            return;
+        vma.VmLock.DownWrite();
+        Volatile.Write(ref vma.VmLockSeq, seq);
+        vma.VmLock.UpWrite();
+    }
+
+    /// <summary>vma_mark_detached: only a write-locked VMA may leave the tree.</summary>
+    private void VmaMarkDetached(VmAreaStruct vma, bool detached)
+    {
+        if (detached && !Options.TestOnlySkipVmaStartWrite)
+            Bug.Warn(vma.VmLockSeq != MmLockSeq, $"vma_mark_detached: VMA {vma.Id} is not write-locked");
+        vma.Detached = detached;
+    }
+
+    /// <summary>
+    /// vma_start_read: the sequence check, the trylock, the sequence check again. Null with
+    /// vm_lock held for read, or why not (marked: SeqOdd; marked meanwhile: SeqChanged).
+    /// </summary>
+    private SpfAbort? VmaStartRead(VmAreaStruct vma)
+    {
+        if (Volatile.Read(ref vma.VmLockSeq) == Volatile.Read(ref MmLockSeq))
+            return SpfAbort.SeqOdd;
+        if (!vma.VmLock.DownReadTrylock())
+            return SpfAbort.SeqOdd;
+        if (!Options.TestOnlySkipVmLockSeqRecheck && Volatile.Read(ref vma.VmLockSeq) == Volatile.Read(ref MmLockSeq))
+        {
+            vma.VmLock.UpRead();
+            return SpfAbort.SeqChanged;
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// lock_vma_under_rcu: the walk and the checks before the lock under RCU; the VMA
+    /// read-locked, or null and why. A detached VMA falls back (6.4 walks again).
+    /// </summary>
+    private VmAreaStruct? LockVmaUnderRcu(ulong addr, out SpfAbort abort)
+    {
+        Rcu.ReadLock();
+        try
+        {
+            MmRbLock.ReadLock();
+            var vma = FindVma(addr);
+            MmRbLock.ReadUnlock();
+            if (vma is null || addr < Volatile.Read(ref vma.VmStart))
+            {
+                abort = SpfAbort.NoVma;
+                return null;
+            }
+            if (!vma.CheckLive())
+            {
+                abort = SpfAbort.Detached;
+                return null;
+            }
+            if (Volatile.Read(ref vma.VmFile) is not null)
+            {
+                abort = SpfAbort.NotAnon;
+                return null;
+            }
+            if (Volatile.Read(ref vma.AnonVma) is null)
+            {
+                abort = SpfAbort.NoAnonVma;
+                return null;
+            }
+            if (VmaStartRead(vma) is { } notLocked)
+            {
+                abort = notLocked;
+                return null;
+            }
+            vma.CheckLive();
+            if (addr < vma.VmStart || addr >= vma.VmEnd)
+            {
+                vma.VmLock.UpRead();
+                abort = SpfAbort.NoVma;
+                return null;
+            }
+            if (vma.Detached)
+            {
+                vma.VmLock.UpRead();
+                abort = SpfAbort.Detached;
+                return null;
+            }
+            abort = default;
+            return vma;
+        }
+        finally
+        {
+            Rcu.ReadUnlock();
+        }
+    }
+
+    /// <summary>
+    /// The per-VMA-lock half of 6.4's do_user_addr_fault: null when handled under the VMA
+    /// lock, else why it fell back to mmap_sem.
+    /// </summary>
+    private SpfAbort? HandleVmaLockedFault(ulong addr, FaultFlags flags)
+    {
+        var vma = LockVmaUnderRcu(addr, out var abort);
+        if (vma is null)
+            return abort;
+        if (AccessError(vma.VmFlags, flags))
+        {
+            vma.VmLock.UpRead();
+            return SpfAbort.Access;
+        }
+        vma.CheckLive();
+        PageTableLock.Lock();
+        pageTable.TryAdd(addr & ~(PageSize - 1), vma.Id);
+        PageTableLock.Unlock();
+        vma.VmLock.UpRead();
+        return null;
+    }
+}

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * rcupdate.h - RCU read-side sections and grace periods, on liburcu.
+ *
+ * Mirrors the kernel API (rcu_read_lock, rcu_read_unlock, synchronize_rcu)
+ * on liburcu's urcu-memb flavour, for the configs whose VMAs are freed
+ * after a grace period (mmu-spf-rcu, mmu-pvl; configs.mk links them with
+ * -lurcu-memb).  Customised for testing:
+ *  - a thread registers with liburcu on its first read-side section and
+ *    unregisters when it exits (the callers are whatever threads the
+ *    harness runs, not threads we create);
+ *  - rcu_read_lock_held() answers from a per-thread nesting count, for
+ *    assertions;
+ *  - under TSan, every rcu_read_unlock releases and every synchronize_rcu
+ *    acquires one sync object: liburcu itself is not instrumented, so this
+ *    is how TSan learns that a grace period orders the readers before it
+ *    and the free after it.
+ * Other configs do not build this (the functions below do not exist).
+ */
+#ifndef _TB_KERNEL_RCUPDATE_H
+#define _TB_KERNEL_RCUPDATE_H
+
+#include "kernel/types.h"
+
+void rcu_read_lock(void);
+void rcu_read_unlock(void);
+/* Waits until every read-side section that began before it has ended. */
+void synchronize_rcu(void);
+/* This thread is inside a read-side section. */
+bool rcu_read_lock_held(void);
+
+#endif /* _TB_KERNEL_RCUPDATE_H */
