@@ -212,7 +212,8 @@ void tb_api_next_op(struct mm_struct *mm, u32 op)
  * The classes of the counted costs (kernel/count.h): the mm's three
  * kernel locks, the rest of the mm (the testbed's bookkeeping, or its
  * file and reference tables' locks), and everything else, which for an
- * atomic is a per-VMA or per-object line.
+ * atomic is a per-VMA or per-object line and, on MMU configs, for a lock
+ * a VMA's own lock (the per-VMA-lock design's vm_lock).
  */
 static enum tb_line classify_line(const void *obj, bool is_lock)
 {
@@ -231,7 +232,12 @@ static enum tb_line classify_line(const void *obj, bool is_lock)
 		return TB_LINE_PTL;
 	if (p >= (const char *)mm && p < (const char *)(mm + 1))
 		return is_lock ? TB_LINE_OTHER : TB_LINE_MM_STAT;
+#ifdef CONFIG_MMU
+	/* the only lock outside the mm is a VMA's own (vm_lock, per-VMA locks) */
+	return TB_LINE_VMA;
+#else
 	return is_lock ? TB_LINE_OTHER : TB_LINE_VMA;
+#endif
 }
 
 /* lockdep-lite knows what this thread holds (checked flavour only). */

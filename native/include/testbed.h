@@ -293,8 +293,9 @@ struct tb_op_counts {
 	uint64_t mm_rb_lock_writes;	/* mm_rb_lock acquires + releases */
 	uint64_t ptl_writes;		/* page_table_lock acquires + releases */
 	uint64_t mm_stat_rmw;		/* testbed bookkeeping RMWs in the mm */
-	uint64_t vma_rmw;		/* per-VMA/per-object RMWs: vm_ref_count,
-					   anon_vma degree, file/mempolicy refs */
+	uint64_t vma_rmw;		/* per-VMA/per-object writes: vm_ref_count,
+					   a VMA's own lock (vm_lock), anon_vma
+					   degree, file/mempolicy refs */
 	uint64_t other_lock_writes;	/* other locks (file/ref tables, regions) */
 	uint64_t seq_writes;		/* vm_sequence write begin + end */
 	uint64_t mmap_sem_read_waits;	/* down_read that had to wait ... */

@@ -150,6 +150,16 @@ public readonly unsafe partial struct MmuPvlApi : ITestbedApi
     [return: NativeTypeName("int")]
     public static partial int Events([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("struct tb_event *")] TbEvent* buf, [NativeTypeName("int")] int cap);
 
+    /// <summary><c>int tb_counts(uint32_t op, struct tb_op_counts *out)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_counts")]
+    [return: NativeTypeName("int")]
+    public static partial int Counts([NativeTypeName("uint32_t")] uint op, [NativeTypeName("struct tb_op_counts *")] TbOpCounts* @out);
+
+    /// <summary><c>int tb_counts_reset(void)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_counts_reset")]
+    [return: NativeTypeName("int")]
+    public static partial int CountsReset();
+
     /// <summary><c>int tb_inject_alloc_failure(tb_mm_t mm, uint32_t cache, uint64_t nth)</c>.</summary>
     [LibraryImport(Library, EntryPoint = "tb_inject_alloc_failure")]
     [return: NativeTypeName("int")]

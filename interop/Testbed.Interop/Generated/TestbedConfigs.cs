@@ -56,9 +56,13 @@ public static class TestbedConfigs
         (_, null) => Dispatch(config, visitor),
         ("mmu-spf", "perf") => visitor.Visit<MmuSpfPerfApi>(),
         ("mmu", "perf") => visitor.Visit<MmuPerfApi>(),
+        ("mmu-spf-rcu", "perf") => visitor.Visit<MmuSpfRcuPerfApi>(),
+        ("mmu-pvl", "perf") => visitor.Visit<MmuPvlPerfApi>(),
         ("nommu", "perf") => visitor.Visit<NommuPerfApi>(),
         ("nommu-orig", "perf") => visitor.Visit<NommuOrigPerfApi>(),
         ("nommu-badfree", "perf") => visitor.Visit<NommuBadfreePerfApi>(),
+        ("mmu-rcu-nogp", "perf") => visitor.Visit<MmuRcuNogpPerfApi>(),
+        ("mmu-pvl-noseq", "perf") => visitor.Visit<MmuPvlNoseqPerfApi>(),
         _ => throw new ArgumentException(
             $"unknown config '{config}' or flavour '{flavour}'; flavours: perf", nameof(flavour)),
     };
