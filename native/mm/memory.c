@@ -500,9 +500,17 @@ static int vma_start_read(struct vm_area_struct *vma)
 	return -1;
 }
 
+/*
+ * As 6.4's: up_read may still look at the semaphore after the release
+ * that let a writer in (to wake sleepers), and that writer may detach the
+ * VMA and hand it to call_rcu; the read-side section keeps the VMA, and
+ * its vm_lock, alive until up_read is done.
+ */
 static void vma_end_read(struct vm_area_struct *vma)
 {
+	rcu_read_lock();
 	up_read(&vma->vm_lock);
+	rcu_read_unlock();
 }
 
 /*
