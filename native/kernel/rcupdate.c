@@ -40,6 +40,80 @@ static pthread_key_t rcu_exit_key;
 static pthread_once_t rcu_key_once = PTHREAD_ONCE_INIT;
 
 /*
+ * The controlled grace period.  liburcu's synchronize_rcu sleeps until
+ * every reader it saw has left its section, and a controlled scheduler
+ * runs one thread at a time: the writer would sleep on a reader that is
+ * parked and never runs again.  So this library also tracks its readers:
+ * each thread's outermost section records the grace-period sequence when
+ * it began, and under a controlled hook synchronize_rcu bumps the sequence
+ * and reports TB_SCHED_BLOCKED until no section that began before is still
+ * open, the way the lock shims retry a trylock (locks.c).  The registry
+ * is per library (as rcu_nesting is), its lock never held across tb_sched.
+ */
+struct rcu_ctl_reader {
+	struct rcu_ctl_reader *next;
+	struct rcu_ctl_reader **pprev;
+	unsigned long start;	/* ctl_gp_seq when the section began */
+	bool active;		/* inside a read-side section */
+};
+
+static __thread struct rcu_ctl_reader ctl_self;
+static __thread bool ctl_listed;
+static struct rcu_ctl_reader *ctl_readers;
+static pthread_mutex_t ctl_lock = PTHREAD_MUTEX_INITIALIZER;
+static unsigned long ctl_gp_seq;
+static pthread_key_t ctl_exit_key;
+static pthread_once_t ctl_key_once = PTHREAD_ONCE_INIT;
+
+/* A listed thread that exits leaves the registry before its TLS goes. */
+static void ctl_thread_exit(void *arg)
+{
+	struct rcu_ctl_reader *r = arg;
+
+	pthread_mutex_lock(&ctl_lock);
+	*r->pprev = r->next;
+	if (r->next)
+		r->next->pprev = r->pprev;
+	pthread_mutex_unlock(&ctl_lock);
+	ctl_listed = false;
+}
+
+static void ctl_make_key(void)
+{
+	if (pthread_key_create(&ctl_exit_key, ctl_thread_exit))
+		abort();	/* host out of keys: not a model state */
+}
+
+static void ctl_list_current(void)
+{
+	pthread_once(&ctl_key_once, ctl_make_key);
+	pthread_mutex_lock(&ctl_lock);
+	ctl_self.next = ctl_readers;
+	if (ctl_readers)
+		ctl_readers->pprev = &ctl_self.next;
+	ctl_self.pprev = &ctl_readers;
+	ctl_readers = &ctl_self;
+	pthread_mutex_unlock(&ctl_lock);
+	pthread_setspecific(ctl_exit_key, &ctl_self);
+	ctl_listed = true;
+}
+
+/* Some other thread is in a section that began before grace period @target. */
+static bool ctl_reader_before(unsigned long target)
+{
+	struct rcu_ctl_reader *r;
+	bool found = false;
+
+	pthread_mutex_lock(&ctl_lock);
+	for (r = ctl_readers; r && !found; r = r->next)
+		found = r != &ctl_self &&
+			__atomic_load_n(&r->active, __ATOMIC_SEQ_CST) &&
+			__atomic_load_n(&r->start, __ATOMIC_SEQ_CST) < target;
+	pthread_mutex_unlock(&ctl_lock);
+	return found;
+}
+
+/*
  * Registration is liburcu's per-thread state, shared by every config
  * library of the process (they all load the one liburcu-memb.so): ask it,
  * not a flag of our own, or a thread that faulted on mmu-spf-rcu and then
@@ -76,7 +150,19 @@ void rcu_read_lock(void)
 {
 	if (!rcu_registered())
 		rcu_register_current();
-	rcu_nesting++;
+	if (!ctl_listed)
+		ctl_list_current();
+	if (rcu_nesting++ == 0) {
+		/*
+		 * Active before the sample: a grace period that bumped the
+		 * sequence after our sample sees us active and waits; one that
+		 * bumped it before is over for us (we read after its removal).
+		 */
+		__atomic_store_n(&ctl_self.active, true, __ATOMIC_SEQ_CST);
+		__atomic_store_n(&ctl_self.start,
+				 __atomic_load_n(&ctl_gp_seq, __ATOMIC_SEQ_CST),
+				 __ATOMIC_SEQ_CST);
+	}
 	urcu_memb_read_lock();
 }
 
@@ -85,7 +171,8 @@ void rcu_read_unlock(void)
 	WARN(rcu_nesting <= 0, "rcu_read_unlock without rcu_read_lock");
 	tb_rcu_tsan_release();
 	urcu_memb_read_unlock();
-	rcu_nesting--;
+	if (--rcu_nesting == 0)
+		__atomic_store_n(&ctl_self.active, false, __ATOMIC_RELEASE);
 }
 
 void synchronize_rcu(void)
@@ -93,7 +180,20 @@ void synchronize_rcu(void)
 	/* waiting for our own section would never end */
 	WARN(rcu_nesting > 0, "synchronize_rcu inside a read-side section");
 	tb_sched(TB_SCHED_RCU_SYNC, NULL);
-	urcu_memb_synchronize_rcu();
+	if (tb_sched_controlled()) {
+		unsigned long target = __atomic_add_fetch(&ctl_gp_seq, 1,
+							  __ATOMIC_SEQ_CST);
+
+		/*
+		 * No liburcu wait after this one: it would also wait for a
+		 * section that began after @target, on a reader the
+		 * scheduler may have parked.
+		 */
+		while (ctl_reader_before(target))
+			tb_sched(TB_SCHED_BLOCKED, &ctl_gp_seq);
+	} else {
+		urcu_memb_synchronize_rcu();
+	}
 	tb_rcu_tsan_acquire();
 }
 

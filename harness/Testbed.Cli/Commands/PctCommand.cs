@@ -42,11 +42,16 @@ public static class PctCommand
         var preemptions = new Option<int>("--preemptions") { Description = "Preemption bound of the exhaustive search (0..2).", DefaultValueFactory = _ => 2 };
         var replay = new Option<string?>("--replay") { Description = "Replay this schedule (as printed) on --scenario instead of exploring." };
         var json = new Option<bool>("--json") { Description = "One JSON object per scenario instead of text." };
+        var config = new Option<string?>("--config")
+        {
+            Description = "Run the scenarios on this design instead of their own: " + string.Join(", ", ScenarioCatalog.FaultDesigns) +
+                " (the speculative-fault scenarios run on each; with --scenario all, the others are skipped).",
+        };
         var mutant = new Option<string?>("--mutant") { Description = "Run against this catalog mutant (docs/mutants.md; a native one must be built); sets the backend." };
 
         var command = new Command("pct", "Controlled interleaving exploration (PCT) of the named concurrency scenarios, with replay.")
         {
-            scenario, backend, strategy, seed, schedules, depth, preemptions, replay, json, mutant,
+            scenario, backend, strategy, seed, schedules, depth, preemptions, replay, json, config, mutant,
         };
         command.SetAction(parse =>
         {
@@ -65,6 +70,15 @@ public static class PctCommand
             try
             {
                 chosen = names == "all" ? ScenarioCatalog.All : [ScenarioCatalog.Find(names)];
+                if (parse.GetValue(config) is { } design)
+                {
+                    if (!ScenarioCatalog.FaultDesigns.Contains(design))
+                        throw new ArgumentException($"--config '{design}' is not one of {string.Join(", ", ScenarioCatalog.FaultDesigns)}");
+                    chosen = names == "all"
+                        ? chosen.Where(s => s.Config == design || s.Designs?.Contains(design) == true)
+                            .Select(s => ScenarioCatalog.OnConfig(s, design)).ToList()
+                        : [ScenarioCatalog.OnConfig(chosen[0], design)];
+                }
             }
             catch (ArgumentException e)
             {
@@ -110,7 +124,7 @@ public static class PctCommand
                     return ExitCodes.Usage;
                 }
                 var outcome = new Explorer(factory, be).Replay(chosen[0], schedule);
-                Console.WriteLine($"replay {chosen[0].Name} ({be}) {schedule}: {(outcome.Failed ? "FAILS" : "passes")}, " +
+                Console.WriteLine($"replay {chosen[0].Name} ({be}, {chosen[0].Config}) {schedule}: {(outcome.Failed ? "FAILS" : "passes")}, " +
                     $"{outcome.Run.Decisions.Count} decisions, {outcome.Run.Preemptions} preemption(s)");
                 foreach (var p in outcome.Problems)
                     Console.WriteLine($"  {p}");
@@ -126,25 +140,26 @@ public static class PctCommand
                     : new Explorer(factory, be).Explore(s, kind, parse.GetValue(seed), parse.GetValue(schedules),
                         parse.GetValue(depth), bound);
                 failed |= result.Found;
-                var target = parse.GetValue(mutant) is { } name ? $"--mutant {name}" : $"--backend {be}";
+                var target = (parse.GetValue(mutant) is { } name ? $"--mutant {name}" : $"--backend {be}") +
+                    (parse.GetValue(config) is { } on ? $" --config {on}" : "");
                 var replayCommand = result.Shrunk is { } shrunk
                     ? $"./scripts/testbed pct {target} --scenario {s.Name} --replay {shrunk.Run.Schedule}"
                     : null;
                 if (parse.GetValue(json))
                     Console.WriteLine(JsonSerializer.Serialize(PctReport.From(result, replayCommand)));
                 else
-                    Print(result, replayCommand);
+                    Print(result, s.Config, replayCommand);
             }
             return failed ? ExitCodes.Findings : ExitCodes.Clean;
         });
         return command;
     }
 
-    private static void Print(ExplorationResult r, string? replayCommand)
+    private static void Print(ExplorationResult r, string config, string? replayCommand)
     {
         var seconds = r.Elapsed.TotalSeconds.ToString("0.000", CultureInfo.InvariantCulture);
         var what = r.Found ? "FAILS" : r.Exhausted ? "passes (space exhausted)" : "passes";
-        Console.WriteLine($"{r.Scenario} ({r.Backend}, {r.Strategy.ToString().ToLowerInvariant()}): {what} after {r.Schedules} schedule(s), {r.Operations} operations, {seconds} s");
+        Console.WriteLine($"{r.Scenario} ({r.Backend}, {config}, {r.Strategy.ToString().ToLowerInvariant()}): {what} after {r.Schedules} schedule(s), {r.Operations} operations, {seconds} s");
         if (r.Failure is not { } failure)
             return;
         foreach (var p in failure.Problems)

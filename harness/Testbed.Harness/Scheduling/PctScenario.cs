@@ -8,6 +8,8 @@ namespace Testbed.Harness.Scheduling;
 /// up a fresh mm (unscheduled) and returns one body per thread; after the bodies ran, the
 /// end state must pass <see cref="EndState.Check"/> plus the scenario's own
 /// <see cref="Check"/>. <see cref="Operations"/> counts the operations one run executes.
+/// <see cref="Designs"/> lists the other configs it runs on unchanged (null: only <see cref="Config"/>);
+/// <see cref="ScenarioCatalog.OnConfig"/> moves it there.
 /// </summary>
 public sealed record PctScenario(
     string Name,
@@ -15,4 +17,5 @@ public sealed record PctScenario(
     string Explores,
     int Operations,
     Func<IAddressSpace, IReadOnlyList<Action>> Start,
-    Func<IAddressSpace, IEnumerable<string>>? Check = null);
+    Func<IAddressSpace, IEnumerable<string>>? Check = null,
+    IReadOnlyList<string>? Designs = null);

@@ -8,7 +8,8 @@ namespace Testbed.Harness.Scheduling;
 /// window the SPF series protects: a speculative fault (get_vma, sample vm_sequence,
 /// install under the page-table lock, re-check) against a writer that changes the
 /// VMA it found, get_vma holders against unmapping and teardown, and nommu's shared
-/// regions against their deletion.
+/// regions against their deletion. The speculative-fault scenarios also run on the other
+/// fault designs (<see cref="FaultDesigns"/>, <see cref="OnConfig"/>).
 /// </summary>
 public static class ScenarioCatalog
 {
@@ -16,6 +17,13 @@ public static class ScenarioCatalog
     private const ulong Base = 0x300000000UL;
     private const Prot Rw = Prot.Read | Prot.Write;
     private const MapFlags Anon = MapFlags.Fixed | MapFlags.Private | MapFlags.Anonymous;
+
+    /// <summary>
+    /// The designs of the fault path the speculative-fault scenarios run on: the SPF series',
+    /// its RCU alternative and 6.4's per-VMA locks (the RCU designs' grace period becomes a
+    /// blocked point under the controlled scheduler, as a contended lock does).
+    /// </summary>
+    public static IReadOnlyList<string> FaultDesigns { get; } = ["mmu-spf", "mmu-spf-rcu", "mmu-pvl"];
 
     /// <summary>Every scenario, in catalog order.</summary>
     public static IReadOnlyList<PctScenario> All { get; } =
@@ -96,7 +104,22 @@ public static class ScenarioCatalog
         All.FirstOrDefault(s => s.Name == name)
         ?? throw new ArgumentException($"unknown scenario '{name}' (known: {string.Join(", ", All.Select(s => s.Name))})", nameof(name));
 
-    /// <summary>A fault thread against one writer thread on a primed VMA.</summary>
+    /// <summary>
+    /// <paramref name="scenario"/> on <paramref name="config"/>: itself on its own config, a copy
+    /// on one of its <see cref="PctScenario.Designs"/>; throws otherwise.
+    /// </summary>
+    public static PctScenario OnConfig(PctScenario scenario, string config)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        if (config == scenario.Config)
+            return scenario;
+        if (scenario.Designs?.Contains(config) == true)
+            return scenario with { Config = config };
+        throw new ArgumentException($"scenario '{scenario.Name}' runs on {string.Join(", ", scenario.Designs ?? [scenario.Config])}, " +
+            $"not on '{config}'", nameof(config));
+    }
+
+    /// <summary>A fault thread against one writer thread on a primed VMA (any of <see cref="FaultDesigns"/>).</summary>
     private static PctScenario Spf(string name, string explores, Func<IAddressSpace, Action> writer,
         Action<IAddressSpace>? extra = null, ulong faultAt = Base + Page, FaultFlags faultFlags = FaultFlags.Write) =>
         new(name, "mmu-spf", explores, 2, mm =>
@@ -104,7 +127,7 @@ public static class ScenarioCatalog
             Setup(mm);
             extra?.Invoke(mm);
             return [Run(mm, Operation.Fault(faultAt, faultFlags)), writer(mm)];
-        });
+        }, Designs: FaultDesigns);
 
     /// <summary>
     /// Two threads share the mm (the series tries the speculative path only then); a

@@ -28,6 +28,9 @@ internal static class Rcu
     private static readonly List<WeakReference<Reader>> Registry = [];
     private static long gpSeq;
 
+    /// <summary>What a grace-period wait reports itself blocked on under a controlled scheduler.</summary>
+    private static readonly object GracePeriod = new();
+
     [ThreadStatic]
     private static Reader? current;
 
@@ -71,7 +74,9 @@ internal static class Rcu
 
     /// <summary>
     /// synchronize_rcu: waits until every read-side section that began before it has ended
-    /// (sections that begin later are not waited for).
+    /// (sections that begin later are not waited for); under a controlled scheduler
+    /// (<see cref="SchedHook.Controlled"/>) the wait reports <see cref="SchedPoint.Blocked"/>
+    /// between checks instead of spinning (native rcupdate.c does the same).
     /// </summary>
     public static void Synchronize()
     {
@@ -85,7 +90,14 @@ internal static class Rcu
         {
             var spin = new SpinWait();
             while (reader.Active && Volatile.Read(ref reader.Start) < target && reader != current)
-                spin.SpinOnce();
+            {
+                // A controlled scheduler runs one thread at a time: spinning here would
+                // wait on a reader it parked. Report the wait instead, as the locks do.
+                if (SchedHook.Controlled)
+                    SchedHook.Sched(SchedPoint.Blocked, GracePeriod);
+                else
+                    spin.SpinOnce();
+            }
         }
     }
 }

@@ -11,7 +11,8 @@ namespace Testbed.Tests.Interleaving;
 /// <summary>
 /// The forced interleavings of <see cref="SpeculativeFaultRaceSpecs"/> on the two other
 /// designs, on both backends: mmu-spf-rcu (the SPF fault path, its VMA kept by an RCU
-/// read-side section instead of a reference) and mmu-pvl (6.4's per-VMA locks). A munmap
+/// read-side section instead of a reference) and mmu-pvl (6.4's per-VMA locks), plus splits
+/// and merges of the stopped fault's VMA, each with its design's outcome. A munmap
 /// that frees the VMA a stopped fault may still read must wait for the grace period; the
 /// fault must then abort for the reason its design gives. Then each design's protocol is
 /// broken three ways through the managed port's test-only switches, and the same schedule
@@ -177,6 +178,146 @@ public sealed class DesignRaceSpecs(ITestOutputHelper output)
         AssertAbortedOnce(before, mm.GetStats(), expected, replay);
         Assert.Equal(1u, Assert.Single(mm.Snapshot()).Populated);
         AssertHealthy(mm, replay);
+    }
+
+    /// <summary>
+    /// A split of the VMA the fault stopped in (spf-rcu: before page_table_lock; pvl: before
+    /// vma_start_read's trylock). The split's __vma_adjust moves the fault's VMA (it stays in
+    /// the tree with one part), so on spf-rcu its sequence moved: SEQ_CHANGED, whichever part
+    /// the address ends up in. Which part the fault's VMA keeps is 4.16's: do_munmap splits
+    /// with new_below 0 (the VMA keeps the low part), mprotect_fixup splits its range's start
+    /// with new_below 1 and its end with 0 (the VMA keeps the changed range). On pvl the
+    /// outcome depends on whether the write section still marks the VMA when the fault goes
+    /// on, then on what the VMA is by then:
+    /// <list type="bullet">
+    /// <item>munmap of the middle page (the faulting address) frees the middle VMA, so the
+    /// writer waits in synchronize_rcu for the stopped fault, before vma_end_write_all: the
+    /// VMA is still marked, SEQ_CHANGED; the classic path answers -EFAULT.</item>
+    /// <item>mprotect(PROT_READ) of the middle page frees nothing, so the marks ended with the
+    /// write section: the fault locks its VMA, now the read-only middle page: ACCESS; the
+    /// classic path answers -EACCES.</item>
+    /// <item>mprotect(PROT_READ|PROT_WRITE|PROT_EXEC) of the middle page: the same split, but
+    /// the write is still allowed, so the per-VMA-lock fault succeeds (its writer is done with
+    /// the VMA; the lock, not an unchanged VMA, is the protocol).</item>
+    /// <item>mprotect(PROT_READ) of the page above: the fault's VMA becomes that read-only page,
+    /// below the address: NO_VMA; the classic path finds the low part and installs.</item>
+    /// </list>
+    /// </summary>
+    [Theory]
+    [InlineData("native", SpfRcu, PausePoint.PageTableLock, "munmap-middle", "SeqChanged")]
+    [InlineData("managed", SpfRcu, PausePoint.PageTableLock, "munmap-middle", "SeqChanged")]
+    [InlineData("native", Pvl, PausePoint.VmaLock, "munmap-middle", "SeqChanged")]
+    [InlineData("managed", Pvl, PausePoint.VmaLock, "munmap-middle", "SeqChanged")]
+    [InlineData("native", SpfRcu, PausePoint.PageTableLock, "mprotect-middle", "SeqChanged")]
+    [InlineData("managed", SpfRcu, PausePoint.PageTableLock, "mprotect-middle", "SeqChanged")]
+    [InlineData("native", Pvl, PausePoint.VmaLock, "mprotect-middle", "Access")]
+    [InlineData("managed", Pvl, PausePoint.VmaLock, "mprotect-middle", "Access")]
+    [InlineData("native", SpfRcu, PausePoint.PageTableLock, "mprotect-middle-rwx", "SeqChanged")]
+    [InlineData("managed", SpfRcu, PausePoint.PageTableLock, "mprotect-middle-rwx", "SeqChanged")]
+    [InlineData("native", Pvl, PausePoint.VmaLock, "mprotect-middle-rwx", Succeeds)]
+    [InlineData("managed", Pvl, PausePoint.VmaLock, "mprotect-middle-rwx", Succeeds)]
+    [InlineData("native", SpfRcu, PausePoint.PageTableLock, "mprotect-above", "SeqChanged")]
+    [InlineData("managed", SpfRcu, PausePoint.PageTableLock, "mprotect-above", "SeqChanged")]
+    [InlineData("native", Pvl, PausePoint.VmaLock, "mprotect-above", "NoVma")]
+    [InlineData("managed", Pvl, PausePoint.VmaLock, "mprotect-above", "NoVma")]
+    public Task A_split_of_the_stopped_faults_vma_ends_it_as_its_design_says(string backend, string config, PausePoint at, string split,
+        string expected) =>
+        IsolatedSpec.RunAsync(output, GetType(), nameof(TopologyRace), backend, config, at, split, expected,
+            nameof(A_split_of_the_stopped_faults_vma_ends_it_as_its_design_says));
+
+    /// <summary>
+    /// A merge while the fault is stopped; both free the removed VMA after the grace period,
+    /// so the writer waits in synchronize_rcu for the stopped fault:
+    /// <list type="bullet">
+    /// <item>mmap of the hole between a VMA below and the fault's VMA: vma_merge case 1, the
+    /// VMA below grows over the hole and the fault's VMA, which is removed (remove_next).
+    /// spf-rcu: its node was erased, DETACHED; pvl: it is still marked (the writer waits
+    /// before vma_end_write_all), SEQ_CHANGED. The classic path finds the merged VMA (it
+    /// took over the anon_vma) and installs the page.</item>
+    /// <item>mprotect that makes the read-only VMA above the fault's VMA writable again: the
+    /// fault's VMA grows over it and it is removed. spf-rcu: the fault's VMA's sequence
+    /// moved, SEQ_CHANGED; pvl: still marked, SEQ_CHANGED. Classic installs the page.</item>
+    /// </list>
+    /// </summary>
+    [Theory]
+    [InlineData("native", SpfRcu, PausePoint.PageTableLock, "mmap-removes-faulting", "Detached")]
+    [InlineData("managed", SpfRcu, PausePoint.PageTableLock, "mmap-removes-faulting", "Detached")]
+    [InlineData("native", Pvl, PausePoint.VmaLock, "mmap-removes-faulting", "SeqChanged")]
+    [InlineData("managed", Pvl, PausePoint.VmaLock, "mmap-removes-faulting", "SeqChanged")]
+    [InlineData("native", SpfRcu, PausePoint.PageTableLock, "mprotect-removes-next", "SeqChanged")]
+    [InlineData("managed", SpfRcu, PausePoint.PageTableLock, "mprotect-removes-next", "SeqChanged")]
+    [InlineData("native", Pvl, PausePoint.VmaLock, "mprotect-removes-next", "SeqChanged")]
+    [InlineData("managed", Pvl, PausePoint.VmaLock, "mprotect-removes-next", "SeqChanged")]
+    public Task A_merge_with_the_stopped_faults_vma_waits_for_its_grace_period_and_the_fault_falls_back(string backend, string config,
+        PausePoint at, string merge, string expected) =>
+        IsolatedSpec.RunAsync(output, GetType(), nameof(TopologyRace), backend, config, at, merge, expected,
+            nameof(A_merge_with_the_stopped_faults_vma_waits_for_its_grace_period_and_the_fault_falls_back));
+
+    /// <summary>The expected outcome of a fault that takes the speculative path to the end.</summary>
+    private const string Succeeds = "speculative";
+
+    /// <summary>
+    /// One split or merge race: the setup before the fault, the writer, whether the writer
+    /// frees a VMA (and so waits for the grace period), the fault's answer, and the VMAs and
+    /// populated pages after.
+    /// </summary>
+    private sealed record Topology(Operation[] Setup, Operation Writer, long WriterResult, bool FreesAVma, long FaultResult, int Vmas,
+        ulong Pages);
+
+    private static Topology TopologyOf(string name)
+    {
+        const Prot rw = Prot.Read | Prot.Write;
+        const MapFlags anonymous = MapFlags.Fixed | MapFlags.Private | MapFlags.Anonymous;
+        var installed = (long)FaultResult.Classic;
+        return name switch
+        {
+            "munmap-middle" => new([], Operation.Munmap(Raced, Page), 0, true, -Errno.EFAULT, 2, 1),
+            "mprotect-middle" => new([], Operation.Mprotect(Raced, Page, Prot.Read), 0, false, -Errno.EACCES, 3, 1),
+            "mprotect-middle-rwx" => new([], Operation.Mprotect(Raced, Page, rw | Prot.Exec), 0, false, installed, 3, 2),
+            "mprotect-above" => new([], Operation.Mprotect(Raced + Page, Page, Prot.Read), 0, false, installed, 3, 2),
+            // [Base - Page, Base) below, a hole, the fault's VMA [Base + Page, end) (page 0 unmapped).
+            "mmap-removes-faulting" => new([Operation.Munmap(Base, Page), Operation.Mmap(Base - Page, Page, rw, anonymous)],
+                Operation.Mmap(Base, Page, rw, anonymous), (long)Base, true, installed, 1, 1),
+            // The fault's VMA [Base, Base + 2 pages) read-write, [Base + 2 pages, end) read-only above.
+            "mprotect-removes-next" => new([Operation.Mprotect(Raced + Page, 2 * Page, Prot.Read)],
+                Operation.Mprotect(Raced + Page, 2 * Page, rw), 0, true, installed, 1, 2),
+            _ => throw new ArgumentException($"unknown split or merge {name}", nameof(name)),
+        };
+    }
+
+    private static void TopologyRace(string backend, string config, PausePoint at, string name, string expected, string test)
+    {
+        var replay = Replay(test, backend, config, at) + $" ({name})";
+        var topology = TopologyOf(name);
+        using var mm = Create(backend, config);
+        Prime(mm);
+        foreach (var op in topology.Setup)
+            Assert.True(mm.Execute(op) >= 0, $"setup {op} failed; replay: {replay}");
+        Assert.True(mm.Snapshot().Single(v => v.Start <= Raced && Raced < v.End).HasAnonVma);
+        var before = mm.GetStats();
+
+        var outcome = Race(mm, backend, config, at, topology.Writer, throughGracePeriod: topology.FreesAVma, replay);
+
+        Assert.Equal(topology.WriterResult, outcome.WriterResult);
+        var fault = expected == Succeeds ? (long)FaultResult.Speculative : topology.FaultResult;
+        Assert.True(outcome.FaultResult == fault,
+            $"fault after {name} answered {Errno.Format(outcome.FaultResult)}, expected {Errno.Format(fault)}; replay: {replay}");
+        var after = mm.GetStats();
+        if (expected == Succeeds)
+            AssertSucceededOnce(before, after, replay);
+        else
+            AssertAbortedOnce(before, after, Enum.Parse<SpfAbort>(expected), replay);
+        Assert.Equal(topology.Vmas, mm.Snapshot().Count);
+        Assert.Equal(topology.Pages, after.PopulatedPages);
+        AssertHealthy(mm, replay);
+    }
+
+    private static void AssertSucceededOnce(Stats before, Stats after, string replay)
+    {
+        var aborts = Enum.GetValues<SpfAbort>().Sum(r => (long)(Aborts(after, r) - Aborts(before, r)));
+        Assert.True(aborts == 0 && after.SpfSuccess - before.SpfSuccess == 1 && after.ClassicFaults == before.ClassicFaults,
+            $"expected one speculative success and no abort, got {aborts} aborts, {after.SpfSuccess - before.SpfSuccess} successes, " +
+            $"{after.ClassicFaults - before.ClassicFaults} classic faults; replay: {replay}");
     }
 
     /// <summary>
