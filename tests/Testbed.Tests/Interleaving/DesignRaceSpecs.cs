@@ -56,23 +56,9 @@ public sealed class DesignRaceSpecs(ITestOutputHelper output)
         return mm.GetStats();
     }
 
-    private static ulong Aborts(Stats s, SpfAbort reason) => reason switch
-    {
-        SpfAbort.NoVma => s.SpfAbortNoVma,
-        SpfAbort.SeqOdd => s.SpfAbortSeqOdd,
-        SpfAbort.SeqChanged => s.SpfAbortSeqChanged,
-        SpfAbort.Detached => s.SpfAbortDetached,
-        SpfAbort.Access => s.SpfAbortAccess,
-        SpfAbort.NotAnon => s.SpfAbortNotAnon,
-        SpfAbort.NoAnonVma => s.SpfAbortNoAnonVma,
-        SpfAbort.Mpol => s.SpfAbortMpol,
-        SpfAbort.PtlBusy => s.SpfAbortPtlBusy,
-        _ => throw new ArgumentOutOfRangeException(nameof(reason)),
-    };
-
     private static void AssertAbortedOnce(Stats before, Stats after, SpfAbort reason, string replay)
     {
-        var deltas = Enum.GetValues<SpfAbort>().ToDictionary(r => r, r => Aborts(after, r) - Aborts(before, r));
+        var deltas = AbortCounters.Deltas(before, after);
         var expected = Enum.GetValues<SpfAbort>().ToDictionary(r => r, r => r == reason ? 1ul : 0ul);
         Assert.True(expected.SequenceEqual(deltas),
             $"abort counters moved by {string.Join(", ", deltas.Select(kv => $"{kv.Key}={kv.Value}"))}, " +
@@ -314,7 +300,7 @@ public sealed class DesignRaceSpecs(ITestOutputHelper output)
 
     private static void AssertSucceededOnce(Stats before, Stats after, string replay)
     {
-        var aborts = Enum.GetValues<SpfAbort>().Sum(r => (long)(Aborts(after, r) - Aborts(before, r)));
+        var aborts = AbortCounters.Deltas(before, after).Values.Sum(d => (long)d);
         Assert.True(aborts == 0 && after.SpfSuccess - before.SpfSuccess == 1 && after.ClassicFaults == before.ClassicFaults,
             $"expected one speculative success and no abort, got {aborts} aborts, {after.SpfSuccess - before.SpfSuccess} successes, " +
             $"{after.ClassicFaults - before.ClassicFaults} classic faults; replay: {replay}");

@@ -69,24 +69,10 @@ public sealed class SpeculativeFaultRaceSpecs(ITestOutputHelper output)
         return stats;
     }
 
-    private static ulong Aborts(Stats s, SpfAbort reason) => reason switch
-    {
-        SpfAbort.NoVma => s.SpfAbortNoVma,
-        SpfAbort.SeqOdd => s.SpfAbortSeqOdd,
-        SpfAbort.SeqChanged => s.SpfAbortSeqChanged,
-        SpfAbort.Detached => s.SpfAbortDetached,
-        SpfAbort.Access => s.SpfAbortAccess,
-        SpfAbort.NotAnon => s.SpfAbortNotAnon,
-        SpfAbort.NoAnonVma => s.SpfAbortNoAnonVma,
-        SpfAbort.Mpol => s.SpfAbortMpol,
-        SpfAbort.PtlBusy => s.SpfAbortPtlBusy,
-        _ => throw new ArgumentOutOfRangeException(nameof(reason)),
-    };
-
     /// <summary>The raced fault was tried speculatively once, aborted for <paramref name="reason"/> only, and fell back.</summary>
     private static void AssertAbortedOnce(Stats before, Stats after, SpfAbort reason, string replay)
     {
-        var deltas = Enum.GetValues<SpfAbort>().ToDictionary(r => r, r => Aborts(after, r) - Aborts(before, r));
+        var deltas = AbortCounters.Deltas(before, after);
         var expected = Enum.GetValues<SpfAbort>().ToDictionary(r => r, r => r == reason ? 1ul : 0ul);
         Assert.True(expected.SequenceEqual(deltas),
             $"abort counters moved by {string.Join(", ", deltas.Select(kv => $"{kv.Key}={kv.Value}"))}, " +
