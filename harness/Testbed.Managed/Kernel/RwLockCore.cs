@@ -3,6 +3,8 @@
 // Writer-preferring: a waiting writer stops new readers, so munmap is not starved by
 // a stream of speculative faults.
 
+using System.Runtime.CompilerServices;
+
 namespace Testbed.Managed.Kernel;
 
 /// <summary>A spinning reader/writer lock word: readers count up, a writer owns bit 30.</summary>
@@ -25,6 +27,7 @@ internal sealed class RwLockCore
     }
 
     /// <summary>One attempt to take the lock shared.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryEnterRead()
     {
         var s = Volatile.Read(ref state);
@@ -34,6 +37,7 @@ internal sealed class RwLockCore
     }
 
     /// <summary>Drops a shared hold.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void ExitRead() => Interlocked.Decrement(ref state);
 
     /// <summary>Takes the lock exclusive.</summary>
