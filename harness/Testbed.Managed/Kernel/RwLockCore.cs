@@ -16,10 +16,16 @@ internal sealed class RwLockCore
     private int writersWaiting;
 
     /// <summary>Takes the lock shared.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void EnterRead()
     {
-        if (TryEnterRead())
-            return;
+        if (!TryEnterRead())
+            EnterReadSlow();
+    }
+
+    // The waiting loop, out of line so that the uncontended EnterRead inlines.
+    private void EnterReadSlow()
+    {
         var spin = default(SpinWait);
         do
             spin.SpinOnce();
