@@ -2,6 +2,7 @@
 // The managed counterpart of native/api (the tb_* entry points): argument checks and
 // errnos, the per-mm file table and get_vma reference table, op_seq tagging of
 // `current`, and the observation calls. The mm logic itself is in Mm/.
+using System.Runtime.CompilerServices;
 using Testbed.Contract;
 using Testbed.Managed.Kernel;
 using Testbed.Managed.Mm;
@@ -93,6 +94,7 @@ public sealed class ManagedAddressSpace : IAddressSpace
 
     // As native/api's next_op_seq: the perf flavour numbers no operations (op_seq only tags
     // events and violations), which keeps one more mm-wide write off every operation.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private OpScope Enter(OpKind op) => new(mm, op, ManagedFlavour.Checked ? mm.NextOpSeq() : 0);
 
     /// <summary>The mm_users reference of one call while it runs (native/api's tb_api_enter pin).</summary>

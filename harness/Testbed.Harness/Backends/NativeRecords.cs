@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
+using System.Runtime.CompilerServices;
 using Testbed.Contract;
 using Testbed.Interop;
 
@@ -57,6 +58,7 @@ internal static class NativeRecords
         c.MmapMinAddr, c.MmapBase);
 
     /// <summary><see cref="Operation"/> to struct tb_op (result cleared).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TbOp ToOp(in Operation op) => new()
     {
         Kind = (uint)op.Kind,

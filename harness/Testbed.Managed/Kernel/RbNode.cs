@@ -3,6 +3,8 @@
 // the colour into the parent pointer; here they are two fields. An empty node
 // (RB_CLEAR_NODE, "this VMA left the tree") points to itself as parent.
 
+using System.Runtime.CompilerServices;
+
 namespace Testbed.Managed.Kernel;
 
 /// <summary>struct rb_node embedded in (owned by) <typeparamref name="T"/>; rb_entry is <see cref="Entry"/>.</summary>
@@ -32,7 +34,13 @@ internal sealed class RbNode<T>
     public bool Black;
 
     /// <summary>RB_EMPTY_NODE.</summary>
-    public bool IsEmpty => ReferenceEquals(Volatile.Read(ref Parent), this);
+    public bool IsEmpty
+    {
+        // Inlined into its (non-generic) callers: out of line, the shared generic code of
+        // RbNode<T> looks Volatile.Read's instantiation up at run time on every call.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => ReferenceEquals(Volatile.Read(ref Parent), this);
+    }
 
     /// <summary>RB_CLEAR_NODE, a release store so readers see it after what came before.</summary>
     public void Clear() => Volatile.Write(ref Parent, this);

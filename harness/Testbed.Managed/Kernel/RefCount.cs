@@ -18,6 +18,7 @@ internal struct RefCount
     public readonly int Read() => Volatile.Read(ref Unsafe.AsRef(in count));
 
     /// <summary>refcount_inc: returns the count after; warns when it was zero (use after free).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int Inc(object? owner, [CallerMemberName] string site = "", [CallerLineNumber] int line = 0)
     {
         SchedHook.Sched(SchedPoint.Atomic, owner);
@@ -43,6 +44,7 @@ internal struct RefCount
     }
 
     /// <summary>refcount_dec_and_test: the count after (negative after an underflow, which warns).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int Dec(object? owner, [CallerMemberName] string site = "", [CallerLineNumber] int line = 0)
     {
         SchedHook.Sched(SchedPoint.Atomic, owner);

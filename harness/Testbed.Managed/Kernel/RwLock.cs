@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Port of native/kernel/rwlock.h: rwlock_t (read_lock/read_unlock/write_lock/write_unlock).
+using System.Runtime.CompilerServices;
 using Testbed.Contract;
 
 namespace Testbed.Managed.Kernel;
@@ -10,6 +11,7 @@ internal sealed class RwLock(LockRank rank)
     private readonly RwLockCore core = new();
 
     /// <summary>read_lock.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void ReadLock()
     {
         SchedHook.Sched(SchedPoint.Lock, this);
@@ -26,6 +28,7 @@ internal sealed class RwLock(LockRank rank)
     }
 
     /// <summary>read_unlock.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void ReadUnlock()
     {
         core.ExitRead();

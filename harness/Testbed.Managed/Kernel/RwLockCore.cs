@@ -3,6 +3,8 @@
 // Writer-preferring: a waiting writer stops new readers, so munmap is not starved by
 // a stream of speculative faults.
 
+using System.Runtime.CompilerServices;
+
 namespace Testbed.Managed.Kernel;
 
 /// <summary>A spinning reader/writer lock word: readers count up, a writer owns bit 30.</summary>
@@ -14,10 +16,16 @@ internal sealed class RwLockCore
     private int writersWaiting;
 
     /// <summary>Takes the lock shared.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void EnterRead()
     {
-        if (TryEnterRead())
-            return;
+        if (!TryEnterRead())
+            EnterReadSlow();
+    }
+
+    // The waiting loop, out of line so that the uncontended EnterRead inlines.
+    private void EnterReadSlow()
+    {
         var spin = default(SpinWait);
         do
             spin.SpinOnce();
@@ -25,6 +33,7 @@ internal sealed class RwLockCore
     }
 
     /// <summary>One attempt to take the lock shared.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryEnterRead()
     {
         var s = Volatile.Read(ref state);
@@ -34,6 +43,7 @@ internal sealed class RwLockCore
     }
 
     /// <summary>Drops a shared hold.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void ExitRead() => Interlocked.Decrement(ref state);
 
     /// <summary>Takes the lock exclusive.</summary>

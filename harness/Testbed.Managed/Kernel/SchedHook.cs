@@ -23,7 +23,9 @@ public static class SchedHook
     /// </summary>
     public static bool Controlled
     {
-        get => controlled && Hook is not null;
+        // The perf flavour calls no hook, so nothing can control it: false, folded by the JIT.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => ManagedFlavour.Checked && controlled && Hook is not null;
         set => controlled = value;
     }
 

@@ -41,7 +41,10 @@ internal struct SeqCount
     public bool Retry(int start, object? owner)
     {
         SchedHook.Sched(SchedPoint.SeqRead, owner);
-        Interlocked.MemoryBarrier();
+        // smp_rmb, which the C model makes an acquire fence: no read of the section may pass
+        // the re-read of the count. The readers read the section's fields with Volatile.Read
+        // (acquire), and no later access moves above an acquire read, so a plain acquire
+        // read of the count orders it after them without the full fence's locked instruction.
         return Volatile.Read(ref sequence) != start;
     }
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Port of native/kernel/spinlock.h: spinlock_t (spin_lock/spin_trylock/spin_unlock).
+using System.Runtime.CompilerServices;
 using Testbed.Contract;
 
 namespace Testbed.Managed.Kernel;
@@ -28,6 +29,7 @@ internal sealed class SpinLockT(LockRank rank)
     }
 
     /// <summary>spin_trylock: true with the lock held, false when someone else holds it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryLock()
     {
         SchedHook.Sched(SchedPoint.Lock, this);
@@ -38,6 +40,7 @@ internal sealed class SpinLockT(LockRank rank)
     }
 
     /// <summary>spin_unlock.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Unlock()
     {
         Volatile.Write(ref locked, 0);

@@ -4,6 +4,7 @@
 // mmap_sem read, do_anonymous_page's anon_vma_prepare on write) and
 // handle_speculative_fault (get_vma, sequence checks before and after, empty-node
 // check under the page-table lock, put_vma).
+using System.Runtime.CompilerServices;
 using Testbed.Contract;
 using Testbed.Managed.Kernel;
 
@@ -200,7 +201,8 @@ internal sealed partial class MmStruct
             return SpfAbort.NoAnonVma;
         if (addr < Volatile.Read(ref vma.VmStart) || addr >= Volatile.Read(ref vma.VmEnd))
             return SpfAbort.NoVma;
-        if (AccessError(vma.VmFlags, flags))
+        // READ_ONCE: an acquire read, as the others here, which SeqCount.Retry relies on.
+        if (AccessError((VmFlags)Volatile.Read(ref Unsafe.As<VmFlags, uint>(ref vma.VmFlags)), flags))
             return SpfAbort.Access;
         // mpol_misplaced cannot handle MPOL_INTERLEAVE speculatively.
         if (Volatile.Read(ref vma.VmPolicy) is { Mode: MpolMode.Interleave })

@@ -3,6 +3,7 @@
 // the per-mm bookkeeping of native/api (violation log, event log, counters).
 // The mm/*.c functions live in the partial files Mmap.cs, Mprotect.cs, Mempolicy.cs
 // and Memory.cs.
+using System.Runtime.CompilerServices;
 using Testbed.Contract;
 using Testbed.Managed.Kernel;
 
@@ -57,7 +58,11 @@ internal sealed partial class MmStruct
     public bool PerVmaLock { get; }
 
     /// <summary>VMAs carry vm_ref_count (get_vma/put_vma): SPF without RCU.</summary>
-    public bool VmaRefs => Spf && !SpfRcu;
+    public bool VmaRefs
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Spf && !SpfRcu;
+    }
 
     /// <summary>mm_rb is walked without mmap_sem, under mm_rb_lock read.</summary>
     public bool LocklessWalk => Spf || PerVmaLock;
