@@ -10,7 +10,8 @@ using Testbed.Harness.Workloads;
 namespace Testbed.Harness.Worker;
 
 /// <summary>
-/// Runs one concurrent run in a child process (<c>dotnet exec testbed-worker.dll ...</c>)
+/// Runs one concurrent run in a child process (<c>dotnet exec testbed-worker.dll ...</c>,
+/// or its apphost in a self-contained publish)
 /// so that a crash in native code becomes a result row instead of a dead harness.
 /// The worker's stdin stays open while this process lives: the worker ends itself
 /// when it closes, so no worker outlives its parent. A cancelled run kills the
@@ -46,8 +47,9 @@ public static class WorkerLauncher
 
     private static async Task<RunResult> RunAsync(WorkerOptions options, string ring, CancellationToken cancellationToken)
     {
-        var command = Cli.Wrap(DotnetHost())
-            .WithArguments(["exec", LocateAssembly(options), .. options.Arguments(ring)])
+        var (file, prefix) = WorkerCommand(LocateAssembly(options));
+        var command = Cli.Wrap(file)
+            .WithArguments([.. prefix, .. options.Arguments(ring)])
             .WithEnvironmentVariables(WorkerEnvironment(options))
             .WithStandardInputPipe(PipeSource.Create(HoldOpenAsync))
             .WithValidation(CommandResultValidation.None);
@@ -123,6 +125,25 @@ public static class WorkerLauncher
             ? path
             : throw new FileNotFoundException($"worker assembly not found: {path} (build harness/Testbed.Worker)", path);
     }
+
+    /// <summary>
+    /// How to start the worker <paramref name="assembly"/>: through its apphost (testbed-worker
+    /// beside it) when this program is self-contained, whose runtime lies beside it and where
+    /// no dotnet host need exist (the container image, scripts/cluster/image); else
+    /// <c>dotnet exec testbed-worker.dll</c>.
+    /// </summary>
+    public static (string File, string[] Prefix) WorkerCommand(string assembly)
+    {
+        ArgumentNullException.ThrowIfNull(assembly);
+        var apphost = Path.ChangeExtension(assembly, null);
+        return IsSelfContained() && File.Exists(apphost) ? (apphost, []) : (DotnetHost(), ["exec", assembly]);
+    }
+
+    /// <summary>Whether the runtime was loaded from the program's own folder (a self-contained publish).</summary>
+    public static bool IsSelfContained() =>
+        Path.GetDirectoryName(typeof(object).Assembly.Location) is { Length: > 0 } runtime &&
+        string.Equals(Path.TrimEndingDirectorySeparator(runtime),
+            Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory), StringComparison.Ordinal);
 
     /// <summary>The dotnet host: this process's when it is one, else DOTNET_HOST_PATH, else "dotnet" from PATH.</summary>
     public static string DotnetHost()
