@@ -19,13 +19,21 @@
 #                    mutant kernel of tests/kernel-patches/ (xunit category
 #                    KernelBuild, left out otherwise) and the same through
 #                    `testbed kernel --build`; counted in the same line.
+#   --image          also the opt-in image tier (minutes; see docs/cluster.md):
+#                    build the container image from Debian packages
+#                    (scripts/cluster/image/build-image.sh), run each shard of
+#                    deploy/kubernetes/sweep-job.yaml and the merge Job in it
+#                    under podman and compare with one run (xunit category
+#                    Image, left out otherwise); counted in the same line.
 set -uo pipefail
 
 kernel_build=0
+image=0
 for arg in "$@"; do
 	case "$arg" in
 	--kernel-build) kernel_build=1 ;;
-	-h|--help) sed -n '3,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	--image) image=1 ;;
+	-h|--help) sed -n '3,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "unknown argument $arg (see --help)" >&2; exit 2 ;;
 	esac
 done
@@ -191,11 +199,13 @@ run_xunit() {
 	fi
 }
 
-# The kernel tier's specs (category KernelBuild) live in one class.
+# The kernel tier's specs (category KernelBuild) live in one class, and so
+# do the image tier's (category Image).
 kernel_build_specs=Testbed.Tests.Kernel.KernelBuildSpecs.
+image_specs=Testbed.Tests.Cluster.ImageSpecs.
 
 step "xunit"
-run_xunit xunit "Category!=KernelBuild" -vF "$kernel_build_specs"
+run_xunit xunit "Category!=KernelBuild&Category!=Image" -vF -e "$kernel_build_specs" -e "$image_specs"
 
 if [ $kernel_build -eq 1 ]; then
 	step "kernel build tier (linux-source-6.1, tests/kernel-patches)"
@@ -208,6 +218,11 @@ if [ $kernel_build -eq 1 ]; then
 			scripts/kernel/expect-cli.sh mismatch \
 			./scripts/testbed kernel --build --patch "$patch"
 	done
+fi
+
+if [ $image -eq 1 ]; then
+	step "image tier (mmdebstrap + podman, deploy/kubernetes)"
+	run_xunit image "Category=Image" -F "$image_specs"
 fi
 
 finish
