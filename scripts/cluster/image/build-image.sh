@@ -126,6 +126,8 @@ buildah config \
 buildah commit -q --rm "$container" "$image:$rev" >/dev/null
 trap - EXIT
 buildah tag "$image:$rev" "$image:latest"
+# The image this tag named before, if any, is now dangling: drop it.
+podman image prune -f >/dev/null
 
 podman run --rm "$image:$rev" testbed --help >"$work/smoke.log" 2>&1 ||
 	{ say "the image does not run testbed --help:"; tail -n 20 "$work/smoke.log" >&2; exit 1; }
