@@ -38,6 +38,19 @@ tb_podman_dir() {
 	echo "$_tb_image_root/build/cluster/podman"
 }
 
+# Replaces FILE with stdin when they differ, through a file of its own, so
+# that podman wrappers started side by side never see half a file.
+_tb_podman_write() {
+	local file=$1 tmp
+	tmp=$(mktemp "$file.XXXXXX") || return 1
+	cat >"$tmp"
+	if cmp -s "$tmp" "$file"; then
+		rm -f "$tmp"
+	else
+		mv -f "$tmp" "$file"
+	fi
+}
+
 tb_podman_env() {
 	local dir nofile nproc pid_max
 	dir=$(tb_podman_dir)
@@ -49,7 +62,7 @@ tb_podman_env() {
 	if [ "$nproc" = unlimited ] || [ "$nproc" -gt "$pid_max" ]; then
 		nproc=$pid_max
 	fi
-	cat >"$dir/containers.conf.new" <<-EOF
+	_tb_podman_write "$dir/containers.conf" <<-EOF
 		# Written by scripts/cluster/image/podman-env.sh (see it for why).
 		[containers]
 		netns = "none"
@@ -61,15 +74,13 @@ tb_podman_env() {
 		events_logger = "file"
 		tmp_dir = "$dir/tmp"
 	EOF
-	cat >"$dir/storage.conf.new" <<-EOF
+	_tb_podman_write "$dir/storage.conf" <<-EOF
 		# Written by scripts/cluster/image/podman-env.sh (see it for why).
 		[storage]
 		driver = "${TESTBED_PODMAN_DRIVER:-overlay}"
 		graphroot = "$dir/storage"
 		runroot = "$dir/run"
 	EOF
-	mv "$dir/containers.conf.new" "$dir/containers.conf"
-	mv "$dir/storage.conf.new" "$dir/storage.conf"
 	export CONTAINERS_CONF="$dir/containers.conf"
 	export CONTAINERS_STORAGE_CONF="$dir/storage.conf"
 }
