@@ -12,7 +12,8 @@ namespace Testbed.Harness.Kernel;
 /// </summary>
 public sealed record KernelSequenceOutcome
 {
-    /// <summary>The sequence's index in the batch.</summary>
+    /// <summary>The sequence's index in the batch (the unit's index in a sweep file, not repeated in its result).</summary>
+    [JsonIgnore]
     public int Index { get; init; }
 
     /// <summary>Steps compared (the setup step included).</summary>
