@@ -25,6 +25,8 @@ public static class MutantsCommand
     /// <summary>The sweep kind in result files.</summary>
     public const string Kind = "mutants";
 
+    private const string AsanStress = "asan stress";
+
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
 
     /// <summary>Creates the <c>mutants</c> command.</summary>
@@ -143,7 +145,7 @@ public static class MutantsCommand
         var rows = file.Results.OrderBy(u => u.Index).Select(MutantRow.FromUnit).ToList();
         foreach (var row in rows)
             Console.WriteLine(json ? JsonSerializer.Serialize(row, Json) : row.Line());
-        var survivors = rows.Where(r => r.DetectedBy is null).Select(r => r.Mutant).ToList();
+        var survivors = rows.Where(r => r.Survived).Select(r => r.Mutant).ToList();
         Console.WriteLine();
         Console.WriteLine($"{rows.Count - survivors.Count} of {rows.Count} mutants detected in {file.Seconds.ToString("0", CultureInfo.InvariantCulture)} s" +
             (survivors.Count > 0 ? $"; SURVIVED: {string.Join(", ", survivors)}" : ""));
@@ -160,26 +162,33 @@ public static class MutantsCommand
         var reports = new List<DetectorReport>();
         foreach (var detector in Detectors(mutant, s))
         {
-            reports.Add(detector == "asan stress" ? Sanitizer(root, mutant, s) : Child(mutant, ["--run-detector", detector], s));
+            reports.Add(detector == AsanStress ? Sanitizer(root, mutant, s) : Child(mutant, ["--run-detector", detector], s));
             if (reports[^1].Found && !s.AllDetectors)
                 break;
         }
-        var first = reports.FirstOrDefault(r => r.Found);
+        // The ASan stage runs real threads without a scheduler: what it finds is measured, not part of the result.
+        var asan = reports.FirstOrDefault(r => r.Detector == AsanStress);
+        var controlled = reports.Where(r => r.Detector != AsanStress).ToList();
+        var first = controlled.FirstOrDefault(r => r.Found);
+        MutantRow row;
         if (first is null)
         {
-            return new MutantRow(mutant.Name, mutant.Kind.ToString().ToLowerInvariant(), null,
-                "survived " + string.Join(", ", reports.Select(r => $"{r.Detector} ({r.Schedules} schedules/runs)")), null);
+            row = new MutantRow(mutant.Name, mutant.Kind.ToString().ToLowerInvariant(), null,
+                "survived " + string.Join(", ", controlled.Select(r => $"{r.Detector} ({r.Schedules} schedules/runs)")), null);
         }
-        string? ratio = null;
-        if (mutant.Race && first.Detector == "pct" && first.Scenario is not null)
+        else
         {
-            var stress = Child(mutant, ["--run-detector", "stress", "--scenario", first.Scenario], s);
-            ratio = Ratio(first, stress);
+            string? ratio = null;
+            if (mutant.Race && first.Detector == "pct" && first.Scenario is not null)
+            {
+                var stress = Child(mutant, ["--run-detector", "stress", "--scenario", first.Scenario], s);
+                ratio = Ratio(first, stress);
+            }
+            row = Row(mutant, first) with { Ratio = ratio };
+            if (s.AllDetectors)
+                row = row with { DetectedBy = string.Join(", ", controlled.Where(r => r.Found).Select(r => r.Detector)) };
         }
-        var row = Row(mutant, first) with { Ratio = ratio };
-        return s.AllDetectors
-            ? row with { DetectedBy = string.Join(", ", reports.Where(r => r.Found).Select(r => r.Detector)) }
-            : row;
+        return asan is null ? row : row with { AsanStress = asan.Found, AsanReplay = asan.Replay };
     }
 
     /// <summary>
@@ -191,7 +200,7 @@ public static class MutantsCommand
         yield return "pct";
         yield return "differential";
         if (!s.Quick && mutant.Native && mutant.Config != "nommu")
-            yield return "asan stress";
+            yield return AsanStress;
     }
 
     private static MutantRow Row(Mutant mutant, DetectorReport r)
@@ -245,11 +254,11 @@ public static class MutantsCommand
     private static DetectorReport Sanitizer(string root, Mutant mutant, Settings s)
     {
         if (Make(root, mutant, asan: true) is { } error)
-            return new DetectorReport(mutant.Name, "asan stress", false, 0, 0, 0, null, null, [$"build failed: {error}"], "");
+            return new DetectorReport(mutant.Name, AsanStress, false, 0, 0, 0, null, null, [$"build failed: {error}"], "");
         var driver = Path.Combine(mutant.Directory(root, asan: true), $"stress-{mutant.Config}");
         string[] args = ["-t", "4", "-n", "20000", "-s", s.Seed.ToString(CultureInfo.InvariantCulture)];
         var (rc, _, stderr, seconds) = Exec(driver, args);
-        return new DetectorReport(mutant.Name, "asan stress", rc != 0, 1, 4 * 20000, seconds, null, null,
+        return new DetectorReport(mutant.Name, AsanStress, rc != 0, 1, 4 * 20000, seconds, null, null,
             [LastLine(stderr)], $"{driver} {string.Join(' ', args)}");
     }
 
