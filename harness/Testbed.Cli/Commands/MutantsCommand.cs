@@ -33,7 +33,7 @@ public static class MutantsCommand
     public static Command Create()
     {
         var quick = new Option<bool>("--quick") { Description = "Smaller bounds and no sanitizer stage (the CI run)." };
-        var only = new Option<string[]>("--mutant") { Description = "Run only these mutants (default: the whole catalog).", AllowMultipleArgumentsPerToken = true };
+        var only = new Option<string[]>("--mutant") { Description = "Run only these mutants, in catalog order (default: the whole catalog).", AllowMultipleArgumentsPerToken = true };
         var schedules = new Option<int>("--schedules") { Description = "PCT schedules per scenario.", DefaultValueFactory = _ => 1000 };
         var seed = new Option<ulong>("--seed") { Description = "PCT seed.", DefaultValueFactory = _ => 1 };
         var depth = new Option<int>("--depth") { Description = "PCT depth.", DefaultValueFactory = _ => 3 };
