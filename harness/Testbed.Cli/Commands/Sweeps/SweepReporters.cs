@@ -12,6 +12,8 @@ internal static class SweepReporters
 {
     private static readonly Dictionary<string, Func<SweepFile, int>> Reporters = new(StringComparer.Ordinal)
     {
+        [Harness.Differential.DifferentialSweep.Kind] = DifferentialCommand.Report,
+        [Harness.AB.AbSweep.Kind] = AbCommand.Report,
     };
 
     /// <summary>The kinds that can be merged.</summary>
