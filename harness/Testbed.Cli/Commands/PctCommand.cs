@@ -142,6 +142,11 @@ public static class PctCommand
                 return outcome.Failed ? ExitCodes.Findings : ExitCodes.Clean;
             }
 
+            if (PctSweep.IsPerSchedule(kind) && (long)chosen.Count * parse.GetValue(schedules) > int.MaxValue)
+            {
+                Console.Error.WriteLine($"pct: scenarios × --schedules is more than {int.MaxValue} units; cut --schedules");
+                return ExitCodes.Usage;
+            }
             var target = (parse.GetValue(mutant) is { } name ? $"--mutant {name}" : $"--backend {be}") +
                 (parse.GetValue(config) is { } on ? $" --config {on}" : "");
             var sweep = new PctSweep(factory, be, chosen, kind, parse.GetValue(seed), parse.GetValue(schedules),

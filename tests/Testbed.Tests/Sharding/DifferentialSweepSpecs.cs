@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
+using Testbed.Cli;
 using Testbed.Cli.Commands;
+using Testbed.Harness.Backends;
 using Testbed.Tests.Cli;
 using Xunit;
 
@@ -60,6 +62,43 @@ public sealed class DifferentialSweepSpecs
         Assert.Equal(ExitCodes.Usage, code);
         Assert.Equal("", stdout);
         Assert.StartsWith("testbed differential: --shard needs --result", stderr.Trim());
+    }
+
+    [Theory]
+    [InlineData("--seeds", "0")]
+    [InlineData("--ops", "0")]
+    [InlineData("--seed", "-1")]
+    [InlineData("--config", "mmu-rcu")]
+    [InlineData("--mix", "nommu-shared-file")]
+    [InlineData("--shard", "4/4", "--result", "x.json")]
+    [InlineData("--shard", "1/0", "--result", "x.json")]
+    [InlineData("--shard", "one", "--result", "x.json")]
+    public async Task A_bad_option_is_one_line_and_exit_2_before_anything_runs(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+
+        var code = await TestbedApp.RunAsync(["differential", .. args], AddressSpaceFactory.Default, output, error);
+
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.StartsWith("testbed differential: ", Assert.Single(error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+        Assert.Equal("", output.ToString());
+    }
+
+    [Theory]
+    [InlineData("differential")]
+    [InlineData("ab")]
+    [InlineData("pct")]
+    public async Task Help_documents_the_shard_and_result_options(string command)
+    {
+        var output = new StringWriter();
+
+        var code = await TestbedApp.RunAsync([command, "--help"], AddressSpaceFactory.Default, output, new StringWriter());
+
+        Assert.Equal(ExitCodes.Clean, code);
+        Assert.Contains("--shard", output.ToString());
+        Assert.Contains("--result", output.ToString());
+        Assert.Contains("0 clean, 1 findings", output.ToString());
     }
 
     private static void AssertRefused(string[] files, string message)
