@@ -15,6 +15,8 @@ internal static class SweepReporters
         [Harness.Differential.DifferentialSweep.Kind] = DifferentialCommand.Report,
         [Harness.AB.AbSweep.Kind] = AbCommand.Report,
         [Harness.Scheduling.PctSweep.Kind] = PctCommand.Report,
+        [Harness.Kernel.KernelSweep.Kind] = KernelCommand.Report,
+        [MutantsCommand.Kind] = MutantsCommand.Report,
     };
 
     /// <summary>
