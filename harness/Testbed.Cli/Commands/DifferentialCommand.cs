@@ -84,7 +84,9 @@ internal static class DifferentialCommand
         var units = file.Results.OrderBy(u => u.Index).Select(u => u.Result).ToList();
         var p = file.Parameters;
         var part = file.Shard.Count > 1 ? $", shard {file.Shard}: {file.Results.Count} of {file.Units} runs" : "";
-        Console.WriteLine($"sequential differential (native vs managed): seeds {p["seed"]} + {p["seeds"]}, {p["ops"]} ops each{part}");
+        var first = ulong.Parse(p["seed"], CultureInfo.InvariantCulture);
+        var last = unchecked(first + ulong.Parse(p["seeds"], CultureInfo.InvariantCulture) - 1);
+        Console.WriteLine($"sequential differential (native vs managed): seeds {first}..{last}, {p["ops"]} ops each{part}");
         var rows = units
             .GroupBy(u => (Config: Text(u, "config"), Mix: Text(u, "mix")))
             .Select(g => new[]
