@@ -18,6 +18,7 @@
 #   --rebuild-base   make the base layer again even when it exists
 #   --save FILE      also write the image as an OCI archive (to load or push
 #                    elsewhere: podman load -i FILE)
+# Runs as root (mmdebstrap --mode=root, rootful podman).
 # TESTBED_IMAGE_MIRROR: the mirror (a URL or a .sources/.list file); default
 # /etc/apt/sources.list.d/debian.sources, else http://deb.debian.org/debian.
 set -euo pipefail
@@ -28,11 +29,17 @@ while [ $# -gt 0 ]; do
 	case "$1" in
 	--rebuild-base) rebuild_base=1 ;;
 	--save) save=${2:?--save needs a file}; shift ;;
-	-h|--help) sed -n '3,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '3,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "build-image.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
 	esac
 	shift
 done
+
+if [ "$(id -u)" -ne 0 ]; then
+	# mmdebstrap --mode=root and rootful podman (the settings of podman-env.sh).
+	echo "build-image.sh: run it as root (e.g. sudo $0)" >&2
+	exit 1
+fi
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../../.." && pwd)
