@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 using System.CommandLine;
+using Testbed.Cli.Commands.Sweeps;
 using Testbed.Harness.Backends;
 
 namespace Testbed.Cli.Commands;
@@ -20,6 +21,7 @@ public static class TestbedCommands
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(PctCommand.Create(factory));
         root.Subcommands.Add(MutantsCommand.Create());
+        root.Subcommands.Add(MergeCommand.Create());
         root.Subcommands.Add(KernelCommand.Create((backend, flags) => factory.Create(backend, KernelCommand.Config, flags)));
         root.Description += "\n\n" + ExitCodes.Help;
         foreach (var command in root.Subcommands.Where(c => !c.Hidden))

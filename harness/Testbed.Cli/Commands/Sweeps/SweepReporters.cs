@@ -1,0 +1,22 @@
+// SPDX-License-Identifier: GPL-2.0-only
+using Testbed.Harness.Sharding;
+
+namespace Testbed.Cli.Commands.Sweeps;
+
+/// <summary>
+/// Each sweep kind's report, printed from a whole or merged <see cref="SweepFile"/>: a single
+/// run and <c>testbed merge</c> print through the same function, so they print the same thing.
+/// A reporter returns the run's exit code (0 clean, 1 findings).
+/// </summary>
+internal static class SweepReporters
+{
+    private static readonly Dictionary<string, Func<SweepFile, int>> Reporters = new(StringComparer.Ordinal)
+    {
+    };
+
+    /// <summary>The kinds that can be merged.</summary>
+    public static IEnumerable<string> Kinds => Reporters.Keys.Order(StringComparer.Ordinal);
+
+    /// <summary>The reporter of <paramref name="kind"/>, or null when the kind is unknown.</summary>
+    public static Func<SweepFile, int>? Find(string kind) => Reporters.GetValueOrDefault(kind);
+}

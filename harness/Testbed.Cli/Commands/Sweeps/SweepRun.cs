@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: GPL-2.0-only
+using System.Diagnostics;
+using Testbed.Harness.Sharding;
+
+namespace Testbed.Cli.Commands.Sweeps;
+
+/// <summary>
+/// Runs a sweep command's shard: its units, one after another, into a <see cref="SweepFile"/>;
+/// the file is written with --result and the report printed from it by the kind's reporter.
+/// </summary>
+internal static class SweepRun
+{
+    /// <summary>
+    /// Runs <paramref name="run"/> for each unit of <paramref name="shard"/> (of <paramref name="units"/>),
+    /// writes the file to <paramref name="result"/> when given, and returns what <paramref name="report"/> returns.
+    /// </summary>
+    public static int Execute(
+        string kind, SortedDictionary<string, string> parameters, int units, Shard shard, FileInfo? result,
+        Func<int, SweepUnit> run, Func<SweepFile, int> report)
+    {
+        var started = DateTimeOffset.UtcNow;
+        var clock = Stopwatch.StartNew();
+        var results = shard.Units(units).Select(run).ToList();
+        return Finish(new SweepFile
+        {
+            Kind = kind,
+            Parameters = parameters,
+            Units = units,
+            Shard = shard,
+            Started = started,
+            Seconds = clock.Elapsed.TotalSeconds,
+            Results = results,
+        }, result, report);
+    }
+
+    /// <summary>Writes <paramref name="file"/> to <paramref name="result"/> when given, then prints its report.</summary>
+    public static int Finish(SweepFile file, FileInfo? result, Func<SweepFile, int> report)
+    {
+        if (result is not null)
+            file.Write(result.FullName);
+        var code = report(file);
+        if (result is not null)
+            Console.WriteLine($"result ({file.Kind}, shard {file.Shard}, {file.Results.Count} of {file.Units} units) in {result.FullName}");
+        return code;
+    }
+}
