@@ -72,7 +72,7 @@ munged --key-file="$key" --socket="$tb_slurm_socket" \
 	--pid-file="$tb_slurm_state/munge/munged.pid" \
 	--seed-file="$tb_slurm_state/munge/key/munged.seed" \
 	--log-file="$tb_slurm_state/log/munged.log" ||
-	fail "munged did not start"
+	fail "munged did not start (it refuses a state directory below a group- or world-writable one without the sticky bit: set TESTBED_SLURM_STATE elsewhere)"
 
 node=$(hostname -s)
 cpus=$(nproc)
