@@ -1,15 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0-only
 using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
+using Testbed.Cli.Commands.Sweeps;
 using Testbed.Contract;
 using Testbed.Harness.Kernel;
+using Testbed.Harness.Sharding;
 
 namespace Testbed.Cli.Commands;
 
 /// <summary>
 /// `testbed kernel`: runs seeded operation sequences with real syscalls in a Linux kernel booted
 /// under QEMU (or on the host with --host) and holds the model to the kernel's results and VMA
-/// layouts, step by step.
+/// layouts, step by step. A sweep of units = sequences: <c>--shard k/n</c> runs sequences
+/// i % n == k in one boot, and <c>--result</c> writes what each found (<see cref="KernelSweep"/>),
+/// which <c>testbed merge</c> sums into the report a single run prints through <see cref="Report"/>.
 /// </summary>
 public static class KernelCommand
 {
@@ -32,7 +38,7 @@ public static class KernelCommand
         };
         var sequences = new Option<int>("--sequences")
         {
-            Description = "Number of sequences (all run in one boot).",
+            Description = "Number of sequences (all of a run's, or of its --shard's, in one boot).",
             DefaultValueFactory = _ => DefaultSequences,
         };
         var ops = new Option<int>("--ops")
@@ -42,7 +48,7 @@ public static class KernelCommand
         };
         var only = new Option<int?>("--only")
         {
-            Description = "Run only sequence N of the batch (the replay of a mismatch).",
+            Description = "Run only sequence N of the batch (the replay of a mismatch, also of one found by a shard); excludes --shard and --result.",
         };
         var kernel = new Option<string?>("--kernel")
         {
@@ -83,6 +89,9 @@ public static class KernelCommand
         {
             Description = "Also write the report as JSON to this path.",
         };
+        var shard = SweepOptions.Shard();
+        shard.Description += " Here unit i is sequence i; a shard's sequences run in one boot.";
+        var result = SweepOptions.Result();
 
         OptionRules.AtLeast(sequences, 1);
         OptionRules.AtLeast(ops, 1);
@@ -92,13 +101,16 @@ public static class KernelCommand
         var cmd = new Command("kernel",
             "Run the same operation sequences on a real Linux kernel (QEMU, or --host) and on the model; compare results and VMA layouts after every step.")
         {
-            seed, sequences, ops, only, kernel, build, patch, kvm, host, timeout, backend, noRace, json,
+            seed, sequences, ops, only, kernel, build, patch, kvm, host, timeout, backend, noRace, json, shard, result,
         };
+        SweepOptions.RequireResultWithShard(cmd, shard, result);
         cmd.Validators.Add(r =>
         {
             var batch = OptionRules.ValueOr(r, sequences, DefaultSequences);
             if (OptionRules.ValueOr(r, only, null) is { } o && o >= batch)
                 r.AddError($"--only {o} is outside the batch of --sequences {batch}");
+            if (OptionRules.ValueOr(r, only, null) is not null && (r.GetResult(shard) is not null || r.GetResult(result) is not null))
+                r.AddError("--only replays one sequence: it excludes --shard and --result (a sweep's units)");
             var building = OptionRules.ValueOr(r, build, false);
             if (building && (OptionRules.ValueOr<string?>(r, kernel, null) is not null || OptionRules.ValueOr(r, host, false)))
                 r.AddError("--build boots the kernel it builds: it excludes --kernel and --host");
@@ -134,18 +146,65 @@ public static class KernelCommand
                 qemu = qemu.WithKernel(image.Path);
             }
 
-            var (report, _) = await KernelCheck.RunAsync(seqOptions, target, qemu, (_, flags) => backendFactory(backendName, flags), Config,
-                parse.GetValue(only), prefix, ct);
-
-            Console.Write(report.ToTable());
-            if (parse.GetValue(json) is { } path)
+            var targetShard = parse.GetValue(shard);
+            IReadOnlyCollection<int>? indices = parse.GetValue(only) is { } one ? [one]
+                : targetShard.Count > 1 ? [.. targetShard.Units(seqOptions.Sequences)]
+                : null;
+            var started = DateTimeOffset.UtcNow;
+            var clock = Stopwatch.StartNew();
+            IReadOnlyList<SweepUnit> units = [];
+            if (indices is not { Count: 0 })
             {
-                await File.WriteAllTextAsync(path, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }), ct);
+                var check = await KernelCheck.RunSequencesAsync(seqOptions, target, qemu, (_, flags) => backendFactory(backendName, flags), Config,
+                    indices, prefix, ct);
+                units = KernelSweep.Units(check);
             }
 
-            Console.WriteLine(report.Passed ? "PASS: the model matches the kernel" : "FAIL: see the mismatches above");
-            return report.Passed ? ExitCodes.Clean : ExitCodes.Findings;
+            var file = new SweepFile
+            {
+                Kind = KernelSweep.Kind,
+                Parameters = Parameters(seqOptions, target, qemu, buildKernel, patches, backendName),
+                Units = seqOptions.Sequences,
+                Shard = targetShard,
+                Started = started,
+                Seconds = clock.Elapsed.TotalSeconds,
+                Results = units,
+            };
+            var jsonPath = parse.GetValue(json);
+            return SweepRun.Finish(file, parse.GetValue(result), f => Report(f, jsonPath));
         });
         return cmd;
     }
+
+    /// <summary>Prints the report of a whole or merged kernel sweep (the table, then PASS or FAIL) and returns the exit code.</summary>
+    internal static int Report(SweepFile file) => Report(file, null);
+
+    private static int Report(SweepFile file, string? jsonPath)
+    {
+        if (file.Results.Count == 0)
+        {
+            Console.WriteLine($"shard {file.Shard} holds none of the {file.Units} sequences: nothing to run");
+            return ExitCodes.Clean;
+        }
+
+        var report = KernelSweep.ToReport(file);
+        Console.Write(report.ToTable());
+        if (jsonPath is not null)
+            File.WriteAllText(jsonPath, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
+        Console.WriteLine(report.Passed ? "PASS: the model matches the kernel" : "FAIL: see the mismatches above");
+        return report.Passed ? ExitCodes.Clean : ExitCodes.Findings;
+    }
+
+    /// <summary>The options that define the sweep (what each sequence is and what it is compared against).</summary>
+    private static SortedDictionary<string, string> Parameters(SequenceOptions s, KernelTarget target, QemuOptions qemu, bool build,
+        IReadOnlyList<string> patches, string backend) => new(StringComparer.Ordinal)
+    {
+        ["seed"] = s.Seed.ToString(CultureInfo.InvariantCulture),
+        ["sequences"] = s.Sequences.ToString(CultureInfo.InvariantCulture),
+        ["ops"] = s.OpsPerSequence.ToString(CultureInfo.InvariantCulture),
+        ["races"] = s.Races ? "true" : "false",
+        ["target"] = target == KernelTarget.Host ? "host" : qemu.Kvm ? "qemu kvm" : "qemu tcg",
+        ["kernel"] = build ? "built" + string.Concat(patches.Select(p => " --patch " + p)) : qemu.KernelPath ?? "default",
+        ["backend"] = backend,
+    };
 }

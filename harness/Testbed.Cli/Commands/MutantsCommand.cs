@@ -3,8 +3,10 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using Testbed.Cli.Commands.Sweeps;
 using Testbed.Harness.Kernel;
 using Testbed.Harness.Mutants;
+using Testbed.Harness.Sharding;
 
 namespace Testbed.Cli.Commands;
 
@@ -14,17 +16,24 @@ namespace Testbed.Cli.Commands;
 /// own (PCT over the scenarios; the sequential differential; in the full run, the ASan
 /// stress driver), measures the uncontrolled stress baseline next to PCT for the race
 /// mutants, and prints mutant | detected by | schedules, operations, seconds | replay.
-/// Exit 1 when a mutant survives every detector, 2 on bad usage.
+/// Exit 1 when a mutant survives every detector, 2 on bad usage. A sweep of units = the chosen
+/// mutants in catalog order: <c>--shard k/n</c> builds and runs mutants i % n == k, and
+/// <c>testbed merge</c> prints the table a single run prints through <see cref="Report"/>.
 /// </summary>
 public static class MutantsCommand
 {
+    /// <summary>The sweep kind in result files.</summary>
+    public const string Kind = "mutants";
+
+    private const string AsanStress = "asan stress";
+
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
 
     /// <summary>Creates the <c>mutants</c> command.</summary>
     public static Command Create()
     {
         var quick = new Option<bool>("--quick") { Description = "Smaller bounds and no sanitizer stage (the CI run)." };
-        var only = new Option<string[]>("--mutant") { Description = "Run only these mutants (default: the whole catalog).", AllowMultipleArgumentsPerToken = true };
+        var only = new Option<string[]>("--mutant") { Description = "Run only these mutants, in catalog order (default: the whole catalog).", AllowMultipleArgumentsPerToken = true };
         var schedules = new Option<int>("--schedules") { Description = "PCT schedules per scenario.", DefaultValueFactory = _ => 1000 };
         var seed = new Option<ulong>("--seed") { Description = "PCT seed.", DefaultValueFactory = _ => 1 };
         var depth = new Option<int>("--depth") { Description = "PCT depth.", DefaultValueFactory = _ => 3 };
@@ -34,18 +43,28 @@ public static class MutantsCommand
         var runDetector = new Option<string?>("--run-detector") { Description = "Internal: run one detector (pct, stress, differential) for one --mutant in this process and print its JSON report." };
         var scenario = new Option<string?>("--scenario") { Description = "Scenario of --run-detector stress." };
         var json = new Option<bool>("--json") { Description = "Print the table as JSON lines." };
+        var shard = SweepOptions.Shard();
+        shard.Description += " Here unit i is the i-th chosen mutant in catalog order; a shard builds its own native mutants.";
+        var result = SweepOptions.Result();
 
         var command = new Command("mutants", "Build the mutant catalog, run the detectors on each, and report what caught it and how fast.")
         {
-            quick, only, schedules, seed, depth, stress, noBuild, allDetectors, runDetector, scenario, json,
+            quick, only, schedules, seed, depth, stress, noBuild, allDetectors, runDetector, scenario, json, shard, result,
         };
+        SweepOptions.RequireResultWithShard(command, shard, result);
+        command.Validators.Add(r =>
+        {
+            if (OptionRules.ValueOr<string?>(r, runDetector, null) is not null && (r.GetResult(shard) is not null || r.GetResult(result) is not null))
+                r.AddError("--run-detector runs one detector in this process: it excludes --shard and --result");
+        });
         command.SetAction(parse =>
         {
             var names = parse.GetValue(only) ?? [];
             List<Mutant> chosen;
             try
             {
-                chosen = names.Length == 0 ? [.. MutantCatalog.All] : names.Select(MutantCatalog.Find).ToList();
+                var named = names.Select(MutantCatalog.Find).ToHashSet();
+                chosen = names.Length == 0 ? [.. MutantCatalog.All] : [.. MutantCatalog.All.Where(named.Contains)];
             }
             catch (ArgumentException e)
             {
@@ -69,7 +88,7 @@ public static class MutantsCommand
                 }
                 return RunDetector(chosen[0], detector, parse.GetValue(scenario), settings);
             }
-            return RunCatalog(chosen, settings, parse.GetValue(json));
+            return RunCatalog(chosen, settings, parse.GetValue(json), parse.GetValue(shard), parse.GetValue(result), names.Length == 0);
         });
         return command;
     }
@@ -97,23 +116,38 @@ public static class MutantsCommand
         return ExitCodes.Clean;
     }
 
-    private static int RunCatalog(IReadOnlyList<Mutant> mutants, Settings s, bool json)
+    private static int RunCatalog(IReadOnlyList<Mutant> mutants, Settings s, bool json, Shard shard, FileInfo? result, bool whole)
     {
         var root = RepoPaths.Root();
-        var rows = new List<MutantRow>();
-        var clock = Stopwatch.StartNew();
-        foreach (var mutant in mutants)
+        var parameters = new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
-            var row = RunOne(root, mutant, s);
-            rows.Add(row);
-            if (json)
-                Console.WriteLine(JsonSerializer.Serialize(row, Json));
-            else
-                Console.WriteLine(row.Line());
-        }
-        var survivors = rows.Where(r => r.DetectedBy is null).Select(r => r.Mutant).ToList();
+            ["mutants"] = whole ? "all" : string.Join(",", mutants.Select(m => m.Name)),
+            ["quick"] = s.Quick ? "true" : "false",
+            ["schedules"] = s.Schedules.ToString(CultureInfo.InvariantCulture),
+            ["seed"] = s.Seed.ToString(CultureInfo.InvariantCulture),
+            ["depth"] = s.Depth.ToString(CultureInfo.InvariantCulture),
+            ["stress-runs"] = s.StressRuns.ToString(CultureInfo.InvariantCulture),
+            ["all-detectors"] = s.AllDetectors ? "true" : "false",
+        };
+        return SweepRun.Execute(Kind, parameters, mutants.Count, shard, result, i =>
+        {
+            var row = RunOne(root, mutants[i], s);
+            Console.Error.WriteLine($"mutants: {row.Mutant}: {row.DetectedBy ?? "SURVIVED"}");
+            return row.ToUnit(i);
+        }, file => Report(file, json));
+    }
+
+    /// <summary>Prints the table of a whole or merged mutants sweep and returns 1 when a mutant survived.</summary>
+    internal static int Report(SweepFile file) => Report(file, json: false);
+
+    private static int Report(SweepFile file, bool json)
+    {
+        var rows = file.Results.OrderBy(u => u.Index).Select(MutantRow.FromUnit).ToList();
+        foreach (var row in rows)
+            Console.WriteLine(json ? JsonSerializer.Serialize(row, Json) : row.Line());
+        var survivors = rows.Where(r => r.Survived).Select(r => r.Mutant).ToList();
         Console.WriteLine();
-        Console.WriteLine($"{rows.Count - survivors.Count} of {rows.Count} mutants detected in {clock.Elapsed.TotalSeconds.ToString("0", CultureInfo.InvariantCulture)} s" +
+        Console.WriteLine($"{rows.Count - survivors.Count} of {rows.Count} mutants detected in {file.Seconds.ToString("0", CultureInfo.InvariantCulture)} s" +
             (survivors.Count > 0 ? $"; SURVIVED: {string.Join(", ", survivors)}" : ""));
         foreach (var r in rows.Where(r => r.Ratio is not null))
             Console.WriteLine($"  PCT vs stress, time to first detection, {r.Mutant}: {r.Ratio}");
@@ -123,31 +157,38 @@ public static class MutantsCommand
     private static MutantRow RunOne(string root, Mutant mutant, Settings s)
     {
         if (mutant.Native && !s.NoBuild && Make(root, mutant, asan: false) is { } buildError)
-            return new MutantRow(mutant.Name, mutant.Kind.ToString().ToLowerInvariant(), null, $"build failed: {buildError}", null, null);
+            return new MutantRow(mutant.Name, mutant.Kind.ToString().ToLowerInvariant(), null, $"build failed: {buildError}", null);
 
         var reports = new List<DetectorReport>();
         foreach (var detector in Detectors(mutant, s))
         {
-            reports.Add(detector == "asan stress" ? Sanitizer(root, mutant, s) : Child(mutant, ["--run-detector", detector], s));
+            reports.Add(detector == AsanStress ? Sanitizer(root, mutant, s) : Child(mutant, ["--run-detector", detector], s));
             if (reports[^1].Found && !s.AllDetectors)
                 break;
         }
-        var first = reports.FirstOrDefault(r => r.Found);
+        // The ASan stage runs real threads without a scheduler: what it finds is measured, not part of the result.
+        var asan = reports.FirstOrDefault(r => r.Detector == AsanStress);
+        var controlled = reports.Where(r => r.Detector != AsanStress).ToList();
+        var first = controlled.FirstOrDefault(r => r.Found);
+        MutantRow row;
         if (first is null)
         {
-            return new MutantRow(mutant.Name, mutant.Kind.ToString().ToLowerInvariant(), null,
-                "survived " + string.Join(", ", reports.Select(r => $"{r.Detector} ({r.Schedules} schedules/runs)")), null, null);
+            row = new MutantRow(mutant.Name, mutant.Kind.ToString().ToLowerInvariant(), null,
+                "survived " + string.Join(", ", controlled.Select(r => $"{r.Detector} ({r.Schedules} schedules/runs)")), null);
         }
-        string? ratio = null;
-        if (mutant.Race && first.Detector == "pct" && first.Scenario is not null)
+        else
         {
-            var stress = Child(mutant, ["--run-detector", "stress", "--scenario", first.Scenario], s);
-            ratio = Ratio(first, stress);
+            string? ratio = null;
+            if (mutant.Race && first.Detector == "pct" && first.Scenario is not null)
+            {
+                var stress = Child(mutant, ["--run-detector", "stress", "--scenario", first.Scenario], s);
+                ratio = Ratio(first, stress);
+            }
+            row = Row(mutant, first) with { Ratio = ratio };
+            if (s.AllDetectors)
+                row = row with { DetectedBy = string.Join(", ", controlled.Where(r => r.Found).Select(r => r.Detector)) };
         }
-        var row = Row(mutant, first, ratio);
-        return s.AllDetectors
-            ? row with { DetectedBy = string.Join(", ", reports.Where(r => r.Found).Select(r => r.Detector)) }
-            : row;
+        return asan is null ? row : row with { AsanStress = asan.Found, AsanReplay = asan.Replay };
     }
 
     /// <summary>
@@ -159,19 +200,19 @@ public static class MutantsCommand
         yield return "pct";
         yield return "differential";
         if (!s.Quick && mutant.Native && mutant.Config != "nommu")
-            yield return "asan stress";
+            yield return AsanStress;
     }
 
-    private static MutantRow Row(Mutant mutant, DetectorReport r, string? ratio)
+    private static MutantRow Row(Mutant mutant, DetectorReport r)
     {
         var at = r.Scenario is null ? "" : $" in {r.Scenario}";
         if (r.TotalSchedules > r.Schedules)
             at += $" ({r.TotalSchedules} schedules over all scenarios)";
-        var cost = $"{r.Schedules} {(r.Detector == "pct" ? "schedules" : "runs")}, {r.Operations} ops, " +
-            $"{r.Seconds.ToString("0.000", CultureInfo.InvariantCulture)} s{at}";
-        return new MutantRow(mutant.Name, mutant.Kind.ToString().ToLowerInvariant(), r.Detector, cost, r.Replay, ratio)
+        var cost = $"{r.Schedules} {(r.Detector == "pct" ? "schedules" : "runs")}, {r.Operations} ops{at}";
+        return new MutantRow(mutant.Name, mutant.Kind.ToString().ToLowerInvariant(), r.Detector, cost, r.Replay)
         {
             Problem = r.Problems.FirstOrDefault(),
+            Seconds = r.Seconds,
         };
     }
 
@@ -213,11 +254,11 @@ public static class MutantsCommand
     private static DetectorReport Sanitizer(string root, Mutant mutant, Settings s)
     {
         if (Make(root, mutant, asan: true) is { } error)
-            return new DetectorReport(mutant.Name, "asan stress", false, 0, 0, 0, null, null, [$"build failed: {error}"], "");
+            return new DetectorReport(mutant.Name, AsanStress, false, 0, 0, 0, null, null, [$"build failed: {error}"], "");
         var driver = Path.Combine(mutant.Directory(root, asan: true), $"stress-{mutant.Config}");
         string[] args = ["-t", "4", "-n", "20000", "-s", s.Seed.ToString(CultureInfo.InvariantCulture)];
         var (rc, _, stderr, seconds) = Exec(driver, args);
-        return new DetectorReport(mutant.Name, "asan stress", rc != 0, 1, 4 * 20000, seconds, null, null,
+        return new DetectorReport(mutant.Name, AsanStress, rc != 0, 1, 4 * 20000, seconds, null, null,
             [LastLine(stderr)], $"{driver} {string.Join(' ', args)}");
     }
 

@@ -15,7 +15,7 @@ public static class KernelCheck
     /// <param name="qemu">How to boot (ignored on the host).</param>
     /// <param name="backendFactory">Makes a model address space for a config name and creation flags.</param>
     /// <param name="config">The model config ("mmu-spf").</param>
-    /// <param name="only">Run only this sequence index (a replay); null runs them all.</param>
+    /// <param name="indices">Run only these sequence indices (a replay, or a shard), ascending; null runs them all.</param>
     /// <param name="replayPrefix">The command line that reruns this check, to which "--only N" is appended.</param>
     /// <param name="ct">Cancels the run.</param>
     public static async Task<(KernelComparisonReport Report, GuestRun Run)> RunAsync(
@@ -24,16 +24,35 @@ public static class KernelCheck
         QemuOptions qemu,
         Func<string, MmFlags, IAddressSpace> backendFactory,
         string config = "mmu-spf",
-        int? only = null,
+        IReadOnlyCollection<int>? indices = null,
+        string? replayPrefix = null,
+        CancellationToken ct = default)
+    {
+        var check = await RunSequencesAsync(sequences, target, qemu, backendFactory, config, indices, replayPrefix, ct);
+        return (check.Report, check.Run);
+    }
+
+    /// <summary>
+    /// Runs the check like <see cref="RunAsync"/> and keeps what each sequence found
+    /// (<see cref="KernelCheckRun.Sequences"/>): sequence i depends only on the options and i,
+    /// so any set of indices runs in one boot and compares as it would in the whole batch.
+    /// </summary>
+    public static Task<KernelCheckRun> RunSequencesAsync(
+        SequenceOptions sequences,
+        KernelTarget target,
+        QemuOptions qemu,
+        Func<string, MmFlags, IAddressSpace> backendFactory,
+        string config = "mmu-spf",
+        IReadOnlyCollection<int>? indices = null,
         string? replayPrefix = null,
         CancellationToken ct = default)
     {
         var gen = new SequenceGenerator(sequences);
-        var batch = only is { } i
-            ? new KernelBatch(sequences.WindowBase, sequences.WindowPages, sequences.Seed, [gen.Generate(i)])
-            : gen.Generate();
+        var batch = indices is null
+            ? gen.Generate()
+            : new KernelBatch(sequences.WindowBase, sequences.WindowPages, sequences.Seed, [.. indices.Select(gen.Generate)]);
         var prefix = replayPrefix ?? ReplayPrefix(sequences, target, qemu);
-        return await RunBatchAsync(batch, target, qemu, backendFactory, config, idx => $"{prefix} --only {idx}", ct);
+        return CheckBatchAsync(batch, target, qemu, backendFactory, config, idx => $"{prefix} --only {idx}", ct);
     }
 
     /// <summary>Runs a batch made by the caller (generated, hand-written, or both) and compares it.</summary>
@@ -46,19 +65,36 @@ public static class KernelCheck
         Func<int, string> replay,
         CancellationToken ct = default)
     {
+        var check = await CheckBatchAsync(batch, target, qemu, backendFactory, config, replay, ct);
+        return (check.Report, check.Run);
+    }
+
+    /// <summary>Runs a batch in the kernel and compares it, sequence by sequence.</summary>
+    public static async Task<KernelCheckRun> CheckBatchAsync(
+        KernelBatch batch,
+        KernelTarget target,
+        QemuOptions qemu,
+        Func<string, MmFlags, IAddressSpace> backendFactory,
+        string config,
+        Func<int, string> replay,
+        CancellationToken ct = default)
+    {
         var run = await GuestRunner.RunAsync(batch, target, qemu, ct);
-        var report = new ModelComparer(backendFactory, config, KernelRules.For(run.KernelRelease)).Compare(batch, run.Report, replay);
-        var errors = report.Errors.ToList();
+        var flags = KernelRules.For(run.KernelRelease);
+        var outcomes = new ModelComparer(backendFactory, config, flags).CompareSequences(batch, run.Report, replay);
+        var runErrors = run.Report.Errors.ToList();
         if (!run.Report.Finished)
-            errors.Add($"the guest did not finish (exit code {run.ExitCode}); console log tail:\n{Tail(run.ConsoleLog, 2000)}");
-        return (report with
+            runErrors.Add($"the guest did not finish (exit code {run.ExitCode}); console log tail:\n{Tail(run.ConsoleLog, 2000)}");
+        var report = KernelComparisonReport.FromSequences(batch.Seed, KernelRules.Describe(flags), outcomes, runErrors) with
         {
             Where = run.Where,
             KernelRelease = run.KernelRelease,
             BootTime = run.BootTime,
+            GuestRunTime = run.Report.GuestTime,
+            GuestSequencesPerSecond = run.Report.SequencesPerSecond,
             KernelWallTime = run.WallTime,
-            Errors = errors,
-        }, run);
+        };
+        return new KernelCheckRun(report, run, outcomes, runErrors);
     }
 
     /// <summary>The `testbed kernel` command line that regenerates and reruns these sequences.</summary>
@@ -71,6 +107,8 @@ public static class KernelCheck
             cmd += $" --kernel {k}";
         if (qemu.Kvm)
             cmd += " --kvm";
+        if (!s.Races)
+            cmd += " --no-race";
         return cmd;
     }
 

@@ -58,7 +58,10 @@ public sealed record KernelComparisonReport
     /// <summary>Race touches that ended in SIGBUS or an unexpected fault.</summary>
     public ulong RaceUnexpected { get; init; }
 
-    /// <summary>From starting QEMU to the guest's "booted" marker (zero on the host).</summary>
+    /// <summary>Boots (or host runs) the sequences took: 1 for one run, n for n merged shards.</summary>
+    public int Boots { get; init; } = 1;
+
+    /// <summary>From starting QEMU to the guest's "booted" marker (zero on the host), summed over the boots.</summary>
     public TimeSpan BootTime { get; init; }
 
     /// <summary>The guest program's own run time.</summary>
@@ -78,6 +81,44 @@ public sealed record KernelComparisonReport
 
     /// <summary>Problems with the run itself (guest errors, missing output).</summary>
     public IReadOnlyList<string> Errors { get; init; } = [];
+
+    /// <summary>
+    /// Sums per-sequence outcomes (in the order given) into a report; <paramref name="runErrors"/>
+    /// (problems of the run as a whole) come first among the errors. The kernel side's times are
+    /// left for the caller to set.
+    /// </summary>
+    public static KernelComparisonReport FromSequences(ulong seed, string mergeOrder, IReadOnlyList<KernelSequenceOutcome> sequences,
+        IEnumerable<string> runErrors)
+    {
+        var known = KnownDifference.CountedRules.ToDictionary(k => k.Name, _ => 0L);
+        var cases = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        foreach (var s in sequences)
+        {
+            foreach (var (name, n) in s.KnownDifferences)
+                known[name] = known.GetValueOrDefault(name) + n;
+            if (s.MergeOrderCase is { } c)
+                cases[c] = cases.GetValueOrDefault(c) + 1;
+        }
+
+        return new KernelComparisonReport
+        {
+            Seed = seed,
+            Sequences = sequences.Count,
+            Operations = sequences.Sum(s => s.Operations),
+            Matches = sequences.Sum(s => s.Matches),
+            KnownDifferences = known,
+            Differences = sequences.Sum(s => s.Differences),
+            Skipped = sequences.Sum(s => s.Skipped),
+            Mbinds = sequences.Sum(s => s.Mbinds),
+            MergeOrder = mergeOrder,
+            MergeOrderCases = cases,
+            RaceTouches = sequences.Aggregate(0UL, (sum, s) => sum + s.RaceTouches),
+            RaceUnexpected = sequences.Aggregate(0UL, (sum, s) => sum + s.RaceUnexpected),
+            ModelTime = TimeSpan.FromTicks(sequences.Sum(s => s.ModelTime.Ticks)),
+            Mismatches = [.. sequences.Where(s => s.Mismatch is not null).Select(s => s.Mismatch!)],
+            Errors = [.. runErrors, .. sequences.SelectMany(s => s.Errors)],
+        };
+    }
 
     /// <summary>True when every step matched (exactly or through a named rule) and nothing went wrong.</summary>
     public bool Passed => Differences == 0 && Errors.Count == 0 && RaceUnexpected == 0 && Sequences > 0;
@@ -103,7 +144,7 @@ public sealed record KernelComparisonReport
             rows.Add(($"  4.16 would differ: {name}", $"{n} sequences"));
         rows.Add(("skipped", Skipped.ToString()));
         rows.Add(("race touches", $"{RaceTouches} ({RaceUnexpected} unexpected)"));
-        rows.Add(("boot time", $"{BootTime.TotalSeconds:F2} s"));
+        rows.Add(("boot time", $"{BootTime.TotalSeconds:F2} s ({Boots} {(Boots == 1 ? "boot" : "boots")})"));
         rows.Add(("guest run time", $"{GuestRunTime.TotalSeconds:F2} s ({GuestSequencesPerSecond:F1} seq/s)"));
         rows.Add(("kernel wall time", $"{KernelWallTime.TotalSeconds:F2} s"));
         rows.Add(("model time", $"{ModelTime.TotalSeconds:F3} s"));

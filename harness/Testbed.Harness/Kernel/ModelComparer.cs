@@ -25,111 +25,122 @@ public sealed class ModelComparer(Func<string, MmFlags, IAddressSpace> backendFa
     /// <param name="batch">The sequences that were run.</param>
     /// <param name="guest">The parsed guest output.</param>
     /// <param name="replay">The command that replays one sequence index alone.</param>
-    public KernelComparisonReport Compare(KernelBatch batch, GuestReport guest, Func<int, string> replay)
+    public KernelComparisonReport Compare(KernelBatch batch, GuestReport guest, Func<int, string> replay) =>
+        KernelComparisonReport.FromSequences(batch.Seed, KernelRules.Describe(flags), CompareSequences(batch, guest, replay), guest.Errors) with
+        {
+            GuestRunTime = guest.GuestTime,
+            GuestSequencesPerSecond = guest.SequencesPerSecond,
+        };
+
+    /// <summary>
+    /// Compares each sequence of <paramref name="batch"/> with the guest's report of it, one
+    /// outcome per sequence in batch order (the units of a sharded sweep).
+    /// </summary>
+    public IReadOnlyList<KernelSequenceOutcome> CompareSequences(KernelBatch batch, GuestReport guest, Func<int, string> replay)
+    {
+        var byIndex = guest.Sequences.GroupBy(s => s.Index).ToDictionary(g => g.Key, g => g.Last());
+        return batch.Sequences
+            .Select(seq => byIndex.TryGetValue(seq.Index, out var kernel) && kernel.Complete
+                ? CompareSequence(batch, seq, kernel, replay)
+                : new KernelSequenceOutcome
+                {
+                    Index = seq.Index,
+                    KnownDifferences = KnownDifference.CountedRules.ToDictionary(k => k.Name, _ => 0L),
+                    Errors = [$"sequence {seq.Index}: the guest output is missing or incomplete"],
+                })
+            .ToList();
+    }
+
+    private KernelSequenceOutcome CompareSequence(KernelBatch batch, KernelSequence seq, GuestSequenceResult kernel, Func<int, string> replay)
     {
         var known = KnownDifference.CountedRules.ToDictionary(k => k.Name, _ => 0L);
-        var cases = new SortedDictionary<string, long>(StringComparer.Ordinal);
-        var errors = new List<string>(guest.Errors);
-        var mismatches = new List<KernelMismatch>();
+        string? mergeOrderCase = null;
+        var errors = new List<string>();
+        KernelMismatch? mismatch = null;
         long ops = 0, matches = 0, differences = 0, skipped = 0, mbinds = 0;
         ulong raceTouches = 0, raceUnexpected = 0;
-        var byIndex = guest.Sequences.GroupBy(s => s.Index).ToDictionary(g => g.Key, g => g.Last());
         var sw = Stopwatch.StartNew();
 
-        foreach (var seq in batch.Sequences)
+        using var mm = backendFactory(config, flags);
+        var run = new SequenceRun(batch, seq, mm);
+        using var shadowMm = (flags & MmFlags.MmapMergeNextFirst) != 0 ? backendFactory(config, flags & ~MmFlags.MmapMergeNextFirst) : null;
+        var shadow = shadowMm is null ? null : new SequenceRun(batch, seq, shadowMm);
+        var mismatched = false;
+        for (var k = 0; k <= seq.Ops.Count; k++)
         {
-            if (!byIndex.TryGetValue(seq.Index, out var kernel) || !kernel.Complete)
+            var step = k < kernel.Steps.Count ? kernel.Steps[k] : null;
+            if (mismatched)
             {
-                errors.Add($"sequence {seq.Index}: the guest output is missing or incomplete");
+                skipped++;
                 continue;
             }
 
-            using var mm = backendFactory(config, flags);
-            var run = new SequenceRun(batch, seq, mm);
-            using var shadowMm = (flags & MmFlags.MmapMergeNextFirst) != 0 ? backendFactory(config, flags & ~MmFlags.MmapMergeNextFirst) : null;
-            var shadow = shadowMm is null ? null : new SequenceRun(batch, seq, shadowMm);
-            var mismatched = false;
-            for (var k = 0; k <= seq.Ops.Count; k++)
+            ops++;
+            if (step is null || step.OpIndex != k)
             {
-                var step = k < kernel.Steps.Count ? kernel.Steps[k] : null;
-                if (mismatched)
-                {
-                    skipped++;
-                    continue;
-                }
+                errors.Add($"sequence {seq.Index}: the guest did not report op {k}");
+                mismatched = true;
+                continue;
+            }
 
-                ops++;
-                if (step is null || step.OpIndex != k)
-                {
-                    errors.Add($"sequence {seq.Index}: the guest did not report op {k}");
-                    mismatched = true;
-                    continue;
-                }
+            if (step.Race is { } race)
+            {
+                raceTouches += race.Touches;
+                raceUnexpected += race.Sigbus + race.Unexpected;
+                if (!race.Clean)
+                    errors.Add($"seed {batch.Seed} sequence {seq.Index} op {k}: race saw {race.Sigbus} SIGBUS and {race.Unexpected} unexpected faults");
+            }
 
-                if (step.Race is { } race)
+            var op = k == 0 ? null : seq.Ops[k - 1];
+            if (op is { Kind: KernelOpKind.Mbind })
+                mbinds++;
+            var modelResult = run.Step(k);
+            var (verdict, reason) = Judge(run, op, step, ref modelResult);
+            var modelLayout = run.Layout();
+            if (shadow is not null)
+            {
+                shadow.Step(k);
+                if (verdict == KnownDifference.MbindDefaultHeadHole.Name)
+                    shadow.MbindFromFirstVma(op!);
+                if (!shadow.Layout().SequenceEqual(modelLayout))
                 {
-                    raceTouches += race.Touches;
-                    raceUnexpected += race.Sigbus + race.Unexpected;
-                    if (!race.Clean)
-                        errors.Add($"seed {batch.Seed} sequence {seq.Index} op {k}: race saw {race.Sigbus} SIGBUS and {race.Unexpected} unexpected faults");
+                    mergeOrderCase = run.MergeOrderCase(k);
+                    shadow = null;
                 }
+            }
 
-                var op = k == 0 ? null : seq.Ops[k - 1];
-                if (op is { Kind: KernelOpKind.Mbind })
-                    mbinds++;
-                var modelResult = run.Step(k);
-                var (verdict, reason) = Judge(run, op, step, ref modelResult);
-                var modelLayout = run.Layout();
-                if (shadow is not null)
-                {
-                    shadow.Step(k);
-                    if (verdict == KnownDifference.MbindDefaultHeadHole.Name)
-                        shadow.MbindFromFirstVma(op!);
-                    if (!shadow.Layout().SequenceEqual(modelLayout))
-                    {
-                        var c = run.MergeOrderCase(k);
-                        cases[c] = cases.GetValueOrDefault(c) + 1;
-                        shadow = null;
-                    }
-                }
-
-                if (verdict is null)
-                {
-                    matches++;
-                }
-                else if (verdict.Length > 0)
-                {
-                    known[verdict]++;
-                }
-                else
-                {
-                    differences++;
-                    mismatched = true;
-                    mismatches.Add(new KernelMismatch(batch.Seed, seq.Index, k, op?.ToString() ?? "setup",
-                        reason, step.Result, modelResult, step.Layout, modelLayout, replay(seq.Index)));
-                }
+            if (verdict is null)
+            {
+                matches++;
+            }
+            else if (verdict.Length > 0)
+            {
+                known[verdict]++;
+            }
+            else
+            {
+                differences++;
+                mismatched = true;
+                mismatch = new KernelMismatch(batch.Seed, seq.Index, k, op?.ToString() ?? "setup",
+                    reason, step.Result, modelResult, step.Layout, modelLayout, replay(seq.Index));
             }
         }
 
-        return new KernelComparisonReport
+        return new KernelSequenceOutcome
         {
-            Seed = batch.Seed,
-            Sequences = batch.Sequences.Count,
+            Index = seq.Index,
             Operations = ops,
             Matches = matches,
             KnownDifferences = known,
             Differences = differences,
             Skipped = skipped,
             Mbinds = mbinds,
-            MergeOrder = KernelRules.Describe(flags),
-            MergeOrderCases = cases,
+            MergeOrderCase = mergeOrderCase,
             RaceTouches = raceTouches,
             RaceUnexpected = raceUnexpected,
-            ModelTime = sw.Elapsed,
-            GuestRunTime = guest.GuestTime,
-            GuestSequencesPerSecond = guest.SequencesPerSecond,
-            Mismatches = mismatches,
+            Mismatch = mismatch,
             Errors = errors,
+            ModelTime = sw.Elapsed,
         };
     }
 

@@ -36,6 +36,11 @@ public sealed partial class CliSpecs
     [InlineData("kernel", "--sequences", "0")]
     [InlineData("kernel", "--only", "200")]
     [InlineData("kernel", "--timeout", "0")]
+    [InlineData("kernel", "--shard", "1/4")]
+    [InlineData("kernel", "--shard", "4/4", "--result", "r.json")]
+    [InlineData("kernel", "--only", "3", "--shard", "0/2", "--result", "r.json")]
+    [InlineData("mutants", "--shard", "1/4")]
+    [InlineData("mutants", "--run-detector", "pct", "--mutant", "managed-put-vma-leak", "--result", "r.json")]
     [InlineData("frobnicate")]
     public async Task A_bad_option_is_one_line_on_stderr_and_exit_2_before_anything_runs(params string[] args)
     {

@@ -109,7 +109,7 @@ public sealed class KernelBuildSpecs(ITestOutputHelper output)
         Assert.True(first.KernelLayout.Count < first.ModelLayout.Count, first.ToString());
         Assert.EndsWith($"--only {first.SequenceIndex}", first.Replay);
 
-        var (replay, _) = await KernelCheck.RunAsync(Batch, KernelTarget.Qemu, qemu, ModelBackend.Managed(), only: first.SequenceIndex);
+        var (replay, _) = await KernelCheck.RunAsync(Batch, KernelTarget.Qemu, qemu, ModelBackend.Managed(), indices: [first.SequenceIndex]);
         var again = Assert.Single(replay.Mismatches);
         Assert.Equal((first.SequenceIndex, first.OpIndex, first.Operation), (again.SequenceIndex, again.OpIndex, again.Operation));
         Assert.Equal(first.KernelLayout, again.KernelLayout);

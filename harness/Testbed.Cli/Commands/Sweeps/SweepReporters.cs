@@ -12,6 +12,8 @@ internal static class SweepReporters
 {
     private static readonly Dictionary<string, Func<SweepFile, int>> Reporters = new(StringComparer.Ordinal)
     {
+        [Harness.Kernel.KernelSweep.Kind] = KernelCommand.Report,
+        [MutantsCommand.Kind] = MutantsCommand.Report,
     };
 
     /// <summary>The kinds that can be merged.</summary>
