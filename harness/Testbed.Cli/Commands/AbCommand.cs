@@ -1,15 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0-only
 using System.CommandLine;
 using System.Text.Json;
+using Testbed.Cli.Commands.Sweeps;
 using Testbed.Harness.AB;
 using Testbed.Harness.Backends;
+using Testbed.Harness.Sharding;
 
 namespace Testbed.Cli.Commands;
 
 /// <summary>
 /// <c>testbed ab</c>: the nommu __free_vma A/B check. Runs the same seeded sequences on two
 /// native configs (default nommu-orig and nommu), with an allocation-failure sweep, and
-/// compares results, layouts and lifecycle traces event by event.
+/// compares results, layouts and lifecycle traces event by event. Each sequence is a unit of
+/// a sweep (<c>--shard k/n --result FILE</c>, merged by <c>testbed merge</c>).
 /// </summary>
 public static class AbCommand
 {
@@ -50,11 +53,14 @@ public static class AbCommand
         {
             Description = "Print the summary as JSON instead of text.",
         };
+        var shard = SweepOptions.Shard();
+        var result = SweepOptions.Result();
 
-        var command = new Command("ab", "A/B check of the generalized __free_vma: nommu-orig vs nommu, under fault injection.")
+        var command = new Command("ab", "A/B check of the generalized __free_vma: nommu-orig vs nommu, under fault injection; shardable by sequence.")
         {
-            seed, sequences, ops, configs, noInject, json,
+            seed, sequences, ops, configs, noInject, json, shard, result,
         };
+        SweepOptions.RequireResultWithShard(command, shard, result);
         command.SetAction(parse =>
         {
             var pair = parse.GetValue(configs)!.Split(',', StringSplitOptions.TrimEntries);
@@ -67,20 +73,30 @@ public static class AbCommand
 
             var options = new AbOptions(parse.GetValue(seed), parse.GetValue(sequences), parse.GetValue(ops),
                 pair[0], pair[1], !parse.GetValue(noInject));
-            var summary = new AbRunner(config => new NativeAddressSpace(config)).Run(options);
-            if (parse.GetValue(json))
-            {
-                Console.WriteLine(JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }));
-            }
-            else
-            {
-                Print(summary);
-            }
-
-            return summary.Differences.Count == 0 ? ExitCodes.Clean : ExitCodes.Findings;
+            var runner = new AbRunner(config => new NativeAddressSpace(config));
+            return SweepRun.Execute(AbSweep.Kind, AbSweep.Parameters(options), options.Sequences, parse.GetValue(shard),
+                parse.GetValue(result), i => AbSweep.Run(runner, options, i), parse.GetValue(json) ? ReportJson : Report);
         });
         return command;
     }
+
+    /// <summary>Prints the summary of an A/B sweep (whole, merged or one shard) as text; 1 when anything differed.</summary>
+    public static int Report(SweepFile file)
+    {
+        var summary = AbSweep.Summary(file);
+        Print(summary);
+        return Exit(summary);
+    }
+
+    /// <summary>As <see cref="Report"/>, the summary as JSON.</summary>
+    public static int ReportJson(SweepFile file)
+    {
+        var summary = AbSweep.Summary(file);
+        Console.WriteLine(JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }));
+        return Exit(summary);
+    }
+
+    private static int Exit(AbSummary summary) => summary.Differences.Count == 0 ? ExitCodes.Clean : ExitCodes.Findings;
 
     private static void Print(AbSummary s)
     {

@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-only
 using System.CommandLine;
+using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using Testbed.Cli.Commands.Sweeps;
 using Testbed.Harness.Backends;
 using Testbed.Harness.Kernel;
 using Testbed.Harness.Mutants;
 using Testbed.Harness.Scheduling;
+using Testbed.Harness.Sharding;
 
 namespace Testbed.Cli.Commands;
 
@@ -14,7 +18,9 @@ namespace Testbed.Cli.Commands;
 /// backend (PCT, random walk, bounded-preemption exhaustive search, or the uncontrolled
 /// stress baseline), or <c>--replay</c> of one printed schedule. Exit 1 when a scenario
 /// fails (its shrunk schedule and replay command are printed), 0 when none does, 2 on bad
-/// usage, 3 when a --mutant's library is not built.
+/// usage, 3 when a --mutant's library is not built. An exploration is a sweep
+/// (<c>--shard k/n --result FILE</c>, merged by <c>testbed merge</c>): its units are
+/// (scenario, schedule) with pct and random, scenarios with exhaustive and stress (see <see cref="PctSweep"/>).
 /// </summary>
 public static class PctCommand
 {
@@ -48,11 +54,15 @@ public static class PctCommand
                 " (the speculative-fault scenarios run on each; with --scenario all, the others are skipped).",
         };
         var mutant = new Option<string?>("--mutant") { Description = "Run against this catalog mutant (docs/mutants.md; a native one must be built); sets the backend." };
+        var shard = SweepOptions.Shard();
+        shard.Description += " Units: (scenario, schedule) with pct and random; scenarios with exhaustive and stress.";
+        var result = SweepOptions.Result();
 
-        var command = new Command("pct", "Controlled interleaving exploration (PCT) of the named concurrency scenarios, with replay.")
+        var command = new Command("pct", "Controlled interleaving exploration (PCT) of the named concurrency scenarios, with replay; shardable.")
         {
-            scenario, backend, strategy, seed, schedules, depth, preemptions, replay, json, config, mutant,
+            scenario, backend, strategy, seed, schedules, depth, preemptions, replay, json, config, mutant, shard, result,
         };
+        SweepOptions.RequireResultWithShard(command, shard, result);
         command.SetAction(parse =>
         {
             var factory = defaultFactory;
@@ -132,43 +142,120 @@ public static class PctCommand
                 return outcome.Failed ? ExitCodes.Findings : ExitCodes.Clean;
             }
 
-            var failed = false;
-            foreach (var s in chosen)
+            if (PctSweep.IsPerSchedule(kind) && (long)chosen.Count * parse.GetValue(schedules) > int.MaxValue)
             {
-                var result = kind == StrategyKind.Stress
-                    ? new StressBaseline(factory, be).Run(s, parse.GetValue(schedules))
-                    : new Explorer(factory, be).Explore(s, kind, parse.GetValue(seed), parse.GetValue(schedules),
-                        parse.GetValue(depth), bound);
-                failed |= result.Found;
-                var target = (parse.GetValue(mutant) is { } name ? $"--mutant {name}" : $"--backend {be}") +
-                    (parse.GetValue(config) is { } on ? $" --config {on}" : "");
-                var replayCommand = result.Shrunk is { } shrunk
-                    ? $"./scripts/testbed pct {target} --scenario {s.Name} --replay {shrunk.Run.Schedule}"
-                    : null;
-                if (parse.GetValue(json))
-                    Console.WriteLine(JsonSerializer.Serialize(PctReport.From(result, replayCommand)));
-                else
-                    Print(result, s.Config, replayCommand);
+                Console.Error.WriteLine($"pct: scenarios × --schedules is more than {int.MaxValue} units; cut --schedules");
+                return ExitCodes.Usage;
             }
-            return failed ? ExitCodes.Findings : ExitCodes.Clean;
+            var target = (parse.GetValue(mutant) is { } name ? $"--mutant {name}" : $"--backend {be}") +
+                (parse.GetValue(config) is { } on ? $" --config {on}" : "");
+            var sweep = new PctSweep(factory, be, chosen, kind, parse.GetValue(seed), parse.GetValue(schedules),
+                parse.GetValue(depth), bound, target);
+            var started = DateTimeOffset.UtcNow;
+            var clock = Stopwatch.StartNew();
+            var part = parse.GetValue(shard);
+            var units = sweep.Run(part);
+            var file = new SweepFile
+            {
+                Kind = PctSweep.Kind,
+                Parameters = sweep.Parameters(),
+                Units = sweep.Units,
+                Shard = part,
+                Started = started,
+                Seconds = clock.Elapsed.TotalSeconds,
+                Results = units,
+            };
+            return SweepRun.Finish(file, parse.GetValue(result), parse.GetValue(json) ? ReportJson : Report);
         });
         return command;
     }
 
-    private static void Print(ExplorationResult r, string config, string? replayCommand)
+    /// <summary>
+    /// Prints the report of a pct sweep (whole, merged or one shard), a paragraph per scenario:
+    /// its verdict after the schedules counted (up to its first failure), the failure's problems,
+    /// schedule, shrunk schedule and replay command. Returns 1 when any scenario failed.
+    /// </summary>
+    public static int Report(SweepFile file)
     {
-        var seconds = r.Elapsed.TotalSeconds.ToString("0.000", CultureInfo.InvariantCulture);
-        var what = r.Found ? "FAILS" : r.Exhausted ? "passes (space exhausted)" : "passes";
-        Console.WriteLine($"{r.Scenario} ({r.Backend}, {config}, {r.Strategy.ToString().ToLowerInvariant()}): {what} after {r.Schedules} schedule(s), {r.Operations} operations, {seconds} s");
-        if (r.Failure is not { } failure)
-            return;
-        foreach (var p in failure.Problems)
-            Console.WriteLine($"  {p}");
-        if (r.Shrunk is { } shrunk)
+        var scenarios = Scenarios(file);
+        foreach (var s in scenarios)
+            Print(s);
+        return scenarios.Any(s => s.Report.Found) ? ExitCodes.Findings : ExitCodes.Clean;
+    }
+
+    /// <summary>As <see cref="Report"/>, one JSON object (<see cref="PctReport"/>) a line per scenario.</summary>
+    public static int ReportJson(SweepFile file)
+    {
+        var scenarios = Scenarios(file);
+        foreach (var s in scenarios)
+            Console.WriteLine(JsonSerializer.Serialize(s.Report));
+        return scenarios.Any(s => s.Report.Found) ? ExitCodes.Findings : ExitCodes.Clean;
+    }
+
+    /// <summary>What one scenario of a sweep file gave: its report line, its config, the failing unit's result.</summary>
+    private sealed record ScenarioSummary(PctReport Report, string Config, JsonObject? Failure, bool Exhausted);
+
+    private static List<ScenarioSummary> Scenarios(SweepFile file)
+    {
+        var p = file.Parameters;
+        var strategy = Enum.Parse<StrategyKind>(p["strategy"], ignoreCase: true);
+        var perSchedule = PctSweep.IsPerSchedule(strategy);
+        var schedules = int.Parse(p["schedules"], CultureInfo.InvariantCulture);
+        var summaries = new List<ScenarioSummary>();
+        foreach (var (entry, s) in p["scenarios"].Split(',', StringSplitOptions.RemoveEmptyEntries).Select((e, i) => (e, i)))
         {
-            Console.WriteLine($"  schedule {failure.Run.Schedule} ({failure.Run.Preemptions} preemption(s), length {failure.Run.Schedule.Length})");
-            Console.WriteLine($"  shrunk   {shrunk.Run.Schedule} ({shrunk.Run.Preemptions} preemption(s), length {shrunk.Run.Schedule.Length})");
-            Console.WriteLine($"  replay: {replayCommand}");
+            var name = entry[..entry.IndexOf('@', StringComparison.Ordinal)];
+            var config = entry[(entry.IndexOf('@', StringComparison.Ordinal) + 1)..];
+            var units = file.Results.Where(u => (perSchedule ? u.Index / schedules : u.Index) == s).OrderBy(u => u.Index).ToList();
+            if (units.Count == 0)
+                continue;
+            if (strategy == StrategyKind.Stress)
+            {
+                // Uncontrolled: everything it found is a measurement (run-dependent).
+                var m = units[0].Measured!;
+                var problems = m["problems"]!.AsArray().Select(x => x!.GetValue<string>()).ToList();
+                var found = m["outcome"]!.GetValue<string>() == PctSweep.Fails;
+                summaries.Add(new(new PctReport(name, p["backend"], p["strategy"], found, Number(m, "iterations"), Long(m, "operations"),
+                    Seconds(units), null, null, problems, null), config, null, false));
+                continue;
+            }
+            var counted = units.Where(u => PctSweep.Outcome(u.Result) != PctSweep.Skipped).ToList();
+            var failing = counted.FirstOrDefault(u => PctSweep.Outcome(u.Result) == PctSweep.Fails);
+            if (perSchedule && failing is not null)
+                counted = counted.TakeWhile(u => u.Index <= failing.Index).ToList();
+            var failure = failing?.Result;
+            var report = new PctReport(name, p["backend"], p["strategy"], failure is not null,
+                perSchedule ? counted.Count : Number(units[0].Result, "schedules"),
+                perSchedule ? counted.Sum(u => Long(u.Result, "operations")) : Long(units[0].Result, "operations"),
+                Seconds(counted),
+                failure?["run"]?["schedule"]?.GetValue<string>(), failure?["shrunk"]?["schedule"]?.GetValue<string>(),
+                failure?["problems"]?.AsArray().Select(x => x!.GetValue<string>()).ToList() ?? [],
+                failure?["replay"]?.GetValue<string>());
+            summaries.Add(new(report, config, failure, !perSchedule && units[0].Result["exhausted"]!.GetValue<bool>()));
         }
+        return summaries;
+
+        static int Number(JsonObject o, string name) => o[name]!.GetValue<int>();
+        static long Long(JsonObject o, string name) => o[name]!.GetValue<long>();
+        static double Seconds(IEnumerable<SweepUnit> units) => units.Sum(u => u.Measured?["seconds"]?.GetValue<double>() ?? 0);
+    }
+
+    private static void Print(ScenarioSummary s)
+    {
+        var r = s.Report;
+        var seconds = r.Seconds.ToString("0.000", CultureInfo.InvariantCulture);
+        var what = r.Found ? "FAILS" : s.Exhausted ? "passes (space exhausted)" : "passes";
+        Console.WriteLine($"{r.Scenario} ({r.Backend}, {s.Config}, {r.Strategy}): {what} after {r.Schedules} schedule(s), {r.Operations} operations, {seconds} s");
+        foreach (var p in r.Problems)
+            Console.WriteLine($"  {p}");
+        if (s.Failure?["shrunk"] is JsonObject shrunk && s.Failure["run"] is JsonObject run)
+        {
+            Console.WriteLine($"  schedule {Describe(run)}");
+            Console.WriteLine($"  shrunk   {Describe(shrunk)}");
+            Console.WriteLine($"  replay: {r.Replay}");
+        }
+
+        static string Describe(JsonObject o) =>
+            $"{o["schedule"]!.GetValue<string>()} ({o["preemptions"]!.GetValue<int>()} preemption(s), length {o["length"]!.GetValue<int>()})";
     }
 }

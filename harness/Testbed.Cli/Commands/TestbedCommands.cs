@@ -17,6 +17,7 @@ public static class TestbedCommands
         var root = new RootCommand("testbed: the SPF mm model, native vs managed, under stress, and against a real kernel.");
         root.Subcommands.Add(StressCommand.Create(factory));
         root.Subcommands.Add(CompareCommand.Create(factory));
+        root.Subcommands.Add(DifferentialCommand.Create(factory));
         root.Subcommands.Add(AbCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(PctCommand.Create(factory));

@@ -17,25 +17,37 @@ public sealed class AbRunner(Func<string, IAddressSpace> open)
     /// <summary>Runs <paramref name="options"/>; <paramref name="progress"/> gets each finished sequence number.</summary>
     public AbSummary Run(AbOptions options, Action<int>? progress = null)
     {
-        var tally = new Tally();
+        var sequences = new List<AbSequenceResult>();
         for (var s = 0; s < options.Sequences; s++)
         {
-            var seed = options.Seed + (ulong)s;
-            var allocations = RunOnce(options, seed, 0, tally);
-            if (options.Inject)
-            {
-                for (var k = 1UL; k <= allocations; k++)
-                {
-                    RunOnce(options, seed, k, tally);
-                }
-            }
-
+            sequences.Add(RunSequence(options, s));
             progress?.Invoke(s + 1);
         }
 
-        return new AbSummary(options.ConfigA, options.ConfigB, options.Sequences, tally.Runs, tally.Operations,
-            tally.Injected, tally.Paths.Order(StringComparer.Ordinal).ToList(), tally.Events, tally.Reordered,
-            tally.Differences);
+        return AbSummary.Of(options.ConfigA, options.ConfigB, sequences);
+    }
+
+    /// <summary>
+    /// Runs sequence <paramref name="index"/> of <paramref name="options"/> (seed + index) without
+    /// and, with injection, with each of its allocations failing: nothing carries over from
+    /// other sequences, so this is what the sequence gives in any run.
+    /// </summary>
+    public AbSequenceResult RunSequence(AbOptions options, int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        var tally = new Tally();
+        var seed = options.Seed + (ulong)index;
+        var allocations = RunOnce(options, seed, 0, tally);
+        if (options.Inject)
+        {
+            for (var k = 1UL; k <= allocations; k++)
+            {
+                RunOnce(options, seed, k, tally);
+            }
+        }
+
+        return new AbSequenceResult(index, seed, tally.Runs, tally.Operations, tally.Injected,
+            tally.Paths.Order(StringComparer.Ordinal).ToList(), tally.Events, tally.Reordered, tally.Differences);
     }
 
     private ulong RunOnce(AbOptions options, ulong seed, ulong k, Tally tally)

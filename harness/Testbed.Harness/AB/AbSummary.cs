@@ -22,4 +22,15 @@ public sealed record AbSummary(
     IReadOnlyList<string> ErrorPaths,
     long EventsCompared,
     long ReorderedOps,
-    IReadOnlyList<AbDifference> Differences);
+    IReadOnlyList<AbDifference> Differences)
+{
+    /// <summary>The sum of <paramref name="sequences"/> (in index order) on configs A and B.</summary>
+    public static AbSummary Of(string configA, string configB, IEnumerable<AbSequenceResult> sequences)
+    {
+        var all = sequences.OrderBy(s => s.Index).ToList();
+        return new AbSummary(configA, configB, all.Count, all.Sum(s => s.Runs), all.Sum(s => s.Operations),
+            all.Sum(s => s.InjectedFailures),
+            [.. all.SelectMany(s => s.ErrorPaths).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)],
+            all.Sum(s => s.EventsCompared), all.Sum(s => s.ReorderedOps), [.. all.SelectMany(s => s.Differences)]);
+    }
+}

@@ -9,6 +9,8 @@ namespace Testbed.Harness.Scheduling;
 /// Explores the schedules of one scenario on one backend with the controlled scheduler:
 /// PCT (seeded, depth d), random walk (seeded), or exhaustive with a preemption bound.
 /// Stops at the first run whose end state fails, shrinks that schedule, and returns both.
+/// A seeded (PCT, random) schedule depends on the seed and its index only
+/// (<see cref="Schedules"/>), so an exploration can be cut into shards.
 /// The hook is installed for the exploration's length; one exploration at a time.
 /// </summary>
 public sealed class Explorer(AddressSpaceFactory factory, string backend)
@@ -52,42 +54,99 @@ public sealed class Explorer(AddressSpaceFactory factory, string backend)
     public ExplorationResult Explore(PctScenario scenario, StrategyKind kind, ulong seed, int maxSchedules,
         int depth = 3, int preemptionBound = 2, int shrinkRuns = 200)
     {
-        using var hooks = SchedulerHooks.Install(backend, scenario.Config);
-        var clock = Stopwatch.StartNew();
-        var threads = 0;
-        var steps = 1;
-        var exhaustive = kind == StrategyKind.Exhaustive ? new BoundedSearch(preemptionBound) : null;
-        for (var i = 0; i < maxSchedules; i++)
+        if (kind == StrategyKind.Exhaustive)
+            return ExploreExhaustive(scenario, maxSchedules, preemptionBound, shrinkRuns);
+        var elapsed = TimeSpan.Zero;
+        foreach (var schedule in Schedules(scenario, kind, seed, Enumerable.Range(0, maxSchedules), depth, shrinkRuns))
         {
-            ISchedulingStrategy strategy;
-            if (exhaustive is not null)
+            elapsed += schedule.Elapsed;
+            if (schedule.Outcome.Failed)
             {
-                if (exhaustive.Next() is not { } prefix)
-                    return Result(i, null, null, exhausted: true);
-                strategy = prefix;
+                return new(scenario.Name, backend, kind, schedule.Index + 1, (long)(schedule.Index + 1) * scenario.Operations,
+                    elapsed, schedule.Outcome, schedule.Shrunk, Exhausted: false);
             }
-            else if (i == 0 || threads == 0)
-            {
-                // The first run takes the default schedule: it also measures the run's length for PCT.
-                strategy = new ReplayStrategy(new Schedule(1, []));
-            }
-            else
-            {
-                var random = SplitMix64.Derive(seed, (ulong)i);
-                strategy = kind == StrategyKind.Pct
-                    ? new PctStrategy(threads, depth, steps, random)
-                    : new RandomWalkStrategy(random);
-            }
-            var outcome = RunOnce(scenario, strategy);
-            threads = outcome.Run.Threads;
-            steps = Math.Max(steps, outcome.Run.Decisions.Count);
-            exhaustive?.Record(outcome.Run);
+        }
+        return new(scenario.Name, backend, kind, maxSchedules, (long)maxSchedules * scenario.Operations, elapsed,
+            null, null, Exhausted: false);
+    }
+
+    /// <summary>
+    /// Runs the schedules <paramref name="indices"/> (ascending) of a PCT or random-walk
+    /// exploration of <paramref name="scenario"/>, yielding each as it ends; a failing one is
+    /// replayed and shrunk (at most <paramref name="shrinkRuns"/> replays) before it is yielded.
+    /// Schedule 0 is the default schedule; schedule i &gt; 0 draws from the stream derived from
+    /// (<paramref name="seed"/>, i), and PCT takes its thread count and length estimate from
+    /// schedule 0's run (run first, uncounted, when 0 is not among the indices). So schedule i
+    /// is a function of the scenario, the seed and i alone: any subset of the schedules (a
+    /// shard) runs each exactly as a whole exploration does.
+    /// The hook is installed while the enumeration runs.
+    /// </summary>
+    public IEnumerable<ScheduleOutcome> Schedules(PctScenario scenario, StrategyKind kind, ulong seed, IEnumerable<int> indices,
+        int depth = 3, int shrinkRuns = 200)
+    {
+        if (kind is not (StrategyKind.Pct or StrategyKind.Random))
+            throw new ArgumentException($"seeded schedules are pct or random, not {kind}", nameof(kind));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(depth);
+        using var hooks = SchedulerHooks.Install(backend, scenario.Config);
+        ControlledRun? first = null;
+        foreach (var i in indices)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(i);
+            if (i > 0)
+                first ??= RunOnce(scenario, DefaultSchedule()).Run;
+            var clock = Stopwatch.StartNew();
+            var outcome = RunOnce(scenario, i == 0 ? DefaultSchedule() : Strategy(kind, seed, i, first!, depth));
+            first ??= outcome.Run;
+            var elapsed = clock.Elapsed;
+            RunOutcome? shrunk = null;
             if (outcome.Failed)
             {
-                var elapsed = clock.Elapsed;
                 // Shrink only what replays: a failure carried over from an earlier run
                 // (global state a mutant corrupted, found later by the quarantine check)
                 // is reported without a schedule.
+                var again = RunOnce(scenario, new ReplayStrategy(outcome.Run.Schedule));
+                shrunk = again.Failed ? new Shrinker(this, scenario, shrinkRuns).Shrink(again) : null;
+            }
+            yield return new ScheduleOutcome(i, outcome, shrunk, elapsed);
+        }
+    }
+
+    /// <summary>
+    /// The strategy of schedule <paramref name="index"/> &gt; 0: PCT over <paramref name="first"/>'s
+    /// threads with its decision count as the length estimate, or a random walk, both from the
+    /// stream derived from (<paramref name="seed"/>, <paramref name="index"/>).
+    /// </summary>
+    private static ISchedulingStrategy Strategy(StrategyKind kind, ulong seed, int index, ControlledRun first, int depth)
+    {
+        if (first.Threads == 0)
+            return DefaultSchedule();
+        var random = SplitMix64.Derive(seed, (ulong)index);
+        return kind == StrategyKind.Pct
+            ? new PctStrategy(first.Threads, depth, Math.Max(1, first.Decisions.Count), random)
+            : new RandomWalkStrategy(random);
+    }
+
+    /// <summary>The default schedule: schedule 0, which also measures the run's threads and length for PCT.</summary>
+    private static ReplayStrategy DefaultSchedule() => new(new Schedule(1, []));
+
+    /// <summary>
+    /// The bounded-preemption search: each schedule's prefix follows from the runs before it
+    /// (<see cref="BoundedSearch"/>), so it runs as one exploration, never in pieces.
+    /// </summary>
+    private ExplorationResult ExploreExhaustive(PctScenario scenario, int maxSchedules, int preemptionBound, int shrinkRuns)
+    {
+        using var hooks = SchedulerHooks.Install(backend, scenario.Config);
+        var clock = Stopwatch.StartNew();
+        var search = new BoundedSearch(preemptionBound);
+        for (var i = 0; i < maxSchedules; i++)
+        {
+            if (search.Next() is not { } prefix)
+                return Result(i, null, null, exhausted: true);
+            var outcome = RunOnce(scenario, prefix);
+            search.Record(outcome.Run);
+            if (outcome.Failed)
+            {
+                var elapsed = clock.Elapsed;
                 var again = RunOnce(scenario, new ReplayStrategy(outcome.Run.Schedule));
                 var shrunk = again.Failed ? new Shrinker(this, scenario, shrinkRuns).Shrink(again) : null;
                 return Result(i + 1, outcome, shrunk, exhausted: false, elapsed);
@@ -96,7 +155,7 @@ public sealed class Explorer(AddressSpaceFactory factory, string backend)
         return Result(maxSchedules, null, null, exhausted: false);
 
         ExplorationResult Result(int schedules, RunOutcome? failure, RunOutcome? shrunk, bool exhausted, TimeSpan? at = null) =>
-            new(scenario.Name, backend, kind, schedules, (long)schedules * scenario.Operations, at ?? clock.Elapsed,
-                failure, shrunk, exhausted);
+            new(scenario.Name, backend, StrategyKind.Exhaustive, schedules, (long)schedules * scenario.Operations,
+                at ?? clock.Elapsed, failure, shrunk, exhausted);
     }
 }

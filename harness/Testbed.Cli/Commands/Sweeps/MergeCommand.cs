@@ -40,7 +40,7 @@ internal static class MergeCommand
             try
             {
                 var shards = parse.GetValue(files)!.Select(f => (f.FullName, SweepFile.Read(f.FullName))).ToList();
-                merged = SweepMerger.Merge(shards);
+                merged = SweepReporters.Canonical(SweepMerger.Merge(shards));
                 if (parse.GetValue(sameAs) is { } other)
                     reference = SweepFile.Read(other.FullName);
             }
