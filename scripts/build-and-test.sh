@@ -19,6 +19,13 @@
 #                    mutant kernel of tests/kernel-patches/ (xunit category
 #                    KernelBuild, left out otherwise) and the same through
 #                    `testbed kernel --build`; counted in the same line.
+#   --cluster        also the opt-in cluster tier (see docs/cluster.md):
+#                    start a one-node Slurm cluster here (installing
+#                    slurm-wlm and munge when missing), run a differential
+#                    seed sweep and a kernel-sequence sweep each as a
+#                    4-task job array, merge the shards and compare them
+#                    with one run of the same sweep, and stop the cluster
+#                    (also on failure); counted in the same line.
 #   --image          also the opt-in image tier (minutes; see docs/cluster.md):
 #                    build the container image from Debian packages
 #                    (scripts/cluster/image/build-image.sh), run each shard of
@@ -28,12 +35,14 @@
 set -uo pipefail
 
 kernel_build=0
+cluster=0
 image=0
 for arg in "$@"; do
 	case "$arg" in
 	--kernel-build) kernel_build=1 ;;
+	--cluster) cluster=1 ;;
 	--image) image=1 ;;
-	-h|--help) sed -n '3,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '3,34p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "unknown argument $arg (see --help)" >&2; exit 2 ;;
 	esac
 done
@@ -64,7 +73,7 @@ count_native_log() {
 	done < <(grep -E '^[0-9]+ tests run, [0-9]+ passed, [0-9]+ failed' "$log")
 }
 
-# One command counted as one test: pass when it exits 0.
+# One command counted as one test: pass (and return 0) when it exits 0.
 run_as_test() {
 	local name=$1
 	shift
@@ -75,6 +84,7 @@ run_as_test() {
 		failed=$((failed + 1))
 		echo "FAIL $name (log: $results/$name.log)"
 		tail -n 30 "$results/$name.log"
+		return 1
 	fi
 }
 
@@ -218,6 +228,22 @@ if [ $kernel_build -eq 1 ]; then
 			scripts/kernel/expect-cli.sh mismatch \
 			./scripts/testbed kernel --build --patch "$patch"
 	done
+fi
+
+if [ $cluster -eq 1 ]; then
+	step "cluster tier (one-node Slurm, 4-task job arrays; docs/cluster.md)"
+	trap 'scripts/cluster/slurm/down.sh >/dev/null 2>&1' EXIT
+	if run_as_test slurm-up scripts/cluster/slurm/up.sh; then
+		run_as_test slurm-differential scripts/cluster/slurm/check.sh \
+			differential differential --seed 1 --seeds 8
+		run_as_test slurm-kernel scripts/cluster/slurm/check.sh \
+			kernel kernel --seed 1 --sequences 16
+	else
+		echo "FAIL slurm-differential, slurm-kernel: the cluster did not start"
+		failed=$((failed + 2))
+	fi
+	run_as_test slurm-down scripts/cluster/slurm/down.sh
+	trap - EXIT
 fi
 
 if [ $image -eq 1 ]; then

@@ -6,6 +6,7 @@
 # scripts/build-and-test.sh and scripts/testbed; safe to run twice.
 #   ensure_build_deps   gcc, make (native libraries)
 #   ensure_qemu_deps    what the QEMU kernel hooks need (scripts/qemu/ensure-deps.sh)
+#   ensure_slurm_deps   slurm-wlm and munge (the one-node cluster, scripts/cluster/slurm)
 # A library: it sets no shell options, so it leaves its caller's as they are.
 
 _tb_apt_updated=0
@@ -44,4 +45,10 @@ ensure_build_deps() {
 ensure_qemu_deps() {
 	# One list for the kernel hooks, kept with them (the harness runs it too).
 	"$(dirname "${BASH_SOURCE[0]}")/../qemu/ensure-deps.sh" >/dev/null
+}
+
+ensure_slurm_deps() {
+	# slurm-wlm brings slurmctld, slurmd and the client commands (sbatch,
+	# squeue, sinfo, scontrol); munge is the authentication they all use.
+	_tb_apt_install slurm-wlm munge
 }
