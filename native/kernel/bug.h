@@ -8,6 +8,9 @@
  * macros evaluate to the (boolean) condition.  The *_ONCE variants record
  * every occurrence: the harness wants the count, and the log is capped.
  * VM_BUG_ON/VM_WARN_ON are always on (as with CONFIG_DEBUG_VM).
+ * Messages name objects by their kmem id, never by address: a report must
+ * read the same in every process that replays the run (shards of a sweep
+ * run in different processes, and their merge is compared with one run).
  */
 #ifndef _TB_KERNEL_BUG_H
 #define _TB_KERNEL_BUG_H
@@ -55,9 +58,10 @@ void tb_count_violation(const char *site, unsigned int line);
 #define BUG()			tb_record_violation(__func__, __LINE__, "BUG()")
 #define VM_BUG_ON(cond)		((void)WARN(cond, "VM_BUG_ON(%s)", #cond))
 #define VM_BUG_ON_VMA(cond, vma)					\
-	((void)WARN(cond, "VM_BUG_ON_VMA(%s) vma %p", #cond, (void *)(vma)))
+	((void)WARN(cond, "VM_BUG_ON_VMA(%s) vma id %llu", #cond,		\
+		    (unsigned long long)(vma)->tb_id))
 #define VM_BUG_ON_MM(cond, mm)						\
-	((void)WARN(cond, "VM_BUG_ON_MM(%s) mm %p", #cond, (void *)(mm)))
+	((void)WARN(cond, "VM_BUG_ON_MM(%s)", #cond))
 #define VM_WARN_ON(cond)	((void)WARN(cond, "VM_WARN_ON(%s)", #cond))
 #define VM_WARN_ON_ONCE(cond)	WARN(cond, "VM_WARN_ON_ONCE(%s)", #cond)
 

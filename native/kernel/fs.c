@@ -37,7 +37,8 @@ struct file *get_file(struct file *f)
 {
 	long old;
 
-	if (WARN(kmem_obj_freed(f), "get_file on freed file %p", (void *)f))
+	if (WARN(kmem_obj_freed(f), "get_file on freed file id %llu",
+		 (unsigned long long)kmem_obj_id(f)))
 		return f;
 	old = atomic_long_fetch_add_unless(&f->f_count, 1, 0);
 	if (WARN(old <= 0, "get_file on file id %llu with f_count %ld",
@@ -52,7 +53,8 @@ void fput(struct file *f)
 	long old, new;
 	u64 id;
 
-	if (WARN(kmem_obj_freed(f), "fput on freed file %p", (void *)f))
+	if (WARN(kmem_obj_freed(f), "fput on freed file id %llu",
+		 (unsigned long long)kmem_obj_id(f)))
 		return;
 	/* once our reference is dropped another fput may free f */
 	id = f->tb_id;

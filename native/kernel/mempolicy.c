@@ -44,8 +44,8 @@ struct mempolicy *mpol_new(unsigned short mode)
 
 struct mempolicy *__mpol_dup(struct mempolicy *old)
 {
-	if (WARN(kmem_obj_freed(old), "mpol_dup of freed policy %p",
-		 (void *)old))
+	if (WARN(kmem_obj_freed(old), "mpol_dup of freed policy id %llu",
+		 (unsigned long long)kmem_obj_id(old)))
 		return ERR_PTR(-EINVAL);
 	return mpol_alloc(old->mode);
 }
@@ -56,8 +56,8 @@ void mpol_get(struct mempolicy *pol)
 
 	if (!pol)
 		return;
-	if (WARN(kmem_obj_freed(pol), "mpol_get on freed policy %p",
-		 (void *)pol))
+	if (WARN(kmem_obj_freed(pol), "mpol_get on freed policy id %llu",
+		 (unsigned long long)kmem_obj_id(pol)))
 		return;
 	old = atomic_fetch_add_unless(&pol->refcnt, 1, 0);
 	if (WARN(old <= 0, "mpol_get on policy id %llu with refcnt %d",
@@ -71,8 +71,8 @@ void __mpol_put(struct mempolicy *pol)
 	int old;
 	u64 id;
 
-	if (WARN(kmem_obj_freed(pol), "mpol_put on freed policy %p",
-		 (void *)pol))
+	if (WARN(kmem_obj_freed(pol), "mpol_put on freed policy id %llu",
+		 (unsigned long long)kmem_obj_id(pol)))
 		return;
 	/* once our reference is dropped another put may free pol */
 	id = pol->tb_id;

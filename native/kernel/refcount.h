@@ -45,8 +45,8 @@ static inline bool __tb_refcount_inc_not_zero(refcount_t *r, const char *site,
 
 	if (unlikely(old < 0))
 		tb_record_violation(site, line,
-				    "refcount_t: inc_not_zero on negative %d (%p)",
-				    old, (void *)r);
+				    "refcount_t: inc_not_zero on negative %d",
+				    old);
 	return old != 0;
 }
 
@@ -55,8 +55,7 @@ static inline void __tb_refcount_add(int i, refcount_t *r, const char *site,
 {
 	if (unlikely(__tb_refcount_add_not_zero(i, r) == 0))
 		tb_record_violation(site, line,
-				    "refcount_t: increment on 0; use-after-free (%p)",
-				    (void *)r);
+				    "refcount_t: increment on 0; use-after-free");
 }
 
 /*
@@ -72,8 +71,8 @@ static inline int __tb_refcount_sub(int i, refcount_t *r, const char *site,
 	do {
 		if (unlikely(old - i < 0)) {
 			tb_record_violation(site, line,
-					    "refcount_t: underflow; use-after-free (%p was %d)",
-					    (void *)r, old);
+					    "refcount_t: underflow; use-after-free (was %d)",
+					    old);
 			return -1;
 		}
 	} while (!__atomic_compare_exchange_n(&r->refs.counter, &old, old - i,
@@ -93,8 +92,7 @@ static inline void __tb_refcount_dec(refcount_t *r, const char *site,
 {
 	if (unlikely(__tb_refcount_sub(1, r, site, line) == 0))
 		tb_record_violation(site, line,
-				    "refcount_t: decrement hit 0; leaking memory (%p)",
-				    (void *)r);
+				    "refcount_t: decrement hit 0; leaking memory");
 }
 
 #define refcount_inc_not_zero(r)					\

@@ -44,8 +44,7 @@ static inline void raw_write_seqcount_begin(seqcount_t *s)
 
 	tb_sched(TB_SCHED_SEQ_BEGIN, s);
 	seq = __tb_seq_load(s);
-	WARN(seq & 1, "write_seqcount_begin on odd sequence %u (%p)", seq,
-	     (void *)s);
+	WARN(seq & 1, "write_seqcount_begin on odd sequence %u", seq);
 	__atomic_store_n(&s->sequence, seq + 1, __ATOMIC_RELAXED);
 	smp_wmb();
 }
@@ -56,8 +55,7 @@ static inline void raw_write_seqcount_end(seqcount_t *s)
 
 	smp_wmb();
 	seq = __tb_seq_load(s);
-	WARN(!(seq & 1), "write_seqcount_end on even sequence %u (%p)", seq,
-	     (void *)s);
+	WARN(!(seq & 1), "write_seqcount_end on even sequence %u", seq);
 	__atomic_store_n(&s->sequence, seq + 1, __ATOMIC_RELAXED);
 	tb_sched(TB_SCHED_SEQ_END, s);
 }

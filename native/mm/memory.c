@@ -353,8 +353,8 @@ static struct vm_area_struct *spf_get_vma(struct mm_struct *mm,
 	rcu_read_lock();
 	vma = find_vma_lockless(mm, addr);
 	if (vma && WARN(kmem_obj_freed(vma),
-			"spf_get_vma: VMA %p freed before the grace period ended",
-			(void *)vma))
+			"spf_get_vma: VMA id %llu freed before the grace period ended",
+			(unsigned long long)kmem_obj_id(vma)))
 		vma = NULL;
 	if (!vma)
 		rcu_read_unlock();
@@ -364,8 +364,8 @@ static struct vm_area_struct *spf_get_vma(struct mm_struct *mm,
 static void spf_put_vma(struct vm_area_struct *vma)
 {
 	WARN(kmem_obj_freed(vma),
-	     "spf_put_vma: VMA %p freed inside a read-side section",
-	     (void *)vma);
+	     "spf_put_vma: VMA id %llu freed inside a read-side section",
+	     (unsigned long long)kmem_obj_id(vma));
 	rcu_read_unlock();
 }
 #else
@@ -537,8 +537,8 @@ static struct vm_area_struct *lock_vma_under_rcu(struct mm_struct *mm,
 		goto inval;
 	}
 	if (WARN(kmem_obj_freed(vma),
-		 "lock_vma_under_rcu: VMA %p freed before the grace period ended",
-		 (void *)vma)) {
+		 "lock_vma_under_rcu: VMA id %llu freed before the grace period ended",
+		 (unsigned long long)kmem_obj_id(vma))) {
 		*abort = TB_SPF_ABORT_DETACHED;
 		goto inval;
 	}
@@ -556,8 +556,8 @@ static struct vm_area_struct *lock_vma_under_rcu(struct mm_struct *mm,
 	if (*abort >= 0)
 		goto inval;
 	WARN(kmem_obj_freed(vma),
-	     "lock_vma_under_rcu: locked VMA %p freed before the grace period ended",
-	     (void *)vma);
+	     "lock_vma_under_rcu: locked VMA id %llu freed before the grace period ended",
+	     (unsigned long long)kmem_obj_id(vma));
 	/* vm_start/vm_end might have changed before we locked the VMA */
 	if (address < vma->vm_start || address >= vma->vm_end) {
 		*abort = TB_SPF_ABORT_NO_VMA;

@@ -120,8 +120,8 @@ struct vm_area_struct *get_vma(struct mm_struct *mm, unsigned long addr)
 	read_unlock(&mm->mm_rb_lock);
 #endif
 	if (vma) {
-		WARN(kmem_obj_freed(vma), "get_vma: freed VMA %p in mm_rb",
-		     (void *)vma);
+		WARN(kmem_obj_freed(vma), "get_vma: freed VMA id %llu in mm_rb",
+		     (unsigned long long)kmem_obj_id(vma));
 #ifndef TB_MUTANT_GET_VMA_NO_REF
 		/* the tree's reference must still be there */
 		WARN(atomic_inc_return(&vma->vm_ref_count) <= 1,
@@ -141,8 +141,8 @@ void put_vma(struct vm_area_struct *vma)
 	int ref;
 
 	/* a stale pointer to a quarantined VMA: report, do not touch */
-	if (WARN(kmem_obj_freed(vma), "put_vma: use after free of VMA %p",
-		 (void *)vma))
+	if (WARN(kmem_obj_freed(vma), "put_vma: use after free of VMA id %llu",
+		 (unsigned long long)kmem_obj_id(vma)))
 		return;
 	ref = atomic_dec_return(&vma->vm_ref_count);
 	if (ref == 0) {
@@ -1764,8 +1764,8 @@ int validate_mm(struct mm_struct *mm)
 		struct vm_area_struct *tree_vma = nd ?
 			rb_entry(nd, struct vm_area_struct, vm_rb) : NULL;
 
-		if (WARN(kmem_obj_freed(vma), "freed VMA %p on the list",
-			 (void *)vma)) {
+		if (WARN(kmem_obj_freed(vma), "freed VMA id %llu on the list",
+			 (unsigned long long)kmem_obj_id(vma))) {
 			bugs++;
 			break;
 		}
