@@ -30,7 +30,7 @@ internal sealed class CSharpEmitter(GeneratorOptions options, HeaderModel model)
             Add(Naming.ConfigApi(config), EmitConfigApi(config, null), "using System.Runtime.InteropServices;\n");
         foreach (var flavour in options.Flavours)
         {
-            foreach (var config in options.Configs)
+            foreach (var config in options.FlavourConfigs)
                 Add(Naming.ConfigApi(config, flavour), EmitConfigApi(config, flavour), "using System.Runtime.InteropServices;\n");
         }
         Add(VisitorName, EmitVisitor());
@@ -222,6 +222,11 @@ internal sealed class CSharpEmitter(GeneratorOptions options, HeaderModel model)
         foreach (var flavour in options.Flavours)
             b.Append(CultureInfo.InvariantCulture, $"        \"{flavour}\",\n");
         b.Append("    ];\n\n");
+        b.Append("    /// <summary>The configs built in every flavour beside the default one: all but the test-only ones.</summary>\n");
+        b.Append("    public static IReadOnlyList<string> FlavourConfigs { get; } =\n    [\n");
+        foreach (var config in options.FlavourConfigs)
+            b.Append(CultureInfo.InvariantCulture, $"        \"{config}\",\n");
+        b.Append("    ];\n\n");
         b.Append("    /// <summary>\n");
         b.Append("    /// Runs <paramref name=\"visitor\"/> with the API type of <paramref name=\"config\"/> in\n");
         b.Append("    /// <paramref name=\"flavour\"/> (null: the default libraries).\n");
@@ -231,12 +236,14 @@ internal sealed class CSharpEmitter(GeneratorOptions options, HeaderModel model)
         b.Append("        (_, null) => Dispatch(config, visitor),\n");
         foreach (var flavour in options.Flavours)
         {
-            foreach (var config in options.Configs)
+            foreach (var config in options.FlavourConfigs)
                 b.Append(CultureInfo.InvariantCulture, $"        (\"{config}\", \"{flavour}\") => visitor.Visit<{Naming.ConfigApi(config, flavour)}>(),\n");
         }
         b.Append("        _ => throw new ArgumentException(\n");
-        b.Append("            $\"unknown config '{config}' or flavour '{flavour}'; flavours: ");
+        b.Append("            $\"no library of config '{config}' in flavour '{flavour}'; flavours: ");
         b.Append(string.Join(", ", options.Flavours));
+        b.Append(", each built for: ");
+        b.Append(string.Join(", ", options.FlavourConfigs));
         b.Append("\", nameof(flavour)),\n");
         b.Append("    };\n}\n");
         return b;

@@ -47,8 +47,15 @@ public sealed record GeneratorOptions
     public required IReadOnlyList<string> Configs { get; init; }
 
     /// <summary>
-    /// Build flavours beside the default one, from <c>--flavour perf</c>: each config gets one more
-    /// API struct per flavour (MmuSpfPerfApi), loaded as library "testbed-mmu-spf+perf".
+    /// The configs built in every flavour beside the default one: all but the registry's
+    /// test-only ones (TB_TEST_CONFIGS), which nothing times.
+    /// </summary>
+    public required IReadOnlyList<string> FlavourConfigs { get; init; }
+
+    /// <summary>
+    /// Build flavours beside the default one, from <c>--flavour perf</c>: each of
+    /// <see cref="FlavourConfigs"/> gets one more API struct per flavour (MmuSpfPerfApi), loaded
+    /// as library "testbed-mmu-spf+perf".
     /// </summary>
     public IReadOnlyList<string> Flavours { get; init; } = [];
 
@@ -85,6 +92,7 @@ public sealed record GeneratorOptions
             ? v[^1]
             : throw new ArgumentException($"missing --{key} (see interop/Testbed.BindGen/bindgen.rsp)");
         List<string> Many(string key) => values.TryGetValue(key, out var v) ? v : [];
+        var registry = ConfigRegistry.Parse(File.ReadAllText(One("configs")));
         return new GeneratorOptions
         {
             Root = One("root"),
@@ -95,7 +103,8 @@ public sealed record GeneratorOptions
             EnumNamespace = One("enum-namespace"),
             EnumNames = Pairs(Many("enum-name"), "enum-name"),
             Omit = Many("omit").ToHashSet(),
-            Configs = ConfigRegistry.Parse(File.ReadAllText(One("configs"))).Select(c => c.Name).ToArray(),
+            Configs = registry.Select(c => c.Name).ToArray(),
+            FlavourConfigs = registry.Where(c => !c.TestOnly).Select(c => c.Name).ToArray(),
             Flavours = Many("flavour"),
             LibraryPrefix = One("library-prefix"),
             FunctionPrefix = One("function-prefix"),

@@ -47,6 +47,17 @@ public static class TestbedConfigs
         "perf",
     ];
 
+    /// <summary>The configs built in every flavour beside the default one: all but the test-only ones.</summary>
+    public static IReadOnlyList<string> FlavourConfigs { get; } =
+    [
+        "mmu-spf",
+        "mmu",
+        "mmu-spf-rcu",
+        "mmu-pvl",
+        "nommu",
+        "nommu-orig",
+    ];
+
     /// <summary>
     /// Runs <paramref name="visitor"/> with the API type of <paramref name="config"/> in
     /// <paramref name="flavour"/> (null: the default libraries).
@@ -60,10 +71,7 @@ public static class TestbedConfigs
         ("mmu-pvl", "perf") => visitor.Visit<MmuPvlPerfApi>(),
         ("nommu", "perf") => visitor.Visit<NommuPerfApi>(),
         ("nommu-orig", "perf") => visitor.Visit<NommuOrigPerfApi>(),
-        ("nommu-badfree", "perf") => visitor.Visit<NommuBadfreePerfApi>(),
-        ("mmu-rcu-nogp", "perf") => visitor.Visit<MmuRcuNogpPerfApi>(),
-        ("mmu-pvl-noseq", "perf") => visitor.Visit<MmuPvlNoseqPerfApi>(),
         _ => throw new ArgumentException(
-            $"unknown config '{config}' or flavour '{flavour}'; flavours: perf", nameof(flavour)),
+            $"no library of config '{config}' in flavour '{flavour}'; flavours: perf, each built for: mmu-spf, mmu, mmu-spf-rcu, mmu-pvl, nommu, nommu-orig", nameof(flavour)),
     };
 }
