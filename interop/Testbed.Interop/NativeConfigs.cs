@@ -18,9 +18,13 @@ public static unsafe class NativeConfigs
         return present;
     }
 
-    /// <summary>The configs whose library exists in <paramref name="flavour"/>'s folder (null: the default one).</summary>
+    /// <summary>
+    /// The configs whose library exists in <paramref name="flavour"/>'s folder (null: the default
+    /// one); a flavour has bindings only for <see cref="TestbedConfigs.FlavourConfigs"/>.
+    /// </summary>
     public static IReadOnlyList<string> Available(string? flavour) =>
-        TestbedConfigs.All.Where(c => File.Exists(NativeLibraryResolver.PathOf(c, NativeLibraryResolver.DirectoryOf(flavour)))).ToArray();
+        (flavour is null ? TestbedConfigs.All : TestbedConfigs.FlavourConfigs)
+            .Where(c => File.Exists(NativeLibraryResolver.PathOf(c, NativeLibraryResolver.DirectoryOf(flavour)))).ToArray();
 
     /// <summary>Whether the library of <paramref name="config"/> exists.</summary>
     public static bool IsAvailable(string config) => File.Exists(NativeLibraryResolver.PathOf(config));
