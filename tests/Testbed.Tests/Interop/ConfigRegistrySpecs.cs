@@ -27,6 +27,32 @@ public sealed class ConfigRegistrySpecs
     }
 
     [Fact]
+    public async Task The_perf_flavour_is_built_bound_and_present_for_exactly_the_shipped_configs()
+    {
+        // Act
+        var make = await CliWrap.Cli.Wrap("make")
+            .WithArguments(["-s", "-C", Path.Combine(NativeTestEnvironment.RepoRoot, "native"), "print-configs-perf"])
+            .ExecuteBufferedAsync();
+
+        // Assert: timings run only shipped configs, so no test-only config has a perf build
+        Assert.Equal(ConfigRegistry.Shipped, make.StandardOutput.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Assert.Equal(ConfigRegistry.Shipped, NativeTestEnvironment.CheckedInOptions().FlavourConfigs);
+        Assert.Equal(ConfigRegistry.Shipped, TestbedConfigs.FlavourConfigs);
+        Assert.Equal(ConfigRegistry.Shipped, NativeConfigs.Available("perf"));
+    }
+
+    public static TheoryData<string> TestOnlyConfigs => new(ConfigRegistry.All.Where(c => c.TestOnly).Select(c => c.Name));
+
+    [Theory]
+    [MemberData(nameof(TestOnlyConfigs))]
+    public void A_test_only_config_has_no_perf_library_to_open(string config)
+    {
+        var refused = Assert.Throws<ArgumentException>(() => new NativeAddressSpace(config, "perf"));
+
+        Assert.Contains($"no library of config '{config}' in flavour 'perf'", refused.Message);
+    }
+
+    [Fact]
     public void The_bindings_and_the_generator_settings_name_the_registry_configs()
     {
         Assert.Equal(ConfigRegistry.Names, TestbedConfigs.All);
