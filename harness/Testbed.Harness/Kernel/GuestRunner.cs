@@ -12,9 +12,15 @@ namespace Testbed.Harness.Kernel;
 /// </summary>
 public static partial class GuestRunner
 {
-    /// <summary>Builds native/guest/out/guest (make; a no-op when it is up to date) and returns its path.</summary>
+    /// <summary>
+    /// Builds native/guest/out/guest (make; a no-op when it is up to date) and returns its path.
+    /// A tree with the built guest but not its sources (the container image's, which has no make
+    /// or gcc) uses the guest as it is.
+    /// </summary>
     public static async Task<string> EnsureGuestBuiltAsync(string root, CancellationToken ct = default)
     {
+        if (!RepoPaths.HasGuestSources(root) && File.Exists(RepoPaths.GuestBinary(root)))
+            return RepoPaths.GuestBinary(root);
         var stderr = new StringBuilder();
         var result = await Cli.Wrap("make")
             .WithArguments(["-s", "-C", RepoPaths.GuestDir(root)])

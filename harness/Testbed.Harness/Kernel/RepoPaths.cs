@@ -6,7 +6,8 @@ public static class RepoPaths
 {
     /// <summary>
     /// The repository root: the first directory above the current one or the assembly's that
-    /// holds native/guest/guest.c; the TESTBED_ROOT environment variable overrides the search.
+    /// holds native/guest/guest.c; the TESTBED_ROOT environment variable overrides the search (the
+    /// container image sets it to a tree with the built guest and scripts/qemu only).
     /// </summary>
     public static string Root()
     {
@@ -24,6 +25,9 @@ public static class RepoPaths
 
         throw new DirectoryNotFoundException("cannot find the repository (native/guest/guest.c); set TESTBED_ROOT");
     }
+
+    /// <summary>Whether <paramref name="root"/> holds the guest's sources (native/guest/guest.c), to build it from.</summary>
+    public static bool HasGuestSources(string root) => File.Exists(Path.Combine(GuestDir(root), "guest.c"));
 
     /// <summary>native/guest.</summary>
     public static string GuestDir(string root) => Path.Combine(root, "native", "guest");
