@@ -4,16 +4,21 @@
 # Builds the testbed's container image from Debian packages, in two layers:
 #   1. base: a Debian bookworm root filesystem made by mmdebstrap (minbase)
 #      from this machine's Debian mirror, with the libraries the CLI and the
-#      native libraries load (libstdc++6, liburcu8), imported with podman as
+#      native libraries load (libstdc++6, liburcu8) and what `testbed kernel`
+#      boots (qemu-system-x86, linux-image-amd64, busybox-static, cpio; no
+#      Recommends), imported with podman as
 #      localhost/testbed-base:<hash of its recipe>; built once per recipe
 #   2. the CLI published self-contained for linux-x64 (the .NET runtime comes
 #      from NuGet's runtime pack) with the native libraries beside it, copied
-#      to /opt/testbed with buildah and committed as
+#      to /opt/testbed with buildah, and /opt/testbed/repo (TESTBED_ROOT): the
+#      guest program built here (native/guest/out/guest, static) and
+#      scripts/qemu, all `testbed kernel` needs of the repository (no sources,
+#      so no make or gcc in the image); committed as
 #      localhost/testbed:<git short sha> and localhost/testbed:latest
-# then runs `testbed --help` in it as a smoke check.  Podman's settings and
-# image store live in build/cluster/podman/ (podman-env.sh says why each);
-# use scripts/cluster/image/podman to reach them.  Prints the image's name
-# on the last line.
+# then runs `testbed --help` and scripts/qemu/ensure-deps.sh in it as a smoke
+# check.  Podman's settings and image store live in build/cluster/podman/
+# (podman-env.sh says why each); use scripts/cluster/image/podman to reach
+# them.  Prints the image's name on the last line.
 #
 #   --rebuild-base   make the base layer again even when it exists
 #   --save FILE      also write the image as an OCI archive (to load or push
@@ -29,7 +34,7 @@ while [ $# -gt 0 ]; do
 	case "$1" in
 	--rebuild-base) rebuild_base=1 ;;
 	--save) save=${2:?--save needs a file}; shift ;;
-	-h|--help) sed -n '3,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '3,28p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "build-image.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
 	esac
 	shift
@@ -68,15 +73,24 @@ fi
 # libstdc++6: the .NET runtime; liburcu8: the RCU configs' libtestbed-*.so.
 # No libicu72 (the CLI runs with invariant globalization, see
 # Directory.Build.props) and no libssl3 (the testbed uses no cryptography).
-packages=libstdc++6,liburcu8
+# qemu-system-x86, linux-image-amd64, busybox-static, cpio: `testbed kernel`
+# (scripts/qemu: boot Debian's kernel under TCG with a busybox initramfs).
+packages=libstdc++6,liburcu8,qemu-system-x86,linux-image-amd64,busybox-static,cpio
 mmdebstrap_args=(
 	--variant=minbase --mode=root --include="$packages"
+	--aptopt='APT::Install-Recommends "false"'
 	--dpkgopt='path-exclude=/usr/share/man/*'
 	--dpkgopt='path-exclude=/usr/share/locale/*'
 	--dpkgopt='path-exclude=/usr/share/doc/*'
 	--dpkgopt='path-include=/usr/share/doc/*/copyright'
 	# The CLI's working folder, writable by the unprivileged user it runs as.
 	--customize-hook='mkdir -m 1777 "$1/work"'
+	# QEMU boots the kernel image alone (-kernel, with the testbed's own
+	# initramfs, no modules): Debian installs it mode 0600 and the image runs
+	# as user 65534, so make it readable, and drop the modules and the
+	# initramfs the package's hook made (some 400 MB nothing loads).
+	--customize-hook='chmod 0644 "$1"/boot/vmlinuz-*'
+	--customize-hook='rm -rf "$1"/boot/initrd.img-* "$1"/usr/lib/modules/*'
 )
 recipe=$( {
 	printf '%s\n' "${mmdebstrap_args[@]}"
@@ -111,14 +125,25 @@ dotnet publish harness/Testbed.Cli/Testbed.Cli.csproj -c Release -r linux-x64 --
 	{ say "the publish lacks testbed or libtestbed-mmu.so"; exit 1; }
 say "published in $(($(date +%s) - t)) s"
 
+# The repository tree `testbed kernel` needs (RepoPaths, GuestRunner): the
+# built guest without its sources, which GuestRunner then uses as it is.
+repo=$work/repo
+rm -rf "$repo"
+make -s -C native/guest
+mkdir -p "$repo/native/guest/out" "$repo/scripts"
+cp native/guest/out/guest "$repo/native/guest/out/guest"
+cp -r scripts/qemu "$repo/scripts/qemu"
+
 rev=$(git rev-parse --short HEAD)
 [ -z "$(git status --porcelain --untracked-files=no)" ] || rev=$rev-dirty
 image=localhost/testbed
 container=$(buildah from -q "$base")
 trap 'buildah rm "$container" >/dev/null 2>&1 || true' EXIT
 buildah copy -q --chown 0:0 "$container" "$publish" /opt/testbed >/dev/null
+buildah copy -q --chown 0:0 "$container" "$repo" /opt/testbed/repo >/dev/null
 buildah config \
 	--env PATH=/opt/testbed:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+	--env TESTBED_ROOT=/opt/testbed/repo \
 	--env HOME=/work \
 	--env DOTNET_CLI_TELEMETRY_OPTOUT=1 \
 	--workingdir /work \
@@ -136,8 +161,10 @@ buildah tag "$image:$rev" "$image:latest"
 # The image this tag named before, if any, is now dangling: drop it.
 podman image prune -f >/dev/null
 
-podman run --rm "$image:$rev" testbed --help >"$work/smoke.log" 2>&1 ||
-	{ say "the image does not run testbed --help:"; tail -n 20 "$work/smoke.log" >&2; exit 1; }
+podman run --rm "$image:$rev" sh -c \
+	'testbed --help >/dev/null && "$TESTBED_ROOT/scripts/qemu/ensure-deps.sh"' \
+	>"$work/smoke.log" 2>&1 ||
+	{ say "the image does not run testbed --help or lacks what testbed kernel boots:"; tail -n 20 "$work/smoke.log" >&2; exit 1; }
 size=$(podman image inspect --format '{{.Size}}' "$image:$rev")
 say "built $image:$rev (also :latest), $((size / 1000000)) MB, in $(($(date +%s) - start)) s"
 if [ -n "$save" ]; then
