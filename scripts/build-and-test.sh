@@ -29,8 +29,9 @@
 #   --image          also the opt-in image tier (minutes; see docs/cluster.md):
 #                    build the container image from Debian packages
 #                    (scripts/cluster/image/build-image.sh), run each shard of
-#                    deploy/kubernetes/sweep-job.yaml and the merge Job in it
-#                    under podman and compare with one run (xunit category
+#                    deploy/kubernetes/sweep-job.yaml and kernel-sweep-job.yaml
+#                    (fewer sequences: QEMU under TCG) and their merge Jobs in
+#                    it under podman and compare with one run (xunit category
 #                    Image, left out otherwise); counted in the same line.
 set -uo pipefail
 
