@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
 using System.CommandLine;
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Testbed.Cli.Commands.Sweeps;
@@ -150,28 +149,16 @@ public static class KernelCommand
             IReadOnlyCollection<int>? indices = parse.GetValue(only) is { } one ? [one]
                 : targetShard.Count > 1 ? [.. targetShard.Units(seqOptions.Sequences)]
                 : null;
-            var started = DateTimeOffset.UtcNow;
-            var clock = Stopwatch.StartNew();
-            IReadOnlyList<SweepUnit> units = [];
-            if (indices is not { Count: 0 })
-            {
-                var check = await KernelCheck.RunSequencesAsync(seqOptions, target, qemu, (_, flags) => backendFactory(backendName, flags), Config,
-                    indices, prefix, ct);
-                units = KernelSweep.Units(check);
-            }
-
-            var file = new SweepFile
-            {
-                Kind = KernelSweep.Kind,
-                Parameters = Parameters(seqOptions, target, qemu, buildKernel, patches, backendName),
-                Units = seqOptions.Sequences,
-                Shard = targetShard,
-                Started = started,
-                Seconds = clock.Elapsed.TotalSeconds,
-                Results = units,
-            };
             var jsonPath = parse.GetValue(json);
-            return SweepRun.Finish(file, parse.GetValue(result), f => Report(f, jsonPath));
+            return await SweepRun.ExecuteAsync(KernelSweep.Kind, Parameters(seqOptions, target, qemu, buildKernel, patches, backendName),
+                seqOptions.Sequences, targetShard, parse.GetValue(result), async () =>
+                {
+                    if (indices is { Count: 0 })
+                        return [];
+                    var check = await KernelCheck.RunAsync(seqOptions, target, qemu, (_, flags) => backendFactory(backendName, flags),
+                        Config, indices, prefix, ct);
+                    return KernelSweep.Units(check);
+                }, f => Report(f, jsonPath));
         });
         return cmd;
     }

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
 using System.CommandLine;
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -151,21 +150,9 @@ public static class PctCommand
                 (parse.GetValue(config) is { } on ? $" --config {on}" : "");
             var sweep = new PctSweep(factory, be, chosen, kind, parse.GetValue(seed), parse.GetValue(schedules),
                 parse.GetValue(depth), bound, target);
-            var started = DateTimeOffset.UtcNow;
-            var clock = Stopwatch.StartNew();
             var part = parse.GetValue(shard);
-            var units = sweep.Run(part);
-            var file = new SweepFile
-            {
-                Kind = PctSweep.Kind,
-                Parameters = sweep.Parameters(),
-                Units = sweep.Units,
-                Shard = part,
-                Started = started,
-                Seconds = clock.Elapsed.TotalSeconds,
-                Results = units,
-            };
-            return SweepRun.Finish(file, parse.GetValue(result), parse.GetValue(json) ? ReportJson : Report);
+            return SweepRun.Execute(PctSweep.Kind, sweep.Parameters(), sweep.Units, part, parse.GetValue(result), () => sweep.Run(part),
+                parse.GetValue(json) ? ReportJson : Report);
         });
         return command;
     }

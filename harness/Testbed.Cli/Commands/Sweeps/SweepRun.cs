@@ -5,22 +5,38 @@ using Testbed.Harness.Sharding;
 namespace Testbed.Cli.Commands.Sweeps;
 
 /// <summary>
-/// Runs a sweep command's shard: its units, one after another, into a <see cref="SweepFile"/>;
+/// Runs a sweep command's shard into a <see cref="SweepFile"/> (timed, with its provenance);
 /// the file is written with --result and the report printed from it by the kind's reporter.
 /// </summary>
 internal static class SweepRun
 {
     /// <summary>
     /// Runs <paramref name="run"/> for each unit of <paramref name="shard"/> (of <paramref name="units"/>),
-    /// writes the file to <paramref name="result"/> when given, and returns what <paramref name="report"/> returns.
+    /// one after another, then as <see cref="ExecuteAsync"/>.
     /// </summary>
     public static int Execute(
         string kind, SortedDictionary<string, string> parameters, int units, Shard shard, FileInfo? result,
-        Func<int, SweepUnit> run, Func<SweepFile, int> report)
+        Func<int, SweepUnit> run, Func<SweepFile, int> report) =>
+        Execute(kind, parameters, units, shard, result, () => [.. shard.Units(units).Select(run)], report);
+
+    /// <summary>Runs <paramref name="runShard"/> (the shard's units in one go), then as <see cref="ExecuteAsync"/>.</summary>
+    public static int Execute(
+        string kind, SortedDictionary<string, string> parameters, int units, Shard shard, FileInfo? result,
+        Func<IReadOnlyList<SweepUnit>> runShard, Func<SweepFile, int> report) =>
+        ExecuteAsync(kind, parameters, units, shard, result, () => Task.FromResult(runShard()), report).GetAwaiter().GetResult();
+
+    /// <summary>
+    /// Runs <paramref name="runShard"/> (shard <paramref name="shard"/>'s units of a sweep of
+    /// <paramref name="units"/>), writes the file to <paramref name="result"/> when given, and returns
+    /// what <paramref name="report"/> returns.
+    /// </summary>
+    public static async Task<int> ExecuteAsync(
+        string kind, SortedDictionary<string, string> parameters, int units, Shard shard, FileInfo? result,
+        Func<Task<IReadOnlyList<SweepUnit>>> runShard, Func<SweepFile, int> report)
     {
         var started = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
-        var results = shard.Units(units).Select(run).ToList();
+        var results = await runShard();
         return Finish(new SweepFile
         {
             Kind = kind,
