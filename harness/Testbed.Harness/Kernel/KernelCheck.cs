@@ -9,7 +9,11 @@ namespace Testbed.Harness.Kernel;
 /// </summary>
 public static class KernelCheck
 {
-    /// <summary>Runs the check.</summary>
+    /// <summary>
+    /// Runs the check: the report, the guest run, and what each sequence found
+    /// (<see cref="KernelCheckRun.Sequences"/>). Sequence i depends only on the options and i,
+    /// so any set of indices runs in one boot and compares as it would in the whole batch.
+    /// </summary>
     /// <param name="sequences">What to generate.</param>
     /// <param name="target">Where the kernel side runs.</param>
     /// <param name="qemu">How to boot (ignored on the host).</param>
@@ -18,26 +22,7 @@ public static class KernelCheck
     /// <param name="indices">Run only these sequence indices (a replay, or a shard), ascending; null runs them all.</param>
     /// <param name="replayPrefix">The command line that reruns this check, to which "--only N" is appended.</param>
     /// <param name="ct">Cancels the run.</param>
-    public static async Task<(KernelComparisonReport Report, GuestRun Run)> RunAsync(
-        SequenceOptions sequences,
-        KernelTarget target,
-        QemuOptions qemu,
-        Func<string, MmFlags, IAddressSpace> backendFactory,
-        string config = "mmu-spf",
-        IReadOnlyCollection<int>? indices = null,
-        string? replayPrefix = null,
-        CancellationToken ct = default)
-    {
-        var check = await RunSequencesAsync(sequences, target, qemu, backendFactory, config, indices, replayPrefix, ct);
-        return (check.Report, check.Run);
-    }
-
-    /// <summary>
-    /// Runs the check like <see cref="RunAsync"/> and keeps what each sequence found
-    /// (<see cref="KernelCheckRun.Sequences"/>): sequence i depends only on the options and i,
-    /// so any set of indices runs in one boot and compares as it would in the whole batch.
-    /// </summary>
-    public static Task<KernelCheckRun> RunSequencesAsync(
+    public static Task<KernelCheckRun> RunAsync(
         SequenceOptions sequences,
         KernelTarget target,
         QemuOptions qemu,
@@ -52,25 +37,11 @@ public static class KernelCheck
             ? gen.Generate()
             : new KernelBatch(sequences.WindowBase, sequences.WindowPages, sequences.Seed, [.. indices.Select(gen.Generate)]);
         var prefix = replayPrefix ?? ReplayPrefix(sequences, target, qemu);
-        return CheckBatchAsync(batch, target, qemu, backendFactory, config, idx => $"{prefix} --only {idx}", ct);
+        return RunBatchAsync(batch, target, qemu, backendFactory, config, idx => $"{prefix} --only {idx}", ct);
     }
 
-    /// <summary>Runs a batch made by the caller (generated, hand-written, or both) and compares it.</summary>
-    public static async Task<(KernelComparisonReport Report, GuestRun Run)> RunBatchAsync(
-        KernelBatch batch,
-        KernelTarget target,
-        QemuOptions qemu,
-        Func<string, MmFlags, IAddressSpace> backendFactory,
-        string config,
-        Func<int, string> replay,
-        CancellationToken ct = default)
-    {
-        var check = await CheckBatchAsync(batch, target, qemu, backendFactory, config, replay, ct);
-        return (check.Report, check.Run);
-    }
-
-    /// <summary>Runs a batch in the kernel and compares it, sequence by sequence.</summary>
-    public static async Task<KernelCheckRun> CheckBatchAsync(
+    /// <summary>Runs a batch made by the caller (generated, hand-written, or both) in the kernel and compares it, sequence by sequence.</summary>
+    public static async Task<KernelCheckRun> RunBatchAsync(
         KernelBatch batch,
         KernelTarget target,
         QemuOptions qemu,

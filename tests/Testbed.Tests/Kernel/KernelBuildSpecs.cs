@@ -30,7 +30,7 @@ public sealed class KernelBuildSpecs(ITestOutputHelper output)
     public async Task The_unpatched_self_built_kernel_matches_the_model_and_ends_QEMU()
     {
         var image = await KernelBuilder.BuildAsync([], output.WriteLine);
-        var (report, run) = await KernelCheck.RunAsync(Batch, KernelTarget.Qemu, Qemu.WithKernel(image.Path), ModelBackend.Managed());
+        var (report, run, _, _) = await KernelCheck.RunAsync(Batch, KernelTarget.Qemu, Qemu.WithKernel(image.Path), ModelBackend.Managed());
 
         output.WriteLine(report.ToTable());
         Assert.True(run.Report.Finished, run.ConsoleLog);
@@ -95,7 +95,7 @@ public sealed class KernelBuildSpecs(ITestOutputHelper output)
     {
         var image = await KernelBuilder.BuildAsync([Path.Combine(PatchDir(), patch)], output.WriteLine);
         var qemu = Qemu.WithKernel(image.Path);
-        var (report, run) = await KernelCheck.RunAsync(Batch, KernelTarget.Qemu, qemu, ModelBackend.Managed());
+        var (report, run, _, _) = await KernelCheck.RunAsync(Batch, KernelTarget.Qemu, qemu, ModelBackend.Managed());
 
         output.WriteLine(report.ToTable());
         Assert.True(run.Report.Finished, run.ConsoleLog);
@@ -109,7 +109,7 @@ public sealed class KernelBuildSpecs(ITestOutputHelper output)
         Assert.True(first.KernelLayout.Count < first.ModelLayout.Count, first.ToString());
         Assert.EndsWith($"--only {first.SequenceIndex}", first.Replay);
 
-        var (replay, _) = await KernelCheck.RunAsync(Batch, KernelTarget.Qemu, qemu, ModelBackend.Managed(), indices: [first.SequenceIndex]);
+        var (replay, _, _, _) = await KernelCheck.RunAsync(Batch, KernelTarget.Qemu, qemu, ModelBackend.Managed(), indices: [first.SequenceIndex]);
         var again = Assert.Single(replay.Mismatches);
         Assert.Equal((first.SequenceIndex, first.OpIndex, first.Operation), (again.SequenceIndex, again.OpIndex, again.Operation));
         Assert.Equal(first.KernelLayout, again.KernelLayout);

@@ -29,7 +29,7 @@ public sealed class KernelModelSpecs(ITestOutputHelper output)
         var batch = generated with { Sequences = [.. generated.Sequences, .. RegressionSequences.Sequences(200)] };
         string Replay(int i) => $"testbed kernel --seed {sequences.Seed} --only {i}";
 
-        var (report, run) = await KernelCheck.RunBatchAsync(batch, KernelTarget.Qemu, qemu, ModelBackend.Managed(), "mmu-spf", Replay);
+        var (report, run, _, _) = await KernelCheck.RunBatchAsync(batch, KernelTarget.Qemu, qemu, ModelBackend.Managed(), "mmu-spf", Replay);
 
         output.WriteLine(report.ToTable());
         Assert.True(run.Report.Finished, run.ConsoleLog);

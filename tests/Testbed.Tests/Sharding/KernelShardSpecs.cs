@@ -88,7 +88,7 @@ public sealed class KernelShardSpecs(ITestOutputHelper output) : IDisposable
         async Task<SweepFile> Run(Shard shard)
         {
             var indices = shard.Count == 1 ? null : shard.Units(options.Sequences).ToList();
-            var check = await KernelCheck.RunSequencesAsync(options, KernelTarget.Host, new QemuOptions(), factory, "mmu-spf", indices, Prefix);
+            var check = await KernelCheck.RunAsync(options, KernelTarget.Host, new QemuOptions(), factory, "mmu-spf", indices, Prefix);
             return new SweepFile
             {
                 Kind = KernelSweep.Kind,
