@@ -98,17 +98,19 @@ public sealed class Explorer(AddressSpaceFactory factory, string backend)
             var outcome = RunOnce(scenario, i == 0 ? DefaultSchedule() : Strategy(kind, seed, i, first!, depth));
             first ??= outcome.Run;
             var elapsed = clock.Elapsed;
-            RunOutcome? shrunk = null;
-            if (outcome.Failed)
-            {
-                // Shrink only what replays: a failure carried over from an earlier run
-                // (global state a mutant corrupted, found later by the quarantine check)
-                // is reported without a schedule.
-                var again = RunOnce(scenario, new ReplayStrategy(outcome.Run.Schedule));
-                shrunk = again.Failed ? new Shrinker(this, scenario, shrinkRuns).Shrink(again) : null;
-            }
-            yield return new ScheduleOutcome(i, outcome, shrunk, elapsed);
+            yield return new ScheduleOutcome(i, outcome, outcome.Failed ? ShrinkIfItReplays(scenario, outcome, shrinkRuns) : null, elapsed);
         }
+    }
+
+    /// <summary>
+    /// The shrunk form of a failing run, or null when its schedule does not fail again: a
+    /// failure carried over from an earlier run (global state a mutant corrupted, found later by
+    /// the quarantine check) is reported without a schedule.
+    /// </summary>
+    private RunOutcome? ShrinkIfItReplays(PctScenario scenario, RunOutcome failure, int shrinkRuns)
+    {
+        var again = RunOnce(scenario, new ReplayStrategy(failure.Run.Schedule));
+        return again.Failed ? new Shrinker(this, scenario, shrinkRuns).Shrink(again) : null;
     }
 
     /// <summary>
@@ -147,9 +149,7 @@ public sealed class Explorer(AddressSpaceFactory factory, string backend)
             if (outcome.Failed)
             {
                 var elapsed = clock.Elapsed;
-                var again = RunOnce(scenario, new ReplayStrategy(outcome.Run.Schedule));
-                var shrunk = again.Failed ? new Shrinker(this, scenario, shrinkRuns).Shrink(again) : null;
-                return Result(i + 1, outcome, shrunk, exhausted: false, elapsed);
+                return Result(i + 1, outcome, ShrinkIfItReplays(scenario, outcome, shrinkRuns), exhausted: false, elapsed);
             }
         }
         return Result(maxSchedules, null, null, exhausted: false);
