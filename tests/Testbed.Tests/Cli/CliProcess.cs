@@ -8,6 +8,11 @@ namespace Testbed.Tests.Cli;
 /// <summary>
 /// The real <c>testbed</c> CLI (testbed.dll, copied next to the tests) as a child
 /// process, with its own temporary folder so its workers and ring files can be found.
+/// It runs in a session and process group of its own (<c>setsid</c>; its id is the
+/// group's), with SIGINT and SIGTERM at their default dispositions (<c>env
+/// --default-signal</c>): a test command started in the background of a script
+/// inherits SIGINT ignored, and the CLI, as every program should, keeps it ignored —
+/// which made the SIGINT spec hang whenever the suite ran that way.
 /// </summary>
 internal sealed class CliProcess : IDisposable
 {
@@ -48,22 +53,31 @@ internal sealed class CliProcess : IDisposable
     }
 
     /// <summary>Starts <c>testbed <paramref name="args"/></c>.</summary>
-    public static CliProcess Start(params string[] args)
+    public static CliProcess Start(params string[] args) => Start(new Dictionary<string, string>(), args);
+
+    /// <summary>Starts <c>testbed <paramref name="args"/></c> with <paramref name="environment"/> added.</summary>
+    public static CliProcess Start(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var temp = Directory.CreateTempSubdirectory("testbed-cli-spec-").FullName;
-        var info = new ProcessStartInfo(WorkerLauncher.DotnetHost())
+        // setsid and env exec in place: the process id stays the CLI's.
+        var info = new ProcessStartInfo("setsid")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
+        info.ArgumentList.Add("env");
+        info.ArgumentList.Add("--default-signal=INT,TERM");
+        info.ArgumentList.Add(WorkerLauncher.DotnetHost());
         info.ArgumentList.Add("exec");
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "testbed.dll"));
         foreach (var a in args)
             info.ArgumentList.Add(a);
         info.Environment["TMPDIR"] = temp;
         info.Environment["DOTNET_EnableDiagnostics"] = "0";
+        foreach (var (name, value) in environment)
+            info.Environment[name] = value;
         var process = Process.Start(info)!;
         var cli = new CliProcess(process, temp);
         process.OutputDataReceived += (_, e) => cli.Append(cli._stdout, e.Data);
