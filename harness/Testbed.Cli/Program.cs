@@ -7,4 +7,5 @@ using Testbed.Harness.Backends;
 if (Console.IsOutputRedirected)
     AnsiConsole.Profile.Width = 120;
 
-return await TestbedApp.RunAsync(args, AddressSpaceFactory.Default);
+using var signals = new SignalCancellation();
+return await TestbedApp.RunAsync(args, AddressSpaceFactory.Default, signals: signals);

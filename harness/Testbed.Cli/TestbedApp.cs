@@ -9,13 +9,15 @@ namespace Testbed.Cli;
 /// <summary>
 /// Parses and runs a <c>testbed</c> command line. A parse error is one line on
 /// stderr and exit 2; an exception escaping a command is one line and exit 3 (no
-/// stack trace; TESTBED_DEBUG=1 prints it); SIGINT and SIGTERM cancel the running
-/// command, which kills its workers, and exit 130 and 143.
+/// stack trace; TESTBED_DEBUG=1 prints it); with <see cref="SignalCancellation"/>,
+/// SIGINT and SIGTERM cancel the running command, which kills its workers, and exit
+/// 130 and 143.
 /// </summary>
 public static class TestbedApp
 {
     /// <summary>Runs <paramref name="args"/>; returns the exit code (see <see cref="ExitCodes"/>).</summary>
-    public static async Task<int> RunAsync(string[] args, AddressSpaceFactory factory, TextWriter? output = null, TextWriter? error = null)
+    public static async Task<int> RunAsync(
+        string[] args, AddressSpaceFactory factory, TextWriter? output = null, TextWriter? error = null, SignalCancellation? signals = null)
     {
         error ??= Console.Error;
         var root = TestbedCommands.CreateRoot(factory);
@@ -33,11 +35,12 @@ public static class TestbedApp
             var configuration = new InvocationConfiguration { EnableDefaultExceptionHandler = false, Error = error };
             if (output is not null)
                 configuration.Output = output;
-            return await parse.InvokeAsync(configuration);
+            var code = await parse.InvokeAsync(configuration, signals?.Token ?? CancellationToken.None);
+            return signals?.Received is { } signal ? SignalCancellation.ExitCode(signal) : code;
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (signals?.Received is { } signal)
         {
-            return ExitCodes.Interrupted;
+            return SignalCancellation.ExitCode(signal);
         }
         catch (Exception e)
         {

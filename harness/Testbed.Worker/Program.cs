@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Testbed.Harness.Backends;
 using Testbed.Harness.Concurrent;
@@ -36,8 +37,14 @@ if (parse.Errors.Count > 0)
 }
 
 var ringFile = parse.GetValue(ring);
+// A worker is its parent's: Ctrl-C in a terminal signals the whole process
+// group, and the CLI, not the worker, decides what happens then (it kills
+// the worker and removes the ring file). Unregistered by no one: it lives
+// as long as the process.
+using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => context.Cancel = true);
 if (parse.GetValue(watchStdin))
     ParentWatch.Start(ringFile);
+TestPhase.Reach(TestPhase.WorkerBeforeRing, CancellationToken.None);
 
 var workload = new Workload(WorkloadMixNames.Parse(parse.GetValue(mix)!), parse.GetValue(seed), parse.GetValue(threads), parse.GetValue(ops));
 var configName = parse.GetValue(config)!;

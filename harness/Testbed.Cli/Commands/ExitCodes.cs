@@ -16,9 +16,6 @@ public static class ExitCodes
     /// <summary>The run could not complete (an I/O error, a missing library, a bug in the testbed).</summary>
     public const int Failed = 3;
 
-    /// <summary>Interrupted by SIGINT (128 + 2); SIGTERM gives 143.</summary>
-    public const int Interrupted = 130;
-
     /// <summary>The text --help shows.</summary>
     public const string Help =
         "Exit codes: 0 clean, 1 findings (difference, violation, leak, crash, kernel mismatch), " +

@@ -47,31 +47,50 @@ internal static class StressCommand
             }
 
             var all = new List<RunResult>();
+            var interrupted = false;
             foreach (var (b, c) in pairs)
             {
                 var results = new List<RunResult>();
-                foreach (var m in parse.GetValue(mix)!.Select(WorkloadMixNames.Parse))
+                try
                 {
-                    foreach (var t in parse.GetValue(threads)!)
+                    foreach (var m in parse.GetValue(mix)!.Select(WorkloadMixNames.Parse))
                     {
-                        for (var r = 0; r < parse.GetValue(runs); r++)
+                        foreach (var t in parse.GetValue(threads)!)
                         {
-                            var workload = new Workload(m, parse.GetValue(seed) + (ulong)r, t, parse.GetValue(ops));
-                            results.Add(await dispatcher.RunAsync(b, c, workload, CommonOptions.ToDuration(parse.GetValue(duration)), cancellationToken));
+                            for (var r = 0; r < parse.GetValue(runs); r++)
+                            {
+                                var workload = new Workload(m, parse.GetValue(seed) + (ulong)r, t, parse.GetValue(ops));
+                                results.Add(await dispatcher.RunAsync(b, c, workload, CommonOptions.ToDuration(parse.GetValue(duration)), cancellationToken));
+                            }
                         }
                     }
                 }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    // Interrupted: what finished is still reported.
+                    interrupted = true;
+                }
 
-                AnsiConsole.Write(ConsoleTables.Stress($"{b} {c}", results));
-                AnsiConsole.Write(ConsoleTables.StressSpeculative($"{b} {c}: speculative faults", results));
+                TestPhase.Reach(TestPhase.Report, cancellationToken);
+                if (results.Count > 0)
+                {
+                    AnsiConsole.Write(ConsoleTables.Stress($"{b} {c}", results));
+                    AnsiConsole.Write(ConsoleTables.StressSpeculative($"{b} {c}: speculative faults", results));
+                }
+
                 all.AddRange(results);
+                if (interrupted)
+                    break;
             }
 
             AnsiConsole.Write(ConsoleTables.Problems(all));
             var bad = all.Count(r => !r.Clean);
-            AnsiConsole.MarkupLine(bad == 0
-                ? $"[green]stress: {all.Count} run(s) clean[/]"
-                : $"[red]stress: {bad} of {all.Count} run(s) with violations, leaks or crashes[/]");
+            if (interrupted)
+                AnsiConsole.MarkupLine($"[yellow]stress: interrupted; {all.Count} run(s) finished, {bad} with violations, leaks or crashes[/]");
+            else
+                AnsiConsole.MarkupLine(bad == 0
+                    ? $"[green]stress: {all.Count} run(s) clean[/]"
+                    : $"[red]stress: {bad} of {all.Count} run(s) with violations, leaks or crashes[/]");
             return bad == 0 ? ExitCodes.Clean : ExitCodes.Findings;
         });
         return command;

@@ -20,8 +20,14 @@ public static class ConcurrentRunner
     private const int MaxFds = 64;
     private const int DeadlineCheckMask = 63;
 
-    /// <summary>Runs <paramref name="workload"/> on <paramref name="space"/>, a fresh address space.</summary>
-    public static RunResult Run(IAddressSpace space, Workload workload, TimeSpan? duration = null, IOperationObserver? observer = null)
+    /// <summary>
+    /// Runs <paramref name="workload"/> on <paramref name="space"/>, a fresh address space.
+    /// <paramref name="cancellationToken"/> stops the threads as the duration cap does,
+    /// then throws once the address space is checked and torn down.
+    /// </summary>
+    public static RunResult Run(
+        IAddressSpace space, Workload workload, TimeSpan? duration = null, IOperationObserver? observer = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(space);
         ArgumentNullException.ThrowIfNull(workload);
@@ -44,7 +50,7 @@ public static class ConcurrentRunner
             start.SignalAndWait();
             try
             {
-                done[t] = RunStream(executors[t], t, deadline, observer);
+                done[t] = RunStream(executors[t], t, deadline, observer, cancellationToken);
             }
             catch (Exception e)
             {
@@ -71,6 +77,7 @@ public static class ConcurrentRunner
         Teardown(space);
         space.Validate();
         leaks.AddRange(Leftovers(baseline, space.GetStats()));
+        cancellationToken.ThrowIfCancellationRequested();
 
         var violations = space.Violations();
         return new RunResult
@@ -120,12 +127,12 @@ public static class ConcurrentRunner
         return all.Where(a => a.Count > 0).ToDictionary(a => a.Reason.ToString(), a => a.Count);
     }
 
-    private static long RunStream(StreamExecutor executor, int thread, long deadline, IOperationObserver? observer)
+    private static long RunStream(StreamExecutor executor, int thread, long deadline, IOperationObserver? observer, CancellationToken cancellationToken)
     {
         var count = 0;
         for (; count < executor.Stream.Count; count++)
         {
-            if ((count & DeadlineCheckMask) == 0 && Stopwatch.GetTimestamp() > deadline)
+            if ((count & DeadlineCheckMask) == 0 && (Stopwatch.GetTimestamp() > deadline || cancellationToken.IsCancellationRequested))
                 break;
             if (observer is not null)
                 observer.OnStart(thread, count, executor.Resolve(count));

@@ -29,7 +29,7 @@ public sealed record RunDispatcher(AddressSpaceFactory Factory)
         return await Task.Run(() =>
         {
             using var space = Factory.Create(backend, config);
-            return ConcurrentRunner.Run(space, workload, duration);
+            return ConcurrentRunner.Run(space, workload, duration, cancellationToken: cancellationToken);
         }, cancellationToken);
     }
 }

@@ -42,6 +42,7 @@ public static class WorkerLauncher
         finally
         {
             File.Delete(ring);
+            LiveWorkers.Remove(ring);
         }
     }
 
@@ -55,16 +56,23 @@ public static class WorkerLauncher
             .WithValidation(CommandResultValidation.None);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.Timeout);
+        TestPhase.Reach(TestPhase.WorkerStarting, cancellationToken);
+        // No worker starts after a signal; one that starts as it arrives is
+        // killed by the token's registration inside CliWrap.
+        cancellationToken.ThrowIfCancellationRequested();
         BufferedCommandResult result;
         try
         {
-            result = await command.ExecuteBufferedAsync(Encoding.UTF8, timeout.Token);
+            var run = command.ExecuteBufferedAsync(Encoding.UTF8, timeout.Token);
+            LiveWorkers.Add(ring, run.ProcessId);
+            result = await run;
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             return CrashRow(options, exitCode: -1, signal: 9, $"no result within {options.Timeout.TotalSeconds:0}s: killed", ring, "");
         }
 
+        TestPhase.Reach(TestPhase.WorkerExited, cancellationToken);
         var parsed = result.ExitCode == 0 ? ParseResult(result.StandardOutput) : null;
         if (parsed is not null)
             return parsed;

@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: GPL-2.0-only
-using System.Runtime.InteropServices;
 using Testbed.Cli;
 using Testbed.Cli.Commands;
 using Testbed.Harness.Backends;
@@ -8,10 +7,10 @@ using Xunit;
 namespace Testbed.Tests.Cli;
 
 /// <summary>
-/// The CLI as a user meets it: bad options, an unwritable --out, exit codes, and
-/// interruption with live workers (the real testbed.dll as a child process).
+/// The CLI as a user meets it: bad options, an unwritable --out, exit codes (the
+/// real testbed.dll as a child process). Interruption: <see cref="SignalSpecs"/>.
 /// </summary>
-public sealed partial class CliSpecs
+public sealed class CliSpecs
 {
     [Theory]
     [InlineData("compare", "--threads", "0")]
@@ -131,42 +130,4 @@ public sealed partial class CliSpecs
         Assert.Contains("0 clean, 1 findings", output.ToString());
         Assert.Contains("2 usage error", output.ToString());
     }
-
-    [Theory]
-    [InlineData(2, 130)]
-    [InlineData(15, 143)]
-    [InlineData(9, 128 + 9)]
-    public void A_signal_to_the_cli_alone_ends_every_worker_and_removes_the_ring_files(int signal, int exitCode)
-    {
-        using var cli = CliProcess.Start(
-            "stress", "--config", "mmu-spf", "--mix", "mixed", "--threads", "2", "--ops", "100000000", "--duration", "120");
-        Assert.True(WaitFor(() => cli.Workers().Count > 0 && cli.RingFiles().Count > 0, TimeSpan.FromSeconds(60)),
-            $"no worker started: {cli.Stdout}\n{cli.Stderr}");
-
-        Assert.Equal(0, Kill(cli.Id, signal));
-        // A hang guard, not a timing assertion: generous, as the suite runs QEMU and
-        // sanitizer children beside this test (30 s was once too short under that load).
-        var code = cli.WaitForExit(TimeSpan.FromSeconds(90));
-
-        Assert.Equal(exitCode, code);
-        Assert.True(WaitFor(() => cli.Workers().Count == 0, TimeSpan.FromSeconds(15)), "a worker outlived the CLI");
-        Assert.True(WaitFor(() => cli.RingFiles().Count == 0, TimeSpan.FromSeconds(5)),
-            "ring files left: " + string.Join(", ", cli.RingFiles()));
-    }
-
-    private static bool WaitFor(Func<bool> condition, TimeSpan timeout)
-    {
-        var end = DateTime.UtcNow + timeout;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > end)
-                return false;
-            Thread.Sleep(100);
-        }
-
-        return true;
-    }
-
-    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static partial int Kill(int pid, int signal);
 }
