@@ -4,7 +4,8 @@
 # down.sh - stops the one-node cluster that up.sh started: cancels its jobs,
 # shuts slurmctld and slurmd down (scontrol shutdown, then SIGTERM and
 # SIGKILL to the daemons named in the state directory's pid files), stops
-# munged, and removes the state directory but its logs.  Always safe to
+# munged, and removes the state directory but its logs (which stay in, or
+# move to, the clone's build/cluster/slurm/log).  Always safe to
 # run: with nothing running it does nothing.  Exits 1 only when a daemon
 # survived SIGKILL.
 set -uo pipefail
@@ -81,4 +82,15 @@ if [ ${#left[@]} -gt 0 ]; then
 	exit 1
 fi
 rm -rf "$tb_slurm_state/munge" "$tb_slurm_state/spool" "$tb_slurm_conf"
+if [ "$tb_slurm_state_in_run" -eq 1 ] && [ -d "$tb_slurm_state" ]; then
+	# A state directory outside the clone (/run/testbed-slurm-HASH) goes
+	# whole; its logs move into the clone.
+	if [ -d "$tb_slurm_state/log" ]; then
+		mkdir -p "$tb_slurm_clone_state"
+		rm -rf "$tb_slurm_clone_state/log"
+		mv "$tb_slurm_state/log" "$tb_slurm_clone_state/log"
+	fi
+	rm -f "$tb_slurm_state"/*.pid
+	rmdir "$tb_slurm_state" 2>/dev/null
+fi
 echo "slurm down: stopped"

@@ -4,14 +4,15 @@
 # up.sh - starts a private one-node Slurm cluster on this machine: munged
 # with its own key and socket, slurmctld and slurmd from Debian's slurm-wlm,
 # configured by a slurm.conf of our own under the state directory (see
-# env.sh); the system's /etc/slurm and /etc/munge are not touched.  No
+# env.sh: build/cluster/slurm in the clone, or /run/testbed-slurm-HASH when
+# munged would refuse the clone's path); the system's /etc/slurm and /etc/munge are not touched.  No
 # cgroups (proctrack/linuxproc, task/none) and no accounting, so it runs in
 # a container without systemd.  The node is this host's short name at
 # 127.0.0.1, with nproc CPUs; partition "testbed" (the default).
 # Installs slurm-wlm and munge when they are missing.  Stops a cluster left
 # from an earlier run first, waits until sinfo shows the node idle, and
 # prints the line that points the client commands at the cluster:
-#   export SLURM_CONF=.../build/cluster/slurm/slurm.conf
+#   export SLURM_CONF=<state directory>/slurm.conf
 # Fails (and stops what it started) with the daemons' logs when the node
 # does not come up.  scripts/cluster/slurm/down.sh stops it.
 set -euo pipefail
@@ -59,6 +60,9 @@ cleanup() {
 trap cleanup EXIT
 
 mkdir -p "$tb_slurm_state/log" "$tb_slurm_state/spool/slurmctld" "$tb_slurm_state/spool/slurmd"
+# Searchable by all whatever the umask: munged checks every directory above
+# its socket.
+chmod 755 "$tb_slurm_state"
 rm -f "$tb_slurm_state"/log/*.log
 # munged checks the key's directory (private) and the socket's (searchable
 # by all, writable only by its owner).
@@ -72,7 +76,7 @@ munged --key-file="$key" --socket="$tb_slurm_socket" \
 	--pid-file="$tb_slurm_state/munge/munged.pid" \
 	--seed-file="$tb_slurm_state/munge/key/munged.seed" \
 	--log-file="$tb_slurm_state/log/munged.log" ||
-	fail "munged did not start (it refuses a state directory below a group- or world-writable one without the sticky bit: set TESTBED_SLURM_STATE elsewhere)"
+	fail "munged did not start in $tb_slurm_state (it refuses a socket below a directory that is not searchable by all, or group- or world-writable without the sticky bit: set TESTBED_SLURM_STATE elsewhere)"
 
 node=$(hostname -s)
 cpus=$(nproc)
