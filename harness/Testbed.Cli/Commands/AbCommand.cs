@@ -2,6 +2,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using Testbed.Cli.Commands.Sweeps;
+using Testbed.Contract;
 using Testbed.Harness.AB;
 using Testbed.Harness.Backends;
 using Testbed.Harness.Sharding;
@@ -44,6 +45,10 @@ public static class AbCommand
             var pair = (r.GetValueOrDefault<string>() ?? "").Split(',', StringSplitOptions.TrimEntries);
             if (pair.Length != 2 || pair.Any(string.IsNullOrEmpty))
                 r.AddError($"--configs needs two configs as A,B (got '{r.GetValueOrDefault<string>()}')");
+            // The A/B compares nommu's lifecycles: an MMU config answers other
+            // semantics, and every difference would be a false finding.
+            foreach (var mmu in pair.Where(c => ConfigRegistry.Find(c) is { Mmu: true }))
+                r.AddError($"--configs {mmu} is an MMU config: the A/B compares nommu configs ({string.Join(", ", ConfigRegistry.All.Where(c => !c.Mmu).Select(c => c.Name))})");
         });
         var noInject = new Option<bool>("--no-inject")
         {

@@ -118,6 +118,8 @@ public static class KernelCommand
                 r.AddError("--patch needs --build");
             foreach (var missing in patchFiles.Where(p => !File.Exists(p)))
                 r.AddError($"--patch {missing}: no such file");
+            if (OptionRules.ValueOr<string?>(r, kernel, null) is { } image && !File.Exists(image))
+                r.AddError($"--kernel {image}: no such file");
         });
         cmd.SetAction(async (parse, ct) =>
         {
