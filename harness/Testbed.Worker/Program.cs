@@ -7,6 +7,7 @@ using Testbed.Harness.Concurrent;
 using Testbed.Harness.Reports;
 using Testbed.Harness.Worker;
 using Testbed.Harness.Workloads;
+using Testbed.Managed.Kernel;
 using Testbed.Worker;
 
 // testbed-worker: one concurrent run in this process, its result printed as one
@@ -24,9 +25,11 @@ var watchStdin = new Option<bool>(WorkerArguments.WatchStdin);
 var crashLibrary = new Option<string?>(WorkerArguments.CrashLibrary);
 var crashAfter = new Option<int>(WorkerArguments.CrashAfter);
 var crashHow = new Option<int>(WorkerArguments.CrashHow) { DefaultValueFactory = _ => 1 };
+var flavour = new Option<string>(WorkerArguments.Flavour) { DefaultValueFactory = _ => WorkerOptions.Checked };
+flavour.AcceptOnlyFromAmong(WorkerOptions.Checked, WorkerOptions.Perf);
 
 var root = new RootCommand("testbed-worker: one concurrent run (internal to testbed's crash isolation).");
-foreach (var option in new Option[] { backend, config, mix, seed, threads, ops, duration, ring, watchStdin, crashLibrary, crashAfter, crashHow })
+foreach (var option in new Option[] { backend, config, mix, seed, threads, ops, duration, ring, watchStdin, crashLibrary, crashAfter, crashHow, flavour })
     root.Options.Add(option);
 
 var parse = root.Parse(args);
@@ -39,8 +42,7 @@ if (parse.Errors.Count > 0)
 var ringFile = parse.GetValue(ring);
 // A worker is its parent's: Ctrl-C in a terminal signals the whole process
 // group, and the CLI, not the worker, decides what happens then (it kills
-// the worker and removes the ring file). Unregistered by no one: it lives
-// as long as the process.
+// the worker and removes the ring file). Held for the whole run.
 using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => context.Cancel = true);
 if (parse.GetValue(watchStdin))
     ParentWatch.Start(ringFile);
@@ -48,7 +50,19 @@ TestPhase.Reach(TestPhase.WorkerBeforeRing, CancellationToken.None);
 
 var workload = new Workload(WorkloadMixNames.Parse(parse.GetValue(mix)!), parse.GetValue(seed), parse.GetValue(threads), parse.GetValue(ops));
 var configName = parse.GetValue(config)!;
-using var space = AddressSpaceFactory.Default.Create(parse.GetValue(backend)!, configName);
+var backendName = parse.GetValue(backend)!;
+var flavourName = parse.GetValue(flavour)!;
+// The managed port's flavour is this process's (TESTBED_MANAGED_FLAVOUR, which
+// WorkerOptions.WithFlavour sets); the native one is a library to load.
+if (backendName == AddressSpaceFactory.Managed && ManagedFlavour.Name != flavourName)
+{
+    Console.Error.WriteLine($"testbed-worker: {WorkerArguments.Flavour} {flavourName} needs {ManagedFlavour.Variable}={flavourName} for the managed port");
+    return 2;
+}
+
+using var space = backendName == AddressSpaceFactory.Native && flavourName == WorkerOptions.Perf
+    ? new NativeAddressSpace(configName, WorkerOptions.Perf)
+    : AddressSpaceFactory.Default.Create(backendName, configName);
 using var recorder = ringFile is not null ? new OperationRing(ringFile, workload.Threads) : null;
 IOperationObserver? observer = recorder;
 if (parse.GetValue(crashLibrary) is { } library)
@@ -63,6 +77,6 @@ if (parse.GetValue(crashLibrary) is { } library)
 }
 
 var seconds = parse.GetValue(duration);
-var result = ConcurrentRunner.Run(space, workload, seconds is { } s ? TimeSpan.FromSeconds(s) : null, observer);
+var result = ConcurrentRunner.Run(space, workload, seconds is { } s ? TimeSpan.FromSeconds(s) : null, observer) with { Flavour = flavourName };
 Console.Out.WriteLine(JsonSerializer.Serialize(result, ReportJsonContext.Default.RunResult));
 return 0;

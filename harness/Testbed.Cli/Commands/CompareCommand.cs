@@ -5,16 +5,21 @@ using Testbed.Harness.Backends;
 using Testbed.Harness.Concurrent;
 using Testbed.Harness.Differential;
 using Testbed.Harness.Reports;
+using Testbed.Harness.Worker;
 using Testbed.Harness.Workloads;
+using Testbed.Interop;
 
 namespace Testbed.Cli.Commands;
 
 /// <summary>
 /// <c>compare</c>: native vs managed. First the sequential differential on each
 /// config (every result, layout, stats and event must match), then concurrent
-/// runs for each thread count on both backends, the side-by-side table, a JSON
-/// report and a throughput PNG. Exit 1 on any difference, violation, leak or crash;
-/// the --out folder is checked before anything runs.
+/// runs for each thread count on both backends: a checked pass (the checked
+/// flavours: what ran and what was found), then a timed pass of the same runs on
+/// the perf flavours, each in a worker, native and managed interleaved, for the
+/// side-by-side throughput; a JSON report and a throughput PNG of the timed pass.
+/// Exit 1 on any difference, violation, leak or crash; the --out folder is
+/// checked before anything runs.
 /// </summary>
 internal static class CompareCommand
 {
@@ -79,6 +84,7 @@ internal static class CompareCommand
                 AnsiConsole.WriteLine(d.Describe());
 
             var concurrent = new List<RunResult>();
+            var timed = new List<RunResult>();
             if (!parse.GetValue(sequentialOnly))
             {
                 var dispatcher = new RunDispatcher(factory) { IsolateNative = !parse.GetValue(inProcess) };
@@ -87,31 +93,69 @@ internal static class CompareCommand
                             from t in parse.GetValue(threads)!
                             from r in Enumerable.Range(0, parse.GetValue(repeat))
                             select (p.Backend, p.Config, Workload: new Workload(m, parse.GetValue(seed), t, parse.GetValue(ops)), Repeat: r)).ToArray();
+                var cap = CommonOptions.ToDuration(parse.GetValue(duration));
+                var timedPlan = TimedPlan(plan, pairs);
                 await AnsiConsole.Progress().StartAsync(async progress =>
                 {
-                    var task = progress.AddTask("concurrent runs", maxValue: plan.Length);
+                    var task = progress.AddTask("checked pass", maxValue: plan.Length);
                     foreach (var (b, c, w, r) in plan)
                     {
-                        task.Description = $"{b} {c} {w.Threads} thread(s)";
-                        var run = await dispatcher.RunAsync(b, c, w, CommonOptions.ToDuration(parse.GetValue(duration)), cancellationToken);
+                        task.Description = $"checked: {b} {c} {w.Threads} thread(s)";
+                        var run = await dispatcher.RunAsync(b, c, w, cap, cancellationToken);
                         concurrent.Add(run with { Repeat = r });
                         task.Increment(1);
                     }
+
+                    task = progress.AddTask("timed pass", maxValue: timedPlan.Length);
+                    foreach (var (b, c, w, r) in timedPlan)
+                    {
+                        task.Description = $"timed (perf): {b} {c} {w.Threads} thread(s)";
+                        var options = new WorkerOptions(b, c, w).WithDuration(cap).WithFlavour(WorkerOptions.Perf);
+                        var run = await WorkerLauncher.RunAsync(options, cancellationToken);
+                        timed.Add(run with { Repeat = r });
+                        task.Increment(1);
+                    }
                 });
-                AnsiConsole.Write(ConsoleTables.Compare(concurrent));
+                AnsiConsole.Write(ConsoleTables.CompareChecked(concurrent));
                 AnsiConsole.Write(ConsoleTables.CompareSpeculative(concurrent));
-                AnsiConsole.Write(ConsoleTables.Problems(concurrent));
+                if (timed.Count > 0)
+                    AnsiConsole.Write(ConsoleTables.Compare(timed));
+                foreach (var missing in plan.Select(p => p.Config).Distinct().Where(c => timedPlan.All(t => t.Config != c)))
+                    AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(missing)}: no timed pass (it needs the perf flavour of both backends)[/]");
+                AnsiConsole.Write(ConsoleTables.Problems([.. concurrent, .. timed]));
             }
 
-            var report = new CompareReport { Seed = parse.GetValue(seed), Started = started, Sequential = sequential, Concurrent = concurrent };
+            var report = new CompareReport
+            {
+                Seed = parse.GetValue(seed), Started = started, Sequential = sequential, Concurrent = concurrent, Timed = timed,
+            };
             JsonReport.Write(report, Path.Combine(folder.FullName, "compare.json"));
-            if (concurrent.Count > 0)
-                ThroughputPlot.Save(concurrent, Path.Combine(folder.FullName, "throughput.png"));
+            if (timed.Count > 0)
+                ThroughputPlot.Save(timed, Path.Combine(folder.FullName, "throughput.png"));
             AnsiConsole.MarkupLine($"reports in {Markup.Escape(folder.FullName)}");
             AnsiConsole.MarkupLine(report.Passed ? "[green]compare: no difference, violation or leak[/]" : "[red]compare: FAILED[/]");
             return report.Passed ? ExitCodes.Clean : ExitCodes.Findings;
         });
         return command;
+    }
+
+    /// <summary>
+    /// The timed pass: the checked pass's runs of every config whose perf flavour both
+    /// backends have here, native and managed back to back for each (config, mix, threads,
+    /// repeat), so load drift during the pass reaches both sides of a ratio alike.
+    /// </summary>
+    private static (string Backend, string Config, Workload Workload, int Repeat)[] TimedPlan(
+        IReadOnlyList<(string Backend, string Config, Workload Workload, int Repeat)> plan, IReadOnlyList<(string Backend, string Config)> pairs)
+    {
+        var perf = NativeConfigs.Available(WorkerOptions.Perf);
+        var both = pairs.GroupBy(p => p.Config)
+            .Where(g => g.Count() == AddressSpaceFactory.Backends.Count && perf.Contains(g.Key))
+            .Select(g => g.Key)
+            .ToHashSet();
+        return plan.Where(p => both.Contains(p.Config))
+            .GroupBy(p => (p.Config, p.Workload, p.Repeat))
+            .SelectMany(g => g.OrderBy(p => p.Backend == AddressSpaceFactory.Native ? 0 : 1))
+            .ToArray();
     }
 
     private static IReadOnlyList<DifferentialResult> RunSequential(

@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
+using Testbed.Harness.Worker;
+
 namespace Testbed.Harness.Concurrent;
 
 /// <summary>
@@ -21,6 +23,12 @@ public sealed record RunResult
 
     /// <summary>Threads that ran streams.</summary>
     public required int Threads { get; init; }
+
+    /// <summary>
+    /// The build that ran: "checked" (the default everywhere: lockdep-lite, poison, event
+    /// log) or "perf" (checking compiled out; the only one whose timings mean anything).
+    /// </summary>
+    public string Flavour { get; init; } = WorkerOptions.Checked;
 
     /// <summary>Which repetition of the same (backend, config, workload) this is, from 0 (compare --repeat).</summary>
     public int Repeat { get; init; }

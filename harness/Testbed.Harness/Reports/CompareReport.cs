@@ -19,9 +19,12 @@ public sealed record CompareReport
     /// <summary>One per (config, mix) compared sequentially.</summary>
     public IReadOnlyList<DifferentialResult> Sequential { get; init; } = [];
 
-    /// <summary>One per (backend, config, threads) run concurrently.</summary>
+    /// <summary>The checked pass: one per (backend, config, threads, repeat) run concurrently on the checked flavours.</summary>
     public IReadOnlyList<RunResult> Concurrent { get; init; } = [];
 
-    /// <summary>Every differential agreed and every run was clean.</summary>
-    public bool Passed => Sequential.All(s => s.Agreed) && Concurrent.All(r => r.Clean);
+    /// <summary>The timed pass: the same runs on the perf flavours, each in a worker, native and managed interleaved.</summary>
+    public IReadOnlyList<RunResult> Timed { get; init; } = [];
+
+    /// <summary>Every differential agreed and every run of both passes was clean.</summary>
+    public bool Passed => Sequential.All(s => s.Agreed) && Concurrent.All(r => r.Clean) && Timed.All(r => r.Clean);
 }

@@ -37,13 +37,35 @@ public static class ConsoleTables
             runs.Select(r => (new[] { r.Mix, r.Seed.ToString(CultureInfo.InvariantCulture), r.Threads.ToString(CultureInfo.InvariantCulture) }, r)));
 
     /// <summary>
-    /// native and managed side by side, one row per (config, mix, threads): the median
-    /// ops/s of each (over --repeat runs), the native/managed ratio of the medians, the
-    /// spread of each ((max - min) / median), and the number of runs with a problem.
+    /// The checked pass of compare, one row per (config, mix, threads): operations run and
+    /// problems found on each side. No speeds: the checked builds pay lockdep-lite, the
+    /// scheduling hook, poison and the event log on every call, on each side differently.
+    /// </summary>
+    public static Table CompareChecked(IReadOnlyList<RunResult> runs)
+    {
+        var table = new Table { Title = new TableTitle("concurrent runs, checked flavours: what ran and what was found (no speeds)") }
+            .AddColumns("config", "mix", "threads", "native ops", "managed ops", "problems n/m");
+        foreach (var (config, mix, threads) in CompareKeys(runs))
+        {
+            var n = Select(runs, AddressSpaceFactory.Native, config, mix, threads);
+            var m = Select(runs, AddressSpaceFactory.Managed, config, mix, threads);
+            table.AddRow(
+                Markup.Escape(config), Markup.Escape(mix), threads.ToString(CultureInfo.InvariantCulture),
+                n.Length == 0 ? "-" : Plain((ulong)n.Sum(r => r.Operations)), m.Length == 0 ? "-" : Plain((ulong)m.Sum(r => r.Operations)),
+                $"{Problems(n)}/{Problems(m)}");
+        }
+
+        return table;
+    }
+
+    /// <summary>
+    /// The timed pass of compare on the perf flavours of both backends, one row per
+    /// (config, mix, threads): the median ops/s of each side, their ratio, the spread of
+    /// the repeats and the problems found.
     /// </summary>
     public static Table Compare(IReadOnlyList<RunResult> runs)
     {
-        var table = new Table { Title = new TableTitle("concurrent runs: native vs managed (median of the repeats)") }
+        var table = new Table { Title = new TableTitle("throughput, perf flavours (checking compiled out), native and managed interleaved: median of the repeats") }
             .AddColumns("config", "mix", "threads", "native ops/s", "managed ops/s", "n/m", "spread n/m", "problems n/m");
         foreach (var (config, mix, threads) in CompareKeys(runs))
         {

@@ -52,7 +52,7 @@ public static class ThroughputPlot
                 threads.Select(t => t.ToString(CultureInfo.InvariantCulture)).ToArray());
         }
 
-        plot.Title($"throughput by threads ({Environment.ProcessorCount} CPUs)");
+        plot.Title($"throughput by threads, perf flavours ({Environment.ProcessorCount} CPUs)");
         plot.XLabel("threads (log2 scale)");
         plot.YLabel("operations / s");
         plot.Axes.AutoScale();

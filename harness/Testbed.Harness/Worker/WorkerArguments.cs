@@ -28,6 +28,9 @@ public static class WorkerArguments
     /// <summary>Operations per thread.</summary>
     public const string Ops = "--ops";
 
+    /// <summary>checked (the default) or perf: which build of the backend runs.</summary>
+    public const string Flavour = "--flavour";
+
     /// <summary>Optional cap in seconds on the threaded part.</summary>
     public const string Duration = "--duration";
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 using Testbed.Harness.Workloads;
+using Testbed.Managed.Kernel;
 
 namespace Testbed.Harness.Worker;
 
@@ -26,6 +27,15 @@ public sealed record WorkerOptions
     /// <summary>The workload the worker runs.</summary>
     public Workload Workload { get; init; }
 
+    /// <summary>The default flavour: the checked builds of both backends.</summary>
+    public const string Checked = ManagedFlavour.CheckedName;
+
+    /// <summary>The perf flavour: build/native/perf, and the managed port with TESTBED_MANAGED_FLAVOUR=perf.</summary>
+    public const string Perf = ManagedFlavour.Perf;
+
+    /// <summary><see cref="Checked"/> or <see cref="Perf"/>.</summary>
+    public string Flavour { get; init; } = Checked;
+
     /// <summary>Optional cap on the threaded part's wall time.</summary>
     public TimeSpan? Duration { get; init; }
 
@@ -49,6 +59,17 @@ public sealed record WorkerOptions
 
     /// <summary>Kills the worker after this long (a hang is reported like a crash).</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// With the perf or the checked flavour. The managed port reads its flavour once per
+    /// process from TESTBED_MANAGED_FLAVOUR, so the perf flavour sets it for the worker.
+    /// </summary>
+    public WorkerOptions WithFlavour(string flavour) => flavour switch
+    {
+        Perf => WithEnvironment(ManagedFlavour.Variable, ManagedFlavour.Perf) with { Flavour = Perf },
+        Checked => this with { Flavour = Checked },
+        _ => throw new ArgumentException($"unknown flavour '{flavour}' (known: {Checked}, {Perf})", nameof(flavour)),
+    };
 
     /// <summary>With a duration cap.</summary>
     public WorkerOptions WithDuration(TimeSpan? duration) => this with { Duration = duration };
@@ -80,6 +101,8 @@ public sealed record WorkerOptions
             WorkerArguments.Seed, Workload.Seed.ToString(inv), WorkerArguments.Threads, Workload.Threads.ToString(inv),
             WorkerArguments.Ops, Workload.OpsPerThread.ToString(inv), WorkerArguments.RingFile, ringFile, WorkerArguments.WatchStdin,
         };
+        if (Flavour != Checked)
+            args.AddRange([WorkerArguments.Flavour, Flavour]);
         if (Duration is { } d)
             args.AddRange([WorkerArguments.Duration, d.TotalSeconds.ToString("0.###", inv)]);
         if (CrashLibrary is { } library)

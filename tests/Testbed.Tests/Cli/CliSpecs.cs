@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
+using System.Text.Json;
 using Testbed.Cli;
 using Testbed.Cli.Commands;
 using Testbed.Harness.Backends;
@@ -32,6 +33,8 @@ public sealed class CliSpecs
     [InlineData("ab", "--configs", "nommu")]
     [InlineData("ab", "--sequences", "0")]
     [InlineData("ab", "--ops", "3")]
+    [InlineData("ab", "--configs", "mmu,nommu")]
+    [InlineData("kernel", "--kernel", "/nonexistent/bzImage")]
     [InlineData("kernel", "--sequences", "0")]
     [InlineData("kernel", "--only", "200")]
     [InlineData("kernel", "--timeout", "0")]
@@ -98,6 +101,33 @@ public sealed class CliSpecs
             Assert.True(code == ExitCodes.Clean, stdout + stderr);
             Assert.Contains("identical", stdout);
             Assert.True(File.Exists(Path.Combine(folder, "compare.json")));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Compare_times_the_perf_flavours_and_shows_no_speed_for_the_checked_pass()
+    {
+        var folder = Directory.CreateTempSubdirectory("testbed-cli-out-").FullName;
+        try
+        {
+            var (code, stdout, stderr) = CliProcess.Run(
+                "compare", "--config", "mmu-spf", "--threads", "1", "2", "--ops", "2000", "--sequential-ops", "100", "--out", folder);
+
+            Assert.True(code == ExitCodes.Clean, stdout + stderr);
+            var checkedTable = stdout[stdout.IndexOf("checked flavours", StringComparison.Ordinal)..stdout.IndexOf("speculative faults", StringComparison.Ordinal)];
+            Assert.DoesNotContain("ops/s", checkedTable);
+            Assert.DoesNotContain("│ n/m", checkedTable);
+            Assert.Contains("throughput, perf flavours", stdout);
+            using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "compare.json")));
+            string[] Flavours(string pass) =>
+                [.. report.RootElement.GetProperty(pass).EnumerateArray().Select(r => $"{r.GetProperty("backend")} {r.GetProperty("flavour")}").Distinct().Order()];
+            Assert.Equal(["managed checked", "native checked"], Flavours("concurrent"));
+            Assert.Equal(["managed perf", "native perf"], Flavours("timed"));
+            Assert.Equal(4, report.RootElement.GetProperty("timed").GetArrayLength());
         }
         finally
         {
