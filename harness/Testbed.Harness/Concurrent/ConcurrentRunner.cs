@@ -34,7 +34,6 @@ public static class ConcurrentRunner
             space.Execute(op);
 
         var streams = workload.Streams(space.Config.VmaRefs);
-        var executors = streams.Select(s => new StreamExecutor(space, s)).ToArray();
         var done = new long[workload.Threads];
         using var start = new Barrier(workload.Threads + 1);
         var deadline = duration is { } d ? Stopwatch.GetTimestamp() + (long)(d.TotalSeconds * Stopwatch.Frequency) : long.MaxValue;
@@ -44,7 +43,7 @@ public static class ConcurrentRunner
             start.SignalAndWait();
             try
             {
-                done[t] = RunStream(executors[t], t, deadline, observer);
+                done[t] = RunStream(space, streams[t], t, deadline, observer);
             }
             catch (Exception e)
             {
@@ -120,20 +119,20 @@ public static class ConcurrentRunner
         return all.Where(a => a.Count > 0).ToDictionary(a => a.Reason.ToString(), a => a.Count);
     }
 
-    private static long RunStream(StreamExecutor executor, int thread, long deadline, IOperationObserver? observer)
+    /// <summary>Runs one thread's stream as it is generated, until it ends or the deadline passes.</summary>
+    private static long RunStream(IAddressSpace space, IEnumerable<WorkItem> stream, int thread, long deadline, IOperationObserver? observer)
     {
-        var count = 0;
-        for (; count < executor.Stream.Count; count++)
+        var executor = new StreamExecutor(space);
+        foreach (var item in stream)
         {
-            if ((count & DeadlineCheckMask) == 0 && Stopwatch.GetTimestamp() > deadline)
+            if ((executor.Position & DeadlineCheckMask) == 0 && Stopwatch.GetTimestamp() > deadline)
                 break;
-            if (observer is not null)
-                observer.OnStart(thread, count, executor.Resolve(count));
-            executor.Run(count);
+            observer?.OnStart(thread, executor.Position, executor.Resolve(item));
+            executor.Run(item);
         }
 
         executor.PutAll();
-        return count;
+        return executor.Position;
     }
 
     /// <summary>Unmaps every VMA and closes every file, so all objects should go.</summary>

@@ -57,5 +57,5 @@ public sealed class ConcurrentRunnerSpecs
     }
 
     private static long CountTrailingPuts(Workload workload, bool refs) =>
-        workload.Streams(refs).Sum(s => (long)s.Count - workload.OpsPerThread);
+        workload.Streams(refs).Sum(s => (long)s.Count() - workload.OpsPerThread);
 }

@@ -20,6 +20,9 @@ public sealed class WorkloadPinSpecs
         { WorkloadMix.MunmapStorm, 7, 1, false, 20_000, 20_000, "3f4eaeaa3f4c0e07" },
         { WorkloadMix.MprotectChurn, 3, 2, true, 20_000, 20_000, "5457c1cfabcc83c8" },
         { WorkloadMix.NommuSharedFile, 5, 0, false, 20_000, 20_000, "ddce762d27720f82" },
+        // The same first items when the stream is as long as --ops allows.
+        { WorkloadMix.Mixed, 1, 0, true, int.MaxValue, 20_000, "520665407d5c00ae" },
+        { WorkloadMix.NommuSharedFile, 5, 0, false, int.MaxValue, 20_000, "ddce762d27720f82" },
         // A whole short stream, trailing put_vmas included.
         { WorkloadMix.Mixed, 11, 1, true, 997, int.MaxValue, "f575905e50d6212a" },
     };
