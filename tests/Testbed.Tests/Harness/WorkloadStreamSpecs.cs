@@ -39,7 +39,8 @@ public sealed class WorkloadStreamSpecs
     [MemberData(nameof(Mixes))]
     public void An_executor_keeps_only_the_results_later_items_name(WorkloadMix mix)
     {
-        var config = new ConfigInfo("counting", mix.NeedsMmu(), mix.NeedsMmu(), false, 0, 4096, 1UL << 47, 0x10000, CountingSpace.MmapAddress);
+        var caps = mix.NeedsMmu() ? Capabilities.GetVma : Capabilities.None;
+        var config = new ConfigInfo("counting", mix.NeedsMmu(), mix.NeedsMmu(), false, 0, 4096, 1UL << 47, 0x10000, CountingSpace.MmapAddress, caps);
         using var space = new CountingSpace(config);
         var before = GC.GetAllocatedBytesForCurrentThread();
         var executor = new StreamExecutor(space);
