@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 using System.Diagnostics;
+using System.Globalization;
 using Testbed.Contract;
 using Testbed.Harness.Execution;
+using Testbed.Harness.Worker;
 using Testbed.Harness.Workloads;
 
 namespace Testbed.Harness.Concurrent;
@@ -99,7 +101,7 @@ public static class ConcurrentRunner
     public static string ReplayCommand(string backend, string config, Workload workload, TimeSpan? duration = null) =>
         $"./scripts/testbed stress --backend {backend} --config {config} --mix {workload.Mix.Name()} " +
         $"--seed {workload.Seed} --threads {workload.Threads} --ops {workload.OpsPerThread}" +
-        (duration is { } d ? $" --duration {d.TotalSeconds:0.###}" : "");
+        (duration is { } d ? $" --duration {d.TotalSeconds.ToString(WorkerOptions.DurationFormat, CultureInfo.InvariantCulture)}" : "");
 
     /// <summary>The abort counters by reason, zeros left out.</summary>
     public static IReadOnlyDictionary<string, ulong> Aborts(Stats stats)

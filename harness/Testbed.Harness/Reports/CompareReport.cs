@@ -22,6 +22,12 @@ public sealed record CompareReport
     /// <summary>One per (backend, config, threads) run concurrently.</summary>
     public IReadOnlyList<RunResult> Concurrent { get; init; } = [];
 
-    /// <summary>Every differential agreed and every run was clean.</summary>
-    public bool Passed => Sequential.All(s => s.Agreed) && Concurrent.All(r => r.Clean);
+    /// <summary>No finding: every differential agreed and every run was clean.</summary>
+    public bool Clean => Sequential.All(s => s.Agreed) && Concurrent.All(r => r.Clean);
+
+    /// <summary>Something was compared or run, and every concurrent run ran at least one operation.</summary>
+    public bool Complete => (Sequential.Count > 0 || Concurrent.Count > 0) && Concurrent.All(r => r.Operations > 0);
+
+    /// <summary>It ran completely and found nothing.</summary>
+    public bool Passed => Complete && Clean;
 }

@@ -48,7 +48,10 @@ internal sealed class CliProcess : IDisposable
     }
 
     /// <summary>Starts <c>testbed <paramref name="args"/></c>.</summary>
-    public static CliProcess Start(params string[] args)
+    public static CliProcess Start(params string[] args) => Start(new Dictionary<string, string>(), args);
+
+    /// <summary>Starts <c>testbed <paramref name="args"/></c> with <paramref name="environment"/> added to its environment.</summary>
+    public static CliProcess Start(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var temp = Directory.CreateTempSubdirectory("testbed-cli-spec-").FullName;
         var info = new ProcessStartInfo(WorkerLauncher.DotnetHost())
@@ -64,6 +67,8 @@ internal sealed class CliProcess : IDisposable
             info.ArgumentList.Add(a);
         info.Environment["TMPDIR"] = temp;
         info.Environment["DOTNET_EnableDiagnostics"] = "0";
+        foreach (var (name, value) in environment)
+            info.Environment[name] = value;
         var process = Process.Start(info)!;
         var cli = new CliProcess(process, temp);
         process.OutputDataReceived += (_, e) => cli.Append(cli._stdout, e.Data);
@@ -74,9 +79,12 @@ internal sealed class CliProcess : IDisposable
     }
 
     /// <summary>Runs <c>testbed <paramref name="args"/></c> to the end (at most two minutes).</summary>
-    public static (int ExitCode, string Stdout, string Stderr) Run(params string[] args)
+    public static (int ExitCode, string Stdout, string Stderr) Run(params string[] args) => Run(new Dictionary<string, string>(), args);
+
+    /// <summary>Runs <c>testbed <paramref name="args"/></c> with <paramref name="environment"/> added, to the end (at most two minutes).</summary>
+    public static (int ExitCode, string Stdout, string Stderr) Run(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
-        using var cli = Start(args);
+        using var cli = Start(environment, args);
         var code = cli.WaitForExit(TimeSpan.FromMinutes(2));
         return (code, cli.Stdout, cli.Stderr);
     }
