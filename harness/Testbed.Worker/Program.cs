@@ -1,38 +1,51 @@
 // SPDX-License-Identifier: GPL-2.0-only
 using System.CommandLine;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Testbed.Harness.Backends;
 using Testbed.Harness.Concurrent;
 using Testbed.Harness.Reports;
 using Testbed.Harness.Worker;
 using Testbed.Harness.Workloads;
+using Testbed.Interop;
 using Testbed.Worker;
 
 // testbed-worker: one concurrent run in this process, its result printed as one
 // JSON line on stdout. WorkerLauncher (Testbed.Harness) starts it and turns its
 // death into a crash row, using the op ring file for the last operations.
-var backend = new Option<string>(WorkerArguments.Backend) { Required = true };
-var config = new Option<string>(WorkerArguments.Config) { Required = true };
-var mix = new Option<string>(WorkerArguments.Mix) { Required = true };
+var backend = WorkerOptionRules.Backend(new Option<string>(WorkerArguments.Backend) { Required = true });
+var config = WorkerOptionRules.Config(new Option<string>(WorkerArguments.Config) { Required = true });
+var mix = WorkerOptionRules.Mix(new Option<string>(WorkerArguments.Mix) { Required = true });
 var seed = new Option<ulong>(WorkerArguments.Seed);
-var threads = new Option<int>(WorkerArguments.Threads) { DefaultValueFactory = _ => 1 };
-var ops = new Option<int>(WorkerArguments.Ops) { DefaultValueFactory = _ => 1000 };
-var duration = new Option<double?>(WorkerArguments.Duration);
+var threads = WorkerOptionRules.Between(new Option<int>(WorkerArguments.Threads) { DefaultValueFactory = _ => 1 }, 1, Workload.MaxThreads);
+var ops = WorkerOptionRules.Between(new Option<int>(WorkerArguments.Ops) { DefaultValueFactory = _ => 1000 }, 1, int.MaxValue);
+var duration = WorkerOptionRules.Positive(new Option<double?>(WorkerArguments.Duration));
 var ring = new Option<string?>(WorkerArguments.RingFile);
 var watchStdin = new Option<bool>(WorkerArguments.WatchStdin);
 var crashLibrary = new Option<string?>(WorkerArguments.CrashLibrary);
-var crashAfter = new Option<int>(WorkerArguments.CrashAfter);
-var crashHow = new Option<int>(WorkerArguments.CrashHow) { DefaultValueFactory = _ => 1 };
+var crashAfter = WorkerOptionRules.Between(new Option<int>(WorkerArguments.CrashAfter), 0, int.MaxValue);
+var crashHow = WorkerOptionRules.Between(new Option<int>(WorkerArguments.CrashHow) { DefaultValueFactory = _ => 1 }, 1, 2);
 
 var root = new RootCommand("testbed-worker: one concurrent run (internal to testbed's crash isolation).");
 foreach (var option in new Option[] { backend, config, mix, seed, threads, ops, duration, ring, watchStdin, crashLibrary, crashAfter, crashHow })
     root.Options.Add(option);
+WorkerOptionRules.MixFitsConfig(root, mix, config);
 
 var parse = root.Parse(args);
 if (parse.Errors.Count > 0)
 {
-    Console.Error.WriteLine("testbed-worker: " + string.Join("; ", parse.Errors.Select(e => e.Message)));
+    // One line, as the CLI prints them: some parser messages list the choices on lines of their own.
+    var messages = parse.Errors.Select(e => Regex.Replace(e.Message, @"\s*\n\s*", " ")).Distinct();
+    Console.Error.WriteLine("testbed-worker: " + string.Join("; ", messages));
     return 2;
+}
+
+var backendName = parse.GetValue(backend)!;
+var configName = parse.GetValue(config)!;
+if (!AddressSpaceFactory.Default.IsAvailable(backendName, configName))
+{
+    Console.Error.WriteLine($"testbed-worker: {backendName}/{configName} is not available here (no library in {NativeLibraryResolver.Directory})");
+    return 3;
 }
 
 var ringFile = parse.GetValue(ring);
@@ -40,8 +53,7 @@ if (parse.GetValue(watchStdin))
     ParentWatch.Start(ringFile);
 
 var workload = new Workload(WorkloadMixNames.Parse(parse.GetValue(mix)!), parse.GetValue(seed), parse.GetValue(threads), parse.GetValue(ops));
-var configName = parse.GetValue(config)!;
-using var space = AddressSpaceFactory.Default.Create(parse.GetValue(backend)!, configName);
+using var space = AddressSpaceFactory.Default.Create(backendName, configName);
 using var recorder = ringFile is not null ? new OperationRing(ringFile, workload.Threads) : null;
 IOperationObserver? observer = recorder;
 if (parse.GetValue(crashLibrary) is { } library)

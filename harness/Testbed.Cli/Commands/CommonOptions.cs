@@ -14,7 +14,7 @@ namespace Testbed.Cli.Commands;
 internal static class CommonOptions
 {
     /// <summary>The most threads one run may ask for.</summary>
-    public const int MaxThreads = 1024;
+    public const int MaxThreads = Workload.MaxThreads;
 
     /// <summary>The longest --duration cap a run takes.</summary>
     private static readonly TimeSpan MaxDuration = TimeSpan.FromDays(36500);

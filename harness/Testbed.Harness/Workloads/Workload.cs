@@ -17,6 +17,9 @@ public sealed record Workload(WorkloadMix Mix, ulong Seed, int Threads, int OpsP
     /// <summary>Size of each setup file: 16 pages.</summary>
     public const ulong SetupFileSize = 16 * AddressWindow.PageSize;
 
+    /// <summary>The most threads one workload may have (the CLI's and the worker's --threads bound).</summary>
+    public const int MaxThreads = 1024;
+
     /// <summary>
     /// Live mappings one nommu stream keeps at most: past it an mmap step unmaps
     /// a live one instead, so the mm's VMA list (a list walk in nommu's
