@@ -22,12 +22,6 @@ public sealed record ConfigDescriptor(
     bool SpfRcu = false,
     bool PerVmaLock = false)
 {
-    /// <summary>A fault may complete without mmap_sem (SPF or per-VMA locks): speculative stats can be non-zero.</summary>
-    public bool LocklessFaults => Spf || PerVmaLock;
-
-    /// <summary>get_vma/put_vma references exist (vm_ref_count: SPF without RCU); elsewhere they are -EOPNOTSUPP.</summary>
-    public bool VmaRefs => Spf && !SpfRcu;
-
     /// <summary>VMAs are freed only after an RCU grace period.</summary>
     public bool RcuFree => SpfRcu || PerVmaLock;
 }

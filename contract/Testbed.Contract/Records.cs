@@ -96,6 +96,7 @@ public readonly record struct Operation(OpKind Kind, ulong Addr, ulong Len, Prot
 }
 
 /// <summary>What a backend is built as (struct tb_config_info).</summary>
+/// <param name="Caps">What it can do (tb_config_info.caps): asked of the backend, not known by config name.</param>
 public sealed record ConfigInfo(
     string Name,
     bool Mmu,
@@ -105,11 +106,12 @@ public sealed record ConfigInfo(
     ulong PageSize,
     ulong TaskSize,
     ulong MmapMinAddr,
-    ulong MmapBase)
+    ulong MmapBase,
+    Capabilities Caps)
 {
     /// <summary>get_vma/put_vma references exist (SPF with vm_ref_count); elsewhere -EOPNOTSUPP.</summary>
-    public bool VmaRefs => ConfigRegistry.Find(Name)?.VmaRefs ?? Spf;
+    public bool VmaRefs => Caps.HasFlag(Capabilities.GetVma);
 
     /// <summary>A fault can complete without mmap_sem (SPF, per-VMA locks): the speculative stats can move.</summary>
-    public bool LocklessFaults => ConfigRegistry.Find(Name)?.LocklessFaults ?? Spf;
+    public bool LocklessFaults => Caps.HasFlag(Capabilities.LocklessFaults);
 }

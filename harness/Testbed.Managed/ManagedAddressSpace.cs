@@ -56,7 +56,7 @@ public sealed class ManagedAddressSpace : IAddressSpace
         sharedFree = descriptor.SharedFree;
         mm = new MmStruct(spf, options, flags, descriptor.SpfRcu, descriptor.PerVmaLock);
         Config = new ConfigInfo(config, Mmu: mmu, Spf: spf, SharedFree: sharedFree, options.TestFlags,
-            MmStruct.PageSize, MmStruct.TaskSize, MmStruct.MmapMinAddr, MmStruct.MmapBaseAddr);
+            MmStruct.PageSize, MmStruct.TaskSize, MmStruct.MmapMinAddr, MmStruct.MmapBaseAddr, mm.Capabilities);
     }
 
     /// <inheritdoc/>

@@ -12,7 +12,7 @@ namespace Testbed.Worker;
 internal sealed class CrashObserver(IOperationObserver? inner, int after, Action crash) : IOperationObserver
 {
     /// <inheritdoc/>
-    public void OnStart(int thread, int index, in Operation op)
+    public void OnStart(int thread, long index, in Operation op)
     {
         inner?.OnStart(thread, index, op);
         if (thread == 0 && index == after)

@@ -94,7 +94,7 @@ static const struct tb_abi_field abi_rows[] = {
 	ROW(tb_config_info, mmap_min_addr),
 	ROW(tb_config_info, mmap_base),
 	ROW(tb_config_info, flavour),
-	ROW(tb_config_info, reserved),
+	ROW(tb_config_info, caps),
 
 	ROW_STRUCT(tb_op_counts),
 	ROW(tb_op_counts, ops),

@@ -814,6 +814,13 @@ TB_API int tb_get_config(struct tb_config_info *out)
 #ifdef CONFIG_SPECULATIVE_PAGE_FAULT
 	out->spf = 1;
 #endif
+	/* The conditions that build refs.c's get_vma and the lockless faults. */
+#ifdef TB_VMA_REFCOUNT
+	out->caps |= TB_CAP_GET_VMA;
+#endif
+#if defined(CONFIG_SPECULATIVE_PAGE_FAULT) || defined(CONFIG_PER_VMA_LOCK)
+	out->caps |= TB_CAP_LOCKLESS_FAULTS;
+#endif
 	out->sanitizers = TB_SANITIZERS;
 	out->page_size = PAGE_SIZE;
 	out->task_size = TASK_SIZE;

@@ -314,6 +314,27 @@ struct tb_op_counts {
 	uint64_t mm_rb_lock_write_steps;
 };
 
+/*
+ * What a config's library can do, reported in tb_config_info.caps, so a
+ * caller asks the library instead of knowing configs by name: spf alone
+ * does not say whether get_vma works (mmu-spf-rcu has SPF but no
+ * vm_ref_count).
+ */
+enum tb_cap_flags {
+	/*
+	 * tb_get_vma, tb_vma_ref_info and tb_put_vma take and drop references
+	 * (vm_ref_count: SPF without RCU).  Elsewhere, including the RCU
+	 * designs mmu-spf-rcu and mmu-pvl, where a VMA is kept alive by a
+	 * read-side section rather than a count, they return -EOPNOTSUPP.
+	 */
+	TB_CAP_GET_VMA = 0x1,
+	/*
+	 * A fault may complete without mmap_sem (SPF, per-VMA locks), so the
+	 * speculative counters of tb_stats can move.
+	 */
+	TB_CAP_LOCKLESS_FAULTS = 0x2,
+};
+
 struct tb_config_info {
 	char name[TB_NAME_LEN];	/* "mmu-spf", "mmu", "nommu", "nommu-orig" */
 	uint32_t abi_version;
@@ -327,7 +348,7 @@ struct tb_config_info {
 	uint64_t mmap_min_addr;
 	uint64_t mmap_base;	/* top of the top-down unmapped-area search */
 	uint32_t flavour;	/* tb_flavour */
-	uint32_t reserved;
+	uint32_t caps;		/* tb_cap_flags */
 };
 
 /* One row of the layout table: a field, or the whole struct when field is "". */
@@ -385,7 +406,12 @@ TB_API int tb_mbind(tb_mm_t mm, uint64_t addr, uint64_t len, uint32_t mode);
 TB_API int tb_fault(tb_mm_t mm, uint64_t addr, uint32_t flags);
 TB_API int tb_batch(tb_mm_t mm, struct tb_op *ops, int n);
 
-/* The refcount protocol: a reference keeps the VMA alive past munmap. */
+/*
+ * The refcount protocol: a reference keeps the VMA alive past munmap.
+ * Only where tb_config_info.caps has TB_CAP_GET_VMA; elsewhere (no SPF,
+ * nommu, and the RCU designs mmu-spf-rcu and mmu-pvl) all three return
+ * -EOPNOTSUPP.
+ */
 TB_API int tb_get_vma(tb_mm_t mm, uint64_t addr, uint64_t *ref,
 		      struct tb_vma_info *info);
 TB_API int tb_vma_ref_info(tb_mm_t mm, uint64_t ref, struct tb_vma_info *info);

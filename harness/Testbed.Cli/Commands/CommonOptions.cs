@@ -14,7 +14,10 @@ namespace Testbed.Cli.Commands;
 internal static class CommonOptions
 {
     /// <summary>The most threads one run may ask for.</summary>
-    public const int MaxThreads = 1024;
+    public const int MaxThreads = Workload.MaxThreads;
+
+    /// <summary>The longest --duration cap a run takes.</summary>
+    private static readonly TimeSpan MaxDuration = TimeSpan.FromDays(36500);
 
     /// <summary>The MMU configs of the registry (native/configs.mk), the default of compare and stress.</summary>
     public static readonly string[] MmuConfigs = [.. ConfigRegistry.All.Where(c => c.Mmu && !c.TestOnly).Select(c => c.Name)];
@@ -33,7 +36,8 @@ internal static class CommonOptions
 
     public static Option<double?> Duration() => OptionRules.Positive(new Option<double?>("--duration")
     {
-        Description = "Optional cap in seconds (> 0) on each concurrent run's threaded part; the op counts still bound it.",
+        Description = "Optional cap in seconds (> 0) on each concurrent run's threaded part; the op counts still bound it. " +
+            "A run it ends before its first operation makes the command exit 3.",
     });
 
     public static Option<int[]> Threads(int[] defaultValue) => OptionRules.EachBetween(new Option<int[]>("--threads")
@@ -69,7 +73,13 @@ internal static class CommonOptions
         Description = "Run native runs in this process instead of a worker process (no crash isolation).",
     };
 
-    public static TimeSpan? ToDuration(double? seconds) => seconds is { } s ? TimeSpan.FromSeconds(s) : null;
+    /// <summary>
+    /// The cap as a TimeSpan of one tick to a century: a positive cap shorter than TimeSpan's
+    /// 100 ns stays positive (and still ends the run before its first operation) instead of
+    /// becoming 0, and a huge one does not overflow the runner's deadline.
+    /// </summary>
+    public static TimeSpan? ToDuration(double? seconds) =>
+        seconds is { } s ? TimeSpan.FromTicks((long)Math.Clamp(Math.Ceiling(s * TimeSpan.TicksPerSecond), 1, MaxDuration.Ticks)) : null;
 
     /// <summary>Rejects a mix with a config it cannot run on (nommu-shared-file needs nommu; the rest need an MMU).</summary>
     public static void MixesFitConfigs(Command command, Option<string[]> mix, string[] defaultMixes, Option<string[]> config, string[] defaultConfigs)

@@ -58,6 +58,12 @@ internal static class CompareCommand
         foreach (var option in new Option[] { seed, ops, duration, threads, mix, config, backend, output, sequentialOnly, sequentialOps, repeat, inProcess })
             command.Options.Add(option);
         CommonOptions.MixesFitConfigs(command, mix, defaultMixes, config, CommonOptions.MmuConfigs);
+        command.Validators.Add(result =>
+        {
+            var backends = OptionRules.ValueOr(result, backend, [.. AddressSpaceFactory.Backends]) ?? [];
+            if (OptionRules.ValueOr(result, sequentialOnly, false) && !AddressSpaceFactory.Backends.All(backends.Contains))
+                result.AddError("nothing to compare: --sequential-only runs native against managed, so --backend needs both");
+        });
 
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -69,14 +75,11 @@ internal static class CompareCommand
                 return ExitCodes.Usage;
             }
 
+            var backends = parse.GetValue(backend)!;
             var mixes = parse.GetValue(mix)!.Select(WorkloadMixNames.Parse).ToArray();
             var configs = parse.GetValue(config)!;
-            var pairs = RunPlanning.Pairs(factory, parse.GetValue(backend)!, configs);
-            if (pairs.Count == 0)
-            {
-                Console.Error.WriteLine("testbed compare: nothing to compare: no requested backend/config is available here");
-                return ExitCodes.Usage;
-            }
+            if (RunPlanning.Pairs("compare", factory, backends, configs) is not { } pairs)
+                return ExitCodes.Failed;
 
             var sequential = RunSequential(factory, pairs, mixes, parse.GetValue(seed), parse.GetValue(sequentialOps));
             AnsiConsole.Write(ConsoleTables.Sequential(sequential));
@@ -133,8 +136,22 @@ internal static class CompareCommand
             if (timed.Count > 0)
                 ThroughputPlot.Save(timed, Path.Combine(folder.FullName, "throughput.png"));
             AnsiConsole.MarkupLine($"reports in {Markup.Escape(folder.FullName)}");
-            AnsiConsole.MarkupLine(report.Passed ? "[green]compare: no difference, violation or leak[/]" : "[red]compare: FAILED[/]");
-            return report.Passed ? ExitCodes.Clean : ExitCodes.Findings;
+            if (!report.Clean)
+            {
+                AnsiConsole.MarkupLine("[red]compare: FAILED[/]");
+                return ExitCodes.Findings;
+            }
+
+            if (IdleRuns.Report("compare", concurrent, parse.GetValue(duration)))
+                return ExitCodes.Failed;
+            if (!report.Complete)
+            {
+                Console.Error.WriteLine("testbed compare: could not complete: nothing was compared or run");
+                return ExitCodes.Failed;
+            }
+
+            AnsiConsole.MarkupLine("[green]compare: no difference, violation or leak[/]");
+            return ExitCodes.Clean;
         });
         return command;
     }

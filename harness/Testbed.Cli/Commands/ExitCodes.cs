@@ -10,14 +10,18 @@ public static class ExitCodes
     /// <summary>A finding: a difference, violation, leak, crash or kernel mismatch.</summary>
     public const int Findings = 1;
 
-    /// <summary>A usage error: a bad option, an unwritable --out, nothing runnable here.</summary>
+    /// <summary>A usage error: a bad option, an unwritable --out, nothing runnable here (nothing to compare).</summary>
     public const int Usage = 2;
 
-    /// <summary>The run could not complete (an I/O error, a missing library, a bug in the testbed).</summary>
+    /// <summary>
+    /// The run could not complete (an I/O error, a missing library, a run that ran no
+    /// operation, a bug in the testbed): never reported as clean.
+    /// </summary>
     public const int Failed = 3;
 
     /// <summary>The text --help shows.</summary>
     public const string Help =
         "Exit codes: 0 clean, 1 findings (difference, violation, leak, crash, kernel mismatch), " +
-        "2 usage error (bad option, unwritable --out), 3 the run could not complete, 130/143 interrupted (SIGINT/SIGTERM).";
+        "2 usage error (bad option, unwritable --out, nothing runnable), 3 the run could not complete (missing library, " +
+        "a run that ran no operation), 130/143 interrupted (SIGINT/SIGTERM).";
 }

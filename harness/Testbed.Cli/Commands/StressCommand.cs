@@ -39,12 +39,8 @@ internal static class StressCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var dispatcher = new RunDispatcher(factory) { IsolateNative = !parse.GetValue(inProcess) };
-            var pairs = RunPlanning.Pairs(factory, parse.GetValue(backend)!, parse.GetValue(config)!);
-            if (pairs.Count == 0)
-            {
-                Console.Error.WriteLine("testbed stress: nothing to run: no requested backend/config is available here");
-                return ExitCodes.Usage;
-            }
+            if (RunPlanning.Pairs("stress", factory, parse.GetValue(backend)!, parse.GetValue(config)!) is not { } pairs)
+                return ExitCodes.Failed;
 
             var all = new List<RunResult>();
             var interrupted = false;
@@ -86,12 +82,22 @@ internal static class StressCommand
             AnsiConsole.Write(ConsoleTables.Problems(all));
             var bad = all.Count(r => !r.Clean);
             if (interrupted)
+            {
+                // The exit code is the signal's (TestbedApp); this says what finished.
                 AnsiConsole.MarkupLine($"[yellow]stress: interrupted; {all.Count} run(s) finished, {bad} with violations, leaks or crashes[/]");
-            else
-                AnsiConsole.MarkupLine(bad == 0
-                    ? $"[green]stress: {all.Count} run(s) clean[/]"
-                    : $"[red]stress: {bad} of {all.Count} run(s) with violations, leaks or crashes[/]");
-            return bad == 0 ? ExitCodes.Clean : ExitCodes.Findings;
+                return bad == 0 ? ExitCodes.Clean : ExitCodes.Findings;
+            }
+
+            if (bad > 0)
+            {
+                AnsiConsole.MarkupLine($"[red]stress: {bad} of {all.Count} run(s) with violations, leaks or crashes[/]");
+                return ExitCodes.Findings;
+            }
+
+            if (IdleRuns.Report("stress", all, parse.GetValue(duration)))
+                return ExitCodes.Failed;
+            AnsiConsole.MarkupLine($"[green]stress: {all.Count} run(s) clean[/]");
+            return ExitCodes.Clean;
         });
         return command;
     }

@@ -55,7 +55,7 @@ internal static class NativeRecords
     /// <summary>struct tb_config_info to <see cref="ConfigInfo"/>.</summary>
     public static ConfigInfo ToConfig(in TbConfigInfo c) => new(
         c.NameText, c.Mmu != 0, c.Spf != 0, c.SharedFree != 0, c.TestFlags, c.PageSize, c.TaskSize,
-        c.MmapMinAddr, c.MmapBase);
+        c.MmapMinAddr, c.MmapBase, (Capabilities)c.Caps);
 
     /// <summary><see cref="Operation"/> to struct tb_op (result cleared).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -37,9 +37,7 @@ internal sealed class HotSpace : IDisposable
         _addr = HotBase + (ulong)(HotPaths.Vmas / 2 * VmaGapPages) * BenchPlan.Page;
         for (var i = 0; i < _batch.Length; i++)
             _batch[i] = Operation.Fault(_addr + (ulong)(i & 3) * BenchPlan.Page, FaultFlags.Read);
-        _refs = space.GetVma(_addr, out var probe, out _) == 0;
-        if (_refs)
-            space.PutVma(probe);
+        _refs = space.Config.VmaRefs;
     }
 
     /// <summary>

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 using System.Diagnostics;
+using System.Globalization;
 using Testbed.Contract;
 using Testbed.Harness.Execution;
+using Testbed.Harness.Worker;
 using Testbed.Harness.Workloads;
 
 namespace Testbed.Harness.Concurrent;
@@ -40,7 +42,6 @@ public static class ConcurrentRunner
             space.Execute(op);
 
         var streams = workload.Streams(space.Config.VmaRefs);
-        var executors = streams.Select(s => new StreamExecutor(space, s)).ToArray();
         var done = new long[workload.Threads];
         using var start = new Barrier(workload.Threads + 1);
         var deadline = duration is { } d ? Stopwatch.GetTimestamp() + (long)(d.TotalSeconds * Stopwatch.Frequency) : long.MaxValue;
@@ -50,7 +51,7 @@ public static class ConcurrentRunner
             start.SignalAndWait();
             try
             {
-                done[t] = RunStream(executors[t], t, deadline, observer, cancellationToken);
+                done[t] = RunStream(space, streams[t], t, deadline, observer, cancellationToken);
             }
             catch (Exception e)
             {
@@ -107,7 +108,7 @@ public static class ConcurrentRunner
     public static string ReplayCommand(string backend, string config, Workload workload, TimeSpan? duration = null) =>
         $"./scripts/testbed stress --backend {backend} --config {config} --mix {workload.Mix.Name()} " +
         $"--seed {workload.Seed} --threads {workload.Threads} --ops {workload.OpsPerThread}" +
-        (duration is { } d ? $" --duration {d.TotalSeconds:0.###}" : "");
+        (duration is { } d ? $" --duration {d.TotalSeconds.ToString(WorkerOptions.DurationFormat, CultureInfo.InvariantCulture)}" : "");
 
     /// <summary>The abort counters by reason, zeros left out.</summary>
     public static IReadOnlyDictionary<string, ulong> Aborts(Stats stats)
@@ -127,20 +128,21 @@ public static class ConcurrentRunner
         return all.Where(a => a.Count > 0).ToDictionary(a => a.Reason.ToString(), a => a.Count);
     }
 
-    private static long RunStream(StreamExecutor executor, int thread, long deadline, IOperationObserver? observer, CancellationToken cancellationToken)
+    /// <summary>Runs one thread's stream as it is generated, until it ends, the deadline passes or the token is cancelled.</summary>
+    private static long RunStream(
+        IAddressSpace space, IEnumerable<WorkItem> stream, int thread, long deadline, IOperationObserver? observer, CancellationToken cancellationToken)
     {
-        var count = 0;
-        for (; count < executor.Stream.Count; count++)
+        var executor = new StreamExecutor(space);
+        foreach (var item in stream)
         {
-            if ((count & DeadlineCheckMask) == 0 && (Stopwatch.GetTimestamp() > deadline || cancellationToken.IsCancellationRequested))
+            if ((executor.Position & DeadlineCheckMask) == 0 && (Stopwatch.GetTimestamp() > deadline || cancellationToken.IsCancellationRequested))
                 break;
-            if (observer is not null)
-                observer.OnStart(thread, count, executor.Resolve(count));
-            executor.Run(count);
+            observer?.OnStart(thread, executor.Position, executor.Resolve(item));
+            executor.Run(item);
         }
 
         executor.PutAll();
-        return count;
+        return executor.Position;
     }
 
     /// <summary>Unmaps every VMA and closes every file, so all objects should go.</summary>

@@ -10,5 +10,5 @@ namespace Testbed.Harness.Concurrent;
 public interface IOperationObserver
 {
     /// <summary>Thread <paramref name="thread"/> is about to run item <paramref name="index"/>.</summary>
-    void OnStart(int thread, int index, in Operation op);
+    void OnStart(int thread, long index, in Operation op);
 }

@@ -62,14 +62,19 @@ public static class SequentialDifferential
             divergence = Compare(i, op.ToString(), l, r, left, right);
         }
 
-        var stream = single.Stream(0, left.Config.VmaRefs);
-        var leftRun = new StreamExecutor(left, stream);
-        var rightRun = new StreamExecutor(right, stream);
-        for (var i = 0; i < stream.Count && divergence is null; i++, compared++)
+        var leftRun = new StreamExecutor(left);
+        var rightRun = new StreamExecutor(right);
+        // One stream feeds both: each item is generated once and run on each side.
+        using (var stream = single.Stream(0, left.Config.VmaRefs).GetEnumerator())
         {
-            var l = leftRun.Run(i);
-            var r = rightRun.Run(i);
-            divergence = Compare(setup.Count + i, stream[i].ToString(), l, r, left, right);
+            while (divergence is null && stream.MoveNext())
+            {
+                var item = stream.Current;
+                var l = leftRun.Run(item);
+                var r = rightRun.Run(item);
+                divergence = Compare(compared, item.ToString(), l, r, left, right);
+                compared++;
+            }
         }
 
         if (divergence is not null)

@@ -5,41 +5,47 @@ using Testbed.Harness.Workloads;
 namespace Testbed.Harness.Execution;
 
 /// <summary>
-/// Runs one thread's stream against an address space, one item at a time: keeps
-/// the thread's get_vma references (FIFO) and the results earlier items produced
-/// (for addresses only known at run time). Not thread-safe: one per thread.
+/// Runs one thread's stream against an address space, one item at a time, in
+/// stream order: keeps the thread's get_vma references (FIFO) and the results of
+/// the earlier items later ones still name (<see cref="WorkItem.Named"/>, for
+/// addresses only known at run time), dropped at their last use, so its memory is
+/// bounded by the stream's live mappings, not its length. Not thread-safe: one per thread.
 /// </summary>
-public sealed class StreamExecutor(IAddressSpace space, IReadOnlyList<WorkItem> stream)
+public sealed class StreamExecutor(IAddressSpace space)
 {
     private readonly Queue<ulong> _refs = new();
-    private readonly long[] _results = new long[stream.Count];
-
-    /// <summary>The stream being run.</summary>
-    public IReadOnlyList<WorkItem> Stream => stream;
+    private readonly Dictionary<int, long> _named = [];
+    private long _position;
 
     /// <summary>References taken and not yet put.</summary>
     public int HeldReferences => _refs.Count;
 
+    /// <summary>Results kept for later items to name.</summary>
+    public int KeptResults => _named.Count;
+
+    /// <summary>Items run so far: the index of the next one.</summary>
+    public long Position => _position;
+
     /// <summary>
-    /// The operation item <paramref name="index"/> will run, with a run-time address
-    /// resolved from the earlier result it names.
+    /// The operation <paramref name="item"/>, the next item of the stream, will
+    /// run, with a run-time address resolved from the earlier result it names.
     /// </summary>
-    public Operation Resolve(int index)
+    public Operation Resolve(in WorkItem item)
     {
-        var item = stream[index];
         if (item.AddrFrom < 0)
             return item.Op;
-        var baseAddr = _results[item.AddrFrom];
+        if (!_named.TryGetValue(item.AddrFrom, out var baseAddr))
+            throw new InvalidOperationException($"item {_position} names item {item.AddrFrom}, which is not a live named result");
         // A failed mmap has no address: use the bare offset, a low address below
         // mmap_min_addr where nothing is ever mapped.
         var addr = baseAddr < 0 ? item.Op.Addr : (ulong)baseAddr + item.Op.Addr;
         return item.Op with { Addr = addr };
     }
 
-    /// <summary>Runs item <paramref name="index"/>.</summary>
-    public StepOutcome Run(int index)
+    /// <summary>Runs <paramref name="item"/>, the next item of the stream.</summary>
+    public StepOutcome Run(in WorkItem item)
     {
-        var op = Resolve(index);
+        var op = Resolve(item);
         StepOutcome outcome;
         switch (op.Kind)
         {
@@ -61,7 +67,11 @@ public sealed class StreamExecutor(IAddressSpace space, IReadOnlyList<WorkItem> 
                 break;
         }
 
-        _results[index] = outcome.Result;
+        if (item.Named)
+            _named[checked((int)_position)] = outcome.Result;
+        if (item.LastUse)
+            _named.Remove(item.AddrFrom);
+        _position++;
         return outcome;
     }
 

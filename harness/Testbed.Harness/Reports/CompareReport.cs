@@ -25,6 +25,13 @@ public sealed record CompareReport
     /// <summary>The timed pass: the same runs on the perf flavours, each in a worker, native and managed interleaved.</summary>
     public IReadOnlyList<RunResult> Timed { get; init; } = [];
 
-    /// <summary>Every differential agreed and every run of both passes was clean.</summary>
-    public bool Passed => Sequential.All(s => s.Agreed) && Concurrent.All(r => r.Clean) && Timed.All(r => r.Clean);
+    /// <summary>No finding: every differential agreed and every run of both passes was clean.</summary>
+    public bool Clean => Sequential.All(s => s.Agreed) && Concurrent.All(r => r.Clean) && Timed.All(r => r.Clean);
+
+    /// <summary>Something was compared or run, and every concurrent run of both passes ran at least one operation.</summary>
+    public bool Complete =>
+        (Sequential.Count > 0 || Concurrent.Count > 0) && Concurrent.All(r => r.Operations > 0) && Timed.All(r => r.Operations > 0);
+
+    /// <summary>It ran completely and found nothing.</summary>
+    public bool Passed => Complete && Clean;
 }

@@ -43,7 +43,7 @@ public sealed unsafe class OperationRing : IOperationObserver, IDisposable
     }
 
     /// <inheritdoc/>
-    public void OnStart(int thread, int index, in Operation op)
+    public void OnStart(int thread, long index, in Operation op)
     {
         if ((uint)thread >= (uint)_threads)
             return;
@@ -57,7 +57,7 @@ public sealed unsafe class OperationRing : IOperationObserver, IDisposable
         slot->Addr = op.Addr;
         slot->Len = op.Len;
         slot->PgOff = op.PgOff;
-        Volatile.Write(ref slot->Index, index + 1L);
+        Volatile.Write(ref slot->Index, index + 1);
     }
 
     /// <summary>

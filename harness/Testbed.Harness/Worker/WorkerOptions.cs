@@ -91,6 +91,9 @@ public sealed record WorkerOptions
     /// <summary>With another workload.</summary>
     public WorkerOptions WithWorkload(Workload workload) => this with { Workload = workload };
 
+    /// <summary>Seconds to a tick (100 ns), TimeSpan's resolution, so no positive cap is written as 0.</summary>
+    public const string DurationFormat = "0.#######";
+
     /// <summary>testbed-worker's arguments.</summary>
     public IReadOnlyList<string> Arguments(string ringFile)
     {
@@ -104,7 +107,7 @@ public sealed record WorkerOptions
         if (Flavour != Checked)
             args.AddRange([WorkerArguments.Flavour, Flavour]);
         if (Duration is { } d)
-            args.AddRange([WorkerArguments.Duration, d.TotalSeconds.ToString("0.###", inv)]);
+            args.AddRange([WorkerArguments.Duration, d.TotalSeconds.ToString(DurationFormat, inv)]);
         if (CrashLibrary is { } library)
         {
             args.AddRange([WorkerArguments.CrashLibrary, library, WorkerArguments.CrashAfter, CrashAfter.ToString(inv),

@@ -4,18 +4,16 @@ using Testbed.Harness.Seeded;
 
 namespace Testbed.Harness.Workloads;
 
-/// <summary>Draws one thread's stream for a mix; all randomness comes from the given PRNG.</summary>
+/// <summary>
+/// Draws one thread's stream for a mix, one item at a time as it is consumed;
+/// all randomness comes from the given PRNG. It keeps only what later items
+/// depend on (held references, live nommu mappings), so a stream of any length
+/// costs the same memory.
+/// </summary>
 internal sealed class WorkloadGenerator(WorkloadMix mix, SplitMix64 rng, bool refs)
 {
     private const int MaxHeldRefs = 4;
     private const int MaxRangePages = 8;
-
-    /// <summary>
-    /// Live mappings one nommu stream keeps at most: past it an mmap step unmaps
-    /// a live one instead, so the mm's VMA list (a list walk in nommu's
-    /// find_vma) stays short however long the run.
-    /// </summary>
-    private const int MaxLiveNommuMappings = 32;
 
     /// <summary>
     /// Nommu file mappings start at a multiple of this many pages and do not
@@ -33,27 +31,45 @@ internal sealed class WorkloadGenerator(WorkloadMix mix, SplitMix64 rng, bool re
         Prot.Read | Prot.Write | Prot.Exec, Prot.None,
     ];
 
-    private readonly List<WorkItem> _items = [];
-    private readonly List<int> _mmaps = [];
+    /// <summary>The live nommu mappings: the index of the mmap item and its length.</summary>
+    private readonly List<(int Index, ulong Len)> _mmaps = [];
+    private int _emitted;
     private int _held;
 
     /// <summary>Relative weights of the kinds of step, per mix.</summary>
     private enum Step { Mmap, Munmap, Mprotect, Mbind, Fault, GetVma, PutVma, FileOpen, FileClose, Bad }
 
-    public IReadOnlyList<WorkItem> Generate(int ops)
+    /// <summary>
+    /// <paramref name="ops"/> drawn steps, one item each, then a put_vma for every
+    /// reference still held. Enumerate it once: the items come from this generator's state.
+    /// </summary>
+    public IEnumerable<WorkItem> Generate(int ops)
     {
         var weights = Weights();
-        var total = weights.Sum(w => w.Weight);
+        var total = 0;
+        foreach (var (_, weight) in weights)
+            total += weight;
         for (var i = 0; i < ops; i++)
         {
-            var pick = rng.Below(total);
-            var step = weights.First(w => (pick -= w.Weight) < 0).Step;
-            Emit(step);
+            var item = Emit(Pick(weights, rng.Below(total)));
+            _emitted++;
+            yield return item;
         }
 
         for (; _held > 0; _held--)
-            _items.Add(WorkItem.PutVma());
-        return _items.ToArray();
+            yield return WorkItem.PutVma();
+    }
+
+    /// <summary>The step whose share of the weights <paramref name="pick"/> falls in.</summary>
+    private static Step Pick((Step Step, int Weight)[] weights, int pick)
+    {
+        foreach (var (step, weight) in weights)
+        {
+            if ((pick -= weight) < 0)
+                return step;
+        }
+
+        throw new InvalidOperationException($"pick {pick} beyond the weights");
     }
 
     private (Step Step, int Weight)[] Weights() => mix switch
@@ -72,61 +88,48 @@ internal sealed class WorkloadGenerator(WorkloadMix mix, SplitMix64 rng, bool re
         _ => throw new ArgumentOutOfRangeException(nameof(mix), mix, null),
     };
 
-    private void Emit(Step step)
+    private WorkItem Emit(Step step)
     {
         if (mix == WorkloadMix.NommuSharedFile)
-        {
-            EmitNommu(step);
-            return;
-        }
+            return EmitNommu(step);
 
         switch (step)
         {
             case Step.Mmap:
-                Add(Mmap());
-                break;
+                return Item(Mmap());
             case Step.Munmap:
                 if (rng.Chance(15))
                 {
                     var (top, topPages) = Range(AddressWindow.TopPages);
-                    Add(Operation.Munmap(AddressWindow.TopPage(top), Bytes(topPages)));
-                    break;
+                    return Item(Operation.Munmap(AddressWindow.TopPage(top), Bytes(topPages)));
                 }
 
                 var (first, pages) = Range(AddressWindow.Pages);
-                Add(Operation.Munmap(AddressWindow.Page(first), Bytes(pages)));
-                break;
+                return Item(Operation.Munmap(AddressWindow.Page(first), Bytes(pages)));
             case Step.Mprotect:
                 (first, pages) = Range(AddressWindow.Pages);
-                Add(Operation.Mprotect(AddressWindow.Page(first), Bytes(pages), PickProt()));
-                break;
+                return Item(Operation.Mprotect(AddressWindow.Page(first), Bytes(pages), PickProt()));
             case Step.Mbind:
                 (first, pages) = Range(AddressWindow.Pages);
-                Add(Operation.Mbind(AddressWindow.Page(first), Bytes(pages), (MpolMode)rng.Below(4)));
-                break;
+                return Item(Operation.Mbind(AddressWindow.Page(first), Bytes(pages), (MpolMode)rng.Below(4)));
             case Step.Fault:
-                Add(Operation.Fault(FaultAddress(), PickFaultFlags()));
-                break;
+                return Item(Operation.Fault(FaultAddress(), PickFaultFlags()));
             case Step.GetVma when refs && _held < MaxHeldRefs:
                 _held++;
-                _items.Add(WorkItem.GetVma(FaultAddress()));
-                break;
+                return WorkItem.GetVma(FaultAddress());
             case Step.PutVma when refs && _held > 0:
                 _held--;
-                _items.Add(WorkItem.PutVma());
-                break;
+                return WorkItem.PutVma();
             case Step.GetVma or Step.PutVma:
-                Add(Operation.Fault(FaultAddress(), PickFaultFlags()));
-                break;
+                return Item(Operation.Fault(FaultAddress(), PickFaultFlags()));
             case Step.FileOpen:
-                Add(Operation.FileOpen(Bytes(rng.Between(1, 16)), FileFlags.None));
-                break;
+                return Item(Operation.FileOpen(Bytes(rng.Between(1, 16)), FileFlags.None));
             case Step.FileClose:
-                Add(Operation.FileClose(Workload.SetupFiles + rng.Below(4)));
-                break;
+                return Item(Operation.FileClose(Workload.SetupFiles + rng.Below(4)));
             case Step.Bad:
-                Add(BadArguments());
-                break;
+                return Item(BadArguments());
+            default:
+                throw new ArgumentOutOfRangeException(nameof(step), step, null);
         }
     }
 
@@ -161,40 +164,40 @@ internal sealed class WorkloadGenerator(WorkloadMix mix, SplitMix64 rng, bool re
         _ => Operation.Mmap(0x1000, AddressWindow.PageSize, Prot.Read, MapFlags.Private | MapFlags.Anonymous | MapFlags.Fixed),
     };
 
-    private void EmitNommu(Step step)
+    /// <summary>
+    /// A nommu step. Mappings are placed by the kernel, so later items name them by
+    /// the index of their mmap (<see cref="WorkItem.AddrFrom"/>); the mmap is marked
+    /// <see cref="WorkItem.Named"/> and the munmap that ends it is the last to name it.
+    /// </summary>
+    private WorkItem EmitNommu(Step step)
     {
         switch (step)
         {
-            case Step.Mmap when _mmaps.Count >= MaxLiveNommuMappings:
-                EmitNommu(Step.Munmap);
-                break;
+            case Step.Mmap when _mmaps.Count >= Workload.MaxLiveNommuMappings:
+                return EmitNommu(Step.Munmap);
             case Step.Mmap:
                 var shared = rng.Chance(60) ? MapFlags.Shared : MapFlags.Private;
                 var pages = rng.Between(1, NommuChunkPages);
                 var chunks = (int)(Workload.SetupFileSize / AddressWindow.PageSize) / NommuChunkPages;
                 var pgoff = (ulong)(rng.Below(chunks) * NommuChunkPages);
                 var prot = rng.Chance(70) ? Prot.Read | Prot.Write : Prot.Read;
-                _mmaps.Add(_items.Count);
-                Add(Operation.Mmap(0, Bytes(pages), prot, shared, rng.Below(Workload.SetupFiles), pgoff));
-                break;
+                _mmaps.Add((_emitted, Bytes(pages)));
+                return new WorkItem(Operation.Mmap(0, Bytes(pages), prot, shared, rng.Below(Workload.SetupFiles), pgoff), Named: true);
             case Step.Munmap when _mmaps.Count > 0:
                 var victim = rng.Below(_mmaps.Count);
-                var index = _mmaps[victim];
+                var (index, len) = _mmaps[victim];
                 _mmaps.RemoveAt(victim);
-                _items.Add(new WorkItem(Operation.Munmap(0, _items[index].Op.Len), index));
-                break;
+                return new WorkItem(Operation.Munmap(0, len), index);
             case Step.Fault when _mmaps.Count > 0:
-                var target = _mmaps[rng.Below(_mmaps.Count)];
-                var offset = (ulong)rng.Below((int)(_items[target].Op.Len / AddressWindow.PageSize)) * AddressWindow.PageSize;
-                _items.Add(new WorkItem(Operation.Fault(offset, PickFaultFlags()), target));
-                break;
+                var (target, size) = _mmaps[rng.Below(_mmaps.Count)];
+                var offset = (ulong)rng.Below((int)(size / AddressWindow.PageSize)) * AddressWindow.PageSize;
+                return new WorkItem(Operation.Fault(offset, PickFaultFlags()), target);
             default:
-                EmitNommu(Step.Mmap);
-                break;
+                return EmitNommu(Step.Mmap);
         }
     }
 
-    private void Add(Operation op) => _items.Add(new WorkItem(op));
+    private static WorkItem Item(Operation op) => new(op);
 
     private (int First, int Pages) Range(int windowPages)
     {

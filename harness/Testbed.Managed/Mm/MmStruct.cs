@@ -70,6 +70,10 @@ internal sealed partial class MmStruct
     /// <summary>VMAs are freed only after a grace period.</summary>
     public bool RcuFree => SpfRcu || PerVmaLock;
 
+    /// <summary>What this mm can do, as the native library reports it in tb_config_info.caps.</summary>
+    public Capabilities Capabilities =>
+        (VmaRefs ? Capabilities.GetVma : Capabilities.None) | (LocklessWalk ? Capabilities.LocklessFaults : Capabilities.None);
+
     /// <summary>The tb_mm_create flags: which kernel's rules this mm follows where they differ.</summary>
     public MmFlags Flags { get; }
 

@@ -58,7 +58,7 @@ public unsafe partial struct TbConfigInfo
     [NativeTypeName("uint32_t")]
     public uint Flavour;
 
-    /// <summary><c>reserved</c>: <c>uint32_t</c> at offset 76.</summary>
+    /// <summary><c>caps</c>: <c>uint32_t</c> at offset 76.</summary>
     [NativeTypeName("uint32_t")]
-    public uint Reserved;
+    public uint Caps;
 }

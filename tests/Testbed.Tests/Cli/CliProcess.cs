@@ -88,9 +88,12 @@ internal sealed class CliProcess : IDisposable
     }
 
     /// <summary>Runs <c>testbed <paramref name="args"/></c> to the end (at most two minutes).</summary>
-    public static (int ExitCode, string Stdout, string Stderr) Run(params string[] args)
+    public static (int ExitCode, string Stdout, string Stderr) Run(params string[] args) => Run(new Dictionary<string, string>(), args);
+
+    /// <summary>Runs <c>testbed <paramref name="args"/></c> with <paramref name="environment"/> added, to the end (at most two minutes).</summary>
+    public static (int ExitCode, string Stdout, string Stderr) Run(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
-        using var cli = Start(args);
+        using var cli = Start(environment, args);
         var code = cli.WaitForExit(TimeSpan.FromMinutes(2));
         return (code, cli.Stdout, cli.Stderr);
     }

@@ -27,6 +27,7 @@ public sealed class CliSpecs
     [InlineData("compare", "--config", "nommu")]
     [InlineData("compare", "--mix", "nommu-shared-file")]
     [InlineData("compare", "--backend", "jit")]
+    [InlineData("compare", "--sequential-only", "--backend", "managed")]
     [InlineData("stress", "--config", "mmu-rcu")]
     [InlineData("stress", "--runs", "0")]
     [InlineData("stress", "--duration", "-1")]

@@ -17,9 +17,9 @@ public sealed class ConcurrentRunnerSpecs
     {
         var factory = AddressSpaceFactory.Default;
         Assert.True(factory.IsAvailable(backend, config), $"{backend}/{config} is not available");
-        bool spf;
+        bool refs;
         using (var probe = factory.Create(backend, config))
-            spf = probe.Config.Spf;
+            refs = probe.Config.VmaRefs;
         var dispatcher = new RunDispatcher(factory);
 
         foreach (var mix in WorkloadMixNames.All.Where(m => m.NeedsMmu()))
@@ -32,7 +32,7 @@ public sealed class ConcurrentRunnerSpecs
                 $"{workload} on {backend}/{config}: {result.ViolationCount} violation(s) {string.Join("; ", result.Violations)} " +
                 $"leaks {string.Join("; ", result.Leaks)}; replay: {result.ReplayCommand}");
             Assert.Null(result.Crash);
-            Assert.Equal(4L * 3000, result.Operations - CountTrailingPuts(workload, spf));
+            Assert.Equal(4L * 3000, result.Operations - CountTrailingPuts(workload, refs));
             Assert.True(result.Faults > 0);
             if (config == "mmu-spf")
                 Assert.True(result.SpfSuccess > 0, "no speculative fault succeeded");
@@ -57,5 +57,5 @@ public sealed class ConcurrentRunnerSpecs
     }
 
     private static long CountTrailingPuts(Workload workload, bool refs) =>
-        workload.Streams(refs).Sum(s => (long)s.Count - workload.OpsPerThread);
+        workload.Streams(refs).Sum(s => (long)s.Count() - workload.OpsPerThread);
 }

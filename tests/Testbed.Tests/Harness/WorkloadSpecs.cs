@@ -81,17 +81,18 @@ public sealed class WorkloadSpecs
     [Fact]
     public void Nommu_streams_name_their_mappings_by_an_earlier_mmap()
     {
-        var stream = new Workload(WorkloadMix.NommuSharedFile, 3, 1, 1000).Stream(0, refs: false);
+        var stream = new Workload(WorkloadMix.NommuSharedFile, 3, 1, 1000).Stream(0, refs: false).ToList();
 
         var linked = stream.Where(i => i.AddrFrom >= 0).ToArray();
         Assert.NotEmpty(linked);
         Assert.All(linked, i => Assert.Equal(OpKind.Mmap, stream[i.AddrFrom].Op.Kind));
+        Assert.All(linked, i => Assert.True(stream[i.AddrFrom].Named));
     }
 
     [Fact]
     public void Nommu_streams_keep_their_live_mappings_bounded_and_chunk_aligned()
     {
-        var stream = new Workload(WorkloadMix.NommuSharedFile, 5, 1, 20000).Stream(0, refs: false);
+        var stream = new Workload(WorkloadMix.NommuSharedFile, 5, 1, 20000).Stream(0, refs: false).ToList();
 
         var live = new HashSet<int>();
         var most = 0;

@@ -105,7 +105,8 @@ public sealed class BadInputSpecs
         using var mm = Create(backend, config);
 
         var registry = ConfigRegistry.Get(config);
-        Assert.Equal(new ConfigInfo(config, registry.Mmu, registry.Spf, false, 0, Page, TaskSize, 0x10000, MmapBase), mm.Config);
+        // The capabilities have their own spec (CapabilitySpecs).
+        Assert.Equal(new ConfigInfo(config, registry.Mmu, registry.Spf, false, 0, Page, TaskSize, 0x10000, MmapBase, mm.Config.Caps), mm.Config);
         Assert.Equal(backend, mm.Backend);
     }
 }
