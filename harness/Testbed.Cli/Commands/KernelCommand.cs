@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text.Json;
 using Testbed.Cli.Commands.Sweeps;
 using Testbed.Contract;
+using Testbed.Harness.Files;
 using Testbed.Harness.Kernel;
 using Testbed.Harness.Sharding;
 
@@ -177,7 +178,7 @@ public static class KernelCommand
         var report = KernelSweep.ToReport(file);
         Console.Write(report.ToTable());
         if (jsonPath is not null)
-            File.WriteAllText(jsonPath, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
+            AtomicFile.WriteAllText(jsonPath, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
         Console.WriteLine(report.Passed ? "PASS: the model matches the kernel" : "FAIL: see the mismatches above");
         return report.Passed ? ExitCodes.Clean : ExitCodes.Findings;
     }

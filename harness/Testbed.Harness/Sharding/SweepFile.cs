@@ -2,6 +2,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Testbed.Harness.Files;
 
 namespace Testbed.Harness.Sharding;
 
@@ -89,12 +90,8 @@ public sealed record SweepFile
         };
     }
 
-    /// <summary>Writes the file (indented), creating its folder.</summary>
-    public void Write(string path)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        File.WriteAllText(path, ToJson().ToJsonString(Indented) + "\n");
-    }
+    /// <summary>Writes the file (indented) atomically (<see cref="AtomicFile"/>), creating its folder.</summary>
+    public void Write(string path) => AtomicFile.WriteAllText(path, ToJson().ToJsonString(Indented) + "\n");
 
     /// <summary>Reads a file written by <see cref="Write"/>; <see cref="InvalidDataException"/> names the path and the problem.</summary>
     public static SweepFile Read(string path)
