@@ -10,7 +10,7 @@ public static class ExitCodes
     /// <summary>A finding: a difference, violation, leak, crash or kernel mismatch.</summary>
     public const int Findings = 1;
 
-    /// <summary>A usage error: a bad option, an unwritable --out, nothing runnable here.</summary>
+    /// <summary>A usage error: a bad option, an unwritable output (--out, --result, --json), nothing runnable here.</summary>
     public const int Usage = 2;
 
     /// <summary>The run could not complete (an I/O error, a missing library, a bug in the testbed).</summary>
@@ -22,5 +22,5 @@ public static class ExitCodes
     /// <summary>The text --help shows.</summary>
     public const string Help =
         "Exit codes: 0 clean, 1 findings (difference, violation, leak, crash, kernel mismatch), " +
-        "2 usage error (bad option, unwritable --out), 3 the run could not complete, 130/143 interrupted (SIGINT/SIGTERM).";
+        "2 usage error (bad option, unwritable output), 3 the run could not complete, 130/143 interrupted (SIGINT/SIGTERM).";
 }

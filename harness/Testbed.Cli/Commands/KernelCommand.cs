@@ -85,7 +85,7 @@ public static class KernelCommand
         {
             Description = "Leave out the threaded race steps (page touches racing munmap/mprotect/mmap).",
         };
-        var json = new Option<string?>("--json")
+        var json = new OutputFile("--json")
         {
             Description = "Also write the report as JSON to this path.",
         };
@@ -150,7 +150,7 @@ public static class KernelCommand
             IReadOnlyCollection<int>? indices = parse.GetValue(only) is { } one ? [one]
                 : targetShard.Count > 1 ? [.. targetShard.Units(seqOptions.Sequences)]
                 : null;
-            var jsonPath = parse.GetValue(json);
+            var jsonPath = parse.GetValue(json)?.FullName;
             return await SweepRun.ExecuteAsync(KernelSweep.Kind, Parameters(seqOptions, target, qemu, buildKernel, patches, backendName),
                 seqOptions.Sequences, targetShard, parse.GetValue(result), async () =>
                 {

@@ -20,7 +20,7 @@ internal static class MergeCommand
             Description = "The shards' result files (all n of them, any order).",
             Arity = ArgumentArity.OneOrMore,
         };
-        var result = new Option<FileInfo?>("--result")
+        var result = new OutputFile("--result")
         {
             Description = "Write the merged result here (the file a single run's --result would be).",
         };

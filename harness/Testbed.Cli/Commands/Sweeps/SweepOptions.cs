@@ -23,8 +23,8 @@ internal static class SweepOptions
         },
     };
 
-    /// <summary><c>--result PATH</c>: the mergeable JSON result of this run.</summary>
-    public static Option<FileInfo?> Result() => new("--result")
+    /// <summary><c>--result PATH</c>: the mergeable JSON result of this run (probed before the run, written atomically).</summary>
+    public static Option<FileInfo?> Result() => new OutputFile("--result")
     {
         Description = "Write this run's mergeable result (JSON: the sweep's parameters and every unit's result) to this file.",
     };
