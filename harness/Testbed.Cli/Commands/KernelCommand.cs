@@ -87,7 +87,7 @@ public static class KernelCommand
         };
         var json = new OutputFile("--json")
         {
-            Description = "Also write the report as JSON to this path.",
+            Description = "Also write the report as JSON to this file (checked writable before the run, replaced whole).",
         };
         var shard = SweepOptions.Shard();
         shard.Description += " Here unit i is sequence i; a shard's sequences run in one boot.";

@@ -18,12 +18,12 @@ internal static class MergeCommand
     {
         var files = new Argument<FileInfo[]>("files")
         {
-            Description = "The shards' result files (all n of them, any order).",
+            Description = "The shards' result files (all n of them, any order), each checked whole before anything is printed or written.",
             Arity = ArgumentArity.OneOrMore,
         };
         var result = new OutputFile("--result")
         {
-            Description = "Write the merged result here (the file a single run's --result would be).",
+            Description = "Write the merged result here (the file a single run's --result would be; checked writable first, replaced whole).",
         };
         var sameAs = new Option<FileInfo?>("--same-as")
         {
