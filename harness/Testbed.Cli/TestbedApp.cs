@@ -7,8 +7,9 @@ using Testbed.Harness.Backends;
 namespace Testbed.Cli;
 
 /// <summary>
-/// Parses and runs a <c>testbed</c> command line. A parse error is one line on
-/// stderr and exit 2; an exception escaping a command is one line and exit 3 (no
+/// Parses and runs a <c>testbed</c> command line. A parse error, or an output path
+/// (--result, --json, --out) that cannot be written, is one line on stderr and exit 2, before
+/// anything runs; an exception escaping a command is one line and exit 3 (no
 /// stack trace; TESTBED_DEBUG=1 prints it); with <see cref="SignalCancellation"/>,
 /// SIGINT and SIGTERM cancel the running command, which kills its workers, and exit
 /// 130 and 143.
@@ -27,6 +28,12 @@ public static class TestbedApp
             var command = string.Join(' ', parse.CommandResult.Command == root ? ["testbed"] : ["testbed", parse.CommandResult.Command.Name]);
             var messages = parse.Errors.Select(e => Regex.Replace(e.Message, @"\s*\n\s*", " ")).Distinct();
             error.WriteLine($"{command}: {string.Join("; ", messages)} (see {command} --help)");
+            return ExitCodes.Usage;
+        }
+
+        if (IOutputOption.FirstProblem(parse) is { } unwritable)
+        {
+            error.WriteLine($"testbed {parse.CommandResult.Command.Name}: {unwritable}");
             return ExitCodes.Usage;
         }
 

@@ -75,7 +75,7 @@ internal static class BenchCommand
         {
             Description = "Preset under 5 minutes on 2 cores: 100,000 operations per thread, shorter hot-path loops.",
         };
-        var output = new Option<DirectoryInfo>("--out")
+        var output = new OutputFolder("--out")
         {
             Description = "Folder for bench.json and the plots (bench-<workload>.png).",
             DefaultValueFactory = _ => new DirectoryInfo("results"),
@@ -88,11 +88,6 @@ internal static class BenchCommand
         command.SetAction(parse =>
         {
             var folder = parse.GetValue(output)!;
-            if (OutputFolder.Check(folder) is { } unwritable)
-            {
-                Console.Error.WriteLine("testbed bench: " + unwritable);
-                return ExitCodes.Usage;
-            }
             // Before any managed mm exists: ManagedFlavour reads it once per process.
             if (Environment.GetEnvironmentVariable(ManagedFlavour.Variable) is null)
                 Environment.SetEnvironmentVariable(ManagedFlavour.Variable, ManagedFlavour.Perf);

@@ -33,7 +33,7 @@ internal static class CompareCommand
         var mix = CommonOptions.Mix(defaultMixes);
         var config = CommonOptions.Config(CommonOptions.MmuConfigs);
         var backend = CommonOptions.Backend([.. AddressSpaceFactory.Backends]);
-        var output = new Option<DirectoryInfo>("--out")
+        var output = new OutputFolder("--out")
         {
             Description = "Folder for compare.json and throughput.png.",
             DefaultValueFactory = _ => new DirectoryInfo("results"),
@@ -69,11 +69,6 @@ internal static class CompareCommand
         {
             var started = DateTimeOffset.UtcNow;
             var folder = parse.GetValue(output)!;
-            if (OutputFolder.Check(folder) is { } unwritable)
-            {
-                Console.Error.WriteLine("testbed compare: " + unwritable);
-                return ExitCodes.Usage;
-            }
 
             var backends = parse.GetValue(backend)!;
             var mixes = parse.GetValue(mix)!.Select(WorkloadMixNames.Parse).ToArray();

@@ -10,7 +10,7 @@ public static class ExitCodes
     /// <summary>A finding: a difference, violation, leak, crash or kernel mismatch.</summary>
     public const int Findings = 1;
 
-    /// <summary>A usage error: a bad option, an unwritable --out, nothing runnable here (nothing to compare).</summary>
+    /// <summary>A usage error: a bad option, an unwritable output (--out, --result, --json), nothing runnable here (nothing to compare).</summary>
     public const int Usage = 2;
 
     /// <summary>
@@ -22,6 +22,6 @@ public static class ExitCodes
     /// <summary>The text --help shows.</summary>
     public const string Help =
         "Exit codes: 0 clean, 1 findings (difference, violation, leak, crash, kernel mismatch), " +
-        "2 usage error (bad option, unwritable --out, nothing runnable), 3 the run could not complete (missing library, " +
+        "2 usage error (bad option, unwritable output, nothing runnable), 3 the run could not complete (missing library, " +
         "a run that ran no operation), 130/143 interrupted (SIGINT/SIGTERM).";
 }

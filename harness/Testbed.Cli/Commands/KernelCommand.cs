@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text.Json;
 using Testbed.Cli.Commands.Sweeps;
 using Testbed.Contract;
+using Testbed.Harness.Files;
 using Testbed.Harness.Kernel;
 using Testbed.Harness.Sharding;
 
@@ -84,9 +85,9 @@ public static class KernelCommand
         {
             Description = "Leave out the threaded race steps (page touches racing munmap/mprotect/mmap).",
         };
-        var json = new Option<string?>("--json")
+        var json = new OutputFile("--json")
         {
-            Description = "Also write the report as JSON to this path.",
+            Description = "Also write the report as JSON to this file (checked writable before the run, replaced whole).",
         };
         var shard = SweepOptions.Shard();
         shard.Description += " Here unit i is sequence i; a shard's sequences run in one boot.";
@@ -151,7 +152,7 @@ public static class KernelCommand
             IReadOnlyCollection<int>? indices = parse.GetValue(only) is { } one ? [one]
                 : targetShard.Count > 1 ? [.. targetShard.Units(seqOptions.Sequences)]
                 : null;
-            var jsonPath = parse.GetValue(json);
+            var jsonPath = parse.GetValue(json)?.FullName;
             return await SweepRun.ExecuteAsync(KernelSweep.Kind, Parameters(seqOptions, target, qemu, buildKernel, patches, backendName),
                 seqOptions.Sequences, targetShard, parse.GetValue(result), async () =>
                 {
@@ -179,7 +180,7 @@ public static class KernelCommand
         var report = KernelSweep.ToReport(file);
         Console.Write(report.ToTable());
         if (jsonPath is not null)
-            File.WriteAllText(jsonPath, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
+            AtomicFile.WriteAllText(jsonPath, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
         Console.WriteLine(report.Passed ? "PASS: the model matches the kernel" : "FAIL: see the mismatches above");
         return report.Passed ? ExitCodes.Clean : ExitCodes.Findings;
     }

@@ -57,6 +57,16 @@ public sealed record MutantRow(string Mutant, string Kind, string? DetectedBy, s
         },
         new JsonObject { ["seconds"] = Seconds, ["ratio"] = Ratio, ["asanStress"] = AsanStress, ["asanReplay"] = AsanReplay });
 
+    private static readonly JsonShape ResultShape = new JsonShape()
+        .Text("mutant").Text("kind").Text("detectedBy", optional: true).Text("cost").Text("replay", optional: true).Text("problem", optional: true);
+
+    private static readonly JsonShape MeasuredShape = new JsonShape()
+        .Number("seconds", optional: true).Text("ratio", optional: true).Flag("asanStress", optional: true).Text("asanReplay", optional: true);
+
+    /// <summary>Null when <paramref name="unit"/> holds a row (<see cref="FromUnit"/> reads it whole); else what is wrong with it.</summary>
+    public static string? CheckUnit(SweepUnit unit) =>
+        ResultShape.Problem(unit.Result) ?? (unit.Measured is null ? null : MeasuredShape.Problem(unit.Measured) is { } m ? "measured " + m : null);
+
     /// <summary>The row a unit holds.</summary>
     public static MutantRow FromUnit(SweepUnit unit) =>
         new(Text(unit.Result, "mutant")!, Text(unit.Result, "kind")!, Text(unit.Result, "detectedBy"), Text(unit.Result, "cost")!,

@@ -137,6 +137,14 @@ public static class MutantsCommand
         }, file => Report(file, json));
     }
 
+    /// <summary>
+    /// The units a result file's <paramref name="parameters"/> make: the mutants it names, or with
+    /// "all" this testbed's catalog (a file written by a testbed with another catalog is refused:
+    /// its unit i would be another mutant).
+    /// </summary>
+    public static long UnitsOf(IReadOnlyDictionary<string, string> parameters) =>
+        SweepParameters.Text(parameters, "mutants") == "all" ? MutantCatalog.All.Count : SweepParameters.ListLength(parameters, "mutants");
+
     /// <summary>Prints the table of a whole or merged mutants sweep and returns 1 when a mutant survived.</summary>
     internal static int Report(SweepFile file) => Report(file, json: false);
 

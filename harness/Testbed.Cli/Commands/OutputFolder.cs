@@ -1,23 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0-only
+using System.CommandLine;
+using Testbed.Harness.Files;
+
 namespace Testbed.Cli.Commands;
 
-/// <summary>Checks a report folder before any run, so a bad --out costs nothing.</summary>
-internal static class OutputFolder
+/// <summary>
+/// A folder the command writes its reports into (--out), probed before the command runs: created
+/// when missing, and a byte written and flushed to a temporary file in it.
+/// </summary>
+internal sealed class OutputFolder : Option<DirectoryInfo>, IOutputOption
 {
-    /// <summary>Creates <paramref name="folder"/> if needed and writes a probe file; null when writable, else why not.</summary>
-    public static string? Check(DirectoryInfo folder)
+    /// <summary>Creates the option <paramref name="name"/>.</summary>
+    public OutputFolder(string name)
+        : base(name)
     {
-        var probe = Path.Combine(folder.FullName, $".testbed-probe-{Environment.ProcessId}");
-        try
-        {
-            Directory.CreateDirectory(folder.FullName);
-            File.WriteAllText(probe, "");
-            File.Delete(probe);
-            return null;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
-        {
-            return $"--out {folder.FullName}: not a writable folder ({e.Message})";
-        }
     }
+
+    /// <inheritdoc/>
+    public string? Problem(ParseResult parse) =>
+        parse.GetValue(this) is { } folder && AtomicFile.ProbeFolder(folder.FullName) is { } why
+            ? $"{Name} {folder.FullName}: not a writable folder ({why})"
+            : null;
 }

@@ -23,6 +23,31 @@ public static class AbSweep
         Converters = { new JsonStringEnumConverter() },
     };
 
+    /// <summary>As <see cref="Json"/>, refusing a missing field or a null where the record has none.</summary>
+    private static readonly JsonSerializerOptions Strict = new(Json)
+    {
+        RespectNullableAnnotations = true,
+        RespectRequiredConstructorParameters = true,
+    };
+
+    /// <summary>The units a result file's <paramref name="parameters"/> make: one per sequence.</summary>
+    public static long UnitsOf(IReadOnlyDictionary<string, string> parameters) => SweepParameters.Count(parameters, "sequences");
+
+    /// <summary>Null when <paramref name="unit"/> is a whole <see cref="AbSequenceResult"/> of its own index; else what is wrong with it.</summary>
+    public static string? CheckUnit(SweepUnit unit)
+    {
+        ArgumentNullException.ThrowIfNull(unit);
+        try
+        {
+            var sequence = unit.Result.Deserialize<AbSequenceResult>(Strict);
+            return sequence?.Index == unit.Index ? null : $"\"index\" is {sequence?.Index}, not the unit's {unit.Index}";
+        }
+        catch (JsonException e)
+        {
+            return e.Message.Split(" | LineNumber", 2)[0];
+        }
+    }
+
     /// <summary>The parameters that define the sweep, as a result file holds them.</summary>
     public static SortedDictionary<string, string> Parameters(AbOptions options) => new(StringComparer.Ordinal)
     {

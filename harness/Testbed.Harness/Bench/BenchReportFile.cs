@@ -1,17 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-only
 using System.Text.Json;
+using Testbed.Harness.Files;
 
 namespace Testbed.Harness.Bench;
 
 /// <summary>Writes and reads bench.json (source-generated System.Text.Json).</summary>
 public static class BenchReportFile
 {
-    /// <summary>Writes <paramref name="report"/> to <paramref name="path"/>, indented.</summary>
-    public static void Write(BenchReport report, string path)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        File.WriteAllText(path, JsonSerializer.Serialize(report, BenchJsonContext.Default.BenchReport));
-    }
+    /// <summary>Writes <paramref name="report"/> to <paramref name="path"/>, indented, atomically (<see cref="AtomicFile"/>).</summary>
+    public static void Write(BenchReport report, string path) =>
+        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(report, BenchJsonContext.Default.BenchReport));
 
     /// <summary>Reads a report written by <see cref="Write"/>.</summary>
     public static BenchReport Read(string path) =>

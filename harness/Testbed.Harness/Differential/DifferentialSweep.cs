@@ -28,6 +28,24 @@ public sealed record DifferentialSweep(ulong Seed, int Seeds, IReadOnlyList<stri
     /// <summary>Units in the whole sweep.</summary>
     public int Units => Configs.Count * Mixes.Count * Seeds;
 
+    private static readonly JsonShape ResultShape = new JsonShape()
+        .Text("config").Text("mix").Number("seed").Flag("agreed").Int("operations")
+        .Text("divergence", optional: true).Text("replay", optional: true);
+
+    /// <summary>The units a result file's <paramref name="parameters"/> make: seeds × configs × mixes.</summary>
+    public static long UnitsOf(IReadOnlyDictionary<string, string> parameters) =>
+        (long)SweepParameters.Count(parameters, "seeds") * SweepParameters.ListLength(parameters, "configs")
+        * SweepParameters.ListLength(parameters, "mixes");
+
+    /// <summary>Null when <paramref name="unit"/> holds what the report reads; else what is wrong with it.</summary>
+    public static string? CheckUnit(SweepUnit unit)
+    {
+        ArgumentNullException.ThrowIfNull(unit);
+        if (ResultShape.Problem(unit.Result) is { } problem)
+            return problem;
+        return !unit.Result["agreed"]!.GetValue<bool>() && unit.Result["divergence"] is null ? "a run that differed without its \"divergence\"" : null;
+    }
+
     /// <summary>The parameters that define the sweep, as a result file holds them.</summary>
     public SortedDictionary<string, string> Parameters() => new(StringComparer.Ordinal)
     {

@@ -23,6 +23,37 @@ public static class KernelSweep
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
+    private static readonly JsonSerializerOptions Strict = new(Json) { RespectNullableAnnotations = true };
+
+    private static readonly JsonShape ResultShape = new JsonShape()
+        .Integer("operations").Integer("matches").Object("knownDifferences", new JsonShape()).Integer("differences")
+        .Integer("skipped").Integer("mbinds").Number("raceTouches").Number("raceUnexpected").Texts("errors")
+        .Text("where").Text("kernel").Text("mergeOrder").Texts("runErrors", optional: true);
+
+    private static readonly JsonShape MeasuredShape = new JsonShape()
+        .Number("modelSeconds", optional: true).Number("bootSeconds", optional: true).Number("guestSeconds", optional: true)
+        .Number("guestSequences", optional: true).Number("kernelWallSeconds", optional: true);
+
+    /// <summary>The units a result file's <paramref name="parameters"/> make: one per sequence.</summary>
+    public static long UnitsOf(IReadOnlyDictionary<string, string> parameters) => SweepParameters.Count(parameters, "sequences");
+
+    /// <summary>Null when <paramref name="unit"/> holds a whole <see cref="KernelSequenceOutcome"/> and what the report reads; else what is wrong.</summary>
+    public static string? CheckUnit(SweepUnit unit)
+    {
+        ArgumentNullException.ThrowIfNull(unit);
+        if ((ResultShape.Problem(unit.Result) ?? (unit.Measured is null ? null : MeasuredShape.Problem(unit.Measured))) is { } problem)
+            return problem;
+        try
+        {
+            unit.Result.Deserialize<KernelSequenceOutcome>(Strict);
+            return null;
+        }
+        catch (JsonException e)
+        {
+            return e.Message.Split(" | LineNumber", 2)[0];
+        }
+    }
+
     /// <summary>The units of one run (a shard or the whole batch), in batch order.</summary>
     public static IReadOnlyList<SweepUnit> Units(KernelCheckRun check)
     {

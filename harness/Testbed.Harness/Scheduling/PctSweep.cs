@@ -123,6 +123,58 @@ public sealed class PctSweep
         return units;
     }
 
+    private static readonly JsonShape Described = new JsonShape().Text("schedule").Int("preemptions").Int("length");
+
+    private static readonly JsonShape FailureShape = new JsonShape()
+        .Texts("problems").Object("run", Described).Object("shrunk", Described, optional: true).Text("replay", optional: true);
+
+    private static readonly JsonShape ScheduleShape = new JsonShape().Text("scenario").Int("schedule").Text("outcome");
+
+    private static readonly JsonShape RanScheduleShape = new JsonShape().Text("config").Integer("operations");
+
+    private static readonly JsonShape SearchShape = new JsonShape()
+        .Text("scenario").Text("config").Int("schedules").Integer("operations").Flag("exhausted").Text("outcome");
+
+    private static readonly JsonShape StressShape = new JsonShape().Text("scenario").Text("config");
+
+    private static readonly JsonShape StressMeasuredShape = new JsonShape()
+        .Text("outcome").Int("iterations").Integer("operations").Texts("problems").Number("seconds", optional: true);
+
+    private static readonly JsonShape MeasuredShape = new JsonShape().Number("seconds", optional: true);
+
+    /// <summary>
+    /// The units a result file's <paramref name="parameters"/> make: scenarios × schedules with
+    /// pct and random, the scenarios with exhaustive and stress.
+    /// </summary>
+    public static long UnitsOf(IReadOnlyDictionary<string, string> parameters)
+    {
+        var scenarios = SweepParameters.ListLength(parameters, "scenarios");
+        return IsPerSchedule(StrategyOf(parameters)) ? (long)scenarios * SweepParameters.Count(parameters, "schedules") : scenarios;
+    }
+
+    /// <summary>
+    /// Null when <paramref name="unit"/> of a sweep with <paramref name="parameters"/> holds what
+    /// <see cref="Canonical"/> and the report read for its strategy and outcome; else what is wrong with it.
+    /// </summary>
+    public static string? CheckUnit(IReadOnlyDictionary<string, string> parameters, SweepUnit unit)
+    {
+        ArgumentNullException.ThrowIfNull(unit);
+        var strategy = StrategyOf(parameters);
+        if (strategy == StrategyKind.Stress)
+            return StressShape.Problem(unit.Result) ?? (unit.Measured is null ? "no \"measured\" (a stress run's verdict)" : StressMeasuredShape.Problem(unit.Measured));
+        if (unit.Measured is not null && MeasuredShape.Problem(unit.Measured) is { } measured)
+            return "measured " + measured;
+        var shape = IsPerSchedule(strategy) ? ScheduleShape : SearchShape;
+        if (shape.Problem(unit.Result) is { } problem)
+            return problem;
+        var outcome = Outcome(unit.Result);
+        if (outcome is not (Passes or Fails) && !(outcome == Skipped && IsPerSchedule(strategy)))
+            return $"\"outcome\" is '{outcome}', not {(IsPerSchedule(strategy) ? "passes, fails or skipped" : "passes or fails")}";
+        if (IsPerSchedule(strategy) && outcome != Skipped && RanScheduleShape.Problem(unit.Result) is { } ran)
+            return ran;
+        return outcome == Fails ? FailureShape.Problem(unit.Result) : null;
+    }
+
     /// <summary>Whether <paramref name="strategy"/>'s units are schedules (pct, random) rather than scenarios.</summary>
     public static bool IsPerSchedule(StrategyKind strategy) => strategy is StrategyKind.Pct or StrategyKind.Random;
 
@@ -233,6 +285,14 @@ public sealed class PctSweep
         ["preemptions"] = outcome.Run.Preemptions,
         ["length"] = outcome.Run.Schedule.Length,
     };
+
+    private static StrategyKind StrategyOf(IReadOnlyDictionary<string, string> parameters)
+    {
+        var text = SweepParameters.Text(parameters, "strategy");
+        return Enum.TryParse<StrategyKind>(text, ignoreCase: true, out var strategy) && Enum.IsDefined(strategy)
+            ? strategy
+            : throw new InvalidDataException($"parameter \"strategy\" is '{text}', not pct, random, exhaustive or stress");
+    }
 
     private static string Text(JsonObject result, string name) => result[name]!.GetValue<string>();
 

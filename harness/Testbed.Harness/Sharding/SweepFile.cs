@@ -2,6 +2,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Testbed.Harness.Files;
 
 namespace Testbed.Harness.Sharding;
 
@@ -89,12 +90,8 @@ public sealed record SweepFile
         };
     }
 
-    /// <summary>Writes the file (indented), creating its folder.</summary>
-    public void Write(string path)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        File.WriteAllText(path, ToJson().ToJsonString(Indented) + "\n");
-    }
+    /// <summary>Writes the file (indented) atomically (<see cref="AtomicFile"/>), creating its folder.</summary>
+    public void Write(string path) => AtomicFile.WriteAllText(path, ToJson().ToJsonString(Indented) + "\n");
 
     /// <summary>Reads a file written by <see cref="Write"/>; <see cref="InvalidDataException"/> names the path and the problem.</summary>
     public static SweepFile Read(string path)
@@ -112,7 +109,8 @@ public sealed record SweepFile
         {
             return FromJson(node as JsonObject ?? throw new InvalidDataException("not a JSON object"));
         }
-        catch (Exception e) when (e is InvalidDataException or InvalidOperationException or FormatException or ArgumentException)
+        catch (Exception e) when (e is InvalidDataException or InvalidOperationException or FormatException or ArgumentException
+            or InvalidCastException or OverflowException)
         {
             throw new InvalidDataException($"{path}: not a sweep result ({e.Message})");
         }
@@ -127,13 +125,20 @@ public sealed record SweepFile
         foreach (var (key, value) in Required(json, "parameters").AsObject())
             parameters[key] = value?.GetValue<string>() ?? throw new InvalidDataException($"parameter {key} is null");
         var results = new List<SweepUnit>();
-        foreach (var item in Required(json, "results").AsArray())
+        foreach (var (item, i) in Required(json, "results").AsArray().Select((item, i) => (item, i)))
         {
-            var unit = item as JsonObject ?? throw new InvalidDataException("a result is not an object");
+            var unit = item as JsonObject ?? throw new InvalidDataException($"results[{i}] is not an object");
+            var index = Required(unit, "index").GetValue<int>();
             results.Add(new SweepUnit(
-                Required(unit, "index").GetValue<int>(),
-                (JsonObject)Required(unit, "result").DeepClone(),
-                unit["measured"]?.DeepClone() as JsonObject));
+                index,
+                Required(unit, "result") as JsonObject is { } result ? (JsonObject)result.DeepClone()
+                    : throw new InvalidDataException($"unit {index}: \"result\" is not an object"),
+                unit["measured"] switch
+                {
+                    null => null,
+                    JsonObject measured => (JsonObject)measured.DeepClone(),
+                    _ => throw new InvalidDataException($"unit {index}: \"measured\" is not an object"),
+                }));
         }
         return new SweepFile
         {

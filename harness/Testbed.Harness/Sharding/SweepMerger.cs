@@ -28,11 +28,12 @@ public static class SweepMerger
                 throw new InvalidDataException($"{firstName} is shard {first.Shard}, {name} shard {file.Shard}: different numbers of shards");
             if (!byIndex.TryAdd(file.Shard.Index, name))
                 throw new InvalidDataException($"shard {file.Shard} given twice: {byIndex[file.Shard.Index]} and {name}");
-            CheckUnits(name, file);
+            CheckShard(name, file);
         }
         var missing = Enumerable.Range(0, count).Where(k => !byIndex.ContainsKey(k)).ToList();
         if (missing.Count > 0)
-            throw new InvalidDataException($"missing shard(s) {string.Join(", ", missing.Select(k => new Shard(k, count)))} of {first.Kind} sweep ({shards.Count} of {count} given)");
+            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
+                $"{first.Kind} sweep: shard(s) {IndexList.Describe(missing)} of {count} missing ({shards.Count} of {count} given)"));
 
         return first with
         {
@@ -47,20 +48,26 @@ public static class SweepMerger
     private static void CheckSameSweep(string aName, SweepFile a, string bName, SweepFile b)
     {
         if (a.Kind != b.Kind)
-            throw new InvalidDataException($"{aName} is a {a.Kind} sweep, {bName} a {b.Kind} sweep");
+            throw new InvalidDataException($"{aName} is a {Abbreviated(a.Kind)} sweep, {bName} a {Abbreviated(b.Kind)} sweep");
         foreach (var key in a.Parameters.Keys.Union(b.Parameters.Keys).Order(StringComparer.Ordinal))
         {
             var av = a.Parameters.GetValueOrDefault(key);
             var bv = b.Parameters.GetValueOrDefault(key);
             if (av != bv)
-                throw new InvalidDataException($"not the same sweep: {key} is {av ?? "(unset)"} in {aName}, {bv ?? "(unset)"} in {bName}");
+                throw new InvalidDataException($"not the same sweep: {key} is {Abbreviated(av)} in {aName}, {Abbreviated(bv)} in {bName}");
         }
         if (a.Units != b.Units)
             throw new InvalidDataException($"not the same sweep: {a.Units} units in {aName}, {b.Units} in {bName}");
     }
 
-    private static void CheckUnits(string name, SweepFile file)
+    /// <summary>
+    /// Checks that <paramref name="file"/> (named <paramref name="name"/> in messages) holds exactly
+    /// its shard's units: each in the sweep, in this shard and once, none missing; an
+    /// <see cref="InvalidDataException"/> says what is wrong.
+    /// </summary>
+    public static void CheckShard(string name, SweepFile file)
     {
+        ArgumentNullException.ThrowIfNull(file);
         var seen = new HashSet<int>();
         foreach (var unit in file.Results)
         {
@@ -74,9 +81,12 @@ public static class SweepMerger
         var expected = file.Shard.UnitCount(file.Units);
         if (seen.Count != expected)
         {
-            var lacking = file.Shard.Units(file.Units).Where(u => !seen.Contains(u)).Take(5);
+            var lacking = file.Shard.Units(file.Units).Where(u => !seen.Contains(u));
             throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
-                $"{name}: shard {file.Shard} holds {seen.Count} of its {expected} units (lacks {string.Join(", ", lacking)}): an interrupted run?"));
+                $"{name}: shard {file.Shard} holds {seen.Count} of its {expected} units (lacks {IndexList.Describe(lacking)}): an interrupted run?"));
         }
     }
+
+    private static string Abbreviated(string? text) =>
+        text is null ? "(unset)" : text.Length <= 40 ? text : text[..37] + "...";
 }

@@ -46,7 +46,7 @@ public sealed class DifferentialSweepSpecs
         Assert.Equal(ExitCodes.Clean, code);
 
         AssertRefused([runs.ShardPath(0), runs.ShardPath(1), runs.ShardPath(2)],
-            "testbed merge: missing shard(s) 3/4 of differential sweep (3 of 4 given)");
+            "testbed merge: differential sweep: shard(s) 3 of 4 missing (3 of 4 given)");
         AssertRefused([runs.ShardPath(0), runs.ShardPath(1), runs.ShardPath(2), runs.ShardPath(2)],
             $"testbed merge: shard 2/4 given twice: {runs.ShardPath(2)} and {runs.ShardPath(2)}");
         AssertRefused([runs.ShardPath(0), runs.ShardPath(1), runs.ShardPath(2), other],

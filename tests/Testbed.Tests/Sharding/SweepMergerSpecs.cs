@@ -60,7 +60,7 @@ public sealed class SweepMergerSpecs : IDisposable
     {
         var error = Refused(Named(Sweep(new Shard(0, 4))), Named(Sweep(new Shard(1, 4))), Named(Sweep(new Shard(3, 4))));
 
-        Assert.Contains("missing shard(s) 2/4", error);
+        Assert.Contains("shard(s) 2 of 4 missing", error);
     }
 
     [Fact]

@@ -7,7 +7,8 @@ namespace Testbed.Cli.Commands.Sweeps;
 /// <summary>
 /// <c>testbed merge</c>: combines the shards of one sweep (each written by a sweep command's
 /// <c>--shard k/n --result FILE</c>) and prints the report a single run prints, with its exit
-/// code. <c>--same-as</c> also holds the merged report to another run's (a single run, or an
+/// code. Every file, the <c>--same-as</c> reference too, is checked whole (<see cref="SweepKinds.Check"/>)
+/// before anything is printed or written: a bad one is one short line and exit 2. <c>--same-as</c> also holds the merged report to another run's (a single run, or an
 /// earlier merge): timings and run-dependent measurements aside, they must be identical.
 /// </summary>
 internal static class MergeCommand
@@ -17,12 +18,12 @@ internal static class MergeCommand
     {
         var files = new Argument<FileInfo[]>("files")
         {
-            Description = "The shards' result files (all n of them, any order).",
+            Description = "The shards' result files (all n of them, any order), each checked whole before anything is printed or written.",
             Arity = ArgumentArity.OneOrMore,
         };
-        var result = new Option<FileInfo?>("--result")
+        var result = new OutputFile("--result")
         {
-            Description = "Write the merged result here (the file a single run's --result would be).",
+            Description = "Write the merged result here (the file a single run's --result would be; checked writable first, replaced whole).",
         };
         var sameAs = new Option<FileInfo?>("--same-as")
         {
@@ -36,26 +37,24 @@ internal static class MergeCommand
         command.SetAction(parse =>
         {
             SweepFile merged;
+            SweepKind kind;
             SweepFile? reference = null;
             try
             {
-                var shards = parse.GetValue(files)!.Select(f => (f.FullName, SweepFile.Read(f.FullName))).ToList();
-                merged = SweepReporters.Canonical(SweepMerger.Merge(shards));
+                var shards = parse.GetValue(files)!.Select(f => (f.FullName, Read(f))).ToList();
+                merged = SweepMerger.Merge(shards);
+                kind = SweepKinds.Of(merged.Kind);
+                merged = kind.Canonical?.Invoke(merged) ?? merged;
                 if (parse.GetValue(sameAs) is { } other)
-                    reference = SweepFile.Read(other.FullName);
+                    reference = Read(other);
             }
             catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
             {
                 Console.Error.WriteLine("testbed merge: " + e.Message);
                 return ExitCodes.Usage;
             }
-            if (SweepReporters.Find(merged.Kind) is not { } report)
-            {
-                Console.Error.WriteLine($"testbed merge: no report for sweep kind '{merged.Kind}' (known: {string.Join(", ", SweepReporters.Kinds)})");
-                return ExitCodes.Usage;
-            }
 
-            var code = SweepRun.Finish(merged, parse.GetValue(result), report);
+            var code = SweepRun.Finish(merged, parse.GetValue(result), kind.Report);
             if (reference is null)
                 return code;
             if (reference.ReportJson() == merged.ReportJson())
@@ -67,6 +66,19 @@ internal static class MergeCommand
             return ExitCodes.Findings;
         });
         return command;
+    }
+
+    /// <summary>
+    /// Reads <paramref name="file"/> and checks it whole before anything is printed or written:
+    /// a result file, of a known kind, with the units its parameters make, each in its shard and
+    /// once, and each holding what the report reads.
+    /// </summary>
+    private static SweepFile Read(FileInfo file)
+    {
+        var read = SweepFile.Read(file.FullName);
+        SweepKinds.Check(file.FullName, read);
+        SweepMerger.CheckShard(file.FullName, read);
+        return read;
     }
 
     private static string FirstDifference(SweepFile reference, SweepFile merged)

@@ -23,10 +23,11 @@ internal static class SweepOptions
         },
     };
 
-    /// <summary><c>--result PATH</c>: the mergeable JSON result of this run.</summary>
-    public static Option<FileInfo?> Result() => new("--result")
+    /// <summary><c>--result PATH</c>: the mergeable JSON result of this run (probed before the run, written atomically).</summary>
+    public static Option<FileInfo?> Result() => new OutputFile("--result")
     {
-        Description = "Write this run's mergeable result (JSON: the sweep's parameters and every unit's result) to this file.",
+        Description = "Write this run's mergeable result (JSON: the sweep's parameters and every unit's result) to this file: " +
+            "a regular file, checked writable before the run and replaced whole (temporary file, then rename).",
     };
 
     /// <summary>A shard's run is only useful with its result written: --shard other than 0/1 needs --result.</summary>
