@@ -3,6 +3,7 @@ using System.CommandLine;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Testbed.CommandLine;
 using Testbed.Harness.Backends;
 using Testbed.Harness.Concurrent;
 using Testbed.Harness.Reports;
@@ -19,14 +20,14 @@ var backend = WorkerOptionRules.Backend(new Option<string>(WorkerArguments.Backe
 var config = WorkerOptionRules.Config(new Option<string>(WorkerArguments.Config) { Required = true });
 var mix = WorkerOptionRules.Mix(new Option<string>(WorkerArguments.Mix) { Required = true });
 var seed = new Option<ulong>(WorkerArguments.Seed);
-var threads = WorkerOptionRules.Between(new Option<int>(WorkerArguments.Threads) { DefaultValueFactory = _ => 1 }, 1, Workload.MaxThreads);
-var ops = WorkerOptionRules.Between(new Option<int>(WorkerArguments.Ops) { DefaultValueFactory = _ => 1000 }, 1, int.MaxValue);
-var duration = WorkerOptionRules.Positive(new Option<double?>(WorkerArguments.Duration));
+var threads = OptionRules.Between(new Option<int>(WorkerArguments.Threads) { DefaultValueFactory = _ => 1 }, 1, Workload.MaxThreads);
+var ops = OptionRules.Between(new Option<int>(WorkerArguments.Ops) { DefaultValueFactory = _ => 1000 }, 1, int.MaxValue);
+var duration = OptionRules.Positive(new Option<double?>(WorkerArguments.Duration));
 var ring = new Option<string?>(WorkerArguments.RingFile);
 var watchStdin = new Option<bool>(WorkerArguments.WatchStdin);
 var crashLibrary = new Option<string?>(WorkerArguments.CrashLibrary);
-var crashAfter = WorkerOptionRules.Between(new Option<int>(WorkerArguments.CrashAfter), 0, int.MaxValue);
-var crashHow = WorkerOptionRules.Between(new Option<int>(WorkerArguments.CrashHow) { DefaultValueFactory = _ => 1 }, 1, 2);
+var crashAfter = OptionRules.Between(new Option<int>(WorkerArguments.CrashAfter), 0, int.MaxValue);
+var crashHow = OptionRules.Between(new Option<int>(WorkerArguments.CrashHow) { DefaultValueFactory = _ => 1 }, 1, 2);
 var flavour = new Option<string>(WorkerArguments.Flavour) { DefaultValueFactory = _ => WorkerOptions.Checked };
 flavour.AcceptOnlyFromAmong(WorkerOptions.Checked, WorkerOptions.Perf);
 

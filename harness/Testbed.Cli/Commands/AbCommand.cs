@@ -2,6 +2,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using Testbed.Cli.Commands.Sweeps;
+using Testbed.CommandLine;
 using Testbed.Contract;
 using Testbed.Harness.AB;
 using Testbed.Harness.Backends;

@@ -2,6 +2,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Spectre.Console;
+using Testbed.CommandLine;
 using Testbed.Harness.Backends;
 using Testbed.Harness.Bench;
 using Testbed.Harness.Kernel;

@@ -3,6 +3,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Testbed.Cli.Commands.Sweeps;
+using Testbed.CommandLine;
 using Testbed.Harness.Backends;
 using Testbed.Harness.Differential;
 using Testbed.Harness.Sharding;

@@ -3,6 +3,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Testbed.Cli.Commands.Sweeps;
+using Testbed.CommandLine;
 using Testbed.Contract;
 using Testbed.Harness.Files;
 using Testbed.Harness.Kernel;

@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Testbed.Cli.Commands.Sweeps;
+using Testbed.CommandLine;
 using Testbed.Harness.Kernel;
 using Testbed.Harness.Mutants;
 using Testbed.Harness.Sharding;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 using System.CommandLine;
 using Spectre.Console;
+using Testbed.CommandLine;
 using Testbed.Harness.Backends;
 using Testbed.Harness.Concurrent;
 using Testbed.Harness.Reports;

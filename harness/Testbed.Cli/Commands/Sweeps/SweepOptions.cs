@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 using System.CommandLine;
+using Testbed.CommandLine;
 using Testbed.Harness.Sharding;
 
 namespace Testbed.Cli.Commands.Sweeps;

@@ -2,9 +2,12 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 
-namespace Testbed.Cli.Commands;
+namespace Testbed.CommandLine;
 
-/// <summary>Range validators attached to options, so bad values fail when the command line is parsed.</summary>
+/// <summary>
+/// Range validators attached to options, so bad values fail when the command line is parsed.
+/// One source compiled into both programs that parse one: the testbed CLI and its worker.
+/// </summary>
 internal static class OptionRules
 {
     /// <summary>The value must be at least <paramref name="min"/>.</summary>
@@ -25,6 +28,17 @@ internal static class OptionRules
         {
             if (TryGet(r, out int? value) && value is { } v && v < min)
                 r.AddError($"{option.Name} must be at least {min} (got {v})");
+        });
+        return option;
+    }
+
+    /// <summary>The value must lie in [<paramref name="min"/>, <paramref name="max"/>].</summary>
+    public static Option<int> Between(Option<int> option, int min, int max)
+    {
+        option.Validators.Add(r =>
+        {
+            if (TryGet(r, out int v) && (v < min || v > max))
+                r.AddError($"{option.Name} must be {min}..{max} (got {v})");
         });
         return option;
     }
@@ -64,7 +78,7 @@ internal static class OptionRules
         result.GetResult(option) is { Implicit: false } given && TryGet(given, out T value) ? value : fallback;
 
     /// <summary>The option's value; false when it did not convert (the parser already reports that).</summary>
-    private static bool TryGet<T>(OptionResult result, out T value)
+    public static bool TryGet<T>(OptionResult result, out T value)
     {
         try
         {
