@@ -138,7 +138,7 @@ internal static class CompareCommand
                 return ExitCodes.Findings;
             }
 
-            if (IdleRuns.Report("compare", concurrent, parse.GetValue(duration)))
+            if (IdleRuns.Report("compare", [.. concurrent, .. timed], parse.GetValue(duration)))
                 return ExitCodes.Failed;
             if (!report.Complete)
             {
