@@ -57,8 +57,11 @@ public sealed record WorkerOptions
     /// <summary>The worker assembly to run (testbed-worker.dll); null finds it next to the running program.</summary>
     public string? WorkerAssembly { get; init; }
 
+    /// <summary>How long a worker may take beyond its duration cap (checks and teardown) before it counts as hung.</summary>
+    public static readonly TimeSpan HangMargin = TimeSpan.FromMinutes(5);
+
     /// <summary>Kills the worker after this long (a hang is reported like a crash).</summary>
-    public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(5);
+    public TimeSpan Timeout { get; init; } = HangMargin;
 
     /// <summary>
     /// With the perf or the checked flavour. The managed port reads its flavour once per
@@ -71,8 +74,15 @@ public sealed record WorkerOptions
         _ => throw new ArgumentException($"unknown flavour '{flavour}' (known: {Checked}, {Perf})", nameof(flavour)),
     };
 
-    /// <summary>With a duration cap.</summary>
-    public WorkerOptions WithDuration(TimeSpan? duration) => this with { Duration = duration };
+    /// <summary>
+    /// With a duration cap, and a hang guard at least <see cref="HangMargin"/> past it: a
+    /// fixed guard shorter than the cap killed every run capped above it as a hang.
+    /// </summary>
+    public WorkerOptions WithDuration(TimeSpan? duration) => this with
+    {
+        Duration = duration,
+        Timeout = duration is { } d && d + HangMargin > Timeout ? d + HangMargin : Timeout,
+    };
 
     /// <summary>TEST ONLY: with a crash through <paramref name="library"/>'s tb_test_crash after <paramref name="ops"/> operations.</summary>
     public WorkerOptions WithCrash(string library, int ops, int how = 1) =>

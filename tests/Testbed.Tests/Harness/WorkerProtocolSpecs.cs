@@ -64,6 +64,17 @@ public sealed class WorkerProtocolSpecs
     }
 
     [Fact]
+    public void A_duration_cap_moves_the_hang_guard_past_it()
+    {
+        var basic = new WorkerOptions("native", "mmu-spf", new Workload(WorkloadMix.Mixed, 1, 8, 2_000_000_000));
+
+        Assert.Equal(WorkerOptions.HangMargin, basic.Timeout);
+        Assert.Equal(TimeSpan.FromSeconds(10) + WorkerOptions.HangMargin, basic.WithDuration(TimeSpan.FromSeconds(10)).Timeout);
+        Assert.Equal(TimeSpan.FromSeconds(600) + WorkerOptions.HangMargin, basic.WithDuration(TimeSpan.FromSeconds(600)).Timeout);
+        Assert.Equal(TimeSpan.FromHours(2), basic.WithTimeout(TimeSpan.FromHours(2)).WithDuration(TimeSpan.FromSeconds(600)).Timeout);
+    }
+
+    [Fact]
     public void The_worker_assembly_is_found_next_to_the_tests()
     {
         var path = WorkerLauncher.LocateAssembly(new WorkerOptions("native", "mmu", new Workload(WorkloadMix.Mixed, 1, 1, 1)));
