@@ -89,9 +89,6 @@ internal static class BenchCommand
         command.SetAction(parse =>
         {
             var folder = parse.GetValue(output)!;
-            // Before any managed mm exists: ManagedFlavour reads it once per process.
-            if (Environment.GetEnvironmentVariable(ManagedFlavour.Variable) is null)
-                Environment.SetEnvironmentVariable(ManagedFlavour.Variable, ManagedFlavour.Perf);
             var isQuick = parse.GetValue(quick);
             var settings = new Settings(
                 parse.GetValue(workloads)!.Select(BenchWorkloads.Parse).ToArray(),
@@ -102,6 +99,19 @@ internal static class BenchCommand
             return Run(settings);
         });
         return command;
+    }
+
+    /// <summary>
+    /// For <c>bench</c>, the managed port's perf flavour unless TESTBED_MANAGED_FLAVOUR says
+    /// otherwise. The port reads the variable once per process, and parsing the command line
+    /// already touches the port (the config options probe it), so this must run before
+    /// anything else: set from the command's action, it came too late and bench timed the
+    /// checked port while saying perf.
+    /// </summary>
+    public static void ChooseManagedFlavour(IReadOnlyList<string> args)
+    {
+        if (args.Count > 0 && args[0] == "bench" && Environment.GetEnvironmentVariable(ManagedFlavour.Variable) is null)
+            Environment.SetEnvironmentVariable(ManagedFlavour.Variable, ManagedFlavour.Perf);
     }
 
     private sealed record Settings(BenchWorkload[] Workloads, string[] Configs, string[] Backends, int[] Threads,

@@ -137,6 +137,26 @@ public sealed class CliSpecs
     }
 
     [Fact]
+    public void Bench_times_the_managed_port_in_its_perf_flavour()
+    {
+        var folder = Directory.CreateTempSubdirectory("testbed-cli-out-").FullName;
+        try
+        {
+            var (code, stdout, stderr) = CliProcess.Run(
+                "bench", "--quick", "--workload", "single-vma", "--config", "mmu", "--threads", "1", "--repeats", "1",
+                "--backend", "managed", "--out", folder);
+
+            Assert.True(code == ExitCodes.Clean, stdout + stderr);
+            using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "bench.json")));
+            Assert.Equal("perf", report.RootElement.GetProperty("managedFlavour").GetString());
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public void A_finding_exits_1()
     {
         // nommu-badfree is the test-only config whose __free_vma skips an fput.
