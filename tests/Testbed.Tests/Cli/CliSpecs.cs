@@ -93,8 +93,7 @@ public sealed class CliSpecs
     [Fact]
     public void A_clean_compare_exits_0_and_writes_its_report()
     {
-        var folder = Directory.CreateTempSubdirectory("testbed-cli-out-").FullName;
-        try
+        InOutFolder(folder =>
         {
             var (code, stdout, stderr) = CliProcess.Run(
                 "compare", "--sequential-only", "--sequential-ops", "200", "--config", "mmu-spf", "--out", folder);
@@ -102,18 +101,13 @@ public sealed class CliSpecs
             Assert.True(code == ExitCodes.Clean, stdout + stderr);
             Assert.Contains("identical", stdout);
             Assert.True(File.Exists(Path.Combine(folder, "compare.json")));
-        }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
-        }
+        });
     }
 
     [Fact]
     public void Compare_times_the_perf_flavours_and_shows_no_speed_for_the_checked_pass()
     {
-        var folder = Directory.CreateTempSubdirectory("testbed-cli-out-").FullName;
-        try
+        InOutFolder(folder =>
         {
             var (code, stdout, stderr) = CliProcess.Run(
                 "compare", "--config", "mmu-spf", "--threads", "1", "2", "--ops", "2000", "--sequential-ops", "100", "--out", folder);
@@ -129,18 +123,13 @@ public sealed class CliSpecs
             Assert.Equal(["managed checked", "native checked"], Flavours("concurrent"));
             Assert.Equal(["managed perf", "native perf"], Flavours("timed"));
             Assert.Equal(4, report.RootElement.GetProperty("timed").GetArrayLength());
-        }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
-        }
+        });
     }
 
     [Fact]
     public void Bench_times_the_managed_port_in_its_perf_flavour()
     {
-        var folder = Directory.CreateTempSubdirectory("testbed-cli-out-").FullName;
-        try
+        InOutFolder(folder =>
         {
             var (code, stdout, stderr) = CliProcess.Run(
                 "bench", "--quick", "--workload", "single-vma", "--config", "mmu", "--threads", "1", "--repeats", "1",
@@ -149,11 +138,7 @@ public sealed class CliSpecs
             Assert.True(code == ExitCodes.Clean, stdout + stderr);
             using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "bench.json")));
             Assert.Equal("perf", report.RootElement.GetProperty("managedFlavour").GetString());
-        }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
-        }
+        });
     }
 
     [Fact]
@@ -180,5 +165,19 @@ public sealed class CliSpecs
         Assert.Equal(0, code);
         Assert.Contains("0 clean, 1 findings", output.ToString());
         Assert.Contains("2 usage error", output.ToString());
+    }
+
+    /// <summary>Runs <paramref name="test"/> with a fresh --out folder, removed afterwards.</summary>
+    private static void InOutFolder(Action<string> test)
+    {
+        var folder = Directory.CreateTempSubdirectory("testbed-cli-out-").FullName;
+        try
+        {
+            test(folder);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 }
