@@ -276,8 +276,9 @@ public sealed class ManagedAddressSpace : IAddressSpace
             return -Errno.EOPNOTSUPP;
         if (addr >= MmStruct.TaskSize)
         {
-            Interlocked.Increment(ref mm.Counters.Faults);
-            Interlocked.Increment(ref mm.Counters.Segv);
+            var c = mm.Counters;
+            c.Faults++;
+            c.Segv++;
             return -Errno.EFAULT;
         }
         return mm.HandleFault(addr, (FaultFlags)flags);
@@ -430,7 +431,7 @@ public sealed class ManagedAddressSpace : IAddressSpace
     {
         ObjectDisposedException.ThrowIf(disposed, this);
         using var pin = Pin();
-        var c = mm.Counters;
+        var c = mm.SumCounters();
         var k = mm.Kmem;
         return new Stats
         {
