@@ -22,11 +22,23 @@ static unsigned long pt_dir_hash(unsigned long addr)
 	return (unsigned long)(h >> 32) & (PT_DIR_BUCKETS - 1);
 }
 
+static unsigned long pt_ptl_hash(const void *ptl)
+{
+	u64 h = (u64)(uintptr_t)ptl * 0x9e3779b97f4a7c15ULL;
+
+	return (unsigned long)(h >> 32) & (PT_DIR_BUCKETS - 1);
+}
+
 int pt_init(struct mm_struct *mm)
 {
 	mm->pt.nr_tables = 0;
 	mm->pt.dir = calloc(PT_DIR_BUCKETS, sizeof(*mm->pt.dir));
-	return mm->pt.dir ? 0 : -ENOMEM;
+	mm->pt.by_ptl = calloc(PT_DIR_BUCKETS, sizeof(*mm->pt.by_ptl));
+	if (mm->pt.dir && mm->pt.by_ptl)
+		return 0;
+	free(mm->pt.dir);
+	free(mm->pt.by_ptl);
+	return -ENOMEM;
 }
 
 void pt_destroy(struct mm_struct *mm)
@@ -45,7 +57,9 @@ void pt_destroy(struct mm_struct *mm)
 		}
 	}
 	free(mm->pt.dir);
+	free(mm->pt.by_ptl);
 	mm->pt.dir = NULL;
+	mm->pt.by_ptl = NULL;
 }
 
 static struct pte_table *pt_first(const struct mm_struct *mm,
@@ -78,7 +92,7 @@ static struct pte_table *pte_offset_map(struct mm_struct *mm,
 struct pte_table *pte_alloc(struct mm_struct *mm, unsigned long address)
 {
 	struct pte_table *t = pte_offset_map(mm, address), *new;
-	unsigned long bucket = pt_dir_hash(address & PMD_MASK);
+	unsigned long bucket = pt_dir_hash(address & PMD_MASK), by_ptl;
 
 	if (likely(t))
 		return t;
@@ -92,6 +106,9 @@ struct pte_table *pte_alloc(struct mm_struct *mm, unsigned long address)
 	if (likely(!t)) {
 		new->next = mm->pt.dir[bucket];
 		__atomic_store_n(&mm->pt.dir[bucket], new, __ATOMIC_RELEASE);
+		by_ptl = pt_ptl_hash(&new->ptl);
+		new->next_by_ptl = mm->pt.by_ptl[by_ptl];
+		__atomic_store_n(&mm->pt.by_ptl[by_ptl], new, __ATOMIC_RELEASE);
 		mm->pt.nr_tables++;
 		t = new;
 		new = NULL;
@@ -257,13 +274,12 @@ int pt_for_each(struct mm_struct *mm,
  */
 bool pt_is_ptlock(const struct mm_struct *mm, const void *obj)
 {
-	unsigned long i;
 	struct pte_table *t;
 
-	for (i = 0; i < PT_DIR_BUCKETS; i++)
-		for (t = pt_first(mm, i); t; t = t->next)
-			if (obj == &t->ptl)
-				return true;
+	for (t = __atomic_load_n(&mm->pt.by_ptl[pt_ptl_hash(obj)],
+				 __ATOMIC_ACQUIRE); t; t = t->next_by_ptl)
+		if (obj == &t->ptl)
+			return true;
 	return false;
 }
 

@@ -161,15 +161,18 @@ static inline unsigned long vm_end_gap(struct vm_area_struct *vma)
 #define PT_DIR_BUCKETS	256
 
 struct pte_table {
-	spinlock_t ptl;			/* split PTE lock: first, see pt_is_ptlock */
+	spinlock_t ptl;			/* split PTE lock */
 	unsigned long addr;		/* first address mapped (PMD aligned) */
 	struct pte_table *next;		/* directory chain */
+	struct pte_table *next_by_ptl;	/* test-only: chain by lock address */
 	unsigned int nr_pages;		/* populated entries, under ptl */
 	u64 pte[PTRS_PER_PTE];		/* id of the VMA that populated it */
 };
 
 struct pt_model {
 	struct pte_table **dir;		/* PT_DIR_BUCKETS chains, append-only */
+	/* test-only: the same tables hashed by lock address (pt_is_ptlock) */
+	struct pte_table **by_ptl;
 	unsigned long nr_tables;	/* under mm->page_table_lock */
 };
 

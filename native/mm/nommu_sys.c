@@ -16,6 +16,7 @@
 int pt_init(struct mm_struct *mm)
 {
 	mm->pt.dir = NULL;
+	mm->pt.by_ptl = NULL;
 	mm->pt.nr_tables = 0;
 	return 0;
 }
