@@ -6,7 +6,6 @@ using System.Text.RegularExpressions;
 using Testbed.CommandLine;
 using Testbed.Harness.Backends;
 using Testbed.Harness.Concurrent;
-using Testbed.Harness.Reports;
 using Testbed.Harness.Worker;
 using Testbed.Harness.Workloads;
 using Testbed.Interop;
@@ -96,5 +95,5 @@ if (parse.GetValue(crashLibrary) is { } library)
 
 var seconds = parse.GetValue(duration);
 var result = ConcurrentRunner.Run(space, workload, seconds is { } s ? TimeSpan.FromSeconds(s) : null, observer) with { Flavour = flavourName };
-Console.Out.WriteLine(JsonSerializer.Serialize(result, ReportJsonContext.Default.RunResult));
+Console.Out.WriteLine(JsonSerializer.Serialize(result, RunResultJsonContext.Default.RunResult));
 return 0;
