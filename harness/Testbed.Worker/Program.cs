@@ -13,7 +13,7 @@ using Testbed.Managed.Kernel;
 using Testbed.Worker;
 
 // testbed-worker: one concurrent run in this process, its result printed as one
-// JSON line on stdout. WorkerLauncher (Testbed.Harness) starts it and turns its
+// JSON line on stdout. WorkerLauncher (Testbed.Harness.Runs) starts it and turns its
 // death into a crash row, using the op ring file for the last operations.
 var backend = WorkerOptionRules.Backend(new Option<string>(WorkerArguments.Backend) { Required = true });
 var config = WorkerOptionRules.Config(new Option<string>(WorkerArguments.Config) { Required = true });
