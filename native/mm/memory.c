@@ -157,17 +157,15 @@ static void pt_for_each_table(struct mm_struct *mm, unsigned long start,
 	if (start >= end)
 		return;
 	if (((end - 1) >> PMD_SHIFT) - (start >> PMD_SHIFT) < nr) {
+		/* end <= TASK_SIZE: addr cannot wrap */
 		for (addr = start & PMD_MASK; addr < end; addr += PMD_SIZE) {
 			t = pte_offset_map(mm, addr);
 			if (!t)
-				goto next;
+				continue;
 			spin_lock(&t->ptl);
 			fn(t, max(start, addr), min(end - 1, addr + PMD_SIZE - 1) + 1,
 			   arg);
 			spin_unlock(&t->ptl);
-next:
-			if (addr + PMD_SIZE < addr)
-				break;
 		}
 		return;
 	}
