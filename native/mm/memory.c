@@ -109,7 +109,9 @@ struct pte_table *pte_alloc(struct mm_struct *mm, unsigned long address)
 		by_ptl = pt_ptl_hash(&new->ptl);
 		new->next_by_ptl = mm->pt.by_ptl[by_ptl];
 		__atomic_store_n(&mm->pt.by_ptl[by_ptl], new, __ATOMIC_RELEASE);
-		mm->pt.nr_tables++;
+		/* read without the lock by pt_for_each_table */
+		__atomic_store_n(&mm->pt.nr_tables, mm->pt.nr_tables + 1,
+				 __ATOMIC_RELAXED);
 		t = new;
 		new = NULL;
 	}
