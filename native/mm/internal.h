@@ -143,24 +143,30 @@ int do_page_fault(struct mm_struct *mm, unsigned long address,
 		  unsigned int flags);
 
 /* mm/vmstat.c: the fault statistics, per thread (struct mm_fault_events) */
-struct mm_fault_events *this_thread_fault_events(struct mm_struct *mm);
+struct mm_fault_events *this_thread_fault_events_slow(struct mm_struct *mm);
+
+/* This thread's block in mm: cached in current for the rest of the call. */
+static inline struct mm_fault_events *
+this_thread_fault_events(struct mm_struct *mm)
+{
+	struct mm_fault_events_block *b = current->vm_events;
+
+	return likely(b) ? &b->ev : this_thread_fault_events_slow(mm);
+}
 void sum_fault_events(struct mm_struct *mm, struct mm_fault_events *sum);
 void fault_events_destroy(struct mm_struct *mm);
 
 /*
- * count_vm_event: the block is this thread's, so a plain increment; the
+ * count_vm_event on this thread's block (ev, from this_thread_fault_events
+ * once per fault: the lookup reads `current`, a TLS access in a shared
+ * library).  The block is this thread's, so a plain increment; the
  * relaxed atomic load and store only tell the sanitizers that a reader
  * may sum it meanwhile.
  */
-#define count_fault_event(mm, field)					\
-	do {								\
-		struct mm_fault_events *__ev =				\
-			this_thread_fault_events(mm);			\
-		__atomic_store_n(&__ev->field,				\
-				 __atomic_load_n(&__ev->field,		\
-						 __ATOMIC_RELAXED) + 1,	\
-				 __ATOMIC_RELAXED);			\
-	} while (0)
+#define count_fault_event(ev, field)					\
+	__atomic_store_n(&(ev)->field,					\
+			 __atomic_load_n(&(ev)->field, __ATOMIC_RELAXED) + 1, \
+			 __ATOMIC_RELAXED)
 
 /* native/api/files.c: fget on the mm's file table (NULL: not open) */
 struct file *tb_fget(struct mm_struct *mm, int fd);

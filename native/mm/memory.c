@@ -704,11 +704,12 @@ static int do_vma_locked_fault(struct mm_struct *mm, unsigned long address,
 int do_page_fault(struct mm_struct *mm, unsigned long address,
 		  unsigned int flags)
 {
+	struct mm_fault_events *ev = this_thread_fault_events(mm);
 	int ret;
 
-	count_fault_event(mm, faults);
+	count_fault_event(ev, faults);
 	if (address >= TASK_SIZE) {
-		count_fault_event(mm, segv);
+		count_fault_event(ev, segv);
 		return -EFAULT;
 	}
 
@@ -716,34 +717,34 @@ int do_page_fault(struct mm_struct *mm, unsigned long address,
 	if (!(flags & (TB_FAULT_NO_SPECULATIVE | TB_FAULT_KERNEL))) {
 		int abort = -1;
 
-		count_fault_event(mm, spf_attempts);
+		count_fault_event(ev, spf_attempts);
 		ret = do_vma_locked_fault(mm, address, flags, &abort);
 		if (ret == 0) {
-			count_fault_event(mm, spf_success);
+			count_fault_event(ev, spf_success);
 			return TB_FAULT_DONE_SPECULATIVE;
 		}
-		count_fault_event(mm, spf_abort[abort]);
-		count_fault_event(mm, fallbacks);
+		count_fault_event(ev, spf_abort[abort]);
+		count_fault_event(ev, fallbacks);
 	}
 #endif
 #ifdef CONFIG_SPECULATIVE_PAGE_FAULT
 	if (spf_try(mm, flags)) {
 		int abort = -1;
 
-		count_fault_event(mm, spf_attempts);
+		count_fault_event(ev, spf_attempts);
 		ret = __handle_speculative_fault(mm, address, flags, &abort);
 		if (ret == 0) {
-			count_fault_event(mm, spf_success);
+			count_fault_event(ev, spf_success);
 			return TB_FAULT_DONE_SPECULATIVE;
 		}
-		count_fault_event(mm, spf_abort[abort]);
-		count_fault_event(mm, fallbacks);
+		count_fault_event(ev, spf_abort[abort]);
+		count_fault_event(ev, fallbacks);
 	}
 #endif
 
-	count_fault_event(mm, classic_faults);
+	count_fault_event(ev, classic_faults);
 	ret = handle_mm_fault(mm, address, flags);
 	if (ret == -EFAULT || ret == -EACCES)
-		count_fault_event(mm, segv);
+		count_fault_event(ev, segv);
 	return ret;
 }

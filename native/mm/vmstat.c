@@ -11,12 +11,11 @@
  */
 #include "mm/internal.h"
 
-struct mm_fault_events *this_thread_fault_events(struct mm_struct *mm)
+/* The first fault of this call: find this thread's block, or append one. */
+struct mm_fault_events *this_thread_fault_events_slow(struct mm_struct *mm)
 {
-	struct mm_fault_events_block *b = current->vm_events;
+	struct mm_fault_events_block *b;
 
-	if (likely(b))
-		return &b->ev;
 	for (b = __atomic_load_n(&mm->fault_events, __ATOMIC_ACQUIRE); b;
 	     b = b->next)
 		if (b->owner == current)
