@@ -20,6 +20,11 @@
 #include "kernel/count.h"
 #include "kernel/lockdep.h"
 
+/* tb_config_info.test_flags: set by a test-only config (native/configs.mk). */
+#ifndef TB_CONFIG_TEST_FLAGS
+#define TB_CONFIG_TEST_FLAGS 0
+#endif
+
 #define TB_MAX_MMS	4096
 
 /* The merge-order flag changes mmap_region, which nommu does not have. */
@@ -798,18 +803,15 @@ TB_API int tb_get_config(struct tb_config_info *out)
 	memset(out, 0, sizeof(*out));
 	snprintf(out->name, sizeof(out->name), "%s", TB_CONFIG_NAME);
 	out->abi_version = TB_ABI_VERSION;
+	/*
+	 * A test-only config's patch (native/configs.mk, TB_PATCHES_*) comes
+	 * with the bits of the managed port's matching test-only switch.
+	 */
+	out->test_flags = TB_CONFIG_TEST_FLAGS;
 #ifdef CONFIG_MMU
 	out->mmu = 1;
-	/* the bits of the managed port's matching test-only switches */
-#ifdef TB_TEST_RCU_NO_GRACE_PERIOD
-	out->test_flags |= 0x4;
-#endif
-#ifdef TB_TEST_PVL_NO_SEQ_RECHECK
-	out->test_flags |= 0x10;
-#endif
 #else
 	out->shared_free = TB_NOMMU_SHARED_FREE;
-	out->test_flags = TB_NOMMU_TEST_FLAGS;
 #endif
 #ifdef CONFIG_SPECULATIVE_PAGE_FAULT
 	out->spf = 1;
