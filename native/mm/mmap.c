@@ -1202,7 +1202,7 @@ static int shmem_zero_setup(struct vm_area_struct *vma)
 }
 
 /*
- * The merge step of 6.1's mmap_region (TB_MM_MMAP_MERGE_NEXT_FIRST), on
+ * The merge step of 6.1's mmap_region (mm->mmap_merge_next_first), on
  * the 4.16 primitives.  6.1 looks at next first: it can take the new
  * range in front if compatible, judged with no anon_vma on the new side.
  * Only then prev: it must be compatible with the anon_vma the result will
@@ -1276,7 +1276,7 @@ static long mmap_region(struct mm_struct *mm, struct file *file,
 		vm_flags |= VM_ACCOUNT;
 
 	/* Can we just expand an old mapping? */
-	if (mm->tb_flags & TB_MM_MMAP_MERGE_NEXT_FIRST)
+	if (mm->mmap_merge_next_first)
 		vma = mmap_expand_next_first(mm, prev, addr, addr + len,
 					     vm_flags, file, pgoff);
 	else
@@ -1402,7 +1402,7 @@ long ksys_mmap_pgoff(struct mm_struct *mm, unsigned long addr,
 		return -EOVERFLOW;
 
 	if (!(flags & MAP_ANONYMOUS)) {
-		file = tb_fget(mm, fd);
+		file = fget(fd);
 		if (!file)
 			return -EBADF;
 	}

@@ -865,7 +865,7 @@ long ksys_mmap_pgoff(struct mm_struct *mm, unsigned long addr,
 		return -EINVAL;
 
 	if (!(flags & MAP_ANONYMOUS)) {
-		file = tb_fget(mm, fd);
+		file = fget(fd);
 		if (!file)
 			return -EBADF;
 	}
