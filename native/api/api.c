@@ -408,11 +408,11 @@ static int op_mbind(struct mm_struct *mm, u64 addr, u64 len, u32 mode)
  */
 static void pin_begin(struct mm_struct *mm)
 {
-	struct tb_process *proc = tb_process_of(mm);
-
 #ifdef TB_PERF
 	(void)mm;
 #else
+	struct tb_process *proc = tb_process_of(mm);
+
 	atomic64_inc(&proc->pins_started);
 	atomic_inc(&proc->pins_inflight);
 #endif
