@@ -240,7 +240,9 @@ static enum tb_line classify_line(const void *obj, bool is_lock)
 #endif
 	if (obj == &mm->page_table_lock)
 		return TB_LINE_PTL;
-	if (p >= (const char *)mm && p < (const char *)(mm + 1))
+	/* the mm's other lines and its process's (struct tb_process) */
+	if (p >= (const char *)tb_process_of(mm) &&
+	    p < (const char *)(tb_process_of(mm) + 1))
 		return is_lock ? TB_LINE_OTHER : TB_LINE_MM_STAT;
 #ifdef CONFIG_MMU
 	/* the only lock outside the mm is a VMA's own (vm_lock, per-VMA locks) */
