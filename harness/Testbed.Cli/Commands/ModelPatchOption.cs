@@ -35,11 +35,11 @@ internal static class ModelPatchOption
         var root = RepoPaths.Root();
         var files = patches.Select(p => p.FullName).ToList();
         var wanted = configs.Distinct(StringComparer.Ordinal).ToList();
+        Console.Error.WriteLine($"{command}: a replay command below reruns this only with {string.Join(' ', files.Select(f => "--model-patch " + f))}");
         foreach (var flavour in flavours)
         {
             var directory = ModelPatchBuild.CacheDirectory(root, files, flavour);
             Console.Error.WriteLine($"{command}: model patched with {string.Join(", ", patches.Select(p => p.Name))}: {flavour} libraries in {directory}");
-            Console.Error.WriteLine($"{command}: a replay command below reruns this only with {string.Join(' ', files.Select(f => "--model-patch " + f))}");
             try
             {
                 ModelPatchBuild.Build(root, files, directory, wanted, flavour);
