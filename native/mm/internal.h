@@ -168,9 +168,6 @@ void fault_events_destroy(struct mm_struct *mm);
 			 __atomic_load_n(&(ev)->field, __ATOMIC_RELAXED) + 1, \
 			 __ATOMIC_RELAXED)
 
-/* native/api/files.c: fget on the mm's file table (NULL: not open) */
-struct file *tb_fget(struct mm_struct *mm, int fd);
-
 /* Objects of this mm: the ids the API reports. */
 static inline u64 vma_id(const struct vm_area_struct *vma)
 {
