@@ -4,8 +4,9 @@
 # Builds everything from a fresh clone and runs every test:
 #   1. installs what is missing (gcc, make, QEMU, Debian's kernel, busybox)
 #   2. builds the solution (the interop project builds the native libraries)
-#   3. native checks: shim unit tests (release and ASan+UBSan), and the C
-#      stress driver under ASan+UBSan and TSan for every config
+#   3. native checks: shim unit tests (release and ASan+UBSan), the layering
+#      rule (kernel/ and mm/ never see testbed.h), and the C stress driver
+#      under ASan+UBSan and TSan for every config
 #   4. the xunit suite (TRX logged)
 # and ends with one line "N passed, N failed, N skipped" counted from the
 # native runners' own summaries and the TRX file.  When the QEMU packages
@@ -43,7 +44,7 @@ for arg in "$@"; do
 	--kernel-build) kernel_build=1 ;;
 	--cluster) cluster=1 ;;
 	--image) image=1 ;;
-	-h|--help) sed -n '3,34p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '3,36p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "unknown argument $arg (see --help)" >&2; exit 2 ;;
 	esac
 done
@@ -131,6 +132,7 @@ for flavour in release asan; do
 		failed=$((failed + 1))
 	fi
 done
+run_as_test layering make -s --no-print-directory -C native check-layering
 run_as_test spf-needs-mmu make -s --no-print-directory -C native check-spf-needs-mmu
 run_as_test nommu-ab-release make -s --no-print-directory -C native check-nommu-ab-release
 run_as_test nommu-ab-asan make -s --no-print-directory -C native check-nommu-ab-asan

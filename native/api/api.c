@@ -121,7 +121,7 @@ static int __mmput(struct mm_struct *mm)
 	exit_mmap(mm);
 	tb_refs_release(mm);
 	tb_files_release(mm);
-	for (k = TB_CACHE_VMA; k < TB_CACHE_NR; k++) {
+	for (k = TB_CACHE_VMA; k < CACHE_NR; k++) {
 		s64 live = tb_kmem_live(&proc->kmem, k);
 
 		WARN(live != 0, "mm exit: %lld objects of cache %d leaked",
@@ -684,35 +684,35 @@ TB_API int tb_stats(tb_mm_t handle, struct tb_stats *out)
 	out->faults = ev.faults;
 	out->spf_attempts = ev.spf_attempts;
 	out->spf_success = ev.spf_success;
-	for (i = 0; i < TB_SPF_ABORT_NR; i++) {
+	for (i = 0; i < SPF_ABORT_NR; i++) {
 		u64 v = ev.spf_abort[i];
 
 		switch (i) {
-		case TB_SPF_ABORT_NO_VMA:
+		case SPF_ABORT_NO_VMA:
 			out->spf_abort_no_vma = v;
 			break;
-		case TB_SPF_ABORT_SEQ_ODD:
+		case SPF_ABORT_SEQ_ODD:
 			out->spf_abort_seq_odd = v;
 			break;
-		case TB_SPF_ABORT_SEQ_CHANGED:
+		case SPF_ABORT_SEQ_CHANGED:
 			out->spf_abort_seq_changed = v;
 			break;
-		case TB_SPF_ABORT_DETACHED:
+		case SPF_ABORT_DETACHED:
 			out->spf_abort_detached = v;
 			break;
-		case TB_SPF_ABORT_ACCESS:
+		case SPF_ABORT_ACCESS:
 			out->spf_abort_access = v;
 			break;
-		case TB_SPF_ABORT_NOT_ANON:
+		case SPF_ABORT_NOT_ANON:
 			out->spf_abort_not_anon = v;
 			break;
-		case TB_SPF_ABORT_NO_ANON_VMA:
+		case SPF_ABORT_NO_ANON_VMA:
 			out->spf_abort_no_anon_vma = v;
 			break;
-		case TB_SPF_ABORT_MPOL:
+		case SPF_ABORT_MPOL:
 			out->spf_abort_mpol = v;
 			break;
-		case TB_SPF_ABORT_PTL_BUSY:
+		case SPF_ABORT_PTL_BUSY:
 			out->spf_abort_ptl_busy = v;
 			break;
 		}
@@ -752,7 +752,8 @@ TB_API int tb_violations(tb_mm_t handle, struct tb_violation *buf, int cap)
 	if (cap < 0 || (!buf && cap > 0))
 		ret = -EINVAL;
 	else
-		ret = cap ? tb_vlog_copy(&tb_process_of(mm)->vlog, buf, cap) : 0;
+		ret = cap ? tb_vlog_copy(&tb_process_of(mm)->vlog,
+					   (struct vlog_entry *)buf, cap) : 0;
 	tb_api_leave(mm);
 	return ret;
 }
@@ -790,7 +791,8 @@ TB_API int tb_events(tb_mm_t handle, struct tb_event *buf, int cap)
 	if (cap < 0 || (!buf && cap > 0))
 		ret = -EINVAL;
 	else
-		ret = cap ? tb_evlog_drain(&tb_process_of(mm)->evlog, buf, cap) : 0;
+		ret = cap ? tb_evlog_drain(&tb_process_of(mm)->evlog,
+					     (struct evlog_entry *)buf, cap) : 0;
 	tb_api_leave(mm);
 	return ret;
 }

@@ -6,6 +6,7 @@
 #ifndef _TB_API_H
 #define _TB_API_H
 
+#include "testbed.h"
 #include "mm/internal.h"
 #ifndef CONFIG_MMU
 #include "mm/nommu.h"

@@ -4,7 +4,7 @@
  *
  * Mirrors the kernel API with GCC __atomic builtins.  Value-returning RMWs
  * are fully ordered (as in the kernel); atomic_read/atomic_set are relaxed.
- * Customised for testing: every RMW first calls tb_sched(TB_SCHED_ATOMIC).
+ * Customised for testing: every RMW first calls tb_sched(SCHED_ATOMIC).
  */
 #ifndef _TB_KERNEL_ATOMIC_H
 #define _TB_KERNEL_ATOMIC_H
@@ -31,12 +31,12 @@ static inline void pfx##_set(atype *v, ctype i)				\
 }									\
 static inline ctype pfx##_add_return(ctype i, atype *v)		\
 {									\
-	tb_sched(TB_SCHED_ATOMIC, v);					\
+	tb_sched(SCHED_ATOMIC, v);					\
 	return __atomic_add_fetch(&v->counter, i, __ATOMIC_SEQ_CST);	\
 }									\
 static inline ctype pfx##_sub_return(ctype i, atype *v)		\
 {									\
-	tb_sched(TB_SCHED_ATOMIC, v);					\
+	tb_sched(SCHED_ATOMIC, v);					\
 	return __atomic_sub_fetch(&v->counter, i, __ATOMIC_SEQ_CST);	\
 }									\
 static inline void pfx##_add(ctype i, atype *v)			\
@@ -74,14 +74,14 @@ static inline bool pfx##_inc_and_test(atype *v)			\
 /* Returns the old value, like the kernel's cmpxchg. */		\
 static inline ctype pfx##_cmpxchg(atype *v, ctype old, ctype new)	\
 {									\
-	tb_sched(TB_SCHED_ATOMIC, v);					\
+	tb_sched(SCHED_ATOMIC, v);					\
 	__atomic_compare_exchange_n(&v->counter, &old, new, false,	\
 				    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST); \
 	return old;							\
 }									\
 static inline ctype pfx##_xchg(atype *v, ctype new)			\
 {									\
-	tb_sched(TB_SCHED_ATOMIC, v);					\
+	tb_sched(SCHED_ATOMIC, v);					\
 	return __atomic_exchange_n(&v->counter, new, __ATOMIC_SEQ_CST);	\
 }									\
 /* Adds a to v unless v was u; returns the old value. */		\
@@ -89,7 +89,7 @@ static inline ctype pfx##_fetch_add_unless(atype *v, ctype a, ctype u)	\
 {									\
 	ctype c = pfx##_read(v);					\
 									\
-	tb_sched(TB_SCHED_ATOMIC, v);					\
+	tb_sched(SCHED_ATOMIC, v);					\
 	do {								\
 		if (c == u)						\
 			break;						\

@@ -37,7 +37,7 @@ u64 tb_vlog_count(struct tb_vlog *log)
 	return n;
 }
 
-int tb_vlog_copy(struct tb_vlog *log, struct tb_violation *buf, int cap)
+int tb_vlog_copy(struct tb_vlog *log, struct vlog_entry *buf, int cap)
 {
 	size_t n;
 
@@ -54,7 +54,7 @@ int tb_vlog_copy(struct tb_vlog *log, struct tb_violation *buf, int cap)
 /* Called with log->lock held: room for one more, or false when full. */
 static bool vlog_reserve(struct tb_vlog *log)
 {
-	struct tb_violation *v;
+	struct vlog_entry *v;
 	size_t cap;
 
 	if (log->nr < log->cap)
@@ -85,7 +85,7 @@ u64 tb_vlog_append_all(struct tb_vlog *to, struct tb_vlog *from)
 	pthread_mutex_lock(&from->lock);
 	pthread_mutex_lock(&to->lock);
 	for (i = 0; i < from->nr; i++) {
-		struct tb_violation viol = from->v[i];
+		struct vlog_entry viol = from->v[i];
 
 		viol.seq = ++to->total;
 		if (vlog_reserve(to))
@@ -102,7 +102,7 @@ void tb_record_violation(const char *site, unsigned int line,
 			 const char *fmt, ...)
 {
 	struct tb_vlog *log = tb_current_vlog();
-	struct tb_violation viol;
+	struct vlog_entry viol;
 	va_list ap;
 
 	memset(&viol, 0, sizeof(viol));
@@ -124,11 +124,4 @@ void tb_record_violation(const char *site, unsigned int line,
 void tb_count_violation(const char *site, unsigned int line)
 {
 	tb_record_violation(site, line, "%s", "(perf flavour: message not kept)");
-}
-
-TB_API int tb_global_violations(struct tb_violation *buf, int cap)
-{
-	if (cap < 0 || (cap > 0 && !buf))
-		return -EINVAL;
-	return tb_vlog_copy(&tb_global_vlog, buf, cap);
 }

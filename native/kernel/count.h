@@ -10,13 +10,36 @@
  * page_table_lock, a split PTE lock, the testbed's own bookkeeping, a
  * per-VMA line, another lock).
  * locks.c adds the acquisitions that had to wait.  Counters are per
- * thread (no shared line of their own); tb_counts sums every thread's.
+ * thread (no shared line of their own); tb_counts_sum sums every thread's.
  */
 #ifndef _TB_KERNEL_COUNT_H
 #define _TB_KERNEL_COUNT_H
 
 #include "kernel/types.h"
-#include "testbed.h"
+
+/*
+ * The counted costs of one operation kind (the fields of testbed.h's
+ * struct tb_op_counts, which api/kernel.c holds layout-equal to this).
+ */
+struct line_counts {
+	u64 ops;			/* operations of this kind */
+	u64 mmap_sem_writes;		/* mmap_sem acquires + releases */
+	u64 mm_rb_lock_writes;		/* mm_rb_lock acquires + releases */
+	u64 page_table_lock_writes;	/* mm->page_table_lock */
+	u64 ptl_writes;			/* split PTE locks */
+	u64 testbed_writes;		/* the testbed's bookkeeping */
+	u64 vma_rmw;			/* per-VMA/per-object writes */
+	u64 other_lock_writes;		/* other locks (nommu regions) */
+	u64 seq_writes;			/* vm_sequence write begin + end */
+	u64 mmap_sem_read_waits;	/* down_read that had to wait ... */
+	u64 mmap_sem_read_waits_writer;	/* ... while a writer held it */
+	u64 mmap_sem_write_waits;
+	u64 mm_rb_lock_read_waits;	/* read_lock behind a writer */
+	u64 mm_rb_lock_write_waits;
+	u64 ptl_waits;			/* page_table_lock or a PTE lock */
+	u64 mmap_sem_write_steps;	/* scheduling points under mmap_sem write */
+	u64 mm_rb_lock_write_steps;	/* ... under mm_rb_lock write */
+};
 
 enum tb_line {
 	TB_LINE_MMAP_SEM,
@@ -28,7 +51,7 @@ enum tb_line {
 	TB_LINE_OTHER,		/* any other lock */
 };
 
-/* Operation kinds counted (tb_op_kind values below this). */
+/* Operation kinds counted (current->op values below this). */
 #define TB_COUNT_OPS	16
 
 /* The class of obj (a lock or an atomic) for the calling thread's mm. */
@@ -61,7 +84,7 @@ void tb_count_wait(const void *lock, bool read, bool behind_writer);
 void tb_count_op(u32 op);
 #endif
 
-int tb_counts_sum(u32 op, struct tb_op_counts *out);
+int tb_counts_sum(u32 op, struct line_counts *out);
 void tb_counts_clear(void);
 
 #endif /* _TB_KERNEL_COUNT_H */

@@ -16,22 +16,62 @@
 
 #include <pthread.h>
 #include "kernel/types.h"
-#include "testbed.h"
 
 struct mm_struct;
 struct lockdep_map;
 
-#define TB_CACHE_NR	(TB_CACHE_REGION + 1)
+/*
+ * The object caches, for accounting and allocation-failure injection
+ * (testbed.h's TB_CACHE_* have these values: api/kernel.c asserts it).
+ */
+enum kmem_cache_id {
+	CACHE_ANY = 0,		/* injection: any cache */
+	CACHE_VMA = 1,
+	CACHE_FILE = 2,
+	CACHE_MEMPOLICY = 3,
+	CACHE_ANON_VMA = 4,
+	CACHE_REGION = 5,
+	CACHE_NR,
+};
+
+/* current->op outside any operation; the API layer numbers the others. */
+#define TASK_OP_NONE	0
 
 /* Violations stored per log; later ones are counted but not kept. */
 #define TB_VLOG_MAX	4096
 /* Events stored per log before they are counted as lost. */
 #define TB_EVLOG_MAX	(1UL << 20)
 
-/* A mutex-protected growable array of struct tb_violation. */
+#define VLOG_SITE_LEN	64
+#define VLOG_MSG_LEN	128
+
+/*
+ * A recorded WARN/BUG or failed check.  The API layer copies these out
+ * as testbed.h's struct tb_violation, layout-equal (api/kernel.c).
+ */
+struct vlog_entry {
+	u64 seq;
+	u64 op_seq;			/* operation during which it fired */
+	u32 line;
+	u32 op;				/* current->op */
+	char site[VLOG_SITE_LEN];	/* function name */
+	char message[VLOG_MSG_LEN];
+};
+
+/* A lifecycle event (struct tb_event to the API layer, layout-equal). */
+struct evlog_entry {
+	u64 seq;			/* per-mm event number */
+	u64 op_seq;			/* per-mm operation number */
+	u64 object_id;
+	s64 value;			/* refcount after the event, or 0 */
+	u32 type;			/* enum trace_event_type */
+	u32 op;				/* current->op that caused it */
+};
+
+/* A mutex-protected growable array of struct vlog_entry. */
 struct tb_vlog {
 	pthread_mutex_t lock;
-	struct tb_violation *v;
+	struct vlog_entry *v;
 	size_t nr;		/* stored */
 	size_t cap;		/* allocated */
 	u64 total;		/* recorded, including the ones not stored */
@@ -40,7 +80,7 @@ struct tb_vlog {
 /* The lifecycle event trace; drained by the reader. */
 struct tb_evlog {
 	pthread_mutex_t lock;
-	struct tb_event *ev;
+	struct evlog_entry *ev;
 	size_t nr;
 	size_t cap;
 	u64 seq;		/* next event number (starts at 1) */
@@ -53,11 +93,11 @@ struct tb_evlog {
  * because many threads charge one mm at once.
  */
 struct tb_kmem_account {
-	s64 live[TB_CACHE_NR];		/* allocated and not yet freed */
+	s64 live[CACHE_NR];		/* allocated and not yet freed */
 	u64 allocations;		/* successful allocations */
 	u64 injected_failures;
 	u64 next_id;			/* next object id (starts at 1) */
-	u32 inject_cache;		/* enum tb_cache; ANY matches all */
+	u32 inject_cache;		/* enum kmem_cache_id; ANY matches all */
 	u64 inject_countdown;		/* 0 = disarmed; 1 = next one fails */
 };
 
@@ -71,7 +111,7 @@ struct held_lock {
 
 struct task_struct {
 	struct mm_struct *mm;		/* opaque to the shims */
-	u32 op;				/* enum tb_op_kind being run */
+	u32 op;				/* operation kind being run (API numbers) */
 	u64 op_seq;			/* the mm's operation number */
 	struct tb_vlog *vlog;
 	struct tb_evlog *evlog;
@@ -86,7 +126,7 @@ struct task_struct {
 extern __thread struct task_struct tb_current_task;
 #define current (&tb_current_task)
 
-/* The log used when current has none (tb_global_violations reads it). */
+/* The log used when current has none (read by the API layer). */
 extern struct tb_vlog tb_global_vlog;
 
 static inline void tb_current_enter(struct mm_struct *mm, struct tb_vlog *vlog,
@@ -103,7 +143,7 @@ static inline void tb_current_enter(struct mm_struct *mm, struct tb_vlog *vlog,
 	current->op_seq = op_seq;
 }
 
-/* For tb_batch: the same mm, the next operation. */
+/* A batch of operations: the same mm, the next operation. */
 static inline void tb_current_set_op(u32 op, u64 op_seq)
 {
 	current->op = op;
@@ -112,7 +152,7 @@ static inline void tb_current_set_op(u32 op, u64 op_seq)
 
 static inline void tb_current_leave(void)
 {
-	tb_current_enter(NULL, NULL, NULL, NULL, TB_OP_NONE, 0);
+	tb_current_enter(NULL, NULL, NULL, NULL, TASK_OP_NONE, 0);
 }
 
 /* The log a violation goes to now: current's, else the global one. */
@@ -126,7 +166,7 @@ void tb_vlog_destroy(struct tb_vlog *log);
 /* Number of violations ever recorded in log (stats.violations). */
 u64 tb_vlog_count(struct tb_vlog *log);
 /* Copies up to cap stored violations (oldest first); returns the number copied. */
-int tb_vlog_copy(struct tb_vlog *log, struct tb_violation *buf, int cap);
+int tb_vlog_copy(struct tb_vlog *log, struct vlog_entry *buf, int cap);
 u64 tb_vlog_append_all(struct tb_vlog *to, struct tb_vlog *from);
 
 void tb_evlog_init(struct tb_evlog *log);
@@ -135,7 +175,7 @@ void tb_evlog_enable(struct tb_evlog *log, bool on);
 bool tb_evlog_enabled(struct tb_evlog *log);
 u64 tb_evlog_lost(struct tb_evlog *log);
 /* Moves up to cap events (oldest first) into buf; returns the number moved. */
-int tb_evlog_drain(struct tb_evlog *log, struct tb_event *buf, int cap);
+int tb_evlog_drain(struct tb_evlog *log, struct evlog_entry *buf, int cap);
 
 void tb_kmem_account_init(struct tb_kmem_account *acct);
 /* Arms the injector: the nth later allocation from cache fails; 0 disarms. */

@@ -14,7 +14,7 @@ static pthread_once_t filp_once = PTHREAD_ONCE_INIT;
 static void filp_cache_init(void)
 {
 	filp_cachep = kmem_cache_create("filp", sizeof(struct file),
-					TB_CACHE_FILE);
+					CACHE_FILE);
 }
 
 struct file *file_alloc(u64 size, u32 flags)
@@ -29,7 +29,7 @@ struct file *file_alloc(u64 size, u32 flags)
 	f->tb_id = kmem_obj_id(f);
 	f->size = size;
 	f->flags = flags;
-	tb_trace_event(TB_EV_FILE_ALLOC, f->tb_id, 1);
+	tb_trace_event(EV_FILE_ALLOC, f->tb_id, 1);
 	return f;
 }
 
@@ -44,7 +44,7 @@ struct file *get_file(struct file *f)
 	if (WARN(old <= 0, "get_file on file id %llu with f_count %ld",
 		 (unsigned long long)f->tb_id, old))
 		return f;
-	tb_trace_event(TB_EV_FILE_GET, f->tb_id, old + 1);
+	tb_trace_event(EV_FILE_GET, f->tb_id, old + 1);
 	return f;
 }
 
@@ -64,9 +64,9 @@ void fput(struct file *f)
 		 (unsigned long long)id, old))
 		return;
 	new = old - 1;
-	tb_trace_event(TB_EV_FILE_PUT, id, new);
+	tb_trace_event(EV_FILE_PUT, id, new);
 	if (new == 0) {
-		tb_trace_event(TB_EV_FILE_FREE, id, 0);
+		tb_trace_event(EV_FILE_FREE, id, 0);
 		kmem_cache_free(filp_cachep, f);
 	}
 }

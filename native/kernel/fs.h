@@ -3,7 +3,7 @@
  * fs.h - struct file, reduced to what mmap needs.
  *
  * Mirrors get_file/fput with f_count an atomic_long_t.  Customised for
- * testing: the file comes from a kmem_cache (TB_CACHE_FILE, so it is
+ * testing: the file comes from a kmem_cache (CACHE_FILE, so it is
  * accounted, injectable, poisoned on free) and every change is traced:
  *   file_alloc: FILE_ALLOC (value 1)
  *   get_file:   FILE_GET   (value = f_count after)
@@ -19,11 +19,19 @@
 #include "kernel/types.h"
 #include "kernel/atomic.h"
 
+/*
+ * What the file offers a !MMU mapping (nommu.c turns them into the
+ * kernel's NOMMU_MAP_* capabilities); the values are tb_file_open's
+ * TB_FILE_MAP_*, asserted equal in api/kernel.c.
+ */
+#define FILE_MAP_DIRECT		0x1	/* shared in place (ramfs-like) */
+#define FILE_MAP_COPY		0x2	/* private copies */
+
 struct file {
 	atomic_long_t f_count;
 	u64 tb_id;		/* test-only: per-mm object id */
 	u64 size;		/* bytes, page aligned */
-	u32 flags;		/* enum tb_file_flags */
+	u32 flags;		/* FILE_MAP_* */
 };
 
 /* A new file with f_count 1, or NULL when the allocation fails. */

@@ -50,11 +50,11 @@ void spin_lock_destroy(spinlock_t *lock)
 
 void __spin_lock(spinlock_t *lock, const char *site, unsigned int line)
 {
-	tb_sched(TB_SCHED_LOCK, lock);
+	tb_sched(SCHED_LOCK, lock);
 	lock_acquire(&lock->dep_map, 0, 0, site, line);
 	if (tb_sched_controlled()) {
 		while (pthread_mutex_trylock(&lock->m))
-			tb_sched(TB_SCHED_BLOCKED, lock);
+			tb_sched(SCHED_BLOCKED, lock);
 		return;
 	}
 	acquire_counted(lock, false, pthread_mutex_trylock(&lock->m),
@@ -63,7 +63,7 @@ void __spin_lock(spinlock_t *lock, const char *site, unsigned int line)
 
 bool __spin_trylock(spinlock_t *lock, const char *site, unsigned int line)
 {
-	tb_sched(TB_SCHED_LOCK, lock);
+	tb_sched(SCHED_LOCK, lock);
 	if (pthread_mutex_trylock(&lock->m))
 		return false;
 	lock_acquire(&lock->dep_map, 0, 1, site, line);
@@ -74,7 +74,7 @@ void __spin_unlock(spinlock_t *lock, const char *site, unsigned int line)
 {
 	lock_release(&lock->dep_map, site, line);
 	pthread_mutex_unlock(&lock->m);
-	tb_sched(TB_SCHED_UNLOCK, lock);
+	tb_sched(SCHED_UNLOCK, lock);
 }
 
 /* rwlock_t */
@@ -100,11 +100,11 @@ void rwlock_destroy(rwlock_t *lock)
 
 void __read_lock(rwlock_t *lock, const char *site, unsigned int line)
 {
-	tb_sched(TB_SCHED_LOCK, lock);
+	tb_sched(SCHED_LOCK, lock);
 	lock_acquire(&lock->dep_map, 1, 0, site, line);
 	if (tb_sched_controlled()) {
 		while (pthread_rwlock_tryrdlock(&lock->l))
-			tb_sched(TB_SCHED_BLOCKED, lock);
+			tb_sched(SCHED_BLOCKED, lock);
 		return;
 	}
 	/* writer-preferring: a reader waits only behind a writer */
@@ -116,16 +116,16 @@ void __read_unlock(rwlock_t *lock, const char *site, unsigned int line)
 {
 	lock_release(&lock->dep_map, site, line);
 	pthread_rwlock_unlock(&lock->l);
-	tb_sched(TB_SCHED_UNLOCK, lock);
+	tb_sched(SCHED_UNLOCK, lock);
 }
 
 void __write_lock(rwlock_t *lock, const char *site, unsigned int line)
 {
-	tb_sched(TB_SCHED_LOCK, lock);
+	tb_sched(SCHED_LOCK, lock);
 	lock_acquire(&lock->dep_map, 0, 0, site, line);
 	if (tb_sched_controlled()) {
 		while (pthread_rwlock_trywrlock(&lock->l))
-			tb_sched(TB_SCHED_BLOCKED, lock);
+			tb_sched(SCHED_BLOCKED, lock);
 		return;
 	}
 	acquire_counted(lock, false, pthread_rwlock_trywrlock(&lock->l),
@@ -136,7 +136,7 @@ void __write_unlock(rwlock_t *lock, const char *site, unsigned int line)
 {
 	lock_release(&lock->dep_map, site, line);
 	pthread_rwlock_unlock(&lock->l);
-	tb_sched(TB_SCHED_UNLOCK, lock);
+	tb_sched(SCHED_UNLOCK, lock);
 }
 
 /* struct rw_semaphore: writer-preferring, with an atomic downgrade */
@@ -227,11 +227,11 @@ static void rwsem_down_read_slowpath(struct rw_semaphore *sem)
 
 void __down_read(struct rw_semaphore *sem, const char *site, unsigned int line)
 {
-	tb_sched(TB_SCHED_LOCK, sem);
+	tb_sched(SCHED_LOCK, sem);
 	lock_acquire(&sem->dep_map, 1, 0, site, line);
 	if (tb_sched_controlled()) {
 		while (!rwsem_try_read(sem))
-			tb_sched(TB_SCHED_BLOCKED, sem);
+			tb_sched(SCHED_BLOCKED, sem);
 		return;
 	}
 	if (!rwsem_try_read(sem))
@@ -243,7 +243,7 @@ int __down_read_trylock(struct rw_semaphore *sem, const char *site,
 {
 	int ok;
 
-	tb_sched(TB_SCHED_LOCK, sem);
+	tb_sched(SCHED_LOCK, sem);
 	ok = rwsem_try_read(sem);
 	if (ok)
 		lock_acquire(&sem->dep_map, 1, 1, site, line);
@@ -265,17 +265,17 @@ void __up_read(struct rw_semaphore *sem, const char *site, unsigned int line)
 	/* the last reader lets a waiting writer in */
 	if (c == 1)
 		rwsem_wake(sem);
-	tb_sched(TB_SCHED_UNLOCK, sem);
+	tb_sched(SCHED_UNLOCK, sem);
 }
 
 void __down_write(struct rw_semaphore *sem, const char *site,
 		  unsigned int line)
 {
-	tb_sched(TB_SCHED_LOCK, sem);
+	tb_sched(SCHED_LOCK, sem);
 	lock_acquire(&sem->dep_map, 0, 0, site, line);
 	if (tb_sched_controlled()) {
 		while (!rwsem_try_write(sem))
-			tb_sched(TB_SCHED_BLOCKED, sem);
+			tb_sched(SCHED_BLOCKED, sem);
 		return;
 	}
 	if (rwsem_try_write(sem))
@@ -298,7 +298,7 @@ int __down_write_trylock(struct rw_semaphore *sem, const char *site,
 {
 	int ok;
 
-	tb_sched(TB_SCHED_LOCK, sem);
+	tb_sched(SCHED_LOCK, sem);
 	ok = rwsem_try_write(sem);
 	if (ok)
 		lock_acquire(&sem->dep_map, 0, 1, site, line);
@@ -317,7 +317,7 @@ void __up_write(struct rw_semaphore *sem, const char *site, unsigned int line)
 		 sem->dep_map.name, c))
 		return;
 	rwsem_wake(sem);
-	tb_sched(TB_SCHED_UNLOCK, sem);
+	tb_sched(SCHED_UNLOCK, sem);
 }
 
 void __downgrade_write(struct rw_semaphore *sem, const char *site,
@@ -343,7 +343,7 @@ void __downgrade_write(struct rw_semaphore *sem, const char *site,
 			pthread_mutex_unlock(&sem->m);
 		}
 	}
-	tb_sched(TB_SCHED_UNLOCK, sem);
+	tb_sched(SCHED_UNLOCK, sem);
 }
 
 int rwsem_is_locked(struct rw_semaphore *sem)

@@ -15,7 +15,7 @@ static void policy_cache_init(void)
 {
 	policy_cache = kmem_cache_create("numa_policy",
 					 sizeof(struct mempolicy),
-					 TB_CACHE_MEMPOLICY);
+					 CACHE_MEMPOLICY);
 }
 
 static struct mempolicy *mpol_alloc(unsigned short mode)
@@ -29,7 +29,7 @@ static struct mempolicy *mpol_alloc(unsigned short mode)
 	atomic_set(&pol->refcnt, 1);
 	pol->mode = mode;
 	pol->tb_id = kmem_obj_id(pol);
-	tb_trace_event(TB_EV_MPOL_ALLOC, pol->tb_id, 1);
+	tb_trace_event(EV_MPOL_ALLOC, pol->tb_id, 1);
 	return pol;
 }
 
@@ -63,7 +63,7 @@ void mpol_get(struct mempolicy *pol)
 	if (WARN(old <= 0, "mpol_get on policy id %llu with refcnt %d",
 		 (unsigned long long)pol->tb_id, old))
 		return;
-	tb_trace_event(TB_EV_MPOL_GET, pol->tb_id, old + 1);
+	tb_trace_event(EV_MPOL_GET, pol->tb_id, old + 1);
 }
 
 void __mpol_put(struct mempolicy *pol)
@@ -80,9 +80,9 @@ void __mpol_put(struct mempolicy *pol)
 	if (WARN(old <= 0, "mpol_put on policy id %llu with refcnt %d",
 		 (unsigned long long)id, old))
 		return;
-	tb_trace_event(TB_EV_MPOL_PUT, id, old - 1);
+	tb_trace_event(EV_MPOL_PUT, id, old - 1);
 	if (old == 1) {
-		tb_trace_event(TB_EV_MPOL_FREE, id, 0);
+		tb_trace_event(EV_MPOL_FREE, id, 0);
 		kmem_cache_free(policy_cache, pol);
 	}
 }

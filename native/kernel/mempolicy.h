@@ -8,7 +8,7 @@
  * refcnt 1 (as __mpol_dup); mpol_get/mpol_put accept NULL; mpol_equal is
  * true for the same pointer (NULL == NULL) and for two policies of the
  * same mode, false for NULL against a policy.  Customised for testing:
- * the policy comes from a kmem_cache (TB_CACHE_MEMPOLICY) and every change
+ * the policy comes from a kmem_cache (CACHE_MEMPOLICY) and every change
  * is traced: MPOL_ALLOC (1), MPOL_GET/MPOL_PUT (refcnt after), MPOL_FREE
  * (0, after the PUT that reached zero).
  */
@@ -17,13 +17,13 @@
 
 #include "kernel/types.h"
 #include "kernel/atomic.h"
-#include "testbed.h"
 
+/* The uapi values (testbed.h's TB_MPOL_* too: api/kernel.c asserts it). */
 enum {
-	MPOL_DEFAULT = TB_MPOL_DEFAULT,
-	MPOL_PREFERRED = TB_MPOL_PREFERRED,
-	MPOL_BIND = TB_MPOL_BIND,
-	MPOL_INTERLEAVE = TB_MPOL_INTERLEAVE,
+	MPOL_DEFAULT,
+	MPOL_PREFERRED,
+	MPOL_BIND,
+	MPOL_INTERLEAVE,
 	MPOL_LOCAL,
 	MPOL_MAX,	/* always last member of enum */
 };

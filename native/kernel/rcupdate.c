@@ -46,7 +46,7 @@ static pthread_once_t rcu_key_once = PTHREAD_ONCE_INIT;
  * parked and never runs again.  So this library also tracks its readers:
  * each thread's outermost section records the grace-period sequence when
  * it began, and under a controlled hook synchronize_rcu bumps the sequence
- * and reports TB_SCHED_BLOCKED until no section that began before is still
+ * and reports SCHED_BLOCKED until no section that began before is still
  * open, the way the lock shims retry a trylock (locks.c).  The registry
  * is per library (as rcu_nesting is), its lock never held across tb_sched.
  */
@@ -179,7 +179,7 @@ void synchronize_rcu(void)
 {
 	/* waiting for our own section would never end */
 	WARN(rcu_nesting > 0, "synchronize_rcu inside a read-side section");
-	tb_sched(TB_SCHED_RCU_SYNC, NULL);
+	tb_sched(SCHED_RCU_SYNC, NULL);
 	if (tb_sched_controlled()) {
 		unsigned long target = __atomic_add_fetch(&ctl_gp_seq, 1,
 							  __ATOMIC_SEQ_CST);
@@ -190,7 +190,7 @@ void synchronize_rcu(void)
 		 * scheduler may have parked.
 		 */
 		while (ctl_reader_before(target))
-			tb_sched(TB_SCHED_BLOCKED, &ctl_gp_seq);
+			tb_sched(SCHED_BLOCKED, &ctl_gp_seq);
 	} else {
 		urcu_memb_synchronize_rcu();
 	}

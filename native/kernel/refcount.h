@@ -7,7 +7,7 @@
  * (use-after-free) or a decrement below zero (underflow) records a
  * violation at the CALLER's site and leaves the counter unchanged instead
  * of saturating; refcount_dec reaching zero (a leak: nobody frees) is also
- * recorded, as in the kernel.  Every RMW calls tb_sched(TB_SCHED_ATOMIC).
+ * recorded, as in the kernel.  Every RMW calls tb_sched(SCHED_ATOMIC).
  */
 #ifndef _TB_KERNEL_REFCOUNT_H
 #define _TB_KERNEL_REFCOUNT_H
@@ -67,7 +67,7 @@ static inline int __tb_refcount_sub(int i, refcount_t *r, const char *site,
 {
 	int old = atomic_read(&r->refs);
 
-	tb_sched(TB_SCHED_ATOMIC, r);
+	tb_sched(SCHED_ATOMIC, r);
 	do {
 		if (unlikely(old - i < 0)) {
 			tb_record_violation(site, line,

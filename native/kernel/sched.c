@@ -23,7 +23,7 @@ struct tb_sched_hook *tb_sched_hook_ptr;
 static pthread_mutex_t hook_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct hook_pair *retired_hooks;
 
-static int set_hook(tb_sched_hook_fn fn, void *ctx, bool controlled)
+int tb_sched_set_hook(sched_hook_fn fn, void *ctx, bool controlled)
 {
 	struct hook_pair *pair = NULL;
 
@@ -53,24 +53,13 @@ static int set_hook(tb_sched_hook_fn fn, void *ctx, bool controlled)
 	return 0;
 }
 
-TB_API int tb_set_sched_hook(tb_sched_hook_fn fn, void *ctx)
-{
-	return set_hook(fn, ctx, false);
-}
-
-/* The same, with the blocking protocol on (see tb_sched_controlled). */
-TB_API int tb_set_sched_hook_controlled(tb_sched_hook_fn fn, void *ctx)
-{
-	return set_hook(fn, ctx, true);
-}
-
 /* ---- counted costs (checked flavour) ---------------------------------- */
 
 #include "kernel/count.h"
 #include "kernel/current.h"
 
 struct thread_counts {
-	struct tb_op_counts op[TB_COUNT_OPS];
+	struct line_counts op[TB_COUNT_OPS];
 	struct thread_counts *next;
 };
 
@@ -94,7 +83,7 @@ void tb_count_set_classifier(tb_line_classifier fn, tb_held_writers_fn held)
 	__atomic_store_n(&(field), __atomic_load_n(&(field),		\
 			 __ATOMIC_RELAXED) + (n), __ATOMIC_RELAXED)
 
-static void add_counts(struct tb_op_counts *to, const struct tb_op_counts *from)
+static void add_counts(struct line_counts *to, const struct line_counts *from)
 {
 	const u64 *f = (const u64 *)from;
 	u64 *t = (u64 *)to;
@@ -134,7 +123,7 @@ static void counts_init(void)
 }
 
 /* This thread's counters for current->op; NULL when out of memory. */
-static struct tb_op_counts *my_op_counts(void)
+static struct line_counts *my_op_counts(void)
 {
 	struct thread_counts *tc = my_counts;
 	u32 op = current->op;
@@ -151,7 +140,7 @@ static struct tb_op_counts *my_op_counts(void)
 		pthread_setspecific(counts_key, tc);
 		my_counts = tc;
 	}
-	return &tc->op[op < TB_COUNT_OPS ? op : TB_OP_NONE];
+	return &tc->op[op < TB_COUNT_OPS ? op : TASK_OP_NONE];
 }
 
 static enum tb_line classify(const void *obj, bool is_lock)
@@ -163,7 +152,7 @@ static enum tb_line classify(const void *obj, bool is_lock)
 }
 
 /* A step of a writer section: the thread holds mmap_sem or mm_rb_lock for write. */
-static void count_writer_step(struct tb_op_counts *c)
+static void count_writer_step(struct line_counts *c)
 {
 	tb_held_writers_fn fn = __atomic_load_n(&held_writers,
 						__ATOMIC_ACQUIRE);
@@ -177,20 +166,20 @@ static void count_writer_step(struct tb_op_counts *c)
 
 void tb_count_point(int point, const void *obj)
 {
-	struct tb_op_counts *c;
+	struct line_counts *c;
 
 	/* a read leaves the line shared; BLOCKED reports a retry, not a write */
-	if (point == TB_SCHED_SEQ_READ || point == TB_SCHED_BLOCKED)
+	if (point == SCHED_SEQ_READ || point == SCHED_BLOCKED)
 		return;
 	c = my_op_counts();
 	if (!c)
 		return;
 	count_writer_step(c);
-	if (point == TB_SCHED_SEQ_BEGIN || point == TB_SCHED_SEQ_END) {
+	if (point == SCHED_SEQ_BEGIN || point == SCHED_SEQ_END) {
 		COUNT_ADD(c->seq_writes, 1);
 		return;
 	}
-	switch (classify(obj, point != TB_SCHED_ATOMIC)) {
+	switch (classify(obj, point != SCHED_ATOMIC)) {
 	case TB_LINE_MMAP_SEM:
 		COUNT_ADD(c->mmap_sem_writes, 1);
 		break;
@@ -217,7 +206,7 @@ void tb_count_point(int point, const void *obj)
 
 void tb_count_wait(const void *lock, bool read, bool behind_writer)
 {
-	struct tb_op_counts *c = my_op_counts();
+	struct line_counts *c = my_op_counts();
 
 	if (!c)
 		return;
@@ -248,7 +237,7 @@ void tb_count_wait(const void *lock, bool read, bool behind_writer)
 
 void tb_count_op(u32 op)
 {
-	struct tb_op_counts *c;
+	struct line_counts *c;
 	u32 saved = current->op;
 
 	current->op = op;
@@ -259,7 +248,7 @@ void tb_count_op(u32 op)
 }
 #endif /* !TB_PERF */
 
-int tb_counts_sum(u32 op, struct tb_op_counts *out)
+int tb_counts_sum(u32 op, struct line_counts *out)
 {
 	struct thread_counts *tc;
 
@@ -285,25 +274,4 @@ void tb_counts_clear(void)
 		for (i = 0; i < TB_COUNT_OPS; i++)
 			memset(&tc->op[i], 0, sizeof(tc->op[i]));
 	pthread_mutex_unlock(&counts_lock);
-}
-
-TB_API int tb_counts(uint32_t op, struct tb_op_counts *out)
-{
-#ifdef TB_PERF
-	(void)op;
-	(void)out;
-	return -EOPNOTSUPP;
-#else
-	return tb_counts_sum(op, out);
-#endif
-}
-
-TB_API int tb_counts_reset(void)
-{
-#ifdef TB_PERF
-	return -EOPNOTSUPP;
-#else
-	tb_counts_clear();
-	return 0;
-#endif
 }

@@ -4,7 +4,7 @@
  *
  * Customised for testing: every primitive that orders threads calls
  * tb_sched(point, obj) first, so a controlled scheduler installed with
- * tb_set_sched_hook can explore interleavings.  No hook = no-op (one
+ * tb_sched_set_hook can explore interleavings.  No hook = no-op (one
  * atomic load, plus the line counting of kernel/count.h).  Compiled out
  * entirely in the perf flavour (TB_PERF).  The hook and its ctx are
  * published together as one immutable pair, so a reader never sees a new
@@ -14,15 +14,39 @@
 #define _TB_KERNEL_SCHED_H
 
 #include "kernel/types.h"
-#include "testbed.h"
+
+/*
+ * Where the shims call the hook.  The API layer hands these numbers to
+ * the testbed's caller unchanged (api/kernel.c holds them equal to
+ * testbed.h's TB_SCHED_*).
+ */
+enum sched_point {
+	SCHED_LOCK = 1,		/* before acquiring any lock */
+	SCHED_UNLOCK = 2,	/* after releasing any lock */
+	SCHED_ATOMIC = 3,	/* before a protocol atomic RMW */
+	SCHED_SEQ_BEGIN = 4,	/* write_seqcount_begin */
+	SCHED_SEQ_END = 5,	/* write_seqcount_end */
+	SCHED_SEQ_READ = 6,	/* raw_read_seqcount / retry */
+	SCHED_BLOCKED = 7,	/* a controlled hook: lock taken, try again */
+	SCHED_RCU_SYNC = 8,	/* synchronize_rcu, before it waits */
+};
+
+typedef void (*sched_hook_fn)(int point, const void *obj, void *ctx);
 
 struct tb_sched_hook {
-	tb_sched_hook_fn fn;
+	sched_hook_fn fn;
 	void *ctx;
-	bool controlled;	/* locks retry with TB_SCHED_BLOCKED */
+	bool controlled;	/* locks retry with SCHED_BLOCKED */
 };
 
 extern struct tb_sched_hook *tb_sched_hook_ptr;
+
+/*
+ * Installs fn (NULL: none; ctx must then be NULL too, else -EINVAL).
+ * controlled: the lock shims retry instead of blocking (see
+ * tb_sched_controlled).  -EOPNOTSUPP for a hook in the perf flavour.
+ */
+int tb_sched_set_hook(sched_hook_fn fn, void *ctx, bool controlled);
 
 #ifdef TB_PERF
 /* The perf flavour: no hook, no counting; nothing is left of the call. */
@@ -50,9 +74,9 @@ static inline void tb_sched(int point, const void *obj)
 #endif
 
 /*
- * True while a controlled hook is installed (tb_set_sched_hook_controlled).
+ * True while a controlled hook is installed (tb_sched_set_hook, controlled).
  * The lock shims then never block in pthreads: they retry a trylock and
- * report TB_SCHED_BLOCKED between tries, because a controlled scheduler
+ * report SCHED_BLOCKED between tries, because a controlled scheduler
  * that runs one thread at a time would deadlock if the one thread it runs
  * slept on a lock held by a thread it has parked.  A plain hook (the
  * stress driver's yields, the interleaving gates) keeps blocking locks.

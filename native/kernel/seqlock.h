@@ -42,7 +42,7 @@ static inline void raw_write_seqcount_begin(seqcount_t *s)
 {
 	unsigned int seq;
 
-	tb_sched(TB_SCHED_SEQ_BEGIN, s);
+	tb_sched(SCHED_SEQ_BEGIN, s);
 	seq = __tb_seq_load(s);
 	WARN(seq & 1, "write_seqcount_begin on odd sequence %u", seq);
 	__atomic_store_n(&s->sequence, seq + 1, __ATOMIC_RELAXED);
@@ -57,7 +57,7 @@ static inline void raw_write_seqcount_end(seqcount_t *s)
 	seq = __tb_seq_load(s);
 	WARN(!(seq & 1), "write_seqcount_end on even sequence %u", seq);
 	__atomic_store_n(&s->sequence, seq + 1, __ATOMIC_RELAXED);
-	tb_sched(TB_SCHED_SEQ_END, s);
+	tb_sched(SCHED_SEQ_END, s);
 }
 
 /* The lockdep annotation of the kernel's versions is not modelled. */
@@ -82,7 +82,7 @@ static inline unsigned int raw_read_seqcount(const seqcount_t *s)
 {
 	unsigned int seq;
 
-	tb_sched(TB_SCHED_SEQ_READ, s);
+	tb_sched(SCHED_SEQ_READ, s);
 	seq = __tb_seq_load(s);
 	smp_rmb();
 	return seq;
@@ -100,7 +100,7 @@ static inline unsigned int read_seqcount_begin(const seqcount_t *s)
 static inline int read_seqcount_retry(const seqcount_t *s, unsigned int start)
 {
 	smp_rmb();
-	tb_sched(TB_SCHED_SEQ_READ, s);
+	tb_sched(SCHED_SEQ_READ, s);
 	return unlikely(__tb_seq_load(s) != start);
 }
 

@@ -31,7 +31,7 @@ struct kmem_obj_header {
 struct kmem_cache {
 	const char *name;
 	size_t size;
-	enum tb_cache kind;
+	enum kmem_cache_id kind;
 	struct kmem_cache *next;	/* all_caches list */
 	pthread_mutex_t qlock;
 	/* FIFO ring of freed objects (headers) awaiting release */
@@ -59,11 +59,11 @@ static u32 obj_state(const struct kmem_obj_header *h)
 }
 
 struct kmem_cache *kmem_cache_create(const char *name, size_t size,
-				     enum tb_cache kind)
+				     enum kmem_cache_id kind)
 {
 	struct kmem_cache *cache;
 
-	if (!name || !size || (unsigned int)kind >= TB_CACHE_NR)
+	if (!name || !size || (unsigned int)kind >= CACHE_NR)
 		return NULL;
 	cache = calloc(1, sizeof(*cache));
 	if (!cache)
@@ -154,12 +154,12 @@ void kmem_cache_destroy(struct kmem_cache *cache)
 }
 
 /* Consumes one step of the injector; true: this allocation must fail. */
-static bool should_fail(struct tb_kmem_account *acct, enum tb_cache kind)
+static bool should_fail(struct tb_kmem_account *acct, enum kmem_cache_id kind)
 {
 	u32 target = __atomic_load_n(&acct->inject_cache, __ATOMIC_RELAXED);
 	u64 n = __atomic_load_n(&acct->inject_countdown, __ATOMIC_RELAXED);
 
-	if (!n || (target != TB_CACHE_ANY && target != (u32)kind))
+	if (!n || (target != CACHE_ANY && target != (u32)kind))
 		return false;
 	do {
 		if (!n)
@@ -288,11 +288,6 @@ int kmem_cache_check_all(void)
 	return bad;
 }
 
-TB_API int tb_kmem_check(void)
-{
-	return kmem_cache_check_all();
-}
-
 void tb_kmem_account_init(struct tb_kmem_account *acct)
 {
 	memset(acct, 0, sizeof(*acct));
@@ -309,7 +304,7 @@ void tb_kmem_inject(struct tb_kmem_account *acct, u32 cache, u64 nth)
 
 s64 tb_kmem_live(struct tb_kmem_account *acct, u32 cache)
 {
-	if (cache >= TB_CACHE_NR)
+	if (cache >= CACHE_NR)
 		return 0;
 	return __atomic_load_n(&acct->live[cache], __ATOMIC_RELAXED);
 }

@@ -46,7 +46,7 @@ struct kmem_cache;
 
 /* Caches live until kmem_cache_destroy; creation is thread-safe. */
 struct kmem_cache *kmem_cache_create(const char *name, size_t size,
-				     enum tb_cache kind);
+				     enum kmem_cache_id kind);
 void kmem_cache_destroy(struct kmem_cache *cache);
 
 void *kmem_cache_alloc(struct kmem_cache *cache, gfp_t flags);

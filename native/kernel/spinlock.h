@@ -4,7 +4,7 @@
  *
  * Mirrors the kernel API; the lock sleeps instead of spinning, which only
  * changes timing.  Acquire/release go through lockdep-lite and call
- * tb_sched(TB_SCHED_LOCK) before acquiring and tb_sched(TB_SCHED_UNLOCK)
+ * tb_sched(SCHED_LOCK) before acquiring and tb_sched(SCHED_UNLOCK)
  * after releasing.
  */
 #ifndef _TB_KERNEL_SPINLOCK_H

@@ -39,7 +39,7 @@ u64 tb_evlog_lost(struct tb_evlog *log)
 	return lost;
 }
 
-int tb_evlog_drain(struct tb_evlog *log, struct tb_event *buf, int cap)
+int tb_evlog_drain(struct tb_evlog *log, struct evlog_entry *buf, int cap)
 {
 	size_t n;
 
@@ -60,7 +60,7 @@ int tb_evlog_drain(struct tb_evlog *log, struct tb_event *buf, int cap)
 /* Called with log->lock held. */
 static bool evlog_reserve(struct tb_evlog *log)
 {
-	struct tb_event *ev;
+	struct evlog_entry *ev;
 	size_t cap;
 
 	if (log->nr < log->cap)
@@ -81,7 +81,7 @@ static bool evlog_reserve(struct tb_evlog *log)
 void tb_trace_event(u32 type, u64 object_id, s64 value)
 {
 	struct tb_evlog *log = current->evlog;
-	struct tb_event *ev;
+	struct evlog_entry *ev;
 
 	if (!log || !tb_evlog_enabled(log))
 		return;

@@ -13,6 +13,29 @@
 #include "kernel/types.h"
 #include "kernel/current.h"
 
+/*
+ * Lifecycle events; object ids are stable per mm (allocation order).
+ * testbed.h's TB_EV_* have these values (api/kernel.c asserts it).
+ */
+enum trace_event_type {
+	EV_VMA_ALLOC = 1,
+	EV_VMA_FREE = 2,
+	EV_FILE_ALLOC = 3,
+	EV_FILE_GET = 4,
+	EV_FILE_PUT = 5,
+	EV_FILE_FREE = 6,
+	EV_MPOL_ALLOC = 7,
+	EV_MPOL_GET = 8,
+	EV_MPOL_PUT = 9,
+	EV_MPOL_FREE = 10,
+	EV_REGION_ALLOC = 11,
+	EV_REGION_GET = 12,
+	EV_REGION_PUT = 13,
+	EV_REGION_FREE = 14,
+	EV_ANON_VMA_ALLOC = 15,
+	EV_ANON_VMA_FREE = 16,
+};
+
 #ifdef TB_PERF
 /* The perf flavour records no events (tb_trace refuses to enable them). */
 static inline void tb_trace_event(u32 type, u64 object_id, s64 value)

@@ -26,19 +26,33 @@
 extern unsigned long mmap_min_addr;
 extern int sysctl_max_map_count;
 
-/* mman.h values, equal to the TB_* ones of testbed.h */
-#define PROT_READ	TB_PROT_READ
-#define PROT_WRITE	TB_PROT_WRITE
-#define PROT_EXEC	TB_PROT_EXEC
-#define MAP_SHARED	TB_MAP_SHARED
-#define MAP_PRIVATE	TB_MAP_PRIVATE
-#define MAP_FIXED	TB_MAP_FIXED
-#define MAP_ANONYMOUS	TB_MAP_ANONYMOUS
+/*
+ * mman.h values.  The API layer passes its callers' TB_PROT_* and
+ * TB_MAP_* through unchanged: api/kernel.c asserts they are these.
+ */
+#define PROT_READ	0x1
+#define PROT_WRITE	0x2
+#define PROT_EXEC	0x4
+#define MAP_SHARED	0x01
+#define MAP_PRIVATE	0x02
+#define MAP_FIXED	0x10
+#define MAP_ANONYMOUS	0x20
 #define MAP_TYPE	0x0f
 
-/* Fault flags of the model (FAULT_FLAG_* reduced to the testbed's). */
-#define FAULT_FLAG_WRITE	TB_FAULT_WRITE
-#define FAULT_FLAG_INSTRUCTION	TB_FAULT_EXEC
+/*
+ * Fault flags of the model: FAULT_FLAG_* reduced to the testbed's
+ * (TB_FAULT_*, the same values: api/kernel.c).  FAULT_FLAG_KERNEL is the
+ * kernel's !FAULT_FLAG_USER; FAULT_FLAG_NO_SPECULATIVE sends a fault
+ * straight to the mmap_sem path.
+ */
+#define FAULT_FLAG_WRITE		0x1
+#define FAULT_FLAG_INSTRUCTION		0x2
+#define FAULT_FLAG_NO_SPECULATIVE	0x4
+#define FAULT_FLAG_KERNEL		0x8
+
+/* What handle_mm_fault reports on success (TB_FAULT_DONE_* to the API). */
+#define FAULT_DONE_SPECULATIVE	0
+#define FAULT_DONE_CLASSIC	1
 
 /* The mm_users reference every API call holds while it runs (tb_api_enter). */
 #define TB_API_CALL_PIN		1

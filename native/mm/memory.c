@@ -301,7 +301,7 @@ static bool access_error(unsigned int flags, unsigned long vm_flags)
 /*
  * The classic path: mmap_sem held for read keeps every VMA where it is;
  * the table's split PTE lock orders us against other faults.  Returns
- * TB_FAULT_DONE_CLASSIC, -EFAULT (no VMA), -EACCES or -ENOMEM (the
+ * FAULT_DONE_CLASSIC, -EFAULT (no VMA), -EACCES or -ENOMEM (the
  * anon_vma could not be allocated).
  */
 int handle_mm_fault(struct mm_struct *mm, unsigned long address,
@@ -309,7 +309,7 @@ int handle_mm_fault(struct mm_struct *mm, unsigned long address,
 {
 	struct vm_area_struct *vma;
 	struct pte_table *pte;
-	int ret = TB_FAULT_DONE_CLASSIC;
+	int ret = FAULT_DONE_CLASSIC;
 
 	down_read(&mm->mmap_sem);
 	vma = find_vma(mm, address);
@@ -361,9 +361,9 @@ static bool spf_policy_interleave(struct vm_area_struct *vma)
 static int spf_vma_changed(struct vm_area_struct *vma, unsigned int seq)
 {
 	if (RB_EMPTY_NODE(&vma->vm_rb))
-		return TB_SPF_ABORT_DETACHED;
+		return SPF_ABORT_DETACHED;
 	if (read_seqcount_retry(&vma->vm_sequence, seq))
-		return TB_SPF_ABORT_SEQ_CHANGED;
+		return SPF_ABORT_SEQ_CHANGED;
 	return -1;
 }
 
@@ -386,7 +386,7 @@ static bool spf_pte_map_lock(struct pte_table *pte,
 	if (*abort >= 0)
 		return false;
 	if (!spin_trylock(&pte->ptl)) {
-		*abort = TB_SPF_ABORT_PTL_BUSY;
+		*abort = SPF_ABORT_PTL_BUSY;
 		return false;
 	}
 	*abort = spf_vma_changed(vma, seq);
@@ -403,7 +403,7 @@ static bool spf_pte_map_lock(struct pte_table *pte,
  * fault infrastructure" (v10/v11) with the failure points of "mm: adding
  * speculative page fault failure trace events" (v11).  Returns 0 when the
  * page was installed (or was already there), or 1 with *abort set to the
- * TB_SPF_ABORT_* reason: the caller then takes the classic path.
+ * SPF_ABORT_* reason: the caller then takes the classic path.
  *
  * The VMA is pinned by get_vma(), so it cannot be freed under us, but it
  * can change or leave the tree at any time: everything read before the
@@ -458,13 +458,13 @@ static int __handle_speculative_fault(struct mm_struct *mm,
 
 	vma = spf_get_vma(mm, address);
 	if (!vma) {
-		*abort = TB_SPF_ABORT_NO_VMA;
+		*abort = SPF_ABORT_NO_VMA;
 		return 1;
 	}
 
 	seq = raw_read_seqcount(&vma->vm_sequence);
 	if (seq & 1) {
-		*abort = TB_SPF_ABORT_SEQ_ODD;
+		*abort = SPF_ABORT_SEQ_ODD;
 		goto out_put;
 	}
 
@@ -474,7 +474,7 @@ static int __handle_speculative_fault(struct mm_struct *mm,
 	 * i.e. shared anonymous ones); private anonymous VMAs have none.
 	 */
 	if (READ_ONCE(vma->vm_file)) {
-		*abort = TB_SPF_ABORT_NOT_ANON;
+		*abort = SPF_ABORT_NOT_ANON;
 		goto out_put;
 	}
 
@@ -484,32 +484,32 @@ static int __handle_speculative_fault(struct mm_struct *mm,
 	 * for any fault, read faults too.
 	 */
 	if (!READ_ONCE(vma->anon_vma)) {
-		*abort = TB_SPF_ABORT_NO_ANON_VMA;
+		*abort = SPF_ABORT_NO_ANON_VMA;
 		goto out_put;
 	}
 
 	/* get_vma found the first VMA ending above address: is it inside? */
 	if (address < READ_ONCE(vma->vm_start) ||
 	    READ_ONCE(vma->vm_end) <= address) {
-		*abort = TB_SPF_ABORT_NO_VMA;
+		*abort = SPF_ABORT_NO_VMA;
 		goto out_put;
 	}
 
 	/* The series answers VM_FAULT_SIGSEGV; the arch code retries classic. */
 	if (access_error(flags, READ_ONCE(vma->vm_flags))) {
-		*abort = TB_SPF_ABORT_ACCESS;
+		*abort = SPF_ABORT_ACCESS;
 		goto out_put;
 	}
 
 	/* mpol_misplaced() cannot handle MPOL_INTERLEAVE speculatively. */
 	if (spf_policy_interleave(vma)) {
-		*abort = TB_SPF_ABORT_MPOL;
+		*abort = SPF_ABORT_MPOL;
 		goto out_put;
 	}
 
 	/* The bounds were read after the sample: re-validate them. */
 	if (read_seqcount_retry(&vma->vm_sequence, seq)) {
-		*abort = TB_SPF_ABORT_SEQ_CHANGED;
+		*abort = SPF_ABORT_SEQ_CHANGED;
 		goto out_put;
 	}
 
@@ -543,7 +543,7 @@ out_put:
  */
 static bool spf_try(struct mm_struct *mm, unsigned int flags)
 {
-	if (flags & (TB_FAULT_NO_SPECULATIVE | TB_FAULT_KERNEL))
+	if (flags & (FAULT_FLAG_NO_SPECULATIVE | FAULT_FLAG_KERNEL))
 		return false;
 	return atomic_read(&mm->mm_users) - TB_API_CALL_PIN > 1;
 }
@@ -557,19 +557,19 @@ static bool spf_try(struct mm_struct *mm, unsigned int flags)
  * and the check again under the lock, for a writer that marked the VMA
  * between the first check and the trylock.  Returns 0 with vm_lock held
  * for read, or the abort reason: the model reports "marked" as
- * TB_SPF_ABORT_SEQ_ODD and "marked meanwhile" as TB_SPF_ABORT_SEQ_CHANGED.
+ * SPF_ABORT_SEQ_ODD and "marked meanwhile" as SPF_ABORT_SEQ_CHANGED.
  */
 static int vma_start_read(struct vm_area_struct *vma)
 {
 	if (READ_ONCE(vma->vm_lock_seq) ==
 	    __atomic_load_n(&vma->vm_mm->mm_lock_seq, __ATOMIC_ACQUIRE))
-		return TB_SPF_ABORT_SEQ_ODD;
+		return SPF_ABORT_SEQ_ODD;
 	if (!down_read_trylock(&vma->vm_lock))
-		return TB_SPF_ABORT_SEQ_ODD;
+		return SPF_ABORT_SEQ_ODD;
 	if (READ_ONCE(vma->vm_lock_seq) ==
 	    __atomic_load_n(&vma->vm_mm->mm_lock_seq, __ATOMIC_ACQUIRE)) {
 		up_read(&vma->vm_lock);
-		return TB_SPF_ABORT_SEQ_CHANGED;
+		return SPF_ABORT_SEQ_CHANGED;
 	}
 	return -1;
 }
@@ -595,7 +595,7 @@ static void vma_end_read(struct vm_area_struct *vma)
  * and its fields: a writer must vma_start_write it first, which waits
  * for us.  Only anonymous VMAs with an anon_vma are handled, as in 6.4.
  * A VMA detached after the walk was replaced: 6.4 retries the walk once
- * more; the model falls back instead (TB_SPF_ABORT_DETACHED).  Returns
+ * more; the model falls back instead (SPF_ABORT_DETACHED).  Returns
  * the VMA read-locked, or NULL with *abort set.
  */
 static struct vm_area_struct *lock_vma_under_rcu(struct mm_struct *mm,
@@ -607,23 +607,23 @@ static struct vm_area_struct *lock_vma_under_rcu(struct mm_struct *mm,
 	rcu_read_lock();
 	vma = find_vma_lockless(mm, address);
 	if (!vma || address < READ_ONCE(vma->vm_start)) {
-		*abort = TB_SPF_ABORT_NO_VMA;
+		*abort = SPF_ABORT_NO_VMA;
 		goto inval;
 	}
 	if (WARN(kmem_obj_freed(vma),
 		 "lock_vma_under_rcu: VMA id %llu freed before the grace period ended",
 		 (unsigned long long)kmem_obj_id(vma))) {
-		*abort = TB_SPF_ABORT_DETACHED;
+		*abort = SPF_ABORT_DETACHED;
 		goto inval;
 	}
 	/* Only anonymous vmas are supported (vm_ops: file or shmem). */
 	if (READ_ONCE(vma->vm_file)) {
-		*abort = TB_SPF_ABORT_NOT_ANON;
+		*abort = SPF_ABORT_NOT_ANON;
 		goto inval;
 	}
 	/* find_mergeable_anon_vma uses adjacent vmas which are not locked */
 	if (!READ_ONCE(vma->anon_vma)) {
-		*abort = TB_SPF_ABORT_NO_ANON_VMA;
+		*abort = SPF_ABORT_NO_ANON_VMA;
 		goto inval;
 	}
 	*abort = vma_start_read(vma);
@@ -634,12 +634,12 @@ static struct vm_area_struct *lock_vma_under_rcu(struct mm_struct *mm,
 	     (unsigned long long)kmem_obj_id(vma));
 	/* vm_start/vm_end might have changed before we locked the VMA */
 	if (address < vma->vm_start || address >= vma->vm_end) {
-		*abort = TB_SPF_ABORT_NO_VMA;
+		*abort = SPF_ABORT_NO_VMA;
 		goto inval_end_read;
 	}
 	/* the VMA got isolated after we found it */
 	if (READ_ONCE(vma->detached)) {
-		*abort = TB_SPF_ABORT_DETACHED;
+		*abort = SPF_ABORT_DETACHED;
 		goto inval_end_read;
 	}
 	rcu_read_unlock();
@@ -669,7 +669,7 @@ static int do_vma_locked_fault(struct mm_struct *mm, unsigned long address,
 		return 1;
 	if (access_error(flags, vma->vm_flags)) {
 		vma_end_read(vma);
-		*abort = TB_SPF_ABORT_ACCESS;
+		*abort = SPF_ABORT_ACCESS;
 		return 1;
 	}
 	pte = pte_alloc(mm, address);
@@ -699,14 +699,14 @@ int do_page_fault(struct mm_struct *mm, unsigned long address,
 	}
 
 #ifdef CONFIG_PER_VMA_LOCK
-	if (!(flags & (TB_FAULT_NO_SPECULATIVE | TB_FAULT_KERNEL))) {
+	if (!(flags & (FAULT_FLAG_NO_SPECULATIVE | FAULT_FLAG_KERNEL))) {
 		int abort = -1;
 
 		count_fault_event(ev, spf_attempts);
 		ret = do_vma_locked_fault(mm, address, flags, &abort);
 		if (ret == 0) {
 			count_fault_event(ev, spf_success);
-			return TB_FAULT_DONE_SPECULATIVE;
+			return FAULT_DONE_SPECULATIVE;
 		}
 		count_fault_event(ev, spf_abort[abort]);
 		count_fault_event(ev, fallbacks);
@@ -720,7 +720,7 @@ int do_page_fault(struct mm_struct *mm, unsigned long address,
 		ret = __handle_speculative_fault(mm, address, flags, &abort);
 		if (ret == 0) {
 			count_fault_event(ev, spf_success);
-			return TB_FAULT_DONE_SPECULATIVE;
+			return FAULT_DONE_SPECULATIVE;
 		}
 		count_fault_event(ev, spf_abort[abort]);
 		count_fault_event(ev, fallbacks);

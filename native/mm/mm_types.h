@@ -176,6 +176,23 @@ struct pt_model {
 };
 
 /*
+ * Why a speculative fault gave up and fell back to the classic path
+ * (the API layer translates them into tb_stats' spf_abort_* fields).
+ */
+enum spf_abort {
+	SPF_ABORT_NO_VMA,		/* get_vma found nothing covering addr */
+	SPF_ABORT_SEQ_ODD,		/* vm_sequence odd: VMA being changed */
+	SPF_ABORT_SEQ_CHANGED,		/* vm_sequence moved before install */
+	SPF_ABORT_DETACHED,		/* vm_rb empty: VMA left the tree */
+	SPF_ABORT_ACCESS,		/* rights do not allow it */
+	SPF_ABORT_NOT_ANON,		/* vm_ops: not speculative */
+	SPF_ABORT_NO_ANON_VMA,		/* anon_vma not yet set */
+	SPF_ABORT_MPOL,			/* MPOL_INTERLEAVE policy */
+	SPF_ABORT_PTL_BUSY,		/* page_table_lock trylock failed */
+	SPF_ABORT_NR,
+};
+
+/*
  * The fault statistics (tb_stats), counted as the kernel counts its vm
  * events (count_vm_event: per CPU, summed when read): one block per
  * thread that faulted in the mm, written by that thread only, so that a
@@ -185,7 +202,7 @@ struct mm_fault_events {
 	u64 faults;
 	u64 spf_attempts;
 	u64 spf_success;
-	u64 spf_abort[TB_SPF_ABORT_NR];
+	u64 spf_abort[SPF_ABORT_NR];
 	u64 classic_faults;
 	u64 fallbacks;
 	u64 segv;

@@ -35,9 +35,9 @@ static void __mmap_init(void)
 {
 	vm_area_cachep = kmem_cache_create("vm_area_struct",
 					   sizeof(struct vm_area_struct),
-					   TB_CACHE_VMA);
+					   CACHE_VMA);
 	anon_vma_cachep = kmem_cache_create("anon_vma", sizeof(struct anon_vma),
-					    TB_CACHE_ANON_VMA);
+					    CACHE_ANON_VMA);
 }
 
 void mmap_init(void)
@@ -163,13 +163,13 @@ static struct anon_vma *anon_vma_alloc(void)
 		return NULL;
 	anon_vma->tb_id = kmem_obj_id(anon_vma);
 	atomic_set(&anon_vma->degree, 0);
-	tb_trace_event(TB_EV_ANON_VMA_ALLOC, anon_vma->tb_id, 0);
+	tb_trace_event(EV_ANON_VMA_ALLOC, anon_vma->tb_id, 0);
 	return anon_vma;
 }
 
 static void anon_vma_free(struct anon_vma *anon_vma)
 {
-	tb_trace_event(TB_EV_ANON_VMA_FREE, anon_vma->tb_id, 0);
+	tb_trace_event(EV_ANON_VMA_FREE, anon_vma->tb_id, 0);
 	kmem_cache_free(anon_vma_cachep, anon_vma);
 }
 

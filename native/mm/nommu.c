@@ -29,9 +29,9 @@
  *    add_nommu_region BUG()s on two regions starting at the same address;
  *    a NOMMU_MAP_DIRECT file can legitimately produce them (overlapping,
  *    non-nested pgoff ranges), so regions are ordered like VMAs instead.
- *  - Files: TB_FILE_MAP_DIRECT files behave like ramfs (direct, copy,
+ *  - Files: FILE_MAP_DIRECT files behave like ramfs (direct, copy,
  *    read/write/exec capabilities, contiguous pages: get_unmapped_area
- *    gives the file's window), TB_FILE_MAP_COPY files like a regular file
+ *    gives the file's window), FILE_MAP_COPY files like a regular file
  *    on a block device (copy only), files with neither cannot be mapped.
  */
 #include "mm/nommu.h"
@@ -51,10 +51,10 @@ static void __mmap_init(void)
 {
 	vm_area_cachep = kmem_cache_create("vm_area_struct",
 					   sizeof(struct vm_area_struct),
-					   TB_CACHE_VMA);
+					   CACHE_VMA);
 	vm_region_jar = kmem_cache_create("vm_region_jar",
 					  sizeof(struct vm_region),
-					  TB_CACHE_REGION);
+					  CACHE_REGION);
 }
 
 /* proc_caches_init (vm_area_cachep) + nommu's mmap_init (vm_region_jar) */
@@ -75,14 +75,14 @@ static struct vm_region *vm_region_alloc(struct mm_struct *mm)
 	region->tb_id = kmem_obj_id(region);
 	region->tb_arena = mm;
 	RB_CLEAR_NODE(&region->vm_rb);
-	tb_trace_event(TB_EV_REGION_ALLOC, region->tb_id, 0);
+	tb_trace_event(EV_REGION_ALLOC, region->tb_id, 0);
 	return region;
 }
 
 /* kmem_cache_free(vm_region_jar, region), traced */
 static void vm_region_free(struct vm_region *region)
 {
-	tb_trace_event(TB_EV_REGION_FREE, region->tb_id, 0);
+	tb_trace_event(EV_REGION_FREE, region->tb_id, 0);
 	kmem_cache_free(vm_region_jar, region);
 }
 
@@ -179,7 +179,7 @@ static void __put_nommu_region(struct vm_region *region)
 	lockdep_assert_held_write(&nommu_region_sem);
 
 	region->vm_usage--;
-	tb_trace_event(TB_EV_REGION_PUT, region->tb_id, region->vm_usage);
+	tb_trace_event(EV_REGION_PUT, region->tb_id, region->vm_usage);
 	if (region->vm_usage == 0) {
 		if (region->vm_top > region->vm_start)
 			delete_nommu_region(region);
@@ -374,9 +374,9 @@ static unsigned long file_mmap_capabilities(struct file *file)
 {
 	unsigned long capabilities = 0;
 
-	if (file->flags & TB_FILE_MAP_DIRECT)
+	if (file->flags & FILE_MAP_DIRECT)
 		capabilities |= NOMMU_MAP_DIRECT | NOMMU_VMFLAGS;
-	if (file->flags & TB_FILE_MAP_COPY)
+	if (file->flags & FILE_MAP_COPY)
 		capabilities |= NOMMU_MAP_COPY;
 	return capabilities;
 }
@@ -411,7 +411,7 @@ static long file_get_unmapped_area(struct file *file, unsigned long len,
 /* f_op->mmap: ramfs_nommu_mmap; a copy-only file has generic_file_mmap. */
 static int call_mmap(struct file *file, struct vm_area_struct *vma)
 {
-	if (!(file->flags & TB_FILE_MAP_DIRECT))
+	if (!(file->flags & FILE_MAP_DIRECT))
 		return -ENOSYS;
 	if (!(vma->vm_flags & (VM_SHARED | VM_MAYSHARE)))
 		return -ENOSYS;
@@ -720,7 +720,7 @@ long do_mmap(struct mm_struct *mm, struct file *file, unsigned long addr,
 
 			/* we've found a region we can share */
 			pregion->vm_usage++;
-			tb_trace_event(TB_EV_REGION_GET, pregion->tb_id,
+			tb_trace_event(EV_REGION_GET, pregion->tb_id,
 				       pregion->vm_usage);
 			vma->vm_region = pregion;
 			start = pregion->vm_start;
@@ -737,7 +737,7 @@ long do_mmap(struct mm_struct *mm, struct file *file, unsigned long addr,
 					vma->vm_start = 0;
 					vma->vm_end = 0;
 					pregion->vm_usage--;
-					tb_trace_event(TB_EV_REGION_PUT,
+					tb_trace_event(EV_REGION_PUT,
 						       pregion->tb_id,
 						       pregion->vm_usage);
 					pregion = NULL;

@@ -35,7 +35,7 @@ struct vm_area_struct *vm_area_alloc(struct mm_struct *mm)
 	vma->tb_id = kmem_obj_id(vma);
 	vma->vm_mm = mm;
 	INIT_VMA(vma);
-	tb_trace_event(TB_EV_VMA_ALLOC, vma->tb_id, 0);
+	tb_trace_event(EV_VMA_ALLOC, vma->tb_id, 0);
 	return vma;
 }
 
@@ -46,7 +46,7 @@ struct vm_area_struct *vm_area_alloc(struct mm_struct *mm)
  */
 void vm_area_free(struct vm_area_struct *vma)
 {
-	tb_trace_event(TB_EV_VMA_FREE, vma->tb_id, 0);
+	tb_trace_event(EV_VMA_FREE, vma->tb_id, 0);
 #ifdef TB_VMA_FREE_RCU
 	vm_area_free_rcu(vma);
 #else

@@ -66,7 +66,7 @@ static bool test_lockdep_good_order_is_silent(void)
 static bool test_lockdep_mmap_sem_under_rb_lock_is_violation(void)
 {
 	struct test_sinks s;
-	struct tb_violation v;
+	struct vlog_entry v;
 	struct fake_mm mm;
 
 	test_sinks_get(&s);

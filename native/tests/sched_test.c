@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * sched_test.c - the blocking protocol of a controlled scheduling hook:
- * a contended lock is retried with TB_SCHED_BLOCKED between tries instead
+ * a contended lock is retried with SCHED_BLOCKED between tries instead
  * of sleeping, and only while a controlled hook is installed.
  */
 #include <pthread.h>
@@ -13,7 +13,7 @@
 #include "util.h"
 
 struct blocked_count {
-	int blocked;		/* TB_SCHED_BLOCKED calls so far */
+	int blocked;		/* SCHED_BLOCKED calls so far */
 	const void *obj;	/* the object of the last one */
 };
 
@@ -21,7 +21,7 @@ static void blocked_hook(int point, const void *obj, void *ctx)
 {
 	struct blocked_count *b = ctx;
 
-	if (point == TB_SCHED_BLOCKED) {
+	if (point == SCHED_BLOCKED) {
 		__atomic_store_n(&b->obj, obj, __ATOMIC_RELAXED);
 		__atomic_add_fetch(&b->blocked, 1, __ATOMIC_RELEASE);
 	}
@@ -67,8 +67,8 @@ static bool test_controlled_hook_retries_contended_locks(void)
 
 	spin_lock_init(&l);
 	init_rwsem(&sem);
-	ASSERT_EQ(tb_set_sched_hook_controlled(NULL, &b), -EINVAL);
-	ASSERT_EQ(tb_set_sched_hook_controlled(blocked_hook, &b), 0);
+	ASSERT_EQ(tb_sched_set_hook(NULL, &b, true), -EINVAL);
+	ASSERT_EQ(tb_sched_set_hook(blocked_hook, &b, true), 0);
 
 	spin_lock(&l);
 	ASSERT_EQ(pthread_create(&t, NULL, take_spin, &l), 0);
@@ -86,7 +86,7 @@ static bool test_controlled_hook_retries_contended_locks(void)
 	ASSERT_EQ(pthread_join(t, NULL), 0);
 	ASSERT_FALSE(rwsem_is_locked(&sem));
 
-	ASSERT_EQ(tb_set_sched_hook(NULL, NULL), 0);
+	ASSERT_EQ(tb_sched_set_hook(NULL, NULL, false), 0);
 	rwsem_destroy(&sem);
 	spin_lock_destroy(&l);
 	return true;
@@ -99,13 +99,13 @@ static bool test_plain_hook_keeps_blocking_locks(void)
 	pthread_t t;
 
 	spin_lock_init(&l);
-	ASSERT_EQ(tb_set_sched_hook(blocked_hook, &b), 0);
+	ASSERT_EQ(tb_sched_set_hook(blocked_hook, &b, false), 0);
 	spin_lock(&l);
 	ASSERT_EQ(pthread_create(&t, NULL, take_spin, &l), 0);
 	ASSERT_FALSE(tb_sched_controlled());
 	spin_unlock(&l);
 	ASSERT_EQ(pthread_join(t, NULL), 0);
-	ASSERT_EQ(tb_set_sched_hook(NULL, NULL), 0);
+	ASSERT_EQ(tb_sched_set_hook(NULL, NULL, false), 0);
 	ASSERT_EQ(b.blocked, 0);
 	spin_lock_destroy(&l);
 	return true;

@@ -102,7 +102,7 @@ static bool test_seqcount_readers_never_see_torn_state(void)
 }
 
 struct hook_counts {
-	int n[TB_SCHED_SEQ_READ + 1];
+	int n[SCHED_SEQ_READ + 1];
 	const void *last_obj;
 };
 
@@ -110,7 +110,7 @@ static void count_hook(int point, const void *obj, void *ctx)
 {
 	struct hook_counts *c = ctx;
 
-	if (point > 0 && point <= TB_SCHED_SEQ_READ)
+	if (point > 0 && point <= SCHED_SEQ_READ)
 		c->n[point]++;
 	c->last_obj = obj;
 }
@@ -126,8 +126,8 @@ static bool test_sched_hook_sees_every_point(void)
 	memset(&c, 0, sizeof(c));
 	seqcount_init(&sc);
 	spin_lock_init(&l);
-	ASSERT_EQ(tb_set_sched_hook(NULL, &c), -EINVAL);
-	ASSERT_EQ(tb_set_sched_hook(count_hook, &c), 0);
+	ASSERT_EQ(tb_sched_set_hook(NULL, &c, false), -EINVAL);
+	ASSERT_EQ(tb_sched_set_hook(count_hook, &c, false), 0);
 	spin_lock(&l);
 	ASSERT_TRUE(c.last_obj == &l);
 	spin_unlock(&l);
@@ -137,14 +137,14 @@ static bool test_sched_hook_sees_every_point(void)
 	write_seqcount_end(&sc);
 	seq = raw_read_seqcount(&sc);
 	(void)read_seqcount_retry(&sc, seq);
-	ASSERT_EQ(tb_set_sched_hook(NULL, NULL), 0);
+	ASSERT_EQ(tb_sched_set_hook(NULL, NULL, false), 0);
 	atomic_inc(&v);				/* hook removed */
-	ASSERT_EQ(c.n[TB_SCHED_LOCK], 1);
-	ASSERT_EQ(c.n[TB_SCHED_UNLOCK], 1);
-	ASSERT_EQ(c.n[TB_SCHED_ATOMIC], 1);
-	ASSERT_EQ(c.n[TB_SCHED_SEQ_BEGIN], 1);
-	ASSERT_EQ(c.n[TB_SCHED_SEQ_END], 1);
-	ASSERT_EQ(c.n[TB_SCHED_SEQ_READ], 2);
+	ASSERT_EQ(c.n[SCHED_LOCK], 1);
+	ASSERT_EQ(c.n[SCHED_UNLOCK], 1);
+	ASSERT_EQ(c.n[SCHED_ATOMIC], 1);
+	ASSERT_EQ(c.n[SCHED_SEQ_BEGIN], 1);
+	ASSERT_EQ(c.n[SCHED_SEQ_END], 1);
+	ASSERT_EQ(c.n[SCHED_SEQ_READ], 2);
 	spin_lock_destroy(&l);
 	return true;
 }

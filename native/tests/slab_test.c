@@ -19,7 +19,7 @@ static bool test_slab_accounting_and_ids(void)
 {
 	struct test_sinks s;
 	struct kmem_cache *c = kmem_cache_create("t_acct", sizeof(struct obj),
-						 TB_CACHE_VMA);
+						 CACHE_VMA);
 	struct obj *x, *y;
 
 	ASSERT_TRUE(c != NULL);
@@ -30,16 +30,16 @@ static bool test_slab_accounting_and_ids(void)
 	ASSERT_EQ(x->a, 0);
 	ASSERT_EQ(kmem_obj_id(x), 1);
 	ASSERT_EQ(kmem_obj_id(y), 2);
-	ASSERT_EQ(tb_kmem_live(&s.kmem, TB_CACHE_VMA), 2);
+	ASSERT_EQ(tb_kmem_live(&s.kmem, CACHE_VMA), 2);
 	ASSERT_EQ(tb_kmem_allocations(&s.kmem), 2);
 	kmem_cache_free(c, x);
 	ASSERT_TRUE(kmem_obj_freed(x));		/* still quarantined */
 	ASSERT_FALSE(kmem_obj_freed(y));
-	ASSERT_EQ(tb_kmem_live(&s.kmem, TB_CACHE_VMA), 1);
+	ASSERT_EQ(tb_kmem_live(&s.kmem, CACHE_VMA), 1);
 	/* Freeing from a thread with another (or no) account uncharges ours. */
 	tb_current_leave();
 	kmem_cache_free(c, y);
-	ASSERT_EQ(tb_kmem_live(&s.kmem, TB_CACHE_VMA), 0);
+	ASSERT_EQ(tb_kmem_live(&s.kmem, CACHE_VMA), 0);
 	test_sinks_get(&s);
 	ASSERT_EQ(tb_vlog_count(&s.vlog), 0);
 	test_sinks_put(&s);
@@ -52,8 +52,8 @@ static bool test_slab_poison_detects_write_after_free(void)
 	struct test_sinks s;
 	struct kmem_cache *c = kmem_cache_create("t_poison",
 						 sizeof(struct obj),
-						 TB_CACHE_FILE);
-	struct tb_violation v;
+						 CACHE_FILE);
+	struct vlog_entry v;
 	struct obj *x;
 	unsigned char *p;
 	size_t i;
@@ -67,15 +67,15 @@ static bool test_slab_poison_detects_write_after_free(void)
 	for (i = 0; i < sizeof(*x); i++)
 		ASSERT_EQ(p[i], POISON_FREE);
 	ASSERT_EQ(kmem_cache_check_all(), 0);
-	ASSERT_EQ(tb_kmem_check(), 0);
+	ASSERT_EQ(kmem_cache_check_all(), 0);
 	x->b = 0x1234;			/* the bug: a store after free */
-	ASSERT_EQ(tb_kmem_check(), 1);
+	ASSERT_EQ(kmem_cache_check_all(), 1);
 	ASSERT_EQ(tb_vlog_count(&s.vlog), 1);
 	ASSERT_EQ(tb_vlog_copy(&s.vlog, &v, 1), 1);
 	ASSERT_TRUE(strstr(v.message, "t_poison") != NULL);
 	ASSERT_TRUE(strstr(v.message, "offset 8") != NULL);
 	/* Counted again, reported once. */
-	ASSERT_EQ(tb_kmem_check(), 1);
+	ASSERT_EQ(kmem_cache_check_all(), 1);
 	ASSERT_EQ(tb_vlog_count(&s.vlog), 1);
 	/* Double free is a violation and does not re-enter quarantine. */
 	kmem_cache_free(c, x);
@@ -89,7 +89,7 @@ static bool test_slab_quarantine_is_fifo(void)
 {
 	struct test_sinks s;
 	struct kmem_cache *c = kmem_cache_create("t_fifo", sizeof(struct obj),
-						 TB_CACHE_REGION);
+						 CACHE_REGION);
 	struct obj *first, *o;
 	int i;
 
@@ -106,7 +106,7 @@ static bool test_slab_quarantine_is_fifo(void)
 	o = kmem_cache_alloc(c, GFP_KERNEL);
 	kmem_cache_free(c, o);		/* evicts "first", checking it */
 	ASSERT_EQ(tb_vlog_count(&s.vlog), 1);
-	ASSERT_EQ(tb_kmem_check(), 0);	/* gone from quarantine */
+	ASSERT_EQ(kmem_cache_check_all(), 0);	/* gone from quarantine */
 	kmem_cache_destroy(c);
 	test_sinks_put(&s);
 	return true;
@@ -116,13 +116,13 @@ static bool test_slab_injection_fails_nth_and_takes_no_id(void)
 {
 	struct test_sinks s;
 	struct kmem_cache *vc = kmem_cache_create("t_vma", sizeof(struct obj),
-						  TB_CACHE_VMA);
+						  CACHE_VMA);
 	struct kmem_cache *fc = kmem_cache_create("t_file", sizeof(struct obj),
-						  TB_CACHE_FILE);
+						  CACHE_FILE);
 	struct obj *o[4];
 
 	test_sinks_get(&s);
-	tb_kmem_inject(&s.kmem, TB_CACHE_VMA, 2);
+	tb_kmem_inject(&s.kmem, CACHE_VMA, 2);
 	o[0] = kmem_cache_alloc(fc, GFP_KERNEL);	/* other cache: no count */
 	o[1] = kmem_cache_alloc(vc, GFP_KERNEL);	/* 1st */
 	o[2] = kmem_cache_alloc(vc, GFP_KERNEL);	/* 2nd: fails */
@@ -133,13 +133,13 @@ static bool test_slab_injection_fails_nth_and_takes_no_id(void)
 	ASSERT_EQ(kmem_obj_id(o[3]), 3);		/* no id taken */
 	ASSERT_EQ(tb_kmem_injected_failures(&s.kmem), 1);
 	ASSERT_EQ(tb_kmem_allocations(&s.kmem), 3);
-	ASSERT_EQ(tb_kmem_live(&s.kmem, TB_CACHE_VMA), 2);
+	ASSERT_EQ(tb_kmem_live(&s.kmem, CACHE_VMA), 2);
 
 	/* ANY counts every cache; 0 disarms. */
-	tb_kmem_inject(&s.kmem, TB_CACHE_ANY, 1);
+	tb_kmem_inject(&s.kmem, CACHE_ANY, 1);
 	ASSERT_TRUE(kmem_cache_alloc(fc, GFP_KERNEL) == NULL);
-	tb_kmem_inject(&s.kmem, TB_CACHE_ANY, 1);
-	tb_kmem_inject(&s.kmem, TB_CACHE_ANY, 0);
+	tb_kmem_inject(&s.kmem, CACHE_ANY, 1);
+	tb_kmem_inject(&s.kmem, CACHE_ANY, 0);
 	o[2] = kmem_cache_alloc(vc, GFP_KERNEL);
 	ASSERT_TRUE(o[2] != NULL);
 	ASSERT_EQ(tb_kmem_injected_failures(&s.kmem), 2);
@@ -147,8 +147,8 @@ static bool test_slab_injection_fails_nth_and_takes_no_id(void)
 	kmem_cache_free(vc, o[1]);
 	kmem_cache_free(vc, o[2]);
 	kmem_cache_free(vc, o[3]);
-	ASSERT_EQ(tb_kmem_live(&s.kmem, TB_CACHE_VMA), 0);
-	ASSERT_EQ(tb_kmem_live(&s.kmem, TB_CACHE_FILE), 0);
+	ASSERT_EQ(tb_kmem_live(&s.kmem, CACHE_VMA), 0);
+	ASSERT_EQ(tb_kmem_live(&s.kmem, CACHE_FILE), 0);
 	ASSERT_EQ(tb_vlog_count(&s.vlog), 0);
 	kmem_cache_destroy(vc);
 	kmem_cache_destroy(fc);
@@ -156,7 +156,7 @@ static bool test_slab_injection_fails_nth_and_takes_no_id(void)
 	return true;
 }
 
-static bool expect_event(const struct tb_event *e, u32 type, u64 id,
+static bool expect_event(const struct evlog_entry *e, u32 type, u64 id,
 			 s64 value)
 {
 	if (e->type == type && e->object_id == id && e->value == value)
@@ -171,7 +171,7 @@ static bool expect_event(const struct tb_event *e, u32 type, u64 id,
 static bool test_file_and_mempolicy_events(void)
 {
 	struct test_sinks s;
-	struct tb_event ev[16];
+	struct evlog_entry ev[16];
 	struct file *f;
 	struct mempolicy *p, *q;
 
@@ -203,23 +203,23 @@ static bool test_file_and_mempolicy_events(void)
 	mpol_put(p);
 	mpol_put(q);
 	mpol_put(NULL);
-	ASSERT_EQ(tb_kmem_live(&s.kmem, TB_CACHE_MEMPOLICY), 0);
-	ASSERT_EQ(tb_kmem_live(&s.kmem, TB_CACHE_FILE), 0);
+	ASSERT_EQ(tb_kmem_live(&s.kmem, CACHE_MEMPOLICY), 0);
+	ASSERT_EQ(tb_kmem_live(&s.kmem, CACHE_FILE), 0);
 
 	ASSERT_EQ(tb_evlog_drain(&s.evlog, ev, 16), 13);
-	ASSERT_TRUE(expect_event(&ev[0], TB_EV_FILE_ALLOC, 1, 1));
-	ASSERT_TRUE(expect_event(&ev[1], TB_EV_FILE_GET, 1, 2));
-	ASSERT_TRUE(expect_event(&ev[2], TB_EV_FILE_PUT, 1, 1));
-	ASSERT_TRUE(expect_event(&ev[3], TB_EV_FILE_PUT, 1, 0));
-	ASSERT_TRUE(expect_event(&ev[4], TB_EV_FILE_FREE, 1, 0));
-	ASSERT_TRUE(expect_event(&ev[5], TB_EV_MPOL_ALLOC, 2, 1));
-	ASSERT_TRUE(expect_event(&ev[6], TB_EV_MPOL_ALLOC, 3, 1));
-	ASSERT_TRUE(expect_event(&ev[7], TB_EV_MPOL_GET, 2, 2));
-	ASSERT_TRUE(expect_event(&ev[8], TB_EV_MPOL_PUT, 2, 1));
-	ASSERT_TRUE(expect_event(&ev[9], TB_EV_MPOL_PUT, 2, 0));
-	ASSERT_TRUE(expect_event(&ev[10], TB_EV_MPOL_FREE, 2, 0));
-	ASSERT_TRUE(expect_event(&ev[11], TB_EV_MPOL_PUT, 3, 0));
-	ASSERT_TRUE(expect_event(&ev[12], TB_EV_MPOL_FREE, 3, 0));
+	ASSERT_TRUE(expect_event(&ev[0], EV_FILE_ALLOC, 1, 1));
+	ASSERT_TRUE(expect_event(&ev[1], EV_FILE_GET, 1, 2));
+	ASSERT_TRUE(expect_event(&ev[2], EV_FILE_PUT, 1, 1));
+	ASSERT_TRUE(expect_event(&ev[3], EV_FILE_PUT, 1, 0));
+	ASSERT_TRUE(expect_event(&ev[4], EV_FILE_FREE, 1, 0));
+	ASSERT_TRUE(expect_event(&ev[5], EV_MPOL_ALLOC, 2, 1));
+	ASSERT_TRUE(expect_event(&ev[6], EV_MPOL_ALLOC, 3, 1));
+	ASSERT_TRUE(expect_event(&ev[7], EV_MPOL_GET, 2, 2));
+	ASSERT_TRUE(expect_event(&ev[8], EV_MPOL_PUT, 2, 1));
+	ASSERT_TRUE(expect_event(&ev[9], EV_MPOL_PUT, 2, 0));
+	ASSERT_TRUE(expect_event(&ev[10], EV_MPOL_FREE, 2, 0));
+	ASSERT_TRUE(expect_event(&ev[11], EV_MPOL_PUT, 3, 0));
+	ASSERT_TRUE(expect_event(&ev[12], EV_MPOL_FREE, 3, 0));
 	ASSERT_EQ(ev[0].seq, 1);
 	ASSERT_EQ(ev[12].seq, 13);
 	ASSERT_EQ(ev[3].op, TB_OP_MMAP);

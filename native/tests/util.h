@@ -7,6 +7,7 @@
 #define _TB_TESTS_UTIL_H
 
 #include "kernel/current.h"
+#include "testbed.h"	/* the API's operation numbers, for current->op */
 
 /* Points current at fresh sinks; test_sinks_put restores a bare thread. */
 struct test_sinks {
@@ -20,7 +21,7 @@ static inline void test_sinks_get(struct test_sinks *s)
 	tb_vlog_init(&s->vlog);
 	tb_evlog_init(&s->evlog);
 	tb_kmem_account_init(&s->kmem);
-	tb_current_enter(NULL, &s->vlog, &s->evlog, &s->kmem, TB_OP_NONE, 1);
+	tb_current_enter(NULL, &s->vlog, &s->evlog, &s->kmem, TASK_OP_NONE, 1);
 }
 
 static inline void test_sinks_put(struct test_sinks *s)

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-// Port of native/kernel/sched.h: tb_sched() and tb_set_sched_hook().
+// Port of native/kernel/sched.h: tb_sched() and tb_sched_set_hook().
 using System.Runtime.CompilerServices;
 using Testbed.Contract;
 
