@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 using System.Diagnostics;
 using Testbed.Contract;
+using Testbed.Harness.Workloads;
 
 namespace Testbed.Harness.Kernel;
 
@@ -91,8 +92,8 @@ public sealed class ModelComparer(Func<string, MmFlags, IAddressSpace> backendFa
                     errors.Add($"seed {batch.Seed} sequence {seq.Index} op {k}: race saw {race.Sigbus} SIGBUS and {race.Unexpected} unexpected faults");
             }
 
-            var op = k == 0 ? null : seq.Ops[k - 1];
-            if (op is { Kind: KernelOpKind.Mbind })
+            WorkItem? op = k == 0 ? null : seq.Ops[k - 1];
+            if (op is { Op.Kind: OpKind.Mbind })
                 mbinds++;
             var modelResult = run.Step(k);
             var (verdict, reason) = Judge(run, op, step, ref modelResult);
@@ -101,7 +102,7 @@ public sealed class ModelComparer(Func<string, MmFlags, IAddressSpace> backendFa
             {
                 shadow.Step(k);
                 if (verdict == KnownDifference.MbindDefaultHeadHole.Name)
-                    shadow.MbindFromFirstVma(op!);
+                    shadow.MbindFromFirstVma(op!.Value.Op);
                 if (!shadow.Layout().SequenceEqual(modelLayout))
                 {
                     mergeOrderCase = run.MergeOrderCase(k);
@@ -151,18 +152,19 @@ public sealed class ModelComparer(Func<string, MmFlags, IAddressSpace> backendFa
     /// (<see cref="KnownDifference.MbindDefaultHeadHole"/>) brings the model to the kernel's
     /// documented outcome, after which the layouts must match exactly.
     /// </summary>
-    private static (string? Verdict, string Reason) Judge(SequenceRun run, KernelOp? op, GuestStep step, ref long model)
+    private static (string? Verdict, string Reason) Judge(SequenceRun run, WorkItem? item, GuestStep step, ref long model)
     {
         var layout = run.Layout();
         var layoutSame = layout.SequenceEqual(step.Layout);
         if (model == step.Result && layoutSame)
             return (run.SharedPolicyMattered() ? KnownDifference.ShmemSharedPolicy.Name : null, "");
-        if (op is { Kind: KernelOpKind.Mprotect, Len: 0 } && step.Result == 0 && model == -Errno.EINVAL && layoutSame)
+        var op = item is { Race: null } plain ? plain.Op : (Operation?)null;
+        if (op is { Kind: OpKind.Mprotect, Len: 0 } && step.Result == 0 && model == -Errno.EINVAL && layoutSame)
             return (KnownDifference.MprotectZeroLength.Name, "");
-        if (op is { Kind: KernelOpKind.Touch } && step.Result == -EIO && model == 0 && layoutSame && run.BeyondEof(op.Addr))
+        if (op is { Kind: OpKind.Fault } fault && step.Result == -EIO && model == 0 && layoutSame && run.BeyondEof(fault.Addr))
             return (KnownDifference.SigbusBeyondEof.Name, "");
-        if (op is { Kind: KernelOpKind.Mbind, Mode: MpolMode.Default } && step.Result == 0 && model == -Errno.EFAULT &&
-            run.MbindFromFirstVma(op) is { } fixup)
+        if (op is { Kind: OpKind.Mbind, Flags: (uint)MpolMode.Default } mbind && step.Result == 0 && model == -Errno.EFAULT &&
+            run.MbindFromFirstVma(mbind) is { } fixup)
         {
             model = fixup;
             if (fixup == 0 && run.Layout().SequenceEqual(step.Layout))
@@ -188,30 +190,20 @@ public sealed class ModelComparer(Func<string, MmFlags, IAddressSpace> backendFa
             before = mm.Snapshot();
             if (k == 0)
                 return Setup();
-            var op = seq.Ops[k - 1];
-            switch (op.Kind)
-            {
-                case KernelOpKind.Mmap:
-                    var r = mm.Execute(Operation.Mmap(op.Addr, op.Len, op.Prot, op.Flags, op.Slot, op.PgOff));
-                    if (r >= 0 && op.Slot >= 0 && (op.Flags & MapFlags.Anonymous) == 0)
-                        LearnFile((ulong)r, op.Slot);
-                    return r;
-                case KernelOpKind.Munmap:
-                    return mm.Execute(Operation.Munmap(op.Addr, op.Len));
-                case KernelOpKind.Mprotect:
-                    return mm.Execute(Operation.Mprotect(op.Addr, op.Len, op.Prot));
-                case KernelOpKind.Touch:
-                    // tb_fault says which path answered (0 speculative, 1 classic); the guest only sees success
-                    var f = mm.Execute(Operation.Fault(op.Addr, op.Write ? FaultFlags.Write : FaultFlags.Read));
-                    return f >= 0 ? 0 : f;
-                case KernelOpKind.Race:
-                    var m = mm.Execute(Operation.Mmap(op.Addr, op.Len, Prot.None, MapFlags.Private | MapFlags.Anonymous | MapFlags.Fixed));
-                    return m == (long)op.Addr ? 0 : m;
-                case KernelOpKind.Mbind:
-                    return Mbind(op.Addr, op.Len, op.Mode);
-                default:
-                    throw new InvalidOperationException($"unknown op {op.Kind}");
-            }
+            var step = seq.Ops[k - 1];
+            var op = step.Op;
+            if (op.Kind == OpKind.Mbind)
+                return Mbind(op.Addr, op.Len, (MpolMode)op.Flags);
+            var r = mm.Execute(op);
+            if (step.Race is not null)
+                return r == (long)op.Addr ? 0 : r;
+            // tb_fault says which path answered (0 speculative, 1 classic); the guest only sees success
+            if (op.Kind == OpKind.Fault)
+                return r >= 0 ? 0 : r;
+            // fd i is file slot i: the setup opened the files in slot order
+            if (op.Kind == OpKind.Mmap && r >= 0 && op.Fd >= 0 && ((MapFlags)op.Flags & MapFlags.Anonymous) == 0)
+                LearnFile((ulong)r, op.Fd);
+            return r;
         }
 
         private long Mbind(ulong addr, ulong len, MpolMode mode)
@@ -267,7 +259,7 @@ public sealed class ModelComparer(Func<string, MmFlags, IAddressSpace> backendFa
         /// 6.1's outcome is mbind(MPOL_DEFAULT) from that VMA's start to the end: the model runs
         /// it and its result is returned; null when the condition does not hold.
         /// </summary>
-        public long? MbindFromFirstVma(KernelOp op)
+        public long? MbindFromFirstVma(Operation op)
         {
             var end = op.Addr + Align(op.Len);
             if (end <= op.Addr || before.Any(v => v.Start <= op.Addr && op.Addr < v.End))
@@ -285,14 +277,17 @@ public sealed class ModelComparer(Func<string, MmFlags, IAddressSpace> backendFa
         /// </summary>
         public string MergeOrderCase(int k)
         {
-            var op = k == 0 ? null : seq.Ops[k - 1];
-            if (op is not { Kind: KernelOpKind.Mmap })
-                return $"other: {(op is null ? "setup" : op.Kind.ToString().ToLowerInvariant())}";
+            if (k == 0)
+                return "other: setup";
+            var step = seq.Ops[k - 1];
+            var op = step.Op;
+            if (op.Kind != OpKind.Mmap || step.Race is not null)
+                return $"other: {(step.Race is not null ? "race" : KindName(op.Kind))}";
             var lo = op.Addr;
             var hi = op.Addr + Align(op.Len);
             var prevCut = before.Any(v => v.Start < lo && v.End > lo);
             var nextCut = before.Any(v => v.Start < hi && v.End > hi);
-            var memory = op.Slot >= 0 && (op.Flags & MapFlags.Anonymous) == 0 ? "private file" : "anon";
+            var memory = op.Fd >= 0 && ((MapFlags)op.Flags & MapFlags.Anonymous) == 0 ? "private file" : "anon";
             var how = (prevCut, nextCut) switch
             {
                 (true, true) => "prev and next cut by the mmap",
@@ -337,6 +332,9 @@ public sealed class ModelComparer(Func<string, MmFlags, IAddressSpace> backendFa
 
             return list;
         }
+
+        /// <summary>The kernel check's name of a step kind in a merge-order case (a fault is a touch in the guest).</summary>
+        private static string KindName(OpKind kind) => kind == OpKind.Fault ? "touch" : kind.ToString().ToLowerInvariant();
 
         private bool InWindow(in VmaInfo v) => v.End > batch.WindowBase && v.Start < batch.WindowEnd;
 

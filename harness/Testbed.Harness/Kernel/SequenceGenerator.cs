@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 using Testbed.Contract;
 using Testbed.Harness.Seeded;
+using Testbed.Harness.Workloads;
 
 namespace Testbed.Harness.Kernel;
 
@@ -39,7 +40,7 @@ public sealed class SequenceGenerator(SequenceOptions options)
         // only, to know where a non-fixed hint must land.
         var mapped = Enumerable.Repeat(true, pages).ToArray();
         var edges = new List<int> { 0, pages };
-        var ops = new List<KernelOp>(Options.OpsPerSequence);
+        var ops = new List<WorkItem>(Options.OpsPerSequence);
         var lastFile = new (int Page, int Count, ulong PgOff)?[Options.FilePages.Count];
 
         while (ops.Count < Options.OpsPerSequence)
@@ -61,14 +62,14 @@ public sealed class SequenceGenerator(SequenceOptions options)
             var (first, count) = PickRange(rng, edges, pages);
             var addr = Options.WindowBase + ((ulong)first * Page);
             var len = (ulong)count * Page;
-            KernelOp op;
+            WorkItem op;
             if (roll < 13)
             {
-                op = new KernelOp(KernelOpKind.Mmap, addr, len, PickProt(rng), MapFlags.Private | MapFlags.Anonymous | MapFlags.Fixed);
+                op = Operation.Mmap(addr, len, PickProt(rng), MapFlags.Private | MapFlags.Anonymous | MapFlags.Fixed);
             }
             else if (roll < 17)
             {
-                op = new KernelOp(KernelOpKind.Mmap, addr, len, PickProt(rng), MapFlags.Shared | MapFlags.Anonymous | MapFlags.Fixed);
+                op = Operation.Mmap(addr, len, PickProt(rng), MapFlags.Shared | MapFlags.Anonymous | MapFlags.Fixed);
             }
             else if (roll < 30 && Options.FilePages.Count > 0)
             {
@@ -96,7 +97,7 @@ public sealed class SequenceGenerator(SequenceOptions options)
                 }
 
                 lastFile[slot] = (first, count, pgoff);
-                op = new KernelOp(KernelOpKind.Mmap, addr, len, PickProt(rng),
+                op = Operation.Mmap(addr, len, PickProt(rng),
                     (shared ? MapFlags.Shared : MapFlags.Private) | MapFlags.Fixed, slot, pgoff);
             }
             else if (roll < 32 && FindHole(mapped, rng) is { } hole)
@@ -104,16 +105,16 @@ public sealed class SequenceGenerator(SequenceOptions options)
                 // non-fixed mmap with a hint at a hole that fits: both place it at the hint
                 var (hf, hc) = hole;
                 addr = Options.WindowBase + ((ulong)hf * Page);
-                op = new KernelOp(KernelOpKind.Mmap, addr, (ulong)hc * Page, PickProt(rng), MapFlags.Private | MapFlags.Anonymous);
+                op = Operation.Mmap(addr, (ulong)hc * Page, PickProt(rng), MapFlags.Private | MapFlags.Anonymous);
                 (first, count) = hole;
             }
             else if (roll < 41)
             {
-                op = new KernelOp(KernelOpKind.Munmap, addr, len);
+                op = Operation.Munmap(addr, len);
             }
             else if (roll < 55)
             {
-                op = new KernelOp(KernelOpKind.Mprotect, addr, len, PickProt(rng));
+                op = Operation.Mprotect(addr, len, PickProt(rng));
             }
             else if (roll < 67)
             {
@@ -129,8 +130,7 @@ public sealed class SequenceGenerator(SequenceOptions options)
                     count = Math.Min(4 + rng.Below(12), pages - first);
                 }
 
-                op = new KernelOp(KernelOpKind.Mbind, Options.WindowBase + ((ulong)first * Page), (ulong)count * Page,
-                    Mode: (MpolMode)rng.Below(4));
+                op = Operation.Mbind(Options.WindowBase + ((ulong)first * Page), (ulong)count * Page, (MpolMode)rng.Below(4));
             }
             else if (roll < 94)
             {
@@ -146,8 +146,8 @@ public sealed class SequenceGenerator(SequenceOptions options)
                 // the guest races on the inner pages and keeps one PROT_NONE page at each end
                 count = Math.Max(count, 3);
                 first = Math.Min(first, pages - count);
-                op = new KernelOp(KernelOpKind.Race, Options.WindowBase + ((ulong)first * Page), (ulong)count * Page,
-                    Threads: Options.RaceThreads, Iterations: Options.RaceIterations);
+                op = WorkItem.RaceOver(Options.WindowBase + ((ulong)first * Page), (ulong)count * Page,
+                    Options.RaceThreads, Options.RaceIterations);
             }
             else
             {
@@ -160,7 +160,7 @@ public sealed class SequenceGenerator(SequenceOptions options)
             ops.Add(op);
 
             // a private mapping is often written at once: neighbours with an anon_vma
-            if (op is { Kind: KernelOpKind.Mmap, Len: > 0 } && (op.Flags & MapFlags.Private) != 0 &&
+            if (op is { Op: { Kind: OpKind.Mmap, Len: > 0 }, Race: null } && ((MapFlags)op.Op.Flags & MapFlags.Private) != 0 &&
                 ops.Count < Options.OpsPerSequence && rng.Below(3) == 0)
                 ops.Add(Touch(first + rng.Below(count), rng, write: true));
         }
@@ -175,17 +175,17 @@ public sealed class SequenceGenerator(SequenceOptions options)
     /// that replaces X exactly or also cuts into P, N or both; anonymous memory, or private
     /// mappings of one file, linear. Returns the steps with the pages each covers.
     /// </summary>
-    private List<(KernelOp Op, int First, int Count)> Neighbours(SplitMix64 rng, int pages)
+    private List<(WorkItem Op, int First, int Count)> Neighbours(SplitMix64 rng, int pages)
     {
         var a = rng.Below(pages - 11);
         var slot = Options.FilePages.Count > 0 && rng.Below(3) == 0 ? rng.Below(Options.FilePages.Count) : -1;
         var rw = Prot.Read | Prot.Write;
-        KernelOp Map(int first, int count, Prot prot) => slot < 0
-            ? new KernelOp(KernelOpKind.Mmap, Options.WindowBase + ((ulong)first * Page), (ulong)count * Page, prot,
+        WorkItem Map(int first, int count, Prot prot) => slot < 0
+            ? Operation.Mmap(Options.WindowBase + ((ulong)first * Page), (ulong)count * Page, prot,
                 MapFlags.Private | MapFlags.Anonymous | MapFlags.Fixed)
-            : new KernelOp(KernelOpKind.Mmap, Options.WindowBase + ((ulong)first * Page), (ulong)count * Page, prot,
+            : Operation.Mmap(Options.WindowBase + ((ulong)first * Page), (ulong)count * Page, prot,
                 MapFlags.Private | MapFlags.Fixed, slot, (ulong)(first - a));
-        var steps = new List<(KernelOp, int, int)> { (Map(a, 4, rw), a, 4) };
+        var steps = new List<(WorkItem, int, int)> { (Map(a, 4, rw), a, 4) };
         if (rng.Below(2) == 0)
             steps.Add((Touch(a + rng.Below(4), rng, write: true), a, 0));
         steps.Add((Map(a + 4, 1, Prot.Read), a + 4, 1));
@@ -202,26 +202,27 @@ public sealed class SequenceGenerator(SequenceOptions options)
         return steps;
     }
 
-    private KernelOp Touch(int page, SplitMix64 rng, bool write) =>
-        new(KernelOpKind.Touch, Options.WindowBase + ((ulong)page * Page) + ((ulong)rng.Below(512) * 8), 0, Write: write);
+    private WorkItem Touch(int page, SplitMix64 rng, bool write) =>
+        Operation.Fault(Options.WindowBase + ((ulong)page * Page) + ((ulong)rng.Below(512) * 8), write ? FaultFlags.Write : FaultFlags.Read);
 
-    private KernelOp Invalid(SplitMix64 rng, ulong addr, ulong len) => rng.Below(4) switch
+    private WorkItem Invalid(SplitMix64 rng, ulong addr, ulong len) => rng.Below(4) switch
     {
-        0 => new KernelOp(KernelOpKind.Munmap, addr + 0x800, len),
-        1 => new KernelOp(KernelOpKind.Munmap, addr, 0),
-        2 => new KernelOp(KernelOpKind.Mmap, addr, 0, Prot.Read, MapFlags.Private | MapFlags.Anonymous | MapFlags.Fixed),
+        0 => Operation.Munmap(addr + 0x800, len),
+        1 => Operation.Munmap(addr, 0),
+        2 => Operation.Mmap(addr, 0, Prot.Read, MapFlags.Private | MapFlags.Anonymous | MapFlags.Fixed),
         _ => Options.ZeroLengthProbes
-            ? new KernelOp(KernelOpKind.Mprotect, addr, 0, Prot.Read)
-            : new KernelOp(KernelOpKind.Mprotect, addr + 0x10, len, Prot.Read),
+            ? Operation.Mprotect(addr, 0, Prot.Read)
+            : Operation.Mprotect(addr + 0x10, len, Prot.Read),
     };
 
-    private static void Track(KernelOp op, bool[] mapped, int first, int count)
+    private static void Track(WorkItem step, bool[] mapped, int first, int count)
     {
+        var op = step.Op;
         var fill = op.Kind switch
         {
-            KernelOpKind.Mmap when op.Len > 0 && (op.Addr & (Page - 1)) == 0 => true,
-            KernelOpKind.Munmap when op.Len > 0 && (op.Addr & (Page - 1)) == 0 => false,
-            KernelOpKind.Race => true,
+            _ when step.Race is not null => true,
+            OpKind.Mmap when op.Len > 0 && (op.Addr & (Page - 1)) == 0 => true,
+            OpKind.Munmap when op.Len > 0 && (op.Addr & (Page - 1)) == 0 => false,
             _ => (bool?)null,
         };
         if (fill is { } f)
