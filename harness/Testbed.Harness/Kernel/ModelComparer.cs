@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 using System.Diagnostics;
 using Testbed.Contract;
+using Testbed.Harness.Differential;
 using Testbed.Harness.Workloads;
 
 namespace Testbed.Harness.Kernel;
@@ -154,28 +155,45 @@ public sealed class ModelComparer(Func<string, MmFlags, IAddressSpace> backendFa
     /// </summary>
     private static (string? Verdict, string Reason) Judge(SequenceRun run, WorkItem? item, GuestStep step, ref long model)
     {
-        var layout = run.Layout();
-        var layoutSame = layout.SequenceEqual(step.Layout);
-        if (model == step.Result && layoutSame)
+        var kernel = new KernelView(step.Result, step.Layout);
+        var apart = Engine.All(kernel, new KernelView(model, run.Layout()));
+        if (apart.Count == 0)
             return (run.SharedPolicyMattered() ? KnownDifference.ShmemSharedPolicy.Name : null, "");
+        var resultOnly = apart is [DivergenceKind.Result];
         var op = item is { Race: null } plain ? plain.Op : (Operation?)null;
-        if (op is { Kind: OpKind.Mprotect, Len: 0 } && step.Result == 0 && model == -Errno.EINVAL && layoutSame)
+        if (op is { Kind: OpKind.Mprotect, Len: 0 } && step.Result == 0 && model == -Errno.EINVAL && resultOnly)
             return (KnownDifference.MprotectZeroLength.Name, "");
-        if (op is { Kind: OpKind.Fault } fault && step.Result == -EIO && model == 0 && layoutSame && run.BeyondEof(fault.Addr))
+        if (op is { Kind: OpKind.Fault } fault && step.Result == -EIO && model == 0 && resultOnly && run.BeyondEof(fault.Addr))
             return (KnownDifference.SigbusBeyondEof.Name, "");
         if (op is { Kind: OpKind.Mbind, Flags: (uint)MpolMode.Default } mbind && step.Result == 0 && model == -Errno.EFAULT &&
             run.MbindFromFirstVma(mbind) is { } fixup)
         {
             model = fixup;
-            if (fixup == 0 && run.Layout().SequenceEqual(step.Layout))
+            if (Engine.All(kernel, new KernelView(fixup, run.Layout())).Count == 0)
                 return (KnownDifference.MbindDefaultHeadHole.Name, "");
             return ("", "layouts differ after 6.1's mbind(MPOL_DEFAULT) from the first VMA");
         }
 
-        if (model == step.Result)
-            return ("", "layouts differ");
-        return ("", layoutSame ? "results differ" : "results and layouts differ");
+        return ("", apart switch
+        {
+            [DivergenceKind.Layout] => "layouts differ",
+            [DivergenceKind.Result] => "results differ",
+            _ => "results and layouts differ",
+        });
     }
+
+    /// <summary>What the engine compares of the kernel and of the model after a step: the result and the window's layout.</summary>
+    private sealed record KernelView(long Result, IReadOnlyList<KernelVma> Layout);
+
+    /// <summary>
+    /// The comparison's checks (the one engine, <see cref="Lockstep{TView}"/>): the result and
+    /// the layout in the kernel's projection; the named differences then excuse what they may.
+    /// </summary>
+    private static readonly Lockstep<KernelView> Engine = new(
+        new Lockstep<KernelView>.Check(DivergenceKind.Result, (k, m) =>
+            k.Result == m.Result ? null : new(Errno.Format(k.Result), Errno.Format(m.Result), "")),
+        new Lockstep<KernelView>.Check(DivergenceKind.Layout, (k, m) =>
+            k.Layout.SequenceEqual(m.Layout) ? null : new($"{k.Layout.Count} VMA(s)", $"{m.Layout.Count} VMA(s)", "")));
 
     /// <summary>One sequence in one model address space.</summary>
     private sealed class SequenceRun(KernelBatch batch, KernelSequence seq, IAddressSpace mm)
