@@ -107,10 +107,10 @@ public sealed class SequenceGenerator(SequenceOptions options)
                 switch (kind)
                 {
                     case Step.AnonPrivateMmap:
-                        op = Operation.Mmap(addr, len, PickProt(Prots), MapFlags.Private | MapFlags.Anonymous | MapFlags.Fixed);
+                        op = Operation.Mmap(addr, len, Prots.Pick(Rng), MapFlags.Private | MapFlags.Anonymous | MapFlags.Fixed);
                         break;
                     case Step.AnonSharedMmap:
-                        op = Operation.Mmap(addr, len, PickProt(Prots), MapFlags.Shared | MapFlags.Anonymous | MapFlags.Fixed);
+                        op = Operation.Mmap(addr, len, Prots.Pick(Rng), MapFlags.Shared | MapFlags.Anonymous | MapFlags.Fixed);
                         break;
                     case Step.FileMmap:
                     {
@@ -138,7 +138,7 @@ public sealed class SequenceGenerator(SequenceOptions options)
                         }
 
                         lastFile[slot] = (first, count, pgoff);
-                        op = Operation.Mmap(addr, len, PickProt(Prots),
+                        op = Operation.Mmap(addr, len, Prots.Pick(Rng),
                             (shared ? MapFlags.Shared : MapFlags.Private) | MapFlags.Fixed, slot, pgoff);
                         break;
                     }
@@ -147,13 +147,13 @@ public sealed class SequenceGenerator(SequenceOptions options)
                         // non-fixed mmap with a hint at a hole that fits: both place it at the hint
                         (first, count) = hole!.Value;
                         addr = Options.WindowBase + ((ulong)first * Page);
-                        op = Operation.Mmap(addr, (ulong)count * Page, PickProt(Prots), MapFlags.Private | MapFlags.Anonymous);
+                        op = Operation.Mmap(addr, (ulong)count * Page, Prots.Pick(Rng), MapFlags.Private | MapFlags.Anonymous);
                         break;
                     case Step.Munmap:
                         op = Operation.Munmap(addr, len);
                         break;
                     case Step.Mprotect:
-                        op = Operation.Mprotect(addr, len, PickProt(Prots));
+                        op = Operation.Mprotect(addr, len, Prots.Pick(Rng));
                         break;
                     case Step.Mbind:
                         if (Rng.Below(4) == 0 && FindHole(mapped) is { } h)

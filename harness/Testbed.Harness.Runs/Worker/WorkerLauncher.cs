@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 using System.Text.Json;
 using Testbed.Harness.Concurrent;
-using Testbed.Harness.Reports;
 using Testbed.Harness.Workloads;
 
 namespace Testbed.Harness.Worker;
@@ -51,7 +50,7 @@ public static class WorkerLauncher
 
         TestPhase.Reach(TestPhase.WorkerExited, cancellationToken);
         if (result.ExitCode == 0 && result.LastJsonLine() is { } line)
-            return JsonSerializer.Deserialize(line, ReportJsonContext.Default.RunResult)!;
+            return JsonSerializer.Deserialize(line, RunResultJsonContext.Default.RunResult)!;
         var (signal, reason) = result.Diagnose();
         return CrashRow(options, result.ExitCode, signal, reason, ring, result.Stderr);
     }

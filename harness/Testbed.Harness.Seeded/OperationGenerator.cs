@@ -1,6 +1,4 @@
 // SPDX-License-Identifier: GPL-2.0-only
-using Testbed.Contract;
-
 namespace Testbed.Harness.Seeded;
 
 /// <summary>
@@ -8,8 +6,8 @@ namespace Testbed.Harness.Seeded;
 /// (<c>Workloads.WorkloadGenerator</c>), the nommu A/B sequences (<c>AB.SequenceGenerator</c>)
 /// and the kernel sequences (<c>Kernel.SequenceGenerator</c>). Everything comes from one
 /// <see cref="SplitMix64"/>: first the kind of the next step, from the member's weights, then
-/// that step's arguments, from tables the members share the shape of (protections, fault
-/// flags). A member is a policy: its kinds and weights, and how a kind becomes a step of the
+/// that step's arguments, from <see cref="Weights{T}"/> tables of their own (protections,
+/// fault flags). A member is a policy: its kinds and weights, and how a kind becomes a step of the
 /// runners' one vocabulary from what the member tracks (held references, live mappings, the
 /// layout, the holes it left). The same seed gives the same steps on every .NET version.
 /// </summary>
@@ -21,7 +19,4 @@ public abstract class OperationGenerator<TKind>(SplitMix64 rng, Weights<TKind> k
 
     /// <summary>The kind of the next step.</summary>
     protected TKind NextKind() => kinds.Pick(Rng);
-
-    /// <summary>A protection from <paramref name="prots"/>.</summary>
-    protected Prot PickProt(Weights<Prot> prots) => prots.Pick(Rng);
 }

@@ -194,7 +194,7 @@ internal sealed class WorkloadGenerator(WorkloadMix mix, SplitMix64 rng, bool re
 
     private static ulong Bytes(int pages) => (ulong)pages * AddressWindow.PageSize;
 
-    private Prot PickProt() => PickProt(Prots);
+    private Prot PickProt() => Prots.Pick(Rng);
 
     private ulong FaultAddress() =>
         AddressWindow.Page(Rng.Below(AddressWindow.Pages)) + (ulong)Rng.Below((int)AddressWindow.PageSize / 8) * 8;
