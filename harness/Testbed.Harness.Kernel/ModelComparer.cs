@@ -23,6 +23,16 @@ public sealed class ModelComparer(Func<string, MmFlags, IAddressSpace> backendFa
     private const ulong Page = 4096;
     private const int EIO = 5;
 
+    /// <summary>
+    /// The comparison's checks (the one engine, <see cref="Lockstep{TView}"/>): the result and
+    /// the layout in the kernel's projection; the named differences then excuse what they may.
+    /// </summary>
+    private static readonly Lockstep<KernelView> Engine = new(
+        new Lockstep<KernelView>.Check(DivergenceKind.Result, (k, m) =>
+            k.Result == m.Result ? null : new(Errno.Format(k.Result), Errno.Format(m.Result), "")),
+        new Lockstep<KernelView>.Check(DivergenceKind.Layout, (k, m) =>
+            k.Layout.SequenceEqual(m.Layout) ? null : new($"{k.Layout.Count} VMA(s)", $"{m.Layout.Count} VMA(s)", "")));
+
     /// <summary>Compares every sequence of <paramref name="batch"/> with the guest's report of it.</summary>
     /// <param name="batch">The sequences that were run.</param>
     /// <param name="guest">The parsed guest output.</param>
@@ -184,16 +194,6 @@ public sealed class ModelComparer(Func<string, MmFlags, IAddressSpace> backendFa
 
     /// <summary>What the engine compares of the kernel and of the model after a step: the result and the window's layout.</summary>
     private sealed record KernelView(long Result, IReadOnlyList<KernelVma> Layout);
-
-    /// <summary>
-    /// The comparison's checks (the one engine, <see cref="Lockstep{TView}"/>): the result and
-    /// the layout in the kernel's projection; the named differences then excuse what they may.
-    /// </summary>
-    private static readonly Lockstep<KernelView> Engine = new(
-        new Lockstep<KernelView>.Check(DivergenceKind.Result, (k, m) =>
-            k.Result == m.Result ? null : new(Errno.Format(k.Result), Errno.Format(m.Result), "")),
-        new Lockstep<KernelView>.Check(DivergenceKind.Layout, (k, m) =>
-            k.Layout.SequenceEqual(m.Layout) ? null : new($"{k.Layout.Count} VMA(s)", $"{m.Layout.Count} VMA(s)", "")));
 
     /// <summary>One sequence in one model address space.</summary>
     private sealed class SequenceRun(KernelBatch batch, KernelSequence seq, IAddressSpace mm)

@@ -17,6 +17,18 @@ public sealed class AbRunner(Func<string, IAddressSpace> open)
 {
     private const int MaxTeardownOps = 512;
 
+    /// <summary>
+    /// The A/B's checks, in order: the result, the layout, the live-object counters, validate_mm
+    /// on both, and the lifecycle trace per object (<see cref="TraceComparer"/>).
+    /// </summary>
+    private static readonly Lockstep<SpaceView> Engine = new(
+        SpaceView.ResultCheck("A", "B"),
+        SpaceView.LayoutCheck("A", "B"),
+        SpaceView.StatsCheck("A", "B", SameStats),
+        SpaceView.ValidateCheck(),
+        new Lockstep<SpaceView>.Check(DivergenceKind.Trace, (l, r) =>
+            TraceComparer.Compare(l.Events, r.Events).Equal ? null : new($"{l.Events.Count} event(s)", $"{r.Events.Count} event(s)", "")));
+
     /// <summary>Runs <paramref name="options"/>; <paramref name="progress"/> gets each finished sequence number.</summary>
     public AbSummary Run(AbOptions options, Action<int>? progress = null)
     {
@@ -118,22 +130,11 @@ public sealed class AbRunner(Func<string, IAddressSpace> open)
         return statsA.Allocations;
     }
 
-    /// <summary>
-    /// The A/B's checks, in order: the result, the layout, the live-object counters, validate_mm
-    /// on both, and the lifecycle trace per object (<see cref="TraceComparer"/>).
-    /// </summary>
-    private static readonly Lockstep<SpaceView> Engine = new(
-        SpaceView.ResultCheck("A", "B"),
-        SpaceView.LayoutCheck("A", "B"),
-        SpaceView.StatsCheck("A", "B", SameStats),
-        SpaceView.ValidateCheck(),
-        new Lockstep<SpaceView>.Check(DivergenceKind.Trace, (l, r) =>
-            TraceComparer.Compare(l.Events, r.Events).Equal ? null : new($"{l.Events.Count} event(s)", $"{r.Events.Count} event(s)", "")));
+    private static bool SameStats(Stats x, Stats y) => LiveObjects(x) == LiveObjects(y);
 
-    private static bool SameStats(Stats x, Stats y) =>
-        x.LiveVmas == y.LiveVmas && x.LiveFiles == y.LiveFiles && x.LiveRegions == y.LiveRegions &&
-        x.MapCount == y.MapCount && x.Allocations == y.Allocations &&
-        x.InjectedFailures == y.InjectedFailures && x.Violations == y.Violations;
+    /// <summary>The counters both nommu configs keep alike: live objects, allocations, injections, violations.</summary>
+    private static (ulong Vmas, ulong Files, ulong Regions, ulong MapCount, ulong Allocations, ulong Injected, ulong Violations) LiveObjects(Stats s) =>
+        (s.LiveVmas, s.LiveFiles, s.LiveRegions, s.MapCount, s.Allocations, s.InjectedFailures, s.Violations);
 
     private sealed class Tally
     {
