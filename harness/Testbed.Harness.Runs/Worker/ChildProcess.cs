@@ -8,11 +8,12 @@ namespace Testbed.Harness.Worker;
 
 /// <summary>
 /// The one way this testbed starts a child process (the concurrent worker, the CLI running one
-/// mutant detector in a process of its own, a test spec isolated from the test host, make and
-/// the C drivers): CliWrap, with the worker's crash and hang handling. Its stdin stays open
-/// while the parent lives (a child that watches it, such as the worker with --watch-stdin,
-/// ends with its parent); a child past its timeout is killed and reported as killed by SIGKILL;
-/// a child that died is told apart from one that failed by <see cref="Diagnose"/>.
+/// mutant detector in a process of its own, a test spec isolated from the test host, make, the
+/// C drivers, the guest and the QEMU and kernel-build scripts): CliWrap, with the worker's crash
+/// and hang handling. Its stdin stays open while the parent lives (a child that watches it, such
+/// as the worker with --watch-stdin, ends with its parent); a child past its timeout is killed,
+/// with the processes it started (CliWrap kills the tree), and reported as killed by SIGKILL; a
+/// child that died is told apart from one that failed by <see cref="Diagnose"/>.
 /// No diagnostics IPC (DOTNET_EnableDiagnostics=0): a killed .NET child could not remove its
 /// /tmp/dotnet-diagnostic-* files.
 /// </summary>
@@ -29,9 +30,12 @@ public static class ChildProcess
 
     /// <summary>
     /// Runs <paramref name="file"/> with <paramref name="arguments"/> to its end, or until
-    /// <paramref name="timeout"/> (then it is killed: <see cref="ChildResult.TimedOut"/>).
-    /// <paramref name="started"/> gets the child's process id as soon as it runs. Cancelling
-    /// <paramref name="cancellationToken"/> kills the child and throws.
+    /// <paramref name="timeout"/> (then it is killed: <see cref="ChildResult.TimedOut"/>;
+    /// <see cref="Timeout.InfiniteTimeSpan"/> for a child that bounds itself, as QEMU's boot
+    /// script does). <paramref name="io"/> gives it input, a working directory and variables to
+    /// unset, and watches its lines as they come; <paramref name="started"/> gets the child's
+    /// process id as soon as it runs. Cancelling <paramref name="cancellationToken"/> kills the
+    /// child and throws.
     /// </summary>
     public static async Task<ChildResult> RunAsync(
         string file,
@@ -39,6 +43,7 @@ public static class ChildProcess
         TimeSpan timeout,
         IReadOnlyDictionary<string, string>? environment = null,
         Action<int>? started = null,
+        ChildIo? io = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(file);
@@ -46,10 +51,11 @@ public static class ChildProcess
         var stderr = new StringBuilder();
         var command = Cli.Wrap(file)
             .WithArguments(arguments)
-            .WithEnvironmentVariables(Environment(environment))
-            .WithStandardInputPipe(PipeSource.Create(HoldOpenAsync))
-            .WithStandardOutputPipe(PipeTarget.ToStringBuilder(stdout, Encoding.UTF8))
-            .WithStandardErrorPipe(PipeTarget.ToStringBuilder(stderr, Encoding.UTF8))
+            .WithEnvironmentVariables(Environment(environment, io?.Unset))
+            .WithWorkingDirectory(io?.WorkingDirectory ?? System.Environment.CurrentDirectory)
+            .WithStandardInputPipe(io?.Stdin is { } input ? PipeSource.FromString(input, Encoding.UTF8) : PipeSource.Create(HoldOpenAsync))
+            .WithStandardOutputPipe(Target(stdout, io?.StdoutLine))
+            .WithStandardErrorPipe(Target(stderr, io?.StderrLine))
             .WithValidation(CommandResultValidation.None);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
@@ -71,6 +77,19 @@ public static class ChildProcess
     /// <summary><see cref="RunAsync"/> for a caller with nothing else to do meanwhile.</summary>
     public static ChildResult Run(string file, IEnumerable<string> arguments, TimeSpan timeout) =>
         RunAsync(file, arguments, timeout).GetAwaiter().GetResult();
+
+    /// <summary>
+    /// Runs <paramref name="file"/> as <see cref="RunAsync"/> does and requires exit 0; otherwise
+    /// throws with <paramref name="what"/>, the exit code and the child's output.
+    /// </summary>
+    public static async Task<ChildResult> RunCheckedAsync(string what, string file, IEnumerable<string> arguments, TimeSpan timeout,
+        ChildIo? io = null, CancellationToken cancellationToken = default)
+    {
+        var result = await RunAsync(file, arguments, timeout, io: io, cancellationToken: cancellationToken);
+        return result.ExitCode == 0
+            ? result
+            : throw new InvalidOperationException($"{what} failed ({(result.TimedOut ? "killed after " + timeout : "exit " + result.ExitCode)}): {result.Stdout}{result.Stderr}");
+    }
 
     /// <summary>
     /// How to start the .NET program <paramref name="assembly"/>: through its apphost (beside it)
@@ -134,9 +153,16 @@ public static class ChildProcess
         return (signal, reason);
     }
 
-    private static Dictionary<string, string?> Environment(IReadOnlyDictionary<string, string>? extra)
+    private static PipeTarget Target(StringBuilder text, Action<string>? lines) =>
+        lines is null
+            ? PipeTarget.ToStringBuilder(text, Encoding.UTF8)
+            : PipeTarget.Merge(PipeTarget.ToStringBuilder(text, Encoding.UTF8), PipeTarget.ToDelegate(lines, Encoding.UTF8));
+
+    private static Dictionary<string, string?> Environment(IReadOnlyDictionary<string, string>? extra, IEnumerable<string>? unset)
     {
         var environment = new Dictionary<string, string?> { ["DOTNET_EnableDiagnostics"] = "0" };
+        foreach (var name in unset ?? [])
+            environment[name] = null;
         foreach (var (name, value) in extra ?? new Dictionary<string, string>())
             environment[name] = value;
         return environment;

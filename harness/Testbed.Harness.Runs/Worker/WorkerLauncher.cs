@@ -44,7 +44,7 @@ public static class WorkerLauncher
         // killed by the token's registration inside CliWrap.
         cancellationToken.ThrowIfCancellationRequested();
         var result = await ChildProcess.RunAsync(file, [.. prefix, .. options.Arguments(ring)], options.Timeout,
-            options.Environment, pid => LiveWorkers.Add(ring, pid), cancellationToken);
+            options.Environment, pid => LiveWorkers.Add(ring, pid), cancellationToken: cancellationToken);
         if (result.TimedOut)
             return CrashRow(options, exitCode: -1, signal: 9, $"no result within {options.Timeout.TotalSeconds:0}s: killed", ring, result.Stderr);
 
