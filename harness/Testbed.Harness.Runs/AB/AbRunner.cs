@@ -17,6 +17,10 @@ public sealed class AbRunner(Func<string, IAddressSpace> open)
 {
     private const int MaxTeardownOps = 512;
 
+    /// <summary>The counters both nommu configs keep alike: live objects, allocations, injections, violations.</summary>
+    private static readonly Func<Stats, ulong>[] LiveObjects =
+        [s => s.LiveVmas, s => s.LiveFiles, s => s.LiveRegions, s => s.MapCount, s => s.Allocations, s => s.InjectedFailures, s => s.Violations];
+
     /// <summary>
     /// The A/B's checks, in order: the result, the layout, the live-object counters, validate_mm
     /// on both, and the lifecycle trace per object (<see cref="TraceComparer"/>).
@@ -130,11 +134,7 @@ public sealed class AbRunner(Func<string, IAddressSpace> open)
         return statsA.Allocations;
     }
 
-    private static bool SameStats(Stats x, Stats y) => LiveObjects(x) == LiveObjects(y);
-
-    /// <summary>The counters both nommu configs keep alike: live objects, allocations, injections, violations.</summary>
-    private static (ulong Vmas, ulong Files, ulong Regions, ulong MapCount, ulong Allocations, ulong Injected, ulong Violations) LiveObjects(Stats s) =>
-        (s.LiveVmas, s.LiveFiles, s.LiveRegions, s.MapCount, s.Allocations, s.InjectedFailures, s.Violations);
+    private static bool SameStats(Stats x, Stats y) => LiveObjects.All(counter => counter(x) == counter(y));
 
     private sealed class Tally
     {
