@@ -6,6 +6,8 @@
  * to current->evlog when tracing is on, tagged with current->op and
  * current->op_seq and numbered per log; past TB_EVLOG_MAX undrained
  * events it counts them as lost instead.  No log or tracing off: nothing.
+ * The order events (TB_EV_VMA_WRITE_BEGIN and after) only under
+ * TB_TRACE_ORDER and inside an operation.
  */
 #ifndef _TB_KERNEL_TRACE_H
 #define _TB_KERNEL_TRACE_H

@@ -8,7 +8,9 @@ namespace Testbed.Harness.Differential;
 /// <summary>
 /// Runs the same seeded single-thread sequence on two backends and, after every
 /// operation, requires the result, the layout (Snapshot), the counters (GetStats)
-/// and the lifecycle events (DrainEvents, tracing on) to be exactly equal; with
+/// and the events (DrainEvents under <see cref="TraceMode.Order"/>: the lifecycle events,
+/// and where each write section opens and closes, each anon_vma link and each lock is
+/// taken and released) to be exactly equal, in the same order; with
 /// <see cref="RunToExit"/> both are then destroyed and their teardowns must record the
 /// same violations. Stops at
 /// the first divergence and reports it with the seed and a replay command. The
@@ -26,7 +28,7 @@ public static class SequentialDifferential
 
     /// <summary>
     /// As <see cref="Run(IAddressSpace, IAddressSpace, Workload)"/>; without
-    /// <paramref name="compareEvents"/> no lifecycle events are recorded or compared (a perf
+    /// <paramref name="compareEvents"/> no events are recorded or compared (a perf
     /// flavour has no event log): results, layouts and stats still must match.
     /// </summary>
     public static DifferentialResult Run(IAddressSpace left, IAddressSpace right, Workload workload, bool compareEvents)
@@ -47,8 +49,8 @@ public static class SequentialDifferential
         }
         if (compareEvents)
         {
-            left.Trace(true);
-            right.Trace(true);
+            left.Trace(TraceMode.Order);
+            right.Trace(TraceMode.Order);
         }
         var compared = 0;
         Divergence? divergence = null;
@@ -152,7 +154,8 @@ public static class SequentialDifferential
         var re = right.DrainEvents();
         if (!le.SequenceEqual(re))
         {
-            return new Divergence(index, what, DivergenceKind.Events, $"{le.Count} event(s)", $"{re.Count} event(s)",
+            var kind = StateDiff.SameEventsReordered(le, re) ? DivergenceKind.EventOrder : DivergenceKind.Events;
+            return new Divergence(index, what, kind, $"{le.Count} event(s)", $"{re.Count} event(s)",
                 StateDiff.Events(le, re, ln, rn));
         }
 
