@@ -854,6 +854,12 @@ internal sealed partial class MmStruct
                 return -Errno.ENOMEM;
         }
 
+        // The range has no VMA now, so it must have no page either: a page here was
+        // installed by a fault that raced with the unmap and lost without noticing.
+        var stale = PopulatedIn(addr, addr + len);
+        if (stale != 0)
+            Bug.Warn(true, $"mmap_region: {stale} stale pages in unmapped [{addr:x},{addr + len:x})");
+
         if (AccountableMapping(vmFlags))
             vmFlags |= VmFlags.Account;
 
