@@ -60,6 +60,14 @@ public sealed class OrderEventSpecs
         mm.AssertHealthy();
     }
 
+    [Fact]
+    public void The_managed_port_rejects_a_mode_tb_trace_does_not_know()
+    {
+        using var mm = Create(Testbed.Harness.Backends.AddressSpaceFactory.Managed, "mmu-spf");
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => mm.Trace(TraceMode.Order + 1));
+    }
+
     [Theory, MemberData(nameof(All), MemberType = typeof(ModelFixture))]
     public void Order_events_come_only_under_the_order_mode_and_only_inside_operations(string backend, string config)
     {
