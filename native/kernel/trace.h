@@ -14,6 +14,7 @@
 
 #include "kernel/types.h"
 #include "kernel/current.h"
+#include "kernel/seqlock.h"
 
 #ifdef TB_PERF
 /* The perf flavour records no events (tb_trace refuses to enable them). */
@@ -23,8 +24,23 @@ static inline void tb_trace_event(u32 type, u64 object_id, s64 value)
 	(void)object_id;
 	(void)value;
 }
+
+static inline void tb_trace_seq_event(u32 type, u64 object_id,
+				      const seqcount_t *s)
+{
+	(void)type;
+	(void)object_id;
+	(void)s;
+}
 #else
 void tb_trace_event(u32 type, u64 object_id, s64 value);
+
+/* An event whose value is a seqcount's count (read only to record it). */
+static inline void tb_trace_seq_event(u32 type, u64 object_id,
+				      const seqcount_t *s)
+{
+	tb_trace_event(type, object_id, __tb_seq_load(s));
+}
 #endif
 
 /*

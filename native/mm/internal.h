@@ -245,7 +245,7 @@ static inline void mmap_write_unlock(struct mm_struct *mm)
  */
 static inline void vm_write_trace(u32 type, struct vm_area_struct *vma)
 {
-	tb_trace_event(type, vma->tb_id, __tb_seq_load(&vma->vm_sequence));
+	tb_trace_seq_event(type, vma->tb_id, &vma->vm_sequence);
 }
 
 #ifdef CONFIG_PER_VMA_LOCK
