@@ -40,8 +40,9 @@ internal static class BenchCommand
           hot paths    single thread, populated page, no contention: C (tb_batch of 256, tb_fault per call,
                        get/put), C# through the interop, the managed port; ratios managed/C and C#/C.
           ops/s        median of --repeats runs, spread = (max-min)/median, vs mmu = the same backend's mmu.
-          counted      per fault: writes (acquire/release/atomic RMW) to mmap_sem, mm_rb_lock,
-                       page_table_lock, per-VMA lines (vm_ref_count), the testbed's bookkeeping; mm-wide
+          counted      per fault: writes (acquire/release/atomic RMW) to the mm-wide lines mmap_sem,
+                       mm_rb_lock and page_table_lock (whoever takes them), to the split PTE locks, to
+                       per-VMA lines (vm_ref_count), and apart the testbed's bookkeeping; mm-wide
                        writes per operation; fault lock waits per 1000 faults and how many behind a writer;
                        wasted speculative attempts (aborted, then the classic path) per fault; the steps run
                        holding mmap_sem / mm_rb_lock for write, per fault (what a classic / a speculative

@@ -181,9 +181,10 @@ internal sealed partial class MmStruct
             return SpfAbort.Access;
         }
         vma.CheckLive();
-        PageTableLock.Lock();
-        pageTable.TryAdd(addr & ~(PageSize - 1), vma.Id);
-        PageTableLock.Unlock();
+        var pte = PteAlloc(addr);
+        pte.Ptl.Lock();
+        pte.Populate(addr, vma.Id);
+        pte.Ptl.Unlock();
         vma.VmLock.UpRead();
         return null;
     }
