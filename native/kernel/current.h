@@ -77,6 +77,16 @@ struct tb_vlog {
 	u64 total;		/* recorded, including the ones not stored */
 };
 
+/*
+ * What the event log records (tb_trace's TB_TRACE_* modes, asserted equal
+ * in api/kernel.c).
+ */
+enum trace_mode {
+	TRACE_OFF = 0,
+	TRACE_LIFECYCLE = 1,	/* the lifecycle events */
+	TRACE_ORDER = 2,	/* those and the order events */
+};
+
 /* The lifecycle event trace; drained by the reader. */
 struct tb_evlog {
 	pthread_mutex_t lock;
@@ -85,7 +95,7 @@ struct tb_evlog {
 	size_t cap;
 	u64 seq;		/* next event number (starts at 1) */
 	u64 lost;		/* events dropped because the log was full */
-	int enabled;		/* read/written with __atomic */
+	int mode;		/* enum trace_mode; read/written with __atomic */
 };
 
 /*
@@ -171,7 +181,9 @@ u64 tb_vlog_append_all(struct tb_vlog *to, struct tb_vlog *from);
 
 void tb_evlog_init(struct tb_evlog *log);
 void tb_evlog_destroy(struct tb_evlog *log);
+/* on: TRACE_LIFECYCLE, off: TRACE_OFF. */
 void tb_evlog_enable(struct tb_evlog *log, bool on);
+void tb_evlog_set_mode(struct tb_evlog *log, int mode);
 bool tb_evlog_enabled(struct tb_evlog *log);
 u64 tb_evlog_lost(struct tb_evlog *log);
 /* Moves up to cap events (oldest first) into buf; returns the number moved. */
