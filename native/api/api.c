@@ -291,6 +291,24 @@ void tb_api_leave(struct mm_struct *mm)
 	mmput(mm);
 }
 
+/*
+ * The body of an entry point: look the handle up and enter the mm as op
+ * (-EBADF for a dead handle), evaluate call, which names the entered mm
+ * "mm", and leave.  The checks of the arguments belong inside call, so
+ * that no path returns without tb_api_leave.
+ */
+#define TB_API_CALL(handle, op, call)					\
+({									\
+	struct mm_struct *mm = tb_api_enter(handle, op);		\
+	typeof(call) __ret = -EBADF;					\
+									\
+	if (mm) {							\
+		__ret = (call);						\
+		tb_api_leave(mm);					\
+	}								\
+	__ret;								\
+})
+
 /* The handle is dead: the threads go with the table's reference. */
 static int mm_exit_group(struct mm_struct *mm)
 {
@@ -357,17 +375,12 @@ TB_API int tb_mm_destroy(tb_mm_t handle)
 	return mm_exit_group(mm);
 }
 
-TB_API int tb_mm_set_threads(tb_mm_t handle, uint32_t nr)
+static int __tb_mm_set_threads(struct mm_struct *mm, uint32_t nr)
 {
-	struct mm_struct *mm = tb_api_enter(handle, TB_OP_NONE);
 	int ret = 0;
 
-	if (!mm)
-		return -EBADF;
-	if (nr < 1 || nr > TB_MAX_THREADS) {
-		tb_api_leave(mm);
+	if (nr < 1 || nr > TB_MAX_THREADS)
 		return -EINVAL;
-	}
 	spin_lock(&tb_process_of(mm)->files_lock);
 	if (!tb_process_of(mm)->nr_threads) {
 		ret = -EBADF;	/* tb_mm_destroy got here first */
@@ -383,8 +396,12 @@ TB_API int tb_mm_set_threads(tb_mm_t handle, uint32_t nr)
 		}
 	}
 	spin_unlock(&tb_process_of(mm)->files_lock);
-	tb_api_leave(mm);
 	return ret;
+}
+
+TB_API int tb_mm_set_threads(tb_mm_t handle, uint32_t nr)
+{
+	return TB_API_CALL(handle, TB_OP_NONE, __tb_mm_set_threads(mm, nr));
 }
 
 /* ---- operations ------------------------------------------------------- */
@@ -449,88 +466,41 @@ static int op_fault_pinned(struct mm_struct *mm, u64 addr, u32 flags)
 TB_API int64_t tb_mmap(tb_mm_t handle, uint64_t addr, uint64_t len,
 		       uint32_t prot, uint32_t flags, int fd, uint64_t pgoff)
 {
-	struct mm_struct *mm = tb_api_enter(handle, TB_OP_MMAP);
-	long ret;
-
-	if (!mm)
-		return -EBADF;
-	ret = op_mmap(mm, addr, len, prot, flags, fd, pgoff);
-	tb_api_leave(mm);
-	return ret;
+	return TB_API_CALL(handle, TB_OP_MMAP,
+			   op_mmap(mm, addr, len, prot, flags, fd, pgoff));
 }
 
 TB_API int tb_munmap(tb_mm_t handle, uint64_t addr, uint64_t len)
 {
-	struct mm_struct *mm = tb_api_enter(handle, TB_OP_MUNMAP);
-	int ret;
-
-	if (!mm)
-		return -EBADF;
-	ret = vm_munmap(mm, addr, len);
-	tb_api_leave(mm);
-	return ret;
+	return TB_API_CALL(handle, TB_OP_MUNMAP, vm_munmap(mm, addr, len));
 }
 
 TB_API int tb_mprotect(tb_mm_t handle, uint64_t addr, uint64_t len,
 		       uint32_t prot)
 {
-	struct mm_struct *mm = tb_api_enter(handle, TB_OP_MPROTECT);
-	int ret;
-
-	if (!mm)
-		return -EBADF;
-	ret = do_mprotect_pkey(mm, addr, len, prot);
-	tb_api_leave(mm);
-	return ret;
+	return TB_API_CALL(handle, TB_OP_MPROTECT,
+			   do_mprotect_pkey(mm, addr, len, prot));
 }
 
 TB_API int tb_mbind(tb_mm_t handle, uint64_t addr, uint64_t len,
 		    uint32_t mode)
 {
-	struct mm_struct *mm = tb_api_enter(handle, TB_OP_MBIND);
-	int ret;
-
-	if (!mm)
-		return -EBADF;
-	ret = op_mbind(mm, addr, len, mode);
-	tb_api_leave(mm);
-	return ret;
+	return TB_API_CALL(handle, TB_OP_MBIND, op_mbind(mm, addr, len, mode));
 }
 
 TB_API int tb_fault(tb_mm_t handle, uint64_t addr, uint32_t flags)
 {
-	struct mm_struct *mm = tb_api_enter(handle, TB_OP_FAULT);
-	int ret;
-
-	if (!mm)
-		return -EBADF;
-	ret = op_fault_pinned(mm, addr, flags);
-	tb_api_leave(mm);
-	return ret;
+	return TB_API_CALL(handle, TB_OP_FAULT, op_fault_pinned(mm, addr, flags));
 }
 
 TB_API int tb_file_open(tb_mm_t handle, uint64_t size, uint32_t flags)
 {
-	struct mm_struct *mm = tb_api_enter(handle, TB_OP_FILE_OPEN);
-	int ret;
-
-	if (!mm)
-		return -EBADF;
-	ret = tb_files_open(mm, size, flags);
-	tb_api_leave(mm);
-	return ret;
+	return TB_API_CALL(handle, TB_OP_FILE_OPEN, tb_files_open(mm, size, flags));
 }
 
 TB_API int tb_file_close(tb_mm_t handle, int fd)
 {
-	struct mm_struct *mm = tb_api_enter(handle, TB_OP_FILE_CLOSE);
-	int ret;
-
-	if (!mm)
-		return -EBADF;
-	ret = tb_files_close(mm, fd);
-	tb_api_leave(mm);
-	return ret;
+	return TB_API_CALL(handle, TB_OP_FILE_CLOSE, tb_files_close(mm, fd));
 }
 
 /* One batch element: the seven address-space/file kinds, else -EINVAL. */
@@ -557,17 +527,12 @@ static s64 batch_one(struct mm_struct *mm, const struct tb_op *op)
 	}
 }
 
-TB_API int tb_batch(tb_mm_t handle, struct tb_op *ops, int n)
+static int __tb_batch(struct mm_struct *mm, struct tb_op *ops, int n)
 {
-	struct mm_struct *mm = tb_api_enter(handle, TB_OP_NONE);
 	int i;
 
-	if (!mm)
-		return -EBADF;
-	if (n < 0 || (!ops && n > 0)) {
-		tb_api_leave(mm);
+	if (n < 0 || (!ops && n > 0))
 		return -EINVAL;
-	}
 	for (i = 0; i < n; i++) {
 		u32 kind = ops[i].kind;
 
@@ -576,98 +541,99 @@ TB_API int tb_batch(tb_mm_t handle, struct tb_op *ops, int n)
 		tb_api_next_op(mm, kind);
 		ops[i].result = batch_one(mm, &ops[i]);
 	}
-	tb_api_leave(mm);
 	return n;
+}
+
+TB_API int tb_batch(tb_mm_t handle, struct tb_op *ops, int n)
+{
+	return TB_API_CALL(handle, TB_OP_NONE, __tb_batch(mm, ops, n));
 }
 
 /* ---- get_vma references ----------------------------------------------- */
 
+static int __tb_get_vma(struct mm_struct *mm, u64 addr, u64 *ref,
+			  struct tb_vma_info *info)
+{
+	int ret;
+
+	if (!ref || !info)
+		return -EINVAL;
+	pin_begin(mm);
+	ret = tb_refs_get(mm, addr, ref, info);
+	pin_end(mm);
+	return ret;
+}
+
+static int __tb_put_vma(struct mm_struct *mm, u64 ref)
+{
+	int ret;
+
+	pin_begin(mm);
+	ret = tb_refs_put(mm, ref);
+	pin_end(mm);
+	return ret;
+}
+
 TB_API int tb_get_vma(tb_mm_t handle, uint64_t addr, uint64_t *ref,
 		      struct tb_vma_info *info)
 {
-	struct mm_struct *mm = tb_api_enter(handle, TB_OP_GET_VMA);
-	int ret;
-
-	if (!mm)
-		return -EBADF;
-	if (!ref || !info) {
-		ret = -EINVAL;
-	} else {
-		pin_begin(mm);
-		ret = tb_refs_get(mm, addr, ref, info);
-		pin_end(mm);
-	}
-	tb_api_leave(mm);
-	return ret;
+	return TB_API_CALL(handle, TB_OP_GET_VMA,
+			   __tb_get_vma(mm, addr, ref, info));
 }
 
 TB_API int tb_vma_ref_info(tb_mm_t handle, uint64_t ref,
 			   struct tb_vma_info *info)
 {
-	struct mm_struct *mm = tb_api_enter(handle, TB_OP_NONE);
-	int ret;
-
-	if (!mm)
-		return -EBADF;
-	ret = info ? tb_refs_info(mm, ref, info) : -EINVAL;
-	tb_api_leave(mm);
-	return ret;
+	return TB_API_CALL(handle, TB_OP_NONE,
+			   info ? tb_refs_info(mm, ref, info) : -EINVAL);
 }
 
 TB_API int tb_put_vma(tb_mm_t handle, uint64_t ref)
 {
-	struct mm_struct *mm = tb_api_enter(handle, TB_OP_PUT_VMA);
-	int ret;
-
-	if (!mm)
-		return -EBADF;
-	pin_begin(mm);
-	ret = tb_refs_put(mm, ref);
-	pin_end(mm);
-	tb_api_leave(mm);
-	return ret;
+	return TB_API_CALL(handle, TB_OP_PUT_VMA, __tb_put_vma(mm, ref));
 }
 
 /* ---- observation ------------------------------------------------------ */
+
+/* An array to copy out to: buf may be NULL only when cap is 0. */
+static bool out_buf_valid(const void *buf, int cap)
+{
+	return cap >= 0 && (buf || cap == 0);
+}
 
 /*
  * The layout in address order under mmap_sem (read); returns the number
  * of VMAs, of which the first min(cap, number) are written.  buf may be
  * NULL when cap is 0 (a size query).
  */
-TB_API int tb_snapshot(tb_mm_t handle, struct tb_vma_info *buf, int cap)
+static int __tb_snapshot(struct mm_struct *mm, struct tb_vma_info *buf,
+			 int cap)
 {
-	struct mm_struct *mm = tb_api_enter(handle, TB_OP_NONE);
 	struct vm_area_struct *vma;
 	int n = 0;
 
-	if (!mm)
-		return -EBADF;
-	if (cap < 0 || (!buf && cap > 0)) {
-		tb_api_leave(mm);
+	if (!out_buf_valid(buf, cap))
 		return -EINVAL;
-	}
 	down_read(&mm->mmap_sem);
 	for (vma = mm->mmap; vma; vma = vma->vm_next, n++)
 		if (n < cap)
 			tb_fill_vma_info(mm, vma, &buf[n]);
 	up_read(&mm->mmap_sem);
-	tb_api_leave(mm);
 	return n;
 }
 
-TB_API int tb_stats(tb_mm_t handle, struct tb_stats *out)
+TB_API int tb_snapshot(tb_mm_t handle, struct tb_vma_info *buf, int cap)
 {
-	struct mm_struct *mm = tb_api_enter(handle, TB_OP_NONE);
+	return TB_API_CALL(handle, TB_OP_NONE, __tb_snapshot(mm, buf, cap));
+}
+
+static int __tb_stats(struct mm_struct *mm, struct tb_stats *out)
+{
 	struct mm_fault_events ev;
 	int i;
 
-	if (!mm)
-		return -EBADF;
-	if (!out) {
-		tb_api_leave(mm);
+	if (!out)
 		return -EINVAL;
-	}
 	memset(out, 0, sizeof(*out));
 	out->live_vmas = tb_kmem_live(&tb_process_of(mm)->kmem, TB_CACHE_VMA);
 	out->live_files = tb_kmem_live(&tb_process_of(mm)->kmem, TB_CACHE_FILE);
@@ -722,95 +688,91 @@ TB_API int tb_stats(tb_mm_t handle, struct tb_stats *out)
 	out->segv = ev.segv;
 	out->violations = tb_vlog_count(&tb_process_of(mm)->vlog);
 	out->events_lost = tb_evlog_lost(&tb_process_of(mm)->evlog);
-	tb_api_leave(mm);
 	return 0;
 }
 
-TB_API int tb_validate(tb_mm_t handle)
+TB_API int tb_stats(tb_mm_t handle, struct tb_stats *out)
 {
-	struct mm_struct *mm = tb_api_enter(handle, TB_OP_NONE);
+	return TB_API_CALL(handle, TB_OP_NONE, __tb_stats(mm, out));
+}
+
+static int __tb_validate(struct mm_struct *mm)
+{
 	int bugs;
 
-	if (!mm)
-		return -EBADF;
 	down_read(&mm->mmap_sem);
 	bugs = validate_mm(mm);
 	bugs += tb_refs_validate(mm);
 	up_read(&mm->mmap_sem);
-	tb_api_leave(mm);
 	return bugs;
+}
+
+TB_API int tb_validate(tb_mm_t handle)
+{
+	return TB_API_CALL(handle, TB_OP_NONE, __tb_validate(mm));
+}
+
+static int __tb_violations(struct mm_struct *mm, struct tb_violation *buf,
+			   int cap)
+{
+	if (!out_buf_valid(buf, cap))
+		return -EINVAL;
+	return cap ? tb_vlog_copy(&tb_process_of(mm)->vlog,
+				  (struct vlog_entry *)buf, cap) : 0;
 }
 
 /* Copies up to cap recorded violations, oldest first; returns how many. */
 TB_API int tb_violations(tb_mm_t handle, struct tb_violation *buf, int cap)
 {
-	struct mm_struct *mm = tb_api_enter(handle, TB_OP_NONE);
-	int ret;
+	return TB_API_CALL(handle, TB_OP_NONE, __tb_violations(mm, buf, cap));
+}
 
-	if (!mm)
-		return -EBADF;
-	if (cap < 0 || (!buf && cap > 0))
-		ret = -EINVAL;
-	else
-		ret = cap ? tb_vlog_copy(&tb_process_of(mm)->vlog,
-					   (struct vlog_entry *)buf, cap) : 0;
-	tb_api_leave(mm);
-	return ret;
+static int __tb_trace(struct mm_struct *mm, int enable)
+{
+	if (enable < TB_TRACE_OFF || enable > TB_TRACE_ORDER)
+		return -EINVAL;
+#ifdef TB_PERF
+	/* no event log in the perf flavour */
+	if (enable)
+		return -EOPNOTSUPP;
+#endif
+	tb_evlog_set_mode(&tb_process_of(mm)->evlog, enable);
+	return 0;
 }
 
 TB_API int tb_trace(tb_mm_t handle, int enable)
 {
-	struct mm_struct *mm = tb_api_enter(handle, TB_OP_NONE);
+	return TB_API_CALL(handle, TB_OP_NONE, __tb_trace(mm, enable));
+}
 
-	if (!mm)
-		return -EBADF;
-	if (enable < TB_TRACE_OFF || enable > TB_TRACE_ORDER) {
-		tb_api_leave(mm);
+static int __tb_events(struct mm_struct *mm, struct tb_event *buf, int cap)
+{
+	if (!out_buf_valid(buf, cap))
 		return -EINVAL;
-	}
-#ifdef TB_PERF
-	/* no event log in the perf flavour */
-	if (enable) {
-		tb_api_leave(mm);
-		return -EOPNOTSUPP;
-	}
-#endif
-	tb_evlog_set_mode(&tb_process_of(mm)->evlog, enable);
-	tb_api_leave(mm);
-	return 0;
+	return cap ? tb_evlog_drain(&tb_process_of(mm)->evlog,
+				    (struct evlog_entry *)buf, cap) : 0;
 }
 
 /* Moves up to cap events, oldest first; returns how many. */
 TB_API int tb_events(tb_mm_t handle, struct tb_event *buf, int cap)
 {
-	struct mm_struct *mm = tb_api_enter(handle, TB_OP_NONE);
-	int ret;
+	return TB_API_CALL(handle, TB_OP_NONE, __tb_events(mm, buf, cap));
+}
 
-	if (!mm)
-		return -EBADF;
-	if (cap < 0 || (!buf && cap > 0))
-		ret = -EINVAL;
-	else
-		ret = cap ? tb_evlog_drain(&tb_process_of(mm)->evlog,
-					     (struct evlog_entry *)buf, cap) : 0;
-	tb_api_leave(mm);
-	return ret;
+static int __tb_inject_alloc_failure(struct mm_struct *mm, u32 cache,
+				     u64 nth)
+{
+	if (cache > TB_CACHE_REGION)
+		return -EINVAL;
+	tb_kmem_inject(&tb_process_of(mm)->kmem, cache, nth);
+	return 0;
 }
 
 TB_API int tb_inject_alloc_failure(tb_mm_t handle, uint32_t cache,
 				   uint64_t nth)
 {
-	struct mm_struct *mm = tb_api_enter(handle, TB_OP_NONE);
-
-	if (!mm)
-		return -EBADF;
-	if (cache > TB_CACHE_REGION) {
-		tb_api_leave(mm);
-		return -EINVAL;
-	}
-	tb_kmem_inject(&tb_process_of(mm)->kmem, cache, nth);
-	tb_api_leave(mm);
-	return 0;
+	return TB_API_CALL(handle, TB_OP_NONE,
+			   __tb_inject_alloc_failure(mm, cache, nth));
 }
 
 /* ---- library ---------------------------------------------------------- */
@@ -863,12 +825,5 @@ TB_API int tb_get_config(struct tb_config_info *out)
  */
 TB_API int tb_debug_leak_file(tb_mm_t handle, int fd)
 {
-	struct mm_struct *mm = tb_api_enter(handle, TB_OP_NONE);
-	int ret;
-
-	if (!mm)
-		return -EBADF;
-	ret = fget(fd) ? 0 : -EBADF;
-	tb_api_leave(mm);
-	return ret;
+	return TB_API_CALL(handle, TB_OP_NONE, fget(fd) ? 0 : -EBADF);
 }
