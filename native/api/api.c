@@ -630,7 +630,6 @@ TB_API int tb_snapshot(tb_mm_t handle, struct tb_vma_info *buf, int cap)
 static int __tb_stats(struct mm_struct *mm, struct tb_stats *out)
 {
 	struct mm_fault_events ev;
-	int i;
 
 	if (!out)
 		return -EINVAL;
@@ -650,39 +649,17 @@ static int __tb_stats(struct mm_struct *mm, struct tb_stats *out)
 	out->faults = ev.faults;
 	out->spf_attempts = ev.spf_attempts;
 	out->spf_success = ev.spf_success;
-	for (i = 0; i < SPF_ABORT_NR; i++) {
-		u64 v = ev.spf_abort[i];
-
-		switch (i) {
-		case SPF_ABORT_NO_VMA:
-			out->spf_abort_no_vma = v;
-			break;
-		case SPF_ABORT_SEQ_ODD:
-			out->spf_abort_seq_odd = v;
-			break;
-		case SPF_ABORT_SEQ_CHANGED:
-			out->spf_abort_seq_changed = v;
-			break;
-		case SPF_ABORT_DETACHED:
-			out->spf_abort_detached = v;
-			break;
-		case SPF_ABORT_ACCESS:
-			out->spf_abort_access = v;
-			break;
-		case SPF_ABORT_NOT_ANON:
-			out->spf_abort_not_anon = v;
-			break;
-		case SPF_ABORT_NO_ANON_VMA:
-			out->spf_abort_no_anon_vma = v;
-			break;
-		case SPF_ABORT_MPOL:
-			out->spf_abort_mpol = v;
-			break;
-		case SPF_ABORT_PTL_BUSY:
-			out->spf_abort_ptl_busy = v;
-			break;
-		}
-	}
+	/* one field per reason: a new reason needs its field here */
+	BUILD_BUG_ON(SPF_ABORT_NR != 9);
+	out->spf_abort_no_vma = ev.spf_abort[SPF_ABORT_NO_VMA];
+	out->spf_abort_seq_odd = ev.spf_abort[SPF_ABORT_SEQ_ODD];
+	out->spf_abort_seq_changed = ev.spf_abort[SPF_ABORT_SEQ_CHANGED];
+	out->spf_abort_detached = ev.spf_abort[SPF_ABORT_DETACHED];
+	out->spf_abort_access = ev.spf_abort[SPF_ABORT_ACCESS];
+	out->spf_abort_not_anon = ev.spf_abort[SPF_ABORT_NOT_ANON];
+	out->spf_abort_no_anon_vma = ev.spf_abort[SPF_ABORT_NO_ANON_VMA];
+	out->spf_abort_mpol = ev.spf_abort[SPF_ABORT_MPOL];
+	out->spf_abort_ptl_busy = ev.spf_abort[SPF_ABORT_PTL_BUSY];
 	out->classic_faults = ev.classic_faults;
 	out->fallbacks = ev.fallbacks;
 	out->segv = ev.segv;
