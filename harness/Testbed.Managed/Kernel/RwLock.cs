@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Port of native/kernel/rwlock.h: rwlock_t (read_lock/read_unlock/write_lock/write_unlock).
 using System.Runtime.CompilerServices;
-using Testbed.Contract;
 
 namespace Testbed.Managed.Kernel;
 
@@ -12,51 +11,15 @@ internal sealed class RwLock(LockRank rank)
 
     /// <summary>read_lock.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void ReadLock()
-    {
-        SchedHook.Sched(SchedPoint.Lock, this);
-        Lockdep.Acquire(this, rank, write: false);
-        if (SchedHook.Controlled)
-        {
-            while (!core.TryEnterRead())
-                SchedHook.Sched(SchedPoint.Blocked, this);
-        }
-        else
-        {
-            core.EnterRead();
-        }
-    }
+    public void ReadLock() => core.Lock(this, rank, write: false);
 
     /// <summary>read_unlock.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void ReadUnlock()
-    {
-        core.ExitRead();
-        Lockdep.Release(this);
-        SchedHook.Sched(SchedPoint.Unlock, this);
-    }
+    public void ReadUnlock() => core.Unlock(this, write: false);
 
     /// <summary>write_lock.</summary>
-    public void WriteLock()
-    {
-        SchedHook.Sched(SchedPoint.Lock, this);
-        Lockdep.Acquire(this, rank, write: true);
-        if (SchedHook.Controlled)
-        {
-            while (!core.TryEnterWrite())
-                SchedHook.Sched(SchedPoint.Blocked, this);
-        }
-        else
-        {
-            core.EnterWrite();
-        }
-    }
+    public void WriteLock() => core.Lock(this, rank, write: true);
 
     /// <summary>write_unlock.</summary>
-    public void WriteUnlock()
-    {
-        core.ExitWrite();
-        Lockdep.Release(this);
-        SchedHook.Sched(SchedPoint.Unlock, this);
-    }
+    public void WriteUnlock() => core.Unlock(this, write: true);
 }

@@ -4,6 +4,7 @@
 // a stream of speculative faults.
 
 using System.Runtime.CompilerServices;
+using Testbed.Contract;
 
 namespace Testbed.Managed.Kernel;
 
@@ -66,6 +67,44 @@ internal sealed class RwLockCore
 
     /// <summary>Turns an exclusive hold into a shared one without a window.</summary>
     public void Downgrade() => Interlocked.Exchange(ref state, 1);
+
+    /// <summary>
+    /// The lock side of read_lock/write_lock and down_read/down_write on <paramref name="owner"/>:
+    /// the scheduling point, lockdep (at the caller's site), then the word. Under the controlled
+    /// scheduler a blocked attempt parks at a Blocked point instead of spinning, so the lock's
+    /// holder gets to run.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Lock(object owner, LockRank rank, bool write, [CallerMemberName] string site = "", [CallerLineNumber] int line = 0)
+    {
+        SchedHook.Sched(SchedPoint.Lock, owner);
+        Lockdep.Acquire(owner, rank, write, site, line);
+        if (SchedHook.Controlled)
+        {
+            while (!(write ? TryEnterWrite() : TryEnterRead()))
+                SchedHook.Sched(SchedPoint.Blocked, owner);
+        }
+        else if (write)
+        {
+            EnterWrite();
+        }
+        else
+        {
+            EnterRead();
+        }
+    }
+
+    /// <summary>The unlock side: the word, lockdep (at the caller's site), then the scheduling point.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Unlock(object owner, bool write, [CallerMemberName] string site = "", [CallerLineNumber] int line = 0)
+    {
+        if (write)
+            ExitWrite();
+        else
+            ExitRead();
+        Lockdep.Release(owner, site, line);
+        SchedHook.Sched(SchedPoint.Unlock, owner);
+    }
 
     /// <summary>Whether anyone holds it (for assertions only).</summary>
     public bool IsLocked => Volatile.Read(ref state) != 0;

@@ -12,20 +12,7 @@ internal sealed class RwSemaphore(LockRank rank)
     private readonly RwLockCore core = new();
 
     /// <summary>down_read.</summary>
-    public void DownRead()
-    {
-        SchedHook.Sched(SchedPoint.Lock, this);
-        Lockdep.Acquire(this, rank, write: false);
-        if (SchedHook.Controlled)
-        {
-            while (!core.TryEnterRead())
-                SchedHook.Sched(SchedPoint.Blocked, this);
-        }
-        else
-        {
-            core.EnterRead();
-        }
-    }
+    public void DownRead() => core.Lock(this, rank, write: false);
 
     /// <summary>down_read_trylock: true when taken.</summary>
     public bool DownReadTrylock()
@@ -38,36 +25,13 @@ internal sealed class RwSemaphore(LockRank rank)
     }
 
     /// <summary>up_read.</summary>
-    public void UpRead()
-    {
-        core.ExitRead();
-        Lockdep.Release(this);
-        SchedHook.Sched(SchedPoint.Unlock, this);
-    }
+    public void UpRead() => core.Unlock(this, write: false);
 
     /// <summary>down_write.</summary>
-    public void DownWrite()
-    {
-        SchedHook.Sched(SchedPoint.Lock, this);
-        Lockdep.Acquire(this, rank, write: true);
-        if (SchedHook.Controlled)
-        {
-            while (!core.TryEnterWrite())
-                SchedHook.Sched(SchedPoint.Blocked, this);
-        }
-        else
-        {
-            core.EnterWrite();
-        }
-    }
+    public void DownWrite() => core.Lock(this, rank, write: true);
 
     /// <summary>up_write.</summary>
-    public void UpWrite()
-    {
-        core.ExitWrite();
-        Lockdep.Release(this);
-        SchedHook.Sched(SchedPoint.Unlock, this);
-    }
+    public void UpWrite() => core.Unlock(this, write: true);
 
     /// <summary>downgrade_write: keep holding, now shared.</summary>
     public void DowngradeWrite()
