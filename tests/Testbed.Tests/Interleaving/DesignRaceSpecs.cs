@@ -5,6 +5,7 @@ using Testbed.Managed;
 using Testbed.Tests.Isolation;
 using Xunit;
 using Xunit.Abstractions;
+using static Testbed.Tests.Interleaving.RacedVma;
 
 namespace Testbed.Tests.Interleaving;
 
@@ -22,59 +23,12 @@ namespace Testbed.Tests.Interleaving;
 [Collection(InterleavingCollection.Name)]
 public sealed class DesignRaceSpecs(ITestOutputHelper output)
 {
-    private const ulong Page = 4096;
-    private const ulong Base = 0x300000000UL;
-    private const int Pages = 4;
-    private const ulong Raced = Base + Page;
     private const string SpfRcu = "mmu-spf-rcu";
     private const string Pvl = "mmu-pvl";
-
-    private static IAddressSpace Create(string backend, string config, ManagedOptions? options = null)
-    {
-        IAddressSpace mm = backend switch
-        {
-            "native" => new NativeAddressSpace(config),
-            "managed" => new ManagedAddressSpace(config, options),
-            _ => throw new ArgumentException($"unknown backend {backend}", nameof(backend)),
-        };
-        Assert.Equal(0, mm.SetThreads(2));
-        return mm;
-    }
 
     private static string Replay(string test, string backend, string config, PausePoint at) =>
         $"dotnet test tests/Testbed.Tests --filter \"FullyQualifiedName~Interleaving.DesignRaceSpecs.{test}\" " +
         $"(backend {backend}, config {config}, pause {at}; no seed: the schedule is fixed)";
-
-    /// <summary>A private anonymous RW VMA with an anon_vma and its first page populated.</summary>
-    private static Stats Prime(IAddressSpace mm)
-    {
-        Assert.Equal((long)Base, mm.Execute(Operation.Mmap(Base, Pages * Page, Prot.Read | Prot.Write,
-            MapFlags.Fixed | MapFlags.Private | MapFlags.Anonymous)));
-        Assert.Equal((long)FaultResult.Classic,
-            mm.Execute(Operation.Fault(Base, FaultFlags.Write | FaultFlags.NoSpeculative)));
-        Assert.True(Assert.Single(mm.Snapshot()).HasAnonVma);
-        return mm.GetStats();
-    }
-
-    private static void AssertAbortedOnce(Stats before, Stats after, SpfAbort reason, string replay)
-    {
-        var deltas = AbortCounters.Deltas(before, after);
-        var expected = Enum.GetValues<SpfAbort>().ToDictionary(r => r, r => r == reason ? 1ul : 0ul);
-        Assert.True(expected.SequenceEqual(deltas),
-            $"abort counters moved by {string.Join(", ", deltas.Select(kv => $"{kv.Key}={kv.Value}"))}, " +
-            $"expected only {reason}=1; replay: {replay}");
-        Assert.Equal(1ul, after.SpfAttempts - before.SpfAttempts);
-        Assert.Equal(0ul, after.SpfSuccess - before.SpfSuccess);
-        Assert.Equal(1ul, after.ClassicFaults - before.ClassicFaults);
-    }
-
-    private static void AssertHealthy(IAddressSpace mm, string replay)
-    {
-        var problems = mm.Validate();
-        var violations = mm.Violations();
-        Assert.True(problems == 0 && violations.Count == 0,
-            $"{mm.Backend}/{mm.Config.Name}: validate {problems}, violations:\n{string.Join('\n', violations)}\nreplay: {replay}");
-    }
 
     private static SpfRaceOutcome Race(IAddressSpace mm, string backend, string config, PausePoint at, Operation writer, bool throughGracePeriod,
         string replay)

@@ -5,6 +5,7 @@ using Testbed.Managed;
 using Xunit;
 using Xunit.Abstractions;
 using Testbed.Tests.Isolation;
+using static Testbed.Tests.Interleaving.RacedVma;
 
 namespace Testbed.Tests.Interleaving;
 
@@ -21,66 +22,17 @@ namespace Testbed.Tests.Interleaving;
 [Collection(InterleavingCollection.Name)]
 public sealed class SpeculativeFaultRaceSpecs(ITestOutputHelper output)
 {
-    private const ulong Page = 4096;
-    private const ulong Base = 0x300000000UL;
-    private const int Pages = 4;
-
-    /// <summary>Where the VMA's first write fault (classic) goes: it creates the anon_vma.</summary>
-    private const ulong Primed = Base;
-
-    /// <summary>Where the raced speculative write fault goes.</summary>
-    private const ulong Raced = Base + Page;
-
-    /// <summary>An mmu-spf mm of two threads: the series tries the speculative path only then.</summary>
-    private static IAddressSpace Create(string backend, ManagedOptions? options = null)
-    {
-        IAddressSpace mm = backend switch
-        {
-            "native" => new NativeAddressSpace("mmu-spf"),
-            "managed" => new ManagedAddressSpace("mmu-spf", options),
-            _ => throw new ArgumentException($"unknown backend {backend}", nameof(backend)),
-        };
-        Assert.Equal(0, mm.SetThreads(2));
-        return mm;
-    }
+    private const string Config = "mmu-spf";
 
     private static string Replay(string test, string backend, PausePoint at) =>
         $"dotnet test tests/Testbed.Tests --filter \"FullyQualifiedName~Interleaving.SpeculativeFaultRaceSpecs.{test}\" " +
         $"(backend {backend}, pause {at}; no seed: the schedule is fixed)";
 
-    /// <summary>
-    /// A private anonymous RW VMA of <see cref="Pages"/> pages with an anon_vma (one classic
-    /// write fault on its first page), so a speculative fault on another page is not
-    /// turned away as NO_ANON_VMA and really reaches the install.
-    /// </summary>
-    private static Stats Prime(IAddressSpace mm)
+    /// <summary>The raced fault was tried speculatively once, aborted for <paramref name="reason"/> only, fell back and got SIGSEGV.</summary>
+    private static void AssertAbortedIntoSegv(Stats before, Stats after, SpfAbort reason, string replay)
     {
-        var addr = mm.Execute(Operation.Mmap(Base, Pages * Page, Prot.Read | Prot.Write,
-            MapFlags.Fixed | MapFlags.Private | MapFlags.Anonymous));
-        Assert.Equal((long)Base, addr);
-        Assert.Equal((long)FaultResult.Classic,
-            mm.Execute(Operation.Fault(Primed, FaultFlags.Write | FaultFlags.NoSpeculative)));
-        var vma = Assert.Single(mm.Snapshot());
-        Assert.True(vma.HasAnonVma, "the classic write fault did not give the VMA an anon_vma");
-        Assert.Equal(1u, vma.Populated);
-        var stats = mm.GetStats();
-        Assert.Equal(1ul, stats.LiveVmas);
-        Assert.Equal(1ul, stats.LiveAnonVmas);
-        return stats;
-    }
-
-    /// <summary>The raced fault was tried speculatively once, aborted for <paramref name="reason"/> only, and fell back.</summary>
-    private static void AssertAbortedOnce(Stats before, Stats after, SpfAbort reason, string replay)
-    {
-        var deltas = AbortCounters.Deltas(before, after);
-        var expected = Enum.GetValues<SpfAbort>().ToDictionary(r => r, r => r == reason ? 1ul : 0ul);
-        Assert.True(expected.SequenceEqual(deltas),
-            $"abort counters moved by {string.Join(", ", deltas.Select(kv => $"{kv.Key}={kv.Value}"))}, " +
-            $"expected only {reason}=1; replay: {replay}");
-        Assert.Equal(1ul, after.SpfAttempts - before.SpfAttempts);
-        Assert.Equal(0ul, after.SpfSuccess - before.SpfSuccess);
+        AssertAbortedOnce(before, after, reason, replay);
         Assert.Equal(1ul, after.Fallbacks - before.Fallbacks);
-        Assert.Equal(1ul, after.ClassicFaults - before.ClassicFaults);
         Assert.Equal(1ul, after.Segv - before.Segv);
     }
 
@@ -121,7 +73,7 @@ public sealed class SpeculativeFaultRaceSpecs(ITestOutputHelper output)
     {
         var replay = Replay(nameof(Munmap_while_a_speculative_fault_is_stopped_makes_it_abort_and_answer_efault), backend, at) +
             $" ({access} fault)";
-        using var mm = Create(backend);
+        using var mm = Create(backend, Config);
         var before = Prime(mm);
         var gate = new SchedGate(at);
 
@@ -144,7 +96,7 @@ public sealed class SpeculativeFaultRaceSpecs(ITestOutputHelper output)
         Assert.Equal(0ul, outcome.WhilePaused.PopulatedPages);
 
         var after = mm.GetStats();
-        AssertAbortedOnce(before, after, expected, replay);
+        AssertAbortedIntoSegv(before, after, expected, replay);
         Assert.Empty(mm.Snapshot());
         Assert.Equal(0ul, after.MapCount);
         Assert.Equal(0ul, after.PopulatedPages);
@@ -173,7 +125,7 @@ public sealed class SpeculativeFaultRaceSpecs(ITestOutputHelper output)
     private static void MprotectRace(string backend, PausePoint at, SpfAbort expected)
     {
         var replay = Replay(nameof(Mprotect_read_only_while_a_speculative_write_fault_is_stopped_makes_it_answer_eacces), backend, at);
-        using var mm = Create(backend);
+        using var mm = Create(backend, Config);
         var before = Prime(mm);
         var gate = new SchedGate(at);
 
@@ -190,7 +142,7 @@ public sealed class SpeculativeFaultRaceSpecs(ITestOutputHelper output)
         AssertTheRaceWasReal(gate, replay);
 
         var after = mm.GetStats();
-        AssertAbortedOnce(before, after, expected, replay);
+        AssertAbortedIntoSegv(before, after, expected, replay);
         var vma = Assert.Single(mm.Snapshot());
         Assert.Equal(Base, vma.Start);
         Assert.Equal(Base + (Pages * Page), vma.End);
@@ -217,7 +169,7 @@ public sealed class SpeculativeFaultRaceSpecs(ITestOutputHelper output)
         const string backend = "managed";
         var replay = Replay(nameof(Without_the_recheck_the_munmap_race_leaves_a_page_outside_any_vma_and_validate_reports_it),
             backend, PausePoint.PageTableLock);
-        using var mm = Create(backend, new ManagedOptions { TestOnlySkipSpeculativeRecheck = true });
+        using var mm = Create(backend, Config, new ManagedOptions { TestOnlySkipSpeculativeRecheck = true });
         var before = Prime(mm);
         var gate = new SchedGate(PausePoint.PageTableLock);
 
@@ -242,11 +194,4 @@ public sealed class SpeculativeFaultRaceSpecs(ITestOutputHelper output)
             $"Validate() found nothing although page 0x{Raced:x} is populated with no VMA; replay: {replay}");
     }
 
-    private static void AssertHealthy(IAddressSpace mm, string replay)
-    {
-        var problems = mm.Validate();
-        var violations = mm.Violations();
-        Assert.True(problems == 0 && violations.Count == 0,
-            $"{mm.Backend}/{mm.Config.Name}: validate {problems}, violations:\n{string.Join('\n', violations)}\nreplay: {replay}");
-    }
 }
