@@ -28,32 +28,8 @@ public static class SpfRace
     private static SpfRaceOutcome Run(IAddressSpace mm, SchedGate gate, Operation fault, Operation writer, string replay,
         bool writerWaitsForGracePeriod)
     {
-        long faultResult = long.MinValue, writerResult = long.MinValue;
-        Exception? faultError = null, writerError = null;
-        var faultThread = new Thread(() =>
-        {
-            gate.BindTarget();
-            try
-            {
-                faultResult = mm.Execute(fault);
-            }
-            catch (Exception e)
-            {
-                faultError = e;
-            }
-        }) { IsBackground = true, Name = "interleave-fault" };
-        var writerThread = new Thread(() =>
-        {
-            gate.BindWriter();
-            try
-            {
-                writerResult = mm.Execute(writer);
-            }
-            catch (Exception e)
-            {
-                writerError = e;
-            }
-        }) { IsBackground = true, Name = "interleave-writer" };
+        var faultThread = new RacedThread("interleave-fault", gate.BindTarget, mm, fault);
+        var writerThread = new RacedThread("interleave-writer", gate.BindWriter, mm, writer);
 
         try
         {
@@ -77,24 +53,24 @@ public static class SpfRace
                 gate.Release();
                 Assert.True(faultThread.Join(SchedGate.Timeout) && writerThread.Join(SchedGate.Timeout),
                     $"fault or writer did not finish after release; replay: {replay}");
-                Assert.Null(faultError);
-                Assert.Null(writerError);
+                Assert.Null(faultThread.Error);
+                Assert.Null(writerThread.Error);
                 Assert.Null(gate.Failure);
-                return new SpfRaceOutcome(faultResult, writerResult, mm.GetStats());
+                return new SpfRaceOutcome(faultThread.Result, writerThread.Result, mm.GetStats());
             }
             Assert.True(writerThread.Join(SchedGate.Timeout),
                 $"{writer} did not finish while the fault was stopped at {gate.PausedAt}; " +
                 $"locks the fault held there: [{string.Join(", ", gate.HeldAtPause())}]\n" +
                 $"fault thread trace:\n{gate.TargetTrace()}\nreplay: {replay}");
-            Assert.Null(writerError);
+            Assert.Null(writerThread.Error);
             var whilePaused = mm.GetStats();
 
             gate.Release();
             Assert.True(faultThread.Join(SchedGate.Timeout),
                 $"the fault did not finish within {SchedGate.Timeout.TotalSeconds} s after release; replay: {replay}");
-            Assert.Null(faultError);
+            Assert.Null(faultThread.Error);
             Assert.Null(gate.Failure);
-            return new SpfRaceOutcome(faultResult, writerResult, whilePaused);
+            return new SpfRaceOutcome(faultThread.Result, writerThread.Result, whilePaused);
         }
         finally
         {
