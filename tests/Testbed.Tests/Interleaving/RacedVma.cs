@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 using Testbed.Contract;
-using Testbed.Harness.Backends;
 using Testbed.Managed;
+using Testbed.Tests.Model;
 using Xunit;
 
 namespace Testbed.Tests.Interleaving;
@@ -20,18 +20,9 @@ internal static class RacedVma
     /// <summary>Where the raced speculative fault goes (the first page is the primed one).</summary>
     public const ulong Raced = Base + Page;
 
-    /// <summary>An mm of two threads: the lockless fault paths are tried only then.</summary>
-    public static IAddressSpace Create(string backend, string config, ManagedOptions? options = null)
-    {
-        IAddressSpace mm = backend switch
-        {
-            "native" => new NativeAddressSpace(config),
-            "managed" => new ManagedAddressSpace(config, options),
-            _ => throw new ArgumentException($"unknown backend {backend}", nameof(backend)),
-        };
-        Assert.Equal(0, mm.SetThreads(2));
-        return mm;
-    }
+    /// <summary>An mm of two threads (<see cref="ModelFixture.Create"/>): the lockless fault paths are tried only then.</summary>
+    public static IAddressSpace Create(string backend, string config, ManagedOptions? options = null) =>
+        ModelFixture.Create(backend, config, options: options);
 
     /// <summary>
     /// A private anonymous RW VMA of <see cref="Pages"/> pages with an anon_vma (one classic

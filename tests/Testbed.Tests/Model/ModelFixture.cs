@@ -59,18 +59,19 @@ internal static class ModelFixture
     /// A fresh mm of two threads (the specs' faults come from one, the other is idle): the
     /// series tries the speculative path only for a multithreaded mm.
     /// </summary>
-    public static IAddressSpace Create(string backend, string config, MmFlags flags = MmFlags.None)
+    public static IAddressSpace Create(string backend, string config, MmFlags flags = MmFlags.None, ManagedOptions? options = null)
     {
-        var mm = CreateSingleThreaded(backend, config, flags);
+        var mm = CreateSingleThreaded(backend, config, flags, options);
         Assert.Equal(0, mm.SetThreads(2));
         return mm;
     }
 
     /// <summary>A fresh mm as tb_mm_create makes it: one thread (mm_users 1).</summary>
-    public static IAddressSpace CreateSingleThreaded(string backend, string config, MmFlags flags = MmFlags.None) => backend switch
+    public static IAddressSpace CreateSingleThreaded(string backend, string config, MmFlags flags = MmFlags.None,
+        ManagedOptions? options = null) => backend switch
     {
         AddressSpaceFactory.Native => new NativeAddressSpace(config, flags),
-        AddressSpaceFactory.Managed => new ManagedAddressSpace(config, null, flags),
+        AddressSpaceFactory.Managed => new ManagedAddressSpace(config, options, flags),
         _ => throw new ArgumentException($"unknown backend {backend}", nameof(backend)),
     };
 
