@@ -92,40 +92,19 @@ internal sealed unsafe class NativeAddressSpaceCore<TApi> : IAddressSpace where 
 
     public long PutVma(ulong reference) => _mm.TryPutVma(reference);
 
-    public IReadOnlyList<VmaInfo> Snapshot()
-    {
-        var vmas = _mm.Snapshot();
-        var list = new VmaInfo[vmas.Length];
-        for (var i = 0; i < vmas.Length; i++)
-            list[i] = NativeRecords.ToVmaInfo(vmas[i]);
-        return list;
-    }
+    public IReadOnlyList<VmaInfo> Snapshot() => ToRecords(_mm.Snapshot(), v => NativeRecords.ToVmaInfo(v));
 
     public Stats GetStats() => NativeRecords.ToStats(_mm.Stats());
 
     public int Validate() => _mm.TryValidate();
 
-    public IReadOnlyList<Violation> Violations()
-    {
-        var violations = _mm.Violations();
-        var list = new Violation[violations.Length];
-        for (var i = 0; i < violations.Length; i++)
-            list[i] = NativeRecords.ToViolation(violations[i]);
-        return list;
-    }
+    public IReadOnlyList<Violation> Violations() => ToRecords(_mm.Violations(), v => NativeRecords.ToViolation(v));
 
     public void Trace(bool enable) => _mm.Trace(enable);
 
     public void Trace(TraceMode mode) => _mm.Trace(mode);
 
-    public IReadOnlyList<LifecycleEvent> DrainEvents()
-    {
-        var events = _mm.DrainEvents();
-        var list = new LifecycleEvent[events.Count];
-        for (var i = 0; i < events.Count; i++)
-            list[i] = NativeRecords.ToEvent(events[i]);
-        return list;
-    }
+    public IReadOnlyList<LifecycleEvent> DrainEvents() => ToRecords(_mm.DrainEvents(), e => NativeRecords.ToEvent(e));
 
     public long InjectAllocFailure(CacheKind cache, ulong nth) => _mm.TryInjectAllocFailure((CacheKind)cache, nth);
 
@@ -133,14 +112,16 @@ internal sealed unsafe class NativeAddressSpaceCore<TApi> : IAddressSpace where 
 
     public long DebugLeakFile(int fd) => _mm.TryDebugLeakFile(fd);
 
-    public IReadOnlyList<Violation> Destroy()
-    {
-        var violations = _mm.Destroy();
-        var list = new Violation[violations.Count];
-        for (var i = 0; i < violations.Count; i++)
-            list[i] = NativeRecords.ToViolation(violations[i]);
-        return list;
-    }
+    public IReadOnlyList<Violation> Destroy() => ToRecords(_mm.Destroy(), v => NativeRecords.ToViolation(v));
 
     public void Dispose() => _mm.Dispose();
+
+    /// <summary>The interop records the library returned, as the contract's records.</summary>
+    private static TRecord[] ToRecords<TNative, TRecord>(IReadOnlyList<TNative> native, Func<TNative, TRecord> convert)
+    {
+        var list = new TRecord[native.Count];
+        for (var i = 0; i < list.Length; i++)
+            list[i] = convert(native[i]);
+        return list;
+    }
 }
