@@ -14,17 +14,12 @@ public static class StateDiff
     public static string Layout(IReadOnlyList<VmaInfo> left, IReadOnlyList<VmaInfo> right, string leftName, string rightName)
     {
         var text = new StringBuilder();
-        var count = Math.Max(left.Count, right.Count);
-        for (var i = 0; i < count; i++)
+        foreach (var (i, l, r, mark) in Paired(left, right, FormatVma))
         {
-            var l = i < left.Count ? FormatVma(left[i]) : "(none)";
-            var r = i < right.Count ? FormatVma(right[i]) : "(none)";
-            var mark = l == r ? " " : "!";
             text.AppendLine($"  {mark} [{i}] {leftName}: {l}");
             if (l != r)
                 text.AppendLine($"  {mark} [{i}] {rightName}: {r}");
         }
-
         return text.ToString();
     }
 
@@ -40,16 +35,25 @@ public static class StateDiff
     public static string Events(IReadOnlyList<LifecycleEvent> left, IReadOnlyList<LifecycleEvent> right, string leftName, string rightName)
     {
         var text = new StringBuilder();
+        foreach (var (_, l, r, mark) in Paired(left, right, FormatEvent))
+            text.AppendLine(l == r ? $"  {mark} {l}" : $"  {mark} {leftName}: {l}\n  {mark} {rightName}: {r}");
+        return text.ToString();
+    }
+
+    /// <summary>
+    /// The two lists formatted and paired by position ("(none)" past the end of the shorter),
+    /// each pair with its mark: "!" where the two lines differ.
+    /// </summary>
+    private static IEnumerable<(int Index, string Left, string Right, string Mark)> Paired<T>(IReadOnlyList<T> left,
+        IReadOnlyList<T> right, Func<T, string> format)
+    {
         var count = Math.Max(left.Count, right.Count);
         for (var i = 0; i < count; i++)
         {
-            var l = i < left.Count ? FormatEvent(left[i]) : "(none)";
-            var r = i < right.Count ? FormatEvent(right[i]) : "(none)";
-            var mark = l == r ? " " : "!";
-            text.AppendLine(l == r ? $"  {mark} {l}" : $"  {mark} {leftName}: {l}\n  {mark} {rightName}: {r}");
+            var l = i < left.Count ? format(left[i]) : "(none)";
+            var r = i < right.Count ? format(right[i]) : "(none)";
+            yield return (i, l, r, l == r ? " " : "!");
         }
-
-        return text.ToString();
     }
 
     /// <summary>A VMA in one line, every compared field.</summary>
