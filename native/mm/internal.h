@@ -123,7 +123,8 @@ int do_mbind(struct mm_struct *mm, unsigned long start, unsigned long len,
 int pt_init(struct mm_struct *mm);
 void pt_destroy(struct mm_struct *mm);
 bool pt_present(struct mm_struct *mm, unsigned long addr);
-void pt_populate(struct mm_struct *mm, unsigned long addr, u64 vma_id);
+void pt_populate(struct mm_struct *mm, unsigned long addr, u64 vma_id,
+		 bool new_page);
 unsigned long pt_count_range(struct mm_struct *mm, unsigned long start,
 			     unsigned long end);
 void zap_page_range_locked(struct mm_struct *mm, unsigned long start,

@@ -11,6 +11,7 @@
  */
 #include "mm/internal.h"
 #include "kernel/lockdep.h"
+#include "kernel/page_alloc.h"
 
 /* ---- page-table model ------------------------------------------------- */
 
@@ -41,6 +42,7 @@ static void pt_clear_all(struct mm_struct *mm)
 		while (e) {
 			struct pt_entry *next = e->next;
 
+			free_page(e->page);
 			free(e);
 			e = next;
 		}
@@ -99,8 +101,15 @@ static void pt_grow(struct mm_struct *mm)
 	mm->pt.nr_buckets = n;
 }
 
-/* set_pte_at: populate addr for the VMA vma_id (no-op if present). */
-void pt_populate(struct mm_struct *mm, unsigned long addr, u64 vma_id)
+/*
+ * set_pte_at: populate addr for the VMA vma_id (no-op if present).  A
+ * new_page fault (a private write: do_anonymous_page, wp_page_copy) takes
+ * a zeroed page (kernel/page_alloc.h; perf flavour only), which the zap
+ * gives back.  The kernel allocates it before taking the PTE lock; here it
+ * is taken under it, once the entry is known to be new.
+ */
+void pt_populate(struct mm_struct *mm, unsigned long addr, u64 vma_id,
+		 bool new_page)
 {
 	struct pt_entry **pe, *e;
 
@@ -113,6 +122,7 @@ void pt_populate(struct mm_struct *mm, unsigned long addr, u64 vma_id)
 		abort();	/* host out of memory: not a model state */
 	e->addr = addr;
 	e->vma_id = vma_id;
+	e->page = new_page ? alloc_zeroed_page() : NULL;
 	e->next = NULL;
 	*pe = e;
 	mm->pt.nr_pages++;
@@ -181,6 +191,7 @@ void zap_page_range_locked(struct mm_struct *mm, unsigned long start,
 
 			if (e) {
 				*pe = e->next;
+				free_page(e->page);
 				free(e);
 				mm->pt.nr_pages--;
 			}
@@ -195,6 +206,7 @@ void zap_page_range_locked(struct mm_struct *mm, unsigned long start,
 
 			if (e->addr >= start && e->addr < end) {
 				*pe = e->next;
+				free_page(e->page);
 				free(e);
 				mm->pt.nr_pages--;
 			} else {
@@ -205,6 +217,17 @@ void zap_page_range_locked(struct mm_struct *mm, unsigned long start,
 }
 
 /* ---- faults ----------------------------------------------------------- */
+
+/*
+ * Does a first touch install a page of its own?  A private write does
+ * (do_anonymous_page, or the COW copy of a file page); a read maps the
+ * zero page or the page cache's page, and a shared write dirties the page
+ * cache's.
+ */
+static bool fault_new_page(unsigned int flags, unsigned long vm_flags)
+{
+	return (flags & FAULT_FLAG_WRITE) && !(vm_flags & VM_SHARED);
+}
 
 /* arch/x86/mm/fault.c access_error, on the model's fault flags. */
 static bool access_error(unsigned int flags, unsigned long vm_flags)
@@ -248,7 +271,8 @@ int handle_mm_fault(struct mm_struct *mm, unsigned long address,
 		goto out;
 	}
 	spin_lock(&mm->page_table_lock);
-	pt_populate(mm, address & PAGE_MASK, vma->tb_id);
+	pt_populate(mm, address & PAGE_MASK, vma->tb_id,
+		    fault_new_page(flags, vma->vm_flags));
 	spin_unlock(&mm->page_table_lock);
 out:
 	up_read(&mm->mmap_sem);
@@ -440,7 +464,8 @@ static int __handle_speculative_fault(struct mm_struct *mm,
 	/* do_anonymous_page: nothing to prepare, the model's page is its address. */
 	if (!spf_pte_map_lock(mm, vma, seq, abort))
 		goto out_put;
-	pt_populate(mm, address & PAGE_MASK, vma->tb_id);
+	pt_populate(mm, address & PAGE_MASK, vma->tb_id,
+		    fault_new_page(flags, vma->vm_flags));
 	spin_unlock(&mm->page_table_lock);
 	spf_put_vma(vma);
 	return 0;
@@ -598,7 +623,8 @@ static int do_vma_locked_fault(struct mm_struct *mm, unsigned long address,
 		return 1;
 	}
 	spin_lock(&mm->page_table_lock);
-	pt_populate(mm, address & PAGE_MASK, vma->tb_id);
+	pt_populate(mm, address & PAGE_MASK, vma->tb_id,
+		    fault_new_page(flags, vma->vm_flags));
 	spin_unlock(&mm->page_table_lock);
 	vma_end_read(vma);
 	return 0;

@@ -152,6 +152,7 @@ struct pt_entry {
 	struct pt_entry *next;
 	unsigned long addr;
 	u64 vma_id;
+	void *page;	/* perf flavour: the page a private write installed */
 };
 
 struct pt_model {

@@ -5,6 +5,7 @@
 // handle_speculative_fault (get_vma, sequence checks before and after, empty-node
 // check under the page-table lock, put_vma).
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Testbed.Contract;
 using Testbed.Managed.Kernel;
 
@@ -12,7 +13,7 @@ namespace Testbed.Managed.Mm;
 
 internal sealed partial class MmStruct
 {
-    private readonly Dictionary<ulong, ulong> pageTable = [];
+    private readonly Dictionary<ulong, Pte> pageTable = [];
     private readonly List<ulong> zapScratch = [];
 
     /// <summary>Pages populated, all VMAs (takes the page-table lock).</summary>
@@ -50,7 +51,7 @@ internal sealed partial class MmStruct
     }
 
     /// <summary>Every populated page with the id of the VMA that populated it (page-table lock held by caller).</summary>
-    private Dictionary<ulong, ulong> PageTableLocked => pageTable;
+    private Dictionary<ulong, Pte> PageTableLocked => pageTable;
 
     /// <summary>
     /// unmap_page_range for [start, end) of vma: zap the pages under the page-table
@@ -65,7 +66,10 @@ internal sealed partial class MmStruct
         if ((end - start) >> PageShift <= (ulong)pageTable.Count)
         {
             for (var a = start; a < end; a += PageSize)
-                pageTable.Remove(a);
+            {
+                if (pageTable.Remove(a, out var pte))
+                    PageAlloc.Free(pte.Page);
+            }
         }
         else
         {
@@ -76,10 +80,29 @@ internal sealed partial class MmStruct
                     zapScratch.Add(page);
             }
             foreach (var page in zapScratch)
-                pageTable.Remove(page);
+            {
+                pageTable.Remove(page, out var pte);
+                PageAlloc.Free(pte.Page);
+            }
         }
         PageTableLock.Unlock();
         vma.VmWriteEnd();
+    }
+
+    /// <summary>
+    /// set_pte_at (page-table lock held): populates <paramref name="page"/> for
+    /// <paramref name="vma"/> unless present. A private write takes a zeroed page of its own
+    /// (do_anonymous_page, or the COW copy of a file page; perf flavour only); a read maps the
+    /// zero page or the page cache's page, a shared write dirties the page cache's. The kernel
+    /// allocates before taking the PTE lock; here under it, once the entry is known to be new.
+    /// </summary>
+    private void SetPte(ulong page, VmAreaStruct vma, FaultFlags flags)
+    {
+        ref var pte = ref CollectionsMarshal.GetValueRefOrAddDefault(pageTable, page, out var exists);
+        if (exists)
+            return;
+        var newPage = (flags & FaultFlags.Write) != 0 && (vma.VmFlags & VmFlags.Shared) == 0;
+        pte = new Pte(vma.Id, newPage ? PageAlloc.AllocZeroed() : null);
     }
 
     /// <summary>access_error (x86): write needs VM_WRITE, exec VM_EXEC, read any of R/W/X.</summary>
@@ -213,7 +236,7 @@ internal sealed partial class MmStruct
         var page = addr & ~(PageSize - 1);
         if (SpfPteMapLock(vma, seq) is { } abort)
             return abort;
-        pageTable.TryAdd(page, vma.Id);
+        SetPte(page, vma, flags);
         PageTableLock.Unlock();
         return null;
     }
@@ -269,7 +292,7 @@ internal sealed partial class MmStruct
             return -Errno.ENOMEM;
         var page = addr & ~(PageSize - 1);
         PageTableLock.Lock();
-        pageTable.TryAdd(page, vma.Id);
+        SetPte(page, vma, flags);
         PageTableLock.Unlock();
         return (int)FaultResult.Classic;
     }

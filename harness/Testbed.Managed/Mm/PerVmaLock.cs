@@ -182,7 +182,7 @@ internal sealed partial class MmStruct
         }
         vma.CheckLive();
         PageTableLock.Lock();
-        pageTable.TryAdd(addr & ~(PageSize - 1), vma.Id);
+        SetPte(addr & ~(PageSize - 1), vma, flags);
         PageTableLock.Unlock();
         vma.VmLock.UpRead();
         return null;

@@ -82,7 +82,7 @@ internal sealed partial class MmStruct
 
         // Every populated page lies inside a VMA.
         PageTableLock.Lock();
-        foreach (var (page, owner) in PageTableLocked)
+        foreach (var (page, (owner, _)) in PageTableLocked)
         {
             var vma = FindVma(page);
             if (Bug.Warn(vma is null || vma.VmStart > page, $"page {page:x} (populated by vma {owner}) is not covered by any VMA"))
