@@ -83,7 +83,8 @@ internal static class BenchCommand
         var ops = CommonOptions.Ops(200_000, "Operations per thread per timed run (counted runs use a fifth).");
         var quick = new Option<bool>("--quick")
         {
-            Description = "Preset under 5 minutes on 2 cores: 100,000 operations per thread, shorter hot-path loops.",
+            Description = "Preset under 5 minutes on 2 cores: 100,000 operations per thread, shorter hot-path loops, " +
+                "and unless --config says otherwise only the design under review against the baseline (mmu-spf, mmu).",
         };
         var output = new OutputFolder("--out")
         {
@@ -101,7 +102,8 @@ internal static class BenchCommand
             var isQuick = parse.GetValue(quick);
             var settings = new Settings(
                 parse.GetValue(workloads)!.Select(BenchWorkloads.Parse).ToArray(),
-                parse.GetValue(configs)!, parse.GetValue(backends)!, parse.GetValue(threads)!,
+                isQuick && parse.GetResult(configs) is null ? QuickConfigs : parse.GetValue(configs)!,
+                parse.GetValue(backends)!, parse.GetValue(threads)!,
                 parse.GetValue(repeats),
                 isQuick && parse.GetResult(ops) is null ? 100_000 : parse.GetValue(ops),
                 parse.GetValue(seed), isQuick, folder.FullName);
@@ -125,6 +127,9 @@ internal static class BenchCommand
 
     /// <summary>The config every design is compared with, and whose A/A arm gives the noise band.</summary>
     private const string Baseline = "mmu";
+
+    /// <summary>--quick's designs: the one under review and the baseline.</summary>
+    private static readonly string[] QuickConfigs = ["mmu-spf", Baseline];
 
     private sealed record Settings(BenchWorkload[] Workloads, string[] Configs, string[] Backends, int[] Threads,
         int Repeats, int Ops, ulong Seed, bool Quick, string Output);
