@@ -6,7 +6,6 @@ using System.Text.RegularExpressions;
 using Testbed.CommandLine;
 using Testbed.Harness.Backends;
 using Testbed.Harness.Concurrent;
-using Testbed.Harness.Reports;
 using Testbed.Harness.Worker;
 using Testbed.Harness.Workloads;
 using Testbed.Interop;
@@ -14,7 +13,7 @@ using Testbed.Managed.Kernel;
 using Testbed.Worker;
 
 // testbed-worker: one concurrent run in this process, its result printed as one
-// JSON line on stdout. WorkerLauncher (Testbed.Harness) starts it and turns its
+// JSON line on stdout. WorkerLauncher (Testbed.Harness.Runs) starts it and turns its
 // death into a crash row, using the op ring file for the last operations.
 var backend = WorkerOptionRules.Backend(new Option<string>(WorkerArguments.Backend) { Required = true });
 var config = WorkerOptionRules.Config(new Option<string>(WorkerArguments.Config) { Required = true });
@@ -96,5 +95,5 @@ if (parse.GetValue(crashLibrary) is { } library)
 
 var seconds = parse.GetValue(duration);
 var result = ConcurrentRunner.Run(space, workload, seconds is { } s ? TimeSpan.FromSeconds(s) : null, observer) with { Flavour = flavourName };
-Console.Out.WriteLine(JsonSerializer.Serialize(result, ReportJsonContext.Default.RunResult));
+Console.Out.WriteLine(JsonSerializer.Serialize(result, RunResultJsonContext.Default.RunResult));
 return 0;

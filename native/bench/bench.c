@@ -19,7 +19,8 @@
  * repeats, in nanoseconds per operation.  The mix is rounds of
  * { mmap 16 anonymous pages, 16 write faults, 16 read faults, munmap } at
  * one address, run through tb_batch in batches of -b operations;
- * harness/Testbed.Harness/Bench/InteropMix.cs generates the same stream.
+ * HotPaths.MixOps (harness/Testbed.Harness.Bench/HotPaths.cs) generates
+ * the same stream.
  */
 #include <dlfcn.h>
 #include <pthread.h>

@@ -64,7 +64,7 @@ static const int vma_refs;
 
 /*
  * xorshift64*: this driver's own PRNG, as it runs without .NET (the C#
- * generators share harness/Testbed.Harness/Seeded/SplitMix64.cs).
+ * generators share harness/Testbed.Harness.Seeded/SplitMix64.cs).
  */
 static uint64_t xorshift64s(uint64_t *s)
 {

@@ -6,6 +6,7 @@ using Testbed.CommandLine;
 using Testbed.Harness.Backends;
 using Testbed.Harness.Bench;
 using Testbed.Harness.Kernel;
+using Testbed.Harness.Reports;
 using Testbed.Interop;
 using Testbed.Managed;
 using Testbed.Managed.Kernel;

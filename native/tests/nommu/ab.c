@@ -91,8 +91,8 @@ static uint64_t rng_state;
 static uint64_t rnd(void)
 {
 	/*
-	 * splitmix64, bit for bit the C# runner's (harness/Testbed.Harness/
-	 * Seeded/SplitMix64.cs): its own copy, as this driver runs without .NET.
+	 * splitmix64, bit for bit the C# runner's (harness/Testbed.Harness.Seeded/
+	 * SplitMix64.cs): its own copy, as this driver runs without .NET.
 	 */
 	uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
 

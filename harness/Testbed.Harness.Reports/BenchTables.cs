@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 using System.Globalization;
 using Spectre.Console;
+using Testbed.Harness.Bench;
 
-namespace Testbed.Harness.Bench;
+namespace Testbed.Harness.Reports;
 
 /// <summary>The tables <c>testbed bench</c> prints; each fits 120 columns.</summary>
 public static class BenchTables

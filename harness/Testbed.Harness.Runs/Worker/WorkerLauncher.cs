@@ -4,7 +4,6 @@ using System.Text.Json;
 using CliWrap;
 using CliWrap.Buffered;
 using Testbed.Harness.Concurrent;
-using Testbed.Harness.Reports;
 using Testbed.Harness.Workloads;
 
 namespace Testbed.Harness.Worker;
@@ -118,7 +117,7 @@ public static class WorkerLauncher
     public static RunResult? ParseResult(string stdout)
     {
         var line = stdout.Split('\n', StringSplitOptions.TrimEntries).LastOrDefault(l => l.StartsWith('{'));
-        return line is null ? null : JsonSerializer.Deserialize(line, ReportJsonContext.Default.RunResult);
+        return line is null ? null : JsonSerializer.Deserialize(line, RunResultJsonContext.Default.RunResult);
     }
 
     /// <summary>

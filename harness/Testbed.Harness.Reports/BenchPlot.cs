@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 using System.Globalization;
+using Testbed.Harness.Bench;
 
-namespace Testbed.Harness.Bench;
+namespace Testbed.Harness.Reports;
 
 /// <summary>
 /// One PNG per workload: operations/s against threads on a log2 axis with integer ticks, a line

@@ -4,7 +4,7 @@ using Testbed.Harness.Concurrent;
 
 namespace Testbed.Harness.Reports;
 
-/// <summary>Source-generated System.Text.Json metadata for the reports and the worker's result line.</summary>
+/// <summary>Source-generated System.Text.Json metadata for the reports (the worker's result line has <see cref="RunResultJsonContext"/>).</summary>
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     UseStringEnumConverter = true,
