@@ -402,6 +402,7 @@ static int __handle_speculative_fault(struct mm_struct *mm,
 				      unsigned int flags, int *abort)
 {
 	struct vm_area_struct *vma;
+	unsigned long vm_flags;
 	unsigned int seq;
 
 	vma = spf_get_vma(mm, address);
@@ -443,8 +444,13 @@ static int __handle_speculative_fault(struct mm_struct *mm,
 		goto out_put;
 	}
 
-	/* The series answers VM_FAULT_SIGSEGV; the arch code retries classic. */
-	if (access_error(flags, READ_ONCE(vma->vm_flags))) {
+	/*
+	 * The series answers VM_FAULT_SIGSEGV; the arch code retries classic.
+	 * One snapshot of the flags (vmf.vma_flags) serves the rest of the
+	 * fault: mprotect may change them under us until the sequence check.
+	 */
+	vm_flags = READ_ONCE(vma->vm_flags);
+	if (access_error(flags, vm_flags)) {
 		*abort = TB_SPF_ABORT_ACCESS;
 		goto out_put;
 	}
@@ -465,7 +471,7 @@ static int __handle_speculative_fault(struct mm_struct *mm,
 	if (!spf_pte_map_lock(mm, vma, seq, abort))
 		goto out_put;
 	pt_populate(mm, address & PAGE_MASK, vma->tb_id,
-		    fault_new_page(flags, vma->vm_flags));
+		    fault_new_page(flags, vm_flags));
 	spin_unlock(&mm->page_table_lock);
 	spf_put_vma(vma);
 	return 0;

@@ -90,19 +90,19 @@ internal sealed partial class MmStruct
     }
 
     /// <summary>
-    /// set_pte_at (page-table lock held): populates <paramref name="page"/> for
-    /// <paramref name="vma"/> unless present. A private write takes a zeroed page of its own
+    /// set_pte_at (page-table lock held): populates <paramref name="page"/> for the VMA
+    /// <paramref name="vmaId"/>, whose flags are <paramref name="vmFlags"/>, unless present. A private write takes a zeroed page of its own
     /// (do_anonymous_page, or the COW copy of a file page; perf flavour only); a read maps the
     /// zero page or the page cache's page, a shared write dirties the page cache's. The kernel
     /// allocates before taking the PTE lock; here under it, once the entry is known to be new.
     /// </summary>
-    private void SetPte(ulong page, VmAreaStruct vma, FaultFlags flags)
+    private void SetPte(ulong page, ulong vmaId, VmFlags vmFlags, FaultFlags flags)
     {
         ref var pte = ref CollectionsMarshal.GetValueRefOrAddDefault(pageTable, page, out var exists);
         if (exists)
             return;
-        var newPage = (flags & FaultFlags.Write) != 0 && (vma.VmFlags & VmFlags.Shared) == 0;
-        pte = new Pte(vma.Id, newPage ? PageAlloc.AllocZeroed() : null);
+        var newPage = (flags & FaultFlags.Write) != 0 && (vmFlags & VmFlags.Shared) == 0;
+        pte = new Pte(vmaId, newPage ? PageAlloc.AllocZeroed() : null);
     }
 
     /// <summary>access_error (x86): write needs VM_WRITE, exec VM_EXEC, read any of R/W/X.</summary>
@@ -225,7 +225,9 @@ internal sealed partial class MmStruct
         if (addr < Volatile.Read(ref vma.VmStart) || addr >= Volatile.Read(ref vma.VmEnd))
             return SpfAbort.NoVma;
         // READ_ONCE: an acquire read, as the others here, which SeqCount.Retry relies on.
-        if (AccessError((VmFlags)Volatile.Read(ref Unsafe.As<VmFlags, uint>(ref vma.VmFlags)), flags))
+        // One snapshot of the flags (vmf.vma_flags) serves the rest of the fault.
+        var vmFlags = (VmFlags)Volatile.Read(ref Unsafe.As<VmFlags, uint>(ref vma.VmFlags));
+        if (AccessError(vmFlags, flags))
             return SpfAbort.Access;
         // mpol_misplaced cannot handle MPOL_INTERLEAVE speculatively.
         if (Volatile.Read(ref vma.VmPolicy) is { Mode: MpolMode.Interleave })
@@ -236,7 +238,7 @@ internal sealed partial class MmStruct
         var page = addr & ~(PageSize - 1);
         if (SpfPteMapLock(vma, seq) is { } abort)
             return abort;
-        SetPte(page, vma, flags);
+        SetPte(page, vma.Id, vmFlags, flags);
         PageTableLock.Unlock();
         return null;
     }
@@ -292,7 +294,7 @@ internal sealed partial class MmStruct
             return -Errno.ENOMEM;
         var page = addr & ~(PageSize - 1);
         PageTableLock.Lock();
-        SetPte(page, vma, flags);
+        SetPte(page, vma.Id, vma.VmFlags, flags);
         PageTableLock.Unlock();
         return (int)FaultResult.Classic;
     }

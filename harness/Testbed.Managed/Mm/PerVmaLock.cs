@@ -182,7 +182,7 @@ internal sealed partial class MmStruct
         }
         vma.CheckLive();
         PageTableLock.Lock();
-        SetPte(addr & ~(PageSize - 1), vma, flags);
+        SetPte(addr & ~(PageSize - 1), vma.Id, vma.VmFlags, flags);
         PageTableLock.Unlock();
         vma.VmLock.UpRead();
         return null;
