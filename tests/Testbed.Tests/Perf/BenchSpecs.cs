@@ -205,9 +205,12 @@ public sealed class BenchSpecs
 
         // Every mmap and munmap holds mmap_sem for write throughout (allocations, the anon_vma,
         // the page zap under page_table_lock, the vm_sequence brackets) and mm_rb_lock only
-        // around the rb-tree insert or erase, which takes no other lock and no atomic.
+        // around each rb-tree insert or erase, which takes no other lock and no atomic. A copy
+        // merges with its mapped neighbours, so its munmap may split the merged VMA first: one
+        // more insert, one more mm_rb_lock section inside the same mmap_sem section.
         Assert.True(spf.MmapSemWriterSectionsPerKFault > 0);
-        Assert.Equal(spf.MmapSemWriterSectionsPerKFault, spf.MmRbLockWriterSectionsPerKFault, 3);
+        Assert.True(spf.MmRbLockWriterSectionsPerKFault >= spf.MmapSemWriterSectionsPerKFault - 1e-9,
+            $"{spf.MmRbLockWriterSectionsPerKFault} mm_rb_lock against {spf.MmapSemWriterSectionsPerKFault} mmap_sem write sections per 1000 faults");
         var stepsPerSection = spf.MmapSemWriterStepsPerFault * 1000 / spf.MmapSemWriterSectionsPerKFault;
         Assert.True(stepsPerSection >= 2, $"{stepsPerSection} steps per mmap_sem write section");
         Assert.Equal(0.0, spf.MmRbLockWriterStepsPerFault, 6);
