@@ -69,7 +69,7 @@ internal static class BenchCommand
         }.AcceptOnlyFromAmong([.. BenchWorkloads.All.Select(w => w.Name())]);
         var configs = new Option<string[]>("--config")
         {
-            Description = "Designs to compare (mmu-spf, mmu).",
+            Description = "Designs to compare; with mmu among them, each is compared with mmu, and mmu runs a second time as the A/A arm.",
             DefaultValueFactory = _ => CommonOptions.MmuConfigs,
             AllowMultipleArgumentsPerToken = true,
         }.AcceptOnlyFromAmong(CommonOptions.MmuConfigs);
@@ -78,7 +78,8 @@ internal static class BenchCommand
         var threads = CommonOptions.Threads(DefaultThreads());
         var repeats = OptionRules.AtLeast(new Option<int>("--repeats")
         {
-            Description = "Timed runs per point (median and spread are over these; at least 5 for the study).",
+            Description = "Rounds: in each, every backend x config (and mmu's A/A twin) runs once, in turn; medians, " +
+                "spreads and per-round ratios are over the rounds (at least 5 for the study).",
             DefaultValueFactory = _ => 5,
         }, 1);
         var ops = CommonOptions.Ops(200_000, "Operations per thread per timed run (counted runs use a fifth).");
