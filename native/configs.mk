@@ -38,19 +38,26 @@ TB_FLAGS_nommu :=
 # nommu-orig: 4.16's open-coded frees, the A/B partner of nommu.
 TB_MODEL_nommu-orig := nommu
 TB_FLAGS_nommu-orig := -DTB_NOMMU_OPEN_CODED_FREE
+# The test-only configs are patched builds: TB_PATCHES_ names the patches
+# (native/test-configs/, applied to a copy of the sources, never in place)
+# and TB_CONFIG_TEST_FLAGS the tb_config_info.test_flags bits of the
+# managed port's matching test-only switch.
 # nommu-badfree: TEST-ONLY.  A deliberately broken __free_vma (leaks the
 # VMA's file reference), so tests can show the A/B runner catches a bad
 # refactor.  Never ship it.
 TB_MODEL_nommu-badfree := nommu
-TB_FLAGS_nommu-badfree := -DTB_TEST_BAD_FREE
+TB_FLAGS_nommu-badfree := -DTB_CONFIG_TEST_FLAGS=0x1
+TB_PATCHES_nommu-badfree := test-configs/nommu-badfree.patch
 # mmu-rcu-nogp: TEST-ONLY.  mmu-spf-rcu freeing VMAs without waiting for
 # the grace period; the interleaving specs show a fault still inside its
 # read-side section then meets a freed VMA (a violation).
 TB_MODEL_mmu-rcu-nogp := mmu
-TB_FLAGS_mmu-rcu-nogp := -DCONFIG_MMU -DCONFIG_SPECULATIVE_PAGE_FAULT -DCONFIG_SPF_RCU -DTB_TEST_RCU_NO_GRACE_PERIOD
+TB_FLAGS_mmu-rcu-nogp := -DCONFIG_MMU -DCONFIG_SPECULATIVE_PAGE_FAULT -DCONFIG_SPF_RCU -DTB_CONFIG_TEST_FLAGS=0x4
+TB_PATCHES_mmu-rcu-nogp := test-configs/mmu-rcu-nogp.patch
 TB_LIBS_mmu-rcu-nogp := -lurcu-memb
 # mmu-pvl-noseq: TEST-ONLY.  mmu-pvl whose vma_start_read skips the
 # vm_lock_seq re-check after its trylock.
 TB_MODEL_mmu-pvl-noseq := mmu
-TB_FLAGS_mmu-pvl-noseq := -DCONFIG_MMU -DCONFIG_PER_VMA_LOCK -DTB_TEST_PVL_NO_SEQ_RECHECK
+TB_FLAGS_mmu-pvl-noseq := -DCONFIG_MMU -DCONFIG_PER_VMA_LOCK -DTB_CONFIG_TEST_FLAGS=0x10
+TB_PATCHES_mmu-pvl-noseq := test-configs/mmu-pvl-noseq.patch
 TB_LIBS_mmu-pvl-noseq := -lurcu-memb

@@ -4,10 +4,12 @@ using Testbed.Managed;
 namespace Testbed.Harness.Mutants;
 
 /// <summary>
-/// One catalog mutant: a native build with <c>-DTB_MUTANT_&lt;NAME&gt;</c> (<see cref="Native"/>)
-/// or a managed-port switch (<see cref="Managed"/> set), of one <see cref="Config"/>.
-/// <see cref="Race"/> marks the ones that need an interleaving (a window between two
-/// scheduling points) to show; the others show on any schedule.
+/// One catalog mutant: a native build of the model with native/mutants/&lt;name&gt;.patch applied
+/// (<see cref="Native"/>; the patch's leading lines carry the same metadata, checked by
+/// MutantCatalogSpecs) or a managed-port switch (<see cref="Managed"/> set), of one
+/// <see cref="Config"/>. <see cref="Race"/> marks the ones that need an interleaving (a window
+/// between two scheduling points) to show; the others show on any schedule.
+/// <see cref="Detector"/> is the detector expected to catch it first (pct or differential).
 /// </summary>
 public sealed record Mutant(
     string Name,
@@ -16,6 +18,7 @@ public sealed record Mutant(
     string Config,
     bool Race,
     string Description,
+    string Detector,
     ManagedOptions? Managed = null)
 {
     /// <summary>Whether it is a native build (else a managed-port switch).</summary>
@@ -24,10 +27,10 @@ public sealed record Mutant(
     /// <summary>The backend it lives in.</summary>
     public string Backend => Native ? Backends.AddressSpaceFactory.Native : Backends.AddressSpaceFactory.Managed;
 
-    /// <summary>The C define of a native mutant.</summary>
-    public string Define => "TB_MUTANT_" + Name.ToUpperInvariant().Replace('-', '_');
+    /// <summary>The patch of a native mutant: native/mutants/&lt;name&gt;.patch under <paramref name="root"/>.</summary>
+    public string Patch(string root) => Path.Combine(root, "native", "mutants", Name + ".patch");
 
-    /// <summary>Where <c>make -C native mutant</c> puts a native mutant's libraries.</summary>
+    /// <summary>Where the mutant build (<see cref="ModelPatchBuild"/>, <c>make -C native mutant</c>) puts a native mutant's libraries.</summary>
     public string Directory(string root, bool asan = false) =>
         Path.Combine(root, "build", "native", "mutants", Name + (asan ? "-asan" : ""));
 }

@@ -20,6 +20,11 @@
 #include "kernel/count.h"
 #include "kernel/lockdep.h"
 
+/* tb_config_info.test_flags: set by a test-only config (native/configs.mk). */
+#ifndef TB_CONFIG_TEST_FLAGS
+#define TB_CONFIG_TEST_FLAGS 0
+#endif
+
 #define TB_MAX_MMS	4096
 
 /* The merge-order flag changes mmap_region, which nommu does not have. */
@@ -45,12 +50,14 @@ static struct {
 
 static struct mm_struct *mm_alloc(void)
 {
-	struct mm_struct *mm = calloc(1, sizeof(*mm));
+	struct tb_process *proc = calloc(1, sizeof(*proc));
+	struct mm_struct *mm;
 
-	if (!mm)
+	if (!proc)
 		return NULL;
+	mm = &proc->mm;
 	if (pt_init(mm)) {
-		free(mm);
+		free(proc);
 		return NULL;
 	}
 	mm->mm_rb = RB_ROOT;
@@ -59,21 +66,23 @@ static struct mm_struct *mm_alloc(void)
 #endif
 	init_rwsem(&mm->mmap_sem);
 	spin_lock_init(&mm->page_table_lock);
-	spin_lock_init(&mm->files_lock);
-	spin_lock_init(&mm->refs_lock);
+	spin_lock_init(&proc->files_lock);
+	spin_lock_init(&proc->refs_lock);
 	mm->mmap_base = TB_MMAP_BASE;
 	mm->task_size = TASK_SIZE;
 	atomic_set(&mm->mm_users, 1);
 	atomic_set(&mm->mm_count, 1);
-	mm->nr_threads = 1;
-	tb_vlog_init(&mm->vlog);
-	tb_evlog_init(&mm->evlog);
-	tb_kmem_account_init(&mm->kmem);
+	proc->nr_threads = 1;
+	tb_vlog_init(&proc->vlog);
+	tb_evlog_init(&proc->evlog);
+	tb_kmem_account_init(&proc->kmem);
 	return mm;
 }
 
 static void mmdrop(struct mm_struct *mm)
 {
+	struct tb_process *proc = tb_process_of(mm);
+
 	if (!atomic_dec_and_test(&mm->mm_count))
 		return;
 	pt_destroy(mm);
@@ -82,11 +91,11 @@ static void mmdrop(struct mm_struct *mm)
 #endif
 	rwsem_destroy(&mm->mmap_sem);
 	spin_lock_destroy(&mm->page_table_lock);
-	spin_lock_destroy(&mm->files_lock);
-	spin_lock_destroy(&mm->refs_lock);
-	tb_vlog_destroy(&mm->vlog);
-	tb_evlog_destroy(&mm->evlog);
-	free(mm);
+	spin_lock_destroy(&proc->files_lock);
+	spin_lock_destroy(&proc->refs_lock);
+	tb_vlog_destroy(&proc->vlog);
+	tb_evlog_destroy(&proc->evlog);
+	free(proc);
 }
 
 /*
@@ -99,19 +108,20 @@ static void mmdrop(struct mm_struct *mm)
  */
 static int __mmput(struct mm_struct *mm)
 {
+	struct tb_process *proc = tb_process_of(mm);
 	struct task_struct saved = *current;
 	struct tb_vlog exit_log;
 	u64 recorded;
 	int k;
 
 	tb_vlog_init(&exit_log);
-	tb_current_enter(mm, &exit_log, &mm->evlog, &mm->kmem, TB_OP_EXIT,
-			 (u64)atomic64_inc_return(&mm->op_seq));
+	tb_current_enter(mm, &exit_log, &proc->evlog, &proc->kmem, TB_OP_EXIT,
+			 (u64)atomic64_inc_return(&proc->op_seq));
 	exit_mmap(mm);
 	tb_refs_release(mm);
 	tb_files_release(mm);
 	for (k = TB_CACHE_VMA; k < TB_CACHE_NR; k++) {
-		s64 live = tb_kmem_live(&mm->kmem, k);
+		s64 live = tb_kmem_live(&proc->kmem, k);
 
 		WARN(live != 0, "mm exit: %lld objects of cache %d leaked",
 		     (long long)live, k);
@@ -181,7 +191,7 @@ static u64 next_op_seq(struct mm_struct *mm)
 	(void)mm;
 	return 0;
 #else
-	return (u64)atomic64_inc_return(&mm->op_seq);
+	return (u64)atomic64_inc_return(&tb_process_of(mm)->op_seq);
 #endif
 }
 
@@ -196,9 +206,9 @@ struct mm_struct *tb_api_enter(tb_mm_t handle, u32 op)
 		seq = next_op_seq(mm);
 		tb_count_op(op);
 	} else {
-		seq = (u64)atomic64_read(&mm->op_seq);
+		seq = (u64)atomic64_read(&tb_process_of(mm)->op_seq);
 	}
-	tb_current_enter(mm, &mm->vlog, &mm->evlog, &mm->kmem, op, seq);
+	tb_current_enter(mm, &tb_process_of(mm)->vlog, &tb_process_of(mm)->evlog, &tb_process_of(mm)->kmem, op, seq);
 	return mm;
 }
 
@@ -230,7 +240,9 @@ static enum tb_line classify_line(const void *obj, bool is_lock)
 #endif
 	if (obj == &mm->page_table_lock)
 		return TB_LINE_PTL;
-	if (p >= (const char *)mm && p < (const char *)(mm + 1))
+	/* the mm's other lines and its process's (struct tb_process) */
+	if (p >= (const char *)tb_process_of(mm) &&
+	    p < (const char *)(tb_process_of(mm) + 1))
 		return is_lock ? TB_LINE_OTHER : TB_LINE_MM_STAT;
 #ifdef CONFIG_MMU
 	/* the only lock outside the mm is a VMA's own (vm_lock, per-VMA locks) */
@@ -275,12 +287,13 @@ void tb_api_leave(struct mm_struct *mm)
 /* The handle is dead: the threads go with the table's reference. */
 static int mm_exit_group(struct mm_struct *mm)
 {
+	struct tb_process *proc = tb_process_of(mm);
 	int extra;
 
-	spin_lock(&mm->files_lock);
-	extra = (int)mm->nr_threads - 1;
-	mm->nr_threads = 0;
-	spin_unlock(&mm->files_lock);
+	spin_lock(&proc->files_lock);
+	extra = (int)proc->nr_threads - 1;
+	proc->nr_threads = 0;
+	spin_unlock(&proc->files_lock);
 	if (extra > 0)
 		atomic_sub(extra, &mm->mm_users);
 	return mmput(mm);
@@ -297,7 +310,7 @@ TB_API int tb_mm_create(uint32_t flags, tb_mm_t *out)
 	mm = mm_alloc();
 	if (!mm)
 		return -ENOMEM;
-	mm->tb_flags = flags;
+	mm->mmap_merge_next_first = flags & TB_MM_MMAP_MERGE_NEXT_FIRST;
 	pthread_rwlock_wrlock(&mm_table_lock);
 	for (slot = 0; slot < TB_MAX_MMS; slot++)
 		if (!mm_table[slot].mm)
@@ -348,21 +361,21 @@ TB_API int tb_mm_set_threads(tb_mm_t handle, uint32_t nr)
 		tb_api_leave(mm);
 		return -EINVAL;
 	}
-	spin_lock(&mm->files_lock);
-	if (!mm->nr_threads) {
+	spin_lock(&tb_process_of(mm)->files_lock);
+	if (!tb_process_of(mm)->nr_threads) {
 		ret = -EBADF;	/* tb_mm_destroy got here first */
 	} else {
 		/* clone(CLONE_VM): mmget; a thread's exit: mmput (never the last) */
-		while (mm->nr_threads < nr) {
+		while (tb_process_of(mm)->nr_threads < nr) {
 			atomic_inc(&mm->mm_users);
-			mm->nr_threads++;
+			tb_process_of(mm)->nr_threads++;
 		}
-		while (mm->nr_threads > nr) {
+		while (tb_process_of(mm)->nr_threads > nr) {
 			atomic_dec(&mm->mm_users);
-			mm->nr_threads--;
+			tb_process_of(mm)->nr_threads--;
 		}
 	}
-	spin_unlock(&mm->files_lock);
+	spin_unlock(&tb_process_of(mm)->files_lock);
 	tb_api_leave(mm);
 	return ret;
 }
@@ -400,8 +413,10 @@ static void pin_begin(struct mm_struct *mm)
 #ifdef TB_PERF
 	(void)mm;
 #else
-	atomic64_inc(&mm->pins_started);
-	atomic_inc(&mm->pins_inflight);
+	struct tb_process *proc = tb_process_of(mm);
+
+	atomic64_inc(&proc->pins_started);
+	atomic_inc(&proc->pins_inflight);
 #endif
 }
 
@@ -410,7 +425,7 @@ static void pin_end(struct mm_struct *mm)
 #ifdef TB_PERF
 	(void)mm;
 #else
-	atomic_dec(&mm->pins_inflight);
+	atomic_dec(&tb_process_of(mm)->pins_inflight);
 #endif
 }
 
@@ -646,19 +661,19 @@ TB_API int tb_stats(tb_mm_t handle, struct tb_stats *out)
 		return -EINVAL;
 	}
 	memset(out, 0, sizeof(*out));
-	out->live_vmas = tb_kmem_live(&mm->kmem, TB_CACHE_VMA);
-	out->live_files = tb_kmem_live(&mm->kmem, TB_CACHE_FILE);
-	out->live_mempolicies = tb_kmem_live(&mm->kmem, TB_CACHE_MEMPOLICY);
-	out->live_anon_vmas = tb_kmem_live(&mm->kmem, TB_CACHE_ANON_VMA);
-	out->live_regions = tb_kmem_live(&mm->kmem, TB_CACHE_REGION);
+	out->live_vmas = tb_kmem_live(&tb_process_of(mm)->kmem, TB_CACHE_VMA);
+	out->live_files = tb_kmem_live(&tb_process_of(mm)->kmem, TB_CACHE_FILE);
+	out->live_mempolicies = tb_kmem_live(&tb_process_of(mm)->kmem, TB_CACHE_MEMPOLICY);
+	out->live_anon_vmas = tb_kmem_live(&tb_process_of(mm)->kmem, TB_CACHE_ANON_VMA);
+	out->live_regions = tb_kmem_live(&tb_process_of(mm)->kmem, TB_CACHE_REGION);
 	down_read(&mm->mmap_sem);
 	out->map_count = mm->map_count;
 	up_read(&mm->mmap_sem);
 	spin_lock(&mm->page_table_lock);
 	out->populated_pages = mm->pt.nr_pages;
 	spin_unlock(&mm->page_table_lock);
-	out->allocations = tb_kmem_allocations(&mm->kmem);
-	out->injected_failures = tb_kmem_injected_failures(&mm->kmem);
+	out->allocations = tb_kmem_allocations(&tb_process_of(mm)->kmem);
+	out->injected_failures = tb_kmem_injected_failures(&tb_process_of(mm)->kmem);
 	out->faults = atomic64_read(&mm->stats.faults);
 	out->spf_attempts = atomic64_read(&mm->stats.spf_attempts);
 	out->spf_success = atomic64_read(&mm->stats.spf_success);
@@ -698,8 +713,8 @@ TB_API int tb_stats(tb_mm_t handle, struct tb_stats *out)
 	out->classic_faults = atomic64_read(&mm->stats.classic_faults);
 	out->fallbacks = atomic64_read(&mm->stats.fallbacks);
 	out->segv = atomic64_read(&mm->stats.segv);
-	out->violations = tb_vlog_count(&mm->vlog);
-	out->events_lost = tb_evlog_lost(&mm->evlog);
+	out->violations = tb_vlog_count(&tb_process_of(mm)->vlog);
+	out->events_lost = tb_evlog_lost(&tb_process_of(mm)->evlog);
 	tb_api_leave(mm);
 	return 0;
 }
@@ -730,7 +745,7 @@ TB_API int tb_violations(tb_mm_t handle, struct tb_violation *buf, int cap)
 	if (cap < 0 || (!buf && cap > 0))
 		ret = -EINVAL;
 	else
-		ret = cap ? tb_vlog_copy(&mm->vlog, buf, cap) : 0;
+		ret = cap ? tb_vlog_copy(&tb_process_of(mm)->vlog, buf, cap) : 0;
 	tb_api_leave(mm);
 	return ret;
 }
@@ -752,7 +767,7 @@ TB_API int tb_trace(tb_mm_t handle, int enable)
 		return -EOPNOTSUPP;
 	}
 #endif
-	tb_evlog_enable(&mm->evlog, enable);
+	tb_evlog_enable(&tb_process_of(mm)->evlog, enable);
 	tb_api_leave(mm);
 	return 0;
 }
@@ -768,7 +783,7 @@ TB_API int tb_events(tb_mm_t handle, struct tb_event *buf, int cap)
 	if (cap < 0 || (!buf && cap > 0))
 		ret = -EINVAL;
 	else
-		ret = cap ? tb_evlog_drain(&mm->evlog, buf, cap) : 0;
+		ret = cap ? tb_evlog_drain(&tb_process_of(mm)->evlog, buf, cap) : 0;
 	tb_api_leave(mm);
 	return ret;
 }
@@ -784,7 +799,7 @@ TB_API int tb_inject_alloc_failure(tb_mm_t handle, uint32_t cache,
 		tb_api_leave(mm);
 		return -EINVAL;
 	}
-	tb_kmem_inject(&mm->kmem, cache, nth);
+	tb_kmem_inject(&tb_process_of(mm)->kmem, cache, nth);
 	tb_api_leave(mm);
 	return 0;
 }
@@ -798,18 +813,15 @@ TB_API int tb_get_config(struct tb_config_info *out)
 	memset(out, 0, sizeof(*out));
 	snprintf(out->name, sizeof(out->name), "%s", TB_CONFIG_NAME);
 	out->abi_version = TB_ABI_VERSION;
+	/*
+	 * A test-only config's patch (native/configs.mk, TB_PATCHES_*) comes
+	 * with the bits of the managed port's matching test-only switch.
+	 */
+	out->test_flags = TB_CONFIG_TEST_FLAGS;
 #ifdef CONFIG_MMU
 	out->mmu = 1;
-	/* the bits of the managed port's matching test-only switches */
-#ifdef TB_TEST_RCU_NO_GRACE_PERIOD
-	out->test_flags |= 0x4;
-#endif
-#ifdef TB_TEST_PVL_NO_SEQ_RECHECK
-	out->test_flags |= 0x10;
-#endif
 #else
 	out->shared_free = TB_NOMMU_SHARED_FREE;
-	out->test_flags = TB_NOMMU_TEST_FLAGS;
 #endif
 #ifdef CONFIG_SPECULATIVE_PAGE_FAULT
 	out->spf = 1;
@@ -847,7 +859,7 @@ TB_API int tb_debug_leak_file(tb_mm_t handle, int fd)
 
 	if (!mm)
 		return -EBADF;
-	ret = tb_fget(mm, fd) ? 0 : -EBADF;
+	ret = fget(fd) ? 0 : -EBADF;
 	tb_api_leave(mm);
 	return ret;
 }

@@ -11,6 +11,39 @@
 #include "mm/nommu.h"
 #endif
 
+/* One get_vma reference held by the API on a caller's behalf. */
+struct vma_ref_slot {
+	struct vm_area_struct *vma;	/* NULL: free slot */
+	u32 generation;			/* bumped every time the slot is used */
+};
+
+/*
+ * A testbed process: the kernel's mm_struct and the state the API keeps
+ * around it, which the kernel keeps elsewhere (the fd table in
+ * files_struct, the rest has no kernel counterpart).  The model only ever
+ * sees the mm; it reaches the fd table through fget (kernel/fs.h), which
+ * files.c implements on current's process.
+ */
+struct tb_process {
+	struct mm_struct mm;
+	spinlock_t files_lock;
+	struct file *files[TB_MAX_FILES];
+	u32 nr_threads;			/* tb_mm_set_threads, under files_lock */
+	spinlock_t refs_lock;
+	struct vma_ref_slot refs[TB_MAX_VMA_REFS];
+	atomic64_t op_seq;
+	/* faults, get_vma and put_vma calls in flight (validate exactness) */
+	atomic_t pins_inflight;
+	atomic64_t pins_started;
+	/* the sinks current points at while an API call runs on this mm */
+	struct tb_vlog vlog;
+	struct tb_evlog evlog;
+	struct tb_kmem_account kmem;
+};
+
+/* The process an mm created by the API belongs to (every mm is one). */
+#define tb_process_of(mm_ptr)	container_of(mm_ptr, struct tb_process, mm)
+
 /*
  * Look the handle up and pin the mm (mm_users), point current at its
  * sinks.  op != TB_OP_NONE is an operation: it takes the next op_seq.

@@ -14,22 +14,28 @@ static bool file_valid(struct file *f)
 	return f && f != FILE_RESERVED;
 }
 
-struct file *tb_fget(struct mm_struct *mm, int fd)
+/*
+ * kernel/fs.h's fget: a reference to the file open at fd in the calling
+ * task's table (the process whose mm the API call runs on).
+ */
+struct file *fget(unsigned int fd)
 {
+	struct tb_process *proc = tb_process_of(current->mm);
 	struct file *f = NULL;
 
-	if (fd < 0 || fd >= TB_MAX_FILES)
+	if (fd >= TB_MAX_FILES)
 		return NULL;
-	spin_lock(&mm->files_lock);
-	if (file_valid(mm->files[fd]))
-		f = get_file(mm->files[fd]);
-	spin_unlock(&mm->files_lock);
+	spin_lock(&proc->files_lock);
+	if (file_valid(proc->files[fd]))
+		f = get_file(proc->files[fd]);
+	spin_unlock(&proc->files_lock);
 	return f;
 }
 
 /* The lowest free fd is reserved first, so a full table allocates nothing. */
 int tb_files_open(struct mm_struct *mm, u64 size, u32 flags)
 {
+	struct tb_process *proc = tb_process_of(mm);
 	struct file *f;
 	int fd;
 
@@ -38,39 +44,40 @@ int tb_files_open(struct mm_struct *mm, u64 size, u32 flags)
 	if (size == 0 || offset_in_page(size))
 		return -EINVAL;
 
-	spin_lock(&mm->files_lock);
+	spin_lock(&proc->files_lock);
 	for (fd = 0; fd < TB_MAX_FILES; fd++)
-		if (!mm->files[fd])
+		if (!proc->files[fd])
 			break;
 	if (fd == TB_MAX_FILES) {
-		spin_unlock(&mm->files_lock);
+		spin_unlock(&proc->files_lock);
 		return -EMFILE;
 	}
-	mm->files[fd] = FILE_RESERVED;
-	spin_unlock(&mm->files_lock);
+	proc->files[fd] = FILE_RESERVED;
+	spin_unlock(&proc->files_lock);
 
 	f = file_alloc(size, flags);
 
-	spin_lock(&mm->files_lock);
-	mm->files[fd] = f;
-	spin_unlock(&mm->files_lock);
+	spin_lock(&proc->files_lock);
+	proc->files[fd] = f;
+	spin_unlock(&proc->files_lock);
 	return f ? fd : -ENOMEM;
 }
 
 int tb_files_close(struct mm_struct *mm, int fd)
 {
+	struct tb_process *proc = tb_process_of(mm);
 	struct file *f;
 
 	if (fd < 0 || fd >= TB_MAX_FILES)
 		return -EBADF;
-	spin_lock(&mm->files_lock);
-	f = mm->files[fd];
+	spin_lock(&proc->files_lock);
+	f = proc->files[fd];
 	if (!file_valid(f)) {
-		spin_unlock(&mm->files_lock);
+		spin_unlock(&proc->files_lock);
 		return -EBADF;
 	}
-	mm->files[fd] = NULL;
-	spin_unlock(&mm->files_lock);
+	proc->files[fd] = NULL;
+	spin_unlock(&proc->files_lock);
 	fput(f);
 	return 0;
 }
@@ -78,12 +85,13 @@ int tb_files_close(struct mm_struct *mm, int fd)
 /* exit_files: close what is still open, lowest fd first. */
 void tb_files_release(struct mm_struct *mm)
 {
+	struct tb_process *proc = tb_process_of(mm);
 	int fd;
 
 	for (fd = 0; fd < TB_MAX_FILES; fd++) {
-		struct file *f = mm->files[fd];
+		struct file *f = proc->files[fd];
 
-		mm->files[fd] = NULL;
+		proc->files[fd] = NULL;
 		if (file_valid(f))
 			fput(f);
 	}

@@ -21,18 +21,19 @@ BUILD_BUG_ON(TB_MAX_VMA_REFS > REF_SLOT_MASK);
 
 static __maybe_unused u64 ref_encode(struct mm_struct *mm, int slot)
 {
-	return ((u64)mm->refs[slot].generation << REF_SLOT_BITS) | (u64)slot;
+	return ((u64)tb_process_of(mm)->refs[slot].generation << REF_SLOT_BITS) | (u64)slot;
 }
 
 /* The slot of ref, or -1.  Caller holds refs_lock. */
 static __maybe_unused int ref_decode(struct mm_struct *mm, u64 ref)
 {
+	struct tb_process *proc = tb_process_of(mm);
 	u64 slot = ref & REF_SLOT_MASK;
 
 	if (!ref || slot >= TB_MAX_VMA_REFS)
 		return -1;
-	if (!mm->refs[slot].vma ||
-	    (ref >> REF_SLOT_BITS) != mm->refs[slot].generation)
+	if (!proc->refs[slot].vma ||
+	    (ref >> REF_SLOT_BITS) != proc->refs[slot].generation)
 		return -1;
 	return (int)slot;
 }
@@ -90,6 +91,7 @@ void tb_fill_vma_info(struct mm_struct *mm, struct vm_area_struct *vma,
 int tb_refs_get(struct mm_struct *mm, u64 addr, u64 *ref,
 		struct tb_vma_info *info)
 {
+	struct tb_process *proc = tb_process_of(mm);
 	struct vm_area_struct *vma;
 	int slot;
 
@@ -102,39 +104,40 @@ int tb_refs_get(struct mm_struct *mm, u64 addr, u64 *ref,
 	tb_fill_vma_info(mm, vma, info);
 	up_read(&mm->mmap_sem);
 
-	spin_lock(&mm->refs_lock);
+	spin_lock(&proc->refs_lock);
 	for (slot = 0; slot < TB_MAX_VMA_REFS; slot++)
-		if (!mm->refs[slot].vma)
+		if (!proc->refs[slot].vma)
 			break;
 	if (slot == TB_MAX_VMA_REFS) {
-		spin_unlock(&mm->refs_lock);
+		spin_unlock(&proc->refs_lock);
 		put_vma(vma);
 		return -ENOSPC;
 	}
-	mm->refs[slot].generation++;
-	if (!mm->refs[slot].generation)
-		mm->refs[slot].generation = 1;
-	mm->refs[slot].vma = vma;
+	proc->refs[slot].generation++;
+	if (!proc->refs[slot].generation)
+		proc->refs[slot].generation = 1;
+	proc->refs[slot].vma = vma;
 	*ref = ref_encode(mm, slot);
-	spin_unlock(&mm->refs_lock);
+	spin_unlock(&proc->refs_lock);
 	return 0;
 }
 
 int tb_refs_info(struct mm_struct *mm, u64 ref, struct tb_vma_info *info)
 {
+	struct tb_process *proc = tb_process_of(mm);
 	int slot;
 
 	down_read(&mm->mmap_sem);
-	spin_lock(&mm->refs_lock);
+	spin_lock(&proc->refs_lock);
 	slot = ref_decode(mm, ref);
 	if (slot >= 0) {
-		struct vm_area_struct *vma = mm->refs[slot].vma;
+		struct vm_area_struct *vma = proc->refs[slot].vma;
 
 		WARN(kmem_obj_freed(vma), "held VMA %p was freed",
 		     (void *)vma);
 		vma_info_fields(vma, info);
 	}
-	spin_unlock(&mm->refs_lock);
+	spin_unlock(&proc->refs_lock);
 	if (slot >= 0)
 		vma_info_populated(mm, info);
 	up_read(&mm->mmap_sem);
@@ -143,18 +146,19 @@ int tb_refs_info(struct mm_struct *mm, u64 ref, struct tb_vma_info *info)
 
 int tb_refs_put(struct mm_struct *mm, u64 ref)
 {
+	struct tb_process *proc = tb_process_of(mm);
 	struct vm_area_struct *vma;
 	int slot;
 
-	spin_lock(&mm->refs_lock);
+	spin_lock(&proc->refs_lock);
 	slot = ref_decode(mm, ref);
 	if (slot < 0) {
-		spin_unlock(&mm->refs_lock);
+		spin_unlock(&proc->refs_lock);
 		return -EBADF;
 	}
-	vma = mm->refs[slot].vma;
-	mm->refs[slot].vma = NULL;
-	spin_unlock(&mm->refs_lock);
+	vma = proc->refs[slot].vma;
+	proc->refs[slot].vma = NULL;
+	spin_unlock(&proc->refs_lock);
 	put_vma(vma);
 	return 0;
 }
@@ -162,12 +166,13 @@ int tb_refs_put(struct mm_struct *mm, u64 ref)
 /* The mm is going: drop what callers still hold, lowest slot first. */
 void tb_refs_release(struct mm_struct *mm)
 {
+	struct tb_process *proc = tb_process_of(mm);
 	int slot;
 
 	for (slot = 0; slot < TB_MAX_VMA_REFS; slot++) {
-		struct vm_area_struct *vma = mm->refs[slot].vma;
+		struct vm_area_struct *vma = proc->refs[slot].vma;
 
-		mm->refs[slot].vma = NULL;
+		proc->refs[slot].vma = NULL;
 		if (vma)
 			put_vma(vma);
 	}
@@ -190,18 +195,20 @@ static int cmp_ptr(const void *a, const void *b)
 static int refs_check(struct mm_struct *mm, int *detached_held,
 		      s64 *live_vmas)
 {
+	struct tb_process *proc = tb_process_of(mm);
+
 	uintptr_t held[TB_MAX_VMA_REFS];
 	int i, n = 0, bugs = 0;
 
-	spin_lock(&mm->refs_lock);
+	spin_lock(&proc->refs_lock);
 	/*
 	 * Read under refs_lock: a concurrent put_vma of a held reference
 	 * clears its slot under this lock before it frees the VMA.
 	 */
-	*live_vmas = tb_kmem_live(&mm->kmem, TB_CACHE_VMA);
+	*live_vmas = tb_kmem_live(&proc->kmem, TB_CACHE_VMA);
 	for (i = 0; i < TB_MAX_VMA_REFS; i++)
-		if (mm->refs[i].vma)
-			held[n++] = (uintptr_t)mm->refs[i].vma;
+		if (proc->refs[i].vma)
+			held[n++] = (uintptr_t)proc->refs[i].vma;
 	qsort(held, n, sizeof(held[0]), cmp_ptr);
 	*detached_held = 0;
 	for (i = 0; i < n; ) {
@@ -231,7 +238,7 @@ static int refs_check(struct mm_struct *mm, int *detached_held,
 				bugs++;
 		}
 	}
-	spin_unlock(&mm->refs_lock);
+	spin_unlock(&proc->refs_lock);
 	return bugs;
 }
 #else
@@ -262,7 +269,7 @@ void tb_refs_release(struct mm_struct *mm)
 static int refs_check(struct mm_struct *mm, int *detached_held,
 		      s64 *live_vmas)
 {
-	*live_vmas = tb_kmem_live(&mm->kmem, TB_CACHE_VMA);
+	*live_vmas = tb_kmem_live(&tb_process_of(mm)->kmem, TB_CACHE_VMA);
 	*detached_held = 0;
 	return 0;
 }
@@ -285,6 +292,7 @@ static int cmp_anon(const void *a, const void *b)
  */
 int tb_refs_validate(struct mm_struct *mm)
 {
+	struct tb_process *proc = tb_process_of(mm);
 	int bugs, detached_held, n = 0, i, distinct = 0, quiet;
 	s64 live_vmas, live_anon, started;
 	struct anon_vma *bad_av = NULL;
@@ -293,8 +301,8 @@ int tb_refs_validate(struct mm_struct *mm)
 	struct vm_area_struct *vma;
 
 	/* quiet: no pin in flight, and none started while we looked */
-	started = atomic64_read(&mm->pins_started);
-	quiet = atomic_read(&mm->pins_inflight) == 0;
+	started = atomic64_read(&proc->pins_started);
+	quiet = atomic_read(&proc->pins_inflight) == 0;
 	bugs = refs_check(mm, &detached_held, &live_vmas);
 
 	avs = calloc(mm->map_count + 1, sizeof(*avs));
@@ -333,10 +341,10 @@ int tb_refs_validate(struct mm_struct *mm)
 	 * before linking, so every anon_vma we saw linked is already counted.
 	 * None is freed meanwhile: unlinking needs mmap_sem for write.
 	 */
-	live_anon = tb_kmem_live(&mm->kmem, TB_CACHE_ANON_VMA);
+	live_anon = tb_kmem_live(&proc->kmem, TB_CACHE_ANON_VMA);
 
-	quiet = quiet && atomic_read(&mm->pins_inflight) == 0 &&
-		atomic64_read(&mm->pins_started) == started;
+	quiet = quiet && atomic_read(&proc->pins_inflight) == 0 &&
+		atomic64_read(&proc->pins_started) == started;
 	if (quiet && WARN(bad_av, "anon_vma %llu: degree %d, %d VMAs link it",
 			  bad_av ? (unsigned long long)bad_av->tb_id : 0ULL,
 			  bad_av ? atomic_read(&bad_av->degree) : 0,

@@ -30,6 +30,12 @@ struct file {
 struct file *file_alloc(u64 size, u32 flags);
 struct file *get_file(struct file *f);
 void fput(struct file *f);
+/*
+ * A reference to the file open at fd in current's file table, or NULL.
+ * Implemented by the layer that owns the table (native/api/files.c), as
+ * the kernel's fget reads current->files.
+ */
+struct file *fget(unsigned int fd);
 
 static inline long file_count(struct file *f)
 {

@@ -137,9 +137,6 @@ int handle_mm_fault(struct mm_struct *mm, unsigned long address,
 int do_page_fault(struct mm_struct *mm, unsigned long address,
 		  unsigned int flags);
 
-/* native/api/files.c: fget on the mm's file table (NULL: not open) */
-struct file *tb_fget(struct mm_struct *mm, int fd);
-
 /* Objects of this mm: the ids the API reports. */
 static inline u64 vma_id(const struct vm_area_struct *vma)
 {

@@ -304,12 +304,8 @@ static int spf_vma_changed(struct vm_area_struct *vma, unsigned int seq)
 {
 	if (RB_EMPTY_NODE(&vma->vm_rb))
 		return TB_SPF_ABORT_DETACHED;
-#ifndef TB_MUTANT_SPF_NO_SEQ_CHECK
 	if (read_seqcount_retry(&vma->vm_sequence, seq))
 		return TB_SPF_ABORT_SEQ_CHANGED;
-#else
-	(void)seq;
-#endif
 	return -1;
 }
 
@@ -334,11 +330,7 @@ static bool spf_pte_map_lock(struct mm_struct *mm,
 		*abort = TB_SPF_ABORT_PTL_BUSY;
 		return false;
 	}
-#ifdef TB_MUTANT_SPF_NO_RECHECK_UNDER_PTL
-	*abort = -1;
-#else
 	*abort = spf_vma_changed(vma, seq);
-#endif
 	if (*abort >= 0) {
 		spin_unlock(&mm->page_table_lock);
 		return false;
@@ -478,9 +470,6 @@ static int __handle_speculative_fault(struct mm_struct *mm,
 
 out_put:
 	spf_put_vma(vma);
-#ifdef TB_MUTANT_SPF_ABORT_DOUBLE_PUT
-	spf_put_vma(vma);
-#endif
 	return 1;
 }
 
@@ -519,15 +508,11 @@ static int vma_start_read(struct vm_area_struct *vma)
 		return TB_SPF_ABORT_SEQ_ODD;
 	if (!down_read_trylock(&vma->vm_lock))
 		return TB_SPF_ABORT_SEQ_ODD;
-#ifndef TB_TEST_PVL_NO_SEQ_RECHECK
 	if (READ_ONCE(vma->vm_lock_seq) ==
 	    __atomic_load_n(&vma->vm_mm->mm_lock_seq, __ATOMIC_ACQUIRE)) {
 		up_read(&vma->vm_lock);
 		return TB_SPF_ABORT_SEQ_CHANGED;
 	}
-#else
-	/* TEST ONLY (mmu-pvl-noseq): a writer may have marked it meanwhile */
-#endif
 	return -1;
 }
 

@@ -17,7 +17,6 @@
 #include "kernel/rwsem.h"
 #include "kernel/seqlock.h"
 #include "kernel/spinlock.h"
-#include "testbed.h"
 
 /*
  * The fault designs (native/configs.mk):
@@ -161,12 +160,6 @@ struct pt_model {
 	unsigned long nr_pages;
 };
 
-/* One get_vma reference held by the API on a caller's behalf. */
-struct vma_ref_slot {
-	struct vm_area_struct *vma;	/* NULL: free slot */
-	u32 generation;			/* bumped every time the slot is used */
-};
-
 struct mm_struct {
 	struct vm_area_struct *mmap;	/* list of VMAs, sorted */
 	struct rb_root mm_rb;
@@ -190,21 +183,22 @@ struct mm_struct {
 	spinlock_t page_table_lock;	/* the page table and anon_vma install */
 	struct rw_semaphore mmap_sem;
 	struct pt_model pt;
-	unsigned int tb_flags;		/* TB_MM_* creation flags */
+	/*
+	 * test-only: mmap_region merges with the next VMA before the
+	 * previous one, as Linux 6.1 does (4.16 tries prev first).  In the
+	 * kernel the order is a fact of the release, fixed at build time;
+	 * here it is chosen when the mm is created (TB_MM_MMAP_MERGE_NEXT_FIRST)
+	 * because one library must answer both: the kernel comparison runs a
+	 * 6.1-order mm next to a 4.16-order shadow in one process
+	 * (ModelComparer), and the merge-order specs compare the two.
+	 */
+	bool mmap_merge_next_first;
 
-	/* test-only below: the testbed's process state and sinks */
-	spinlock_t files_lock;
-	struct file *files[TB_MAX_FILES];
-	u32 nr_threads;			/* tb_mm_set_threads, under files_lock */
-	spinlock_t refs_lock;
-	struct vma_ref_slot refs[TB_MAX_VMA_REFS];
-	atomic64_t op_seq;
-	/* faults, get_vma and put_vma calls in flight (validate exactness) */
-	atomic_t pins_inflight;
-	atomic64_t pins_started;
-	struct tb_vlog vlog;
-	struct tb_evlog evlog;
-	struct tb_kmem_account kmem;
+	/*
+	 * test-only: the fault path's counters.  The testbed's process state
+	 * (fd table, reference slots, operation numbers, logs, the kmem
+	 * account) is the API's: struct tb_process in api/api.h.
+	 */
 	struct {
 		atomic64_t faults;
 		atomic64_t spf_attempts;

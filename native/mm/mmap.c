@@ -112,27 +112,17 @@ struct vm_area_struct *get_vma(struct mm_struct *mm, unsigned long addr)
 {
 	struct vm_area_struct *vma;
 
-#ifndef TB_MUTANT_GET_VMA_UNLOCKED
 	read_lock(&mm->mm_rb_lock);
-#endif
 	vma = __find_vma(mm, addr);
-#ifdef TB_MUTANT_GET_VMA_REF_AFTER_UNLOCK
-	read_unlock(&mm->mm_rb_lock);
-#endif
 	if (vma) {
 		WARN(kmem_obj_freed(vma), "get_vma: freed VMA id %llu in mm_rb",
 		     (unsigned long long)kmem_obj_id(vma));
-#ifndef TB_MUTANT_GET_VMA_NO_REF
 		/* the tree's reference must still be there */
 		WARN(atomic_inc_return(&vma->vm_ref_count) <= 1,
 		     "get_vma: VMA %llu had no reference",
 		     (unsigned long long)vma->tb_id);
-#endif
 	}
-#if !defined(TB_MUTANT_GET_VMA_UNLOCKED) && \
-	!defined(TB_MUTANT_GET_VMA_REF_AFTER_UNLOCK)
 	read_unlock(&mm->mm_rb_lock);
-#endif
 	return vma;
 }
 
@@ -156,9 +146,7 @@ void put_vma(struct vm_area_struct *vma)
 		     atomic_read(&vma->vm_mm->mm_users),
 		     "put_vma: freeing VMA %llu still in mm_rb",
 		     (unsigned long long)vma->tb_id);
-#ifndef TB_MUTANT_PUT_VMA_LEAK
 		__free_vma(vma);
-#endif
 	} else {
 		WARN(ref < 0, "put_vma: vm_ref_count underflow (%d) VMA %llu",
 		     ref, (unsigned long long)vma->tb_id);
@@ -386,16 +374,10 @@ static void __vma_rb_erase(struct vm_area_struct *vma, struct mm_struct *mm)
 	/* 6.4: a VMA is write-locked before it leaves the tree */
 	vma_start_write(vma);
 #endif
-#ifndef TB_MUTANT_ERASE_UNLOCKED
 	mm_rb_write_lock(mm);
-#endif
 	rb_erase_augmented(&vma->vm_rb, &mm->mm_rb, &vma_gap_callbacks);
-#ifndef TB_MUTANT_ERASE_UNLOCKED
 	mm_rb_write_unlock(mm);
-#endif
-#ifndef TB_MUTANT_NO_CLEAR_NODE
 	RB_CLEAR_NODE(&vma->vm_rb);
-#endif
 #ifdef CONFIG_PER_VMA_LOCK
 	vma_mark_detached(vma, true);
 #endif
@@ -550,9 +532,7 @@ static void __insert_vm_struct(struct mm_struct *mm,
 			   &rb_parent))
 		BUG();
 	__vma_link(mm, vma, prev, rb_link, rb_parent);
-#ifndef TB_MUTANT_SPLIT_MAP_COUNT
 	mm->map_count++;
-#endif
 }
 
 static __always_inline void __vma_unlink_common(struct mm_struct *mm,
@@ -593,24 +573,12 @@ static inline void __vma_unlink_prev(struct mm_struct *mm,
  */
 static void vma_drop_tree_ref(struct vm_area_struct *vma)
 {
-#if defined(TB_VMA_REFCOUNT) && !defined(TB_MUTANT_TREE_REF_FREES)
+#ifdef TB_VMA_REFCOUNT
 	put_vma(vma);
 #else
 	__free_vma(vma);
 #endif
 }
-
-/*
- * The write section __vma_adjust opens on the VMA it adjusts; the
- * vma-adjust-no-seqcount mutant (docs/mutants.md) leaves it out.
- */
-#ifdef TB_MUTANT_VMA_ADJUST_NO_SEQCOUNT
-#define adjust_write_begin(vma)	((void)(vma))
-#define adjust_write_end(vma)	((void)(vma))
-#else
-#define adjust_write_begin(vma)	vm_write_begin(vma)
-#define adjust_write_end(vma)	vm_write_end(vma)
-#endif
 
 /*
  * We cannot adjust vm_start, vm_end, vm_pgoff fields of a vma that is
@@ -636,7 +604,7 @@ int __vma_adjust(struct vm_area_struct *vma, unsigned long start,
 	 * SPF: both vma and next may change; a speculative fault on either
 	 * must see an odd sequence or a different one afterwards.
 	 */
-	adjust_write_begin(vma);
+	vm_write_begin(vma);
 	if (next)
 		vm_write_begin_nested(next);
 
@@ -708,7 +676,7 @@ int __vma_adjust(struct vm_area_struct *vma, unsigned long start,
 			if (error) {
 				if (next && next != vma)
 					vm_write_end(next);
-				adjust_write_end(vma);
+				vm_write_end(vma);
 				return error;
 			}
 		}
@@ -806,7 +774,7 @@ again:
 
 	if (next && next != vma)
 		vm_write_end(next);
-	adjust_write_end(vma);
+	vm_write_end(vma);
 	return 0;
 }
 
@@ -818,13 +786,8 @@ again:
 static inline int is_mergeable_vma(struct vm_area_struct *vma,
 				   struct file *file, unsigned long vm_flags)
 {
-#ifdef TB_MUTANT_MERGE_IGNORE_WRITE
-	if ((vma->vm_flags ^ vm_flags) & ~(VM_SOFTDIRTY | VM_WRITE))
-		return 0;
-#else
 	if ((vma->vm_flags ^ vm_flags) & ~VM_SOFTDIRTY)
 		return 0;
-#endif
 	if (vma->vm_file != file)
 		return 0;
 	return 1;
@@ -839,9 +802,6 @@ static inline int is_mergeable_anon_vma(struct anon_vma *anon_vma1,
 					struct anon_vma *anon_vma2,
 					struct vm_area_struct *vma)
 {
-#ifdef TB_MUTANT_MERGE_ANY_ANON_VMA
-	return 1;
-#endif
 	if ((!anon_vma1 || !anon_vma2) && (!vma || vma->anon_vma != NULL))
 		return 1;
 	return anon_vma1 == anon_vma2;
@@ -1242,7 +1202,7 @@ static int shmem_zero_setup(struct vm_area_struct *vma)
 }
 
 /*
- * The merge step of 6.1's mmap_region (TB_MM_MMAP_MERGE_NEXT_FIRST), on
+ * The merge step of 6.1's mmap_region (mm->mmap_merge_next_first), on
  * the 4.16 primitives.  6.1 looks at next first: it can take the new
  * range in front if compatible, judged with no anon_vma on the new side.
  * Only then prev: it must be compatible with the anon_vma the result will
@@ -1316,7 +1276,7 @@ static long mmap_region(struct mm_struct *mm, struct file *file,
 		vm_flags |= VM_ACCOUNT;
 
 	/* Can we just expand an old mapping? */
-	if (mm->tb_flags & TB_MM_MMAP_MERGE_NEXT_FIRST)
+	if (mm->mmap_merge_next_first)
 		vma = mmap_expand_next_first(mm, prev, addr, addr + len,
 					     vm_flags, file, pgoff);
 	else
@@ -1442,7 +1402,7 @@ long ksys_mmap_pgoff(struct mm_struct *mm, unsigned long addr,
 		return -EOVERFLOW;
 
 	if (!(flags & MAP_ANONYMOUS)) {
-		file = tb_fget(mm, fd);
+		file = fget(fd);
 		if (!file)
 			return -EBADF;
 	}

@@ -74,13 +74,9 @@ success:
 	 * vm_flags is protected by the mmap_sem held in write mode, and by
 	 * vm_sequence against the speculative fault path.
 	 */
-#ifndef TB_MUTANT_MPROTECT_NO_SEQCOUNT
 	vm_write_begin(vma);
-#endif
 	WRITE_ONCE(vma->vm_flags, newflags);
-#ifndef TB_MUTANT_MPROTECT_NO_SEQCOUNT
 	vm_write_end(vma);
-#endif
 	return 0;
 }
 

@@ -178,9 +178,7 @@ static void __put_nommu_region(struct vm_region *region)
 {
 	lockdep_assert_held_write(&nommu_region_sem);
 
-#ifndef TB_MUTANT_NOMMU_PUT_NO_DEC
 	region->vm_usage--;
-#endif
 	tb_trace_event(TB_EV_REGION_PUT, region->tb_id, region->vm_usage);
 	if (region->vm_usage == 0) {
 		if (region->vm_top > region->vm_start)
@@ -721,9 +719,7 @@ long do_mmap(struct mm_struct *mm, struct file *file, unsigned long addr,
 			}
 
 			/* we've found a region we can share */
-#ifndef TB_MUTANT_NOMMU_SHARE_NO_GET
 			pregion->vm_usage++;
-#endif
 			tb_trace_event(TB_EV_REGION_GET, pregion->tb_id,
 				       pregion->vm_usage);
 			vma->vm_region = pregion;
@@ -869,7 +865,7 @@ long ksys_mmap_pgoff(struct mm_struct *mm, unsigned long addr,
 		return -EINVAL;
 
 	if (!(flags & MAP_ANONYMOUS)) {
-		file = tb_fget(mm, fd);
+		file = fget(fd);
 		if (!file)
 			return -EBADF;
 	}

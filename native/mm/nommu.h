@@ -83,15 +83,6 @@ static inline u64 vma_region_id(const struct vm_area_struct *vma)
 	return vma->vm_region ? vma->vm_region->tb_id : 0;
 }
 
-/* Bits of tb_config_info.test_flags. */
-#define TB_TEST_FLAG_BAD_FREE	0x1
-
-#ifdef TB_TEST_BAD_FREE
-#define TB_NOMMU_TEST_FLAGS	TB_TEST_FLAG_BAD_FREE
-#else
-#define TB_NOMMU_TEST_FLAGS	0
-#endif
-
 #ifdef TB_NOMMU_OPEN_CODED_FREE
 #define TB_NOMMU_SHARED_FREE	0
 #else

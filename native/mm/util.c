@@ -85,11 +85,7 @@ void vma_rcu_free_deferred(struct mm_struct *mm)
 
 	if (!vma)
 		return;
-#ifndef TB_TEST_RCU_NO_GRACE_PERIOD
 	synchronize_rcu();
-#else
-	/* TEST ONLY (mmu-rcu-nogp): no grace period, readers may still look */
-#endif
 	while (vma) {
 		struct vm_area_struct *next = vma->vm_rcu_next;
 

@@ -26,16 +26,8 @@ void __free_vma(struct vm_area_struct *vma)
 	/* free_pgtables/anon_vma_merge unlinked it already */
 	VM_WARN_ON(READ_ONCE(vma->anon_vma) != NULL);
 #endif
-#ifndef TB_TEST_BAD_FREE
 	if (vma->vm_file)
 		fput(vma->vm_file);
-#else
-	/*
-	 * TEST ONLY (the nommu-badfree library): a deliberately broken
-	 * helper that leaks the VMA's file reference, so that the A/B
-	 * runner and the leak checks can be shown to catch it.
-	 */
-#endif
 	/* NULL on !MMU: no NUMA policies there */
 	mpol_put(vma_policy(vma));
 	vm_area_free(vma);

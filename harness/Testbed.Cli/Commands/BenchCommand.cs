@@ -95,11 +95,15 @@ internal static class BenchCommand
         };
 
         var command = new Command("bench", Description);
-        foreach (var option in new Option[] { seed, workloads, configs, backends, threads, repeats, ops, quick, output })
+        var modelPatch = ModelPatchOption.Create();
+        foreach (var option in new Option[] { seed, workloads, configs, backends, threads, repeats, ops, quick, output, modelPatch })
             command.Options.Add(option);
 
         command.SetAction(parse =>
         {
+            // bench times the perf libraries and counts on the checked ones: both are patched.
+            if (ModelPatchOption.Apply("bench", parse.GetValue(modelPatch), parse.GetValue(configs)!, "release", "perf") is { } patchFailed)
+                return patchFailed;
             var folder = parse.GetValue(output)!;
             var isQuick = parse.GetValue(quick);
             var settings = new Settings(

@@ -54,9 +54,10 @@ internal static class CompareCommand
             DefaultValueFactory = _ => 1,
         }, 1);
         var inProcess = CommonOptions.InProcess();
+        var modelPatch = ModelPatchOption.Create();
 
         var command = new Command("compare", "Native vs managed: sequential differential, then concurrent runs side by side.");
-        foreach (var option in new Option[] { seed, ops, duration, threads, mix, config, backend, output, sequentialOnly, sequentialOps, repeat, inProcess })
+        foreach (var option in new Option[] { seed, ops, duration, threads, mix, config, backend, output, sequentialOnly, sequentialOps, repeat, inProcess, modelPatch })
             command.Options.Add(option);
         CommonOptions.MixesFitConfigs(command, mix, defaultMixes, config, CommonOptions.MmuConfigs);
         command.Validators.Add(result =>
@@ -74,6 +75,8 @@ internal static class CompareCommand
             var backends = parse.GetValue(backend)!;
             var mixes = parse.GetValue(mix)!.Select(WorkloadMixNames.Parse).ToArray();
             var configs = parse.GetValue(config)!;
+            if (ModelPatchOption.Apply("compare", parse.GetValue(modelPatch), configs, "release") is { } patchFailed)
+                return patchFailed;
             if (RunPlanning.Pairs("compare", factory, backends, configs) is not { } pairs)
                 return ExitCodes.Failed;
 

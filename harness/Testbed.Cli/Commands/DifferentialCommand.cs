@@ -38,11 +38,12 @@ internal static class DifferentialCommand
         config.Description += " Default: the MMU configs both backends have here.";
         var shard = SweepOptions.Shard();
         var result = SweepOptions.Result();
+        var modelPatch = ModelPatchOption.Create();
 
         var command = new Command("differential",
             "Sequential differential (native vs managed, as compare --sequential-only) over a seed sweep: seeds × configs × mixes, shardable.")
         {
-            seed, seeds, ops, mix, config, shard, result,
+            seed, seeds, ops, mix, config, shard, result, modelPatch,
         };
         CommonOptions.MixesFitConfigs(command, mix, defaultMixes, config, defaultConfigs);
         SweepOptions.RequireResultWithShard(command, shard, result);
@@ -50,6 +51,8 @@ internal static class DifferentialCommand
         command.SetAction(parse =>
         {
             var configs = parse.GetValue(config)!.Distinct(StringComparer.Ordinal).ToArray();
+            if (ModelPatchOption.Apply("differential", parse.GetValue(modelPatch), configs, "release") is { } patchFailed)
+                return patchFailed;
             if (configs.Length == 0)
             {
                 Console.Error.WriteLine("testbed differential: no config has both backends here (build the native libraries)");

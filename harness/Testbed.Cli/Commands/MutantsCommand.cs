@@ -12,8 +12,9 @@ using Testbed.Harness.Sharding;
 namespace Testbed.Cli.Commands;
 
 /// <summary>
-/// <c>testbed mutants</c>: builds every catalog mutant (native ones with make into
-/// build/native/mutants/&lt;name&gt;/), runs the detectors against each in a process of its
+/// <c>testbed mutants</c>: builds every catalog mutant (native ones from their patch,
+/// native/mutants/&lt;name&gt;.patch, applied to a copy of the sources, into
+/// build/native/mutants/&lt;name&gt;/: <see cref="ModelPatchBuild"/>), runs the detectors against each in a process of its
 /// own (PCT over the scenarios; the sequential differential; in the full run, the ASan
 /// stress driver), measures the uncontrolled stress baseline next to PCT for the race
 /// mutants, and prints mutant | detected by | schedules, operations, seconds | replay.
@@ -271,12 +272,18 @@ public static class MutantsCommand
             [LastLine(stderr)], $"{driver} {string.Join(' ', args)}");
     }
 
+    /// <summary>Builds a native mutant's library from its patch (the mechanism of --model-patch); null, or why it failed.</summary>
     private static string? Make(string root, Mutant mutant, bool asan)
     {
-        string[] args = ["-s", "-C", Path.Combine(root, "native"), "-j2", "mutant", $"MUTANT={mutant.Name}",
-            $"MUTANT_CONFIGS={mutant.Config}", $"MUTANT_FLAVOUR={(asan ? "asan" : "release")}"];
-        var (rc, _, stderr, _) = Exec("make", args);
-        return rc == 0 ? null : LastLine(stderr);
+        try
+        {
+            ModelPatchBuild.Build(root, [mutant.Patch(root)], mutant.Directory(root, asan), [mutant.Config], asan ? "asan" : "release");
+            return null;
+        }
+        catch (ModelPatchException e)
+        {
+            return e.Message;
+        }
     }
 
     private static (string File, string[] Prefix) SelfCommand()

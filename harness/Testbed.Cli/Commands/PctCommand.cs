@@ -53,14 +53,20 @@ public static class PctCommand
                 " (the speculative-fault scenarios run on each; with --scenario all, the others are skipped).",
         };
         var mutant = new Option<string?>("--mutant") { Description = "Run against this catalog mutant (docs/mutants.md; a native one must be built); sets the backend." };
+        var modelPatch = ModelPatchOption.Create();
         var shard = SweepOptions.Shard();
         shard.Description += " Units: (scenario, schedule) with pct and random; scenarios with exhaustive and stress.";
         var result = SweepOptions.Result();
 
         var command = new Command("pct", "Controlled interleaving exploration (PCT) of the named concurrency scenarios, with replay; shardable.")
         {
-            scenario, backend, strategy, seed, schedules, depth, preemptions, replay, json, config, mutant, shard, result,
+            scenario, backend, strategy, seed, schedules, depth, preemptions, replay, json, config, mutant, shard, result, modelPatch,
         };
+        command.Validators.Add(r =>
+        {
+            if (r.GetResult(mutant) is not null && r.GetResult(modelPatch) is not null)
+                r.AddError("--mutant and --model-patch both choose the model's build: give one");
+        });
         SweepOptions.RequireResultWithShard(command, shard, result);
         command.SetAction(parse =>
         {
@@ -113,6 +119,8 @@ public static class PctCommand
                     return ExitCodes.Failed;
                 }
             }
+            if (ModelPatchOption.Apply("pct", parse.GetValue(modelPatch), chosen.Select(s => s.Config), "release") is { } patchFailed)
+                return patchFailed;
             chosen = chosen.Where(s => factory.IsAvailable(be, s.Config)).ToList();
 
             if (parse.GetValue(replay) is { } text)

@@ -31,14 +31,17 @@ internal static class StressCommand
         var config = CommonOptions.Config(CommonOptions.MmuConfigs);
         var backend = CommonOptions.Backend([AddressSpaceFactory.Native]);
         var inProcess = CommonOptions.InProcess();
+        var modelPatch = ModelPatchOption.Create();
 
         var command = new Command("stress", "Race mmap/munmap/mprotect/mbind/faults/get_vma on N threads; check validate, violations and leaks.");
-        foreach (var option in new Option[] { seed, runs, ops, duration, threads, mix, config, backend, inProcess })
+        foreach (var option in new Option[] { seed, runs, ops, duration, threads, mix, config, backend, inProcess, modelPatch })
             command.Options.Add(option);
         CommonOptions.MixesFitConfigs(command, mix, defaultMixes, config, CommonOptions.MmuConfigs);
 
         command.SetAction(async (parse, cancellationToken) =>
         {
+            if (ModelPatchOption.Apply("stress", parse.GetValue(modelPatch), parse.GetValue(config)!, "release") is { } patchFailed)
+                return patchFailed;
             var dispatcher = new RunDispatcher(factory) { IsolateNative = !parse.GetValue(inProcess) };
             if (RunPlanning.Pairs("stress", factory, parse.GetValue(backend)!, parse.GetValue(config)!) is not { } pairs)
                 return ExitCodes.Failed;

@@ -1,14 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0-only
 using Testbed.Harness.Kernel;
+using System.Diagnostics;
 using Testbed.Harness.Mutants;
+using Testbed.Managed;
 using Testbed.Tests.Interleaving;
 using Xunit;
 
 namespace Testbed.Tests.Scheduling;
 
 /// <summary>
-/// The mutant catalog agrees with the code and the docs: every native mutant's define is
-/// used by a source under native/, every mutant is listed in docs/mutants.md, the catalog
+/// The mutant catalog agrees with its one source and the docs: the native mutants are exactly
+/// the patches under native/mutants/ with the metadata their leading lines carry, every patch
+/// applies to the sources, every managed mutant value has its entry, docs/mutants.md's table
+/// is the catalog's, native/mm and native/kernel carry no mutant or test define, the catalog
 /// covers the protocol areas the issue names, and a managed mutant is found by the PCT
 /// detector that <c>testbed mutants</c> runs.
 /// </summary>
@@ -18,21 +22,79 @@ public sealed class MutantCatalogSpecs
     private static readonly string Root = RepoPaths.Root();
 
     [Fact]
-    public void Every_native_mutant_is_a_define_the_sources_use()
+    public void Every_mutant_patch_is_a_native_catalog_mutant_with_the_same_metadata_and_back()
     {
-        var sources = string.Join('\n', Directory.EnumerateFiles(Path.Combine(Root, "native", "mm"), "*.c")
-            .Select(File.ReadAllText));
-        var unused = MutantCatalog.All.Where(m => m.Native && !sources.Contains(m.Define, StringComparison.Ordinal))
-            .Select(m => m.Define).ToList();
-        Assert.True(unused.Count == 0, $"no source under native/mm uses: {string.Join(", ", unused)}");
+        var patches = Directory.EnumerateFiles(Path.Combine(Root, "native", "mutants"), "*.patch")
+            .Select(MutantPatchHeader.Read).OrderBy(h => h.Name, StringComparer.Ordinal).ToList();
+        var native = MutantCatalog.All.Where(m => m.Native).OrderBy(m => m.Name, StringComparer.Ordinal).ToList();
+        Assert.Equal(native.Select(m => m.Name), patches.Select(h => h.Name));
+        foreach (var (m, h) in native.Zip(patches))
+        {
+            Assert.Equal(m.Name + ".patch", Path.GetFileName(m.Patch(Root)));
+            Assert.Equal((m.Kind.ToString().ToLowerInvariant(), m.Area, m.Config, m.Race ? "yes" : "no", m.Description, m.Detector),
+                (h.Kind, h.Area, h.Config, h.Race, h.Breaks, h.CaughtBy));
+        }
     }
 
     [Fact]
-    public void Docs_list_every_mutant()
+    public void Every_managed_mutant_value_has_one_catalog_entry()
+    {
+        var used = MutantCatalog.All.Where(m => m.Managed is not null).Select(m => m.Managed!.TestOnlyMutant)
+            .Where(v => v != ManagedMutant.None).ToList();
+        Assert.Equal(Enum.GetValues<ManagedMutant>().Where(v => v != ManagedMutant.None).Order(), used.Order());
+    }
+
+    [Fact]
+    public void Every_catalog_and_test_config_patch_applies_to_the_sources()
+    {
+        var patches = MutantCatalog.All.Where(m => m.Native).Select(m => m.Patch(Root))
+            .Concat(Directory.EnumerateFiles(Path.Combine(Root, "native", "test-configs"), "*.patch"));
+        foreach (var patch in patches)
+        {
+            var (rc, output) = DryRun(patch);
+            Assert.True(rc == 0, $"{patch} does not apply to native/: {output}");
+        }
+    }
+
+    [Fact]
+    public void The_model_and_the_shims_carry_no_mutant_or_test_define()
+    {
+        var hits = new[] { "mm", "kernel" }
+            .SelectMany(d => Directory.EnumerateFiles(Path.Combine(Root, "native", d)))
+            .SelectMany(f => File.ReadLines(f).Select((line, i) => (File: f, Index: i, Line: line)))
+            .Where(x => x.Line.Contains("TB_MUTANT_", StringComparison.Ordinal) || x.Line.Contains("TB_TEST_", StringComparison.Ordinal))
+            .Select(x => $"{Path.GetRelativePath(Root, x.File)}:{x.Index + 1}").ToList();
+        Assert.True(hits.Count == 0, $"test machinery in the model: {string.Join(", ", hits)}");
+    }
+
+    [Fact]
+    public void Docs_table_is_the_catalog()
     {
         var doc = File.ReadAllText(Path.Combine(Root, "docs", "mutants.md"));
-        var missing = MutantCatalog.All.Where(m => !doc.Contains($"`{m.Name}`", StringComparison.Ordinal)).Select(m => m.Name).ToList();
-        Assert.True(missing.Count == 0, $"docs/mutants.md does not list: {string.Join(", ", missing)}");
+        var rows = doc.Split('\n').Where(l => l.StartsWith("| `", StringComparison.Ordinal))
+            .Select(l => l.Split('|', StringSplitOptions.TrimEntries)).Where(c => c.Length == 8)
+            .Select(c => (Name: c[1].Trim('`'), Kind: c[2], Area: c[3], Race: c[4], CaughtBy: c[5])).ToList();
+        var expected = MutantCatalog.All.Select(m => (m.Name, m.Kind.ToString().ToLowerInvariant(), m.Area, m.Race ? "yes" : "no", m.Detector));
+        Assert.Equal(expected, rows);
+    }
+
+    private static (int Rc, string Output) DryRun(string patch)
+    {
+        var info = new ProcessStartInfo("patch")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var a in new[] { "-d", Root, "-p1", "--dry-run", "--batch", "--fuzz=0", "--forward" })
+            info.ArgumentList.Add(a);
+        using var process = Process.Start(info)!;
+        process.StandardInput.Write(File.ReadAllText(patch));
+        process.StandardInput.Close();
+        var output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, output);
     }
 
     [Fact]
