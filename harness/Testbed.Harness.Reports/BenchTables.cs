@@ -66,17 +66,18 @@ public static class BenchTables
         {
             Title = new TableTitle("counted costs (checked library), per fault unless said"),
             Caption = new TableTitle(
-                "line writes: sem mmap_sem, rb mm_rb_lock, ptl page_table_lock, vma per-VMA lines, bkp testbed bookkeeping;\n" +
-                "wide: mmap_sem + mm_rb_lock writes per operation; wait: fault lock waits per 1k faults, bh wr: of them\n" +
+                "line writes: sem mmap_sem, rb mm_rb_lock, pgl page_table_lock (the mm-wide three), ptl split PTE locks,\n" +
+                "vma per-VMA lines, bkp testbed bookkeeping (not a design cost); wide: mm-wide writes per operation;\n" +
+                "wait: fault lock waits per 1k faults, bh wr: of them\n" +
                 "behind a writer holding mmap_sem; waste: speculative attempts aborted; sem wr / rb wr: steps run\n" +
                 "holding mmap_sem / mm_rb_lock for write (what a classic / a speculative fault can wait behind)"),
         }
-            .AddColumns("workload", "config", "thr", "sem", "rb", "ptl", "vma", "bkp", "wide",
+            .AddColumns("workload", "config", "thr", "sem", "rb", "pgl", "ptl", "vma", "bkp", "wide",
                 "wait", "bh wr", "waste", "sem wr", "rb wr");
         foreach (var c in counted)
         {
             table.AddRow(c.Workload, c.Config, c.Threads.ToString(CultureInfo.InvariantCulture), F(c.MmapSemPerFault),
-                F(c.MmRbLockPerFault), F(c.PtlPerFault), F(c.VmaPerFault), F(c.BookkeepingPerFault), F(c.MmWidePerOp),
+                F(c.MmRbLockPerFault), F(c.PageTableLockPerFault), F(c.PtlPerFault), F(c.VmaPerFault), F(c.BookkeepingPerFault), F(c.MmWidePerOp),
                 F(c.FaultReadWaitsPerKFault), F(c.FaultReadWaitsBehindWriterPerKFault), F(c.WastedSpeculativePerFault),
                 F(c.MmapSemWriterStepsPerFault), F(c.MmRbLockWriterStepsPerFault));
         }

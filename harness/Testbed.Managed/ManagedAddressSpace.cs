@@ -62,6 +62,27 @@ public sealed class ManagedAddressSpace : IAddressSpace
     /// <inheritdoc/>
     public string Backend => "managed";
 
+    /// <summary>
+    /// Runs <paramref name="run"/> with this mm's faults counted by line class (the checked
+    /// flavour's scheduling hook, which must be free: the hook is process-wide).
+    /// </summary>
+    internal LineCounts CountFaultLines(Action run)
+    {
+        if (!ManagedFlavour.Checked || SchedHook.Hook is not null)
+            throw new InvalidOperationException("counting needs the checked flavour and a free scheduling hook");
+        var counts = new LineCounts(mm);
+        SchedHook.Hook = counts.OnPoint;
+        try
+        {
+            run();
+        }
+        finally
+        {
+            SchedHook.Hook = null;
+        }
+        return counts;
+    }
+
     /// <inheritdoc/>
     public ConfigInfo Config { get; }
 
@@ -276,8 +297,9 @@ public sealed class ManagedAddressSpace : IAddressSpace
             return -Errno.EOPNOTSUPP;
         if (addr >= MmStruct.TaskSize)
         {
-            Interlocked.Increment(ref mm.Counters.Faults);
-            Interlocked.Increment(ref mm.Counters.Segv);
+            var c = mm.Counters;
+            c.Faults++;
+            c.Segv++;
             return -Errno.EFAULT;
         }
         return mm.HandleFault(addr, (FaultFlags)flags);
@@ -430,7 +452,7 @@ public sealed class ManagedAddressSpace : IAddressSpace
     {
         ObjectDisposedException.ThrowIf(disposed, this);
         using var pin = Pin();
-        var c = mm.Counters;
+        var c = mm.SumCounters();
         var k = mm.Kmem;
         return new Stats
         {

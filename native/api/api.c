@@ -86,6 +86,7 @@ static void mmdrop(struct mm_struct *mm)
 	if (!atomic_dec_and_test(&mm->mm_count))
 		return;
 	pt_destroy(mm);
+	fault_events_destroy(mm);
 #ifdef TB_MM_RB_LOCK
 	rwlock_destroy(&mm->mm_rb_lock);
 #endif
@@ -219,11 +220,16 @@ void tb_api_next_op(struct mm_struct *mm, u32 op)
 }
 
 /*
- * The classes of the counted costs (kernel/count.h): the mm's three
- * kernel locks, the rest of the mm (the testbed's bookkeeping, or its
- * file and reference tables' locks), and everything else, which for an
- * atomic is a per-VMA or per-object line and, on MMU configs, for a lock
- * a VMA's own lock (the per-VMA-lock design's vm_lock).
+ * The classes of the counted costs (kernel/count.h).  The mm's kernel
+ * locks are mm-wide lines, whoever takes them: mmap_sem, mm_rb_lock (the
+ * SPF lookup and the RCU designs' walk alike) and page_table_lock.  The
+ * rest of the mm and of its process (struct tb_process: op_seq, the
+ * validate pins, the API call's mm_users pin, the slab account, the
+ * logs, the file and reference tables) is the testbed's, and so is
+ * whatever runs outside an operation (the handle lookup's pin).  Outside
+ * the process, a lock is a split PTE lock or,
+ * on MMU configs, a VMA's own (the per-VMA-lock design's vm_lock); an
+ * atomic is a per-VMA or per-object line.
  */
 static enum tb_line classify_line(const void *obj, bool is_lock)
 {
@@ -231,21 +237,22 @@ static enum tb_line classify_line(const void *obj, bool is_lock)
 	const char *p = obj;
 
 	if (!mm)
-		return is_lock ? TB_LINE_OTHER : TB_LINE_VMA;
+		return TB_LINE_TESTBED;
 	if (obj == &mm->mmap_sem)
 		return TB_LINE_MMAP_SEM;
-#ifdef CONFIG_SPECULATIVE_PAGE_FAULT
+#ifdef TB_MM_RB_LOCK
 	if (obj == &mm->mm_rb_lock)
 		return TB_LINE_MM_RB_LOCK;
 #endif
 	if (obj == &mm->page_table_lock)
-		return TB_LINE_PTL;
+		return TB_LINE_MM_PTL;
 	/* the mm's other lines and its process's (struct tb_process) */
 	if (p >= (const char *)tb_process_of(mm) &&
 	    p < (const char *)(tb_process_of(mm) + 1))
-		return is_lock ? TB_LINE_OTHER : TB_LINE_MM_STAT;
+		return TB_LINE_TESTBED;
+	if (is_lock && pt_is_ptlock(mm, obj))
+		return TB_LINE_PTL;
 #ifdef CONFIG_MMU
-	/* the only lock outside the mm is a VMA's own (vm_lock, per-VMA locks) */
 	return TB_LINE_VMA;
 #else
 	return is_lock ? TB_LINE_OTHER : TB_LINE_VMA;
@@ -265,7 +272,7 @@ static unsigned int held_writers(void)
 		return 0;
 	if (lockdep_held_mode(&mm->mmap_sem.dep_map) == 0)
 		held |= TB_HELD_MMAP_SEM_WRITE;
-#ifdef CONFIG_SPECULATIVE_PAGE_FAULT
+#ifdef TB_MM_RB_LOCK
 	if (lockdep_held_mode(&mm->mm_rb_lock.dep_map) == 0)
 		held |= TB_HELD_MM_RB_LOCK_WRITE;
 #endif
@@ -652,6 +659,7 @@ TB_API int tb_snapshot(tb_mm_t handle, struct tb_vma_info *buf, int cap)
 TB_API int tb_stats(tb_mm_t handle, struct tb_stats *out)
 {
 	struct mm_struct *mm = tb_api_enter(handle, TB_OP_NONE);
+	struct mm_fault_events ev;
 	int i;
 
 	if (!mm)
@@ -669,16 +677,15 @@ TB_API int tb_stats(tb_mm_t handle, struct tb_stats *out)
 	down_read(&mm->mmap_sem);
 	out->map_count = mm->map_count;
 	up_read(&mm->mmap_sem);
-	spin_lock(&mm->page_table_lock);
-	out->populated_pages = mm->pt.nr_pages;
-	spin_unlock(&mm->page_table_lock);
+	out->populated_pages = pt_nr_pages(mm);
 	out->allocations = tb_kmem_allocations(&tb_process_of(mm)->kmem);
 	out->injected_failures = tb_kmem_injected_failures(&tb_process_of(mm)->kmem);
-	out->faults = atomic64_read(&mm->stats.faults);
-	out->spf_attempts = atomic64_read(&mm->stats.spf_attempts);
-	out->spf_success = atomic64_read(&mm->stats.spf_success);
+	sum_fault_events(mm, &ev);
+	out->faults = ev.faults;
+	out->spf_attempts = ev.spf_attempts;
+	out->spf_success = ev.spf_success;
 	for (i = 0; i < TB_SPF_ABORT_NR; i++) {
-		u64 v = atomic64_read(&mm->stats.spf_abort[i]);
+		u64 v = ev.spf_abort[i];
 
 		switch (i) {
 		case TB_SPF_ABORT_NO_VMA:
@@ -710,9 +717,9 @@ TB_API int tb_stats(tb_mm_t handle, struct tb_stats *out)
 			break;
 		}
 	}
-	out->classic_faults = atomic64_read(&mm->stats.classic_faults);
-	out->fallbacks = atomic64_read(&mm->stats.fallbacks);
-	out->segv = atomic64_read(&mm->stats.segv);
+	out->classic_faults = ev.classic_faults;
+	out->fallbacks = ev.fallbacks;
+	out->segv = ev.segv;
 	out->violations = tb_vlog_count(&tb_process_of(mm)->vlog);
 	out->events_lost = tb_evlog_lost(&tb_process_of(mm)->evlog);
 	tb_api_leave(mm);

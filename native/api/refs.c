@@ -73,10 +73,8 @@ static void vma_info_populated(struct mm_struct *mm, struct tb_vma_info *info)
 {
 	if (!info->in_tree)
 		return;
-	spin_lock(&mm->page_table_lock);
 	info->populated = (u32)pt_count_range(mm, info->vm_start,
 					      info->vm_end);
-	spin_unlock(&mm->page_table_lock);
 }
 
 void tb_fill_vma_info(struct mm_struct *mm, struct vm_area_struct *vma,

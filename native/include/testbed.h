@@ -282,28 +282,33 @@ enum tb_flavour {
  * (the kernel's rwsem, rwlock and spinlock acquires are atomic RMWs; its
  * releases are RMWs too, except spin_unlock, a release store that still
  * takes the line exclusive).  Atomic RMWs are counted where the kernel
- * would do them; the mm-wide lines are mmap_sem, mm_rb_lock and
- * page_table_lock (split per page-table page in the kernel, one lock in
- * the model), plus the testbed's own bookkeeping in the mm (statistics,
- * pins, op_seq, mm_users), which the kernel keeps per CPU or not at all.
+ * would do them.  The mm-wide lines, which every thread of the mm writes
+ * whoever takes them, are mmap_sem, mm_rb_lock and page_table_lock; a
+ * split PTE lock is shared only by the faults on its page-table page.
+ * The testbed's own bookkeeping (op_seq, pins, the API call's mm_users
+ * pin, slab accounting, logs, file and reference tables) is counted
+ * apart: the kernel has none of it.  The fault statistics are per thread
+ * (as the kernel's per-CPU vm events) and write no shared line.
  */
 struct tb_op_counts {
 	uint64_t ops;			/* operations of this kind */
 	uint64_t mmap_sem_writes;	/* mmap_sem acquires + releases */
 	uint64_t mm_rb_lock_writes;	/* mm_rb_lock acquires + releases */
-	uint64_t ptl_writes;		/* page_table_lock acquires + releases */
-	uint64_t mm_stat_rmw;		/* testbed bookkeeping RMWs in the mm */
+	uint64_t page_table_lock_writes;	/* mm->page_table_lock (anon_vma
+					   install, page-table page allocation) */
+	uint64_t ptl_writes;		/* split PTE locks (per page-table page) */
+	uint64_t testbed_writes;	/* the testbed's bookkeeping (see above) */
 	uint64_t vma_rmw;		/* per-VMA/per-object writes: vm_ref_count,
 					   a VMA's own lock (vm_lock), anon_vma
 					   degree, file/mempolicy refs */
-	uint64_t other_lock_writes;	/* other locks (file/ref tables, regions) */
+	uint64_t other_lock_writes;	/* other locks (nommu regions) */
 	uint64_t seq_writes;		/* vm_sequence write begin + end */
 	uint64_t mmap_sem_read_waits;	/* down_read that had to wait ... */
 	uint64_t mmap_sem_read_waits_writer;	/* ... while a writer held it */
 	uint64_t mmap_sem_write_waits;
 	uint64_t mm_rb_lock_read_waits;	/* read_lock behind a writer */
 	uint64_t mm_rb_lock_write_waits;
-	uint64_t ptl_waits;
+	uint64_t ptl_waits;		/* page_table_lock or a PTE lock */
 	/*
 	 * The length of the writer sections, in scheduling points (lock
 	 * operations, atomic RMWs, seqcount writes) run while this thread

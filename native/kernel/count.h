@@ -6,8 +6,9 @@
  * Every scheduling point is a write to a cache line (a lock acquire or
  * release, an atomic RMW, a seqcount write); kernel/sched.c counts it in
  * the calling thread's counters under current->op, in the class the
- * registered classifier gives the object (mmap_sem, mm_rb_lock,
- * page_table_lock, the mm's bookkeeping, a per-VMA line, another lock).
+ * registered classifier gives the object (mmap_sem, mm_rb_lock, the mm's
+ * page_table_lock, a split PTE lock, the testbed's own bookkeeping, a
+ * per-VMA line, another lock).
  * locks.c adds the acquisitions that had to wait.  Counters are per
  * thread (no shared line of their own); tb_counts sums every thread's.
  */
@@ -20,8 +21,9 @@
 enum tb_line {
 	TB_LINE_MMAP_SEM,
 	TB_LINE_MM_RB_LOCK,
-	TB_LINE_PTL,
-	TB_LINE_MM_STAT,	/* testbed bookkeeping inside the mm */
+	TB_LINE_MM_PTL,		/* mm->page_table_lock */
+	TB_LINE_PTL,		/* a split PTE lock (per page-table page) */
+	TB_LINE_TESTBED,	/* the testbed's bookkeeping, not a design cost */
 	TB_LINE_VMA,		/* a per-VMA or per-object line */
 	TB_LINE_OTHER,		/* any other lock */
 };

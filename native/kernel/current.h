@@ -76,6 +76,8 @@ struct task_struct {
 	struct tb_vlog *vlog;
 	struct tb_evlog *evlog;
 	struct tb_kmem_account *kmem;
+	/* this thread's statistics block in mm (mm/vmstat.c), found once per call */
+	void *vm_events;
 	/* test-only: lockdep-lite state */
 	int lockdep_depth;
 	struct held_lock held_locks[TB_MAX_HELD_LOCKS];
@@ -96,6 +98,7 @@ static inline void tb_current_enter(struct mm_struct *mm, struct tb_vlog *vlog,
 	current->vlog = vlog;
 	current->evlog = evlog;
 	current->kmem = kmem;
+	current->vm_events = NULL;
 	current->op = op;
 	current->op_seq = op_seq;
 }

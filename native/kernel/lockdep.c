@@ -21,6 +21,7 @@ static const struct {
 	{ "mm_rb_lock", LOCK_RANK_MM_RB_LOCK },
 	{ "vm_lock", LOCK_RANK_VMA_LOCK },
 	{ "page_table_lock", LOCK_RANK_PAGE_TABLE_LOCK },
+	{ "ptlock", LOCK_RANK_PAGE_TABLE_LOCK },	/* split PTE locks */
 };
 
 int lockdep_rank_of(const char *name)

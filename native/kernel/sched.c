@@ -197,11 +197,14 @@ void tb_count_point(int point, const void *obj)
 	case TB_LINE_MM_RB_LOCK:
 		COUNT_ADD(c->mm_rb_lock_writes, 1);
 		break;
+	case TB_LINE_MM_PTL:
+		COUNT_ADD(c->page_table_lock_writes, 1);
+		break;
 	case TB_LINE_PTL:
 		COUNT_ADD(c->ptl_writes, 1);
 		break;
-	case TB_LINE_MM_STAT:
-		COUNT_ADD(c->mm_stat_rmw, 1);
+	case TB_LINE_TESTBED:
+		COUNT_ADD(c->testbed_writes, 1);
 		break;
 	case TB_LINE_VMA:
 		COUNT_ADD(c->vma_rmw, 1);
@@ -234,6 +237,7 @@ void tb_count_wait(const void *lock, bool read, bool behind_writer)
 		else
 			COUNT_ADD(c->mm_rb_lock_write_waits, 1);
 		break;
+	case TB_LINE_MM_PTL:
 	case TB_LINE_PTL:
 		COUNT_ADD(c->ptl_waits, 1);
 		break;

@@ -122,20 +122,52 @@ int do_mbind(struct mm_struct *mm, unsigned long start, unsigned long len,
 /* mm/memory.c: the page-table model and the fault paths */
 int pt_init(struct mm_struct *mm);
 void pt_destroy(struct mm_struct *mm);
-bool pt_present(struct mm_struct *mm, unsigned long addr);
-void pt_populate(struct mm_struct *mm, unsigned long addr, u64 vma_id,
+/* The table mapping address, allocated if missing (__pte_alloc). */
+struct pte_table *pte_alloc(struct mm_struct *mm, unsigned long address);
+/* set_pte_at with the table's ptl held: populate (no-op if present). */
+void pt_populate(struct pte_table *pte, unsigned long address, u64 vma_id,
 		 bool new_page);
+/* The calls below take each table's ptl themselves. */
 unsigned long pt_count_range(struct mm_struct *mm, unsigned long start,
 			     unsigned long end);
-void zap_page_range_locked(struct mm_struct *mm, unsigned long start,
-			   unsigned long end);
+unsigned long pt_nr_pages(struct mm_struct *mm);
+void zap_page_range(struct mm_struct *mm, unsigned long start,
+		    unsigned long end);
 int pt_for_each(struct mm_struct *mm,
 		int (*fn)(struct mm_struct *mm, unsigned long addr, u64 vma_id,
 			  void *arg), void *arg);
+/* obj is one of mm's split PTE locks (the line classifier asks). */
+bool pt_is_ptlock(const struct mm_struct *mm, const void *obj);
 int handle_mm_fault(struct mm_struct *mm, unsigned long address,
 		    unsigned int flags);
 int do_page_fault(struct mm_struct *mm, unsigned long address,
 		  unsigned int flags);
+
+/* mm/vmstat.c: the fault statistics, per thread (struct mm_fault_events) */
+struct mm_fault_events *this_thread_fault_events_slow(struct mm_struct *mm);
+
+/* This thread's block in mm: cached in current for the rest of the call. */
+static inline struct mm_fault_events *
+this_thread_fault_events(struct mm_struct *mm)
+{
+	struct mm_fault_events_block *b = current->vm_events;
+
+	return likely(b) ? &b->ev : this_thread_fault_events_slow(mm);
+}
+void sum_fault_events(struct mm_struct *mm, struct mm_fault_events *sum);
+void fault_events_destroy(struct mm_struct *mm);
+
+/*
+ * count_vm_event on this thread's block (ev, from this_thread_fault_events
+ * once per fault: the lookup reads `current`, a TLS access in a shared
+ * library).  The block is this thread's, so a plain increment; the
+ * relaxed atomic load and store only tell the sanitizers that a reader
+ * may sum it meanwhile.
+ */
+#define count_fault_event(ev, field)					\
+	__atomic_store_n(&(ev)->field,					\
+			 __atomic_load_n(&(ev)->field, __ATOMIC_RELAXED) + 1, \
+			 __ATOMIC_RELAXED)
 
 /* Objects of this mm: the ids the API reports. */
 static inline u64 vma_id(const struct vm_area_struct *vma)

@@ -5,9 +5,10 @@
  * do_anonymous_page), and handle_speculative_fault of the SPF series,
  * which runs without mmap_sem on a VMA pinned by get_vma().
  *
- * A "page" is only a populated address: the set of populated pages is a
- * hash table under page_table_lock, each entry remembering the id of the
- * VMA that populated it.  munmap/exit zap pages under the same lock.
+ * A "page" is only a populated address: page-table pages of 512 entries
+ * (struct pte_table), each remembering the id of the VMA that populated
+ * the page, each under its own split PTE lock.  munmap/exit zap pages
+ * under the same locks.
  */
 #include "mm/internal.h"
 #include "kernel/lockdep.h"
@@ -15,119 +16,290 @@
 
 /* ---- page-table model ------------------------------------------------- */
 
-#define PT_MIN_BUCKETS	64UL
-
-static unsigned long pt_hash(unsigned long addr, unsigned long nr_buckets)
+static unsigned long pt_dir_hash(unsigned long addr)
 {
-	u64 h = (addr >> PAGE_SHIFT) * 0x9e3779b97f4a7c15ULL;
+	u64 h = (addr >> PMD_SHIFT) * 0x9e3779b97f4a7c15ULL;
 
-	return (unsigned long)(h >> 32) & (nr_buckets - 1);
+	return (unsigned long)(h >> 32) & (PT_DIR_BUCKETS - 1);
 }
+
+static unsigned long pt_ptl_hash(const void *ptl)
+{
+	u64 h = (u64)(uintptr_t)ptl * 0x9e3779b97f4a7c15ULL;
+
+	return (unsigned long)(h >> 32) & (PT_DIR_BUCKETS - 1);
+}
+
+/*
+ * The page behind an entry (kernel/page_alloc.h): only the perf flavour
+ * takes real pages, so only its tables have room for them.
+ */
+#ifdef TB_PERF
+static void pte_set_page(struct pte_table *t, unsigned long i, void *page)
+{
+	t->page[i] = page;
+}
+
+static void pte_free_page(struct pte_table *t, unsigned long i)
+{
+	free_page(t->page[i]);
+	t->page[i] = NULL;
+}
+#else
+static void pte_set_page(struct pte_table *t, unsigned long i, void *page)
+{
+	(void)t;
+	(void)i;
+	(void)page;
+}
+
+static void pte_free_page(struct pte_table *t, unsigned long i)
+{
+	(void)t;
+	(void)i;
+}
+#endif
 
 int pt_init(struct mm_struct *mm)
 {
-	mm->pt.nr_buckets = PT_MIN_BUCKETS;
-	mm->pt.nr_pages = 0;
-	mm->pt.buckets = calloc(PT_MIN_BUCKETS, sizeof(*mm->pt.buckets));
-	return mm->pt.buckets ? 0 : -ENOMEM;
-}
-
-static void pt_clear_all(struct mm_struct *mm)
-{
-	unsigned long i;
-
-	for (i = 0; i < mm->pt.nr_buckets; i++) {
-		struct pt_entry *e = mm->pt.buckets[i];
-
-		while (e) {
-			struct pt_entry *next = e->next;
-
-			free_page(e->page);
-			free(e);
-			e = next;
-		}
-		mm->pt.buckets[i] = NULL;
-	}
-	mm->pt.nr_pages = 0;
+	mm->pt.nr_tables = 0;
+	mm->pt.dir = calloc(PT_DIR_BUCKETS, sizeof(*mm->pt.dir));
+	mm->pt.by_ptl = calloc(PT_DIR_BUCKETS, sizeof(*mm->pt.by_ptl));
+	if (mm->pt.dir && mm->pt.by_ptl)
+		return 0;
+	free(mm->pt.dir);
+	free(mm->pt.by_ptl);
+	return -ENOMEM;
 }
 
 void pt_destroy(struct mm_struct *mm)
 {
-	if (!mm->pt.buckets)
+	unsigned long i;
+
+	if (!mm->pt.dir)
 		return;
-	pt_clear_all(mm);
-	free(mm->pt.buckets);
-	mm->pt.buckets = NULL;
-}
+	for (i = 0; i < PT_DIR_BUCKETS; i++) {
+		struct pte_table *t = mm->pt.dir[i], *next;
 
-static struct pt_entry **pt_slot(struct mm_struct *mm, unsigned long addr)
-{
-	struct pt_entry **pe = &mm->pt.buckets[pt_hash(addr,
-						       mm->pt.nr_buckets)];
+		for (; t; t = next) {
+			unsigned long j;
 
-	while (*pe && (*pe)->addr != addr)
-		pe = &(*pe)->next;
-	return pe;
-}
-
-bool pt_present(struct mm_struct *mm, unsigned long addr)
-{
-	lockdep_assert_held(&mm->page_table_lock);
-	return *pt_slot(mm, addr) != NULL;
-}
-
-/* Doubles the bucket array when the chains get long; best effort. */
-static void pt_grow(struct mm_struct *mm)
-{
-	unsigned long n = mm->pt.nr_buckets * 2, i;
-	struct pt_entry **b = calloc(n, sizeof(*b));
-
-	if (!b)
-		return;
-	for (i = 0; i < mm->pt.nr_buckets; i++) {
-		struct pt_entry *e = mm->pt.buckets[i];
-
-		while (e) {
-			struct pt_entry *next = e->next;
-			unsigned long h = pt_hash(e->addr, n);
-
-			e->next = b[h];
-			b[h] = e;
-			e = next;
+			next = t->next;
+			for (j = 0; j < PTRS_PER_PTE; j++)
+				pte_free_page(t, j);
+			spin_lock_destroy(&t->ptl);
+			free(t);
 		}
 	}
-	free(mm->pt.buckets);
-	mm->pt.buckets = b;
-	mm->pt.nr_buckets = n;
+	free(mm->pt.dir);
+	free(mm->pt.by_ptl);
+	mm->pt.dir = NULL;
+	mm->pt.by_ptl = NULL;
+}
+
+static struct pte_table *pt_first(const struct mm_struct *mm,
+				  unsigned long bucket)
+{
+	return __atomic_load_n(&mm->pt.dir[bucket], __ATOMIC_ACQUIRE);
 }
 
 /*
- * set_pte_at: populate addr for the VMA vma_id (no-op if present).  A
- * new_page fault (a private write: do_anonymous_page, wp_page_copy) takes
- * a zeroed page (kernel/page_alloc.h; perf flavour only), which the zap
- * gives back.  The kernel allocates it before taking the PTE lock; here it
- * is taken under it, once the entry is known to be new.
+ * The walk to the table (pte_offset_map): without a lock, as the kernel's
+ * walk of the upper levels; a table is published complete (release) and
+ * stays until the mm goes.  NULL: pmd_none.
  */
-void pt_populate(struct mm_struct *mm, unsigned long addr, u64 vma_id,
+static struct pte_table *pte_offset_map(struct mm_struct *mm,
+					unsigned long address)
+{
+	unsigned long addr = address & PMD_MASK;
+	struct pte_table *t;
+
+	for (t = pt_first(mm, pt_dir_hash(addr)); t; t = t->next)
+		if (t->addr == addr)
+			return t;
+	return NULL;
+}
+
+/*
+ * __pte_alloc: allocate the table outside the lock, install it under
+ * mm->page_table_lock unless a racing fault did first (then free ours).
+ */
+struct pte_table *pte_alloc(struct mm_struct *mm, unsigned long address)
+{
+	struct pte_table *t = pte_offset_map(mm, address), *new;
+	unsigned long bucket = pt_dir_hash(address & PMD_MASK), by_ptl;
+
+	if (likely(t))
+		return t;
+	new = calloc(1, sizeof(*new));
+	if (!new)
+		abort();	/* host out of memory: not a model state */
+	__spin_lock_init(&new->ptl, "ptlock");
+	new->addr = address & PMD_MASK;
+	spin_lock(&mm->page_table_lock);
+	t = pte_offset_map(mm, address);
+	if (likely(!t)) {
+		new->next = mm->pt.dir[bucket];
+		__atomic_store_n(&mm->pt.dir[bucket], new, __ATOMIC_RELEASE);
+		by_ptl = pt_ptl_hash(&new->ptl);
+		new->next_by_ptl = mm->pt.by_ptl[by_ptl];
+		__atomic_store_n(&mm->pt.by_ptl[by_ptl], new, __ATOMIC_RELEASE);
+		/* read without the lock by pt_for_each_table */
+		__atomic_store_n(&mm->pt.nr_tables, mm->pt.nr_tables + 1,
+				 __ATOMIC_RELAXED);
+		t = new;
+		new = NULL;
+	}
+	spin_unlock(&mm->page_table_lock);
+	if (unlikely(new)) {
+		spin_lock_destroy(&new->ptl);
+		free(new);
+	}
+	return t;
+}
+
+static unsigned long pte_index(unsigned long address)
+{
+	return (address >> PAGE_SHIFT) & (PTRS_PER_PTE - 1);
+}
+
+/*
+ * set_pte_at: populate address for the VMA vma_id (no-op if present).  A
+ * new_page fault (a private write: do_anonymous_page, wp_page_copy) takes
+ * a zeroed page (perf flavour only), which the zap gives back.  The kernel
+ * allocates it before taking the PTE lock; here it is taken under it,
+ * once the entry is known to be new.
+ */
+void pt_populate(struct pte_table *pte, unsigned long address, u64 vma_id,
 		 bool new_page)
 {
-	struct pt_entry **pe, *e;
+	unsigned long i = pte_index(address);
+	u64 *e = &pte->pte[i];
 
-	lockdep_assert_held(&mm->page_table_lock);
-	pe = pt_slot(mm, addr);
-	if (*pe)
+	lockdep_assert_held(&pte->ptl);
+	if (*e)
 		return;
-	e = malloc(sizeof(*e));
-	if (!e)
-		abort();	/* host out of memory: not a model state */
-	e->addr = addr;
-	e->vma_id = vma_id;
-	e->page = new_page ? alloc_zeroed_page() : NULL;
-	e->next = NULL;
-	*pe = e;
-	mm->pt.nr_pages++;
-	if (mm->pt.nr_pages > 2 * mm->pt.nr_buckets)
-		pt_grow(mm);
+	*e = vma_id;
+	pte_set_page(pte, i, new_page ? alloc_zeroed_page() : NULL);
+	pte->nr_pages++;
+}
+
+/*
+ * Calls fn(t, start, end, arg) with t's ptl held for every table that
+ * maps part of [start, end), clipped to it: the range's tables one by one
+ * when that is fewer than the mm has, otherwise every table.
+ */
+static void pt_for_each_table(struct mm_struct *mm, unsigned long start,
+			      unsigned long end,
+			      void (*fn)(struct pte_table *t, unsigned long s,
+					 unsigned long e, void *arg),
+			      void *arg)
+{
+	unsigned long nr = __atomic_load_n(&mm->pt.nr_tables,
+					   __ATOMIC_RELAXED);
+	unsigned long addr, i;
+	struct pte_table *t;
+
+	if (start >= end)
+		return;
+	if (((end - 1) >> PMD_SHIFT) - (start >> PMD_SHIFT) < nr) {
+		/* end <= TASK_SIZE: addr cannot wrap */
+		for (addr = start & PMD_MASK; addr < end; addr += PMD_SIZE) {
+			t = pte_offset_map(mm, addr);
+			if (!t)
+				continue;
+			spin_lock(&t->ptl);
+			fn(t, max(start, addr), min(end - 1, addr + PMD_SIZE - 1) + 1,
+			   arg);
+			spin_unlock(&t->ptl);
+		}
+		return;
+	}
+	for (i = 0; i < PT_DIR_BUCKETS; i++) {
+		for (t = pt_first(mm, i); t; t = t->next) {
+			if (t->addr + PMD_SIZE <= start || t->addr >= end)
+				continue;
+			spin_lock(&t->ptl);
+			fn(t, max(start, t->addr),
+			   min(end - 1, t->addr + PMD_SIZE - 1) + 1, arg);
+			spin_unlock(&t->ptl);
+		}
+	}
+}
+
+static void count_table(struct pte_table *t, unsigned long start,
+			unsigned long end, void *arg)
+{
+	unsigned long *n = arg, a;
+
+	if (end - start == PMD_SIZE) {
+		*n += t->nr_pages;
+		return;
+	}
+	for (a = start; a < end; a += PAGE_SIZE)
+		*n += t->pte[pte_index(a)] != 0;
+}
+
+unsigned long pt_count_range(struct mm_struct *mm, unsigned long start,
+			     unsigned long end)
+{
+	unsigned long n = 0;
+
+	pt_for_each_table(mm, start, end, count_table, &n);
+	return n;
+}
+
+/* get_mm_counter(MM_ANONPAGES) and friends, summed over the tables. */
+unsigned long pt_nr_pages(struct mm_struct *mm)
+{
+	return pt_count_range(mm, 0, TASK_SIZE);
+}
+
+/* zap_pte_range: forget the populated pages of one table in [start, end). */
+static void zap_table(struct pte_table *t, unsigned long start,
+		      unsigned long end, void *arg)
+{
+	unsigned long a;
+
+	(void)arg;
+	for (a = start; a < end && t->nr_pages; a += PAGE_SIZE) {
+		u64 *e = &t->pte[pte_index(a)];
+
+		if (*e) {
+			*e = 0;
+			pte_free_page(t, pte_index(a));
+			t->nr_pages--;
+		}
+	}
+}
+
+/* unmap_page_range: each table under its own ptl. */
+void zap_page_range(struct mm_struct *mm, unsigned long start,
+		    unsigned long end)
+{
+	pt_for_each_table(mm, start, end, zap_table, NULL);
+}
+
+struct pt_for_each_args {
+	int (*fn)(struct mm_struct *mm, unsigned long addr, u64 vma_id,
+		  void *arg);
+	struct mm_struct *mm;
+	void *arg;
+	int ret;
+};
+
+static void visit_table(struct pte_table *t, unsigned long start,
+			unsigned long end, void *arg)
+{
+	struct pt_for_each_args *a = arg;
+	unsigned long i;
+
+	(void)start;
+	(void)end;
+	for (i = 0; i < PTRS_PER_PTE && !a->ret; i++)
+		if (t->pte[i])
+			a->ret = a->fn(a->mm, t->addr + i * PAGE_SIZE,
+				       t->pte[i], a->arg);
 }
 
 /* Calls fn for every populated page (stops at a non-zero return). */
@@ -135,85 +307,25 @@ int pt_for_each(struct mm_struct *mm,
 		int (*fn)(struct mm_struct *mm, unsigned long addr, u64 vma_id,
 			  void *arg), void *arg)
 {
-	unsigned long i;
-	int ret;
+	struct pt_for_each_args a = { .fn = fn, .mm = mm, .arg = arg };
 
-	lockdep_assert_held(&mm->page_table_lock);
-	for (i = 0; i < mm->pt.nr_buckets; i++) {
-		struct pt_entry *e;
-
-		for (e = mm->pt.buckets[i]; e; e = e->next) {
-			ret = fn(mm, e->addr, e->vma_id, arg);
-			if (ret)
-				return ret;
-		}
-	}
-	return 0;
-}
-
-unsigned long pt_count_range(struct mm_struct *mm, unsigned long start,
-			     unsigned long end)
-{
-	unsigned long i, n = 0;
-
-	lockdep_assert_held(&mm->page_table_lock);
-	if ((end - start) >> PAGE_SHIFT <= mm->pt.nr_pages) {
-		for (i = start; i < end; i += PAGE_SIZE)
-			n += *pt_slot(mm, i) != NULL;
-		return n;
-	}
-	for (i = 0; i < mm->pt.nr_buckets; i++) {
-		struct pt_entry *e;
-
-		for (e = mm->pt.buckets[i]; e; e = e->next)
-			n += e->addr >= start && e->addr < end;
-	}
-	return n;
+	pt_for_each_table(mm, 0, TASK_SIZE, visit_table, &a);
+	return a.ret;
 }
 
 /*
- * zap_pte_range: forget the populated pages in [start, end).  Walks the
- * range or the table, whichever is smaller.
+ * The line classifier's question (checked flavour, kernel/count.h): a
+ * lock outside the mm is a split PTE lock or, on mmu-pvl, a VMA's lock.
  */
-void zap_page_range_locked(struct mm_struct *mm, unsigned long start,
-			   unsigned long end)
+bool pt_is_ptlock(const struct mm_struct *mm, const void *obj)
 {
-	unsigned long i;
+	struct pte_table *t;
 
-	lockdep_assert_held(&mm->page_table_lock);
-	if (start == 0 && end == -1UL) {
-		pt_clear_all(mm);
-		return;
-	}
-	if ((end - start) >> PAGE_SHIFT <= mm->pt.nr_pages) {
-		for (i = start; i < end; i += PAGE_SIZE) {
-			struct pt_entry **pe = pt_slot(mm, i), *e = *pe;
-
-			if (e) {
-				*pe = e->next;
-				free_page(e->page);
-				free(e);
-				mm->pt.nr_pages--;
-			}
-		}
-		return;
-	}
-	for (i = 0; i < mm->pt.nr_buckets; i++) {
-		struct pt_entry **pe = &mm->pt.buckets[i];
-
-		while (*pe) {
-			struct pt_entry *e = *pe;
-
-			if (e->addr >= start && e->addr < end) {
-				*pe = e->next;
-				free_page(e->page);
-				free(e);
-				mm->pt.nr_pages--;
-			} else {
-				pe = &e->next;
-			}
-		}
-	}
+	for (t = __atomic_load_n(&mm->pt.by_ptl[pt_ptl_hash(obj)],
+				 __ATOMIC_ACQUIRE); t; t = t->next_by_ptl)
+		if (obj == &t->ptl)
+			return true;
+	return false;
 }
 
 /* ---- faults ----------------------------------------------------------- */
@@ -244,7 +356,7 @@ static bool access_error(unsigned int flags, unsigned long vm_flags)
 
 /*
  * The classic path: mmap_sem held for read keeps every VMA where it is;
- * page_table_lock orders us against other faults.  Returns
+ * the table's split PTE lock orders us against other faults.  Returns
  * TB_FAULT_DONE_CLASSIC, -EFAULT (no VMA), -EACCES or -ENOMEM (the
  * anon_vma could not be allocated).
  */
@@ -252,6 +364,7 @@ int handle_mm_fault(struct mm_struct *mm, unsigned long address,
 		    unsigned int flags)
 {
 	struct vm_area_struct *vma;
+	struct pte_table *pte;
 	int ret = TB_FAULT_DONE_CLASSIC;
 
 	down_read(&mm->mmap_sem);
@@ -270,10 +383,12 @@ int handle_mm_fault(struct mm_struct *mm, unsigned long address,
 		ret = -ENOMEM;
 		goto out;
 	}
-	spin_lock(&mm->page_table_lock);
-	pt_populate(mm, address & PAGE_MASK, vma->tb_id,
+	/* do_anonymous_page: pte_alloc, then the page under its table's lock */
+	pte = pte_alloc(mm, address);
+	spin_lock(&pte->ptl);
+	pt_populate(pte, address, vma->tb_id,
 		    fault_new_page(flags, vma->vm_flags));
-	spin_unlock(&mm->page_table_lock);
+	spin_unlock(&pte->ptl);
 out:
 	up_read(&mm->mmap_sem);
 	return ret;
@@ -316,23 +431,24 @@ static int spf_vma_changed(struct vm_area_struct *vma, unsigned int seq)
  * for this CPU to take a TLB-flush IPI), and the VMA is checked again
  * under the lock.  After that a concurrent zap waits for the lock, so
  * the page cannot outlive the VMA.  The pmd_same() re-check has no
- * counterpart: the model's page table has no pmd level.  Returns true
- * with page_table_lock held, or false with *abort set.
+ * counterpart: the model's walk has no pmd entry to compare.  The lock
+ * is the table's split PTE lock (pte_lockptr).  Returns true with it
+ * held, or false with *abort set.
  */
-static bool spf_pte_map_lock(struct mm_struct *mm,
+static bool spf_pte_map_lock(struct pte_table *pte,
 			     struct vm_area_struct *vma, unsigned int seq,
 			     int *abort)
 {
 	*abort = spf_vma_changed(vma, seq);
 	if (*abort >= 0)
 		return false;
-	if (!spin_trylock(&mm->page_table_lock)) {
+	if (!spin_trylock(&pte->ptl)) {
 		*abort = TB_SPF_ABORT_PTL_BUSY;
 		return false;
 	}
 	*abort = spf_vma_changed(vma, seq);
 	if (*abort >= 0) {
-		spin_unlock(&mm->page_table_lock);
+		spin_unlock(&pte->ptl);
 		return false;
 	}
 	return true;
@@ -348,8 +464,8 @@ static bool spf_pte_map_lock(struct mm_struct *mm,
  *
  * The VMA is pinned by get_vma(), so it cannot be freed under us, but it
  * can change or leave the tree at any time: everything read before the
- * page_table_lock is validated under it (spf_pte_map_lock).  munmap zaps
- * under page_table_lock after the detach, so a page installed here before
+ * PTE lock is validated under it (spf_pte_map_lock).  munmap zaps under
+ * the same PTE lock after the detach, so a page installed here before
  * the detach is zapped, and one installed after it is impossible because
  * the check sees the empty node.
  */
@@ -394,6 +510,7 @@ static int __handle_speculative_fault(struct mm_struct *mm,
 				      unsigned int flags, int *abort)
 {
 	struct vm_area_struct *vma;
+	struct pte_table *pte;
 	unsigned long vm_flags;
 	unsigned int seq;
 
@@ -459,12 +576,17 @@ static int __handle_speculative_fault(struct mm_struct *mm,
 		goto out_put;
 	}
 
-	/* do_anonymous_page: nothing to prepare, the model's page is its address. */
-	if (!spf_pte_map_lock(mm, vma, seq, abort))
+	/*
+	 * do_anonymous_page: the model's page is its address, so only the
+	 * table to prepare (the series gives up on a missing one, pmd_none;
+	 * see docs/model.md).
+	 */
+	pte = pte_alloc(mm, address);
+	if (!spf_pte_map_lock(pte, vma, seq, abort))
 		goto out_put;
-	pt_populate(mm, address & PAGE_MASK, vma->tb_id,
+	pt_populate(pte, address, vma->tb_id,
 		    fault_new_page(flags, vm_flags));
-	spin_unlock(&mm->page_table_lock);
+	spin_unlock(&pte->ptl);
 	spf_put_vma(vma);
 	return 0;
 
@@ -604,6 +726,7 @@ static int do_vma_locked_fault(struct mm_struct *mm, unsigned long address,
 			       unsigned int flags, int *abort)
 {
 	struct vm_area_struct *vma;
+	struct pte_table *pte;
 
 	vma = lock_vma_under_rcu(mm, address, abort);
 	if (!vma)
@@ -613,10 +736,11 @@ static int do_vma_locked_fault(struct mm_struct *mm, unsigned long address,
 		*abort = TB_SPF_ABORT_ACCESS;
 		return 1;
 	}
-	spin_lock(&mm->page_table_lock);
-	pt_populate(mm, address & PAGE_MASK, vma->tb_id,
+	pte = pte_alloc(mm, address);
+	spin_lock(&pte->ptl);
+	pt_populate(pte, address, vma->tb_id,
 		    fault_new_page(flags, vma->vm_flags));
-	spin_unlock(&mm->page_table_lock);
+	spin_unlock(&pte->ptl);
 	vma_end_read(vma);
 	return 0;
 }
@@ -624,16 +748,18 @@ static int do_vma_locked_fault(struct mm_struct *mm, unsigned long address,
 
 /*
  * The arch fault handler (__do_page_fault): speculative first on SPF
- * configs, then the classic path.  Counts every step in mm->stats.
+ * configs, then the classic path.  Counts every step in this thread's
+ * statistics (mm/vmstat.c).
  */
 int do_page_fault(struct mm_struct *mm, unsigned long address,
 		  unsigned int flags)
 {
+	struct mm_fault_events *ev = this_thread_fault_events(mm);
 	int ret;
 
-	atomic64_inc(&mm->stats.faults);
+	count_fault_event(ev, faults);
 	if (address >= TASK_SIZE) {
-		atomic64_inc(&mm->stats.segv);
+		count_fault_event(ev, segv);
 		return -EFAULT;
 	}
 
@@ -641,34 +767,34 @@ int do_page_fault(struct mm_struct *mm, unsigned long address,
 	if (!(flags & (TB_FAULT_NO_SPECULATIVE | TB_FAULT_KERNEL))) {
 		int abort = -1;
 
-		atomic64_inc(&mm->stats.spf_attempts);
+		count_fault_event(ev, spf_attempts);
 		ret = do_vma_locked_fault(mm, address, flags, &abort);
 		if (ret == 0) {
-			atomic64_inc(&mm->stats.spf_success);
+			count_fault_event(ev, spf_success);
 			return TB_FAULT_DONE_SPECULATIVE;
 		}
-		atomic64_inc(&mm->stats.spf_abort[abort]);
-		atomic64_inc(&mm->stats.fallbacks);
+		count_fault_event(ev, spf_abort[abort]);
+		count_fault_event(ev, fallbacks);
 	}
 #endif
 #ifdef CONFIG_SPECULATIVE_PAGE_FAULT
 	if (spf_try(mm, flags)) {
 		int abort = -1;
 
-		atomic64_inc(&mm->stats.spf_attempts);
+		count_fault_event(ev, spf_attempts);
 		ret = __handle_speculative_fault(mm, address, flags, &abort);
 		if (ret == 0) {
-			atomic64_inc(&mm->stats.spf_success);
+			count_fault_event(ev, spf_success);
 			return TB_FAULT_DONE_SPECULATIVE;
 		}
-		atomic64_inc(&mm->stats.spf_abort[abort]);
-		atomic64_inc(&mm->stats.fallbacks);
+		count_fault_event(ev, spf_abort[abort]);
+		count_fault_event(ev, fallbacks);
 	}
 #endif
 
-	atomic64_inc(&mm->stats.classic_faults);
+	count_fault_event(ev, classic_faults);
 	ret = handle_mm_fault(mm, address, flags);
 	if (ret == -EFAULT || ret == -EACCES)
-		atomic64_inc(&mm->stats.segv);
+		count_fault_event(ev, segv);
 	return ret;
 }

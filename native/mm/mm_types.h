@@ -142,23 +142,63 @@ static inline unsigned long vm_end_gap(struct vm_area_struct *vma)
 }
 
 /*
- * The page-table model: the set of populated pages, each remembering the
- * id of the VMA that populated it.  A chained hash keyed by page address,
- * entries from malloc (pages are not model objects: no ids, no events).
- * Protected by mm->page_table_lock.
+ * The page-table model: one page-table page (struct pte_table) per PMD,
+ * i.e. per 512 PTEs (2 MiB), allocated when a fault first needs it and
+ * kept until the mm goes (the kernel's free_pgtables frees it on unmap;
+ * see docs/model.md).  Each entry is the id of the VMA that populated the
+ * page, 0 for none (ids start at 1; pages are not model objects: no ids,
+ * no events).  Each table has its own lock, as the kernel's split PTE
+ * locks (ptlock_ptr): faults on different tables never write a common
+ * line.  The tables are found through a small hash of PMD addresses,
+ * which stands in for the pgd..pmd levels: appended under
+ * mm->page_table_lock (as __pte_alloc's pmd_populate), read without it.
  */
-struct pt_entry {
-	struct pt_entry *next;
-	unsigned long addr;
-	u64 vma_id;
-	void *page;	/* perf flavour: the page a private write installed */
+#define PTRS_PER_PTE	512
+#define PMD_SHIFT	(PAGE_SHIFT + 9)
+#define PMD_SIZE	(1UL << PMD_SHIFT)
+#define PMD_MASK	(~(PMD_SIZE - 1))
+#define PT_DIR_BUCKETS	256
+
+struct pte_table {
+	spinlock_t ptl;			/* split PTE lock */
+	unsigned long addr;		/* first address mapped (PMD aligned) */
+	struct pte_table *next;		/* directory chain */
+	struct pte_table *next_by_ptl;	/* test-only: chain by lock address */
+	unsigned int nr_pages;		/* populated entries, under ptl */
+	u64 pte[PTRS_PER_PTE];		/* id of the VMA that populated it */
+#ifdef TB_PERF
+	void *page[PTRS_PER_PTE];	/* the page a private write installed */
+#endif
 };
 
 struct pt_model {
-	struct pt_entry **buckets;
-	unsigned long nr_buckets;	/* power of two */
-	unsigned long nr_pages;
+	struct pte_table **dir;		/* PT_DIR_BUCKETS chains, append-only */
+	/* test-only: the same tables hashed by lock address (pt_is_ptlock) */
+	struct pte_table **by_ptl;
+	unsigned long nr_tables;	/* under mm->page_table_lock */
 };
+
+/*
+ * The fault statistics (tb_stats), counted as the kernel counts its vm
+ * events (count_vm_event: per CPU, summed when read): one block per
+ * thread that faulted in the mm, written by that thread only, so that a
+ * fault writes no line another thread writes.  mm/vmstat.c.
+ */
+struct mm_fault_events {
+	u64 faults;
+	u64 spf_attempts;
+	u64 spf_success;
+	u64 spf_abort[TB_SPF_ABORT_NR];
+	u64 classic_faults;
+	u64 fallbacks;
+	u64 segv;
+};
+
+struct mm_fault_events_block {
+	struct mm_fault_events ev;
+	struct mm_fault_events_block *next;
+	const void *owner;		/* the thread (its task_struct) */
+} __attribute__((aligned(64)));
 
 struct mm_struct {
 	struct vm_area_struct *mmap;	/* list of VMAs, sorted */
@@ -180,7 +220,8 @@ struct mm_struct {
 	atomic_t mm_users;		/* threads + API calls in flight */
 	atomic_t mm_count;		/* references to the struct itself */
 	int map_count;			/* VMAs in the tree */
-	spinlock_t page_table_lock;	/* the page table and anon_vma install */
+	/* anon_vma install and page-table page allocation (not the PTEs) */
+	spinlock_t page_table_lock;
 	struct rw_semaphore mmap_sem;
 	struct pt_model pt;
 	/*
@@ -195,19 +236,12 @@ struct mm_struct {
 	bool mmap_merge_next_first;
 
 	/*
-	 * test-only: the fault path's counters.  The testbed's process state
-	 * (fd table, reference slots, operation numbers, logs, the kmem
-	 * account) is the API's: struct tb_process in api/api.h.
+	 * The fault path's counters: one block per thread that faulted here
+	 * (mm/vmstat.c), append-only.  The testbed's process state (fd
+	 * table, reference slots, operation numbers, logs, the kmem account)
+	 * is the API's: struct tb_process in api/api.h.
 	 */
-	struct {
-		atomic64_t faults;
-		atomic64_t spf_attempts;
-		atomic64_t spf_success;
-		atomic64_t spf_abort[TB_SPF_ABORT_NR];
-		atomic64_t classic_faults;
-		atomic64_t fallbacks;
-		atomic64_t segv;
-	} stats;
+	struct mm_fault_events_block *fault_events;
 };
 
 #endif /* _TB_MM_TYPES_H */

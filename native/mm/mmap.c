@@ -1251,6 +1251,7 @@ static long mmap_region(struct mm_struct *mm, struct file *file,
 {
 	struct vm_area_struct *vma, *prev = NULL;
 	struct rb_node **rb_link = NULL, *rb_parent = NULL;
+	unsigned long stale;
 	int error;
 
 	/* Clear old maps */
@@ -1265,11 +1266,9 @@ static long mmap_region(struct mm_struct *mm, struct file *file,
 	 * here was installed by a fault that raced with the unmap and lost
 	 * the race without noticing (the SPF re-checks exist to prevent it).
 	 */
-	spin_lock(&mm->page_table_lock);
-	WARN(pt_count_range(mm, addr, addr + len),
-	     "mmap_region: %lu stale pages in unmapped [%lx,%lx)",
-	     pt_count_range(mm, addr, addr + len), addr, addr + len);
-	spin_unlock(&mm->page_table_lock);
+	stale = pt_count_range(mm, addr, addr + len);
+	WARN(stale, "mmap_region: %lu stale pages in unmapped [%lx,%lx)",
+	     stale, addr, addr + len);
 
 	/* Private writable mapping: check memory availability */
 	if (accountable_mapping(file, vm_flags))
@@ -1420,8 +1419,8 @@ long ksys_mmap_pgoff(struct mm_struct *mm, unsigned long addr,
 
 /*
  * unmap_vmas/unmap_single_vma/unmap_page_range: zap the populated pages
- * of [start_addr, end_addr) that lie in the detached VMAs, under
- * page_table_lock, each VMA inside a vm_sequence write section (SPF).
+ * of [start_addr, end_addr) that lie in the detached VMAs, under the
+ * split PTE locks, each VMA inside a vm_sequence write section (SPF).
  */
 static void unmap_vmas(struct mm_struct *mm, struct vm_area_struct *vma,
 		       unsigned long start_addr, unsigned long end_addr)
@@ -1433,9 +1432,7 @@ static void unmap_vmas(struct mm_struct *mm, struct vm_area_struct *vma,
 		if (start >= end)
 			continue;
 		vm_write_begin(vma);
-		spin_lock(&mm->page_table_lock);
-		zap_page_range_locked(mm, start, end);
-		spin_unlock(&mm->page_table_lock);
+		zap_page_range(mm, start, end);
 		vm_write_end(vma);
 	}
 }
@@ -1790,8 +1787,6 @@ int validate_mm(struct mm_struct *mm)
 		      mm->map_count, rb_count))
 		bugs++;
 
-	spin_lock(&mm->page_table_lock);
 	pt_for_each(mm, check_page_covered, &pc);
-	spin_unlock(&mm->page_table_lock);
 	return bugs + pc.bugs;
 }

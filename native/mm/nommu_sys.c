@@ -15,22 +15,15 @@
 
 int pt_init(struct mm_struct *mm)
 {
-	mm->pt.buckets = NULL;
-	mm->pt.nr_buckets = 0;
-	mm->pt.nr_pages = 0;
+	mm->pt.dir = NULL;
+	mm->pt.by_ptl = NULL;
+	mm->pt.nr_tables = 0;
 	return 0;
 }
 
 void pt_destroy(struct mm_struct *mm)
 {
-	WARN_ON(mm->pt.nr_pages != 0);
-}
-
-bool pt_present(struct mm_struct *mm, unsigned long addr)
-{
-	(void)mm;
-	(void)addr;
-	return false;
+	WARN_ON(mm->pt.nr_tables != 0);
 }
 
 unsigned long pt_count_range(struct mm_struct *mm, unsigned long start,
@@ -42,6 +35,12 @@ unsigned long pt_count_range(struct mm_struct *mm, unsigned long start,
 	return 0;
 }
 
+unsigned long pt_nr_pages(struct mm_struct *mm)
+{
+	(void)mm;
+	return 0;
+}
+
 int pt_for_each(struct mm_struct *mm,
 		int (*fn)(struct mm_struct *mm, unsigned long addr, u64 vma_id,
 			  void *arg), void *arg)
@@ -50,6 +49,13 @@ int pt_for_each(struct mm_struct *mm,
 	(void)fn;
 	(void)arg;
 	return 0;
+}
+
+bool pt_is_ptlock(const struct mm_struct *mm, const void *obj)
+{
+	(void)mm;
+	(void)obj;
+	return false;
 }
 
 int do_page_fault(struct mm_struct *mm, unsigned long address,

@@ -49,8 +49,9 @@ internal static class BenchCommand
                        (interleaved), and mmu a second time (the A/A arm); spread = (max-min)/median; vs mmu =
                        the median of the per-round ratios to the same backend's mmu; the noise band is the
                        largest A/A difference, and a difference inside it reads "within noise".
-          counted      per fault: writes (acquire/release/atomic RMW) to mmap_sem, mm_rb_lock,
-                       page_table_lock, per-VMA lines (vm_ref_count), the testbed's bookkeeping; mm-wide
+          counted      per fault: writes (acquire/release/atomic RMW) to the mm-wide lines mmap_sem,
+                       mm_rb_lock and page_table_lock (whoever takes them), to the split PTE locks, to
+                       per-VMA lines (vm_ref_count), and apart the testbed's bookkeeping; mm-wide
                        writes per operation; fault lock waits per 1000 faults and how many behind a writer;
                        wasted speculative attempts (aborted, then the classic path) per fault; the steps run
                        holding mmap_sem / mm_rb_lock for write, per fault (what a classic / a speculative

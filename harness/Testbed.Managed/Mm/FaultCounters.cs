@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
-// The fault counters of struct tb_stats, kept in the mm like the native api layer does.
+// The fault counters of struct tb_stats: one block per thread (struct mm_fault_events of
+// native/mm/mm_types.h), summed when read (Vmstat.cs).
 using Testbed.Contract;
 
 namespace Testbed.Managed.Mm;
 
-/// <summary>Fault statistics; every field is updated with Interlocked.</summary>
+/// <summary>Fault statistics of one thread; written by that thread only, read with Volatile.</summary>
 internal sealed class FaultCounters
 {
     /// <summary>All faults.</summary>
@@ -27,4 +28,17 @@ internal sealed class FaultCounters
 
     /// <summary>Faults answered -EFAULT or -EACCES.</summary>
     public long Segv;
+
+    /// <summary>Adds another thread's block to this one.</summary>
+    public void Add(FaultCounters other)
+    {
+        Faults += Volatile.Read(ref other.Faults);
+        SpfAttempts += Volatile.Read(ref other.SpfAttempts);
+        SpfSuccess += Volatile.Read(ref other.SpfSuccess);
+        for (var i = 0; i < SpfAborts.Length; i++)
+            SpfAborts[i] += Volatile.Read(ref other.SpfAborts[i]);
+        ClassicFaults += Volatile.Read(ref other.ClassicFaults);
+        Fallbacks += Volatile.Read(ref other.Fallbacks);
+        Segv += Volatile.Read(ref other.Segv);
+    }
 }

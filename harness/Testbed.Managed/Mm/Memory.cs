@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
-// Port of mm/memory.c (4.16 + SPF): the page-table model (which pages are populated,
-// and by which VMA), unmap_page_range (zap), the classic fault (handle_mm_fault under
+// Port of mm/memory.c (4.16 + SPF): the page-table model (page-table pages of 512 PTEs,
+// each the id of the VMA that populated the page, each under its own split PTE lock),
+// unmap_page_range (zap), the classic fault (handle_mm_fault under
 // mmap_sem read, do_anonymous_page's anon_vma_prepare on write) and
 // handle_speculative_fault (get_vma, sequence checks before and after, empty-node
 // check under the page-table lock, put_vma).
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using Testbed.Contract;
 using Testbed.Managed.Kernel;
 
@@ -13,48 +13,117 @@ namespace Testbed.Managed.Mm;
 
 internal sealed partial class MmStruct
 {
-    private readonly Dictionary<ulong, Pte> pageTable = [];
-    private readonly List<ulong> zapScratch = [];
+    private const int PtDirBuckets = 256;
 
-    /// <summary>Pages populated, all VMAs (takes the page-table lock).</summary>
-    public ulong PopulatedPages()
+    // The directory of page-table pages (the pgd..pmd walk): chains appended under the mm's
+    // page_table_lock and read without it; a table stays until the mm goes.
+    private readonly PteTable?[] ptDir = new PteTable?[PtDirBuckets];
+    private int nrTables;
+
+    private static int PtDirHash(ulong addr) => (int)(((addr >> PteTable.PmdShift) * 0x9e3779b97f4a7c15UL) >> 32) & (PtDirBuckets - 1);
+
+    /// <summary>pte_offset_map: the table mapping addr, found without a lock; null for pmd_none.</summary>
+    private PteTable? PteOffsetMap(ulong addr)
     {
-        PageTableLock.Lock();
-        var n = (ulong)pageTable.Count;
-        PageTableLock.Unlock();
-        return n;
+        var pmd = addr & ~(PteTable.PmdSize - 1);
+        for (var t = Volatile.Read(ref ptDir[PtDirHash(pmd)]); t is not null; t = t.Next)
+        {
+            if (t.Addr == pmd)
+                return t;
+        }
+        return null;
     }
 
-    /// <summary>Pages populated inside [start, end) (takes the page-table lock).</summary>
-    public uint PopulatedIn(ulong start, ulong end)
+    /// <summary>__pte_alloc: the table mapping addr, installed under page_table_lock if missing.</summary>
+    private PteTable PteAlloc(ulong addr)
     {
-        uint n = 0;
+        if (PteOffsetMap(addr) is { } t)
+            return t;
+        var pmd = addr & ~(PteTable.PmdSize - 1);
+        var bucket = PtDirHash(pmd);
         PageTableLock.Lock();
-        if ((end - start) >> PageShift <= (ulong)pageTable.Count)
+        t = PteOffsetMap(addr);
+        if (t is null)
         {
-            for (var a = start; a < end; a += PageSize)
-            {
-                if (pageTable.ContainsKey(a))
-                    n++;
-            }
-        }
-        else
-        {
-            foreach (var page in pageTable.Keys)
-            {
-                if (page >= start && page < end)
-                    n++;
-            }
+            t = new PteTable(pmd, ptDir[bucket]);
+            Volatile.Write(ref ptDir[bucket], t);
+            Volatile.Write(ref nrTables, nrTables + 1);
         }
         PageTableLock.Unlock();
-        return n;
+        return t;
     }
-
-    /// <summary>Every populated page with the id of the VMA that populated it (page-table lock held by caller).</summary>
-    private Dictionary<ulong, Pte> PageTableLocked => pageTable;
 
     /// <summary>
-    /// unmap_page_range for [start, end) of vma: zap the pages under the page-table
+    /// Calls visit(table, start, end) with the table's lock held for every table that maps
+    /// part of [start, end), clipped to it: the range's tables one by one when that is fewer
+    /// than the mm has, otherwise every table.
+    /// </summary>
+    private void ForEachPteTable<TArg>(ulong start, ulong end, TArg arg, Action<PteTable, ulong, ulong, TArg> visit)
+    {
+        if (start >= end)
+            return;
+        if (((end - 1) >> PteTable.PmdShift) - (start >> PteTable.PmdShift) < (ulong)Volatile.Read(ref nrTables))
+        {
+            for (var pmd = start & ~(PteTable.PmdSize - 1); pmd < end; pmd += PteTable.PmdSize)
+            {
+                if (PteOffsetMap(pmd) is { } t)
+                    VisitLocked(t, start, end, arg, visit);
+            }
+            return;
+        }
+        for (var i = 0; i < PtDirBuckets; i++)
+        {
+            for (var t = Volatile.Read(ref ptDir[i]); t is not null; t = t.Next)
+            {
+                if (t.Addr + PteTable.PmdSize > start && t.Addr < end)
+                    VisitLocked(t, start, end, arg, visit);
+            }
+        }
+    }
+
+    private static void VisitLocked<TArg>(PteTable t, ulong start, ulong end, TArg arg, Action<PteTable, ulong, ulong, TArg> visit)
+    {
+        t.Ptl.Lock();
+        visit(t, Math.Max(start, t.Addr), Math.Min(end - 1, t.Addr + PteTable.PmdSize - 1) + 1, arg);
+        t.Ptl.Unlock();
+    }
+
+    /// <summary>Pages populated, all VMAs (takes each table's lock).</summary>
+    public ulong PopulatedPages() => PopulatedIn(0, TaskSize);
+
+    /// <summary>Pages populated inside [start, end) (takes each table's lock).</summary>
+    public uint PopulatedIn(ulong start, ulong end)
+    {
+        var n = new StrongBox<uint>();
+        ForEachPteTable(start, end, n, static (t, s, e, count) =>
+        {
+            if (e - s == PteTable.PmdSize)
+            {
+                count.Value += (uint)t.NrPages;
+                return;
+            }
+            for (var a = s; a < e; a += PageSize)
+            {
+                if (t.Pte[PteTable.Index(a)] != 0)
+                    count.Value++;
+            }
+        });
+        return n.Value;
+    }
+
+    /// <summary>Every populated page with the id of the VMA that populated it (each table's lock held while it is visited).</summary>
+    private void ForEachPopulated(Action<ulong, ulong> visit) =>
+        ForEachPteTable(0, TaskSize, visit, static (t, _, _, fn) =>
+        {
+            for (var i = 0; i < PteTable.PtrsPerPte; i++)
+            {
+                if (t.Pte[i] != 0)
+                    fn(t.Addr + ((ulong)i << PageShift), t.Pte[i]);
+            }
+        });
+
+    /// <summary>
+    /// unmap_page_range for [start, end) of vma: zap the pages under each table's split PTE
     /// lock, inside a vm_sequence write section (SPF).
     /// </summary>
     private void UnmapPageRange(VmAreaStruct vma, ulong start, ulong end)
@@ -62,47 +131,16 @@ internal sealed partial class MmStruct
         if (start >= end)
             return;
         vma.VmWriteBegin();
-        PageTableLock.Lock();
-        if ((end - start) >> PageShift <= (ulong)pageTable.Count)
+        ForEachPteTable(start, end, 0, static (t, s, e, _) =>
         {
-            for (var a = start; a < end; a += PageSize)
+            for (var a = s; a < e && t.NrPages > 0; a += PageSize)
             {
-                if (pageTable.Remove(a, out var pte))
-                    PageAlloc.Free(pte.Page);
+                var i = PteTable.Index(a);
+                if (t.Pte[i] != 0)
+                    t.Clear(i);
             }
-        }
-        else
-        {
-            zapScratch.Clear();
-            foreach (var page in pageTable.Keys)
-            {
-                if (page >= start && page < end)
-                    zapScratch.Add(page);
-            }
-            foreach (var page in zapScratch)
-            {
-                pageTable.Remove(page, out var pte);
-                PageAlloc.Free(pte.Page);
-            }
-        }
-        PageTableLock.Unlock();
+        });
         vma.VmWriteEnd();
-    }
-
-    /// <summary>
-    /// set_pte_at (page-table lock held): populates <paramref name="page"/> for the VMA
-    /// <paramref name="vmaId"/>, whose flags are <paramref name="vmFlags"/>, unless present. A private write takes a zeroed page of its own
-    /// (do_anonymous_page, or the COW copy of a file page; perf flavour only); a read maps the
-    /// zero page or the page cache's page, a shared write dirties the page cache's. The kernel
-    /// allocates before taking the PTE lock; here under it, once the entry is known to be new.
-    /// </summary>
-    private void SetPte(ulong page, ulong vmaId, VmFlags vmFlags, FaultFlags flags)
-    {
-        ref var pte = ref CollectionsMarshal.GetValueRefOrAddDefault(pageTable, page, out var exists);
-        if (exists)
-            return;
-        var newPage = (flags & FaultFlags.Write) != 0 && (vmFlags & VmFlags.Shared) == 0;
-        pte = new Pte(vmaId, newPage ? PageAlloc.AllocZeroed() : null);
     }
 
     /// <summary>access_error (x86): write needs VM_WRITE, exec VM_EXEC, read any of R/W/X.</summary>
@@ -121,34 +159,36 @@ internal sealed partial class MmStruct
     /// </summary>
     public int HandleFault(ulong addr, FaultFlags flags)
     {
-        Interlocked.Increment(ref Counters.Faults);
+        var c = Counters;
+        c.Faults++;
         if (PerVmaLock && (flags & (FaultFlags.NoSpeculative | FaultFlags.Kernel)) == 0)
         {
-            Interlocked.Increment(ref Counters.SpfAttempts);
+            c.SpfAttempts++;
             var abort = HandleVmaLockedFault(addr, flags);
             if (abort is null)
             {
-                Interlocked.Increment(ref Counters.SpfSuccess);
+                c.SpfSuccess++;
                 return (int)FaultResult.Speculative;
             }
-            Interlocked.Increment(ref Counters.SpfAborts[(int)abort.Value]);
-            Interlocked.Increment(ref Counters.Fallbacks);
+            c.SpfAborts[(int)abort.Value]++;
+            c.Fallbacks++;
         }
         if (Spf && SpfTry(flags))
         {
-            Interlocked.Increment(ref Counters.SpfAttempts);
+            c.SpfAttempts++;
             var abort = HandleSpeculativeFault(addr, flags);
             if (abort is null)
             {
-                Interlocked.Increment(ref Counters.SpfSuccess);
+                c.SpfSuccess++;
                 return (int)FaultResult.Speculative;
             }
-            Interlocked.Increment(ref Counters.SpfAborts[(int)abort.Value]);
-            Interlocked.Increment(ref Counters.Fallbacks);
+            c.SpfAborts[(int)abort.Value]++;
+            c.Fallbacks++;
         }
+        c.ClassicFaults++;
         var ret = HandleClassicFault(addr, flags);
         if (ret == -Errno.EFAULT || ret == -Errno.EACCES)
-            Interlocked.Increment(ref Counters.Segv);
+            c.Segv++;
         return ret;
     }
 
@@ -235,27 +275,28 @@ internal sealed partial class MmStruct
         // The bounds were read after the sample: re-validate them.
         if (vma.VmSequence.Retry(seq, vma))
             return SpfAbort.SeqChanged;
-        var page = addr & ~(PageSize - 1);
-        if (SpfPteMapLock(vma, seq) is { } abort)
+        // do_anonymous_page: only the table to prepare (the series gives up on pmd_none).
+        var pte = PteAlloc(addr);
+        if (SpfPteMapLock(pte, vma, seq) is { } abort)
             return abort;
-        SetPte(page, vma.Id, vmFlags, flags);
-        PageTableLock.Unlock();
+        pte.Populate(addr, vma.Id, PteTable.NewPage(flags, vmFlags));
+        pte.Ptl.Unlock();
         return null;
     }
 
     /// <summary>
-    /// pte_map_lock of a speculative fault: the VMA unchanged, the page-table lock only tried,
-    /// the VMA checked again under it. Null with the lock held, or why it gave up.
+    /// pte_map_lock of a speculative fault: the VMA unchanged, the table's split PTE lock only
+    /// tried, the VMA checked again under it. Null with the lock held, or why it gave up.
     /// </summary>
-    private SpfAbort? SpfPteMapLock(VmAreaStruct vma, int seq)
+    private SpfAbort? SpfPteMapLock(PteTable pte, VmAreaStruct vma, int seq)
     {
         if (!Options.TestOnlySkipSpeculativeRecheck && VmaHasChanged(vma, seq) is { } before)
             return before;
-        if (!PageTableLock.TryLock())
+        if (!pte.Ptl.TryLock())
             return SpfAbort.PtlBusy;
         if (!Options.TestOnlySkipSpeculativeRecheck && VmaHasChanged(vma, seq) is { } after)
         {
-            PageTableLock.Unlock();
+            pte.Ptl.Unlock();
             return after;
         }
         return null;
@@ -274,7 +315,6 @@ internal sealed partial class MmStruct
     /// <summary>handle_mm_fault under mmap_sem read (__do_page_fault's classic path).</summary>
     private int HandleClassicFault(ulong addr, FaultFlags flags)
     {
-        Interlocked.Increment(ref Counters.ClassicFaults);
         MmapSem.DownRead();
         var ret = ClassicFaultLocked(addr, flags);
         MmapSem.UpRead();
@@ -292,10 +332,10 @@ internal sealed partial class MmStruct
         // do_anonymous_page / do_cow_fault: a private write needs an anon_vma.
         if ((flags & FaultFlags.Write) != 0 && (vma.VmFlags & VmFlags.Shared) == 0 && !AnonVmaPrepare(vma))
             return -Errno.ENOMEM;
-        var page = addr & ~(PageSize - 1);
-        PageTableLock.Lock();
-        SetPte(page, vma.Id, vma.VmFlags, flags);
-        PageTableLock.Unlock();
+        var pte = PteAlloc(addr);
+        pte.Ptl.Lock();
+        pte.Populate(addr, vma.Id, PteTable.NewPage(flags, vma.VmFlags));
+        pte.Ptl.Unlock();
         return (int)FaultResult.Classic;
     }
 }

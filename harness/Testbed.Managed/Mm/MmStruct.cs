@@ -119,7 +119,7 @@ internal sealed partial class MmStruct
     /// <summary>mmap_sem.</summary>
     public readonly RwSemaphore MmapSem = new(LockRank.MmapSem);
 
-    /// <summary>page_table_lock: the page-table model and anon_vma installation.</summary>
+    /// <summary>page_table_lock: anon_vma installation and page-table page allocation (not the PTEs).</summary>
     public readonly SpinLockT PageTableLock = new(LockRank.PageTableLock);
 
     /// <summary>mmap_base.</summary>
@@ -130,9 +130,6 @@ internal sealed partial class MmStruct
 
     /// <summary>highest_vm_end.</summary>
     public ulong HighestVmEnd;
-
-    /// <summary>Fault counters (tb_stats), updated with Interlocked.</summary>
-    public FaultCounters Counters = new();
 
     /// <summary>Next op_seq for an operation that passed the handle check.</summary>
     public ulong NextOpSeq() => (ulong)Interlocked.Increment(ref opSeq);

@@ -181,9 +181,10 @@ internal sealed partial class MmStruct
             return SpfAbort.Access;
         }
         vma.CheckLive();
-        PageTableLock.Lock();
-        SetPte(addr & ~(PageSize - 1), vma.Id, vma.VmFlags, flags);
-        PageTableLock.Unlock();
+        var pte = PteAlloc(addr);
+        pte.Ptl.Lock();
+        pte.Populate(addr, vma.Id, PteTable.NewPage(flags, vma.VmFlags));
+        pte.Ptl.Unlock();
         vma.VmLock.UpRead();
         return null;
     }

@@ -81,14 +81,12 @@ internal sealed partial class MmStruct
             bugs++;
 
         // Every populated page lies inside a VMA.
-        PageTableLock.Lock();
-        foreach (var (page, (owner, _)) in PageTableLocked)
+        ForEachPopulated((page, owner) =>
         {
             var vma = FindVma(page);
             if (Bug.Warn(vma is null || vma.VmStart > page, $"page {page:x} (populated by vma {owner}) is not covered by any VMA"))
                 bugs++;
-        }
-        PageTableLock.Unlock();
+        });
 
         var live = Kmem.Live(CacheKind.Vma);
         if (Bug.Warn(live != (ulong)(MapCount + detachedHeld), $"live vmas {live} != map_count {MapCount} + {detachedHeld} held detached"))

@@ -6,7 +6,7 @@
 
 namespace Testbed.Interop;
 
-/// <summary><c>struct tb_op_counts</c> (128 bytes).</summary>
+/// <summary><c>struct tb_op_counts</c> (136 bytes).</summary>
 [NativeTypeName("struct tb_op_counts")]
 public unsafe partial struct TbOpCounts
 {
@@ -22,55 +22,59 @@ public unsafe partial struct TbOpCounts
     [NativeTypeName("uint64_t")]
     public ulong MmRbLockWrites;
 
-    /// <summary><c>ptl_writes</c>: <c>uint64_t</c> at offset 24.</summary>
+    /// <summary><c>page_table_lock_writes</c>: <c>uint64_t</c> at offset 24.</summary>
+    [NativeTypeName("uint64_t")]
+    public ulong PageTableLockWrites;
+
+    /// <summary><c>ptl_writes</c>: <c>uint64_t</c> at offset 32.</summary>
     [NativeTypeName("uint64_t")]
     public ulong PtlWrites;
 
-    /// <summary><c>mm_stat_rmw</c>: <c>uint64_t</c> at offset 32.</summary>
+    /// <summary><c>testbed_writes</c>: <c>uint64_t</c> at offset 40.</summary>
     [NativeTypeName("uint64_t")]
-    public ulong MmStatRmw;
+    public ulong TestbedWrites;
 
-    /// <summary><c>vma_rmw</c>: <c>uint64_t</c> at offset 40.</summary>
+    /// <summary><c>vma_rmw</c>: <c>uint64_t</c> at offset 48.</summary>
     [NativeTypeName("uint64_t")]
     public ulong VmaRmw;
 
-    /// <summary><c>other_lock_writes</c>: <c>uint64_t</c> at offset 48.</summary>
+    /// <summary><c>other_lock_writes</c>: <c>uint64_t</c> at offset 56.</summary>
     [NativeTypeName("uint64_t")]
     public ulong OtherLockWrites;
 
-    /// <summary><c>seq_writes</c>: <c>uint64_t</c> at offset 56.</summary>
+    /// <summary><c>seq_writes</c>: <c>uint64_t</c> at offset 64.</summary>
     [NativeTypeName("uint64_t")]
     public ulong SeqWrites;
 
-    /// <summary><c>mmap_sem_read_waits</c>: <c>uint64_t</c> at offset 64.</summary>
+    /// <summary><c>mmap_sem_read_waits</c>: <c>uint64_t</c> at offset 72.</summary>
     [NativeTypeName("uint64_t")]
     public ulong MmapSemReadWaits;
 
-    /// <summary><c>mmap_sem_read_waits_writer</c>: <c>uint64_t</c> at offset 72.</summary>
+    /// <summary><c>mmap_sem_read_waits_writer</c>: <c>uint64_t</c> at offset 80.</summary>
     [NativeTypeName("uint64_t")]
     public ulong MmapSemReadWaitsWriter;
 
-    /// <summary><c>mmap_sem_write_waits</c>: <c>uint64_t</c> at offset 80.</summary>
+    /// <summary><c>mmap_sem_write_waits</c>: <c>uint64_t</c> at offset 88.</summary>
     [NativeTypeName("uint64_t")]
     public ulong MmapSemWriteWaits;
 
-    /// <summary><c>mm_rb_lock_read_waits</c>: <c>uint64_t</c> at offset 88.</summary>
+    /// <summary><c>mm_rb_lock_read_waits</c>: <c>uint64_t</c> at offset 96.</summary>
     [NativeTypeName("uint64_t")]
     public ulong MmRbLockReadWaits;
 
-    /// <summary><c>mm_rb_lock_write_waits</c>: <c>uint64_t</c> at offset 96.</summary>
+    /// <summary><c>mm_rb_lock_write_waits</c>: <c>uint64_t</c> at offset 104.</summary>
     [NativeTypeName("uint64_t")]
     public ulong MmRbLockWriteWaits;
 
-    /// <summary><c>ptl_waits</c>: <c>uint64_t</c> at offset 104.</summary>
+    /// <summary><c>ptl_waits</c>: <c>uint64_t</c> at offset 112.</summary>
     [NativeTypeName("uint64_t")]
     public ulong PtlWaits;
 
-    /// <summary><c>mmap_sem_write_steps</c>: <c>uint64_t</c> at offset 112.</summary>
+    /// <summary><c>mmap_sem_write_steps</c>: <c>uint64_t</c> at offset 120.</summary>
     [NativeTypeName("uint64_t")]
     public ulong MmapSemWriteSteps;
 
-    /// <summary><c>mm_rb_lock_write_steps</c>: <c>uint64_t</c> at offset 120.</summary>
+    /// <summary><c>mm_rb_lock_write_steps</c>: <c>uint64_t</c> at offset 128.</summary>
     [NativeTypeName("uint64_t")]
     public ulong MmRbLockWriteSteps;
 }
