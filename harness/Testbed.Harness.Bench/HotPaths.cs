@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text.Json;
 using Testbed.Contract;
 using Testbed.Harness.Backends;
+using Testbed.Harness.Worker;
 using Testbed.Managed;
 
 namespace Testbed.Harness.Bench;
@@ -27,16 +28,11 @@ public static class HotPaths
     /// <summary>Runs native/bench with <paramref name="arguments"/>; returns its one JSON object.</summary>
     public static JsonElement RunDriver(string driver, params string[] arguments)
     {
-        var info = new ProcessStartInfo(driver) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in arguments)
-            info.ArgumentList.Add(a);
-        using var process = Process.Start(info) ?? throw new InvalidOperationException($"cannot start {driver}");
-        var output = process.StandardOutput.ReadToEnd();
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-            throw new InvalidOperationException($"{driver} {string.Join(' ', arguments)} exited {process.ExitCode}: {error.Trim()}");
-        using var doc = JsonDocument.Parse(output);
+        // the driver bounds itself by its iteration counts
+        var result = ChildProcess.Run(driver, arguments, Timeout.InfiniteTimeSpan);
+        if (result.ExitCode != 0)
+            throw new InvalidOperationException($"{driver} {string.Join(' ', arguments)} exited {result.ExitCode}: {result.Stderr.Trim()}");
+        using var doc = JsonDocument.Parse(result.Stdout);
         return doc.RootElement.Clone();
     }
 

@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-only
 using System.Diagnostics;
-using System.Text;
 using System.Text.RegularExpressions;
-using CliWrap;
+using Testbed.Harness.Worker;
 
 namespace Testbed.Harness.Kernel;
 
 /// <summary>
 /// Builds the guest program, and runs a batch with it: on the host, or inside QEMU through
-/// scripts/qemu (ensure-deps.sh, build-initramfs.sh, boot.sh), all driven through CliWrap.
+/// scripts/qemu (ensure-deps.sh, build-initramfs.sh, boot.sh), all started by the one launcher
+/// (<see cref="ChildProcess"/>).
 /// </summary>
 public static partial class GuestRunner
 {
@@ -21,14 +21,8 @@ public static partial class GuestRunner
     {
         if (!RepoPaths.HasGuestSources(root) && File.Exists(RepoPaths.GuestBinary(root)))
             return RepoPaths.GuestBinary(root);
-        var stderr = new StringBuilder();
-        var result = await Cli.Wrap("make")
-            .WithArguments(["-s", "-C", RepoPaths.GuestDir(root)])
-            .WithStandardErrorPipe(PipeTarget.ToStringBuilder(stderr))
-            .WithValidation(CommandResultValidation.None)
-            .ExecuteAsync(ct);
-        if (result.ExitCode != 0)
-            throw new InvalidOperationException($"building the guest program failed: {stderr}");
+        await ChildProcess.RunCheckedAsync("building the guest program", "make", ["-s", "-C", RepoPaths.GuestDir(root)],
+            Timeout.InfiniteTimeSpan, cancellationToken: ct);
         return RepoPaths.GuestBinary(root);
     }
 
@@ -41,16 +35,8 @@ public static partial class GuestRunner
     {
         var root = RepoPaths.Root();
         var guest = await EnsureGuestBuiltAsync(root, ct);
-        var stdout = new StringBuilder();
-        var stderr = new StringBuilder();
-        var sw = Stopwatch.StartNew();
-        var result = await Cli.Wrap(guest)
-            .WithStandardInputPipe(PipeSource.FromString(batch.ToGuestInput()))
-            .WithStandardOutputPipe(PipeTarget.ToStringBuilder(stdout))
-            .WithStandardErrorPipe(PipeTarget.ToStringBuilder(stderr))
-            .WithValidation(CommandResultValidation.None)
-            .ExecuteAsync(ct);
-        return new GuestRun(GuestOutputParser.Parse(stdout.ToString()), stderr.ToString(), TimeSpan.Zero, sw.Elapsed,
+        var result = await ChildProcess.RunAsync(guest, [], Timeout.InfiniteTimeSpan, io: new ChildIo(Stdin: batch.ToGuestInput()), cancellationToken: ct);
+        return new GuestRun(GuestOutputParser.Parse(result.Stdout), result.Stderr, TimeSpan.Zero, result.Elapsed,
             Environment.OSVersion.Version.ToString(), "host", result.ExitCode);
     }
 
@@ -85,23 +71,18 @@ public static partial class GuestRunner
             if (qemu.Kvm)
                 args.Add("--kvm");
 
-            var console = new StringBuilder();
-            var stderr = new StringBuilder();
             var boot = TimeSpan.Zero;
             var sw = Stopwatch.StartNew();
-            var result = await Cli.Wrap(Path.Combine(scripts, "boot.sh"))
-                .WithArguments(args)
-                .WithStandardOutputPipe(PipeTarget.ToDelegate(line =>
+            // boot.sh bounds QEMU itself (--timeout, exit 124)
+            var result = await ChildProcess.RunAsync(Path.Combine(scripts, "boot.sh"), args, Timeout.InfiniteTimeSpan,
+                io: new ChildIo(StdoutLine: line =>
                 {
                     if (boot == TimeSpan.Zero && line.Contains("@@TESTBED BOOTED", StringComparison.Ordinal))
                         boot = sw.Elapsed;
-                    console.AppendLine(line);
-                }))
-                .WithStandardErrorPipe(PipeTarget.ToStringBuilder(stderr))
-                .WithValidation(CommandResultValidation.None)
-                .ExecuteAsync(ct);
+                }),
+                cancellationToken: ct);
             var wall = sw.Elapsed;
-            var log = console.Append(stderr).ToString();
+            var log = result.Stdout + result.Stderr;
             var report = GuestOutputParser.Parse(File.Exists(data) ? await File.ReadAllTextAsync(data, ct) : "");
             if (result.ExitCode == 124)
                 report = report with { Errors = [.. report.Errors, $"QEMU timed out after {qemu.Timeout.TotalSeconds:F0} s"] };
@@ -114,18 +95,8 @@ public static partial class GuestRunner
         }
     }
 
-    private static async Task RunScriptAsync(string script, IEnumerable<string> args, CancellationToken ct)
-    {
-        var output = new StringBuilder();
-        var result = await Cli.Wrap(script)
-            .WithArguments(args)
-            .WithStandardOutputPipe(PipeTarget.ToStringBuilder(output))
-            .WithStandardErrorPipe(PipeTarget.ToStringBuilder(output))
-            .WithValidation(CommandResultValidation.None)
-            .ExecuteAsync(ct);
-        if (result.ExitCode != 0)
-            throw new InvalidOperationException($"{Path.GetFileName(script)} failed ({result.ExitCode}): {output}");
-    }
+    private static Task RunScriptAsync(string script, IEnumerable<string> args, CancellationToken ct) =>
+        ChildProcess.RunCheckedAsync(Path.GetFileName(script), script, args, Timeout.InfiniteTimeSpan, cancellationToken: ct);
 
     [GeneratedRegex(@"@@TESTBED BOOTED .*kernel (\S+)")]
     private static partial Regex ReleaseRegex();

@@ -1,7 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-using System.Diagnostics;
-using System.Text;
-using CliWrap;
+using Testbed.Harness.Worker;
 
 namespace Testbed.Harness.Kernel;
 
@@ -25,42 +23,25 @@ public static class KernelBuilder
     /// <exception cref="KernelBuildException">A patch does not apply, the config misses an option, or make fails.</exception>
     public static async Task<KernelImage> BuildAsync(IReadOnlyList<string> patches, Action<string>? progress = null, CancellationToken ct = default)
     {
-        var lines = new List<string>();
-        var stdout = new StringBuilder();
-        var sw = Stopwatch.StartNew();
-        var result = await Cli.Wrap(Script(RepoPaths.Root()))
-            .WithArguments(PatchArguments(patches))
-            .WithStandardOutputPipe(PipeTarget.ToStringBuilder(stdout))
-            .WithStandardErrorPipe(PipeTarget.ToDelegate(line =>
-            {
-                lock (lines)
-                    lines.Add(line);
-                progress?.Invoke(line);
-            }))
-            .WithValidation(CommandResultValidation.None)
-            .ExecuteAsync(ct);
+        var result = await ChildProcess.RunAsync(Script(RepoPaths.Root()), PatchArguments(patches), Timeout.InfiniteTimeSpan,
+            io: new ChildIo(StderrLine: progress), cancellationToken: ct);
+        var lines = result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         if (result.ExitCode != 0)
             throw new KernelBuildException(FailureMessage(lines, result.ExitCode), string.Join('\n', lines));
 
-        var path = stdout.ToString().TrimEnd().Split('\n')[^1];
+        var path = result.Stdout.TrimEnd().Split('\n')[^1];
         var cached = lines.Any(l => l.StartsWith(Prefix + "cached:", StringComparison.Ordinal));
-        return new KernelImage(path, Path.GetFileName(Path.GetDirectoryName(path)!), cached, sw.Elapsed);
+        return new KernelImage(path, Path.GetFileName(Path.GetDirectoryName(path)!), cached, result.Elapsed);
     }
 
     /// <summary>The cache key the script computes for <paramref name="patches"/> (nothing is built).</summary>
     public static async Task<string> KeyAsync(IReadOnlyList<string> patches, CancellationToken ct = default)
     {
-        var stdout = new StringBuilder();
-        var stderr = new StringBuilder();
-        var result = await Cli.Wrap(Script(RepoPaths.Root()))
-            .WithArguments([.. PatchArguments(patches), "--key"])
-            .WithStandardOutputPipe(PipeTarget.ToStringBuilder(stdout))
-            .WithStandardErrorPipe(PipeTarget.ToStringBuilder(stderr))
-            .WithValidation(CommandResultValidation.None)
-            .ExecuteAsync(ct);
+        var result = await ChildProcess.RunAsync(Script(RepoPaths.Root()), [.. PatchArguments(patches), "--key"], Timeout.InfiniteTimeSpan,
+            cancellationToken: ct);
         if (result.ExitCode != 0)
-            throw new KernelBuildException($"build-kernel.sh --key failed ({result.ExitCode}): {stderr}", stderr.ToString());
-        return stdout.ToString().Trim();
+            throw new KernelBuildException($"build-kernel.sh --key failed ({result.ExitCode}): {result.Stderr}", result.Stderr);
+        return result.Stdout.Trim();
     }
 
     private static IEnumerable<string> PatchArguments(IReadOnlyList<string> patches) =>

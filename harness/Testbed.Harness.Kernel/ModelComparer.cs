@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 using System.Diagnostics;
 using Testbed.Contract;
+using Testbed.Harness.Differential;
+using Testbed.Harness.Workloads;
 
 namespace Testbed.Harness.Kernel;
 
@@ -20,6 +22,16 @@ public sealed class ModelComparer(Func<string, MmFlags, IAddressSpace> backendFa
 {
     private const ulong Page = 4096;
     private const int EIO = 5;
+
+    /// <summary>
+    /// The comparison's checks (the one engine, <see cref="Lockstep{TView}"/>): the result and
+    /// the layout in the kernel's projection; the named differences then excuse what they may.
+    /// </summary>
+    private static readonly Lockstep<KernelView> Engine = new(
+        new Lockstep<KernelView>.Check(DivergenceKind.Result, (k, m) =>
+            k.Result == m.Result ? null : new(Errno.Format(k.Result), Errno.Format(m.Result), "")),
+        new Lockstep<KernelView>.Check(DivergenceKind.Layout, (k, m) =>
+            k.Layout.SequenceEqual(m.Layout) ? null : new($"{k.Layout.Count} VMA(s)", $"{m.Layout.Count} VMA(s)", "")));
 
     /// <summary>Compares every sequence of <paramref name="batch"/> with the guest's report of it.</summary>
     /// <param name="batch">The sequences that were run.</param>
@@ -91,8 +103,8 @@ public sealed class ModelComparer(Func<string, MmFlags, IAddressSpace> backendFa
                     errors.Add($"seed {batch.Seed} sequence {seq.Index} op {k}: race saw {race.Sigbus} SIGBUS and {race.Unexpected} unexpected faults");
             }
 
-            var op = k == 0 ? null : seq.Ops[k - 1];
-            if (op is { Kind: KernelOpKind.Mbind })
+            WorkItem? op = k == 0 ? null : seq.Ops[k - 1];
+            if (op is { Op.Kind: OpKind.Mbind })
                 mbinds++;
             var modelResult = run.Step(k);
             var (verdict, reason) = Judge(run, op, step, ref modelResult);
@@ -101,7 +113,7 @@ public sealed class ModelComparer(Func<string, MmFlags, IAddressSpace> backendFa
             {
                 shadow.Step(k);
                 if (verdict == KnownDifference.MbindDefaultHeadHole.Name)
-                    shadow.MbindFromFirstVma(op!);
+                    shadow.MbindFromFirstVma(op!.Value.Op);
                 if (!shadow.Layout().SequenceEqual(modelLayout))
                 {
                     mergeOrderCase = run.MergeOrderCase(k);
@@ -151,29 +163,37 @@ public sealed class ModelComparer(Func<string, MmFlags, IAddressSpace> backendFa
     /// (<see cref="KnownDifference.MbindDefaultHeadHole"/>) brings the model to the kernel's
     /// documented outcome, after which the layouts must match exactly.
     /// </summary>
-    private static (string? Verdict, string Reason) Judge(SequenceRun run, KernelOp? op, GuestStep step, ref long model)
+    private static (string? Verdict, string Reason) Judge(SequenceRun run, WorkItem? item, GuestStep step, ref long model)
     {
-        var layout = run.Layout();
-        var layoutSame = layout.SequenceEqual(step.Layout);
-        if (model == step.Result && layoutSame)
+        var kernel = new KernelView(step.Result, step.Layout);
+        var apart = Engine.All(kernel, new KernelView(model, run.Layout()));
+        if (apart.Count == 0)
             return (run.SharedPolicyMattered() ? KnownDifference.ShmemSharedPolicy.Name : null, "");
-        if (op is { Kind: KernelOpKind.Mprotect, Len: 0 } && step.Result == 0 && model == -Errno.EINVAL && layoutSame)
+        var resultOnly = apart is [DivergenceKind.Result];
+        var op = item is { Race: null } plain ? plain.Op : (Operation?)null;
+        if (op is { Kind: OpKind.Mprotect, Len: 0 } && step.Result == 0 && model == -Errno.EINVAL && resultOnly)
             return (KnownDifference.MprotectZeroLength.Name, "");
-        if (op is { Kind: KernelOpKind.Touch } && step.Result == -EIO && model == 0 && layoutSame && run.BeyondEof(op.Addr))
+        if (op is { Kind: OpKind.Fault } fault && step.Result == -EIO && model == 0 && resultOnly && run.BeyondEof(fault.Addr))
             return (KnownDifference.SigbusBeyondEof.Name, "");
-        if (op is { Kind: KernelOpKind.Mbind, Mode: MpolMode.Default } && step.Result == 0 && model == -Errno.EFAULT &&
-            run.MbindFromFirstVma(op) is { } fixup)
+        if (op is { Kind: OpKind.Mbind, Flags: (uint)MpolMode.Default } mbind && step.Result == 0 && model == -Errno.EFAULT &&
+            run.MbindFromFirstVma(mbind) is { } fixup)
         {
             model = fixup;
-            if (fixup == 0 && run.Layout().SequenceEqual(step.Layout))
+            if (Engine.All(kernel, new KernelView(fixup, run.Layout())).Count == 0)
                 return (KnownDifference.MbindDefaultHeadHole.Name, "");
             return ("", "layouts differ after 6.1's mbind(MPOL_DEFAULT) from the first VMA");
         }
 
-        if (model == step.Result)
-            return ("", "layouts differ");
-        return ("", layoutSame ? "results differ" : "results and layouts differ");
+        return ("", apart switch
+        {
+            [DivergenceKind.Layout] => "layouts differ",
+            [DivergenceKind.Result] => "results differ",
+            _ => "results and layouts differ",
+        });
     }
+
+    /// <summary>What the engine compares of the kernel and of the model after a step: the result and the window's layout.</summary>
+    private sealed record KernelView(long Result, IReadOnlyList<KernelVma> Layout);
 
     /// <summary>One sequence in one model address space.</summary>
     private sealed class SequenceRun(KernelBatch batch, KernelSequence seq, IAddressSpace mm)
@@ -188,30 +208,20 @@ public sealed class ModelComparer(Func<string, MmFlags, IAddressSpace> backendFa
             before = mm.Snapshot();
             if (k == 0)
                 return Setup();
-            var op = seq.Ops[k - 1];
-            switch (op.Kind)
-            {
-                case KernelOpKind.Mmap:
-                    var r = mm.Execute(Operation.Mmap(op.Addr, op.Len, op.Prot, op.Flags, op.Slot, op.PgOff));
-                    if (r >= 0 && op.Slot >= 0 && (op.Flags & MapFlags.Anonymous) == 0)
-                        LearnFile((ulong)r, op.Slot);
-                    return r;
-                case KernelOpKind.Munmap:
-                    return mm.Execute(Operation.Munmap(op.Addr, op.Len));
-                case KernelOpKind.Mprotect:
-                    return mm.Execute(Operation.Mprotect(op.Addr, op.Len, op.Prot));
-                case KernelOpKind.Touch:
-                    // tb_fault says which path answered (0 speculative, 1 classic); the guest only sees success
-                    var f = mm.Execute(Operation.Fault(op.Addr, op.Write ? FaultFlags.Write : FaultFlags.Read));
-                    return f >= 0 ? 0 : f;
-                case KernelOpKind.Race:
-                    var m = mm.Execute(Operation.Mmap(op.Addr, op.Len, Prot.None, MapFlags.Private | MapFlags.Anonymous | MapFlags.Fixed));
-                    return m == (long)op.Addr ? 0 : m;
-                case KernelOpKind.Mbind:
-                    return Mbind(op.Addr, op.Len, op.Mode);
-                default:
-                    throw new InvalidOperationException($"unknown op {op.Kind}");
-            }
+            var step = seq.Ops[k - 1];
+            var op = step.Op;
+            if (op.Kind == OpKind.Mbind)
+                return Mbind(op.Addr, op.Len, (MpolMode)op.Flags);
+            var r = mm.Execute(op);
+            if (step.Race is not null)
+                return r == (long)op.Addr ? 0 : r;
+            // tb_fault says which path answered (0 speculative, 1 classic); the guest only sees success
+            if (op.Kind == OpKind.Fault)
+                return r >= 0 ? 0 : r;
+            // fd i is file slot i: the setup opened the files in slot order
+            if (op.Kind == OpKind.Mmap && r >= 0 && op.Fd >= 0 && ((MapFlags)op.Flags & MapFlags.Anonymous) == 0)
+                LearnFile((ulong)r, op.Fd);
+            return r;
         }
 
         private long Mbind(ulong addr, ulong len, MpolMode mode)
@@ -267,7 +277,7 @@ public sealed class ModelComparer(Func<string, MmFlags, IAddressSpace> backendFa
         /// 6.1's outcome is mbind(MPOL_DEFAULT) from that VMA's start to the end: the model runs
         /// it and its result is returned; null when the condition does not hold.
         /// </summary>
-        public long? MbindFromFirstVma(KernelOp op)
+        public long? MbindFromFirstVma(Operation op)
         {
             var end = op.Addr + Align(op.Len);
             if (end <= op.Addr || before.Any(v => v.Start <= op.Addr && op.Addr < v.End))
@@ -285,14 +295,17 @@ public sealed class ModelComparer(Func<string, MmFlags, IAddressSpace> backendFa
         /// </summary>
         public string MergeOrderCase(int k)
         {
-            var op = k == 0 ? null : seq.Ops[k - 1];
-            if (op is not { Kind: KernelOpKind.Mmap })
-                return $"other: {(op is null ? "setup" : op.Kind.ToString().ToLowerInvariant())}";
+            if (k == 0)
+                return "other: setup";
+            var step = seq.Ops[k - 1];
+            var op = step.Op;
+            if (op.Kind != OpKind.Mmap || step.Race is not null)
+                return $"other: {(step.Race is not null ? "race" : KindName(op.Kind))}";
             var lo = op.Addr;
             var hi = op.Addr + Align(op.Len);
             var prevCut = before.Any(v => v.Start < lo && v.End > lo);
             var nextCut = before.Any(v => v.Start < hi && v.End > hi);
-            var memory = op.Slot >= 0 && (op.Flags & MapFlags.Anonymous) == 0 ? "private file" : "anon";
+            var memory = op.Fd >= 0 && ((MapFlags)op.Flags & MapFlags.Anonymous) == 0 ? "private file" : "anon";
             var how = (prevCut, nextCut) switch
             {
                 (true, true) => "prev and next cut by the mmap",
@@ -337,6 +350,9 @@ public sealed class ModelComparer(Func<string, MmFlags, IAddressSpace> backendFa
 
             return list;
         }
+
+        /// <summary>The kernel check's name of a step kind in a merge-order case (a fault is a touch in the guest).</summary>
+        private static string KindName(OpKind kind) => kind == OpKind.Fault ? "touch" : kind.ToString().ToLowerInvariant();
 
         private bool InWindow(in VmaInfo v) => v.End > batch.WindowBase && v.Start < batch.WindowEnd;
 

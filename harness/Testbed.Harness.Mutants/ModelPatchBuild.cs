@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
-using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
+using Testbed.Harness.Worker;
 
 namespace Testbed.Harness.Mutants;
 
@@ -78,14 +78,8 @@ public static class ModelPatchBuild
 
     private static (int Rc, string Stderr) Make(IEnumerable<string> args)
     {
-        var info = new ProcessStartInfo("make") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in args)
-            info.ArgumentList.Add(a);
-        using var process = Process.Start(info) ?? throw new InvalidOperationException("cannot start make");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        process.WaitForExit();
-        _ = stdout.Result;
-        return (process.ExitCode, stderr.Result);
+        // make bounds itself: the model's sources compile in seconds
+        var result = ChildProcess.Run("make", args, Timeout.InfiniteTimeSpan);
+        return (result.ExitCode, result.Stderr);
     }
 }

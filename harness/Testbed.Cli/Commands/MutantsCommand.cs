@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
 using System.CommandLine;
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Testbed.Cli.Commands.Sweeps;
@@ -8,6 +7,7 @@ using Testbed.CommandLine;
 using Testbed.Harness.Kernel;
 using Testbed.Harness.Mutants;
 using Testbed.Harness.Sharding;
+using Testbed.Harness.Worker;
 
 namespace Testbed.Cli.Commands;
 
@@ -250,7 +250,7 @@ public static class MutantsCommand
         ];
         var detector = args[4];
         var replay = "./scripts/testbed " + string.Join(' ', args);
-        var (self, prefix) = SelfCommand();
+        var (self, prefix) = ChildProcess.DotnetCommand(typeof(MutantsCommand).Assembly.Location);
         var (rc, stdout, stderr, seconds) = Exec(self, [.. prefix, .. args]);
         var line = stdout.Split('\n').LastOrDefault(l => l.StartsWith('{'));
         if (rc == 0 && line is not null)
@@ -286,28 +286,11 @@ public static class MutantsCommand
         }
     }
 
-    private static (string File, string[] Prefix) SelfCommand()
-    {
-        var host = Environment.ProcessPath ?? "dotnet";
-        var dll = typeof(MutantsCommand).Assembly.Location;
-        return Path.GetFileNameWithoutExtension(host) == "dotnet" ? (host, [dll]) : (host, []);
-    }
-
+    /// <summary>Runs a child through the one launcher; one that hangs is killed after five minutes (exit 137).</summary>
     private static (int Rc, string Stdout, string Stderr, double Seconds) Exec(string file, IEnumerable<string> args)
     {
-        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in args)
-            info.ArgumentList.Add(a);
-        var clock = Stopwatch.StartNew();
-        using var process = Process.Start(info) ?? throw new InvalidOperationException($"cannot start {file}");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
-        {
-            process.Kill(entireProcessTree: true);
-            process.WaitForExit();
-        }
-        return (process.ExitCode, stdout.Result, stderr.Result, clock.Elapsed.TotalSeconds);
+        var result = ChildProcess.Run(file, args, TimeSpan.FromMinutes(5));
+        return (result.ExitCode, result.Stdout, result.Stderr, result.Elapsed.TotalSeconds);
     }
 
     private static string LastLine(string text) =>

@@ -1,18 +1,37 @@
 // SPDX-License-Identifier: GPL-2.0-only
 using Testbed.Contract;
+using Testbed.Harness.Differential;
+using Testbed.Harness.Execution;
 
 namespace Testbed.Harness.AB;
 
 /// <summary>
 /// Runs the same seeded nommu sequences in lockstep on two configs (nommu-orig and nommu),
 /// without and with allocation-failure injection (k = 1..N, N = the allocations the
-/// sequence makes), and compares after every operation: the result, the layout, the
-/// live-object stats, validate, and the lifecycle trace (per object, see
-/// <see cref="TraceComparer"/>). A run stops at its first difference.
+/// sequence makes), and compares after every operation, with the one comparison engine
+/// (<see cref="Lockstep{TView}"/>): the result, the layout, the live-object stats, validate, and
+/// the lifecycle trace (per object, see <see cref="TraceComparer"/>). A run stops at its first
+/// difference. The injection is the A/B's own.
 /// </summary>
 public sealed class AbRunner(Func<string, IAddressSpace> open)
 {
     private const int MaxTeardownOps = 512;
+
+    /// <summary>The counters both nommu configs keep alike: live objects, allocations, injections, violations.</summary>
+    private static readonly Func<Stats, ulong>[] LiveObjects =
+        [s => s.LiveVmas, s => s.LiveFiles, s => s.LiveRegions, s => s.MapCount, s => s.Allocations, s => s.InjectedFailures, s => s.Violations];
+
+    /// <summary>
+    /// The A/B's checks, in order: the result, the layout, the live-object counters, validate_mm
+    /// on both, and the lifecycle trace per object (<see cref="TraceComparer"/>).
+    /// </summary>
+    private static readonly Lockstep<SpaceView> Engine = new(
+        SpaceView.ResultCheck("A", "B"),
+        SpaceView.LayoutCheck("A", "B"),
+        SpaceView.StatsCheck("A", "B", SameStats),
+        SpaceView.ValidateCheck(),
+        new Lockstep<SpaceView>.Check(DivergenceKind.Trace, (l, r) =>
+            TraceComparer.Compare(l.Events, r.Events).Equal ? null : new($"{l.Events.Count} event(s)", $"{r.Events.Count} event(s)", "")));
 
     /// <summary>Runs <paramref name="options"/>; <paramref name="progress"/> gets each finished sequence number.</summary>
     public AbSummary Run(AbOptions options, Action<int>? progress = null)
@@ -63,6 +82,8 @@ public sealed class AbRunner(Func<string, IAddressSpace> open)
         }
 
         var gen = new SequenceGenerator(seed, options.Ops);
+        var runA = new StreamExecutor(a);
+        var runB = new StreamExecutor(b);
         IReadOnlyList<VmaInfo> layoutA = [];
         var statsA = a.GetStats();
         var statsB = b.GetStats();
@@ -76,14 +97,11 @@ public sealed class AbRunner(Func<string, IAddressSpace> open)
 
             var op = gen.Next(opNo, layoutA);
             var injectedBefore = statsA.InjectedFailures;
-            var ra = a.Execute(op);
-            var rb = b.Execute(op);
-            layoutA = a.Snapshot();
-            var layoutB = b.Snapshot();
-            var evA = a.DrainEvents();
-            var evB = b.DrainEvents();
-            statsA = a.GetStats();
-            statsB = b.GetStats();
+            var viewA = SpaceView.Observe(a, runA.Run(op), validate: true);
+            var viewB = SpaceView.Observe(b, runB.Run(op), validate: true);
+            var ra = viewA.Outcome.Result;
+            var evA = viewA.Events;
+            (layoutA, statsA, statsB) = (viewA.Layout, viewA.Stats, viewB.Stats);
             tally.Operations++;
             tally.Events += evA.Count;
             if (ra < 0)
@@ -93,21 +111,14 @@ public sealed class AbRunner(Func<string, IAddressSpace> open)
                 tally.Paths.Add($"{op.Kind} {ra}{injected} [{kinds}]");
             }
 
-            var what = ra != rb ? "result"
-                : !layoutA.SequenceEqual(layoutB) ? "layout"
-                : !SameStats(statsA, statsB) ? "stats"
-                : a.Validate() != 0 || b.Validate() != 0 ? "validate"
-                : null;
-            var trace = TraceComparer.Compare(evA, evB);
-            what ??= trace.Equal ? null : "trace";
-            if (what is not null)
+            if (Engine.First(opNo, op.ToString(), viewA, viewB) is { } divergence)
             {
-                tally.Differences.Add(new AbDifference(seed, k, opNo, op, what, ra, rb, evA, evB,
-                    options.ReplayCommand(seed)));
+                tally.Differences.Add(new AbDifference(seed, k, opNo, op, divergence.Kind.ToString().ToLowerInvariant(),
+                    ra, viewB.Outcome.Result, evA, viewB.Events, options.ReplayCommand(seed)));
                 return statsA.Allocations;
             }
 
-            if (trace.Reordered)
+            if (TraceComparer.Compare(evA, viewB.Events).Reordered)
             {
                 tally.Reordered++;
             }
@@ -123,10 +134,7 @@ public sealed class AbRunner(Func<string, IAddressSpace> open)
         return statsA.Allocations;
     }
 
-    private static bool SameStats(Stats x, Stats y) =>
-        x.LiveVmas == y.LiveVmas && x.LiveFiles == y.LiveFiles && x.LiveRegions == y.LiveRegions &&
-        x.MapCount == y.MapCount && x.Allocations == y.Allocations &&
-        x.InjectedFailures == y.InjectedFailures && x.Violations == y.Violations;
+    private static bool SameStats(Stats x, Stats y) => LiveObjects.All(counter => counter(x) == counter(y));
 
     private sealed class Tally
     {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 namespace Testbed.Harness.Differential;
 
-/// <summary>What part of the state two backends disagreed on first.</summary>
+/// <summary>What part of the state two sides disagreed on first: the name of a <see cref="Lockstep{TView}"/> check.</summary>
 public enum DivergenceKind
 {
     /// <summary>The return value (or the VMA a get_vma referenced).</summary>
@@ -18,6 +18,12 @@ public enum DivergenceKind
 
     /// <summary>The violations the final teardown (Destroy) recorded.</summary>
     Teardown,
+
+    /// <summary>validate_mm's verdict on either side (the nommu A/B).</summary>
+    Validate,
+
+    /// <summary>The lifecycle events per object, in any interleaving of objects (the nommu A/B).</summary>
+    Trace,
 }
 
 /// <summary>

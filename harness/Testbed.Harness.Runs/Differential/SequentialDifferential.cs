@@ -8,7 +8,8 @@ namespace Testbed.Harness.Differential;
 /// <summary>
 /// Runs the same seeded single-thread sequence on two backends and, after every
 /// operation, requires the result, the layout (Snapshot), the counters (GetStats)
-/// and the lifecycle events (DrainEvents, tracing on) to be exactly equal; with
+/// and the lifecycle events (DrainEvents, tracing on) to be exactly equal (the checks of
+/// the one comparison engine, <see cref="Lockstep{TView}"/>, over <see cref="SpaceView"/>); with
 /// <see cref="RunToExit"/> both are then destroyed and their teardowns must record the
 /// same violations. Stops at
 /// the first divergence and reports it with the seed and a replay command. The
@@ -50,6 +51,7 @@ public static class SequentialDifferential
             left.Trace(true);
             right.Trace(true);
         }
+        var lockstep = Engine(left.Backend, right.Backend);
         var compared = 0;
         Divergence? divergence = null;
 
@@ -57,9 +59,9 @@ public static class SequentialDifferential
         for (var i = 0; i < setup.Count && divergence is null; i++, compared++)
         {
             var op = setup[i];
-            var l = new StepOutcome(op, left.Execute(op), null);
-            var r = new StepOutcome(op, right.Execute(op), null);
-            divergence = Compare(i, op.ToString(), l, r, left, right);
+            var l = SpaceView.Observe(left, new StepOutcome(op, left.Execute(op), null));
+            var r = SpaceView.Observe(right, new StepOutcome(op, right.Execute(op), null));
+            divergence = lockstep.First(i, op.ToString(), l, r);
         }
 
         var leftRun = new StreamExecutor(left);
@@ -70,9 +72,9 @@ public static class SequentialDifferential
             while (divergence is null && stream.MoveNext())
             {
                 var item = stream.Current;
-                var l = leftRun.Run(item);
-                var r = rightRun.Run(item);
-                divergence = Compare(compared, item.ToString(), l, r, left, right);
+                var l = SpaceView.Observe(left, leftRun.Run(item));
+                var r = SpaceView.Observe(right, rightRun.Run(item));
+                divergence = lockstep.First(compared, item.ToString(), l, r);
                 compared++;
             }
         }
@@ -119,43 +121,13 @@ public static class SequentialDifferential
         $"./scripts/testbed compare --sequential-only --seed {workload.Seed} --config {config} " +
         $"--mix {workload.Mix.Name()} --sequential-ops {workload.OpsPerThread}";
 
-    private static Divergence? Compare(int index, string what, StepOutcome l, StepOutcome r, IAddressSpace left, IAddressSpace right)
-    {
-        var ln = left.Backend;
-        var rn = right.Backend;
-        if (l.Result != r.Result || l.Vma != r.Vma)
-        {
-            var lv = l.Vma is { } a ? " " + StateDiff.FormatVma(a) : "";
-            var rv = r.Vma is { } b ? " " + StateDiff.FormatVma(b) : "";
-            return new Divergence(index, what, DivergenceKind.Result, l.FormatResult() + lv, r.FormatResult() + rv,
-                "  layout before the divergence:\n" + StateDiff.Layout(left.Snapshot(), right.Snapshot(), ln, rn));
-        }
-
-        var ls = left.Snapshot();
-        var rs = right.Snapshot();
-        if (!ls.SequenceEqual(rs))
-        {
-            return new Divergence(index, what, DivergenceKind.Layout, $"{ls.Count} VMA(s)", $"{rs.Count} VMA(s)",
-                StateDiff.Layout(ls, rs, ln, rn));
-        }
-
-        var lst = left.GetStats();
-        var rst = right.GetStats();
-        if (lst != rst)
-        {
-            var diffs = StateDiff.Stats(lst, rst);
-            return new Divergence(index, what, DivergenceKind.Stats, l.FormatResult(), r.FormatResult(),
-                "  stats (" + ln + " vs " + rn + "):\n" + string.Join('\n', diffs.Select(d => "    " + d)));
-        }
-
-        var le = left.DrainEvents();
-        var re = right.DrainEvents();
-        if (!le.SequenceEqual(re))
-        {
-            return new Divergence(index, what, DivergenceKind.Events, $"{le.Count} event(s)", $"{re.Count} event(s)",
-                StateDiff.Events(le, re, ln, rn));
-        }
-
-        return null;
-    }
+    /// <summary>
+    /// The differential's checks, in order: the result, the layout, every counter and the
+    /// lifecycle events in order (empty on both sides without tracing).
+    /// </summary>
+    private static Lockstep<SpaceView> Engine(string left, string right) => new(
+        SpaceView.ResultCheck(left, right),
+        SpaceView.LayoutCheck(left, right),
+        SpaceView.StatsCheck(left, right, (l, r) => l == r),
+        SpaceView.EventsCheck(left, right));
 }

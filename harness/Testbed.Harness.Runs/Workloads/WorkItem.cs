@@ -11,9 +11,23 @@ namespace Testbed.Harness.Workloads;
 /// mmap) plus <c>Op.Addr</c> as an offset — how nommu streams name their mappings.
 /// Such an mmap is <see cref="Named"/>, and a munmap naming one is the last item
 /// that names it, so a runner keeps only the results still to be named.
+/// With <see cref="Race"/> (kernel sequences only) the guest races threads on the range
+/// before <c>Op</c> re-reserves it; everything else runs <c>Op</c> alone.
+/// The one step type of every runner: the workload streams, the nommu A/B and the kernel sequences.
 /// </summary>
-public readonly record struct WorkItem(Operation Op, int AddrFrom = -1, bool Named = false)
+public readonly record struct WorkItem(Operation Op, int AddrFrom = -1, bool Named = false, RaceLoad? Race = null)
 {
+    /// <summary>A plain step: <paramref name="op"/> at its own address.</summary>
+    public static implicit operator WorkItem(Operation op) => new(op);
+
+    /// <summary>
+    /// A race over [<paramref name="addr"/>, +<paramref name="len"/>) that ends with the range
+    /// re-reserved: mmap(PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED).
+    /// </summary>
+    public static WorkItem RaceOver(ulong addr, ulong len, int threads, int iterations) =>
+        new(Operation.Mmap(addr, len, Prot.None, MapFlags.Private | MapFlags.Anonymous | MapFlags.Fixed),
+            Race: new RaceLoad(threads, iterations));
+
     /// <summary>A get_vma at <paramref name="addr"/>.</summary>
     public static WorkItem GetVma(ulong addr) => new(new Operation(OpKind.GetVma, addr, 0, Prot.None, 0, -1, 0));
 
@@ -26,6 +40,7 @@ public readonly record struct WorkItem(Operation Op, int AddrFrom = -1, bool Nam
     /// <inheritdoc/>
     public override string ToString() => Op.Kind switch
     {
+        _ when Race is { } race => $"race({race.Threads} threads x {race.Iterations}, 0x{Op.Addr:x}, 0x{Op.Len:x})",
         OpKind.GetVma => $"get_vma(0x{Op.Addr:x})",
         OpKind.PutVma => "put_vma(oldest)",
         _ when AddrFrom >= 0 => $"{Op} [addr = result of #{AddrFrom} + 0x{Op.Addr:x}]",

@@ -8,9 +8,11 @@ namespace Testbed.Harness.Workloads;
 /// Draws one thread's stream for a mix, one item at a time as it is consumed;
 /// all randomness comes from the given PRNG. It keeps only what later items
 /// depend on (held references, live nommu mappings), so a stream of any length
-/// costs the same memory.
+/// costs the same memory. The workload member of the generator family
+/// (<see cref="OperationGenerator{TKind}"/>): its policy is the mix's weights.
 /// </summary>
 internal sealed class WorkloadGenerator(WorkloadMix mix, SplitMix64 rng, bool refs)
+    : OperationGenerator<WorkloadGenerator.Step>(rng, KindsOf(mix))
 {
     private const int MaxHeldRefs = 4;
     private const int MaxRangePages = 8;
@@ -25,19 +27,18 @@ internal sealed class WorkloadGenerator(WorkloadMix mix, SplitMix64 rng, bool re
     /// </summary>
     private const int NommuChunkPages = 4;
 
-    private static readonly Prot[] Prots =
-    [
-        Prot.Read | Prot.Write, Prot.Read | Prot.Write, Prot.Read, Prot.Read | Prot.Exec,
-        Prot.Read | Prot.Write | Prot.Exec, Prot.None,
-    ];
+    private static readonly Weights<Prot> Prots = new(
+        (Prot.Read | Prot.Write, 2), (Prot.Read, 1), (Prot.Read | Prot.Exec, 1), (Prot.Read | Prot.Write | Prot.Exec, 1), (Prot.None, 1));
+
+    private static readonly Weights<FaultFlags> FaultKinds = new((FaultFlags.Read, 5), (FaultFlags.Write, 4), (FaultFlags.Exec, 1));
 
     /// <summary>The live nommu mappings: the index of the mmap item and its length.</summary>
     private readonly List<(int Index, ulong Len)> _mmaps = [];
     private int _emitted;
     private int _held;
 
-    /// <summary>Relative weights of the kinds of step, per mix.</summary>
-    private enum Step { Mmap, Munmap, Mprotect, Mbind, Fault, GetVma, PutVma, FileOpen, FileClose, Bad }
+    /// <summary>The kinds of step a mix weighs.</summary>
+    internal enum Step { Mmap, Munmap, Mprotect, Mbind, Fault, GetVma, PutVma, FileOpen, FileClose, Bad }
 
     /// <summary>
     /// <paramref name="ops"/> drawn steps, one item each, then a put_vma for every
@@ -45,13 +46,9 @@ internal sealed class WorkloadGenerator(WorkloadMix mix, SplitMix64 rng, bool re
     /// </summary>
     public IEnumerable<WorkItem> Generate(int ops)
     {
-        var weights = Weights();
-        var total = 0;
-        foreach (var (_, weight) in weights)
-            total += weight;
         for (var i = 0; i < ops; i++)
         {
-            var item = Emit(Pick(weights, rng.Below(total)));
+            var item = Emit(NextKind());
             _emitted++;
             yield return item;
         }
@@ -60,31 +57,20 @@ internal sealed class WorkloadGenerator(WorkloadMix mix, SplitMix64 rng, bool re
             yield return WorkItem.PutVma();
     }
 
-    /// <summary>The step whose share of the weights <paramref name="pick"/> falls in.</summary>
-    private static Step Pick((Step Step, int Weight)[] weights, int pick)
-    {
-        foreach (var (step, weight) in weights)
-        {
-            if ((pick -= weight) < 0)
-                return step;
-        }
-
-        throw new InvalidOperationException($"pick {pick} beyond the weights");
-    }
-
-    private (Step Step, int Weight)[] Weights() => mix switch
+    /// <summary>The relative weights of the kinds of step, per mix: the policy.</summary>
+    private static Weights<Step> KindsOf(WorkloadMix mix) => mix switch
     {
         WorkloadMix.FaultHeavy =>
-            [(Step.Fault, 70), (Step.Mmap, 8), (Step.Munmap, 6), (Step.Mprotect, 5), (Step.Mbind, 2), (Step.GetVma, 5), (Step.PutVma, 4)],
+            new((Step.Fault, 70), (Step.Mmap, 8), (Step.Munmap, 6), (Step.Mprotect, 5), (Step.Mbind, 2), (Step.GetVma, 5), (Step.PutVma, 4)),
         WorkloadMix.MunmapStorm =>
-            [(Step.Mmap, 34), (Step.Munmap, 34), (Step.Fault, 24), (Step.GetVma, 4), (Step.PutVma, 4)],
+            new((Step.Mmap, 34), (Step.Munmap, 34), (Step.Fault, 24), (Step.GetVma, 4), (Step.PutVma, 4)),
         WorkloadMix.MprotectChurn =>
-            [(Step.Mprotect, 40), (Step.Mbind, 15), (Step.Fault, 25), (Step.Mmap, 8), (Step.Munmap, 6), (Step.GetVma, 3), (Step.PutVma, 3)],
+            new((Step.Mprotect, 40), (Step.Mbind, 15), (Step.Fault, 25), (Step.Mmap, 8), (Step.Munmap, 6), (Step.GetVma, 3), (Step.PutVma, 3)),
         WorkloadMix.Mixed =>
-            [(Step.Mmap, 18), (Step.Munmap, 14), (Step.Mprotect, 14), (Step.Mbind, 8), (Step.Fault, 32), (Step.GetVma, 4),
-             (Step.PutVma, 4), (Step.FileOpen, 1), (Step.FileClose, 1), (Step.Bad, 4)],
+            new((Step.Mmap, 18), (Step.Munmap, 14), (Step.Mprotect, 14), (Step.Mbind, 8), (Step.Fault, 32), (Step.GetVma, 4),
+                (Step.PutVma, 4), (Step.FileOpen, 1), (Step.FileClose, 1), (Step.Bad, 4)),
         WorkloadMix.NommuSharedFile =>
-            [(Step.Mmap, 40), (Step.Munmap, 30), (Step.Fault, 30)],
+            new((Step.Mmap, 40), (Step.Munmap, 30), (Step.Fault, 30)),
         _ => throw new ArgumentOutOfRangeException(nameof(mix), mix, null),
     };
 
@@ -98,7 +84,7 @@ internal sealed class WorkloadGenerator(WorkloadMix mix, SplitMix64 rng, bool re
             case Step.Mmap:
                 return Item(Mmap());
             case Step.Munmap:
-                if (rng.Chance(15))
+                if (Rng.Chance(15))
                 {
                     var (top, topPages) = Range(AddressWindow.TopPages);
                     return Item(Operation.Munmap(AddressWindow.TopPage(top), Bytes(topPages)));
@@ -111,7 +97,7 @@ internal sealed class WorkloadGenerator(WorkloadMix mix, SplitMix64 rng, bool re
                 return Item(Operation.Mprotect(AddressWindow.Page(first), Bytes(pages), PickProt()));
             case Step.Mbind:
                 (first, pages) = Range(AddressWindow.Pages);
-                return Item(Operation.Mbind(AddressWindow.Page(first), Bytes(pages), (MpolMode)rng.Below(4)));
+                return Item(Operation.Mbind(AddressWindow.Page(first), Bytes(pages), (MpolMode)Rng.Below(4)));
             case Step.Fault:
                 return Item(Operation.Fault(FaultAddress(), PickFaultFlags()));
             case Step.GetVma when refs && _held < MaxHeldRefs:
@@ -123,9 +109,9 @@ internal sealed class WorkloadGenerator(WorkloadMix mix, SplitMix64 rng, bool re
             case Step.GetVma or Step.PutVma:
                 return Item(Operation.Fault(FaultAddress(), PickFaultFlags()));
             case Step.FileOpen:
-                return Item(Operation.FileOpen(Bytes(rng.Between(1, 16)), FileFlags.None));
+                return Item(Operation.FileOpen(Bytes(Rng.Between(1, 16)), FileFlags.None));
             case Step.FileClose:
-                return Item(Operation.FileClose(Workload.SetupFiles + rng.Below(4)));
+                return Item(Operation.FileClose(Workload.SetupFiles + Rng.Below(4)));
             case Step.Bad:
                 return Item(BadArguments());
             default:
@@ -138,25 +124,25 @@ internal sealed class WorkloadGenerator(WorkloadMix mix, SplitMix64 rng, bool re
         var (first, pages) = Range(AddressWindow.Pages);
         var addr = AddressWindow.Page(first);
         var prot = PickProt();
-        var kind = rng.Below(100);
+        var kind = Rng.Below(100);
         if (kind < 70)
             return Operation.Mmap(addr, Bytes(pages), prot, MapFlags.Private | MapFlags.Anonymous | MapFlags.Fixed);
         if (kind < 80)
             return Operation.Mmap(addr, Bytes(pages), prot, MapFlags.Shared | MapFlags.Anonymous | MapFlags.Fixed);
         if (kind < 94)
         {
-            var shared = rng.Chance(50) ? MapFlags.Shared : MapFlags.Private;
-            return Operation.Mmap(addr, Bytes(pages), prot, shared | MapFlags.Fixed, rng.Below(Workload.SetupFiles), (ulong)rng.Below(16));
+            var shared = Rng.Chance(50) ? MapFlags.Shared : MapFlags.Private;
+            return Operation.Mmap(addr, Bytes(pages), prot, shared | MapFlags.Fixed, Rng.Below(Workload.SetupFiles), (ulong)Rng.Below(16));
         }
 
         // A hint: used when the range is free, else placed top-down below mmap_base.
         return Operation.Mmap(addr, Bytes(pages), prot, MapFlags.Private | MapFlags.Anonymous);
     }
 
-    private Operation BadArguments() => rng.Below(7) switch
+    private Operation BadArguments() => Rng.Below(7) switch
     {
-        0 => Operation.Munmap(AddressWindow.Page(rng.Below(AddressWindow.Pages)) + 0x10, AddressWindow.PageSize),
-        1 => Operation.Mprotect(AddressWindow.Page(rng.Below(AddressWindow.Pages)), 0, Prot.Read),
+        0 => Operation.Munmap(AddressWindow.Page(Rng.Below(AddressWindow.Pages)) + 0x10, AddressWindow.PageSize),
+        1 => Operation.Mprotect(AddressWindow.Page(Rng.Below(AddressWindow.Pages)), 0, Prot.Read),
         2 => Operation.Mmap(AddressWindow.Page(0), AddressWindow.PageSize, (Prot)0x8, MapFlags.Private | MapFlags.Anonymous | MapFlags.Fixed),
         3 => Operation.Mmap(AddressWindow.Page(0), AddressWindow.PageSize, Prot.Read, MapFlags.Anonymous | MapFlags.Fixed),
         4 => Operation.Fault(FaultAddress(), (FaultFlags)0x80),
@@ -176,21 +162,21 @@ internal sealed class WorkloadGenerator(WorkloadMix mix, SplitMix64 rng, bool re
             case Step.Mmap when _mmaps.Count >= Workload.MaxLiveNommuMappings:
                 return EmitNommu(Step.Munmap);
             case Step.Mmap:
-                var shared = rng.Chance(60) ? MapFlags.Shared : MapFlags.Private;
-                var pages = rng.Between(1, NommuChunkPages);
+                var shared = Rng.Chance(60) ? MapFlags.Shared : MapFlags.Private;
+                var pages = Rng.Between(1, NommuChunkPages);
                 var chunks = (int)(Workload.SetupFileSize / AddressWindow.PageSize) / NommuChunkPages;
-                var pgoff = (ulong)(rng.Below(chunks) * NommuChunkPages);
-                var prot = rng.Chance(70) ? Prot.Read | Prot.Write : Prot.Read;
+                var pgoff = (ulong)(Rng.Below(chunks) * NommuChunkPages);
+                var prot = Rng.Chance(70) ? Prot.Read | Prot.Write : Prot.Read;
                 _mmaps.Add((_emitted, Bytes(pages)));
-                return new WorkItem(Operation.Mmap(0, Bytes(pages), prot, shared, rng.Below(Workload.SetupFiles), pgoff), Named: true);
+                return new WorkItem(Operation.Mmap(0, Bytes(pages), prot, shared, Rng.Below(Workload.SetupFiles), pgoff), Named: true);
             case Step.Munmap when _mmaps.Count > 0:
-                var victim = rng.Below(_mmaps.Count);
+                var victim = Rng.Below(_mmaps.Count);
                 var (index, len) = _mmaps[victim];
                 _mmaps.RemoveAt(victim);
                 return new WorkItem(Operation.Munmap(0, len), index);
             case Step.Fault when _mmaps.Count > 0:
-                var (target, size) = _mmaps[rng.Below(_mmaps.Count)];
-                var offset = (ulong)rng.Below((int)(size / AddressWindow.PageSize)) * AddressWindow.PageSize;
+                var (target, size) = _mmaps[Rng.Below(_mmaps.Count)];
+                var offset = (ulong)Rng.Below((int)(size / AddressWindow.PageSize)) * AddressWindow.PageSize;
                 return new WorkItem(Operation.Fault(offset, PickFaultFlags()), target);
             default:
                 return EmitNommu(Step.Mmap);
@@ -201,26 +187,21 @@ internal sealed class WorkloadGenerator(WorkloadMix mix, SplitMix64 rng, bool re
 
     private (int First, int Pages) Range(int windowPages)
     {
-        var first = rng.Below(windowPages);
-        var pages = Math.Min(rng.Between(1, MaxRangePages), windowPages - first);
+        var first = Rng.Below(windowPages);
+        var pages = Math.Min(Rng.Between(1, MaxRangePages), windowPages - first);
         return (first, pages);
     }
 
     private static ulong Bytes(int pages) => (ulong)pages * AddressWindow.PageSize;
 
-    private Prot PickProt() => Prots[rng.Below(Prots.Length)];
+    private Prot PickProt() => Prots.Pick(Rng);
 
     private ulong FaultAddress() =>
-        AddressWindow.Page(rng.Below(AddressWindow.Pages)) + (ulong)rng.Below((int)AddressWindow.PageSize / 8) * 8;
+        AddressWindow.Page(Rng.Below(AddressWindow.Pages)) + (ulong)Rng.Below((int)AddressWindow.PageSize / 8) * 8;
 
     private FaultFlags PickFaultFlags()
     {
-        var kind = rng.Below(10) switch
-        {
-            < 5 => FaultFlags.Read,
-            < 9 => FaultFlags.Write,
-            _ => FaultFlags.Exec,
-        };
-        return rng.Chance(10) ? kind | FaultFlags.NoSpeculative : kind;
+        var kind = FaultKinds.Pick(Rng);
+        return Rng.Chance(10) ? kind | FaultFlags.NoSpeculative : kind;
     }
 }

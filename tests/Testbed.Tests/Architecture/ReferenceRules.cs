@@ -38,7 +38,7 @@ public static class ReferenceRules
         [Sharding] = [Files],
         [Runs] = [Contract, Interop, Managed, Seeded, Sharding],
         [Scheduling] = [Contract, Interop, Managed, Runs, Seeded, Sharding],
-        [Kernel] = [Contract, Seeded, Sharding],
+        [Kernel] = [Contract, Runs, Seeded, Sharding],
         [Mutants] = [Interop, Managed, Runs, Scheduling],
         [Bench] = [Contract, Interop, Managed, Runs, Seeded, Files],
         [ReportsProject] = [Contract, Runs, Bench, Files],

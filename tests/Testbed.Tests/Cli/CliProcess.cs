@@ -69,7 +69,7 @@ internal sealed class CliProcess : IDisposable
         };
         info.ArgumentList.Add("env");
         info.ArgumentList.Add("--default-signal=INT,TERM");
-        info.ArgumentList.Add(WorkerLauncher.DotnetHost());
+        info.ArgumentList.Add(ChildProcess.DotnetHost());
         info.ArgumentList.Add("exec");
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "testbed.dll"));
         foreach (var a in args)

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
-using System.Diagnostics;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Testbed.Harness.Kernel;
 using Testbed.Harness.Mutants;
+using Testbed.Harness.Worker;
 using Xunit;
 
 namespace Testbed.Tests.Cli;
@@ -77,13 +77,10 @@ public sealed partial class ModelPatchSpecs : IDisposable
         Assert.Contains(from, text, StringComparison.Ordinal);
         var changed = Path.Combine(_folder, "changed.c");
         File.WriteAllText(changed, text.Replace(from, to, StringComparison.Ordinal));
-        var info = new ProcessStartInfo("diff") { RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var a in new[] { "-u", "--label", "a/" + file, "--label", "b/" + file, Path.Combine(Root, file), changed })
-            info.ArgumentList.Add(a);
-        using var process = Process.Start(info)!;
-        var diff = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        Assert.Equal(1, process.ExitCode);
+        var result = ChildProcess.Run("diff", ["-u", "--label", "a/" + file, "--label", "b/" + file, Path.Combine(Root, file), changed],
+            TimeSpan.FromMinutes(1));
+        var diff = result.Stdout;
+        Assert.Equal(1, result.ExitCode);
         var patch = Path.Combine(_folder, "comment.patch");
         File.WriteAllText(patch, diff);
         return patch;

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
-using System.Text;
-using CliWrap.Buffered;
 using Testbed.Harness.Kernel;
+using Testbed.Harness.Worker;
 
 namespace Testbed.Tests.Cluster;
 
@@ -21,17 +20,9 @@ internal static class Podman
     /// <summary>Runs a program in the repository's root; kills it after <paramref name="timeout"/>.</summary>
     public static async Task<(int ExitCode, string Stdout, string Stderr)> ExecAsync(string program, IEnumerable<string> args, TimeSpan timeout)
     {
-        using var cancel = new CancellationTokenSource(timeout);
-        try
-        {
-            var result = await CliWrap.Cli.Wrap(program).WithArguments(args).WithWorkingDirectory(RepoPaths.Root())
-                .WithValidation(CliWrap.CommandResultValidation.None)
-                .ExecuteBufferedAsync(Encoding.UTF8, cancel.Token);
-            return (result.ExitCode, result.StandardOutput, result.StandardError);
-        }
-        catch (OperationCanceledException)
-        {
+        var result = await ChildProcess.RunAsync(program, args, timeout, io: new ChildIo(WorkingDirectory: RepoPaths.Root()));
+        if (result.TimedOut)
             throw new TimeoutException($"{program} {string.Join(' ', args)} did not end within {timeout}");
-        }
+        return (result.ExitCode, result.Stdout, result.Stderr);
     }
 }

@@ -17,11 +17,11 @@ public sealed class WorkerCommandSpecs
     {
         var assembly = WorkerLauncher.LocateAssembly(new WorkerOptions("native", "mmu", new Workload(WorkloadMix.Mixed, 1, 1, 1)));
 
-        var (file, prefix) = WorkerLauncher.WorkerCommand(assembly);
+        var (file, prefix) = ChildProcess.DotnetCommand(assembly);
 
-        Assert.False(WorkerLauncher.IsSelfContained());
+        Assert.False(ChildProcess.IsSelfContained());
         Assert.True(File.Exists(Path.ChangeExtension(assembly, null)), "the worker's apphost is built beside it");
-        Assert.Equal(WorkerLauncher.DotnetHost(), file);
+        Assert.Equal(ChildProcess.DotnetHost(), file);
         Assert.Equal(["exec", assembly], prefix);
     }
 }

@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: GPL-2.0-only
-using System.Diagnostics;
 using Testbed.Harness.Worker;
 using Testbed.Harness.Workloads;
 using Xunit;
@@ -41,27 +40,10 @@ public sealed class WorkerOptionSpecs
     private static (int Code, string Stdout, string Stderr) RunWorker(string[] args)
     {
         var assembly = WorkerLauncher.LocateAssembly(new WorkerOptions("native", "mmu", new Workload(WorkloadMix.Mixed, 1, 1, 1)));
-        var (file, prefix) = WorkerLauncher.WorkerCommand(assembly);
-        var info = new ProcessStartInfo(file)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        foreach (var a in prefix.Concat(args))
-            info.ArgumentList.Add(a);
-        info.Environment["DOTNET_EnableDiagnostics"] = "0";
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(1)))
-        {
-            process.Kill();
+        var (file, prefix) = ChildProcess.DotnetCommand(assembly);
+        var result = ChildProcess.Run(file, [.. prefix, .. args], TimeSpan.FromMinutes(1));
+        if (result.TimedOut)
             throw new TimeoutException($"testbed-worker {string.Join(' ', args)} did not exit");
-        }
-
-        process.WaitForExit();
-        return (process.ExitCode, stdout.Result, stderr.Result);
+        return (result.ExitCode, result.Stdout, result.Stderr);
     }
 }

@@ -41,7 +41,7 @@ public sealed class WorkerProtocolSpecs
     [InlineData(66, "WARNING: ThreadSanitizer: data race (pid=1)", null)]
     public void A_dead_worker_is_diagnosed_from_its_exit_code_and_stderr(int exitCode, string stderr, int? signal)
     {
-        var (found, reason) = WorkerLauncher.Diagnose(exitCode, stderr);
+        var (found, reason) = ChildProcess.Diagnose(exitCode, stderr);
 
         Assert.Equal(signal, found);
         if (stderr.Length > 0)

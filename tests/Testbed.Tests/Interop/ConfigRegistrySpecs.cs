@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
-using CliWrap.Buffered;
 using Testbed.Contract;
 using Testbed.Harness.Backends;
+using Testbed.Harness.Worker;
 using Testbed.Interop;
 using Testbed.Managed;
 using Xunit;
@@ -18,24 +18,22 @@ public sealed class ConfigRegistrySpecs
     public async Task The_Makefile_builds_exactly_the_registry_configs()
     {
         // Act
-        var make = await CliWrap.Cli.Wrap("make")
-            .WithArguments(["-s", "-C", Path.Combine(NativeTestEnvironment.RepoRoot, "native"), "print-configs"])
-            .ExecuteBufferedAsync();
+        var make = await ChildProcess.RunCheckedAsync("make print-configs", "make",
+            ["-s", "-C", Path.Combine(NativeTestEnvironment.RepoRoot, "native"), "print-configs"], TimeSpan.FromMinutes(2));
 
         // Assert
-        Assert.Equal(ConfigRegistry.Names, make.StandardOutput.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Assert.Equal(ConfigRegistry.Names, make.Stdout.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
     }
 
     [Fact]
     public async Task The_perf_flavour_is_built_bound_and_present_for_exactly_the_shipped_configs()
     {
         // Act
-        var make = await CliWrap.Cli.Wrap("make")
-            .WithArguments(["-s", "-C", Path.Combine(NativeTestEnvironment.RepoRoot, "native"), "print-configs-perf"])
-            .ExecuteBufferedAsync();
+        var make = await ChildProcess.RunCheckedAsync("make print-configs-perf", "make",
+            ["-s", "-C", Path.Combine(NativeTestEnvironment.RepoRoot, "native"), "print-configs-perf"], TimeSpan.FromMinutes(2));
 
         // Assert: timings run only shipped configs, so no test-only config has a perf build
-        Assert.Equal(ConfigRegistry.Shipped, make.StandardOutput.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Assert.Equal(ConfigRegistry.Shipped, make.Stdout.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         Assert.Equal(ConfigRegistry.Shipped, NativeTestEnvironment.CheckedInOptions().FlavourConfigs);
         Assert.Equal(ConfigRegistry.Shipped, TestbedConfigs.FlavourConfigs);
         Assert.Equal(ConfigRegistry.Shipped, NativeConfigs.Available("perf"));

@@ -1,8 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
 using System.Reflection;
-using System.Text;
-using CliWrap;
-using CliWrap.Buffered;
 using Testbed.Harness.Worker;
 using Xunit;
 using Xunit.Abstractions;
@@ -11,7 +8,8 @@ namespace Testbed.Tests.Isolation;
 
 /// <summary>
 /// Runs a spec body that drives native code on many threads in a child process (the
-/// test assembly itself, through <see cref="SpecHost"/>), so a native crash fails that
+/// test assembly itself, through <see cref="SpecHost"/>, started by the harness's one launcher,
+/// <see cref="ChildProcess"/>), so a native crash fails that
 /// one test, with the signal and the child's output, instead of killing the test host
 /// and every test after it. TESTBED_SPECS_IN_HOST=1 runs the bodies in the host instead
 /// (for a debugger; a crash then takes the host down, and scripts/build-and-test.sh
@@ -47,21 +45,19 @@ public static class IsolatedSpec
             return;
         }
 
-        var assembly = typeof(SpecHost).Assembly.Location;
-        var result = await CliWrap.Cli.Wrap(WorkerLauncher.DotnetHost())
-            .WithArguments(["exec", assembly, SpecHost.Verb, type.FullName!, method, .. args.Select(SpecHost.Format)])
-            .WithEnvironmentVariables(e => e.Set("DOTNET_EnableDiagnostics", "0"))
-            .WithValidation(CommandResultValidation.None)
-            .ExecuteBufferedAsync(Encoding.UTF8, new CancellationTokenSource(Timeout).Token);
+        var (host, prefix) = ChildProcess.DotnetCommand(typeof(SpecHost).Assembly.Location);
+        var result = await ChildProcess.RunAsync(host, [.. prefix, SpecHost.Verb, type.FullName!, method, .. args.Select(SpecHost.Format)], Timeout);
 
-        if (result.StandardOutput.Length > 0)
-            output.WriteLine(result.StandardOutput.TrimEnd());
+        if (result.Stdout.Length > 0)
+            output.WriteLine(result.Stdout.TrimEnd());
         if (result.ExitCode == 0)
             return;
-        var tail = result.StandardError.Length > 6000 ? result.StandardError[^6000..] : result.StandardError;
+        var tail = result.StderrTail(6000);
+        if (result.TimedOut)
+            Assert.Fail($"{type.Name}.{method} hung: killed after {Timeout.TotalMinutes:0} minutes\n{tail}");
         if (result.ExitCode == 1)
             Assert.Fail($"{type.Name}.{method} failed in its process:\n{tail}");
-        var (signal, reason) = WorkerLauncher.Diagnose(result.ExitCode, result.StandardError);
+        var (signal, reason) = result.Diagnose();
         Assert.Fail($"{type.Name}.{method} crashed its process (exit {result.ExitCode}" +
             (signal is { } s ? $", {Testbed.Harness.Concurrent.SignalNames.Name(s)}" : "") + $"): {reason}\n{tail}");
     }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 using Testbed.Contract;
 using Testbed.Harness.Kernel;
+using Testbed.Harness.Workloads;
 using Xunit;
 
 namespace Testbed.Tests.Kernel;
@@ -16,21 +17,21 @@ public sealed class HostGuestSpecs
     public async Task The_guest_reports_what_the_host_kernel_did_merges_splits_signals_and_files()
     {
         // window: 16 pages; file slot 0 is 2 pages long
-        var ops = new KernelOp[]
+        var ops = new WorkItem[]
         {
-            new(KernelOpKind.Mmap, W, 2 * P, Prot.Read | Prot.Write, AnonPrivFixed),                 // 1
-            new(KernelOpKind.Mmap, W + (2 * P), 2 * P, Prot.Read | Prot.Write, AnonPrivFixed),       // 2: merges
-            new(KernelOpKind.Mprotect, W + P, P, Prot.Read),                                          // 3: splits in 3
-            new(KernelOpKind.Touch, W + P, 0, Write: true),                                           // 4: SEGV_ACCERR
-            new(KernelOpKind.Touch, W + (10 * P), 0),                                                 // 5: reservation
-            new(KernelOpKind.Mmap, W + (8 * P), 4 * P, Prot.Read, MapFlags.Private | MapFlags.Fixed, 0, 0), // 6
-            new(KernelOpKind.Touch, W + (9 * P), 0),                                                  // 7: in the file
-            new(KernelOpKind.Touch, W + (11 * P), 0),                                                 // 8: past EOF: SIGBUS
-            new(KernelOpKind.Mmap, W + (4 * P), P, Prot.Read | Prot.Write, MapFlags.Shared | MapFlags.Anonymous | MapFlags.Fixed), // 9
-            new(KernelOpKind.Munmap, W + (14 * P), 2 * P),                                            // 10: hole at the top
-            new(KernelOpKind.Munmap, W + 0x800, P),                                                   // 11: -EINVAL
-            new(KernelOpKind.Mprotect, W, 0, Prot.None),                                              // 12: Linux: 0
-            new(KernelOpKind.Race, W + (11 * P), 3 * P, Threads: 2, Iterations: 500),                 // 13
+            Operation.Mmap(W, 2 * P, Prot.Read | Prot.Write, AnonPrivFixed),                        // 1
+            Operation.Mmap(W + (2 * P), 2 * P, Prot.Read | Prot.Write, AnonPrivFixed),              // 2: merges
+            Operation.Mprotect(W + P, P, Prot.Read),                                                // 3: splits in 3
+            Operation.Fault(W + P, FaultFlags.Write),                                               // 4: SEGV_ACCERR
+            Operation.Fault(W + (10 * P), FaultFlags.Read),                                         // 5: reservation
+            Operation.Mmap(W + (8 * P), 4 * P, Prot.Read, MapFlags.Private | MapFlags.Fixed, 0, 0), // 6
+            Operation.Fault(W + (9 * P), FaultFlags.Read),                                          // 7: in the file
+            Operation.Fault(W + (11 * P), FaultFlags.Read),                                         // 8: past EOF: SIGBUS
+            Operation.Mmap(W + (4 * P), P, Prot.Read | Prot.Write, MapFlags.Shared | MapFlags.Anonymous | MapFlags.Fixed), // 9
+            Operation.Munmap(W + (14 * P), 2 * P),                                                  // 10: hole at the top
+            Operation.Munmap(W + 0x800, P),                                                         // 11: -EINVAL
+            Operation.Mprotect(W, 0, Prot.None),                                                    // 12: Linux: 0
+            WorkItem.RaceOver(W + (11 * P), 3 * P, 2, 500),                                         // 13
         };
         var batch = new KernelBatch(W, 16, 0, [new KernelSequence(0, 0, [2 * P], ops)]);
 

@@ -2,6 +2,7 @@
 using Testbed.Contract;
 using Testbed.Harness.Backends;
 using Testbed.Harness.Kernel;
+using Testbed.Harness.Workloads;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -69,14 +70,14 @@ public sealed class KernelModelSpecs(ITestOutputHelper output)
     {
         var rw = Prot.Read | Prot.Write;
         var fixedAnon = MapFlags.Private | MapFlags.Anonymous | MapFlags.Fixed;
-        var ops = new KernelOp[]
+        var ops = new WorkItem[]
         {
-            new(KernelOpKind.Mmap, W, 2 * P, rw, fixedAnon),
-            new(KernelOpKind.Touch, W, 0, Write: true),
-            new(KernelOpKind.Mmap, W + (3 * P), 2 * P, rw, fixedAnon),
-            new(KernelOpKind.Touch, W + (3 * P), 0, Write: true),
-            new(KernelOpKind.Mmap, W + (2 * P), P, rw, fixedAnon),
-            new(KernelOpKind.Touch, W + (2 * P), 0, Write: true),
+            Operation.Mmap(W, 2 * P, rw, fixedAnon),
+            Operation.Fault(W, FaultFlags.Write),
+            Operation.Mmap(W + (3 * P), 2 * P, rw, fixedAnon),
+            Operation.Fault(W + (3 * P), FaultFlags.Write),
+            Operation.Mmap(W + (2 * P), P, rw, fixedAnon),
+            Operation.Fault(W + (2 * P), FaultFlags.Write),
         };
         var batch = new KernelBatch(W, 16, 77, [new KernelSequence(0, 77, [4 * P], ops)]);
         var run = await GuestRunner.RunOnHostAsync(batch);

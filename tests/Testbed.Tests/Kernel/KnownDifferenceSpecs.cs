@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 using Testbed.Contract;
 using Testbed.Harness.Kernel;
+using Testbed.Harness.Workloads;
 using Xunit;
 
 namespace Testbed.Tests.Kernel;
@@ -31,14 +32,14 @@ public sealed class KnownDifferenceSpecs
     {
         var rw = Prot.Read | Prot.Write;
         var fixedAnon = MapFlags.Private | MapFlags.Anonymous | MapFlags.Fixed;
-        KernelOp[] ops =
+        WorkItem[] ops =
         [
-            new(KernelOpKind.Mmap, W, 2 * P, rw, fixedAnon),
-            new(KernelOpKind.Mmap, W + (3 * P), 2 * P, rw, fixedAnon),
-            new(KernelOpKind.Touch, W + (3 * P), 0, Write: true),
-            new(KernelOpKind.Touch, W, 0, Write: true),
-            new(KernelOpKind.Mmap, W + (2 * P), P, rw, fixedAnon),
-            new(KernelOpKind.Touch, W + (2 * P), 0, Write: true),
+            Operation.Mmap(W, 2 * P, rw, fixedAnon),
+            Operation.Mmap(W + (3 * P), 2 * P, rw, fixedAnon),
+            Operation.Fault(W + (3 * P), FaultFlags.Write),
+            Operation.Fault(W, FaultFlags.Write),
+            Operation.Mmap(W + (2 * P), P, rw, fixedAnon),
+            Operation.Fault(W + (2 * P), FaultFlags.Write),
         ];
         return new KernelBatch(W, 16, 5, [new KernelSequence(0, 5, [4 * P], ops)]);
     }

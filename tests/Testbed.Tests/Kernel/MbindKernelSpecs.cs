@@ -35,7 +35,7 @@ public sealed class MbindKernelSpecs(ITestOutputHelper output)
         Assert.True(report.KnownDifferences[KnownDifference.ShmemSharedPolicy.Name] >= 1, report.ToTable());
         var steps = run.Report.Sequences[0].Steps;
         // munmap of the shared mapping, then pages 1..2 mapped again: the file kept bind
-        var remap = Array.FindIndex(RegressionSequences.Mbind, op => op is { Kind: KernelOpKind.Mmap, PgOff: 1 }) + 1;
+        var remap = Array.FindIndex(RegressionSequences.Mbind, step => step.Op is { Kind: OpKind.Mmap, PgOff: 1 }) + 1;
         Assert.Contains(new KernelVma(W + (20 * P), W + (22 * P), "rw-s", P, "file:0", "bind:0"), steps[remap].Layout);
         Assert.Contains(steps, s => s.Layout.Any(v => v.Policy == "prefer:0"));
         Assert.Contains(steps, s => s.Layout.Any(v => v.Policy == "interleave:0"));

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 using Testbed.Contract;
 using Testbed.Harness.Kernel;
+using Testbed.Harness.Workloads;
 
 namespace Testbed.Tests.Kernel;
 
@@ -18,7 +19,7 @@ internal static class RegressionSequences
     private const MapFlags FixedFile = MapFlags.Private | MapFlags.Fixed;
 
     /// <summary>The merge-order sequences and the case each must be counted under.</summary>
-    public static IReadOnlyList<(string Case, KernelOp[] Ops)> MergeOrder { get; } =
+    public static IReadOnlyList<(string Case, WorkItem[] Ops)> MergeOrder { get; } =
     [
         // prev unwritten, next written, a page mapped exactly between them
         ("anon, neighbours existed", [Anon(0, 2), Anon(3, 2), Write(3), Anon(2, 1), Write(2)]),
@@ -38,9 +39,9 @@ internal static class RegressionSequences
     ];
 
     /// <summary>mbind: every mode, ranges over several VMAs and holes, shared file mappings.</summary>
-    public static KernelOp[] Mbind { get; } =
+    public static WorkItem[] Mbind { get; } =
     [
-        new(KernelOpKind.Munmap, W, 32 * P),  // no reservation: holes
+        Operation.Munmap(W, 32 * P),          // no reservation: holes
         Anon(0, 4), Anon(6, 4), Write(1),
         Bind(0, 2, MpolMode.Bind),            // splits
         Bind(1, 2, MpolMode.Preferred),       // over two VMAs
@@ -53,12 +54,12 @@ internal static class RegressionSequences
         Bind(5, 3, MpolMode.Default),         // starts in a hole: 4.16 -EFAULT, 6.1 0
         Bind(12, 4, MpolMode.Default),        // nothing there: -EFAULT
         // a shared file mapping's policy lives in the file
-        new(KernelOpKind.Mmap, W + (16 * P), 4 * P, RW, MapFlags.Shared | MapFlags.Fixed, 0, 0),
+        Operation.Mmap(W + (16 * P), 4 * P, RW, MapFlags.Shared | MapFlags.Fixed, 0, 0),
         Bind(17, 2, MpolMode.Bind),
-        new(KernelOpKind.Munmap, W + (16 * P), 4 * P),
-        new(KernelOpKind.Mmap, W + (20 * P), 2 * P, RW, MapFlags.Shared | MapFlags.Fixed, 0, 1),  // shows bind
-        File(24, 2, 2),                                                                             // private too
-        new(KernelOpKind.Mmap, W + (27 * P), 4 * P, RW, MapFlags.Shared | MapFlags.Anonymous | MapFlags.Fixed),
+        Operation.Munmap(W + (16 * P), 4 * P),
+        Operation.Mmap(W + (20 * P), 2 * P, RW, MapFlags.Shared | MapFlags.Fixed, 0, 1),  // shows bind
+        File(24, 2, 2),                                                                       // private too
+        Operation.Mmap(W + (27 * P), 4 * P, RW, MapFlags.Shared | MapFlags.Anonymous | MapFlags.Fixed),
         Bind(27, 2, MpolMode.Interleave),
         Bind(27, 4, MpolMode.Default),        // merges back; the file's policy goes
         Bind(20, 2, MpolMode.Preferred),      // the private mapping of page 2 shows it too
@@ -74,14 +75,14 @@ internal static class RegressionSequences
         yield return new KernelSequence(i, 0, [16 * P], Mbind);
     }
 
-    private static KernelOp Anon(int page, int pages, Prot prot = RW) =>
-        new(KernelOpKind.Mmap, W + ((ulong)page * P), (ulong)pages * P, prot, FixedAnon);
+    private static WorkItem Anon(int page, int pages, Prot prot = RW) =>
+        Operation.Mmap(W + ((ulong)page * P), (ulong)pages * P, prot, FixedAnon);
 
-    private static KernelOp File(int page, int pages, ulong pgoff, Prot prot = RW) =>
-        new(KernelOpKind.Mmap, W + ((ulong)page * P), (ulong)pages * P, prot, FixedFile, 0, pgoff);
+    private static WorkItem File(int page, int pages, ulong pgoff, Prot prot = RW) =>
+        Operation.Mmap(W + ((ulong)page * P), (ulong)pages * P, prot, FixedFile, 0, pgoff);
 
-    private static KernelOp Write(int page) => new(KernelOpKind.Touch, W + ((ulong)page * P), 0, Write: true);
+    private static WorkItem Write(int page) => Operation.Fault(W + ((ulong)page * P), FaultFlags.Write);
 
-    private static KernelOp Bind(int page, int pages, MpolMode mode) =>
-        new(KernelOpKind.Mbind, W + ((ulong)page * P), (ulong)pages * P, Mode: mode);
+    private static WorkItem Bind(int page, int pages, MpolMode mode) =>
+        Operation.Mbind(W + ((ulong)page * P), (ulong)pages * P, mode);
 }

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
+using Testbed.Contract;
 using Testbed.Harness.Kernel;
 using Xunit;
 
@@ -31,18 +32,24 @@ public sealed class SequenceGeneratorSpecs
     {
         var options = new SequenceOptions().WithSeed(5).WithSequences(100).WithOpsPerSequence(20);
         var batch = new SequenceGenerator(options).Generate();
-        var ops = batch.Sequences.SelectMany(s => s.Ops).ToList();
+        var steps = batch.Sequences.SelectMany(s => s.Ops).ToList();
+        var ops = steps.Where(s => s.Race is null).Select(s => s.Op).ToList();
 
-        Assert.Equal(2000, ops.Count);
-        Assert.All(ops, op => Assert.InRange(op.Addr, batch.WindowBase, batch.WindowEnd - 1));
-        Assert.All(ops, op => Assert.True(op.Addr + op.Len <= batch.WindowEnd + 0x1000, op.ToString()));
-        foreach (var kind in Enum.GetValues<KernelOpKind>())
+        Assert.Equal(2000, steps.Count);
+        Assert.All(steps, s => Assert.InRange(s.Op.Addr, batch.WindowBase, batch.WindowEnd - 1));
+        Assert.All(steps, s => Assert.True(s.Op.Addr + s.Op.Len <= batch.WindowEnd + 0x1000, s.ToString()));
+        foreach (var kind in new[] { OpKind.Mmap, OpKind.Munmap, OpKind.Mprotect, OpKind.Fault, OpKind.Mbind })
             Assert.Contains(ops, op => op.Kind == kind);
-        Assert.Contains(ops, op => op.Kind == KernelOpKind.Mmap && op.Slot >= 0 && op.Flags.HasFlag(Contract.MapFlags.Shared));
-        Assert.Contains(ops, op => op.Kind == KernelOpKind.Mmap && op.Slot >= 0 && op.Flags.HasFlag(Contract.MapFlags.Private));
-        Assert.Contains(ops, op => op.Kind == KernelOpKind.Mmap && op.Slot < 0 && op.Flags.HasFlag(Contract.MapFlags.Shared));
-        Assert.Contains(ops, op => op.Kind == KernelOpKind.Mmap && !op.Flags.HasFlag(Contract.MapFlags.Fixed));
-        foreach (var mode in Enum.GetValues<Contract.MpolMode>())
-            Assert.Contains(ops, op => op.Kind == KernelOpKind.Mbind && op.Mode == mode && op.Len > 0);
+        Assert.Contains(steps, s => s.Race is not null);
+        Assert.Contains(ops, op => op.Kind == OpKind.Fault && ((FaultFlags)op.Flags).HasFlag(FaultFlags.Write));
+        Assert.Contains(ops, op => op.Kind == OpKind.Fault && !((FaultFlags)op.Flags).HasFlag(FaultFlags.Write));
+        Assert.Contains(ops, op => op.Kind == OpKind.Mmap && op.Fd >= 0 && Flags(op).HasFlag(MapFlags.Shared));
+        Assert.Contains(ops, op => op.Kind == OpKind.Mmap && op.Fd >= 0 && Flags(op).HasFlag(MapFlags.Private));
+        Assert.Contains(ops, op => op.Kind == OpKind.Mmap && op.Fd < 0 && Flags(op).HasFlag(MapFlags.Shared));
+        Assert.Contains(ops, op => op.Kind == OpKind.Mmap && !Flags(op).HasFlag(MapFlags.Fixed));
+        foreach (var mode in Enum.GetValues<MpolMode>())
+            Assert.Contains(ops, op => op.Kind == OpKind.Mbind && (MpolMode)op.Flags == mode && op.Len > 0);
     }
+
+    private static MapFlags Flags(Operation op) => (MapFlags)op.Flags;
 }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 using Testbed.Harness.Kernel;
-using System.Diagnostics;
 using Testbed.Harness.Mutants;
+using Testbed.Harness.Worker;
 using Testbed.Managed;
 using Testbed.Tests.Interleaving;
 using Xunit;
@@ -80,21 +80,9 @@ public sealed class MutantCatalogSpecs
 
     private static (int Rc, string Output) DryRun(string patch)
     {
-        var info = new ProcessStartInfo("patch")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var a in new[] { "-d", Root, "-p1", "--dry-run", "--batch", "--fuzz=0", "--forward" })
-            info.ArgumentList.Add(a);
-        using var process = Process.Start(info)!;
-        process.StandardInput.Write(File.ReadAllText(patch));
-        process.StandardInput.Close();
-        var output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, output);
+        var result = ChildProcess.RunAsync("patch", ["-d", Root, "-p1", "--dry-run", "--batch", "--fuzz=0", "--forward"],
+            TimeSpan.FromMinutes(1), io: new ChildIo(Stdin: File.ReadAllText(patch))).GetAwaiter().GetResult();
+        return (result.ExitCode, result.Stdout + result.Stderr);
     }
 
     [Fact]

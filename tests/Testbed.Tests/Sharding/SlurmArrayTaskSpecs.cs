@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
-using System.Diagnostics;
 using Testbed.Harness.Kernel;
 using Testbed.Harness.Sharding;
+using Testbed.Harness.Worker;
 using Xunit;
 
 namespace Testbed.Tests.Sharding;
@@ -85,33 +85,18 @@ public sealed class SlurmArrayTaskSpecs
     /// <summary>Runs sweep.sbatch DIR ARGS as a task with <paramref name="slurm"/>'s variables; returns its exit code and output.</summary>
     private static (int Code, string Output) RunTask(string dir, Dictionary<string, string> slurm, params string[] args)
     {
-        var info = new ProcessStartInfo("bash")
+        var environment = new Dictionary<string, string>(slurm)
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = Root,
+            ["TESTBED_ROOT"] = Root,
+            ["TESTBED_NO_BUILD"] = "1",
         };
-        info.ArgumentList.Add(Path.Combine(Root, "scripts", "cluster", "slurm", "sweep.sbatch"));
-        info.ArgumentList.Add(dir);
-        foreach (var a in args)
-            info.ArgumentList.Add(a);
-        foreach (var name in info.Environment.Keys.Where(k => k.StartsWith("SLURM_", StringComparison.Ordinal)).ToList())
-            info.Environment.Remove(name);
-        foreach (var (name, value) in slurm)
-            info.Environment[name] = value;
-        info.Environment["TESTBED_ROOT"] = Root;
-        info.Environment["TESTBED_NO_BUILD"] = "1";
-        info.Environment.Remove("TESTBED_SLURM_SETUP");
-
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(2)))
-        {
-            process.Kill(entireProcessTree: true);
+        var unset = Environment.GetEnvironmentVariables().Keys.Cast<string>()
+            .Where(k => k.StartsWith("SLURM_", StringComparison.Ordinal) && !slurm.ContainsKey(k))
+            .Append("TESTBED_SLURM_SETUP").ToList();
+        var result = ChildProcess.RunAsync("bash", [Path.Combine(Root, "scripts", "cluster", "slurm", "sweep.sbatch"), dir, .. args],
+            TimeSpan.FromMinutes(2), environment, io: new ChildIo(WorkingDirectory: Root, Unset: unset)).GetAwaiter().GetResult();
+        if (result.TimedOut)
             throw new TimeoutException($"sweep.sbatch {string.Join(' ', args)} ran past two minutes");
-        }
-        return (process.ExitCode, stdout.Result + stderr.Result);
+        return (result.ExitCode, result.Stdout + result.Stderr);
     }
 }

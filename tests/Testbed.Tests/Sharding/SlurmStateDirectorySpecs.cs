@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
-using System.Diagnostics;
 using System.Runtime.Versioning;
 using Testbed.Harness.Kernel;
+using Testbed.Harness.Worker;
 using Xunit;
 
 namespace Testbed.Tests.Sharding;
@@ -77,23 +77,13 @@ public sealed class SlurmStateDirectorySpecs : IDisposable
 
     private static (string State, string InRun) StateOf(string clone, string? stateVariable = null)
     {
-        var info = new ProcessStartInfo("bash")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        info.ArgumentList.Add("-c");
-        info.ArgumentList.Add(". scripts/cluster/slurm/env.sh && printf '%s\\n%s\\n' \"$tb_slurm_state\" \"$tb_slurm_state_in_run\"");
-        info.WorkingDirectory = clone;
-        info.Environment.Remove("TESTBED_SLURM_STATE");
-        if (stateVariable is not null)
-            info.Environment["TESTBED_SLURM_STATE"] = stateVariable;
-        using var bash = Process.Start(info)!;
-        var output = bash.StandardOutput.ReadToEnd();
-        var error = bash.StandardError.ReadToEnd();
-        bash.WaitForExit();
-        Assert.True(bash.ExitCode == 0, error);
+        var environment = stateVariable is null ? null : new Dictionary<string, string> { ["TESTBED_SLURM_STATE"] = stateVariable };
+        var bash = ChildProcess.RunAsync("bash",
+            ["-c", ". scripts/cluster/slurm/env.sh && printf '%s\\n%s\\n' \"$tb_slurm_state\" \"$tb_slurm_state_in_run\""],
+            TimeSpan.FromMinutes(1), environment,
+            io: new ChildIo(WorkingDirectory: clone, Unset: stateVariable is null ? ["TESTBED_SLURM_STATE"] : null)).GetAwaiter().GetResult();
+        Assert.True(bash.ExitCode == 0, bash.Stderr);
+        var output = bash.Stdout;
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         return (lines[0], lines[1]);
     }
