@@ -8,10 +8,11 @@
 #      stress driver under ASan+UBSan and TSan for every config
 #   4. the xunit suite (TRX logged)
 # and ends with one line "N passed, N failed, N skipped" counted from the
-# native runners' own summaries and the TRX file.  When the QEMU packages
-# cannot be installed, everything else still builds and runs and the QEMU
-# tests fail with the reason.  A test the TRX file does not report (the test
-# host died before it ran) is counted as failed, by name.
+# native runners' own summaries and the TRX file (tools/Testbed.TrxCount
+# reads it with an XML reader).  When the QEMU packages cannot be installed,
+# everything else still builds and runs and the QEMU tests fail with the
+# reason.  A test the TRX file does not report (the test host died before it
+# ran) is counted as failed, by name.
 #
 #   --kernel-build   also the opt-in kernel tier (minutes; see
 #                    docs/kernel-hooks.md): build Debian's linux-source-6.1
@@ -43,7 +44,7 @@ for arg in "$@"; do
 	--kernel-build) kernel_build=1 ;;
 	--cluster) cluster=1 ;;
 	--image) image=1 ;;
-	-h|--help) sed -n '3,34p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) awk 'NR < 3 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$0"; exit 0 ;;
 	*) echo "unknown argument $arg (see --help)" >&2; exit 2 ;;
 	esac
 done
@@ -154,6 +155,8 @@ else
 	failed=$((failed + 1))
 fi
 
+trx_count="$root/tools/Testbed.TrxCount/bin/Release/net10.0/trx-count.dll"
+
 # Runs the xunit tests that FILTER selects, whose display names (from the
 # list of all tests) GREP_ARGS select too, and adds the TRX counts.  The list
 # comes first: a test host that dies (a native crash outside the isolated
@@ -170,32 +173,24 @@ run_xunit() {
 		--results-directory "$results" >"$results/$name.log" 2>&1
 	local rc=$?
 	grep -E '^\s+(Failed|Skipped) ' "$results/$name.log" | head -n 50
-	local trx="$results/$name.trx" xp=0 xf=0 xs=0 counters
+	# tools/Testbed.TrxCount reads the TRX with an XML reader: the summary's
+	# counters and the name of every reported result, and prints each
+	# discovered test without one, then "passed failed not-executed never-ran".
+	local trx="$results/$name.trx" xp=0 xf=0 xs=0 missing=0 counted
+	local -a trx_arg=()
 	if [ -f "$trx" ]; then
-		counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
-		attr() { sed -E "s/.* $1=\"([0-9]+)\".*/\1/" <<<"$counters"; }
-		xp=$(attr passed)
-		xf=$(attr failed)
-		xs=$(($(attr total) - $(attr executed)))
-		# Display names of every reported result, XML entities undone.
-		grep -o '<UnitTestResult [^>]*testName="[^"]*"' "$trx" |
-			sed -E 's/.*testName="([^"]*)"/\1/; s/&quot;/"/g; s/&apos;/'"'"'/g; s/&lt;/</g; s/&gt;/>/g; s/&amp;/\&/g' |
-			sort -u >"$results/$name-reported.txt"
+		trx_arg=("$trx")
 	else
 		echo "no TRX file: the test run did not complete (log: $results/$name.log)"
 		tail -n 40 "$results/$name.log"
-		: >"$results/$name-reported.txt"
 	fi
-	# A discovered test is reported under its own name or, for a theory whose
-	# cases are found at run time, as NAME(arguments).
-	local missing=0 test
-	while IFS= read -r test; do
-		if ! grep -Fxq -- "$test" "$results/$name-reported.txt" &&
-			! grep -Fq -- "$test(" "$results/$name-reported.txt"; then
-			echo "NOT RUN (counted as failed): $test"
-			missing=$((missing + 1))
-		fi
-	done <"$results/$name-discovered.txt"
+	if counted=$(dotnet "$trx_count" "$results/$name-discovered.txt" "${trx_arg[@]}" 2>&1); then
+		sed '$d' <<<"$counted"
+		read -r xp xf xs missing < <(tail -n 1 <<<"$counted")
+	else
+		echo "FAIL counting $name: $counted"
+		failed=$((failed + 1))
+	fi
 	passed=$((passed + xp))
 	failed=$((failed + xf + missing))
 	skipped=$((skipped + xs))

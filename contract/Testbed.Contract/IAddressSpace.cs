@@ -43,6 +43,12 @@ public interface IAddressSpace : IDisposable
     /// <summary>Starts or stops recording lifecycle events.</summary>
     void Trace(bool enable);
 
+    /// <summary>
+    /// tb_trace: which events are recorded; <see cref="TraceMode.Order"/> adds the order events
+    /// (write sections, anon_vma links, lock acquisitions and releases) inside operations.
+    /// </summary>
+    void Trace(TraceMode mode);
+
     /// <summary>Returns and forgets the events recorded so far.</summary>
     IReadOnlyList<LifecycleEvent> DrainEvents();
 

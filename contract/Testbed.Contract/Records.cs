@@ -54,10 +54,12 @@ public sealed record Violation(ulong Seq, ulong OpSeq, uint Line, OpKind Op, str
     public override string ToString() => $"#{Seq} op {OpSeq} ({Op}) {Site}:{Line}: {Message}";
 }
 
-/// <summary>One lifecycle event (struct tb_event).</summary>
+/// <summary>One lifecycle or order event (struct tb_event); a lock event's object is its <see cref="LockClass"/>.</summary>
 public readonly record struct LifecycleEvent(ulong Seq, ulong OpSeq, ulong ObjectId, long Value, EventType Type, OpKind Op)
 {
-    public override string ToString() => $"#{Seq} op {OpSeq} {Op,-9} {Type,-13} obj {ObjectId} -> {Value}";
+    public override string ToString() => Type is EventType.LockAcquire or EventType.LockRelease
+        ? $"#{Seq} op {OpSeq} {Op,-9} {Type,-13} {(LockClass)ObjectId} {(Value != 0 ? "shared" : "exclusive")}"
+        : $"#{Seq} op {OpSeq} {Op,-9} {Type,-13} obj {ObjectId} -> {Value}";
 }
 
 /// <summary>

@@ -510,12 +510,17 @@ public sealed class ManagedAddressSpace : IAddressSpace
     public IReadOnlyList<Violation> Violations() => mm.Violations();
 
     /// <inheritdoc/>
-    public void Trace(bool enable)
+    public void Trace(bool enable) => Trace(enable ? TraceMode.Lifecycle : TraceMode.Off);
+
+    /// <inheritdoc/>
+    public void Trace(TraceMode mode)
     {
+        if (mode > TraceMode.Order)
+            throw new ArgumentOutOfRangeException(nameof(mode), mode, "not a tb_trace mode");
         // As the native perf flavour's tb_trace: no event log to switch on.
-        if (enable && !ManagedFlavour.Checked)
+        if (mode != TraceMode.Off && !ManagedFlavour.Checked)
             throw new NotSupportedException($"the managed port's {ManagedFlavour.Perf} flavour records no lifecycle events");
-        mm.Tracing = enable;
+        mm.Tracing = mode;
     }
 
     /// <inheritdoc/>

@@ -122,18 +122,24 @@ public sealed unsafe partial class NativeMm<TApi>
     public TbViolation[] Violations() => Collect<TbViolation>(16, TryViolations, "tb_violations");
 
     /// <summary>tb_trace: 0 or a negative errno.</summary>
-    public int TryTrace(bool enable)
+    public int TryTrace(bool enable) => TryTrace(enable ? TraceMode.Lifecycle : TraceMode.Off);
+
+    /// <summary>tb_trace with a mode: 0 or a negative errno.</summary>
+    public int TryTrace(TraceMode mode)
     {
         using var mm = Enter();
-        return TApi.Trace(mm.Cookie, enable ? 1 : 0);
+        return TApi.Trace(mm.Cookie, (int)mode);
     }
 
     /// <summary>tb_trace: starts or stops recording lifecycle events.</summary>
-    public void Trace(bool enable)
+    public void Trace(bool enable) => Trace(enable ? TraceMode.Lifecycle : TraceMode.Off);
+
+    /// <summary>tb_trace: which events are recorded (the order events with <see cref="TraceMode.Order"/>).</summary>
+    public void Trace(TraceMode mode)
     {
-        var result = TryTrace(enable);
+        var result = TryTrace(mode);
         if (result < 0)
-            Throw(result, $"tb_trace({(enable ? 1 : 0)})");
+            Throw(result, $"tb_trace({(int)mode})");
     }
 
     /// <summary>tb_events into <paramref name="buffer"/>: the number returned (and forgotten) or a negative errno.</summary>

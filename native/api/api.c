@@ -763,7 +763,7 @@ TB_API int tb_trace(tb_mm_t handle, int enable)
 
 	if (!mm)
 		return -EBADF;
-	if (enable != 0 && enable != 1) {
+	if (enable < TB_TRACE_OFF || enable > TB_TRACE_ORDER) {
 		tb_api_leave(mm);
 		return -EINVAL;
 	}
@@ -774,7 +774,7 @@ TB_API int tb_trace(tb_mm_t handle, int enable)
 		return -EOPNOTSUPP;
 	}
 #endif
-	tb_evlog_enable(&tb_process_of(mm)->evlog, enable);
+	tb_evlog_set_mode(&tb_process_of(mm)->evlog, enable);
 	tb_api_leave(mm);
 	return 0;
 }

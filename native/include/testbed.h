@@ -155,6 +155,43 @@ enum tb_event_type {
 	TB_EV_REGION_FREE = 14,
 	TB_EV_ANON_VMA_ALLOC = 15,
 	TB_EV_ANON_VMA_FREE = 16,
+	/*
+	 * Order events, recorded only under tb_trace(mm, TB_TRACE_ORDER) and
+	 * only inside an operation (not in lookups or observation calls):
+	 * where a VMA's write section opens and closes (vm_write_begin/end,
+	 * on every MMU config: the seqcount on SPF, vma_start_write on
+	 * mmu-pvl, nothing else elsewhere; object = VMA, value = vm_sequence
+	 * after), where a VMA joins or leaves an anon_vma (object = anon_vma,
+	 * value = the VMAs linked after), and where a ranked lock is taken or
+	 * released (object = its lock class, tb_lock_class; value = 1 for
+	 * shared, 0 for exclusive).  A port that does the same things in
+	 * another order differs here while its lifecycle events agree.
+	 */
+	TB_EV_VMA_WRITE_BEGIN = 17,
+	TB_EV_VMA_WRITE_END = 18,
+	TB_EV_ANON_VMA_LINK = 19,
+	TB_EV_ANON_VMA_UNLINK = 20,
+	TB_EV_LOCK_ACQUIRE = 21,
+	TB_EV_LOCK_RELEASE = 22,
+};
+
+/* tb_trace's modes. */
+enum tb_trace_mode {
+	TB_TRACE_OFF = 0,
+	TB_TRACE_LIFECYCLE = 1,		/* the lifecycle events */
+	TB_TRACE_ORDER = 2,		/* those and the order events */
+};
+
+/*
+ * The lock classes of TB_EV_LOCK_*, in the order they nest: lockdep-lite's
+ * ranks (kernel/lockdep.h); its unranked and leaf locks are not traced.
+ */
+enum tb_lock_class {
+	TB_LOCK_MMAP_SEM = 10,
+	TB_LOCK_NOMMU_REGION_SEM = 15,
+	TB_LOCK_MM_RB_LOCK = 20,
+	TB_LOCK_VMA_LOCK = 25,
+	TB_LOCK_PAGE_TABLE_LOCK = 30,
 };
 
 /* Points where the shims call the scheduling hook. */
@@ -368,9 +405,10 @@ typedef void (*tb_sched_hook_fn)(int point, const void *obj, void *ctx);
 
 /*
  * Library.  In the perf flavour tb_set_sched_hook with a hook and
- * tb_trace(mm, 1) return -EOPNOTSUPP (nothing calls a hook or records
- * events there), tb_kmem_check finds nothing (no quarantine), and a
- * WARN/BUG is recorded with its site but without its message.
+ * tb_trace(mm, mode) with a mode other than TB_TRACE_OFF return
+ * -EOPNOTSUPP (nothing calls a hook or records events there),
+ * tb_kmem_check finds nothing (no quarantine), and a WARN/BUG is recorded
+ * with its site but without its message.
  */
 TB_API int tb_get_config(struct tb_config_info *out);
 TB_API int tb_abi_layout(struct tb_abi_field *buf, int cap);
@@ -427,7 +465,7 @@ TB_API int tb_snapshot(tb_mm_t mm, struct tb_vma_info *buf, int cap);
 TB_API int tb_stats(tb_mm_t mm, struct tb_stats *out);
 TB_API int tb_validate(tb_mm_t mm);
 TB_API int tb_violations(tb_mm_t mm, struct tb_violation *buf, int cap);
-TB_API int tb_trace(tb_mm_t mm, int enable);
+TB_API int tb_trace(tb_mm_t mm, int enable);	/* enum tb_trace_mode */
 TB_API int tb_events(tb_mm_t mm, struct tb_event *buf, int cap);
 
 /*

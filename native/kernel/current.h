@@ -45,7 +45,7 @@ struct tb_evlog {
 	size_t cap;
 	u64 seq;		/* next event number (starts at 1) */
 	u64 lost;		/* events dropped because the log was full */
-	int enabled;		/* read/written with __atomic */
+	int mode;		/* enum tb_trace_mode; read/written with __atomic */
 };
 
 /*
@@ -131,7 +131,9 @@ u64 tb_vlog_append_all(struct tb_vlog *to, struct tb_vlog *from);
 
 void tb_evlog_init(struct tb_evlog *log);
 void tb_evlog_destroy(struct tb_evlog *log);
+/* on: TB_TRACE_LIFECYCLE, off: TB_TRACE_OFF. */
 void tb_evlog_enable(struct tb_evlog *log, bool on);
+void tb_evlog_set_mode(struct tb_evlog *log, int mode);
 bool tb_evlog_enabled(struct tb_evlog *log);
 u64 tb_evlog_lost(struct tb_evlog *log);
 /* Moves up to cap events (oldest first) into buf; returns the number moved. */

@@ -11,6 +11,7 @@
 #include "kernel/lockdep.h"
 #include "kernel/bug.h"
 #include "kernel/current.h"
+#include "kernel/trace.h"
 
 static const struct {
 	const char *name;
@@ -65,6 +66,16 @@ static const char *map_name(const struct lockdep_map *map)
 	return map->name ? map->name : "?";
 }
 
+/*
+ * The order trace sees the ranked locks, the model's own (the rank is
+ * the lock class, TB_LOCK_*); leaf locks are the API's bookkeeping.
+ */
+static void trace_lock(u32 type, int rank, int read)
+{
+	if (rank > LOCK_RANK_NONE && rank < LOCK_RANK_LEAF)
+		tb_trace_event(type, (u64)rank, read);
+}
+
 void lock_acquire(struct lockdep_map *map, int read, int trylock,
 		  const char *site, unsigned int line)
 {
@@ -103,6 +114,7 @@ void lock_acquire(struct lockdep_map *map, int read, int trylock,
 	t->held_locks[t->lockdep_depth].map = map;
 	t->held_locks[t->lockdep_depth].read = read;
 	t->lockdep_depth++;
+	trace_lock(TB_EV_LOCK_ACQUIRE, rank, read);
 }
 
 #endif /* !TB_PERF */
@@ -132,6 +144,8 @@ void lock_release(const struct lockdep_map *map, const char *site,
 				    map_name(map));
 		return;
 	}
+	trace_lock(TB_EV_LOCK_RELEASE, held_rank(&t->held_locks[i]),
+		   t->held_locks[i].read);
 	/* Locks may be released out of order; close the gap. */
 	memmove(&t->held_locks[i], &t->held_locks[i + 1],
 		(size_t)(t->lockdep_depth - i - 1) * sizeof(t->held_locks[0]));

@@ -21,12 +21,17 @@ void tb_evlog_destroy(struct tb_evlog *log)
 
 void tb_evlog_enable(struct tb_evlog *log, bool on)
 {
-	__atomic_store_n(&log->enabled, on ? 1 : 0, __ATOMIC_RELAXED);
+	tb_evlog_set_mode(log, on ? TB_TRACE_LIFECYCLE : TB_TRACE_OFF);
+}
+
+void tb_evlog_set_mode(struct tb_evlog *log, int mode)
+{
+	__atomic_store_n(&log->mode, mode, __ATOMIC_RELAXED);
 }
 
 bool tb_evlog_enabled(struct tb_evlog *log)
 {
-	return __atomic_load_n(&log->enabled, __ATOMIC_RELAXED);
+	return __atomic_load_n(&log->mode, __ATOMIC_RELAXED) != TB_TRACE_OFF;
 }
 
 u64 tb_evlog_lost(struct tb_evlog *log)
@@ -84,6 +89,14 @@ void tb_trace_event(u32 type, u64 object_id, s64 value)
 	struct tb_event *ev;
 
 	if (!log || !tb_evlog_enabled(log))
+		return;
+	/*
+	 * Order events only when asked for, and only inside an operation:
+	 * an observation call's locks are the API's, not the model's.
+	 */
+	if (type >= TB_EV_VMA_WRITE_BEGIN &&
+	    (__atomic_load_n(&log->mode, __ATOMIC_RELAXED) != TB_TRACE_ORDER ||
+	     current->op == TB_OP_NONE))
 		return;
 	pthread_mutex_lock(&log->lock);
 	if (!evlog_reserve(log)) {

@@ -269,6 +269,15 @@ static inline void mmap_write_unlock(struct mm_struct *mm)
 	up_write(&mm->mmap_sem);
 }
 
+/*
+ * The order trace's view of a write section, on every MMU config: where
+ * the series marks a VMA as changing, whatever the config does there.
+ */
+static inline void vm_write_trace(u32 type, struct vm_area_struct *vma)
+{
+	tb_trace_seq_event(type, vma->tb_id, &vma->vm_sequence);
+}
+
 #ifdef CONFIG_PER_VMA_LOCK
 /*
  * The SPF series' write sections are where a VMA the fault path reads
@@ -278,33 +287,52 @@ static inline void mmap_write_unlock(struct mm_struct *mm)
 static inline void vm_write_begin(struct vm_area_struct *vma)
 {
 	vma_start_write(vma);
+	vm_write_trace(TB_EV_VMA_WRITE_BEGIN, vma);
 }
 
 static inline void vm_write_begin_nested(struct vm_area_struct *vma)
 {
 	vma_start_write(vma);
+	vm_write_trace(TB_EV_VMA_WRITE_BEGIN, vma);
 }
 
-static inline void vm_write_end(struct vm_area_struct *vma) { (void)vma; }
+static inline void vm_write_end(struct vm_area_struct *vma)
+{
+	vm_write_trace(TB_EV_VMA_WRITE_END, vma);
+}
 #elif defined(CONFIG_SPECULATIVE_PAGE_FAULT)
 static inline void vm_write_begin(struct vm_area_struct *vma)
 {
 	write_seqcount_begin(&vma->vm_sequence);
+	vm_write_trace(TB_EV_VMA_WRITE_BEGIN, vma);
 }
 
 static inline void vm_write_begin_nested(struct vm_area_struct *vma)
 {
 	write_seqcount_begin_nested(&vma->vm_sequence, SINGLE_DEPTH_NESTING);
+	vm_write_trace(TB_EV_VMA_WRITE_BEGIN, vma);
 }
 
 static inline void vm_write_end(struct vm_area_struct *vma)
 {
 	write_seqcount_end(&vma->vm_sequence);
+	vm_write_trace(TB_EV_VMA_WRITE_END, vma);
 }
 #else
-static inline void vm_write_begin(struct vm_area_struct *vma) { (void)vma; }
-static inline void vm_write_begin_nested(struct vm_area_struct *vma) { (void)vma; }
-static inline void vm_write_end(struct vm_area_struct *vma) { (void)vma; }
+static inline void vm_write_begin(struct vm_area_struct *vma)
+{
+	vm_write_trace(TB_EV_VMA_WRITE_BEGIN, vma);
+}
+
+static inline void vm_write_begin_nested(struct vm_area_struct *vma)
+{
+	vm_write_trace(TB_EV_VMA_WRITE_BEGIN, vma);
+}
+
+static inline void vm_write_end(struct vm_area_struct *vma)
+{
+	vm_write_trace(TB_EV_VMA_WRITE_END, vma);
+}
 #endif
 
 #endif /* _TB_MM_INTERNAL_H */

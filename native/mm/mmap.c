@@ -177,7 +177,9 @@ static void anon_vma_free(struct anon_vma *anon_vma)
 static void anon_vma_chain_link(struct vm_area_struct *vma,
 				struct anon_vma *anon_vma)
 {
-	atomic_inc(&anon_vma->degree);
+	int degree = atomic_inc_return(&anon_vma->degree);
+
+	tb_trace_event(TB_EV_ANON_VMA_LINK, anon_vma->tb_id, degree);
 	WRITE_ONCE(vma->anon_vma, anon_vma);
 }
 
@@ -188,11 +190,14 @@ static void anon_vma_chain_link(struct vm_area_struct *vma,
 static void unlink_anon_vmas(struct vm_area_struct *vma)
 {
 	struct anon_vma *anon_vma = vma->anon_vma;
+	int degree;
 
 	if (!anon_vma)
 		return;
 	WRITE_ONCE(vma->anon_vma, NULL);
-	if (atomic_dec_and_test(&anon_vma->degree))
+	degree = atomic_dec_return(&anon_vma->degree);
+	tb_trace_event(TB_EV_ANON_VMA_UNLINK, anon_vma->tb_id, degree);
+	if (!degree)
 		anon_vma_free(anon_vma);
 }
 
@@ -202,7 +207,8 @@ static int anon_vma_clone(struct vm_area_struct *dst,
 {
 	if (src->anon_vma) {
 		VM_WARN_ON(dst->anon_vma != src->anon_vma);
-		atomic_inc(&src->anon_vma->degree);
+		tb_trace_event(TB_EV_ANON_VMA_LINK, src->anon_vma->tb_id,
+			       atomic_inc_return(&src->anon_vma->degree));
 	}
 	return 0;
 }

@@ -41,4 +41,16 @@ public enum EventType : uint
     AnonVmaAlloc = 15,
     /// <summary><c>TB_EV_ANON_VMA_FREE</c>.</summary>
     AnonVmaFree = 16,
+    /// <summary><c>TB_EV_VMA_WRITE_BEGIN</c>.</summary>
+    VmaWriteBegin = 17,
+    /// <summary><c>TB_EV_VMA_WRITE_END</c>.</summary>
+    VmaWriteEnd = 18,
+    /// <summary><c>TB_EV_ANON_VMA_LINK</c>.</summary>
+    AnonVmaLink = 19,
+    /// <summary><c>TB_EV_ANON_VMA_UNLINK</c>.</summary>
+    AnonVmaUnlink = 20,
+    /// <summary><c>TB_EV_LOCK_ACQUIRE</c>.</summary>
+    LockAcquire = 21,
+    /// <summary><c>TB_EV_LOCK_RELEASE</c>.</summary>
+    LockRelease = 22,
 }

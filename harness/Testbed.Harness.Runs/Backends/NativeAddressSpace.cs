@@ -78,6 +78,9 @@ public sealed class NativeAddressSpace : IAddressSpace
     public void Trace(bool enable) => _core.Trace(enable);
 
     /// <inheritdoc/>
+    public void Trace(TraceMode mode) => _core.Trace(mode);
+
+    /// <inheritdoc/>
     public IReadOnlyList<LifecycleEvent> DrainEvents() => _core.DrainEvents();
 
     /// <inheritdoc/>

@@ -116,6 +116,8 @@ internal sealed unsafe class NativeAddressSpaceCore<TApi> : IAddressSpace where 
 
     public void Trace(bool enable) => _mm.Trace(enable);
 
+    public void Trace(TraceMode mode) => _mm.Trace(mode);
+
     public IReadOnlyList<LifecycleEvent> DrainEvents()
     {
         var events = _mm.DrainEvents();

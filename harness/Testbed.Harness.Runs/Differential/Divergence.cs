@@ -13,8 +13,11 @@ public enum DivergenceKind
     /// <summary>The counters (GetStats).</summary>
     Stats,
 
-    /// <summary>The lifecycle events the operation recorded.</summary>
+    /// <summary>The lifecycle and order events the operation recorded.</summary>
     Events,
+
+    /// <summary>The same events, in another order (a write section, link or lock moved).</summary>
+    EventOrder,
 
     /// <summary>The violations the final teardown (Destroy) recorded.</summary>
     Teardown,

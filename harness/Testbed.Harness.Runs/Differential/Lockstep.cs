@@ -27,7 +27,7 @@ public sealed class Lockstep<TView>
         foreach (var check in _checks)
         {
             if (check.Compare(left, right) is { } found)
-                return new Divergence(index, what, check.Kind, found.Left, found.Right, found.Detail);
+                return new Divergence(index, what, found.Kind ?? check.Kind, found.Left, found.Right, found.Detail);
         }
 
         return null;
@@ -35,11 +35,15 @@ public sealed class Lockstep<TView>
 
     /// <summary>Every check that finds the two views apart, in order.</summary>
     public IReadOnlyList<DivergenceKind> All(TView left, TView right) =>
-        _checks.Where(c => c.Compare(left, right) is not null).Select(c => c.Kind).ToArray();
+        _checks.Select(c => c.Compare(left, right) is { } found ? found.Kind ?? c.Kind : (DivergenceKind?)null)
+            .OfType<DivergenceKind>().ToArray();
 
     /// <summary>One check: the part of the state it compares, and the comparison (null: the sides agree).</summary>
     public sealed record Check(DivergenceKind Kind, Func<TView, TView, Finding?> Compare);
 
-    /// <summary>What a check found: each side's value and a readable diff.</summary>
-    public readonly record struct Finding(string Left, string Right, string Detail);
+    /// <summary>
+    /// What a check found: each side's value, a readable diff and, where the finding is a
+    /// narrower kind than the check's, that kind.
+    /// </summary>
+    public readonly record struct Finding(string Left, string Right, string Detail, DivergenceKind? Kind = null);
 }

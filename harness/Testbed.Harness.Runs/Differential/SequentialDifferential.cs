@@ -8,8 +8,10 @@ namespace Testbed.Harness.Differential;
 /// <summary>
 /// Runs the same seeded single-thread sequence on two backends and, after every
 /// operation, requires the result, the layout (Snapshot), the counters (GetStats)
-/// and the lifecycle events (DrainEvents, tracing on) to be exactly equal (the checks of
-/// the one comparison engine, <see cref="Lockstep{TView}"/>, over <see cref="SpaceView"/>); with
+/// and the events (DrainEvents under <see cref="TraceMode.Order"/>: the lifecycle events,
+/// and where each write section opens and closes, each anon_vma link and each lock is
+/// taken and released) to be exactly equal, in the same order (the checks of the one
+/// comparison engine, <see cref="Lockstep{TView}"/>, over <see cref="SpaceView"/>); with
 /// <see cref="RunToExit"/> both are then destroyed and their teardowns must record the
 /// same violations. Stops at
 /// the first divergence and reports it with the seed and a replay command. The
@@ -27,7 +29,7 @@ public static class SequentialDifferential
 
     /// <summary>
     /// As <see cref="Run(IAddressSpace, IAddressSpace, Workload)"/>; without
-    /// <paramref name="compareEvents"/> no lifecycle events are recorded or compared (a perf
+    /// <paramref name="compareEvents"/> no events are recorded or compared (a perf
     /// flavour has no event log): results, layouts and stats still must match.
     /// </summary>
     public static DifferentialResult Run(IAddressSpace left, IAddressSpace right, Workload workload, bool compareEvents)
@@ -48,8 +50,8 @@ public static class SequentialDifferential
         }
         if (compareEvents)
         {
-            left.Trace(true);
-            right.Trace(true);
+            left.Trace(TraceMode.Order);
+            right.Trace(TraceMode.Order);
         }
         var lockstep = Engine(left.Backend, right.Backend);
         var compared = 0;
@@ -123,7 +125,8 @@ public static class SequentialDifferential
 
     /// <summary>
     /// The differential's checks, in order: the result, the layout, every counter and the
-    /// lifecycle events in order (empty on both sides without tracing).
+    /// events in order (empty on both sides without tracing; the same events in another
+    /// order are an <see cref="DivergenceKind.EventOrder"/>).
     /// </summary>
     private static Lockstep<SpaceView> Engine(string left, string right) => new(
         SpaceView.ResultCheck(left, right),

@@ -46,11 +46,16 @@ public sealed record SpaceView(StepOutcome Outcome, IReadOnlyList<VmaInfo> Layou
             : new(l.Outcome.FormatResult(), r.Outcome.FormatResult(),
                 "  stats (" + leftName + " vs " + rightName + "):\n" + string.Join('\n', StateDiff.Stats(l.Stats, r.Stats).Select(d => "    " + d))));
 
-    /// <summary>The lifecycle events, in order.</summary>
+    /// <summary>
+    /// The events, in order: the same events in another order (a write section, link or
+    /// lock moved) are an <see cref="DivergenceKind.EventOrder"/>, any other difference
+    /// <see cref="DivergenceKind.Events"/>.
+    /// </summary>
     public static Lockstep<SpaceView>.Check EventsCheck(string leftName, string rightName) => new(DivergenceKind.Events, (l, r) =>
         l.Events.SequenceEqual(r.Events)
             ? null
-            : new($"{l.Events.Count} event(s)", $"{r.Events.Count} event(s)", StateDiff.Events(l.Events, r.Events, leftName, rightName)));
+            : new($"{l.Events.Count} event(s)", $"{r.Events.Count} event(s)", StateDiff.Events(l.Events, r.Events, leftName, rightName),
+                StateDiff.SameEventsReordered(l.Events, r.Events) ? DivergenceKind.EventOrder : null));
 
     /// <summary>validate_mm passes on both sides (views observed with validate).</summary>
     public static Lockstep<SpaceView>.Check ValidateCheck() => new(DivergenceKind.Validate, (l, r) =>

@@ -57,6 +57,23 @@ public static class StateDiff
         $"id {v.Id} 0x{v.Start:x}-0x{v.End:x} pgoff 0x{v.PgOff:x} {v.Flags} file {v.FileId} region {v.RegionId} " +
         $"mpol {v.Policy} ref {v.RefCount} pages {v.Populated} anon {(v.HasAnonVma ? 1 : 0)} tree {(v.InTree ? 1 : 0)} seq {v.Sequence}";
 
+    /// <summary>
+    /// True when both lists hold the same events (sequence numbers aside) in another order:
+    /// a drift of the order, not of what happens.
+    /// </summary>
+    public static bool SameEventsReordered(IReadOnlyList<LifecycleEvent> left, IReadOnlyList<LifecycleEvent> right)
+    {
+        static LifecycleEvent[] Unnumbered(IEnumerable<LifecycleEvent> events) =>
+            events.Select(e => e with { Seq = 0 }).ToArray();
+
+        static IEnumerable<LifecycleEvent> Sorted(IEnumerable<LifecycleEvent> events) =>
+            events.OrderBy(e => (e.OpSeq, e.Op, e.Type, e.ObjectId, e.Value));
+
+        var l = Unnumbered(left);
+        var r = Unnumbered(right);
+        return !l.SequenceEqual(r) && Sorted(l).SequenceEqual(Sorted(r));
+    }
+
     /// <summary>An event in one line (the sequence numbers included).</summary>
     public static string FormatEvent(LifecycleEvent e) => e.ToString();
 }

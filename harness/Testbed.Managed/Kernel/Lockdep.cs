@@ -2,17 +2,18 @@
 // Port of native/kernel/lockdep.h: a per-thread list of held locks, held-for-read/write
 // assertions and the rank rule mmap_sem < nommu_region_sem < mm_rb_lock < page_table_lock.
 using System.Runtime.CompilerServices;
+using Testbed.Contract;
 
 namespace Testbed.Managed.Kernel;
 
-/// <summary>Lock classes, in the order they may be nested (outermost first).</summary>
+/// <summary>Lock classes, in the order they may be nested (outermost first): <see cref="LockClass"/>'s values.</summary>
 internal enum LockRank
 {
-    MmapSem = 10,
-    NommuRegionSem = 15,
-    MmRbLock = 20,
-    VmaLock = 25,
-    PageTableLock = 30,
+    MmapSem = (int)LockClass.MmapSem,
+    NommuRegionSem = (int)LockClass.NommuRegionSem,
+    MmRbLock = (int)LockClass.MmRbLock,
+    VmaLock = (int)LockClass.VmaLock,
+    PageTableLock = (int)LockClass.PageTableLock,
 }
 
 /// <summary>Lockdep-lite: records a violation for a rank inversion or a failed assertion.</summary>
@@ -65,7 +66,12 @@ internal static class Lockdep
         ranks[depth] = rank;
         writes[depth] = write;
         depth++;
+        TraceLock(EventType.LockAcquire, rank, write);
     }
+
+    /// <summary>trace_lock: the order trace sees every ranked lock (its rank is its lock class).</summary>
+    private static void TraceLock(EventType type, LockRank rank, bool write) =>
+        Trace.Event(type, (ulong)rank, write ? 0 : 1);
 
     /// <summary>Called when a lock is released.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -82,6 +88,7 @@ internal static class Lockdep
         {
             if (!ReferenceEquals(locks[i], lockObj))
                 continue;
+            TraceLock(EventType.LockRelease, heldRanks![i], heldWrite![i]);
             for (var j = i; j < depth - 1; j++)
             {
                 locks[j] = locks[j + 1];

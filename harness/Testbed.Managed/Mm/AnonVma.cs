@@ -32,7 +32,7 @@ internal sealed class AnonVma : KmemObject
     public void Link(VmAreaStruct vma)
     {
         CheckLive();
-        Interlocked.Increment(ref degree);
+        Kernel.Trace.Event(EventType.AnonVmaLink, Id, Interlocked.Increment(ref degree));
         vma.AnonVmaChainLinked = true;
     }
 
@@ -42,6 +42,7 @@ internal sealed class AnonVma : KmemObject
         CheckLive();
         vma.AnonVmaChainLinked = false;
         var after = Interlocked.Decrement(ref degree);
+        Kernel.Trace.Event(EventType.AnonVmaUnlink, Id, after);
         Bug.Warn(after < 0, "anon_vma degree underflow");
         if (after == 0)
         {

@@ -37,7 +37,7 @@ internal sealed partial class MmStruct
     private readonly List<LifecycleEvent> events = [];
     private ulong eventSeq;
     private long eventsLost;
-    private volatile bool tracing;
+    private volatile TraceMode tracing;
     private long opSeq;
     private static long arenas;
 
@@ -137,8 +137,8 @@ internal sealed partial class MmStruct
     /// <summary>The op_seq of the latest operation (observation calls are tagged with it).</summary>
     public ulong CurrentOpSeq => (ulong)Volatile.Read(ref opSeq);
 
-    /// <summary>Turns event recording on or off.</summary>
-    public bool Tracing
+    /// <summary>Which events are recorded (tb_trace's mode).</summary>
+    public TraceMode Tracing
     {
         get => tracing;
         set => tracing = value;
@@ -171,7 +171,10 @@ internal sealed partial class MmStruct
     /// <summary>Appends an event when tracing.</summary>
     public void TraceEvent(EventType type, ulong objectId, long value, OpKind op, ulong seq)
     {
-        if (!tracing)
+        if (tracing == TraceMode.Off)
+            return;
+        // As tb_trace_event: order events only when asked for, and only inside an operation.
+        if (type >= EventType.VmaWriteBegin && (tracing != TraceMode.Order || op == OpKind.None))
             return;
         lock (logLock)
         {

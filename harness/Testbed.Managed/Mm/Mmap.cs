@@ -251,6 +251,11 @@ internal sealed partial class MmStruct
         long adjustNext = 0;
         var removeNext = 0;
 
+        // SPF: both VMAs whose fields may change are marked as being written, before
+        // anything changes (the anon_vma import included) and before a case-8 swap.
+        vma.VmWriteBegin();
+        next?.VmWriteBegin();
+
         if (next is not null && insert is null)
         {
             VmAreaStruct? exporter = null;
@@ -303,11 +308,6 @@ internal sealed partial class MmStruct
                 AnonVmaClone(importer, exporter);
             }
         }
-
-        // SPF: both VMAs whose fields may change are marked as being written.
-        vma.VmWriteBegin();
-        var seqNext = next;
-        seqNext?.VmWriteBegin();
 
         while (true)
         {
@@ -363,18 +363,14 @@ internal sealed partial class MmStruct
                 AnonVmaMerge(vma, gone);
             gone.AnonVma = null;
             MapCount--;
-            if (gone == seqNext)
-            {
-                gone.VmWriteEnd();
-                seqNext = null;
-            }
+            // next left the tree: its write section ends before it goes.
+            gone.VmWriteEnd();
             PutVma(gone);
             if (removeNext != 3)
             {
                 // vma grew over next: the new vma->vm_next gets its own write section.
                 next = vma.VmNext;
                 next?.VmWriteBegin();
-                seqNext = next;
             }
             else
             {
@@ -394,7 +390,8 @@ internal sealed partial class MmStruct
             break;
         }
 
-        seqNext?.VmWriteEnd();
+        if (next is not null && next != vma)
+            next.VmWriteEnd();
         vma.VmWriteEnd();
         return 0;
     }
@@ -853,6 +850,12 @@ internal sealed partial class MmStruct
             if (DoMunmap(addr, len) != 0)
                 return -Errno.ENOMEM;
         }
+
+        // The range has no VMA now, so it must have no page either: a page here was
+        // installed by a fault that raced with the unmap and lost without noticing.
+        var stale = PopulatedIn(addr, addr + len);
+        if (stale != 0)
+            Bug.Warn(true, $"mmap_region: {stale} stale pages in unmapped [{addr:x},{addr + len:x})");
 
         if (AccountableMapping(vmFlags))
             vmFlags |= VmFlags.Account;

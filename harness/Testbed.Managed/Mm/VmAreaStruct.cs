@@ -138,6 +138,7 @@ internal sealed class VmAreaStruct : KmemObject
             VmSequence.WriteBegin(this);
         else if (VmMm.PerVmaLock)
             VmMm.VmaStartWrite(this);
+        VmWriteTrace(EventType.VmaWriteBegin);
     }
 
     /// <summary>vm_write_end.</summary>
@@ -145,5 +146,14 @@ internal sealed class VmAreaStruct : KmemObject
     {
         if (VmMm.Spf)
             VmSequence.WriteEnd(this);
+        VmWriteTrace(EventType.VmaWriteEnd);
+    }
+
+    /// <summary>vm_write_trace: the order trace sees the write section on every MMU config.</summary>
+    private void VmWriteTrace(EventType type)
+    {
+        // The perf flavour records nothing: not even the sequence is read for it.
+        if (ManagedFlavour.Checked)
+            Kernel.Trace.Event(type, Id, VmSequence.Value);
     }
 }

@@ -12,7 +12,7 @@ public sealed record ProjectGraph(
     IReadOnlyDictionary<string, IReadOnlySet<string>> Packages)
 {
     /// <summary>The folders under the repository root that hold C# projects.</summary>
-    public static readonly string[] Folders = ["contract", "interop", "harness", "tests"];
+    public static readonly string[] Folders = ["contract", "interop", "harness", "tools", "tests"];
 
     /// <summary>Reads every .csproj under <see cref="Folders"/> (build outputs left out).</summary>
     public static ProjectGraph Read(string root)

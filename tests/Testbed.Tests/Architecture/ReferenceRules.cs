@@ -45,7 +45,8 @@ public static class ReferenceRules
         ["Testbed.Worker"] = [Runs],
         ["Testbed.Cli"] = [Files, Sharding, Runs, Scheduling, Kernel, Mutants, Bench, ReportsProject, "Testbed.Worker"],
         ["Testbed.Benchmarks"] = [Runs, Managed, Interop],
-        ["Testbed.Tests"] = [Seeded, Files, Sharding, Runs, Scheduling, Kernel, Mutants, Bench, ReportsProject, "Testbed.Cli", "Testbed.Worker", "Testbed.BindGen"],
+        ["Testbed.TrxCount"] = [],
+        ["Testbed.Tests"] = [Seeded, Files, Sharding, Runs, Scheduling, Kernel, Mutants, Bench, ReportsProject, "Testbed.Cli", "Testbed.Worker", "Testbed.BindGen", "Testbed.TrxCount"],
     };
 
     /// <summary>What <paramref name="graph"/> breaks, one line each; empty when it keeps every rule.</summary>

@@ -54,6 +54,8 @@ internal sealed class CountingSpace(ConfigInfo config) : IAddressSpace
 
     public void Trace(bool enable) => throw new NotSupportedException();
 
+    public void Trace(TraceMode mode) => throw new NotSupportedException();
+
     public IReadOnlyList<LifecycleEvent> DrainEvents() => throw new NotSupportedException();
 
     public long InjectAllocFailure(CacheKind cache, ulong nth) => throw new NotSupportedException();

@@ -99,6 +99,7 @@ public abstract unsafe class ErrnoSpecs<TApi> where TApi : struct, ITestbedApi
         Assert.Equal<long>(-EBADF, mm.TryFileClose(5));
         Assert.Equal<long>(-EBADF, mm.TryFileClose(-1));
         Assert.Equal<long>(-EINVAL, mm.TryInjectAllocFailure((CacheKind)99, 1));
+        Assert.Equal<long>(-EINVAL, mm.TryTrace(TraceMode.Order + 1));
         var badRef = NativeConfigs.GetConfig<TApi>().Spf != 0 ? -EBADF : -EOPNOTSUPP;
         Assert.Equal(badRef, mm.TryPutVma(0x12345));
         Assert.Equal(badRef, mm.TryVmaRefInfo(0x12345, out _));
