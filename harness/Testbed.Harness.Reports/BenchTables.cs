@@ -9,7 +9,7 @@ namespace Testbed.Harness.Reports;
 public static class BenchTables
 {
     /// <summary>The floor and every design's hot paths as multiples of it; managed/native and C#/C ratios.</summary>
-    public static Table HotPaths(FloorReport floor, IReadOnlyList<HotPathReport> hot, IReadOnlyList<InteropMixReport> mixes)
+    public static ConsoleBlock HotPaths(FloorReport floor, IReadOnlyList<HotPathReport> hot, IReadOnlyList<InteropMixReport> mixes)
     {
         ArgumentNullException.ThrowIfNull(floor);
         var table = new Table
@@ -27,7 +27,7 @@ public static class BenchTables
                 F(h.ManagedFaultBatchNs), X(h.ManagedOverCFault), F(h.ManagedGetPutNs),
                 h.ManagedOverCGetPut is { } g ? X(g) : "-", mix is null ? "-" : X(mix.Ratio));
         }
-        return table;
+        return new(table);
     }
 
     /// <summary>
@@ -35,7 +35,7 @@ public static class BenchTables
     /// the mmu baseline, and whether that difference lies inside the report's noise band (the
     /// largest A/A difference, printed in the title).
     /// </summary>
-    public static Table Throughput(IReadOnlyList<BenchPoint> points)
+    public static ConsoleBlock Throughput(IReadOnlyList<BenchPoint> points)
     {
         ArgumentNullException.ThrowIfNull(points);
         var band = BenchNoise.Band(points);
@@ -55,11 +55,11 @@ public static class BenchTables
                 vs is { } d && !p.Twin ? BenchNoise.Reading(d, band) : p.Twin ? "A/A" : "",
                 p.Errors == 0 ? "0" : $"[red]{p.Errors}[/]");
         }
-        return table;
+        return new(table);
     }
 
     /// <summary>The counted costs per fault and per operation.</summary>
-    public static Table Counted(IReadOnlyList<CountedMetrics> counted)
+    public static ConsoleBlock Counted(IReadOnlyList<CountedMetrics> counted)
     {
         ArgumentNullException.ThrowIfNull(counted);
         var table = new Table
@@ -81,7 +81,7 @@ public static class BenchTables
                 F(c.FaultReadWaitsPerKFault), F(c.FaultReadWaitsBehindWriterPerKFault), F(c.WastedSpeculativePerFault),
                 F(c.MmapSemWriterStepsPerFault), F(c.MmRbLockWriterStepsPerFault));
         }
-        return table;
+        return new(table);
     }
 
     private static string F(double? v) => v is { } x ? x.ToString(x >= 100 ? "0" : "0.00", CultureInfo.InvariantCulture) : "-";

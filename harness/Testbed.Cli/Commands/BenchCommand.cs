@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 using System.CommandLine;
 using System.Globalization;
-using Spectre.Console;
 using Testbed.CommandLine;
 using Testbed.Harness.Backends;
 using Testbed.Harness.Bench;
@@ -156,12 +155,12 @@ internal static class BenchCommand
         var missing = s.Configs.Where(c => !NativeConfigs.Available("perf").Contains(c)).ToArray();
         if (missing.Length > 0 || !File.Exists(driver))
         {
-            AnsiConsole.MarkupLine($"[red]perf flavour missing ({Markup.Escape(string.Join(", ", missing))} in {Markup.Escape(perf)}, or {Markup.Escape(driver)}): build with `make -C native perf` or `dotnet build`[/]");
+            Terminal.Fail($"perf flavour missing ({string.Join(", ", missing)} in {perf}, or {driver}): build with `make -C native perf` or `dotnet build`");
             return ExitCodes.Failed;
         }
 
-        AnsiConsole.MarkupLine(Markup.Escape(
-            $"bench: {Environment.ProcessorCount} CPUs, native perf libraries from {perf}, managed port flavour {ManagedFlavour.Name}, seed {s.Seed}"));
+        Terminal.Line(
+            $"bench: {Environment.ProcessorCount} CPUs, native perf libraries from {perf}, managed port flavour {ManagedFlavour.Name}, seed {s.Seed}");
         var iterations = s.Quick ? 200_000L : 2_000_000L;
         var points = new List<BenchPoint>();
         var counted = new List<CountedMetrics>();
@@ -175,56 +174,56 @@ internal static class BenchCommand
         var comparisons = s.Workloads.Length * s.Threads.Length;
         var countedRuns = s.Workloads.Length * s.Configs.Length * s.Threads.Length;
 
-        AnsiConsole.Progress().Start(progress =>
+        Terminal.Progress(progress =>
         {
-            var task = progress.AddTask("hot paths", maxValue: 1 + s.Configs.Length + comparisons + countedRuns);
+            var task = progress.Add("hot paths", 1 + s.Configs.Length + comparisons + countedRuns);
             var designs = s.Configs.Select(c => (c, NativeLibraryResolver.PathOf(c, perf))).ToArray();
             var measured = HotPaths.Interleaved(driver, designs, iterations, s.Repeats);
             floor = measured.Floor;
             hot.AddRange(measured.Hot);
-            task.Increment(1);
+            task.Step();
             foreach (var (config, library) in designs)
             {
-                task.Description = $"op mix {config}";
+                task.Now($"op mix {config}");
                 mixes.Add(HotPaths.Mix(driver, library, config, iterations / 340, s.Repeats));
-                task.Increment(1);
+                task.Step();
             }
 
             foreach (var w in s.Workloads)
             {
                 foreach (var t in s.Threads)
                 {
-                    task.Description = $"{w.Name()} {t} thread(s), {arms.Length} arms interleaved";
+                    task.Now($"{w.Name()} {t} thread(s), {arms.Length} arms interleaved");
                     points.AddRange(BenchRunner.TimeInterleaved(arms, Create, w, s.Seed, t, s.Ops, s.Repeats, Baseline));
-                    task.Increment(1);
+                    task.Step();
                     foreach (var config in s.Configs)
                     {
-                        task.Description = $"{w.Name()} counted {config} {t} thread(s)";
+                        task.Now($"{w.Name()} counted {config} {t} thread(s)");
                         counted.Add(BenchRunner.Count(config, w, s.Seed, t, Math.Max(1000, s.Ops / 5)));
-                        task.Increment(1);
+                        task.Step();
                     }
                 }
             }
         });
 
-        AnsiConsole.Write(BenchTables.HotPaths(floor!, hot, mixes));
-        AnsiConsole.Write(BenchTables.Throughput(points));
-        AnsiConsole.Write(BenchTables.Counted(counted));
+        Terminal.Write(BenchTables.HotPaths(floor!, hot, mixes));
+        Terminal.Write(BenchTables.Throughput(points));
+        Terminal.Write(BenchTables.Counted(counted));
 
         var report = new BenchReport(DateTimeOffset.UtcNow, Environment.MachineName, Environment.ProcessorCount,
             ManagedFlavour.Name, s.Seed, s.Quick ? "quick" : "full", floor, hot, mixes, points, counted);
         var json = Path.Combine(s.Output, "bench.json");
         BenchReportFile.Write(report, json);
         var plots = BenchPlot.Save(points, s.Output);
-        AnsiConsole.MarkupLine(Markup.Escape($"wrote {json} and {plots.Count} plot(s) in {s.Output}"));
+        Terminal.Line($"wrote {json} and {plots.Count} plot(s) in {s.Output}");
 
         var unexpected = points.Where(p => p.Flavour != ManagedFlavour.Perf).Select(p => $"{p.Backend} {p.Label}: {p.Flavour}").Distinct().ToArray();
         if (unexpected.Length > 0)
-            AnsiConsole.MarkupLine(Markup.Escape($"bench: not the perf flavour: {string.Join(", ", unexpected)}"));
+            Terminal.Warn($"bench: not the perf flavour: {string.Join(", ", unexpected)}");
         var errors = points.Sum(p => p.Errors);
         if (errors > 0)
         {
-            AnsiConsole.MarkupLine($"[red]bench: {errors.ToString(CultureInfo.InvariantCulture)} operation(s) failed; replay with --seed {s.Seed}[/]");
+            Terminal.Fail($"bench: {errors.ToString(CultureInfo.InvariantCulture)} operation(s) failed; replay with --seed {s.Seed}");
             return ExitCodes.Findings;
         }
         return ExitCodes.Clean;

@@ -237,7 +237,7 @@ public sealed class BenchSpecs
 
         foreach (var table in new[] { BenchTables.HotPaths(floor, hot, mixes), BenchTables.Throughput(points), BenchTables.Counted(counted) })
         {
-            var text = ConsoleTables.ToPlainText(table, 400);
+            var text = table.ToPlainText(400);
             var widest = text.Split('\n').Max(l => l.TrimEnd().Length);
             Assert.True(widest <= 120, $"{widest} columns:\n{text}");
         }
