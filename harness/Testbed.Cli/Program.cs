@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
-using Spectre.Console;
 using Testbed.Cli;
 using Testbed.Cli.Commands;
 using Testbed.Harness.Backends;
+using Testbed.Harness.Reports;
 
 // Logs and CI capture the output: the tables are laid out for 120 columns.
 if (Console.IsOutputRedirected)
-    AnsiConsole.Profile.Width = 120;
+    Terminal.UseReportWidth();
 
 BenchCommand.ChooseManagedFlavour(args);
 using var signals = new SignalCancellation();

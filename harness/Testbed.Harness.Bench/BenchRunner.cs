@@ -7,9 +7,9 @@ using Testbed.Interop;
 namespace Testbed.Harness.Bench;
 
 /// <summary>
-/// Runs bench plans on real threads: timed runs (a fresh address space per repeat, the
-/// threads released together, the clock stopped when the last one is done) and counted runs
-/// on the checked native library.
+/// Runs bench plans on real threads: timed runs (a fresh address space per run, the
+/// threads released together, the clock stopped when the last one is done), interleaved over
+/// the arms of a comparison, and counted runs on the checked native library.
 /// </summary>
 public static class BenchRunner
 {
@@ -17,29 +17,56 @@ public static class BenchRunner
     public const int BatchSize = 256;
 
     /// <summary>
-    /// Times <paramref name="repeats"/> runs of <paramref name="workload"/>, each on a fresh
-    /// address space from <paramref name="create"/>.
+    /// Times <paramref name="repeats"/> rounds of <paramref name="workload"/> on every arm,
+    /// interleaved: each round runs every arm once (the order rotating by one arm per round, so
+    /// that no arm always follows the same one), each run on a fresh address space from
+    /// <paramref name="create"/> (backend, config). So load that drifts over the run slows all
+    /// arms alike, and each arm's ratio to the <paramref name="baseline"/> of its backend is
+    /// taken per round. A round 0 of short runs warms every arm up and is not kept.
     /// </summary>
-    public static BenchPoint Time(Func<IAddressSpace> create, string backend, string config, BenchWorkload workload,
-        ulong seed, int threads, int opsPerThread, int repeats)
+    public static IReadOnlyList<BenchPoint> TimeInterleaved(IReadOnlyList<BenchArm> arms, Func<string, string, IAddressSpace> create,
+        BenchWorkload workload, ulong seed, int threads, int opsPerThread, int repeats, string baseline = "mmu")
     {
+        ArgumentNullException.ThrowIfNull(arms);
         ArgumentNullException.ThrowIfNull(create);
-        var rates = new List<double>(repeats);
-        long errors = 0, ops = 0;
-        // Run 0 warms up (the JIT's tiers, the allocator) and is not kept.
+        var rates = arms.Select(_ => new List<double>(repeats)).ToArray();
+        var errors = new long[arms.Count];
+        var ops = new long[arms.Count];
+        var flavours = new string?[arms.Count];
         for (var r = 0; r <= repeats; r++)
         {
-            using var space = create();
-            var plan = BenchPlan.Prepare(space, workload, seed, threads, r == 0 ? Math.Min(opsPerThread, 20_000) : opsPerThread);
-            var (elapsed, failed) = Execute(space, plan);
-            errors += failed;
-            if (r == 0)
-                continue;
-            ops = plan.TotalOps;
-            rates.Add(plan.TotalOps / Math.Max(elapsed.TotalSeconds, 1e-9));
+            for (var k = 0; k < arms.Count; k++)
+            {
+                var a = (k + r) % arms.Count;
+                var arm = arms[a];
+                using var space = create(arm.Backend, arm.Config);
+                var flavour = BenchFlavour.Of(space);
+                if (flavours[a] is { } seen && seen != flavour)
+                    throw new InvalidOperationException($"bench: {arm} ran {seen} and then {flavour}");
+                flavours[a] = flavour;
+                var plan = BenchPlan.Prepare(space, workload, seed, threads, r == 0 ? Math.Min(opsPerThread, 20_000) : opsPerThread);
+                var (elapsed, failed) = Execute(space, plan);
+                errors[a] += failed;
+                if (r == 0)
+                    continue;
+                ops[a] = plan.TotalOps;
+                rates[a].Add(plan.TotalOps / Math.Max(elapsed.TotalSeconds, 1e-9));
+            }
         }
-        return new BenchPoint(workload.Name(), backend, config, threads, threads > Environment.ProcessorCount,
-            ops, rates, errors);
+
+        var points = new List<BenchPoint>(arms.Count);
+        for (var a = 0; a < arms.Count; a++)
+        {
+            var arm = arms[a];
+            var reference = arms.Select((b, i) => (b, i)).FirstOrDefault(x => x.b.Backend == arm.Backend && x.b.Config == baseline && !x.b.Twin);
+            var isBaseline = arm.Config == baseline && !arm.Twin;
+            IReadOnlyList<double> ratios = isBaseline || reference.b is null
+                ? []
+                : [.. rates[a].Zip(rates[reference.i], (x, y) => x / y)];
+            points.Add(new BenchPoint(workload.Name(), arm.Backend, arm.Config, threads, threads > Environment.ProcessorCount,
+                ops[a], rates[a], errors[a], flavours[a] ?? "", arm.Twin, ratios));
+        }
+        return points;
     }
 
     /// <summary>
@@ -81,7 +108,7 @@ public static class BenchRunner
                     var chunk = stream.AsSpan(i, Math.Min(BatchSize, stream.Length - i));
                     space.ExecuteBatch(chunk, results);
                     for (var k = 0; k < chunk.Length; k++)
-                        bad += results[k] < 0 ? 1 : 0;
+                        bad += Failed(chunk[k], results[k]) ? 1 : 0;
                 }
                 failed[index] = bad;
             }) { IsBackground = true, Name = $"bench-{t}" };
@@ -95,6 +122,11 @@ public static class BenchRunner
         clock.Stop();
         return (clock.Elapsed, failed.Sum());
     }
+
+    // A failed operation, or an mmap placed anywhere but where the plan's hint put it (the
+    // plan's later operations would then miss their mapping).
+    private static bool Failed(in Operation op, long result) =>
+        result < 0 || (op.Kind == OpKind.Mmap && op.Addr != 0 && result != (long)op.Addr);
 
     private static CountedMetrics Metrics(BenchWorkload workload, string config, int threads,
         IReadOnlyDictionary<OpKind, TbOpCounts> counts, Stats before, Stats after)

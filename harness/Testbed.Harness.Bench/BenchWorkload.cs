@@ -21,6 +21,9 @@ public enum BenchWorkload
 
     /// <summary>Every thread faults one shared VMA.</summary>
     SingleVma,
+
+    /// <summary>pft: threads write-fault disjoint parts of one large anonymous VMA.</summary>
+    Pft,
 }
 
 /// <summary>Names and documentation of <see cref="BenchWorkload"/>.</summary>
@@ -38,6 +41,7 @@ public static class BenchWorkloads
         BenchWorkload.PageFault3 => "page-fault3",
         BenchWorkload.Malloc1 => "malloc1",
         BenchWorkload.SingleVma => "single-vma",
+        BenchWorkload.Pft => "pft",
         _ => throw new ArgumentOutOfRangeException(nameof(w)),
     };
 
@@ -56,23 +60,27 @@ public static class BenchWorkloads
     public static string Mimics(this BenchWorkload w) => w switch
     {
         BenchWorkload.Ebizzy =>
-            "ebizzy -mTt (the v11 cover letter's benchmark): each iteration a thread mmaps an 8-page chunk, " +
-            "write-faults it, read-faults 16 random pages of a 256-page region all threads share, and munmaps " +
-            "the chunk; writers hold mmap_sem while the other threads fault.",
+            "ebizzy -mTt (the v11 cover letter's benchmark): 10 chunks of 512 KiB mapped and written at start; " +
+            "each iteration a thread mmaps a 512 KiB copy (no MAP_FIXED, top-down: it merges with its " +
+            "neighbours), write-faults each of its 128 pages once, munmaps it.",
         BenchWorkload.PageFault1 =>
-            "will-it-scale page_fault1: each thread maps its own 32-page anonymous private region, " +
-            "write-faults every page, unmaps it, loops.",
+            "will-it-scale page_fault1: each thread mmaps 128 MiB anonymous private (no MAP_FIXED, top-down), " +
+            "write-faults each of its 32,768 pages, munmaps it, loops.",
         BenchWorkload.PageFault2 =>
-            "will-it-scale page_fault2: as page-fault1 on a private mapping of the thread's own file " +
+            "will-it-scale page_fault2: as page-fault1 on a private mapping of the thread's own 128 MiB file " +
             "(write faults on a file VMA: the speculative path gives up on file VMAs).",
         BenchWorkload.PageFault3 =>
-            "will-it-scale page_fault3: as page-fault1 on a shared mapping of the thread's own file.",
+            "will-it-scale page_fault3: as page-fault1 on a shared mapping of the thread's own 128 MiB file.",
         BenchWorkload.Malloc1 =>
-            "will-it-scale malloc1: malloc and free of a chunk large enough to be mmapped: " +
-            "mmap 32 pages, one write fault (the chunk header), munmap.",
+            "will-it-scale malloc1 as glibc runs it: malloc(128 MiB) is an mmap of 128 MiB + 4 KiB (no MAP_FIXED, " +
+            "top-down: it merges with a neighbour and shares its anon_vma), one write fault (the chunk header); " +
+            "free is munmap.",
         BenchWorkload.SingleVma =>
             "every thread read-faults random pages of one shared, populated 256-page VMA: all faults " +
             "meet on one VMA's vm_ref_count (SPF) or on mmap_sem's count (classic).",
+        BenchWorkload.Pft =>
+            "pft (Lespinasse's and the per-VMA-lock series' benchmark): the main thread maps one anonymous " +
+            "region; each thread write-faults its own contiguous part, one fault per page.",
         _ => throw new ArgumentOutOfRangeException(nameof(w)),
     };
 
@@ -80,16 +88,20 @@ public static class BenchWorkloads
     public static string Differs(this BenchWorkload w) => w switch
     {
         BenchWorkload.Ebizzy =>
-            "ebizzy copies and searches real records (memcpy/compare cost) and sizes chunks at random; the " +
-            "model has no page contents, so a fault is a lookup plus a page-table insert.",
-        BenchWorkload.PageFault1 or BenchWorkload.PageFault2 or BenchWorkload.PageFault3 =>
-            "the original maps 128 MiB per iteration and allocates, zeroes (or reads from the page cache) and " +
-            "frees real pages, the dominant cost there; here 32 pages and no page contents.",
+            "placement: each thread's copy has a slot of its own in the top-down run (the real search may pick " +
+            "another free hole); the model's page is zeroed, never written with 0xff.",
+        BenchWorkload.PageFault1 =>
+            "the page is a pool page zeroed (perf flavour), without LRU, memcg or rmap accounting.",
+        BenchWorkload.PageFault2 =>
+            "the COW copy from the page cache is a zeroed pool page; no page-cache lookup or LRU work.",
+        BenchWorkload.PageFault3 =>
+            "no page-cache lookup, dirtying or writeback accounting: the fault installs the entry only.",
         BenchWorkload.Malloc1 =>
-            "the original runs glibc malloc/free of 128 MiB (mmap + munmap, untouched); the header write is " +
-            "modelled as one fault.",
+            "glibc's arena bookkeeping is not modelled; the slots stand for top-down placement.",
         BenchWorkload.SingleVma =>
             "no published anchor: the worst case for vm_ref_count that Peter Zijlstra's reading points at.",
+        BenchWorkload.Pft =>
+            "one run faults each part once (no unmap and repeat), and the region is sized by --ops.",
         _ => throw new ArgumentOutOfRangeException(nameof(w)),
     };
 }

@@ -15,8 +15,9 @@ public sealed record FloorReport(int Vmas, int RbDepth, double RwlockReadNs, dou
 /// One design's single-thread hot paths on a populated page with no contention, in ns per
 /// operation, median of the repeats: the perf library driven from C (tb_batch of 256 faults,
 /// one tb_fault per call, tb_get_vma + tb_put_vma), the same library driven from C# through
-/// the interop, and the managed port's perf flavour; the managed/C ratios are medians of the
-/// ratios of samples taken in turn.
+/// the interop, and the managed port's perf flavour; the managed/C ratios, and the C fault
+/// over the floor (<paramref name="CFaultOverFloor"/>, the floor sampled in the same rounds), are
+/// medians of the ratios of samples taken in turn.
 /// </summary>
 public sealed record HotPathReport(
     string Config,
@@ -28,7 +29,8 @@ public sealed record HotPathReport(
     double ManagedFaultBatchNs,
     double? ManagedGetPutNs,
     double ManagedOverCFault,
-    double? ManagedOverCGetPut);
+    double? ManagedOverCGetPut,
+    double? CFaultOverFloor = null);
 
 /// <summary>
 /// The interop's cost on one op mix (mmap, 16 write faults, 16 read faults, munmap) run in

@@ -36,7 +36,7 @@ public static class HotPaths
         return doc.RootElement.Clone();
     }
 
-    /// <summary>The floor, measured by native/bench.</summary>
+    /// <summary>One sample of the floor, measured by native/bench.</summary>
     public static FloorReport Floor(string driver, long iterations, int repeats)
     {
         var j = RunDriver(driver, "floor", "-v", Num(Vmas), "-n", Num(iterations), "-r", Num(repeats));
@@ -46,35 +46,64 @@ public static class HotPaths
     }
 
     /// <summary>
-    /// One design's hot paths, from C, through the interop and in the managed port. The three
-    /// are sampled in turn, one repeat each per round, so that a busy machine slows all of them
-    /// alike; the ratios are the medians of the per-round ratios.
+    /// The floor and every design's hot paths, from C, through the interop and in the managed
+    /// port, interleaved: each round samples the floor, then each design's three sides in turn,
+    /// one repeat each, so that a busy machine slows all of them alike. The floor's components
+    /// are medians over the rounds; every ratio (fault over floor, managed over C) is the median
+    /// of the per-round ratios. <paramref name="designs"/>: (config, its perf library).
     /// </summary>
-    public static HotPathReport HotPath(string driver, string perfLibrary, string config, long iterations, int repeats)
+    public static (FloorReport Floor, IReadOnlyList<HotPathReport> Hot) Interleaved(string driver,
+        IReadOnlyList<(string Config, string Library)> designs, long iterations, int repeats)
     {
-        using var interop = new HotSpace(new NativeAddressSpace(config, "perf"));
-        using var managed = new HotSpace(new ManagedAddressSpace(config));
-        interop.Sample(iterations);
-        managed.Sample(iterations);
-        var c = new List<(double Fault, double Call, double GetPut)>();
-        var i = new List<(double Fault, double? GetPut)>();
-        var m = new List<(double Fault, double? GetPut)>();
-        for (var r = 0; r < repeats; r++)
+        ArgumentNullException.ThrowIfNull(designs);
+        var interop = designs.Select(d => new HotSpace(new NativeAddressSpace(d.Config, "perf"))).ToArray();
+        var managed = designs.Select(d => new HotSpace(new ManagedAddressSpace(d.Config))).ToArray();
+        try
         {
-            var j = RunDriver(driver, "hot", "-l", perfLibrary, "-v", Num(Vmas), "-n", Num(iterations), "-r", "1");
-            c.Add((j.GetProperty("fault_batch_ns").GetDouble(), j.GetProperty("fault_call_ns").GetDouble(),
-                j.GetProperty("get_put_call_ns").GetDouble()));
-            i.Add(interop.Sample(iterations));
-            m.Add(managed.Sample(iterations));
+            for (var d = 0; d < designs.Count; d++)
+            {
+                interop[d].Sample(iterations);
+                managed[d].Sample(iterations);
+            }
+            var floors = new List<FloorReport>(repeats);
+            var c = designs.Select(_ => new List<(double Fault, double Call, double GetPut)>()).ToArray();
+            var i = designs.Select(_ => new List<(double Fault, double? GetPut)>()).ToArray();
+            var m = designs.Select(_ => new List<(double Fault, double? GetPut)>()).ToArray();
+            for (var r = 0; r < repeats; r++)
+            {
+                floors.Add(Floor(driver, iterations, 1));
+                for (var d = 0; d < designs.Count; d++)
+                {
+                    var j = RunDriver(driver, "hot", "-l", designs[d].Library, "-v", Num(Vmas), "-n", Num(iterations), "-r", "1");
+                    c[d].Add((j.GetProperty("fault_batch_ns").GetDouble(), j.GetProperty("fault_call_ns").GetDouble(),
+                        j.GetProperty("get_put_call_ns").GetDouble()));
+                    i[d].Add(interop[d].Sample(iterations));
+                    m[d].Add(managed[d].Sample(iterations));
+                }
+            }
+            var floor = new FloorReport(floors[0].Vmas, floors[0].RbDepth,
+                BenchMath.Median([.. floors.Select(f => f.RwlockReadNs)]), BenchMath.Median([.. floors.Select(f => f.AtomicIncDecNs)]),
+                BenchMath.Median([.. floors.Select(f => f.RbWalkNs)]));
+            var hot = new List<HotPathReport>(designs.Count);
+            for (var d = 0; d < designs.Count; d++)
+            {
+                var cGetPut = BenchMath.Median([.. c[d].Select(x => x.GetPut)]);
+                hot.Add(new HotPathReport(designs[d].Config,
+                    BenchMath.Median([.. c[d].Select(x => x.Fault)]), BenchMath.Median([.. c[d].Select(x => x.Call)]),
+                    cGetPut < 0 ? null : cGetPut,
+                    BenchMath.Median([.. i[d].Select(x => x.Fault)]), MedianOrNull(i[d].Select(x => x.GetPut)),
+                    BenchMath.Median([.. m[d].Select(x => x.Fault)]), MedianOrNull(m[d].Select(x => x.GetPut)),
+                    BenchMath.Median([.. m[d].Zip(c[d], (x, y) => x.Fault / y.Fault)]),
+                    cGetPut < 0 ? null : MedianOrNull(m[d].Zip(c[d], (x, y) => x.GetPut / y.GetPut)),
+                    BenchMath.Median([.. c[d].Zip(floors, (x, f) => x.Fault / f.TotalNs)])));
+            }
+            return (floor, hot);
         }
-        var cGetPut = BenchMath.Median([.. c.Select(x => x.GetPut)]);
-        return new HotPathReport(config,
-            BenchMath.Median([.. c.Select(x => x.Fault)]), BenchMath.Median([.. c.Select(x => x.Call)]),
-            cGetPut < 0 ? null : cGetPut,
-            BenchMath.Median([.. i.Select(x => x.Fault)]), MedianOrNull(i.Select(x => x.GetPut)),
-            BenchMath.Median([.. m.Select(x => x.Fault)]), MedianOrNull(m.Select(x => x.GetPut)),
-            BenchMath.Median([.. m.Zip(c, (x, y) => x.Fault / y.Fault)]),
-            cGetPut < 0 ? null : MedianOrNull(m.Zip(c, (x, y) => x.GetPut / y.GetPut)));
+        finally
+        {
+            foreach (var h in interop.Concat(managed))
+                h.Dispose();
+        }
     }
 
     /// <summary>

@@ -7,7 +7,8 @@ namespace Testbed.Harness.Reports;
 /// <summary>
 /// One PNG per workload: operations/s against threads on a log2 axis with integer ticks, a line
 /// per backend x config with the median and error bars from the slowest to the fastest repeat,
-/// the legend outside the data, oversubscribed thread counts marked on the axis.
+/// the legend outside the data, oversubscribed thread counts marked on the axis; the A/A arm is a
+/// line of its own ("mmu (A/A)").
 /// </summary>
 public static class BenchPlot
 {
@@ -21,7 +22,7 @@ public static class BenchPlot
         {
             var plot = new ScottPlot.Plot();
             var threads = workload.Select(p => p.Threads).Distinct().Order().ToArray();
-            foreach (var series in workload.GroupBy(p => $"{p.Backend} {p.Config}").OrderBy(g => g.Key, StringComparer.Ordinal))
+            foreach (var series in workload.GroupBy(p => $"{p.Backend} {p.Label}").OrderBy(g => g.Key, StringComparer.Ordinal))
             {
                 var s = series.OrderBy(p => p.Threads).ToArray();
                 var xs = s.Select(p => Math.Log2(p.Threads)).ToArray();

@@ -9,7 +9,7 @@ namespace Testbed.Harness.Reports;
 public static class BenchTables
 {
     /// <summary>The floor and every design's hot paths as multiples of it; managed/native and C#/C ratios.</summary>
-    public static Table HotPaths(FloorReport floor, IReadOnlyList<HotPathReport> hot, IReadOnlyList<InteropMixReport> mixes)
+    public static ConsoleBlock HotPaths(FloorReport floor, IReadOnlyList<HotPathReport> hot, IReadOnlyList<InteropMixReport> mixes)
     {
         ArgumentNullException.ThrowIfNull(floor);
         var table = new Table
@@ -23,34 +23,43 @@ public static class BenchTables
         foreach (var h in hot)
         {
             var mix = mixes.FirstOrDefault(m => m.Config == h.Config);
-            table.AddRow(h.Config, F(h.CFaultBatchNs), X(h.CFaultBatchNs / floor.TotalNs), F(h.CGetPutNs), F(h.InteropFaultBatchNs),
+            table.AddRow(h.Config, F(h.CFaultBatchNs), X(h.CFaultOverFloor ?? h.CFaultBatchNs / floor.TotalNs), F(h.CGetPutNs), F(h.InteropFaultBatchNs),
                 F(h.ManagedFaultBatchNs), X(h.ManagedOverCFault), F(h.ManagedGetPutNs),
                 h.ManagedOverCGetPut is { } g ? X(g) : "-", mix is null ? "-" : X(mix.Ratio));
         }
-        return table;
+        return new(table);
     }
 
-    /// <summary>Throughput: median ops/s, spread of the repeats, and the ratio to the mmu baseline.</summary>
-    public static Table Throughput(IReadOnlyList<BenchPoint> points)
+    /// <summary>
+    /// Throughput: median ops/s, spread of the repeats, the median of the per-round ratios to
+    /// the mmu baseline, and whether that difference lies inside the report's noise band (the
+    /// largest A/A difference, printed in the title).
+    /// </summary>
+    public static ConsoleBlock Throughput(IReadOnlyList<BenchPoint> points)
     {
         ArgumentNullException.ThrowIfNull(points);
-        var table = new Table { Title = new TableTitle("throughput (median of the repeats; * oversubscribed)") }
-            .AddColumns("workload", "backend", "config", "threads", "ops/s", "spread", "vs mmu", "errors");
+        var band = BenchNoise.Band(points);
+        var title = "throughput (median of the repeats, arms interleaved per round; * oversubscribed)\n" + (band is { } b
+            ? $"noise band (largest A/A difference, mmu vs mmu): ±{(100 * b).ToString("0.0", CultureInfo.InvariantCulture)}%"
+            : "no A/A arm: no noise band");
+        var table = new Table { Title = new TableTitle(Markup.Escape(title)) }
+            .AddColumns("workload", "backend", "config", "threads", "flavour", "ops/s", "spread", "vs mmu", "reading", "errors");
         foreach (var p in points.OrderBy(p => p.Workload, StringComparer.Ordinal).ThenBy(p => p.Backend, StringComparer.Ordinal)
-                     .ThenBy(p => p.Threads).ThenBy(p => p.Config, StringComparer.Ordinal))
+                     .ThenBy(p => p.Threads).ThenBy(p => p.Label, StringComparer.Ordinal))
         {
-            var baseline = points.FirstOrDefault(b => b.Workload == p.Workload && b.Backend == p.Backend && b.Threads == p.Threads && b.Config == "mmu");
-            table.AddRow(p.Workload, p.Backend, p.Config,
-                p.Threads.ToString(CultureInfo.InvariantCulture) + (p.Oversubscribed ? "*" : ""),
+            var vs = p.VsBaseline;
+            table.AddRow(p.Workload, p.Backend, Markup.Escape(p.Label),
+                p.Threads.ToString(CultureInfo.InvariantCulture) + (p.Oversubscribed ? "*" : ""), p.Flavour,
                 p.Median.ToString("N0", CultureInfo.InvariantCulture), (100 * p.Spread).ToString("0", CultureInfo.InvariantCulture) + "%",
-                baseline is null || p.Config == "mmu" ? "" : ((p.Median / baseline.Median - 1) * 100).ToString("+0.0;-0.0", CultureInfo.InvariantCulture) + "%",
+                vs is { } v ? (v * 100).ToString("+0.0;-0.0", CultureInfo.InvariantCulture) + "%" : "",
+                vs is { } d && !p.Twin ? BenchNoise.Reading(d, band) : p.Twin ? "A/A" : "",
                 p.Errors == 0 ? "0" : $"[red]{p.Errors}[/]");
         }
-        return table;
+        return new(table);
     }
 
     /// <summary>The counted costs per fault and per operation.</summary>
-    public static Table Counted(IReadOnlyList<CountedMetrics> counted)
+    public static ConsoleBlock Counted(IReadOnlyList<CountedMetrics> counted)
     {
         ArgumentNullException.ThrowIfNull(counted);
         var table = new Table
@@ -72,7 +81,7 @@ public static class BenchTables
                 F(c.FaultReadWaitsPerKFault), F(c.FaultReadWaitsBehindWriterPerKFault), F(c.WastedSpeculativePerFault),
                 F(c.MmapSemWriterStepsPerFault), F(c.MmRbLockWriterStepsPerFault));
         }
-        return table;
+        return new(table);
     }
 
     private static string F(double? v) => v is { } x ? x.ToString(x >= 100 ? "0" : "0.00", CultureInfo.InvariantCulture) : "-";

@@ -10,14 +10,14 @@ using Testbed.Harness.Workloads;
 
 namespace Testbed.Harness.Reports;
 
-/// <summary>The Spectre.Console tables the CLI prints.</summary>
+/// <summary>The tables the CLI prints (see <see cref="Terminal"/>).</summary>
 public static class ConsoleTables
 {
     /// <summary>The width every table is laid out for (a terminal of 120 columns).</summary>
     public const int Width = 120;
 
     /// <summary>One row per run of one backend/config: what ran, speculative successes and fallbacks, problems.</summary>
-    public static Table Stress(string title, IReadOnlyList<RunResult> runs)
+    public static ConsoleBlock Stress(string title, IReadOnlyList<RunResult> runs)
     {
         var table = new Table { Title = new TableTitle(Markup.Escape(title)) }
             .AddColumns("mix", "seed", "threads", "ops", "ops/s", "spf ok", "fallbacks", "problems");
@@ -28,20 +28,20 @@ public static class ConsoleTables
                 Count(r.Operations), Rate(r), Count(r.SpfSuccess), Count(r.Fallbacks), ProblemText(r));
         }
 
-        return table;
+        return new(table);
     }
 
     /// <summary>The speculative path of each stress run: successes, fallbacks, and aborts by reason.</summary>
-    public static Table StressSpeculative(string title, IReadOnlyList<RunResult> runs) =>
-        Speculative(title, ["mix", "seed", "threads"],
-            runs.Select(r => (new[] { r.Mix, r.Seed.ToString(CultureInfo.InvariantCulture), r.Threads.ToString(CultureInfo.InvariantCulture) }, r)));
+    public static ConsoleBlock StressSpeculative(string title, IReadOnlyList<RunResult> runs) =>
+        new(Speculative(title, ["mix", "seed", "threads"],
+            runs.Select(r => (new[] { r.Mix, r.Seed.ToString(CultureInfo.InvariantCulture), r.Threads.ToString(CultureInfo.InvariantCulture) }, r))));
 
     /// <summary>
     /// The checked pass of compare, one row per (config, mix, threads): operations run and
     /// problems found on each side. No speeds: the checked builds pay lockdep-lite, the
     /// scheduling hook, poison and the event log on every call, on each side differently.
     /// </summary>
-    public static Table CompareChecked(IReadOnlyList<RunResult> runs)
+    public static ConsoleBlock CompareChecked(IReadOnlyList<RunResult> runs)
     {
         var table = new Table { Title = new TableTitle("concurrent runs, checked flavours: what ran and what was found (no speeds)") }
             .AddColumns("config", "mix", "threads", "native ops", "managed ops", "problems n/m");
@@ -55,7 +55,7 @@ public static class ConsoleTables
                 $"{Problems(n)}/{Problems(m)}");
         }
 
-        return table;
+        return new(table);
     }
 
     /// <summary>
@@ -63,7 +63,7 @@ public static class ConsoleTables
     /// (config, mix, threads): the median ops/s of each side, their ratio, the spread of
     /// the repeats and the problems found.
     /// </summary>
-    public static Table Compare(IReadOnlyList<RunResult> runs)
+    public static ConsoleBlock Compare(IReadOnlyList<RunResult> runs)
     {
         var table = new Table { Title = new TableTitle("throughput, perf flavours (checking compiled out), native and managed interleaved: median of the repeats") }
             .AddColumns("config", "mix", "threads", "native ops/s", "managed ops/s", "n/m", "spread n/m", "problems n/m");
@@ -81,11 +81,11 @@ public static class ConsoleTables
                 $"{Problems(n)}/{Problems(m)}");
         }
 
-        return table;
+        return new(table);
     }
 
     /// <summary>The speculative path of the median run of each (backend, config, mix, threads).</summary>
-    public static Table CompareSpeculative(IReadOnlyList<RunResult> runs)
+    public static ConsoleBlock CompareSpeculative(IReadOnlyList<RunResult> runs)
     {
         var rows = new List<(string[] Key, RunResult Run)>();
         foreach (var (config, mix, threads) in CompareKeys(runs))
@@ -97,7 +97,7 @@ public static class ConsoleTables
             }
         }
 
-        return Speculative("speculative faults (median run)", ["backend", "config", "mix", "threads"], rows);
+        return new(Speculative("speculative faults (median run)", ["backend", "config", "mix", "threads"], rows));
     }
 
     /// <summary>
@@ -122,7 +122,7 @@ public static class ConsoleTables
     }
 
     /// <summary>One row per sequential differential.</summary>
-    public static Table Sequential(IReadOnlyList<DifferentialResult> results)
+    public static ConsoleBlock Sequential(IReadOnlyList<DifferentialResult> results)
     {
         var table = new Table { Title = new TableTitle("sequential differential (result, layout, stats, events after every op)") }
             .AddColumns("config", "mix", "seed", "ops compared", "verdict");
@@ -135,11 +135,11 @@ public static class ConsoleTables
                 d.OperationsCompared.ToString(CultureInfo.InvariantCulture), verdict);
         }
 
-        return table;
+        return new(table);
     }
 
     /// <summary>The details of every unclean run: crash, violations, leaks and the replay command.</summary>
-    public static IRenderable Problems(IEnumerable<RunResult> runs)
+    public static ConsoleBlock Problems(IEnumerable<RunResult> runs)
     {
         var rows = new List<IRenderable>();
         foreach (var r in runs.Where(r => !r.Clean))
@@ -157,22 +157,7 @@ public static class ConsoleTables
             rows.Add(new Text(string.Join('\n', lines), new Style(Color.Red)));
         }
 
-        return new Rows(rows);
-    }
-
-    /// <summary>Renders anything to plain text (no colours), e.g. for tests and logs.</summary>
-    public static string ToPlainText(IRenderable renderable, int width = 200)
-    {
-        var writer = new StringWriter();
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Out = new AnsiConsoleOutput(writer),
-        });
-        console.Profile.Width = width;
-        console.Write(renderable);
-        return writer.ToString();
+        return new(new Rows(rows));
     }
 
     /// <summary>"2.31" — native ops/s over managed ops/s.</summary>

@@ -139,7 +139,8 @@ void pt_destroy(struct mm_struct *mm);
 /* The table mapping address, allocated if missing (__pte_alloc). */
 struct pte_table *pte_alloc(struct mm_struct *mm, unsigned long address);
 /* set_pte_at with the table's ptl held: populate (no-op if present). */
-void pt_populate(struct pte_table *pte, unsigned long address, u64 vma_id);
+void pt_populate(struct pte_table *pte, unsigned long address, u64 vma_id,
+		 bool new_page);
 /* The calls below take each table's ptl themselves. */
 unsigned long pt_count_range(struct mm_struct *mm, unsigned long start,
 			     unsigned long end);

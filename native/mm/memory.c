@@ -12,6 +12,7 @@
  */
 #include "mm/internal.h"
 #include "kernel/lockdep.h"
+#include "kernel/page_alloc.h"
 
 /* ---- page-table model ------------------------------------------------- */
 
@@ -28,6 +29,36 @@ static unsigned long pt_ptl_hash(const void *ptl)
 
 	return (unsigned long)(h >> 32) & (PT_DIR_BUCKETS - 1);
 }
+
+/*
+ * The page behind an entry (kernel/page_alloc.h): only the perf flavour
+ * takes real pages, so only its tables have room for them.
+ */
+#ifdef TB_PERF
+static void pte_set_page(struct pte_table *t, unsigned long i, void *page)
+{
+	t->page[i] = page;
+}
+
+static void pte_free_page(struct pte_table *t, unsigned long i)
+{
+	free_page(t->page[i]);
+	t->page[i] = NULL;
+}
+#else
+static void pte_set_page(struct pte_table *t, unsigned long i, void *page)
+{
+	(void)t;
+	(void)i;
+	(void)page;
+}
+
+static void pte_free_page(struct pte_table *t, unsigned long i)
+{
+	(void)t;
+	(void)i;
+}
+#endif
 
 int pt_init(struct mm_struct *mm)
 {
@@ -51,7 +82,11 @@ void pt_destroy(struct mm_struct *mm)
 		struct pte_table *t = mm->pt.dir[i], *next;
 
 		for (; t; t = next) {
+			unsigned long j;
+
 			next = t->next;
+			for (j = 0; j < PTRS_PER_PTE; j++)
+				pte_free_page(t, j);
 			spin_lock_destroy(&t->ptl);
 			free(t);
 		}
@@ -128,15 +163,24 @@ static unsigned long pte_index(unsigned long address)
 	return (address >> PAGE_SHIFT) & (PTRS_PER_PTE - 1);
 }
 
-/* set_pte_at: populate address for the VMA vma_id (no-op if present). */
-void pt_populate(struct pte_table *pte, unsigned long address, u64 vma_id)
+/*
+ * set_pte_at: populate address for the VMA vma_id (no-op if present).  A
+ * new_page fault (a private write: do_anonymous_page, wp_page_copy) takes
+ * a zeroed page (perf flavour only), which the zap gives back.  The kernel
+ * allocates it before taking the PTE lock; here it is taken under it,
+ * once the entry is known to be new.
+ */
+void pt_populate(struct pte_table *pte, unsigned long address, u64 vma_id,
+		 bool new_page)
 {
-	u64 *e = &pte->pte[pte_index(address)];
+	unsigned long i = pte_index(address);
+	u64 *e = &pte->pte[i];
 
 	lockdep_assert_held(&pte->ptl);
 	if (*e)
 		return;
 	*e = vma_id;
+	pte_set_page(pte, i, new_page ? alloc_zeroed_page() : NULL);
 	pte->nr_pages++;
 }
 
@@ -223,6 +267,7 @@ static void zap_table(struct pte_table *t, unsigned long start,
 
 		if (*e) {
 			*e = 0;
+			pte_free_page(t, pte_index(a));
 			t->nr_pages--;
 		}
 	}
@@ -285,6 +330,17 @@ bool pt_is_ptlock(const struct mm_struct *mm, const void *obj)
 
 /* ---- faults ----------------------------------------------------------- */
 
+/*
+ * Does a first touch install a page of its own?  A private write does
+ * (do_anonymous_page, or the COW copy of a file page); a read maps the
+ * zero page or the page cache's page, and a shared write dirties the page
+ * cache's.
+ */
+static bool fault_new_page(unsigned int flags, unsigned long vm_flags)
+{
+	return (flags & FAULT_FLAG_WRITE) && !(vm_flags & VM_SHARED);
+}
+
 /* arch/x86/mm/fault.c access_error, on the model's fault flags. */
 static bool access_error(unsigned int flags, unsigned long vm_flags)
 {
@@ -330,7 +386,8 @@ int handle_mm_fault(struct mm_struct *mm, unsigned long address,
 	/* do_anonymous_page: pte_alloc, then the page under its table's lock */
 	pte = pte_alloc(mm, address);
 	spin_lock(&pte->ptl);
-	pt_populate(pte, address, vma->tb_id);
+	pt_populate(pte, address, vma->tb_id,
+		    fault_new_page(flags, vma->vm_flags));
 	spin_unlock(&pte->ptl);
 out:
 	up_read(&mm->mmap_sem);
@@ -454,6 +511,7 @@ static int __handle_speculative_fault(struct mm_struct *mm,
 {
 	struct vm_area_struct *vma;
 	struct pte_table *pte;
+	unsigned long vm_flags;
 	unsigned int seq;
 
 	vma = spf_get_vma(mm, address);
@@ -495,8 +553,13 @@ static int __handle_speculative_fault(struct mm_struct *mm,
 		goto out_put;
 	}
 
-	/* The series answers VM_FAULT_SIGSEGV; the arch code retries classic. */
-	if (access_error(flags, READ_ONCE(vma->vm_flags))) {
+	/*
+	 * The series answers VM_FAULT_SIGSEGV; the arch code retries classic.
+	 * One snapshot of the flags (vmf.vma_flags) serves the rest of the
+	 * fault: mprotect may change them under us until the sequence check.
+	 */
+	vm_flags = READ_ONCE(vma->vm_flags);
+	if (access_error(flags, vm_flags)) {
 		*abort = SPF_ABORT_ACCESS;
 		goto out_put;
 	}
@@ -521,7 +584,8 @@ static int __handle_speculative_fault(struct mm_struct *mm,
 	pte = pte_alloc(mm, address);
 	if (!spf_pte_map_lock(pte, vma, seq, abort))
 		goto out_put;
-	pt_populate(pte, address, vma->tb_id);
+	pt_populate(pte, address, vma->tb_id,
+		    fault_new_page(flags, vm_flags));
 	spin_unlock(&pte->ptl);
 	spf_put_vma(vma);
 	return 0;
@@ -674,7 +738,8 @@ static int do_vma_locked_fault(struct mm_struct *mm, unsigned long address,
 	}
 	pte = pte_alloc(mm, address);
 	spin_lock(&pte->ptl);
-	pt_populate(pte, address, vma->tb_id);
+	pt_populate(pte, address, vma->tb_id,
+		    fault_new_page(flags, vma->vm_flags));
 	spin_unlock(&pte->ptl);
 	vma_end_read(vma);
 	return 0;

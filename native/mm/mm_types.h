@@ -166,6 +166,9 @@ struct pte_table {
 	struct pte_table *next_by_ptl;	/* test-only: chain by lock address */
 	unsigned int nr_pages;		/* populated entries, under ptl */
 	u64 pte[PTRS_PER_PTE];		/* id of the VMA that populated it */
+#ifdef TB_PERF
+	void *page[PTRS_PER_PTE];	/* the page a private write installed */
+#endif
 };
 
 struct pt_model {

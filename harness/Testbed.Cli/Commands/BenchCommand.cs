@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 using System.CommandLine;
 using System.Globalization;
-using Spectre.Console;
 using Testbed.CommandLine;
 using Testbed.Harness.Backends;
 using Testbed.Harness.Bench;
@@ -25,21 +24,30 @@ internal static class BenchCommand
         (build/native/perf: checking compiled out; the managed port with TESTBED_MANAGED_FLAVOUR=perf),
         counted on the checked native library. Runs native in this process (no worker isolation).
 
-        Workloads (each thread its own 16 MiB window unless said):
-          ebizzy       ebizzy -mTt: mmap an 8-page chunk, write-fault it, read-fault 16 random pages of a
-                       256-page region all threads share, munmap: writers hold mmap_sem while others fault.
-          page-fault1  will-it-scale page_fault1: map 32 anonymous pages, write every page, unmap, loop.
-          page-fault2  will-it-scale page_fault2: the same on a private mapping of the thread's own file.
-          page-fault3  will-it-scale page_fault3: the same on a shared mapping of the thread's own file.
-          malloc1      will-it-scale malloc1: mmap 32 pages, one write fault (the chunk header), munmap.
-          single-vma   every thread read-faults random pages of one shared populated VMA.
+        Workloads (in their published shapes; "top-down": mapped without MAP_FIXED, each thread's
+        mapping in its own slot of a run packed downwards, so neighbours merge as in a real process):
+          ebizzy       ebizzy -mTt: 10 chunks of 512 KiB written at start; each iteration mmap a 512 KiB copy
+                       (top-down), write-fault its 128 pages once, munmap.
+          page-fault1  will-it-scale page_fault1: mmap 128 MiB anonymous (top-down), write every page, munmap.
+          page-fault2  will-it-scale page_fault2: the same on a private mapping of the thread's own 128 MiB file.
+          page-fault3  will-it-scale page_fault3: the same on a shared mapping of the thread's own 128 MiB file.
+          malloc1      will-it-scale malloc1 through glibc: mmap 128 MiB + 4 KiB (top-down), one write fault
+                       (the chunk header), munmap.
+          single-vma   every thread read-faults random pages of one shared populated VMA (no published anchor).
+          pft          pft: one anonymous region; each thread write-faults its own part (--ops pages), once.
+        In the perf flavours a private write fault that installs a page takes a 4 KiB page from a per-thread
+        pool and zeroes it (given back at unmap), as do_anonymous_page does.
 
         Metrics:
           floor        ns of an uncontended rwlock read lock+unlock + atomic inc+dec + an rb-tree walk of the
-                       hot path's depth (native/bench); each design's fault hot path as a multiple of it.
+                       hot path's depth (native/bench), sampled in the hot paths' rounds; each design's fault
+                       hot path as a multiple of it (median of the per-round ratios).
           hot paths    single thread, populated page, no contention: C (tb_batch of 256, tb_fault per call,
                        get/put), C# through the interop, the managed port; ratios managed/C and C#/C.
-          ops/s        median of --repeats runs, spread = (max-min)/median, vs mmu = the same backend's mmu.
+          ops/s        median of --repeats rounds; in every round each backend x config runs once, in turn
+                       (interleaved), and mmu a second time (the A/A arm); spread = (max-min)/median; vs mmu =
+                       the median of the per-round ratios to the same backend's mmu; the noise band is the
+                       largest A/A difference, and a difference inside it reads "within noise".
           counted      per fault: writes (acquire/release/atomic RMW) to the mm-wide lines mmap_sem,
                        mm_rb_lock and page_table_lock (whoever takes them), to the split PTE locks, to
                        per-VMA lines (vm_ref_count), and apart the testbed's bookkeeping; mm-wide
@@ -61,7 +69,7 @@ internal static class BenchCommand
         }.AcceptOnlyFromAmong([.. BenchWorkloads.All.Select(w => w.Name())]);
         var configs = new Option<string[]>("--config")
         {
-            Description = "Designs to compare (mmu-spf, mmu).",
+            Description = "Designs to compare; with mmu among them, each is compared with mmu, and mmu runs a second time as the A/A arm.",
             DefaultValueFactory = _ => CommonOptions.MmuConfigs,
             AllowMultipleArgumentsPerToken = true,
         }.AcceptOnlyFromAmong(CommonOptions.MmuConfigs);
@@ -70,13 +78,15 @@ internal static class BenchCommand
         var threads = CommonOptions.Threads(DefaultThreads());
         var repeats = OptionRules.AtLeast(new Option<int>("--repeats")
         {
-            Description = "Timed runs per point (median and spread are over these; at least 5 for the study).",
+            Description = "Rounds: in each, every backend x config (and mmu's A/A twin) runs once, in turn; medians, " +
+                "spreads and per-round ratios are over the rounds (at least 5 for the study).",
             DefaultValueFactory = _ => 5,
         }, 1);
         var ops = CommonOptions.Ops(200_000, "Operations per thread per timed run (counted runs use a fifth).");
         var quick = new Option<bool>("--quick")
         {
-            Description = "Preset under 5 minutes on 2 cores: 100,000 operations per thread, shorter hot-path loops.",
+            Description = "Preset under 5 minutes on 2 cores: 100,000 operations per thread, shorter hot-path loops, " +
+                "and unless --config says otherwise only the design under review against the baseline (mmu-spf, mmu).",
         };
         var output = new OutputFolder("--out")
         {
@@ -98,7 +108,8 @@ internal static class BenchCommand
             var isQuick = parse.GetValue(quick);
             var settings = new Settings(
                 parse.GetValue(workloads)!.Select(BenchWorkloads.Parse).ToArray(),
-                parse.GetValue(configs)!, parse.GetValue(backends)!, parse.GetValue(threads)!,
+                isQuick && parse.GetResult(configs) is null ? QuickConfigs : parse.GetValue(configs)!,
+                parse.GetValue(backends)!, parse.GetValue(threads)!,
                 parse.GetValue(repeats),
                 isQuick && parse.GetResult(ops) is null ? 100_000 : parse.GetValue(ops),
                 parse.GetValue(seed), isQuick, folder.FullName);
@@ -120,6 +131,12 @@ internal static class BenchCommand
             Environment.SetEnvironmentVariable(ManagedFlavour.Variable, ManagedFlavour.Perf);
     }
 
+    /// <summary>The config every design is compared with, and whose A/A arm gives the noise band.</summary>
+    private const string Baseline = "mmu";
+
+    /// <summary>--quick's designs: the one under review and the baseline.</summary>
+    private static readonly string[] QuickConfigs = ["mmu-spf", Baseline];
+
     private sealed record Settings(BenchWorkload[] Workloads, string[] Configs, string[] Backends, int[] Threads,
         int Repeats, int Ops, ulong Seed, bool Quick, string Output);
 
@@ -138,71 +155,75 @@ internal static class BenchCommand
         var missing = s.Configs.Where(c => !NativeConfigs.Available("perf").Contains(c)).ToArray();
         if (missing.Length > 0 || !File.Exists(driver))
         {
-            AnsiConsole.MarkupLine($"[red]perf flavour missing ({Markup.Escape(string.Join(", ", missing))} in {Markup.Escape(perf)}, or {Markup.Escape(driver)}): build with `make -C native perf` or `dotnet build`[/]");
+            Terminal.Fail($"perf flavour missing ({string.Join(", ", missing)} in {perf}, or {driver}): build with `make -C native perf` or `dotnet build`");
             return ExitCodes.Failed;
         }
 
-        AnsiConsole.MarkupLine(Markup.Escape(
-            $"bench: {Environment.ProcessorCount} CPUs, native perf libraries from {perf}, managed port flavour {ManagedFlavour.Name}, seed {s.Seed}"));
+        Terminal.Line(
+            $"bench: {Environment.ProcessorCount} CPUs, native perf libraries from {perf}, managed port flavour {ManagedFlavour.Name}, seed {s.Seed}");
         var iterations = s.Quick ? 200_000L : 2_000_000L;
         var points = new List<BenchPoint>();
         var counted = new List<CountedMetrics>();
         var hot = new List<HotPathReport>();
         var mixes = new List<InteropMixReport>();
         FloorReport? floor = null;
-        var timed = s.Workloads.Length * s.Configs.Length * s.Backends.Length * s.Threads.Length;
+        // Each (workload, threads) is one interleaved comparison: every backend x config, and per
+        // backend the baseline a second time (the A/A arm), one run each per round.
+        var arms = s.Backends.SelectMany(b => s.Configs.Select(c => new BenchArm(b, c))
+            .Concat(s.Configs.Contains(Baseline) ? [new BenchArm(b, Baseline, Twin: true)] : [])).ToArray();
+        var comparisons = s.Workloads.Length * s.Threads.Length;
         var countedRuns = s.Workloads.Length * s.Configs.Length * s.Threads.Length;
 
-        AnsiConsole.Progress().Start(progress =>
+        Terminal.Progress(progress =>
         {
-            var task = progress.AddTask("hot paths", maxValue: 1 + 2 * s.Configs.Length + timed + countedRuns);
-            floor = HotPaths.Floor(driver, iterations, s.Repeats);
-            task.Increment(1);
-            foreach (var config in s.Configs)
+            var task = progress.Add("hot paths", 1 + s.Configs.Length + comparisons + countedRuns);
+            var designs = s.Configs.Select(c => (c, NativeLibraryResolver.PathOf(c, perf))).ToArray();
+            var measured = HotPaths.Interleaved(driver, designs, iterations, s.Repeats);
+            floor = measured.Floor;
+            hot.AddRange(measured.Hot);
+            task.Step();
+            foreach (var (config, library) in designs)
             {
-                task.Description = $"hot path {config}";
-                hot.Add(HotPaths.HotPath(driver, NativeLibraryResolver.PathOf(config, perf), config, iterations, s.Repeats));
-                task.Increment(1);
-                mixes.Add(HotPaths.Mix(driver, NativeLibraryResolver.PathOf(config, perf), config, iterations / 340, s.Repeats));
-                task.Increment(1);
+                task.Now($"op mix {config}");
+                mixes.Add(HotPaths.Mix(driver, library, config, iterations / 340, s.Repeats));
+                task.Step();
             }
 
             foreach (var w in s.Workloads)
             {
                 foreach (var t in s.Threads)
                 {
+                    task.Now($"{w.Name()} {t} thread(s), {arms.Length} arms interleaved");
+                    points.AddRange(BenchRunner.TimeInterleaved(arms, Create, w, s.Seed, t, s.Ops, s.Repeats, Baseline));
+                    task.Step();
                     foreach (var config in s.Configs)
                     {
-                        foreach (var backend in s.Backends)
-                        {
-                            task.Description = $"{w.Name()} {backend} {config} {t} thread(s)";
-                            points.Add(BenchRunner.Time(() => Create(backend, config), backend, config, w, s.Seed, t, s.Ops, s.Repeats));
-                            task.Increment(1);
-                        }
-
-                        task.Description = $"{w.Name()} counted {config} {t} thread(s)";
+                        task.Now($"{w.Name()} counted {config} {t} thread(s)");
                         counted.Add(BenchRunner.Count(config, w, s.Seed, t, Math.Max(1000, s.Ops / 5)));
-                        task.Increment(1);
+                        task.Step();
                     }
                 }
             }
         });
 
-        AnsiConsole.Write(BenchTables.HotPaths(floor!, hot, mixes));
-        AnsiConsole.Write(BenchTables.Throughput(points));
-        AnsiConsole.Write(BenchTables.Counted(counted));
+        Terminal.Write(BenchTables.HotPaths(floor!, hot, mixes));
+        Terminal.Write(BenchTables.Throughput(points));
+        Terminal.Write(BenchTables.Counted(counted));
 
         var report = new BenchReport(DateTimeOffset.UtcNow, Environment.MachineName, Environment.ProcessorCount,
             ManagedFlavour.Name, s.Seed, s.Quick ? "quick" : "full", floor, hot, mixes, points, counted);
         var json = Path.Combine(s.Output, "bench.json");
         BenchReportFile.Write(report, json);
         var plots = BenchPlot.Save(points, s.Output);
-        AnsiConsole.MarkupLine(Markup.Escape($"wrote {json} and {plots.Count} plot(s) in {s.Output}"));
+        Terminal.Line($"wrote {json} and {plots.Count} plot(s) in {s.Output}");
 
+        var unexpected = points.Where(p => p.Flavour != ManagedFlavour.Perf).Select(p => $"{p.Backend} {p.Label}: {p.Flavour}").Distinct().ToArray();
+        if (unexpected.Length > 0)
+            Terminal.Warn($"bench: not the perf flavour: {string.Join(", ", unexpected)}");
         var errors = points.Sum(p => p.Errors);
         if (errors > 0)
         {
-            AnsiConsole.MarkupLine($"[red]bench: {errors.ToString(CultureInfo.InvariantCulture)} operation(s) failed; replay with --seed {s.Seed}[/]");
+            Terminal.Fail($"bench: {errors.ToString(CultureInfo.InvariantCulture)} operation(s) failed; replay with --seed {s.Seed}");
             return ExitCodes.Findings;
         }
         return ExitCodes.Clean;

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
 using System.CommandLine;
-using Spectre.Console;
 using Testbed.CommandLine;
 using Testbed.Harness.Backends;
 using Testbed.Harness.Concurrent;
@@ -81,9 +80,9 @@ internal static class CompareCommand
                 return ExitCodes.Failed;
 
             var sequential = RunSequential(factory, pairs, mixes, parse.GetValue(seed), parse.GetValue(sequentialOps));
-            AnsiConsole.Write(ConsoleTables.Sequential(sequential));
+            Terminal.Write(ConsoleTables.Sequential(sequential));
             foreach (var d in sequential.Where(d => !d.Agreed))
-                AnsiConsole.WriteLine(d.Describe());
+                Terminal.Line(d.Describe());
 
             var concurrent = new List<RunResult>();
             var timed = new List<RunResult>();
@@ -97,34 +96,34 @@ internal static class CompareCommand
                             select (p.Backend, p.Config, Workload: new Workload(m, parse.GetValue(seed), t, parse.GetValue(ops)), Repeat: r)).ToArray();
                 var cap = CommonOptions.ToDuration(parse.GetValue(duration));
                 var timedPlan = TimedPlan(plan, pairs);
-                await AnsiConsole.Progress().StartAsync(async progress =>
+                await Terminal.ProgressAsync(async progress =>
                 {
-                    var task = progress.AddTask("checked pass", maxValue: plan.Length);
+                    var task = progress.Add("checked pass", plan.Length);
                     foreach (var (b, c, w, r) in plan)
                     {
-                        task.Description = $"checked: {b} {c} {w.Threads} thread(s)";
+                        task.Now($"checked: {b} {c} {w.Threads} thread(s)");
                         var run = await dispatcher.RunAsync(b, c, w, cap, cancellationToken);
                         concurrent.Add(run with { Repeat = r });
-                        task.Increment(1);
+                        task.Step();
                     }
 
-                    task = progress.AddTask("timed pass", maxValue: timedPlan.Length);
+                    task = progress.Add("timed pass", timedPlan.Length);
                     foreach (var (b, c, w, r) in timedPlan)
                     {
-                        task.Description = $"timed (perf): {b} {c} {w.Threads} thread(s)";
+                        task.Now($"timed (perf): {b} {c} {w.Threads} thread(s)");
                         var options = new WorkerOptions(b, c, w).WithDuration(cap).WithFlavour(WorkerOptions.Perf);
                         var run = await WorkerLauncher.RunAsync(options, cancellationToken);
                         timed.Add(run with { Repeat = r });
-                        task.Increment(1);
+                        task.Step();
                     }
                 });
-                AnsiConsole.Write(ConsoleTables.CompareChecked(concurrent));
-                AnsiConsole.Write(ConsoleTables.CompareSpeculative(concurrent));
+                Terminal.Write(ConsoleTables.CompareChecked(concurrent));
+                Terminal.Write(ConsoleTables.CompareSpeculative(concurrent));
                 if (timed.Count > 0)
-                    AnsiConsole.Write(ConsoleTables.Compare(timed));
+                    Terminal.Write(ConsoleTables.Compare(timed));
                 foreach (var missing in plan.Select(p => p.Config).Distinct().Where(c => timedPlan.All(t => t.Config != c)))
-                    AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(missing)}: no timed pass (it needs the perf flavour of both backends)[/]");
-                AnsiConsole.Write(ConsoleTables.Problems([.. concurrent, .. timed]));
+                    Terminal.Warn($"{missing}: no timed pass (it needs the perf flavour of both backends)");
+                Terminal.Write(ConsoleTables.Problems([.. concurrent, .. timed]));
             }
 
             var report = new CompareReport
@@ -134,10 +133,10 @@ internal static class CompareCommand
             JsonReport.Write(report, Path.Combine(folder.FullName, "compare.json"));
             if (timed.Count > 0)
                 ThroughputPlot.Save(timed, Path.Combine(folder.FullName, "throughput.png"));
-            AnsiConsole.MarkupLine($"reports in {Markup.Escape(folder.FullName)}");
+            Terminal.Line($"reports in {folder.FullName}");
             if (!report.Clean)
             {
-                AnsiConsole.MarkupLine("[red]compare: FAILED[/]");
+                Terminal.Fail("compare: FAILED");
                 return ExitCodes.Findings;
             }
 
@@ -149,7 +148,7 @@ internal static class CompareCommand
                 return ExitCodes.Failed;
             }
 
-            AnsiConsole.MarkupLine("[green]compare: no difference, violation or leak[/]");
+            Terminal.Pass("compare: no difference, violation or leak");
             return ExitCodes.Clean;
         });
         return command;

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
 using System.CommandLine;
-using Spectre.Console;
 using Testbed.CommandLine;
 using Testbed.Harness.Backends;
 using Testbed.Harness.Concurrent;
@@ -74,8 +73,8 @@ internal static class StressCommand
                 TestPhase.Reach(TestPhase.Report, cancellationToken);
                 if (results.Count > 0)
                 {
-                    AnsiConsole.Write(ConsoleTables.Stress($"{b} {c}", results));
-                    AnsiConsole.Write(ConsoleTables.StressSpeculative($"{b} {c}: speculative faults", results));
+                    Terminal.Write(ConsoleTables.Stress($"{b} {c}", results));
+                    Terminal.Write(ConsoleTables.StressSpeculative($"{b} {c}: speculative faults", results));
                 }
 
                 all.AddRange(results);
@@ -83,24 +82,24 @@ internal static class StressCommand
                     break;
             }
 
-            AnsiConsole.Write(ConsoleTables.Problems(all));
+            Terminal.Write(ConsoleTables.Problems(all));
             var bad = all.Count(r => !r.Clean);
             if (interrupted)
             {
                 // The exit code is the signal's (TestbedApp); this says what finished.
-                AnsiConsole.MarkupLine($"[yellow]stress: interrupted; {all.Count} run(s) finished, {bad} with violations, leaks or crashes[/]");
+                Terminal.Warn($"stress: interrupted; {all.Count} run(s) finished, {bad} with violations, leaks or crashes");
                 return bad == 0 ? ExitCodes.Clean : ExitCodes.Findings;
             }
 
             if (bad > 0)
             {
-                AnsiConsole.MarkupLine($"[red]stress: {bad} of {all.Count} run(s) with violations, leaks or crashes[/]");
+                Terminal.Fail($"stress: {bad} of {all.Count} run(s) with violations, leaks or crashes");
                 return ExitCodes.Findings;
             }
 
             if (IdleRuns.Report("stress", all, parse.GetValue(duration)))
                 return ExitCodes.Failed;
-            AnsiConsole.MarkupLine($"[green]stress: {all.Count} run(s) clean[/]");
+            Terminal.Pass($"stress: {all.Count} run(s) clean");
             return ExitCodes.Clean;
         });
         return command;

@@ -135,12 +135,9 @@ internal sealed partial class MmStruct
         {
             for (var a = s; a < e && t.NrPages > 0; a += PageSize)
             {
-                ref var pte = ref t.Pte[PteTable.Index(a)];
-                if (pte != 0)
-                {
-                    pte = 0;
-                    t.NrPages--;
-                }
+                var i = PteTable.Index(a);
+                if (t.Pte[i] != 0)
+                    t.Clear(i);
             }
         });
         vma.VmWriteEnd();
@@ -268,7 +265,9 @@ internal sealed partial class MmStruct
         if (addr < Volatile.Read(ref vma.VmStart) || addr >= Volatile.Read(ref vma.VmEnd))
             return SpfAbort.NoVma;
         // READ_ONCE: an acquire read, as the others here, which SeqCount.Retry relies on.
-        if (AccessError((VmFlags)Volatile.Read(ref Unsafe.As<VmFlags, uint>(ref vma.VmFlags)), flags))
+        // One snapshot of the flags (vmf.vma_flags) serves the rest of the fault.
+        var vmFlags = (VmFlags)Volatile.Read(ref Unsafe.As<VmFlags, uint>(ref vma.VmFlags));
+        if (AccessError(vmFlags, flags))
             return SpfAbort.Access;
         // mpol_misplaced cannot handle MPOL_INTERLEAVE speculatively.
         if (Volatile.Read(ref vma.VmPolicy) is { Mode: MpolMode.Interleave })
@@ -280,7 +279,7 @@ internal sealed partial class MmStruct
         var pte = PteAlloc(addr);
         if (SpfPteMapLock(pte, vma, seq) is { } abort)
             return abort;
-        pte.Populate(addr, vma.Id);
+        pte.Populate(addr, vma.Id, PteTable.NewPage(flags, vmFlags));
         pte.Ptl.Unlock();
         return null;
     }
@@ -335,7 +334,7 @@ internal sealed partial class MmStruct
             return -Errno.ENOMEM;
         var pte = PteAlloc(addr);
         pte.Ptl.Lock();
-        pte.Populate(addr, vma.Id);
+        pte.Populate(addr, vma.Id, PteTable.NewPage(flags, vma.VmFlags));
         pte.Ptl.Unlock();
         return (int)FaultResult.Classic;
     }

@@ -183,7 +183,7 @@ internal sealed partial class MmStruct
         vma.CheckLive();
         var pte = PteAlloc(addr);
         pte.Ptl.Lock();
-        pte.Populate(addr, vma.Id);
+        pte.Populate(addr, vma.Id, PteTable.NewPage(flags, vma.VmFlags));
         pte.Ptl.Unlock();
         vma.VmLock.UpRead();
         return null;

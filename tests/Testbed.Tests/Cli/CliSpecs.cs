@@ -127,17 +127,22 @@ public sealed class CliSpecs
     }
 
     [Fact]
-    public void Bench_times_the_managed_port_in_its_perf_flavour()
+    public void Bench_times_both_backends_in_the_perf_flavour_and_records_the_flavour_that_ran()
     {
         InOutFolder(folder =>
         {
             var (code, stdout, stderr) = CliProcess.Run(
                 "bench", "--quick", "--workload", "single-vma", "--config", "mmu", "--threads", "1", "--repeats", "1",
-                "--backend", "managed", "--out", folder);
+                "--ops", "2000", "--out", folder);
 
             Assert.True(code == ExitCodes.Clean, stdout + stderr);
+            Assert.Contains("noise band (largest A/A difference", stdout);
             using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "bench.json")));
             Assert.Equal("perf", report.RootElement.GetProperty("managedFlavour").GetString());
+            var points = report.RootElement.GetProperty("throughput").EnumerateArray()
+                .Select(p => $"{p.GetProperty("backend")} {p.GetProperty("config")} {p.GetProperty("twin")} {p.GetProperty("flavour")}")
+                .Order().ToArray();
+            Assert.Equal(["managed mmu False perf", "managed mmu True perf", "native mmu False perf", "native mmu True perf"], points);
         });
     }
 

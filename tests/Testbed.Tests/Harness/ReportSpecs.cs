@@ -32,8 +32,8 @@ public sealed class ReportSpecs : IDisposable
     {
         var runs = new[] { Run("native", "mmu-spf", 1, 1000, 0.5), Run("managed", "mmu-spf", 1, 1000, 1.0) };
 
-        var text = ConsoleTables.ToPlainText(ConsoleTables.Compare(runs));
-        var speculative = ConsoleTables.ToPlainText(ConsoleTables.CompareSpeculative(runs));
+        var text = ConsoleTables.Compare(runs).ToPlainText();
+        var speculative = ConsoleTables.CompareSpeculative(runs).ToPlainText();
 
         Assert.Contains("mmu-spf", text);
         Assert.Contains("2,000", text);
@@ -63,7 +63,7 @@ public sealed class ReportSpecs : IDisposable
                     }).ToList();
         runs.Add(Run("native", "mmu", 4, 0, 0) with { Crash = new CrashReport(139, 11, "killed by SIGSEGV", [], "") });
 
-        var tables = new Spectre.Console.Rendering.IRenderable[]
+        var tables = new ConsoleBlock[]
         {
             ConsoleTables.Compare(runs), ConsoleTables.CompareSpeculative(runs),
             ConsoleTables.Stress("native mmu-spf", runs), ConsoleTables.StressSpeculative("native mmu-spf: speculative faults", runs),
@@ -71,7 +71,7 @@ public sealed class ReportSpecs : IDisposable
 
         foreach (var table in tables)
         {
-            var lines = ConsoleTables.ToPlainText(table, width: 1000).Split('\n');
+            var lines = table.ToPlainText(width: 1000).Split('\n');
             var widest = lines.MaxBy(l => l.TrimEnd().Length)!.TrimEnd();
             Assert.True(widest.Length <= ConsoleTables.Width, $"{widest.Length} columns:\n{string.Join('\n', lines)}");
         }
@@ -96,7 +96,7 @@ public sealed class ReportSpecs : IDisposable
         };
         var runs = new[] { Run("native", "mmu", 2, 100, 1, violations: 1), crashed, Run("managed", "mmu", 2, 100, 1) };
 
-        var text = ConsoleTables.ToPlainText(ConsoleTables.Problems(runs));
+        var text = ConsoleTables.Problems(runs).ToPlainText();
 
         Assert.Contains("page outside VMA", text);
         Assert.Contains("SIGSEGV", text);
