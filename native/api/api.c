@@ -689,19 +689,12 @@ TB_API int tb_validate(tb_mm_t handle)
 	return TB_API_CALL(handle, TB_OP_NONE, __tb_validate(mm));
 }
 
-static int __tb_violations(struct mm_struct *mm, struct tb_violation *buf,
-			   int cap)
-{
-	if (!out_buf_valid(buf, cap))
-		return -EINVAL;
-	return cap ? tb_vlog_copy(&tb_process_of(mm)->vlog,
-				  (struct vlog_entry *)buf, cap) : 0;
-}
-
 /* Copies up to cap recorded violations, oldest first; returns how many. */
 TB_API int tb_violations(tb_mm_t handle, struct tb_violation *buf, int cap)
 {
-	return TB_API_CALL(handle, TB_OP_NONE, __tb_violations(mm, buf, cap));
+	return TB_API_CALL(handle, TB_OP_NONE, !out_buf_valid(buf, cap) ? -EINVAL :
+			   tb_vlog_copy(&tb_process_of(mm)->vlog,
+					(struct vlog_entry *)buf, cap));
 }
 
 static int __tb_trace(struct mm_struct *mm, int enable)
@@ -722,18 +715,12 @@ TB_API int tb_trace(tb_mm_t handle, int enable)
 	return TB_API_CALL(handle, TB_OP_NONE, __tb_trace(mm, enable));
 }
 
-static int __tb_events(struct mm_struct *mm, struct tb_event *buf, int cap)
-{
-	if (!out_buf_valid(buf, cap))
-		return -EINVAL;
-	return cap ? tb_evlog_drain(&tb_process_of(mm)->evlog,
-				    (struct evlog_entry *)buf, cap) : 0;
-}
-
 /* Moves up to cap events, oldest first; returns how many. */
 TB_API int tb_events(tb_mm_t handle, struct tb_event *buf, int cap)
 {
-	return TB_API_CALL(handle, TB_OP_NONE, __tb_events(mm, buf, cap));
+	return TB_API_CALL(handle, TB_OP_NONE, !out_buf_valid(buf, cap) ? -EINVAL :
+			   tb_evlog_drain(&tb_process_of(mm)->evlog,
+					  (struct evlog_entry *)buf, cap));
 }
 
 static int __tb_inject_alloc_failure(struct mm_struct *mm, u32 cache,
