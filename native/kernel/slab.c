@@ -213,6 +213,47 @@ void *kmem_cache_zalloc(struct kmem_cache *cache, gfp_t flags)
 	return kmem_cache_alloc(cache, flags | __GFP_ZERO);
 }
 
+/* The header of obj, or NULL (a violation recorded) when it is not cache's. */
+static struct kmem_obj_header *checked_header(struct kmem_cache *cache,
+					      void *obj)
+{
+	struct kmem_obj_header *h = obj_header(obj);
+
+	if (WARN(h->magic != KMEM_MAGIC, "kmem: free of %p not from a cache",
+		 obj))
+		return NULL;
+	if (WARN(h->cache != cache, "kmem: free of %s object id %llu to %s",
+		 h->cache->name, (unsigned long long)h->id,
+		 cache ? cache->name : "NULL"))
+		return NULL;
+	return h;
+}
+
+/* Drops the owner's live count once; the account may die with its mm. */
+static void uncharge(struct kmem_cache *cache, struct kmem_obj_header *h)
+{
+	if (h->account)
+		__atomic_fetch_sub(&h->account->live[cache->kind], 1,
+				   __ATOMIC_RELAXED);
+	h->account = NULL;
+}
+
+void kmem_cache_uncharge(struct kmem_cache *cache, void *obj)
+{
+	struct kmem_obj_header *h;
+
+	if (!obj)
+		return;
+	h = checked_header(cache, obj);
+	if (!h)
+		return;
+	if (WARN(obj_state(h) != KMEM_OBJ_LIVE,
+		 "kmem: uncharge of freed %s object id %llu", cache->name,
+		 (unsigned long long)h->id))
+		return;
+	uncharge(cache, h);
+}
+
 void kmem_cache_free(struct kmem_cache *cache, void *obj)
 {
 	struct kmem_obj_header *h;
@@ -220,13 +261,8 @@ void kmem_cache_free(struct kmem_cache *cache, void *obj)
 
 	if (!obj)
 		return;
-	h = obj_header(obj);
-	if (WARN(h->magic != KMEM_MAGIC, "kmem: free of %p not from a cache",
-		 obj))
-		return;
-	if (WARN(h->cache != cache, "kmem: free of %s object id %llu to %s",
-		 h->cache->name, (unsigned long long)h->id,
-		 cache ? cache->name : "NULL"))
+	h = checked_header(cache, obj);
+	if (!h)
 		return;
 	if (!__atomic_compare_exchange_n(&h->state, &expected,
 					 KMEM_OBJ_FREED, false,
@@ -235,11 +271,7 @@ void kmem_cache_free(struct kmem_cache *cache, void *obj)
 		     cache->name, (unsigned long long)h->id);
 		return;
 	}
-	if (h->account)
-		__atomic_fetch_sub(&h->account->live[cache->kind], 1,
-				   __ATOMIC_RELAXED);
-	/* The account may die with its mm: the header forgets it. */
-	h->account = NULL;
+	uncharge(cache, h);
 #ifdef TB_PERF
 	h->magic = 0;
 	free(h);

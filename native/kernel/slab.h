@@ -52,6 +52,14 @@ void kmem_cache_destroy(struct kmem_cache *cache);
 void *kmem_cache_alloc(struct kmem_cache *cache, gfp_t flags);
 void *kmem_cache_zalloc(struct kmem_cache *cache, gfp_t flags);
 void kmem_cache_free(struct kmem_cache *cache, void *obj);
+/*
+ * The accounting half of kmem_cache_free, for an object an RCU callback
+ * frees later (call_rcu): the owner's live count drops now, so the counts
+ * after an operation are exact whenever the callback runs; the header
+ * forgets the account, so the callback's kmem_cache_free charges nothing
+ * (and may outlive the mm).  The object stays live until that free.
+ */
+void kmem_cache_uncharge(struct kmem_cache *cache, void *obj);
 
 #ifdef TB_PERF
 /* No quarantine in the perf flavour: a freed object is gone at once. */

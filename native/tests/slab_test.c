@@ -47,6 +47,41 @@ static bool test_slab_accounting_and_ids(void)
 	return true;
 }
 
+/*
+ * call_rcu's split free: the owner's count drops at the uncharge, the
+ * object stays live (a reader may still look) until the real free, which
+ * charges nothing again; uncharging a freed object is a violation.
+ */
+static bool test_slab_uncharge_then_free(void)
+{
+	struct test_sinks s;
+	struct kmem_cache *c = kmem_cache_create("t_uncharge",
+						 sizeof(struct obj),
+						 CACHE_VMA);
+	struct obj *x, *y;
+
+	test_sinks_get(&s);
+	x = kmem_cache_alloc(c, GFP_KERNEL);
+	y = kmem_cache_alloc(c, GFP_KERNEL);
+	ASSERT_TRUE(x && y);
+	ASSERT_EQ(tb_kmem_live(&s.kmem, CACHE_VMA), 2);
+	kmem_cache_uncharge(c, x);
+	ASSERT_EQ(tb_kmem_live(&s.kmem, CACHE_VMA), 1);
+	ASSERT_FALSE(kmem_obj_freed(x));
+	kmem_cache_free(c, x);
+	ASSERT_TRUE(kmem_obj_freed(x));
+	ASSERT_EQ(tb_kmem_live(&s.kmem, CACHE_VMA), 1);
+	ASSERT_EQ(tb_vlog_count(&s.vlog), 0);
+	kmem_cache_uncharge(c, x);		/* the bug: after the free */
+	ASSERT_EQ(tb_vlog_count(&s.vlog), 1);
+	ASSERT_EQ(tb_kmem_live(&s.kmem, CACHE_VMA), 1);
+	kmem_cache_free(c, y);
+	ASSERT_EQ(tb_kmem_live(&s.kmem, CACHE_VMA), 0);
+	test_sinks_put(&s);
+	kmem_cache_destroy(c);
+	return true;
+}
+
 static bool test_slab_poison_detects_write_after_free(void)
 {
 	struct test_sinks s;
@@ -238,6 +273,7 @@ static bool test_file_and_mempolicy_events(void)
 void run_slab_tests(void)
 {
 	TEST(slab_accounting_and_ids);
+	TEST(slab_uncharge_then_free);
 	TEST(slab_poison_detects_write_after_free);
 	TEST(slab_quarantine_is_fifo);
 	TEST(slab_injection_fails_nth_and_takes_no_id);
