@@ -20,8 +20,8 @@ public static class ScenarioCatalog
 
     /// <summary>
     /// The designs of the fault path the speculative-fault scenarios run on: the SPF series',
-    /// its RCU alternative and 6.4's per-VMA locks (the RCU designs' grace period becomes a
-    /// blocked point under the controlled scheduler, as a contended lock does).
+    /// its RCU alternative and 6.4's per-VMA locks (their writers hand removed VMAs to
+    /// call_rcu and never wait for a grace period).
     /// </summary>
     public static IReadOnlyList<string> FaultDesigns { get; } = ["mmu-spf", "mmu-spf-rcu", "mmu-pvl"];
 

@@ -599,6 +599,9 @@ public sealed class ManagedAddressSpace : IAddressSpace
     private void Teardown()
     {
         using var scope = new OpScope(mm, OpKind.Exit, mm.NextOpSeq());
+        // The VMAs earlier write sections handed to call_rcu (native exit_mmap's barrier).
+        if (mm.RcuFree)
+            mm.VmaRcuBarrier();
         mm.MmapSem.DownWrite();
         if (nommu)
             Nommu.ExitMmap(mm, sharedFree);

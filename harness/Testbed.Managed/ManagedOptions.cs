@@ -24,8 +24,8 @@ public sealed record ManagedOptions
     public ManagedMutant TestOnlyMutant { get; init; }
 
     /// <summary>
-    /// RCU designs (mmu-spf-rcu, mmu-pvl): a freed VMA is released at once instead of after
-    /// a grace period, so a fault still inside its read-side section can use a freed VMA.
+    /// RCU designs (mmu-spf-rcu, mmu-pvl): a freed VMA's RCU callback runs at once instead of
+    /// through call_rcu, so a fault still inside its read-side section can use a freed VMA.
     /// </summary>
     public bool TestOnlyFreeWithoutGracePeriod { get; init; }
 

@@ -11,7 +11,10 @@
 #include <pthread.h>
 /* the static API: liburcu's per-thread reader state is visible to us */
 #define _LGPL_SOURCE
+/* liburcu's struct rcu_head under another name: ours wraps it */
+#define rcu_head urcu_rcu_head
 #include <urcu/urcu-memb.h>
+#undef rcu_head
 /*
  * but the read side through the library's functions: inlined, its futex
  * handshake with synchronize_rcu would be instrumented on one side only,
@@ -30,10 +33,18 @@ extern void urcu_memb_read_unlock(void);
 static char tb_rcu_gp;
 #define tb_rcu_tsan_release()	__tsan_release(&tb_rcu_gp)
 #define tb_rcu_tsan_acquire()	__tsan_acquire(&tb_rcu_gp)
+#define tb_rcu_tsan_handoff(p)	__tsan_release(p)
+#define tb_rcu_tsan_takeover(p)	__tsan_acquire(p)
 #else
 #define tb_rcu_tsan_release()	do { } while (0)
 #define tb_rcu_tsan_acquire()	do { } while (0)
+#define tb_rcu_tsan_handoff(p)	do { (void)(p); } while (0)
+#define tb_rcu_tsan_takeover(p)	do { (void)(p); } while (0)
 #endif
+
+_Static_assert(sizeof(struct urcu_rcu_head) ==
+	       sizeof(((struct rcu_head *)0)->tb_urcu),
+	       "struct rcu_head must begin with liburcu's");
 
 static __thread int rcu_nesting;
 static pthread_key_t rcu_exit_key;
@@ -146,10 +157,16 @@ static void rcu_register_current(void)
 	pthread_setspecific(rcu_exit_key, &rcu_exit_key);
 }
 
-void rcu_read_lock(void)
+/* liburcu's call_rcu wants a registered caller. */
+static void rcu_register_if_needed(void)
 {
 	if (!rcu_registered())
 		rcu_register_current();
+}
+
+void rcu_read_lock(void)
+{
+	rcu_register_if_needed();
 	if (!ctl_listed)
 		ctl_list_current();
 	if (rcu_nesting++ == 0) {
@@ -201,4 +218,30 @@ bool rcu_read_lock_held(void)
 {
 	return rcu_nesting > 0;
 }
+
+/*
+ * liburcu calls this on its call_rcu thread after the grace period.
+ * liburcu is not instrumented: acquiring the head orders the callback
+ * after its call_rcu, acquiring the grace-period object after every
+ * read-side section that ended before.
+ */
+static void rcu_callback_trampoline(struct urcu_rcu_head *urcu)
+{
+	struct rcu_head *head = container_of((void *)urcu, struct rcu_head,
+					     tb_urcu);
+
+	tb_rcu_tsan_takeover(head);
+	tb_rcu_tsan_acquire();
+	head->func(head);
+}
+
+void call_rcu(struct rcu_head *head, void (*func)(struct rcu_head *head))
+{
+	rcu_register_if_needed();
+	head->func = func;
+	tb_rcu_tsan_handoff(head);
+	urcu_memb_call_rcu((struct urcu_rcu_head *)head->tb_urcu,
+			   rcu_callback_trampoline);
+}
+
 #endif

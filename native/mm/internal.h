@@ -120,9 +120,9 @@ struct vm_area_struct *find_vma_lockless(struct mm_struct *mm,
 					 unsigned long addr);
 #endif
 #ifdef TB_VMA_FREE_RCU
-/* mm/util.c: vm_area_free's grace period */
+/* mm/util.c: vm_area_free through call_rcu, and exit_mmap's barrier */
 void vm_area_free_rcu(struct vm_area_struct *vma);
-void vma_rcu_free_deferred(struct mm_struct *mm);
+void vma_rcu_barrier(struct mm_struct *mm);
 #endif
 
 /* mm/mprotect.c */
@@ -265,18 +265,12 @@ static inline void mmap_write_lock(struct mm_struct *mm)
 }
 
 /*
- * mmap_write_unlock (5.8's name for up_write(&mm->mmap_sem)): on the RCU
- * designs the VMAs the section freed are freed for real after a grace
- * period (see vm_area_free_rcu), then on mmu-pvl the VMA write marks end;
- * all still under mmap_sem so that a reader of the mm's counts under mmap_sem
- * (tb_validate) sees them exact.  No reader waits for mmap_sem inside a
- * read-side section, so the grace period cannot wait for us.
+ * mmap_write_unlock (5.8's name for up_write(&mm->mmap_sem)): on mmu-pvl
+ * the VMA write marks end here.  No grace period: the VMAs the section
+ * removed went to call_rcu (vm_area_free_rcu).
  */
 static inline void mmap_write_unlock(struct mm_struct *mm)
 {
-#ifdef TB_VMA_FREE_RCU
-	vma_rcu_free_deferred(mm);
-#endif
 #ifdef CONFIG_PER_VMA_LOCK
 	vma_end_write_all(mm);
 #endif

@@ -13,6 +13,7 @@
 #include "kernel/atomic.h"
 #include "kernel/current.h"
 #include "kernel/rbtree.h"
+#include "kernel/rcupdate.h"
 #include "kernel/rwlock.h"
 #include "kernel/rwsem.h"
 #include "kernel/seqlock.h"
@@ -111,8 +112,8 @@ struct vm_area_struct {
 	bool detached;			/* left the tree (vma_mark_detached) */
 #endif
 #ifdef TB_VMA_FREE_RCU
-	/* waiting for the grace period (stands in for vm_rcu) */
-	struct vm_area_struct *vm_rcu_next;
+	/* handed to call_rcu by vm_area_free (6.4: in a union) */
+	struct rcu_head vm_rcu;
 #endif
 #ifndef CONFIG_MMU
 	struct vm_region *vm_region;	/* the region backing this VMA */
@@ -228,8 +229,8 @@ struct mm_struct {
 	int mm_lock_seq;
 #endif
 #ifdef TB_VMA_FREE_RCU
-	/* VMAs freed by this write section, freed after a grace period */
-	struct vm_area_struct *vma_rcu_list;
+	/* test-only: VMAs handed to call_rcu whose callback has not run */
+	int vma_rcu_pending;
 #endif
 	unsigned long highest_vm_end;
 	unsigned long mmap_base;

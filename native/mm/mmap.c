@@ -1628,6 +1628,13 @@ void exit_mmap(struct mm_struct *mm)
 
 	WARN(atomic_read(&mm->mm_users), "exit_mmap: mm still has %d users",
 	     atomic_read(&mm->mm_users));
+#ifdef TB_VMA_FREE_RCU
+	/*
+	 * The VMAs earlier write sections handed to call_rcu, also when none
+	 * is left; the ones below are unreachable and freed at once.
+	 */
+	vma_rcu_barrier(mm);
+#endif
 	if (!vma)
 		return;
 	unmap_vmas(mm, vma, 0, -1UL);
@@ -1643,9 +1650,6 @@ void exit_mmap(struct mm_struct *mm)
 	mm->mm_rb = RB_ROOT;
 	mm->map_count = 0;
 	mm->highest_vm_end = 0;
-#ifdef TB_VMA_FREE_RCU
-	vma_rcu_free_deferred(mm);
-#endif
 }
 
 /* ---- validate_mm ------------------------------------------------------ */

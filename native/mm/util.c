@@ -4,6 +4,7 @@
  * mm's sorted list (the kernel's mm/util.c), and allocating and freeing a
  * bare vm_area_struct (kernel/fork.c from 4.18 on).
  */
+#include <time.h>
 #include "mm/internal.h"
 
 /*
@@ -55,46 +56,67 @@ void vm_area_free(struct vm_area_struct *vma)
 }
 
 #ifdef TB_VMA_FREE_RCU
+/* The real free, once no reader can look any more. */
+static void __vm_area_free(struct vm_area_struct *vma)
+{
+#ifdef CONFIG_PER_VMA_LOCK
+	rwsem_destroy(&vma->vm_lock);
+#endif
+	kmem_cache_free(vm_area_cachep, vma);
+}
+
+/* 6.4's vm_area_free_rcu_cb, on liburcu's call_rcu thread. */
+static void vm_area_free_rcu_cb(struct rcu_head *head)
+{
+	struct vm_area_struct *vma = container_of(head, struct vm_area_struct,
+						  vm_rcu);
+	struct mm_struct *mm = vma->vm_mm;
+
+	__vm_area_free(vma);
+	/* last: exit_mmap's vma_rcu_barrier may free the mm right after */
+	__atomic_sub_fetch(&mm->vma_rcu_pending, 1, __ATOMIC_RELEASE);
+}
+
 /*
- * 6.4's vm_area_free hands the VMA to call_rcu.  The model queues it on
- * its mm and frees the queue after synchronize_rcu when the write
- * section ends (vma_rcu_free_deferred): the same grace period, but the
- * free completes inside the operation, so the object counts after each
- * operation stay exact (the differential compares them).  The queue is
- * a lock-free stack: the exit path frees without mmap_sem.
+ * 6.4's vm_area_free: the VMA goes to call_rcu and the write section
+ * goes on, no grace period inside it.  Its account is uncharged now (the
+ * counts after the operation are exact, see kmem_cache_uncharge); the
+ * callback frees it once every read-side section that could still see
+ * it has ended.  With the last user gone (exit_mmap) nothing can read
+ * it: 6.4's remove_vma(vma, unreachable) frees at once.  Raw atomics for
+ * the pending count: it is bookkeeping, not a protocol step the
+ * scheduling hook should see, and the callback runs on liburcu's thread.
  */
 void vm_area_free_rcu(struct vm_area_struct *vma)
 {
 	struct mm_struct *mm = vma->vm_mm;
-	struct vm_area_struct *head = __atomic_load_n(&mm->vma_rcu_list,
-						      __ATOMIC_RELAXED);
 
-	do {
-		vma->vm_rcu_next = head;
-	} while (!__atomic_compare_exchange_n(&mm->vma_rcu_list, &head, vma,
-					      false, __ATOMIC_RELEASE,
-					      __ATOMIC_RELAXED));
+	if (!__atomic_load_n(&mm->mm_users.counter, __ATOMIC_ACQUIRE)) {
+		__vm_area_free(vma);
+		return;
+	}
+	kmem_cache_uncharge(vm_area_cachep, vma);
+	__atomic_add_fetch(&mm->vma_rcu_pending, 1, __ATOMIC_RELAXED);
+	call_rcu(&vma->vm_rcu, vm_area_free_rcu_cb);
 }
 
-/* The grace period, then the frees call_rcu would have done. */
-void vma_rcu_free_deferred(struct mm_struct *mm)
+/*
+ * rcu_barrier for the mm's teardown (exit_mmap, first thing): every VMA
+ * it handed to call_rcu is freed before exit_mmap returns, so the leak
+ * checks after it (and ASan's) see them gone, and no callback touches
+ * the mm after mmdrop.  It waits for this mm's callbacks only, counted
+ * in vma_rcu_pending (no thread adds to it any more), not with liburcu's
+ * rcu_barrier: that one hands a completion allocated here to the
+ * call_rcu thread to free, through liburcu's queue that TSan cannot see.
+ * liburcu's call_rcu thread runs about every 10 ms; poll at 1 ms.
+ */
+void vma_rcu_barrier(struct mm_struct *mm)
 {
-	struct vm_area_struct *vma = __atomic_exchange_n(&mm->vma_rcu_list,
-							 NULL,
-							 __ATOMIC_ACQUIRE);
+	static const struct timespec poll = { .tv_nsec = 1000 * 1000 };
 
-	if (!vma)
-		return;
-	synchronize_rcu();
-	while (vma) {
-		struct vm_area_struct *next = vma->vm_rcu_next;
-
-#ifdef CONFIG_PER_VMA_LOCK
-		rwsem_destroy(&vma->vm_lock);
-#endif
-		kmem_cache_free(vm_area_cachep, vma);
-		vma = next;
-	}
+	WARN(rcu_read_lock_held(), "rcu_barrier inside a read-side section");
+	while (__atomic_load_n(&mm->vma_rcu_pending, __ATOMIC_ACQUIRE))
+		nanosleep(&poll, NULL);
 }
 #endif
 

@@ -11,6 +11,7 @@ namespace Testbed.Managed.Kernel;
 internal abstract class KmemObject(KmemAccount account, CacheKind cache, ulong id)
 {
     private int freed;
+    private int charged = 1;
 
     /// <summary>The stable per-mm object id (tb_id).</summary>
     public ulong Id { get; } = id;
@@ -29,7 +30,23 @@ internal abstract class KmemObject(KmemAccount account, CacheKind cache, ulong i
             Bug.Record(site, line, $"double free of {Cache} object {Id}");
             return;
         }
-        account.Freed(Cache);
+        if (Interlocked.Exchange(ref charged, 0) != 0)
+            account.Freed(Cache);
+    }
+
+    /// <summary>
+    /// kmem_cache_uncharge: the accounting half of kmem_cache_free, for an object an RCU
+    /// callback frees later; the object stays live until that free.
+    /// </summary>
+    public void Uncharge([CallerMemberName] string site = "", [CallerLineNumber] int line = 0)
+    {
+        if (IsFreed)
+        {
+            Bug.Record(site, line, $"uncharge of freed {Cache} object {Id}");
+            return;
+        }
+        if (Interlocked.Exchange(ref charged, 0) != 0)
+            account.Freed(Cache);
     }
 
     /// <summary>Records a use-after-free violation when the object was freed; returns true when live.</summary>

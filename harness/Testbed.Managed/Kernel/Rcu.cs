@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // The managed counterpart of native/kernel/rcupdate.c (liburcu's urcu-memb): read-side
-// sections and grace periods, modelled explicitly. The garbage collector would keep a
+// sections, grace periods and call_rcu's callbacks, modelled explicitly. The garbage collector would keep a
 // reachable VMA alive anyway; the point is the same semantics as the C library, so that a
 // VMA freed before the sections that could still see it ended is the same violation in
 // both backends (the VMA is marked freed, and the reader's CheckLive reports it).
@@ -34,6 +34,13 @@ internal static class Rcu
     [ThreadStatic]
     private static Reader? current;
 
+    /// <summary>A call_rcu callback and the grace period it waits for.</summary>
+    private readonly record struct Callback(long Target, Action Run);
+
+    private static readonly Lock CallbackLock = new();
+    private static readonly Queue<Callback> Callbacks = new();
+    private static int queued;
+
     private static Reader Register()
     {
         var reader = new Reader();
@@ -65,8 +72,10 @@ internal static class Rcu
         var reader = current;
         if (Bug.Warn(reader is null || reader.Nesting <= 0, "rcu_read_unlock without rcu_read_lock"))
             return;
-        if (--reader!.Nesting == 0)
-            reader.Active = false;
+        if (--reader!.Nesting != 0)
+            return;
+        reader.Active = false;
+        RunReadyCallbacks();
     }
 
     /// <summary>rcu_read_lock_held: this thread is inside a read-side section.</summary>
@@ -99,5 +108,63 @@ internal static class Rcu
                     spin.SpinOnce();
             }
         }
+    }
+
+    /// <summary>
+    /// call_rcu: queues <paramref name="callback"/> to run once every read-side section
+    /// that began before has ended. Never waits. liburcu runs it on its call_rcu thread;
+    /// the model has no thread of its own, so the queue is drained, in order, by whoever
+    /// passes a point where a grace period may have ended: this call, the end of an
+    /// outermost read-side section, a thread waiting for callbacks (<see cref="RunReadyCallbacks"/>). Which thread runs a callback
+    /// differs from native; that it runs only after the grace period does not.
+    /// </summary>
+    public static void CallRcu(Action callback)
+    {
+        lock (CallbackLock)
+        {
+            // The target is taken in queue order, so the queue's targets only grow.
+            Callbacks.Enqueue(new Callback(Interlocked.Increment(ref gpSeq), callback));
+            Interlocked.Increment(ref queued);
+        }
+        RunReadyCallbacks();
+    }
+
+    /// <summary>
+    /// Runs, in queue order, the callbacks whose grace period has ended (what a thread
+    /// waiting for callbacks calls between checks).
+    /// </summary>
+    public static void RunReadyCallbacks()
+    {
+        if (Volatile.Read(ref queued) == 0)
+            return;
+        List<Action>? ready = null;
+        lock (CallbackLock)
+        {
+            // A later target waits for no fewer readers: stop at the first not ready.
+            while (Callbacks.TryPeek(out var next) && !ReaderBefore(next.Target))
+                (ready ??= []).Add(Callbacks.Dequeue().Run);
+        }
+        if (ready is null)
+            return;
+        foreach (var run in ready)
+        {
+            run();
+            Interlocked.Decrement(ref queued);
+        }
+    }
+
+    /// <summary>Some thread is inside a section that began before grace period <paramref name="target"/>.</summary>
+    private static bool ReaderBefore(long target)
+    {
+        Interlocked.MemoryBarrier();
+        lock (RegistryLock)
+        {
+            foreach (var weak in Registry)
+            {
+                if (weak.TryGetTarget(out var reader) && reader.Active && Volatile.Read(ref reader.Start) < target)
+                    return true;
+            }
+        }
+        return false;
     }
 }

@@ -948,7 +948,5 @@ internal sealed partial class MmStruct
         MmRb.Node = null;
         MapCount = 0;
         HighestVmEnd = 0;
-        if (RcuFree)
-            VmaRcuFreeDeferred();
     }
 }

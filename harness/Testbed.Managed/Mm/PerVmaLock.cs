@@ -2,7 +2,7 @@
 // Port of native/mm's CONFIG_PER_VMA_LOCK parts (Linux 6.4's per-VMA locks):
 // vma_start_write / vma_mark_detached / vma_end_write_all on the writer side,
 // vma_start_read / lock_vma_under_rcu and the FAULT_FLAG_VMA_LOCK fault on the reader
-// side, and the grace period every VMA of the RCU designs waits for before it is freed.
+// side, and the RCU callback that frees a VMA of the RCU designs after its grace period.
 using Testbed.Contract;
 using Testbed.Managed.Kernel;
 
@@ -10,47 +10,63 @@ namespace Testbed.Managed.Mm;
 
 internal sealed partial class MmStruct
 {
-    private readonly Lock rcuFreeLock = new();
-    private readonly List<VmAreaStruct> rcuFreeList = [];
+    private int vmaRcuPending;
 
     /// <summary>
-    /// vm_area_free on the RCU designs: 6.4 hands the VMA to call_rcu; the model queues it
-    /// and frees the queue after a grace period when the write section ends.
+    /// vm_area_free on the RCU designs (native vm_area_free_rcu): 6.4 hands the VMA to
+    /// call_rcu and the write section goes on, no grace period inside it. The account is
+    /// uncharged now (the counts after the operation are exact); the callback marks the VMA
+    /// freed once every read-side section that could still see it has ended. With the last
+    /// user gone (exit_mmap) nothing can read it: 6.4's remove_vma(vma, unreachable) frees
+    /// at once.
     /// </summary>
     public void VmAreaFreeRcu(VmAreaStruct vma)
     {
-        lock (rcuFreeLock)
-            rcuFreeList.Add(vma);
+        if (Exiting)
+        {
+            vma.KmemCacheFree();
+            return;
+        }
+        vma.Uncharge();
+        Interlocked.Increment(ref vmaRcuPending);
+        if (Options.TestOnlyFreeWithoutGracePeriod)
+            VmAreaFreeRcuCallback(vma);
+        else
+            Rcu.CallRcu(() => VmAreaFreeRcuCallback(vma));
     }
 
-    /// <summary>The grace period, then the frees call_rcu would have done (native vma_rcu_free_deferred).</summary>
-    public void VmaRcuFreeDeferred()
+    /// <summary>vm_area_free_rcu_cb: the real free, after the grace period.</summary>
+    private void VmAreaFreeRcuCallback(VmAreaStruct vma)
     {
-        VmAreaStruct[] batch;
-        lock (rcuFreeLock)
+        vma.KmemCacheFree();
+        Interlocked.Decrement(ref vmaRcuPending);
+    }
+
+    /// <summary>
+    /// rcu_barrier for the mm's teardown (native vma_rcu_barrier): waits until every VMA this
+    /// mm handed to call_rcu is freed, so the leak checks after it see them gone. This mm's
+    /// callbacks only: no thread adds to them any more.
+    /// </summary>
+    public void VmaRcuBarrier()
+    {
+        Bug.Warn(Rcu.ReadLockHeld, "rcu_barrier inside a read-side section");
+        var spin = new SpinWait();
+        while (Volatile.Read(ref vmaRcuPending) != 0)
         {
-            if (rcuFreeList.Count == 0)
-                return;
-            batch = rcuFreeList.ToArray();
-            rcuFreeList.Clear();
+            Rcu.RunReadyCallbacks();
+            spin.SpinOnce();
         }
-        if (!Options.TestOnlyFreeWithoutGracePeriod)
-            Rcu.Synchronize();
-        foreach (var vma in batch)
-            vma.KmemCacheFree();
     }
 
     /// <summary>mmap_write_lock.</summary>
     public void MmapWriteLock() => MmapSem.DownWrite();
 
     /// <summary>
-    /// mmap_write_unlock: frees the section's VMAs after a grace period (RCU designs), then
-    /// ends the VMA write marks (per-VMA locks), all while mmap_sem is still held, as native does.
+    /// mmap_write_unlock: ends the VMA write marks (per-VMA locks). No grace period: the
+    /// VMAs the section removed went to call_rcu (<see cref="VmAreaFreeRcu"/>).
     /// </summary>
     public void MmapWriteUnlock()
     {
-        if (RcuFree)
-            VmaRcuFreeDeferred();
         if (PerVmaLock)
             VmaEndWriteAll();
         MmapSem.UpWrite();

@@ -21,8 +21,7 @@ internal sealed class VmAreaStruct : KmemObject
 
     /// <summary>
     /// vm_area_free: the raw, traced free of the struct (the end of __free_vma, and error
-    /// paths). On the RCU designs the struct is only queued; it is freed after a grace
-    /// period when the write section ends (MmStruct.VmaRcuFreeDeferred).
+    /// paths). On the RCU designs it goes to call_rcu (MmStruct.VmAreaFreeRcu).
     /// </summary>
     public void Free()
     {

@@ -8,7 +8,10 @@ namespace Testbed.Tests.Interleaving;
 /// thread reaches the chosen <see cref="PausePoint"/> it blocks there until the test calls
 /// <see cref="Release"/>; every other thread and every other point passes straight through.
 /// It records the hook calls of the target and of the writer thread, so a test can show
-/// what the paused thread held and which objects the writer touched.
+/// what the paused thread held and which objects the writer touched. Optionally it also
+/// stops the writer once, right after it released the lock the target stopped before
+/// (<see cref="StopWriterAfterItReleases"/>): on mmu-pvl, inside its write section with the
+/// VMA marked.
 /// Every wait is bounded by <see cref="Timeout"/>: a gate never hangs a test run.
 /// </summary>
 public sealed class SchedGate
@@ -27,7 +30,10 @@ public sealed class SchedGate
     private readonly List<SchedStep> writerSteps = [];
     private readonly ManualResetEventSlim paused = new();
     private readonly ManualResetEventSlim released = new();
-    private readonly ManualResetEventSlim writerSynchronizing = new();
+    private readonly ManualResetEventSlim writerPaused = new();
+    private readonly ManualResetEventSlim writerReleased = new();
+    private bool stopWriter;
+    private int writerState = Armed;
     private int locksAfterUnlock = -1;
     private int targetThread;
     private int writerThread;
@@ -50,10 +56,23 @@ public sealed class SchedGate
         var self = Environment.CurrentManagedThreadId;
         if (self == Volatile.Read(ref writerThread))
         {
+            bool stopHere;
             lock (sync)
+            {
                 writerSteps.Add(new SchedStep(point, obj));
-            if (point == SchedPoint.RcuSync)
-                writerSynchronizing.Set();
+                stopHere = stopWriter && writerState == Armed && point == SchedPoint.Unlock && pauseIndex >= 0 &&
+                    Equals(obj, targetSteps[pauseIndex].Obj);
+                if (stopHere)
+                    writerState = Paused;
+            }
+            if (!stopHere)
+                return;
+            writerPaused.Set();
+            if (!writerReleased.Wait(Timeout))
+            {
+                lock (sync)
+                    failure = $"the writer waited {Timeout.TotalSeconds} s after releasing {SchedStep.Describe(obj!)} and was never released";
+            }
             return;
         }
         if (self != Volatile.Read(ref targetThread))
@@ -119,8 +138,18 @@ public sealed class SchedGate
         return true;
     }
 
-    /// <summary>Waits until the writer reached synchronize_rcu (it is waiting for a grace period).</summary>
-    public bool WaitWriterSynchronizing() => writerSynchronizing.Wait(Timeout);
+    /// <summary>Also stop the writer, once, right after it releases the lock the target stopped before.</summary>
+    public void StopWriterAfterItReleases()
+    {
+        lock (sync)
+            stopWriter = true;
+    }
+
+    /// <summary>Waits until the writer is stopped (see <see cref="StopWriterAfterItReleases"/>).</summary>
+    public bool WaitWriterPaused() => writerPaused.Wait(Timeout);
+
+    /// <summary>Lets the writer go on (idempotent).</summary>
+    public void ReleaseWriter() => writerReleased.Set();
 
     /// <summary>Waits until the target thread is stopped at the pause point.</summary>
     public bool WaitPaused() => paused.Wait(Timeout);
