@@ -147,6 +147,24 @@ public sealed class CliSpecs
     }
 
     [Fact]
+    public void Bench_quick_without_config_compares_the_design_under_review_with_the_baseline_only()
+    {
+        InOutFolder(folder =>
+        {
+            var (code, stdout, stderr) = CliProcess.Run(
+                "bench", "--quick", "--workload", "single-vma", "--backend", "native", "--threads", "1", "--repeats", "1",
+                "--ops", "2000", "--out", folder);
+
+            Assert.True(code == ExitCodes.Clean, stdout + stderr);
+            using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "bench.json")));
+            var points = report.RootElement.GetProperty("throughput").EnumerateArray()
+                .Select(p => $"{p.GetProperty("config")} {p.GetProperty("twin")}")
+                .Order(StringComparer.Ordinal).ToArray();
+            Assert.Equal(["mmu False", "mmu True", "mmu-spf False"], points);
+        });
+    }
+
+    [Fact]
     public void A_finding_exits_1()
     {
         // nommu-badfree is the test-only config whose __free_vma skips an fput.
