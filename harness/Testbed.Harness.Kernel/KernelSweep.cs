@@ -28,7 +28,7 @@ public static class KernelSweep
     private static readonly JsonShape ResultShape = new JsonShape()
         .Integer("operations").Integer("matches").Object("knownDifferences", new JsonShape()).Integer("differences")
         .Integer("skipped").Integer("mbinds").Number("raceTouches").Number("raceUnexpected").Texts("errors")
-        .Text("where").Text("kernel").Text("mergeOrder").Texts("runErrors", optional: true);
+        .Text("where").Text("kernel").Text("modelRules").Texts("runErrors", optional: true);
 
     private static readonly JsonShape MeasuredShape = new JsonShape()
         .Number("modelSeconds", optional: true).Number("bootSeconds", optional: true).Number("guestSeconds", optional: true)
@@ -63,7 +63,7 @@ public static class KernelSweep
             var result = JsonSerializer.SerializeToNode(outcome, Json)!.AsObject();
             result["where"] = check.Report.Where;
             result["kernel"] = check.Report.KernelRelease;
-            result["mergeOrder"] = check.Report.MergeOrder;
+            result["modelRules"] = check.Report.ModelRules;
             var measured = new JsonObject { ["modelSeconds"] = outcome.ModelTime.TotalSeconds };
             if (units.Count == 0)
             {
@@ -103,7 +103,7 @@ public static class KernelSweep
         var guestSeconds = boots.Sum(m => Number(m, "guestSeconds"));
         var guestSequences = boots.Sum(m => Number(m, "guestSequences"));
         var seed = file.Parameters.TryGetValue("seed", out var s) ? ulong.Parse(s, CultureInfo.InvariantCulture) : 0;
-        return KernelComparisonReport.FromSequences(seed, Distinct(units, "mergeOrder"), outcomes, runErrors) with
+        return KernelComparisonReport.FromSequences(seed, Distinct(units, "modelRules"), outcomes, runErrors) with
         {
             Where = where,
             KernelRelease = kernel,
