@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# build-kernel.sh [--patch FILE]... [--jobs N] [--key]
+# build-kernel.sh [--source SERIES] [--patch FILE]... [--jobs N] [--key]
 #
 # Builds a minimal x86-64 bzImage for the QEMU hooks from Debian's
-# linux-source-6.1, with the given patches applied (patch -p1, in order),
+# linux-source-SERIES (6.1 unless --source says 6.12), with the given patches
+# applied (patch -p1, in order),
 # configured as `make tinyconfig` + scripts/kernel/testbed.config, and prints
 # the image's path as the last line on stdout.  Progress and errors go to
 # stderr.
@@ -20,15 +21,13 @@
 # the patches are reverted afterwards (also after a failure or an interrupted
 # run, which the next run notices).  Builds are serialised with flock.
 #
-# Installs what is missing with apt-get (linux-source-6.1 bc flex bison
+# Installs what is missing with apt-get (linux-source-SERIES bc flex bison
 # libelf-dev libssl-dev make gcc patch xz-utils) when run as root.
 # TESTBED_KERNEL_DIR overrides build/kernel.
 set -euo pipefail
 
 # Bumped when the way an image is made changes (invalidates the cache).
 RECIPE=1
-PACKAGE=linux-source-6.1
-TARBALL=/usr/src/linux-source-6.1.tar.xz
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -38,6 +37,7 @@ kdir=${TESTBED_KERNEL_DIR:-$root/build/kernel}
 die() { echo "build-kernel: $*" >&2; exit 1; }
 say() { echo "build-kernel: $*" >&2; }
 
+series=6.1
 patches=()
 jobs=$(nproc)
 key_only=0
@@ -48,12 +48,22 @@ while [ $# -gt 0 ]; do
 		[ -f "$2" ] && [ -r "$2" ] || die "patch $2: no such readable file"
 		patches+=("$(cd "$(dirname "$2")" && pwd)/$(basename "$2")")
 		shift 2 ;;
+	--source)
+		[ $# -ge 2 ] || die "--source needs a SERIES (6.1, 6.12)"
+		case "$2" in
+		[0-9]*.[0-9]*) series=$2 ;;
+		*) die "--source $2: not a kernel series like 6.1 or 6.12" ;;
+		esac
+		shift 2 ;;
 	--jobs) jobs=$2; shift 2 ;;
 	--key) key_only=1; shift ;;
-	-h|--help) sed -n '3,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '3,26p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) die "unknown argument $1 (see --help)" ;;
 	esac
 done
+
+PACKAGE=linux-source-$series
+TARBALL=/usr/src/linux-source-$series.tar.xz
 
 ensure_packages() {
 	local missing=() pkg

@@ -65,6 +65,7 @@ public sealed class KernelBuildSpecs(ITestOutputHelper output)
         Assert.Equal(await KernelBuilder.KeyAsync([a]), await KernelBuilder.KeyAsync([copy]));
         Assert.NotEqual(none, await KernelBuilder.KeyAsync([a]));
         Assert.NotEqual(await KernelBuilder.KeyAsync([a, b]), await KernelBuilder.KeyAsync([b, a]));
+        Assert.NotEqual(none, await KernelBuilder.KeyAsync([], "6.12"));
 
         await File.AppendAllTextAsync(copy, "\n");
         Assert.NotEqual(await KernelBuilder.KeyAsync([a]), await KernelBuilder.KeyAsync([copy]));
