@@ -5,10 +5,10 @@
 #
 # Builds a minimal x86-64 bzImage for the QEMU hooks from Debian's
 # linux-source-SERIES (6.1 unless --source says 6.12), with the given patches
-# applied (patch -p1, in order),
-# configured as `make tinyconfig` + scripts/kernel/testbed.config, and prints
-# the image's path as the last line on stdout.  Progress and errors go to
-# stderr.
+# applied (patch -p1, in order), configured as `make tinyconfig` +
+# scripts/kernel/testbed.config (+ testbed-SERIES.config when there is one:
+# 6.12's lock statistics), and prints the image's path as the last line on
+# stdout.  Progress and errors go to stderr.
 #
 # Images are cached under build/kernel/images/KEY/, KEY being a hash of the
 # source package version, the config fragment, the compiler, this script's
@@ -64,6 +64,9 @@ done
 
 PACKAGE=linux-source-$series
 TARBALL=/usr/src/linux-source-$series.tar.xz
+# The fragments merged into tinyconfig: the common one and the series' own.
+fragments=("$fragment")
+[ -f "$here/testbed-$series.config" ] && fragments+=("$here/testbed-$series.config")
 
 ensure_packages() {
 	local missing=() pkg
@@ -90,7 +93,7 @@ key=$({
 	echo "source $PACKAGE $version"
 	echo "cc $(gcc --version | head -n 1)"
 	echo "config"
-	cat "$fragment"
+	cat "${fragments[@]}"
 	for p in "${patches[@]}"; do
 		echo "patch"
 		cat "$p"
@@ -192,12 +195,12 @@ mkdir -p "$cfg" "$obj"
 kmake() { make -s -C "$src" ARCH=x86_64 "$@"; }
 kconfig_log="$cfg/kconfig.log"
 if ! { kmake O="$cfg" tinyconfig &&
-	"$src/scripts/kconfig/merge_config.sh" -m -O "$cfg" "$cfg/.config" "$fragment" &&
+	"$src/scripts/kconfig/merge_config.sh" -m -O "$cfg" "$cfg/.config" "${fragments[@]}" &&
 	kmake O="$cfg" olddefconfig; } >"$kconfig_log" 2>&1; then
 	tail -n 20 "$kconfig_log" >&2
 	die "configuring failed; log: $kconfig_log"
 fi
-missing=$(grep -E '^CONFIG_[A-Z0-9_]+=' "$fragment" | while read -r line; do
+missing=$(cat "${fragments[@]}" | grep -E '^CONFIG_[A-Z0-9_]+=' | while read -r line; do
 	grep -qx "$line" "$cfg/.config" || echo "${line%%=*}"
 done)
 [ -z "$missing" ] ||
