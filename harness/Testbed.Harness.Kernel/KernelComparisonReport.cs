@@ -60,6 +60,9 @@ public sealed record KernelComparisonReport
     /// <summary>Race touches that ended in SIGBUS or an unexpected fault.</summary>
     public ulong RaceUnexpected { get; init; }
 
+    /// <summary>The kernel's per-VMA lock statistics over the race steps (measured; null when it has none).</summary>
+    public VmaLockCounts? VmaLock { get; init; }
+
     /// <summary>Boots (or host runs) the sequences took: 1 for one run, n for n merged shards.</summary>
     public int Boots { get; init; } = 1;
 
@@ -146,6 +149,8 @@ public sealed record KernelComparisonReport
             rows.Add(($"  4.16 would differ: {name}", $"{n} sequences"));
         rows.Add(("skipped", Skipped.ToString()));
         rows.Add(("race touches", $"{RaceTouches} ({RaceUnexpected} unexpected)"));
+        if (VmaLock is not null)
+            rows.Add(("kernel vma_lock_*", VmaLock.ToString()));
         rows.Add(("boot time", $"{BootTime.TotalSeconds:F2} s ({Boots} {(Boots == 1 ? "boot" : "boots")})"));
         rows.Add(("guest run time", $"{GuestRunTime.TotalSeconds:F2} s ({GuestSequencesPerSecond:F1} seq/s)"));
         rows.Add(("kernel wall time", $"{KernelWallTime.TotalSeconds:F2} s"));

@@ -32,7 +32,9 @@ public static class KernelSweep
 
     private static readonly JsonShape MeasuredShape = new JsonShape()
         .Number("modelSeconds", optional: true).Number("bootSeconds", optional: true).Number("guestSeconds", optional: true)
-        .Number("guestSequences", optional: true).Number("kernelWallSeconds", optional: true);
+        .Number("guestSequences", optional: true).Number("kernelWallSeconds", optional: true)
+        .Number("vmaLockSuccess", optional: true).Number("vmaLockAbort", optional: true).Number("vmaLockRetry", optional: true)
+        .Number("vmaLockMiss", optional: true).Number("vmaLockRaceSteps", optional: true);
 
     /// <summary>The units a result file's <paramref name="parameters"/> make: one per sequence.</summary>
     public static long UnitsOf(IReadOnlyDictionary<string, string> parameters) => SweepParameters.Count(parameters, "sequences");
@@ -73,6 +75,14 @@ public static class KernelSweep
                 measured["guestSeconds"] = check.Run.Report.GuestTime.TotalSeconds;
                 measured["guestSequences"] = (double)check.Run.Report.FinishedSequences;
                 measured["kernelWallSeconds"] = check.Run.WallTime.TotalSeconds;
+                if (check.Run.Report.VmaLock is { } locks)
+                {
+                    measured["vmaLockSuccess"] = (double)locks.Success;
+                    measured["vmaLockAbort"] = (double)locks.Abort;
+                    measured["vmaLockRetry"] = (double)locks.Retry;
+                    measured["vmaLockMiss"] = (double)locks.Miss;
+                    measured["vmaLockRaceSteps"] = (double)locks.RaceSteps;
+                }
             }
 
             units.Add(new SweepUnit(outcome.Index, result, measured));
@@ -112,7 +122,22 @@ public static class KernelSweep
             GuestRunTime = TimeSpan.FromSeconds(guestSeconds),
             GuestSequencesPerSecond = guestSeconds > 0 ? guestSequences / guestSeconds : 0,
             KernelWallTime = TimeSpan.FromSeconds(boots.Sum(m => Number(m, "kernelWallSeconds"))),
+            VmaLock = VmaLockOf(boots),
         };
+    }
+
+    /// <summary>The boots' per-VMA lock statistics summed; null when no boot had them.</summary>
+    private static VmaLockCounts? VmaLockOf(IEnumerable<JsonObject?> boots)
+    {
+        VmaLockCounts? sum = null;
+        foreach (var m in boots.Where(m => m?["vmaLockRaceSteps"] is not null))
+        {
+            var c = new VmaLockCounts((ulong)Number(m, "vmaLockSuccess"), (ulong)Number(m, "vmaLockAbort"),
+                (ulong)Number(m, "vmaLockRetry"), (ulong)Number(m, "vmaLockMiss"), (int)Number(m, "vmaLockRaceSteps"));
+            sum = sum is null ? c : sum.Add(c);
+        }
+
+        return sum;
     }
 
     private static string Distinct(IEnumerable<SweepUnit> units, string name) =>

@@ -43,6 +43,7 @@ public sealed class ModelComparer(Func<string, MmFlags, IAddressSpace> backendFa
         {
             GuestRunTime = guest.GuestTime,
             GuestSequencesPerSecond = guest.SequencesPerSecond,
+            VmaLock = guest.VmaLock,
         };
 
     /// <summary>
