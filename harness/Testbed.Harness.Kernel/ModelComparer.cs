@@ -15,9 +15,9 @@ namespace Testbed.Harness.Kernel;
 /// the model, the deterministic re-reservation the guest ends it with. The model's mms are
 /// created with <paramref name="flags"/> (the kernel's rules where they differ from 4.16's, see
 /// <see cref="KernelRules.For"/>: 6.1's mmap merge order, 6.12's mprotect accounting); with any
-/// such flag a second mm with 4.16's rules runs beside each sequence until the two first make
-/// different layouts, and the step where they do is counted by case
-/// (<see cref="KernelComparisonReport.RuleCases"/>).
+/// such flag a second mm with 4.16's rules runs beside each sequence until the two first part (a
+/// VMA's extent, projection or vm_flags: 6.12's rule first changes only VM_ACCOUNT), and the step
+/// where they do is counted by case (<see cref="KernelComparisonReport.RuleCases"/>).
 /// </summary>
 public sealed class ModelComparer(Func<string, MmFlags, IAddressSpace> backendFactory, string config = "mmu-spf", MmFlags flags = MmFlags.None)
 {
