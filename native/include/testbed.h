@@ -88,6 +88,13 @@ enum tb_mm_flags {
 	 * first, prev then joins only if it can share next's anon_vma.
 	 */
 	TB_MM_MMAP_MERGE_NEXT_FIRST = 0x1,
+	/*
+	 * mprotect_fixup as 6.12's: a private anonymous VMA that has no
+	 * anon_vma yet (never written) loses VM_ACCOUNT when it is made
+	 * read-only, so it can merge with a read-only neighbour (4.16 keeps
+	 * the charge and the VMAs apart).
+	 */
+	TB_MM_MPROTECT_UNACCOUNT_UNFAULTED = 0x2,
 };
 
 /* tb_file_open flags: the nommu mmap capabilities of the backing file. */

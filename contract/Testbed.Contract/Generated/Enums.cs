@@ -106,6 +106,8 @@ public enum MmFlags : uint
     None = 0x0,
     /// <summary><c>TB_MM_MMAP_MERGE_NEXT_FIRST</c>.</summary>
     MmapMergeNextFirst = 0x1,
+    /// <summary><c>TB_MM_MPROTECT_UNACCOUNT_UNFAULTED</c>.</summary>
+    MprotectUnaccountUnfaulted = 0x2,
 }
 
 /// <summary><c>enum tb_file_flags</c> (<c>unsigned int</c>).</summary>
