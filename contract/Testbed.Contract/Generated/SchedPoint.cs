@@ -25,4 +25,6 @@ public enum SchedPoint : uint
     Blocked = 7,
     /// <summary><c>TB_SCHED_RCU_SYNC</c>.</summary>
     RcuSync = 8,
+    /// <summary><c>TB_SCHED_PREEMPT</c>.</summary>
+    Preempt = 9,
 }
