@@ -217,6 +217,14 @@ enum tb_sched_point {
 	 */
 	TB_SCHED_BLOCKED = 7,
 	TB_SCHED_RCU_SYNC = 8,		/* synchronize_rcu, before it waits */
+	/*
+	 * Where another CPU's work may land although no primitive is called
+	 * (obj = what the window is about): a speculative fault between its
+	 * unlocked reads of the VMA and their re-check (obj = the VMA), and
+	 * zap_pte_range's TLB flush under a page-table lock, which waits for
+	 * every CPU of the mm to answer its IPI (obj = the lock).
+	 */
+	TB_SCHED_PREEMPT = 9,
 };
 
 /* Why a speculative fault gave up and fell back to the classic path. */

@@ -285,6 +285,8 @@ public enum SchedPoint : uint
     Blocked = 7,
     /// <summary><c>TB_SCHED_RCU_SYNC</c>.</summary>
     RcuSync = 8,
+    /// <summary><c>TB_SCHED_PREEMPT</c>.</summary>
+    Preempt = 9,
 }
 
 /// <summary><c>enum tb_spf_abort</c> (<c>unsigned int</c>).</summary>

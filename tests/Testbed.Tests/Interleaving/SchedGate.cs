@@ -28,6 +28,9 @@ public sealed class SchedGate
     private readonly ManualResetEventSlim paused = new();
     private readonly ManualResetEventSlim released = new();
     private readonly ManualResetEventSlim writerSynchronizing = new();
+    private readonly ManualResetEventSlim writerPaused = new();
+    private readonly ManualResetEventSlim writerReleased = new();
+    private int writerPauseIndex = -1;
     private int locksAfterUnlock = -1;
     private int targetThread;
     private int writerThread;
@@ -50,10 +53,25 @@ public sealed class SchedGate
         var self = Environment.CurrentManagedThreadId;
         if (self == Volatile.Read(ref writerThread))
         {
+            bool stopWriter;
             lock (sync)
+            {
                 writerSteps.Add(new SchedStep(point, obj));
+                stopWriter = StopWriterAtPreempt && point == SchedPoint.Preempt && writerPauseIndex < 0;
+                if (stopWriter)
+                    writerPauseIndex = writerSteps.Count - 1;
+            }
             if (point == SchedPoint.RcuSync)
                 writerSynchronizing.Set();
+            if (stopWriter)
+            {
+                writerPaused.Set();
+                if (!writerReleased.Wait(Timeout))
+                {
+                    lock (sync)
+                        failure = $"the writer waited {Timeout.TotalSeconds} s at {writerSteps[writerPauseIndex]} and was never released";
+                }
+            }
             return;
         }
         if (self != Volatile.Read(ref targetThread))
@@ -77,11 +95,26 @@ public sealed class SchedGate
         }
     }
 
+    /// <summary>
+    /// Also stop the writer, once, at its first PREEMPT (a zap's TLB flush under the
+    /// page-table lock: it holds that lock there) until <see cref="ReleaseWriter"/>.
+    /// </summary>
+    public bool StopWriterAtPreempt { get; init; }
+
     /// <summary>Moves the one-shot state machine; true when the target must stop now.</summary>
     private bool Advance(SchedPoint point)
     {
         if (pausePoint is PausePoint.VmaLock or PausePoint.PageTableLockUnderVmaLock)
             return AdvanceByLocks(point);
+        if (pausePoint == PausePoint.Never)
+            return false;
+        if (pausePoint == PausePoint.BoundsRecheck)
+        {
+            if (state != Armed || point != SchedPoint.Preempt)
+                return false;
+            state = Paused;
+            return true;
+        }
         switch (state)
         {
             case Armed when point == SchedPoint.SeqRead:
@@ -118,6 +151,44 @@ public sealed class SchedGate
         state = Paused;
         return true;
     }
+
+    /// <summary>Waits until the writer is stopped at its first PREEMPT (<see cref="StopWriterAtPreempt"/>).</summary>
+    public bool WaitWriterPaused() => writerPaused.Wait(Timeout);
+
+    /// <summary>Lets the writer go on (idempotent).</summary>
+    public void ReleaseWriter() => writerReleased.Set();
+
+    /// <summary>The step the writer stopped at.</summary>
+    public SchedStep WriterPausedAt
+    {
+        get
+        {
+            lock (sync)
+                return writerPauseIndex >= 0 ? writerSteps[writerPauseIndex] : throw new InvalidOperationException("the writer never paused");
+        }
+    }
+
+    /// <summary>The target's hook calls so far.</summary>
+    public IReadOnlyList<SchedStep> TargetSteps
+    {
+        get
+        {
+            lock (sync)
+                return [.. targetSteps];
+        }
+    }
+
+    /// <summary>
+    /// Waits until the target reached a hook point after its first LOCK of <paramref name="obj"/>
+    /// (it did not stay blocked on that lock); false after <see cref="Timeout"/>.
+    /// </summary>
+    public bool WaitTargetPassedLock(object? obj) =>
+        SpinWait.SpinUntil(() =>
+        {
+            var steps = TargetSteps;
+            var i = steps.ToList().IndexOf(new SchedStep(SchedPoint.Lock, obj));
+            return i >= 0 && i < steps.Count - 1;
+        }, Timeout);
 
     /// <summary>Waits until the writer reached synchronize_rcu (it is waiting for a grace period).</summary>
     public bool WaitWriterSynchronizing() => writerSynchronizing.Wait(Timeout);
