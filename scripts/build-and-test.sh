@@ -17,7 +17,8 @@
 #
 #   --kernel-build   also the opt-in kernel tier (minutes; see
 #                    docs/kernel-hooks.md): build Debian's linux-source-6.1
-#                    with scripts/kernel/testbed.config, boot it and each
+#                    (and -6.12, with its per-VMA lock statistics) with
+#                    scripts/kernel/testbed.config, boot it and each
 #                    mutant kernel of tests/kernel-patches/ (xunit category
 #                    KernelBuild, left out otherwise) and the same through
 #                    `testbed kernel --build`; counted in the same line.
@@ -216,9 +217,10 @@ step "xunit"
 run_xunit xunit "Category!=KernelBuild&Category!=Image" -vF -e "$kernel_build_specs" -e "$image_specs"
 
 if [ $kernel_build -eq 1 ]; then
-	step "kernel build tier (linux-source-6.1, tests/kernel-patches)"
+	step "kernel build tier (linux-source-6.1 and -6.12, tests/kernel-patches)"
 	run_xunit kernel-build "Category=KernelBuild" -F "$kernel_build_specs"
 	run_as_test testbed-kernel-build ./scripts/testbed kernel --build
+	run_as_test testbed-kernel-build-6.12 ./scripts/testbed kernel --build --source 6.12
 	run_as_test testbed-kernel-build-cached \
 		scripts/kernel/expect-cli.sh cached ./scripts/testbed kernel --build
 	for patch in tests/kernel-patches/*.patch; do

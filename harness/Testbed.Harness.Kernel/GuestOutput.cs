@@ -30,6 +30,9 @@ public sealed record GuestReport(
     bool Finished,
     IReadOnlyList<string> Errors)
 {
+    /// <summary>The per-VMA lock statistics over the race steps; null when the kernel does not count them.</summary>
+    public VmaLockCounts? VmaLock { get; init; }
+
     /// <summary>Sequences per second inside the guest (0 when it did not finish).</summary>
     public double SequencesPerSecond => Finished && GuestTime > TimeSpan.Zero ? FinishedSequences / GuestTime.TotalSeconds : 0;
 }

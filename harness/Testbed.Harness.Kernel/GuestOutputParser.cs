@@ -38,7 +38,7 @@ public static class GuestOutputParser
 
         state.CloseSequence(complete: false);
         return new GuestReport(state.WindowBase, state.WindowPages, state.Sequences, state.FinSeqs, state.FinOps,
-            TimeSpan.FromMicroseconds(state.FinUsec), state.Finished, state.Errors);
+            TimeSpan.FromMicroseconds(state.FinUsec), state.Finished, state.Errors) { VmaLock = state.VmaLock };
     }
 
     private sealed class State
@@ -51,6 +51,7 @@ public static class GuestOutputParser
         public long FinOps;
         public long FinUsec;
         public bool Finished;
+        public VmaLockCounts? VmaLock;
 
         private int seq = -1;
         private List<GuestStep> steps = [];
@@ -85,6 +86,11 @@ public static class GuestOutputParser
                     Need(tok, 9);
                     race = new RaceCounts(Hex(tok[2], 10), Hex(tok[3], 10), Hex(tok[4], 10), Hex(tok[5], 10),
                         Hex(tok[6], 10), Hex(tok[7], 10), Hex(tok[8], 10));
+                    break;
+                case "vmalock":
+                    Need(tok, 6);
+                    var counts = new VmaLockCounts(Hex(tok[2], 10), Hex(tok[3], 10), Hex(tok[4], 10), Hex(tok[5], 10), 1);
+                    VmaLock = VmaLock is null ? counts : VmaLock.Add(counts);
                     break;
                 case "vma":
                     // the policy field came with mbind; output without it reads "default"

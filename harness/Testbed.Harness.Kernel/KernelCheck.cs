@@ -64,6 +64,7 @@ public static class KernelCheck
             GuestRunTime = run.Report.GuestTime,
             GuestSequencesPerSecond = run.Report.SequencesPerSecond,
             KernelWallTime = run.WallTime,
+            VmaLock = run.Report.VmaLock,
         };
         return new KernelCheckRun(report, run, outcomes, runErrors);
     }

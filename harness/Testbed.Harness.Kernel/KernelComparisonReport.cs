@@ -42,21 +42,26 @@ public sealed record KernelComparisonReport
     /// <summary>mbind steps among the compared ones.</summary>
     public long Mbinds { get; init; }
 
-    /// <summary>The mmap merge order the model followed (<see cref="KernelRules.Describe"/>).</summary>
-    public string MergeOrder { get; init; } = "";
+    /// <summary>The later kernel's rules the model followed where 4.16's differ (<see cref="KernelRules.Describe"/>).</summary>
+    public string ModelRules { get; init; } = "";
 
     /// <summary>
-    /// With 6.1's order: sequences where a model in 4.16's order would first have made another
-    /// layout, by case (the step is an mmap between neighbours that existed or that it cut off
-    /// itself, of anonymous or private file memory).
+    /// With a later kernel's rules (<see cref="KernelRules.For"/>): sequences where a model with
+    /// 4.16's rules would first have made another layout, by case: for 6.1's merge order the step
+    /// is an mmap between neighbours that existed or that it cut off itself, of anonymous or
+    /// private file memory; for 6.12's mprotect it is the mprotect that unaccounts an unwritten
+    /// anonymous VMA (<see cref="KernelRules.UnaccountCase"/>).
     /// </summary>
-    public IReadOnlyDictionary<string, long> MergeOrderCases { get; init; } = new Dictionary<string, long>();
+    public IReadOnlyDictionary<string, long> RuleCases { get; init; } = new Dictionary<string, long>();
 
     /// <summary>Touches made by race steps, and how many ended in an unexplained signal.</summary>
     public ulong RaceTouches { get; init; }
 
     /// <summary>Race touches that ended in SIGBUS or an unexpected fault.</summary>
     public ulong RaceUnexpected { get; init; }
+
+    /// <summary>The kernel's per-VMA lock statistics over the race steps (measured; null when it has none).</summary>
+    public VmaLockCounts? VmaLock { get; init; }
 
     /// <summary>Boots (or host runs) the sequences took: 1 for one run, n for n merged shards.</summary>
     public int Boots { get; init; } = 1;
@@ -87,7 +92,7 @@ public sealed record KernelComparisonReport
     /// (problems of the run as a whole) come first among the errors. The kernel side's times are
     /// left for the caller to set.
     /// </summary>
-    public static KernelComparisonReport FromSequences(ulong seed, string mergeOrder, IReadOnlyList<KernelSequenceOutcome> sequences,
+    public static KernelComparisonReport FromSequences(ulong seed, string modelRules, IReadOnlyList<KernelSequenceOutcome> sequences,
         IEnumerable<string> runErrors)
     {
         var known = KnownDifference.CountedRules.ToDictionary(k => k.Name, _ => 0L);
@@ -96,7 +101,7 @@ public sealed record KernelComparisonReport
         {
             foreach (var (name, n) in s.KnownDifferences)
                 known[name] = known.GetValueOrDefault(name) + n;
-            if (s.MergeOrderCase is { } c)
+            if (s.RuleCase is { } c)
                 cases[c] = cases.GetValueOrDefault(c) + 1;
         }
 
@@ -110,8 +115,8 @@ public sealed record KernelComparisonReport
             Differences = sequences.Sum(s => s.Differences),
             Skipped = sequences.Sum(s => s.Skipped),
             Mbinds = sequences.Sum(s => s.Mbinds),
-            MergeOrder = mergeOrder,
-            MergeOrderCases = cases,
+            ModelRules = modelRules,
+            RuleCases = cases,
             RaceTouches = sequences.Aggregate(0UL, (sum, s) => sum + s.RaceTouches),
             RaceUnexpected = sequences.Aggregate(0UL, (sum, s) => sum + s.RaceUnexpected),
             ModelTime = TimeSpan.FromTicks(sequences.Sum(s => s.ModelTime.Ticks)),
@@ -139,11 +144,13 @@ public sealed record KernelComparisonReport
         foreach (var rule in KnownDifference.ProjectionRules)
             rows.Add(($"projection: {rule.Name}", "always applied"));
         rows.Add(("differences", Differences.ToString()));
-        rows.Add(("model merge order", MergeOrder));
-        foreach (var (name, n) in MergeOrderCases)
+        rows.Add(("model rules", ModelRules));
+        foreach (var (name, n) in RuleCases)
             rows.Add(($"  4.16 would differ: {name}", $"{n} sequences"));
         rows.Add(("skipped", Skipped.ToString()));
         rows.Add(("race touches", $"{RaceTouches} ({RaceUnexpected} unexpected)"));
+        if (VmaLock is not null)
+            rows.Add(("kernel vma_lock_*", VmaLock.ToString()));
         rows.Add(("boot time", $"{BootTime.TotalSeconds:F2} s ({Boots} {(Boots == 1 ? "boot" : "boots")})"));
         rows.Add(("guest run time", $"{GuestRunTime.TotalSeconds:F2} s ({GuestSequencesPerSecond:F1} seq/s)"));
         rows.Add(("kernel wall time", $"{KernelWallTime.TotalSeconds:F2} s"));

@@ -34,8 +34,8 @@ public sealed record KernelSequenceOutcome
     /// <summary>mbind steps among the compared ones.</summary>
     public long Mbinds { get; init; }
 
-    /// <summary>With 6.1's order: the case of the first mmap where 4.16's order would have made another layout.</summary>
-    public string? MergeOrderCase { get; init; }
+    /// <summary>With a later kernel's rules: the case of the first step where 4.16's rules would have made another layout.</summary>
+    public string? RuleCase { get; init; }
 
     /// <summary>Touches made by the sequence's race steps.</summary>
     public ulong RaceTouches { get; init; }

@@ -28,11 +28,13 @@ public static class KernelSweep
     private static readonly JsonShape ResultShape = new JsonShape()
         .Integer("operations").Integer("matches").Object("knownDifferences", new JsonShape()).Integer("differences")
         .Integer("skipped").Integer("mbinds").Number("raceTouches").Number("raceUnexpected").Texts("errors")
-        .Text("where").Text("kernel").Text("mergeOrder").Texts("runErrors", optional: true);
+        .Text("where").Text("kernel").Text("modelRules").Texts("runErrors", optional: true);
 
     private static readonly JsonShape MeasuredShape = new JsonShape()
         .Number("modelSeconds", optional: true).Number("bootSeconds", optional: true).Number("guestSeconds", optional: true)
-        .Number("guestSequences", optional: true).Number("kernelWallSeconds", optional: true);
+        .Number("guestSequences", optional: true).Number("kernelWallSeconds", optional: true)
+        .Number("vmaLockSuccess", optional: true).Number("vmaLockAbort", optional: true).Number("vmaLockRetry", optional: true)
+        .Number("vmaLockMiss", optional: true).Number("vmaLockRaceSteps", optional: true);
 
     /// <summary>The units a result file's <paramref name="parameters"/> make: one per sequence.</summary>
     public static long UnitsOf(IReadOnlyDictionary<string, string> parameters) => SweepParameters.Count(parameters, "sequences");
@@ -63,7 +65,7 @@ public static class KernelSweep
             var result = JsonSerializer.SerializeToNode(outcome, Json)!.AsObject();
             result["where"] = check.Report.Where;
             result["kernel"] = check.Report.KernelRelease;
-            result["mergeOrder"] = check.Report.MergeOrder;
+            result["modelRules"] = check.Report.ModelRules;
             var measured = new JsonObject { ["modelSeconds"] = outcome.ModelTime.TotalSeconds };
             if (units.Count == 0)
             {
@@ -73,6 +75,14 @@ public static class KernelSweep
                 measured["guestSeconds"] = check.Run.Report.GuestTime.TotalSeconds;
                 measured["guestSequences"] = (double)check.Run.Report.FinishedSequences;
                 measured["kernelWallSeconds"] = check.Run.WallTime.TotalSeconds;
+                if (check.Run.Report.VmaLock is { } locks)
+                {
+                    measured["vmaLockSuccess"] = (double)locks.Success;
+                    measured["vmaLockAbort"] = (double)locks.Abort;
+                    measured["vmaLockRetry"] = (double)locks.Retry;
+                    measured["vmaLockMiss"] = (double)locks.Miss;
+                    measured["vmaLockRaceSteps"] = (double)locks.RaceSteps;
+                }
             }
 
             units.Add(new SweepUnit(outcome.Index, result, measured));
@@ -103,7 +113,7 @@ public static class KernelSweep
         var guestSeconds = boots.Sum(m => Number(m, "guestSeconds"));
         var guestSequences = boots.Sum(m => Number(m, "guestSequences"));
         var seed = file.Parameters.TryGetValue("seed", out var s) ? ulong.Parse(s, CultureInfo.InvariantCulture) : 0;
-        return KernelComparisonReport.FromSequences(seed, Distinct(units, "mergeOrder"), outcomes, runErrors) with
+        return KernelComparisonReport.FromSequences(seed, Distinct(units, "modelRules"), outcomes, runErrors) with
         {
             Where = where,
             KernelRelease = kernel,
@@ -112,7 +122,22 @@ public static class KernelSweep
             GuestRunTime = TimeSpan.FromSeconds(guestSeconds),
             GuestSequencesPerSecond = guestSeconds > 0 ? guestSequences / guestSeconds : 0,
             KernelWallTime = TimeSpan.FromSeconds(boots.Sum(m => Number(m, "kernelWallSeconds"))),
+            VmaLock = VmaLockOf(boots),
         };
+    }
+
+    /// <summary>The boots' per-VMA lock statistics summed; null when no boot had them.</summary>
+    private static VmaLockCounts? VmaLockOf(IEnumerable<JsonObject?> boots)
+    {
+        VmaLockCounts? sum = null;
+        foreach (var m in boots.Where(m => m?["vmaLockRaceSteps"] is not null))
+        {
+            var c = new VmaLockCounts((ulong)Number(m, "vmaLockSuccess"), (ulong)Number(m, "vmaLockAbort"),
+                (ulong)Number(m, "vmaLockRetry"), (ulong)Number(m, "vmaLockMiss"), (int)Number(m, "vmaLockRaceSteps"));
+            sum = sum is null ? c : sum.Add(c);
+        }
+
+        return sum;
     }
 
     private static string Distinct(IEnumerable<SweepUnit> units, string name) =>

@@ -13,10 +13,11 @@ namespace Testbed.Harness.Kernel;
 /// exactly: the window reserved with mmap(PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED), then
 /// file_open with the same sizes (fd i = file slot i); touches are tb_fault; a race step is, for
 /// the model, the deterministic re-reservation the guest ends it with. The model's mms are
-/// created with <paramref name="flags"/> (the kernel's mmap merge order, see
-/// <see cref="KernelRules.For"/>); with <see cref="MmFlags.MmapMergeNextFirst"/> a second mm in
-/// 4.16's order runs beside each sequence until the two orders first disagree, and the mmap
-/// where they do is counted by case (<see cref="KernelComparisonReport.MergeOrderCases"/>).
+/// created with <paramref name="flags"/> (the kernel's rules where they differ from 4.16's, see
+/// <see cref="KernelRules.For"/>: 6.1's mmap merge order, 6.12's mprotect accounting); with any
+/// such flag a second mm with 4.16's rules runs beside each sequence until the two first part (a
+/// VMA's extent, projection or vm_flags: 6.12's rule first changes only VM_ACCOUNT), and the step
+/// where they do is counted by case (<see cref="KernelComparisonReport.RuleCases"/>).
 /// </summary>
 public sealed class ModelComparer(Func<string, MmFlags, IAddressSpace> backendFactory, string config = "mmu-spf", MmFlags flags = MmFlags.None)
 {
@@ -42,6 +43,7 @@ public sealed class ModelComparer(Func<string, MmFlags, IAddressSpace> backendFa
         {
             GuestRunTime = guest.GuestTime,
             GuestSequencesPerSecond = guest.SequencesPerSecond,
+            VmaLock = guest.VmaLock,
         };
 
     /// <summary>
@@ -66,7 +68,7 @@ public sealed class ModelComparer(Func<string, MmFlags, IAddressSpace> backendFa
     private KernelSequenceOutcome CompareSequence(KernelBatch batch, KernelSequence seq, GuestSequenceResult kernel, Func<int, string> replay)
     {
         var known = KnownDifference.CountedRules.ToDictionary(k => k.Name, _ => 0L);
-        string? mergeOrderCase = null;
+        string? ruleCase = null;
         var errors = new List<string>();
         KernelMismatch? mismatch = null;
         long ops = 0, matches = 0, differences = 0, skipped = 0, mbinds = 0;
@@ -75,7 +77,7 @@ public sealed class ModelComparer(Func<string, MmFlags, IAddressSpace> backendFa
 
         using var mm = backendFactory(config, flags);
         var run = new SequenceRun(batch, seq, mm);
-        using var shadowMm = (flags & MmFlags.MmapMergeNextFirst) != 0 ? backendFactory(config, flags & ~MmFlags.MmapMergeNextFirst) : null;
+        using var shadowMm = flags != MmFlags.None ? backendFactory(config, MmFlags.None) : null;
         var shadow = shadowMm is null ? null : new SequenceRun(batch, seq, shadowMm);
         var mismatched = false;
         for (var k = 0; k <= seq.Ops.Count; k++)
@@ -114,9 +116,9 @@ public sealed class ModelComparer(Func<string, MmFlags, IAddressSpace> backendFa
                 shadow.Step(k);
                 if (verdict == KnownDifference.MbindDefaultHeadHole.Name)
                     shadow.MbindFromFirstVma(op!.Value.Op);
-                if (!shadow.Layout().SequenceEqual(modelLayout))
+                if (!shadow.RuleState().SequenceEqual(run.RuleState()))
                 {
-                    mergeOrderCase = run.MergeOrderCase(k);
+                    ruleCase = run.RuleCase(k);
                     shadow = null;
                 }
             }
@@ -147,7 +149,7 @@ public sealed class ModelComparer(Func<string, MmFlags, IAddressSpace> backendFa
             Differences = differences,
             Skipped = skipped,
             Mbinds = mbinds,
-            MergeOrderCase = mergeOrderCase,
+            RuleCase = ruleCase,
             RaceTouches = raceTouches,
             RaceUnexpected = raceUnexpected,
             Mismatch = mismatch,
@@ -289,16 +291,20 @@ public sealed class ModelComparer(Func<string, MmFlags, IAddressSpace> backendFa
         }
 
         /// <summary>
-        /// Which case of the merge-order difference step k is, from the layout before it: an
-        /// mmap between neighbours that existed, or whose prev or next (or both) it cut off
-        /// itself (MAP_FIXED over part of a VMA), of anonymous or private file memory.
+        /// Which case of a rule difference step k is, from the layout before it: an mprotect
+        /// without write over an unwritten, charged private anonymous VMA
+        /// (<see cref="KernelRules.UnaccountCase"/>), or (the merge order) an mmap between
+        /// neighbours that existed, or whose prev or next (or both) it cut off itself (MAP_FIXED
+        /// over part of a VMA), of anonymous or private file memory.
         /// </summary>
-        public string MergeOrderCase(int k)
+        public string RuleCase(int k)
         {
             if (k == 0)
                 return "other: setup";
             var step = seq.Ops[k - 1];
             var op = step.Op;
+            if (op.Kind == OpKind.Mprotect && step.Race is null && UnaccountsUnwritten(op))
+                return KernelRules.UnaccountCase;
             if (op.Kind != OpKind.Mmap || step.Race is not null)
                 return $"other: {(step.Race is not null ? "race" : KindName(op.Kind))}";
             var lo = op.Addr;
@@ -316,15 +322,31 @@ public sealed class ModelComparer(Func<string, MmFlags, IAddressSpace> backendFa
             return $"{memory}, {how}";
         }
 
+        /// <summary>True when mprotect <paramref name="op"/> drops write from a VMA 6.12 would unaccount (anonymous, charged, no anon_vma).</summary>
+        private bool UnaccountsUnwritten(Operation op) =>
+            (op.Prot & Prot.Write) == 0 &&
+            before.Any(v => v.Start < op.Addr + Align(op.Len) && v.End > op.Addr &&
+                v.FileId == 0 && !v.HasAnonVma && (v.Flags & VmFlags.Account) != 0);
+
         /// <summary>True when a file-backed VMA's shared policy differs from its own vm_policy in the model.</summary>
         public bool SharedPolicyMattered() =>
             mm.Snapshot().Any(v => InWindow(v) && v.FileId != 0 && shared.At(v.FileId, v.PgOff) != v.Policy);
 
         /// <summary>The model's VMAs overlapping the window, in the kernel's projection.</summary>
-        public IReadOnlyList<KernelVma> Layout()
+        public IReadOnlyList<KernelVma> Layout() => [.. Projected().Select(p => p.Vma)];
+
+        /// <summary>
+        /// The layout with each VMA's vm_flags, which the kernel's rules and 4.16's are compared
+        /// on: 6.12's mprotect can change only VM_ACCOUNT (invisible in maps) and the layout
+        /// parts later, at an mprotect or mmap that merges by it, so the rule is named at the
+        /// step that applied it.
+        /// </summary>
+        public IReadOnlyList<(KernelVma Vma, VmFlags Flags)> RuleState() => Projected();
+
+        private List<(KernelVma Vma, VmFlags Flags)> Projected()
         {
             var shm = new Dictionary<ulong, int>();
-            var list = new List<KernelVma>();
+            var list = new List<(KernelVma Vma, VmFlags Flags)>();
             foreach (var v in mm.Snapshot())
             {
                 if (!InWindow(v))
@@ -345,7 +367,7 @@ public sealed class ModelComparer(Func<string, MmFlags, IAddressSpace> backendFa
                 var offset = v.FileId == 0 ? 0 : v.PgOff * Page;
                 // KnownDifference.ShmemSharedPolicy: a file VMA shows its file's policy
                 var policy = v.FileId == 0 ? v.Policy : shared.At(v.FileId, v.PgOff);
-                list.Add(new KernelVma(v.Start, v.End, Perms(v.Flags), offset, backing, KernelVma.PolicyOf(policy)));
+                list.Add((new KernelVma(v.Start, v.End, Perms(v.Flags), offset, backing, KernelVma.PolicyOf(policy)), v.Flags));
             }
 
             return list;

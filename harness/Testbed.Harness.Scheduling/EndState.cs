@@ -11,8 +11,12 @@ namespace Testbed.Harness.Scheduling;
 /// </summary>
 public static class EndState
 {
-    /// <summary>The problems found; destroys <paramref name="mm"/>.</summary>
-    public static IReadOnlyList<string> Check(IAddressSpace mm, PctScenario scenario)
+    /// <summary>
+    /// The problems found; destroys <paramref name="mm"/>. <paramref name="run"/>: the
+    /// controlled run's decisions, for a scenario check that reads the interleaving (null for
+    /// uncontrolled threads).
+    /// </summary>
+    public static IReadOnlyList<string> Check(IAddressSpace mm, PctScenario scenario, ControlledRun? run)
     {
         var problems = new List<string>();
         var bugs = mm.Validate();
@@ -24,7 +28,7 @@ public static class EndState
         if ((long)stats.PopulatedPages != inVmas)
             problems.Add($"pages outside a VMA: the mm has {stats.PopulatedPages} populated page(s), its VMAs {inVmas}");
         if (scenario.Check is not null)
-            problems.AddRange(scenario.Check(mm));
+            problems.AddRange(scenario.Check(mm, run));
         problems.AddRange(mm.Destroy().Select(v => $"teardown: {v.Site}:{v.Line} {v.Message}"));
         return problems;
     }

@@ -29,7 +29,7 @@ public sealed class Explorer(AddressSpaceFactory factory, string backend)
             problems.AddRange(run.Errors.Select((e, t) => e is null ? null : $"thread {t} threw {e.GetType().Name}: {e.Message}")
                 .OfType<string>());
             if (run.SchedulerFailure is null)
-                problems.AddRange(EndState.Check(mm, scenario));
+                problems.AddRange(EndState.Check(mm, scenario, run));
             return new RunOutcome(run, problems);
         }
         finally

@@ -7,7 +7,8 @@ namespace Testbed.Harness.Scheduling;
 /// A small named concurrency scenario for controlled exploration: <see cref="Start"/> sets
 /// up a fresh mm (unscheduled) and returns one body per thread; after the bodies ran, the
 /// end state must pass <see cref="EndState.Check"/> plus the scenario's own
-/// <see cref="Check"/>. <see cref="Operations"/> counts the operations one run executes.
+/// <see cref="Check"/>, which also gets the controlled run's decisions (null for
+/// uncontrolled threads), so it may ask what the interleaving implies. <see cref="Operations"/> counts the operations one run executes.
 /// <see cref="Designs"/> lists the other configs it runs on unchanged (null: only <see cref="Config"/>);
 /// <see cref="ScenarioCatalog.OnConfig"/> moves it there.
 /// </summary>
@@ -17,5 +18,5 @@ public sealed record PctScenario(
     string Explores,
     int Operations,
     Func<IAddressSpace, IReadOnlyList<Action>> Start,
-    Func<IAddressSpace, IEnumerable<string>>? Check = null,
+    Func<IAddressSpace, ControlledRun?, IEnumerable<string>>? Check = null,
     IReadOnlyList<string>? Designs = null);

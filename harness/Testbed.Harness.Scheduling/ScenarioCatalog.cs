@@ -29,7 +29,7 @@ public static class ScenarioCatalog
     public static IReadOnlyList<PctScenario> All { get; } =
     [
         Spf("spf-vs-munmap", "a speculative write fault against munmap of its whole VMA",
-            mm => Run(mm, Operation.Munmap(Base, 4 * Page))),
+            mm => Run(mm, Operation.Munmap(Base, 4 * Page)), check: BoundsRecheckOracle.Check),
         Spf("spf-vs-mprotect", "a speculative write fault against mprotect(PROT_READ) of its VMA",
             mm => Run(mm, Operation.Mprotect(Base, 4 * Page, Prot.Read))),
         Spf("spf-vs-split", "a speculative write fault on a VMA's middle page against munmap of that page (two splits)",
@@ -45,6 +45,25 @@ public static class ScenarioCatalog
                 Map(mm, Base + 5 * Page, 2 * Page, Rw);
             },
             faultAt: Base + 5 * Page, faultFlags: FaultFlags.Read),
+        Spf("spf-vs-neighbour-zap", "a speculative write fault against munmap of a populated neighbour VMA whose pages share its page table (the zap's TLB flush under that table's lock)",
+            mm => Run(mm, Operation.Munmap(Base + 4 * Page, 2 * Page)),
+            extra: mm =>
+            {
+                Map(mm, Base + 4 * Page, 2 * Page, Prot.Read);
+                Expect(mm.Execute(Operation.Fault(Base + 4 * Page, FaultFlags.Read | FaultFlags.NoSpeculative)), "neighbour's fault");
+            }),
+        new("mbind-vs-fault", "mmu-pvl",
+            "a write fault that allocates under its VMA's policy against mbind replacing (and freeing) that policy",
+            2, mm =>
+            {
+                Setup(mm);
+                Expect(mm.Execute(Operation.Mbind(Base, 4 * Page, MpolMode.Bind)), "mbind MPOL_BIND");
+                return
+                [
+                    Run(mm, Operation.Fault(Base + Page, FaultFlags.Write)),
+                    Run(mm, Operation.Mbind(Base, 4 * Page, MpolMode.Preferred)),
+                ];
+            }, Designs: FaultDesigns),
         new("get-vma-vs-unmap", "mmu-spf",
             "a get_vma holder reading its VMA and putting it against munmap of that VMA; the teardown drops what is still held",
             4, mm =>
@@ -121,13 +140,14 @@ public static class ScenarioCatalog
 
     /// <summary>A fault thread against one writer thread on a primed VMA (any of <see cref="FaultDesigns"/>).</summary>
     private static PctScenario Spf(string name, string explores, Func<IAddressSpace, Action> writer,
-        Action<IAddressSpace>? extra = null, ulong faultAt = Base + Page, FaultFlags faultFlags = FaultFlags.Write) =>
+        Action<IAddressSpace>? extra = null, ulong faultAt = Base + Page, FaultFlags faultFlags = FaultFlags.Write,
+        Func<IAddressSpace, ControlledRun?, IEnumerable<string>>? check = null) =>
         new(name, "mmu-spf", explores, 2, mm =>
         {
             Setup(mm);
             extra?.Invoke(mm);
             return [Run(mm, Operation.Fault(faultAt, faultFlags)), writer(mm)];
-        }, Designs: FaultDesigns);
+        }, check, FaultDesigns);
 
     /// <summary>
     /// Two threads share the mm (the series tries the speculative path only then); a

@@ -51,7 +51,7 @@ public sealed class StressBaseline(AddressSpaceFactory factory, string backend)
         threads.ForEach(t => t.Join());
         var problems = errors.Select((e, t) => e is null ? null : $"thread {t} threw {e.GetType().Name}: {e.Message}")
             .OfType<string>().ToList();
-        problems.AddRange(EndState.Check(mm, scenario));
+        problems.AddRange(EndState.Check(mm, scenario, run: null));
         return problems;
     }
 }

@@ -50,8 +50,9 @@ public sealed class ManagedAddressSpace : IAddressSpace
         options ??= new ManagedOptions();
         if (!mmu && options.TestFlags != 0)
             throw new ArgumentException($"test-only switches are MMU-only (config '{config}')", nameof(options));
-        if ((!mmu && flags != MmFlags.None) || (flags & ~MmFlags.MmapMergeNextFirst) != 0)
-            throw new ArgumentException($"mm flags {flags} are not valid for config '{config}' (MMU configs: MmapMergeNextFirst)", nameof(flags));
+        const MmFlags valid = MmFlags.MmapMergeNextFirst | MmFlags.MprotectUnaccountUnfaulted;
+        if ((!mmu && flags != MmFlags.None) || (flags & ~valid) != 0)
+            throw new ArgumentException($"mm flags {flags} are not valid for config '{config}' (MMU configs: {valid})", nameof(flags));
         nommu = !mmu;
         sharedFree = descriptor.SharedFree;
         mm = new MmStruct(spf, options, flags, descriptor.SpfRcu, descriptor.PerVmaLock);

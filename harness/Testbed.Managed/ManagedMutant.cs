@@ -19,4 +19,13 @@ public enum ManagedMutant
 
     /// <summary>put_vma never frees the VMA whose last reference it drops.</summary>
     PutVmaLeak = 3,
+
+    /// <summary>The speculative fault spins on the page-table lock (spin_lock, not spin_trylock) with interrupts off.</summary>
+    SpinOnPtl = 4,
+
+    /// <summary>The speculative fault does not re-check vm_sequence after its bounds check.</summary>
+    SkipBoundsRecheck = 5,
+
+    /// <summary>vma_replace_policy replaces the policy without the VMA's write lock (6.4 before "mm/mempolicy: Take VMA lock before replacing policy").</summary>
+    ReplacePolicyUnlocked = 6,
 }

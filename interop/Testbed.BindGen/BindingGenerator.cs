@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 namespace Testbed.BindGen;
 
-/// <summary>Parses the header and writes the bindings: one file per enum, struct and handle, plus the API types.</summary>
+/// <summary>Parses the header and writes the bindings: the enums, a file per struct and handle, the API types.</summary>
 public static class BindingGenerator
 {
     /// <summary>The generated files (path to content) for <paramref name="options"/>, without writing them.</summary>

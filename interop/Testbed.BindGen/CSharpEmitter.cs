@@ -10,29 +10,29 @@ internal sealed class CSharpEmitter(GeneratorOptions options, HeaderModel model)
     private const string InterfaceName = "ITestbedApi";
     private const string VisitorName = "ITestbedApiVisitor";
     private const string ConfigsName = "TestbedConfigs";
+    private const string EnumsName = "Enums";
+    private const string ConfigApisName = "ConfigApis";
 
     private readonly SortedDictionary<string, string> _files = new(StringComparer.Ordinal);
 
     /// <summary>
-    /// All files, keyed by path: the enums in <see cref="GeneratorOptions.EnumOutput"/> (the contract
-    /// leaf), everything else in <see cref="GeneratorOptions.Output"/>.
+    /// All files, keyed by path: the enums, all in one file, in <see cref="GeneratorOptions.EnumOutput"/>
+    /// (the contract leaf); everything else in <see cref="GeneratorOptions.Output"/>, a file per
+    /// struct and handle and one for the config libraries' API types. The enums and the API types
+    /// are lists of the same shape over and over, so each list is one file, as ClangSharp's default
+    /// single-file output has it.
     /// </summary>
     public SortedDictionary<string, string> Emit()
     {
-        foreach (var e in model.Enums)
-            Add(options.EnumOutput, options.EnumNamespace, e.Name, EmitEnum(e));
+        Add(options.EnumOutput, options.EnumNamespace, EnumsName, Join(model.Enums.Select(EmitEnum)));
         foreach (var s in model.Structs)
             Add(s.Name, EmitStruct(s));
         foreach (var h in model.Handles)
             Add(h.Name, EmitHandle(h));
         Add(InterfaceName, EmitInterface());
-        foreach (var config in options.Configs)
-            Add(Naming.ConfigApi(config), EmitConfigApi(config, null), "using System.Runtime.InteropServices;\n");
-        foreach (var flavour in options.Flavours)
-        {
-            foreach (var config in options.FlavourConfigs)
-                Add(Naming.ConfigApi(config, flavour), EmitConfigApi(config, flavour), "using System.Runtime.InteropServices;\n");
-        }
+        var apis = options.Configs.Select(config => EmitConfigApi(config, null))
+            .Concat(options.Flavours.SelectMany(flavour => options.FlavourConfigs.Select(config => EmitConfigApi(config, flavour))));
+        Add(ConfigApisName, Join(apis), "using System.Runtime.InteropServices;\n");
         Add(VisitorName, EmitVisitor());
         Add(ConfigsName, EmitConfigs(), "#nullable enable\n");
         return _files;
@@ -55,6 +55,14 @@ internal sealed class CSharpEmitter(GeneratorOptions options, HeaderModel model)
         file.Append(body);
         if (!_files.TryAdd(Path.Combine(folder, typeName + ".cs"), file.ToString()))
             throw new InvalidOperationException($"two declarations map to the type name {typeName}");
+    }
+
+    private static StringBuilder Join(IEnumerable<StringBuilder> types)
+    {
+        var b = new StringBuilder();
+        foreach (var type in types)
+            (b.Length > 0 ? b.Append('\n') : b).Append(type);
+        return b;
     }
 
     private static StringBuilder EmitEnum(EnumModel e)

@@ -29,7 +29,8 @@
 
 /* The merge-order flag changes mmap_region, which nommu does not have. */
 #ifdef CONFIG_MMU
-#define TB_MM_VALID_FLAGS	TB_MM_MMAP_MERGE_NEXT_FIRST
+#define TB_MM_VALID_FLAGS	(TB_MM_MMAP_MERGE_NEXT_FIRST | \
+				 TB_MM_MPROTECT_UNACCOUNT_UNFAULTED)
 #else
 #define TB_MM_VALID_FLAGS	0U
 #endif
@@ -336,6 +337,8 @@ TB_API int tb_mm_create(uint32_t flags, tb_mm_t *out)
 	if (!mm)
 		return -ENOMEM;
 	mm->mmap_merge_next_first = flags & TB_MM_MMAP_MERGE_NEXT_FIRST;
+	mm->mprotect_unaccount_unfaulted =
+		flags & TB_MM_MPROTECT_UNACCOUNT_UNFAULTED;
 	pthread_rwlock_wrlock(&mm_table_lock);
 	for (slot = 0; slot < TB_MAX_MMS; slot++)
 		if (!mm_table[slot].mm)

@@ -45,6 +45,7 @@ SAME_VALUE(TB_SCHED_SEQ_END, SCHED_SEQ_END);
 SAME_VALUE(TB_SCHED_SEQ_READ, SCHED_SEQ_READ);
 SAME_VALUE(TB_SCHED_BLOCKED, SCHED_BLOCKED);
 SAME_VALUE(TB_SCHED_RCU_SYNC, SCHED_RCU_SYNC);
+SAME_VALUE(TB_SCHED_PREEMPT, SCHED_PREEMPT);
 _Static_assert(__builtin_types_compatible_p(tb_sched_hook_fn, sched_hook_fn),
 	       "tb_sched_hook_fn and sched_hook_fn differ");
 

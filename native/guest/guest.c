@@ -30,6 +30,11 @@
  *                                      KIND: anon | shm:INODE | file:SLOT;
  *                                      POLICY: numa_maps' (default, bind:0)
  *   @G race K TOUCHES OK MAPERR ACCERR SIGBUS UNEXPECTED REMAPS
+ *   @G vmalock K SUCCESS ABORT RETRY MISS
+ *                                      what /proc/vmstat's vma_lock_*
+ *                                      counters grew by during race K;
+ *                                      only on a kernel that has them
+ *                                      (CONFIG_PER_VMA_LOCK_STATS)
  *   @G done K                          layout after op K is complete
  *   @G same K                          layout after op K = the last one
  *   @G endseq N
@@ -430,6 +435,36 @@ static void *race_toucher(void *arg)
 }
 
 /*
+ * The per-VMA lock statistics of /proc/vmstat (6.4+ with
+ * CONFIG_PER_VMA_LOCK_STATS: vma_lock_success, _abort, _retry, _miss) into
+ * v[0..3]; returns 0 when the kernel does not count them.
+ */
+static int read_vma_lock(unsigned long v[4])
+{
+	static const char *const names[4] = {
+		"vma_lock_success", "vma_lock_abort", "vma_lock_retry",
+		"vma_lock_miss",
+	};
+	char name[64];
+	unsigned long val;
+	int found = 0, i;
+	FILE *f = fopen("/proc/vmstat", "r");
+
+	if (!f)
+		return 0;
+	while (fscanf(f, "%63s %lu", name, &val) == 2) {
+		for (i = 0; i < 4; i++) {
+			if (!strcmp(name, names[i])) {
+				v[i] = val;
+				found |= 1 << i;
+			}
+		}
+	}
+	fclose(f);
+	return found == 0xf;
+}
+
+/*
  * THREADS threads touch random pages of the race range ITERS times each
  * while this thread cycles munmap / mmap(MAP_FIXED) / mprotect over single
  * pages of it.  Faults are expected (that is the race); a SIGBUS, a fault
@@ -451,9 +486,9 @@ static void run_race(unsigned long k, char **tok)
 	struct racer rc[MAX_THREADS];
 	struct race r;
 	unsigned long nthreads, i, x, a, remaps = 0, sum[6] = { 0 };
-	unsigned long s, outer, outer_pages;
+	unsigned long s, outer, outer_pages, lock0[4], lock1[4];
 	long res;
-	int t;
+	int t, stats;
 
 	memset(&r, 0, sizeof(r));
 	nthreads = num(tok[1]);
@@ -475,6 +510,7 @@ static void run_race(unsigned long k, char **tok)
 	if (mmap((void *)r.addr, r.pages * PAGE_SIZE, PROT_READ | PROT_WRITE,
 		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED)
 		fail("race: cannot prepare the range: %s", strerror(errno));
+	stats = read_vma_lock(lock0);
 	for (t = 0; t < (int)nthreads; t++) {
 		rc[t].r = &r;
 		rc[t].id = t;
@@ -505,6 +541,7 @@ static void run_race(unsigned long k, char **tok)
 	}
 	for (t = 0; t < (int)nthreads; t++)
 		pthread_join(th[t], NULL);
+	stats = stats && read_vma_lock(lock1);
 	if (mmap((void *)outer, outer_pages * PAGE_SIZE, PROT_NONE,
 		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED)
 		fail("race: cannot restore the reservation: %s",
@@ -520,6 +557,10 @@ static void run_race(unsigned long k, char **tok)
 	print_result(k, 0, 0, 0);
 	fprintf(out, "@G race %lu %lu %lu %lu %lu %lu %lu %lu\n", k, sum[0],
 		sum[1], sum[2], sum[3], sum[4], sum[5], remaps);
+	if (stats)
+		fprintf(out, "@G vmalock %lu %lu %lu %lu %lu\n", k,
+			lock1[0] - lock0[0], lock1[1] - lock0[1],
+			lock1[2] - lock0[2], lock1[3] - lock0[3]);
 }
 
 /* ---- the sequence interpreter ---- */

@@ -88,6 +88,13 @@ enum tb_mm_flags {
 	 * first, prev then joins only if it can share next's anon_vma.
 	 */
 	TB_MM_MMAP_MERGE_NEXT_FIRST = 0x1,
+	/*
+	 * mprotect_fixup as 6.12's: a private anonymous VMA that has no
+	 * anon_vma yet (never written) loses VM_ACCOUNT when it is made
+	 * read-only, so it can merge with a read-only neighbour (4.16 keeps
+	 * the charge and the VMAs apart).
+	 */
+	TB_MM_MPROTECT_UNACCOUNT_UNFAULTED = 0x2,
 };
 
 /* tb_file_open flags: the nommu mmap capabilities of the backing file. */
@@ -210,6 +217,14 @@ enum tb_sched_point {
 	 */
 	TB_SCHED_BLOCKED = 7,
 	TB_SCHED_RCU_SYNC = 8,		/* synchronize_rcu, before it waits */
+	/*
+	 * Where another CPU's work may land although no primitive is called
+	 * (obj = what the window is about): a speculative fault between its
+	 * unlocked reads of the VMA and their re-check (obj = the VMA), and
+	 * zap_pte_range's TLB flush under a page-table lock, which waits for
+	 * every CPU of the mm to answer its IPI (obj = the lock).
+	 */
+	TB_SCHED_PREEMPT = 9,
 };
 
 /* Why a speculative fault gave up and fell back to the classic path. */

@@ -16,6 +16,7 @@
 #include "kernel/sched.h"
 #include "kernel/bug.h"
 #include "kernel/count.h"
+#include "kernel/irqflags.h"
 
 /*
  * The checked flavour counts the acquisitions that had to wait
@@ -48,17 +49,45 @@ void spin_lock_destroy(spinlock_t *lock)
 	pthread_mutex_destroy(&lock->m);
 }
 
+/*
+ * A wait with interrupts off is published on the lock for its holder's
+ * IPI check (__spin_check_ipi_wait); only a wait: an uncontended acquire
+ * never makes anyone wait for us.
+ */
+static void spin_wait_irqs_off(spinlock_t *lock, int delta)
+{
+	if (irqs_disabled())
+		__atomic_fetch_add(&lock->irqs_off_waiters, delta,
+				   __ATOMIC_SEQ_CST);
+}
+
 void __spin_lock(spinlock_t *lock, const char *site, unsigned int line)
 {
 	tb_sched(SCHED_LOCK, lock);
 	lock_acquire(&lock->dep_map, 0, 0, site, line);
+	if (!pthread_mutex_trylock(&lock->m))
+		return;
+	spin_wait_irqs_off(lock, 1);
 	if (tb_sched_controlled()) {
 		while (pthread_mutex_trylock(&lock->m))
 			tb_sched(SCHED_BLOCKED, lock);
-		return;
+	} else {
+#ifndef TB_PERF
+		tb_count_wait(lock, false, true);
+#endif
+		pthread_mutex_lock(&lock->m);
 	}
-	acquire_counted(lock, false, pthread_mutex_trylock(&lock->m),
-			pthread_mutex_lock(&lock->m));
+	spin_wait_irqs_off(lock, -1);
+}
+
+void __spin_check_ipi_wait(spinlock_t *lock, const char *site,
+			   unsigned int line)
+{
+	int n = __atomic_load_n(&lock->irqs_off_waiters, __ATOMIC_SEQ_CST);
+
+	WARN(n > 0,
+	     "%s:%u: %s's holder waits for every CPU to answer an IPI while %d wait(s) for %s with interrupts off: deadlock",
+	     site, line, lock->dep_map.name, n, lock->dep_map.name);
 }
 
 bool __spin_trylock(spinlock_t *lock, const char *site, unsigned int line)

@@ -12,6 +12,10 @@
  */
 #include <pthread.h>
 #include "kernel/sched.h"
+#include "kernel/irqflags.h"
+
+/* kernel/irqflags.h: this thread's local_irq_disable depth */
+__thread unsigned int tb_irqs_off;
 
 struct hook_pair {
 	struct tb_sched_hook hook;
@@ -168,8 +172,12 @@ void tb_count_point(int point, const void *obj)
 {
 	struct line_counts *c;
 
-	/* a read leaves the line shared; BLOCKED reports a retry, not a write */
-	if (point == SCHED_SEQ_READ || point == SCHED_BLOCKED)
+	/*
+	 * a read leaves the line shared; BLOCKED reports a retry and PREEMPT
+	 * a window, not a write
+	 */
+	if (point == SCHED_SEQ_READ || point == SCHED_BLOCKED ||
+	    point == SCHED_PREEMPT)
 		return;
 	c = my_op_counts();
 	if (!c)

@@ -29,6 +29,7 @@ enum sched_point {
 	SCHED_SEQ_READ = 6,	/* raw_read_seqcount / retry */
 	SCHED_BLOCKED = 7,	/* a controlled hook: lock taken, try again */
 	SCHED_RCU_SYNC = 8,	/* synchronize_rcu, before it waits */
+	SCHED_PREEMPT = 9,	/* a window no primitive marks (see below) */
 };
 
 typedef void (*sched_hook_fn)(int point, const void *obj, void *ctx);
@@ -95,6 +96,17 @@ static inline bool tb_sched_controlled(void)
 
 static inline void cond_resched(void)
 {
+}
+
+/*
+ * A point where another CPU's work may land although this thread calls
+ * no primitive: the window between a lockless reader's reads and their
+ * re-check, or a wait for other CPUs (a TLB flush's IPIs) inside a lock.
+ * Only the hook sees it; nothing is counted.
+ */
+static inline void tb_preempt_point(const void *obj)
+{
+	tb_sched(SCHED_PREEMPT, obj);
 }
 
 #endif /* _TB_KERNEL_SCHED_H */

@@ -13,6 +13,7 @@
 #include "mm/internal.h"
 #include "kernel/lockdep.h"
 #include "kernel/page_alloc.h"
+#include "kernel/irqflags.h"
 
 /* ---- page-table model ------------------------------------------------- */
 
@@ -255,11 +256,20 @@ unsigned long pt_nr_pages(struct mm_struct *mm)
 	return pt_count_range(mm, 0, TASK_SIZE);
 }
 
-/* zap_pte_range: forget the populated pages of one table in [start, end). */
+/*
+ * zap_pte_range: forget the populated pages of one table in [start, end).
+ * Having cleared entries, 4.16 may flush the TLB before it drops the
+ * page-table lock ("Do the actual TLB flush before dropping ptl": a full
+ * gather batch, a dirty shared page); the flush's IPIs wait for every
+ * CPU of the mm.  The model flushes whenever it cleared an entry: another
+ * thread may run meanwhile (the hook), and one that waits for this lock
+ * with interrupts off would never answer (the deadlock the speculative
+ * fault's spin_trylock avoids).
+ */
 static void zap_table(struct pte_table *t, unsigned long start,
 		      unsigned long end, void *arg)
 {
-	unsigned long a;
+	unsigned long a, zapped = 0;
 
 	(void)arg;
 	for (a = start; a < end && t->nr_pages; a += PAGE_SIZE) {
@@ -269,7 +279,12 @@ static void zap_table(struct pte_table *t, unsigned long start,
 			*e = 0;
 			pte_free_page(t, pte_index(a));
 			t->nr_pages--;
+			zapped++;
 		}
+	}
+	if (zapped) {
+		tb_preempt_point(&t->ptl);
+		spin_check_ipi_wait(&t->ptl);
 	}
 }
 
@@ -355,6 +370,50 @@ static bool access_error(unsigned int flags, unsigned long vm_flags)
 }
 
 /*
+ * vma_alloc_folio's policy (6.4+): get_vma_policy reads vma->vm_policy
+ * without a reference, the caller's lock on the VMA (mmap_sem, or the
+ * VMA's own lock) keeping it: mbind replaces and puts the old policy only
+ * as the VMA's writer.  The model has one node, so the policy chooses
+ * nothing; what it keeps is the read and the use, where the kernel has
+ * them, and the check that the policy is still live at the use.
+ */
+static struct mempolicy *get_vma_policy(struct vm_area_struct *vma)
+{
+	return READ_ONCE(vma->vm_policy);
+}
+
+/*
+ * The page taken under pol (alloc_pages_mpol): the mode picks the node
+ * (interleave, preferred, bind), then mpol_cond_put looks at the flags.
+ */
+static void policy_alloc_check(struct mempolicy *pol)
+{
+	WARN(kmem_obj_freed(pol),
+	     "fault allocates under policy id %llu, freed under it: the policy was replaced without the VMA's lock",
+	     (unsigned long long)kmem_obj_id(pol));
+}
+
+/*
+ * do_anonymous_page's install with the VMA held (mmap_sem or its lock):
+ * a new page is allocated under the VMA's policy, read before the
+ * page-table lock as 6.4 reads it (the model takes the page under the
+ * lock, see pt_populate).
+ */
+static void fault_install(struct pte_table *pte, struct vm_area_struct *vma,
+			  unsigned long address, unsigned int flags,
+			  unsigned long vm_flags)
+{
+	bool new_page = fault_new_page(flags, vm_flags);
+	struct mempolicy *pol = new_page ? get_vma_policy(vma) : NULL;
+
+	spin_lock(&pte->ptl);
+	if (pol)
+		policy_alloc_check(pol);
+	pt_populate(pte, address, vma->tb_id, new_page);
+	spin_unlock(&pte->ptl);
+}
+
+/*
  * The classic path: mmap_sem held for read keeps every VMA where it is;
  * the table's split PTE lock orders us against other faults.  Returns
  * FAULT_DONE_CLASSIC, -EFAULT (no VMA), -EACCES or -ENOMEM (the
@@ -385,10 +444,7 @@ int handle_mm_fault(struct mm_struct *mm, unsigned long address,
 	}
 	/* do_anonymous_page: pte_alloc, then the page under its table's lock */
 	pte = pte_alloc(mm, address);
-	spin_lock(&pte->ptl);
-	pt_populate(pte, address, vma->tb_id,
-		    fault_new_page(flags, vma->vm_flags));
-	spin_unlock(&pte->ptl);
+	fault_install(pte, vma, address, flags, vma->vm_flags);
 out:
 	up_read(&mm->mmap_sem);
 	return ret;
@@ -430,7 +486,9 @@ static int spf_vma_changed(struct vm_area_struct *vma, unsigned int seq)
  * not spin with interrupts off while the unmap path, holding it, waits
  * for this CPU to take a TLB-flush IPI), and the VMA is checked again
  * under the lock.  After that a concurrent zap waits for the lock, so
- * the page cannot outlive the VMA.  The pmd_same() re-check has no
+ * the page cannot outlive the VMA.  Interrupts are off from the first
+ * check to the last, as in the series: they keep the page tables (a
+ * zap's TLB flush waits for this CPU).  The pmd_same() re-check has no
  * counterpart: the model's walk has no pmd entry to compare.  The lock
  * is the table's split PTE lock (pte_lockptr).  Returns true with it
  * held, or false with *abort set.
@@ -439,19 +497,25 @@ static bool spf_pte_map_lock(struct pte_table *pte,
 			     struct vm_area_struct *vma, unsigned int seq,
 			     int *abort)
 {
+	bool locked = false;
+
+	local_irq_disable();
 	*abort = spf_vma_changed(vma, seq);
 	if (*abort >= 0)
-		return false;
+		goto out;
 	if (!spin_trylock(&pte->ptl)) {
 		*abort = SPF_ABORT_PTL_BUSY;
-		return false;
+		goto out;
 	}
 	*abort = spf_vma_changed(vma, seq);
 	if (*abort >= 0) {
 		spin_unlock(&pte->ptl);
-		return false;
+		goto out;
 	}
-	return true;
+	locked = true;
+out:
+	local_irq_enable();
+	return locked;
 }
 
 /*
@@ -570,7 +634,11 @@ static int __handle_speculative_fault(struct mm_struct *mm,
 		goto out_put;
 	}
 
-	/* The bounds were read after the sample: re-validate them. */
+	/*
+	 * The bounds were read after the sample: re-validate them.  An
+	 * interrupt or a preemption may land before the check (the hook).
+	 */
+	tb_preempt_point(vma);
 	if (read_seqcount_retry(&vma->vm_sequence, seq)) {
 		*abort = SPF_ABORT_SEQ_CHANGED;
 		goto out_put;
@@ -737,10 +805,7 @@ static int do_vma_locked_fault(struct mm_struct *mm, unsigned long address,
 		return 1;
 	}
 	pte = pte_alloc(mm, address);
-	spin_lock(&pte->ptl);
-	pt_populate(pte, address, vma->tb_id,
-		    fault_new_page(flags, vma->vm_flags));
-	spin_unlock(&pte->ptl);
+	fault_install(pte, vma, address, flags, vma->vm_flags);
 	vma_end_read(vma);
 	return 0;
 }

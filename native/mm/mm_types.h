@@ -252,6 +252,12 @@ struct mm_struct {
 	 * (ModelComparer), and the merge-order specs compare the two.
 	 */
 	bool mmap_merge_next_first;
+	/*
+	 * test-only, the same way: mprotect_fixup drops VM_ACCOUNT from a
+	 * never-written private anonymous VMA made read-only, as 6.12 does
+	 * (TB_MM_MPROTECT_UNACCOUNT_UNFAULTED).
+	 */
+	bool mprotect_unaccount_unfaulted;
 
 	/*
 	 * The fault path's counters: one block per thread that faulted here

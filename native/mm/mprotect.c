@@ -43,6 +43,16 @@ static int mprotect_fixup(struct vm_area_struct *vma,
 		if (!(oldflags & (VM_ACCOUNT | VM_WRITE | VM_HUGETLB |
 				  VM_SHARED | VM_NORESERVE)))
 			newflags |= VM_ACCOUNT;
+	} else if (mm->mprotect_unaccount_unfaulted &&
+		   (oldflags & VM_ACCOUNT) && !vma->vm_file &&
+		   !vma->anon_vma) {
+		/*
+		 * 6.12 (vma_is_anonymous: no vm_ops, i.e. no vm_file in
+		 * the model): nothing was ever faulted in, so the charge
+		 * can go back; without VM_ACCOUNT the VMA may now merge
+		 * with a read-only neighbour that was never charged.
+		 */
+		newflags &= ~VM_ACCOUNT;
 	}
 
 	/* First try to merge with previous and/or next vma. */

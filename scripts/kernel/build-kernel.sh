@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# build-kernel.sh [--patch FILE]... [--jobs N] [--key]
+# build-kernel.sh [--source SERIES] [--patch FILE]... [--jobs N] [--key]
 #
 # Builds a minimal x86-64 bzImage for the QEMU hooks from Debian's
-# linux-source-6.1, with the given patches applied (patch -p1, in order),
-# configured as `make tinyconfig` + scripts/kernel/testbed.config, and prints
-# the image's path as the last line on stdout.  Progress and errors go to
-# stderr.
+# linux-source-SERIES (6.1 unless --source says 6.12), with the given patches
+# applied (patch -p1, in order), configured as `make tinyconfig` +
+# scripts/kernel/testbed.config (+ testbed-SERIES.config when there is one:
+# 6.12's lock statistics), and prints the image's path as the last line on
+# stdout.  Progress and errors go to stderr.
 #
 # Images are cached under build/kernel/images/KEY/, KEY being a hash of the
 # source package version, the config fragment, the compiler, this script's
@@ -20,15 +21,13 @@
 # the patches are reverted afterwards (also after a failure or an interrupted
 # run, which the next run notices).  Builds are serialised with flock.
 #
-# Installs what is missing with apt-get (linux-source-6.1 bc flex bison
+# Installs what is missing with apt-get (linux-source-SERIES bc flex bison
 # libelf-dev libssl-dev make gcc patch xz-utils) when run as root.
 # TESTBED_KERNEL_DIR overrides build/kernel.
 set -euo pipefail
 
 # Bumped when the way an image is made changes (invalidates the cache).
 RECIPE=1
-PACKAGE=linux-source-6.1
-TARBALL=/usr/src/linux-source-6.1.tar.xz
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -38,6 +37,7 @@ kdir=${TESTBED_KERNEL_DIR:-$root/build/kernel}
 die() { echo "build-kernel: $*" >&2; exit 1; }
 say() { echo "build-kernel: $*" >&2; }
 
+series=6.1
 patches=()
 jobs=$(nproc)
 key_only=0
@@ -48,12 +48,25 @@ while [ $# -gt 0 ]; do
 		[ -f "$2" ] && [ -r "$2" ] || die "patch $2: no such readable file"
 		patches+=("$(cd "$(dirname "$2")" && pwd)/$(basename "$2")")
 		shift 2 ;;
+	--source)
+		[ $# -ge 2 ] || die "--source needs a SERIES (6.1, 6.12)"
+		case "$2" in
+		[0-9]*.[0-9]*) series=$2 ;;
+		*) die "--source $2: not a kernel series like 6.1 or 6.12" ;;
+		esac
+		shift 2 ;;
 	--jobs) jobs=$2; shift 2 ;;
 	--key) key_only=1; shift ;;
-	-h|--help) sed -n '3,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '3,26p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) die "unknown argument $1 (see --help)" ;;
 	esac
 done
+
+PACKAGE=linux-source-$series
+TARBALL=/usr/src/linux-source-$series.tar.xz
+# The fragments merged into tinyconfig: the common one and the series' own.
+fragments=("$fragment")
+[ -f "$here/testbed-$series.config" ] && fragments+=("$here/testbed-$series.config")
 
 ensure_packages() {
 	local missing=() pkg
@@ -80,7 +93,7 @@ key=$({
 	echo "source $PACKAGE $version"
 	echo "cc $(gcc --version | head -n 1)"
 	echo "config"
-	cat "$fragment"
+	cat "${fragments[@]}"
 	for p in "${patches[@]}"; do
 		echo "patch"
 		cat "$p"
@@ -182,12 +195,12 @@ mkdir -p "$cfg" "$obj"
 kmake() { make -s -C "$src" ARCH=x86_64 "$@"; }
 kconfig_log="$cfg/kconfig.log"
 if ! { kmake O="$cfg" tinyconfig &&
-	"$src/scripts/kconfig/merge_config.sh" -m -O "$cfg" "$cfg/.config" "$fragment" &&
+	"$src/scripts/kconfig/merge_config.sh" -m -O "$cfg" "$cfg/.config" "${fragments[@]}" &&
 	kmake O="$cfg" olddefconfig; } >"$kconfig_log" 2>&1; then
 	tail -n 20 "$kconfig_log" >&2
 	die "configuring failed; log: $kconfig_log"
 fi
-missing=$(grep -E '^CONFIG_[A-Z0-9_]+=' "$fragment" | while read -r line; do
+missing=$(cat "${fragments[@]}" | grep -E '^CONFIG_[A-Z0-9_]+=' | while read -r line; do
 	grep -qx "$line" "$cfg/.config" || echo "${line%%=*}"
 done)
 [ -z "$missing" ] ||

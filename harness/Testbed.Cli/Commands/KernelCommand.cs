@@ -55,9 +55,18 @@ public static class KernelCommand
         {
             Description = "bzImage to boot (default: the newest /boot/vmlinuz-* from linux-image-amd64).",
         };
+        var release = new Option<string?>("--kernel-release")
+        {
+            Description = "Boot Debian's kernel of this series: 6.1 (bookworm's, from /boot) or 6.12 (linux-image-6.12-amd64, " +
+                "fetched once with apt-get download into build/kernel/debian/, not installed); the model follows its rules.",
+        };
         var build = new Option<bool>("--build")
         {
-            Description = "Build a minimal kernel from Debian's linux-source-6.1 (with the --patch files) and boot it; cached under build/kernel/.",
+            Description = "Build a minimal kernel from Debian's linux-source-6.1 (or --source's series, with the --patch files) and boot it; cached under build/kernel/.",
+        };
+        var source = new Option<string?>("--source")
+        {
+            Description = "With --build: the series of Debian's linux-source-SERIES to build (default 6.1; 6.12 has per-VMA locks).",
         };
         var patch = new Option<string[]>("--patch")
         {
@@ -102,7 +111,7 @@ public static class KernelCommand
         var cmd = new Command("kernel",
             "Run the same operation sequences on a real Linux kernel (QEMU, or --host) and on the model; compare results and VMA layouts after every step.")
         {
-            seed, sequences, ops, only, kernel, build, patch, kvm, host, timeout, backend, noRace, json, shard, result,
+            seed, sequences, ops, only, kernel, release, build, source, patch, kvm, host, timeout, backend, noRace, json, shard, result,
         };
         SweepOptions.RequireResultWithShard(cmd, shard, result);
         cmd.Validators.Add(r =>
@@ -115,6 +124,22 @@ public static class KernelCommand
             var building = OptionRules.ValueOr(r, build, false);
             if (building && (OptionRules.ValueOr<string?>(r, kernel, null) is not null || OptionRules.ValueOr(r, host, false)))
                 r.AddError("--build boots the kernel it builds: it excludes --kernel and --host");
+            if (OptionRules.ValueOr<string?>(r, release, null) is { } series)
+            {
+                if (!DebianKernel.IsSeries(series))
+                    r.AddError($"--kernel-release {series}: not a kernel series like 6.1 or 6.12");
+                if (building || OptionRules.ValueOr<string?>(r, kernel, null) is not null || OptionRules.ValueOr(r, host, false))
+                    r.AddError("--kernel-release boots Debian's kernel of that series: it excludes --kernel, --build and --host");
+            }
+
+            if (OptionRules.ValueOr<string?>(r, source, null) is { } built)
+            {
+                if (!building)
+                    r.AddError("--source needs --build");
+                if (!DebianKernel.IsSeries(built))
+                    r.AddError($"--source {built}: not a kernel series like 6.1 or 6.12");
+            }
+
             var patchFiles = OptionRules.ValueOr(r, patch, []);
             if (!building && patchFiles.Length > 0)
                 r.AddError("--patch needs --build");
@@ -139,14 +164,30 @@ public static class KernelCommand
                 .WithTimeout(TimeSpan.FromSeconds(parse.GetValue(timeout)));
             var target = parse.GetValue(host) ? KernelTarget.Host : KernelTarget.Qemu;
             var backendName = parse.GetValue(backend)!;
+            var series = parse.GetValue(release);
+            var sourceSeries = parse.GetValue(source);
             var prefix = KernelCheck.ReplayPrefix(seqOptions, target, qemu)
-                + (buildKernel ? KernelBuildCli.ReplayArguments(patches) : "")
+                + (series is null ? "" : $" --kernel-release {series}")
+                + (buildKernel ? KernelBuildCli.ReplayArguments(sourceSeries, patches) : "")
                 + $" --backend {backendName}";
             if (buildKernel)
             {
-                if (await KernelBuildCli.BuildAsync(patches, ct) is not { } image)
+                if (await KernelBuildCli.BuildAsync(sourceSeries, patches, ct) is not { } image)
                     return ExitCodes.Failed;
                 qemu = qemu.WithKernel(image.Path);
+            }
+
+            if (series is not null)
+            {
+                try
+                {
+                    qemu = qemu.WithKernel(await DebianKernel.ResolveAsync(series, ct));
+                }
+                catch (InvalidOperationException e)
+                {
+                    Console.Error.WriteLine($"kernel: Debian's {series} is not available: {e.Message}");
+                    return ExitCodes.Failed;
+                }
             }
 
             var targetShard = parse.GetValue(shard);
@@ -154,7 +195,7 @@ public static class KernelCommand
                 : targetShard.Count > 1 ? [.. targetShard.Units(seqOptions.Sequences)]
                 : null;
             var jsonPath = parse.GetValue(json)?.FullName;
-            return await SweepRun.ExecuteAsync(KernelSweep.Kind, Parameters(seqOptions, target, qemu, buildKernel, patches, backendName),
+            return await SweepRun.ExecuteAsync(KernelSweep.Kind, Parameters(seqOptions, target, qemu, series, buildKernel ? sourceSeries ?? "6.1" : null, patches, backendName),
                 seqOptions.Sequences, targetShard, parse.GetValue(result), async () =>
                 {
                     if (indices is { Count: 0 })
@@ -187,15 +228,17 @@ public static class KernelCommand
     }
 
     /// <summary>The options that define the sweep (what each sequence is and what it is compared against).</summary>
-    private static SortedDictionary<string, string> Parameters(SequenceOptions s, KernelTarget target, QemuOptions qemu, bool build,
-        IReadOnlyList<string> patches, string backend) => new(StringComparer.Ordinal)
+    private static SortedDictionary<string, string> Parameters(SequenceOptions s, KernelTarget target, QemuOptions qemu, string? series,
+        string? built, IReadOnlyList<string> patches, string backend) => new(StringComparer.Ordinal)
     {
         ["seed"] = s.Seed.ToString(CultureInfo.InvariantCulture),
         ["sequences"] = s.Sequences.ToString(CultureInfo.InvariantCulture),
         ["ops"] = s.OpsPerSequence.ToString(CultureInfo.InvariantCulture),
         ["races"] = s.Races ? "true" : "false",
         ["target"] = target == KernelTarget.Host ? "host" : qemu.Kvm ? "qemu kvm" : "qemu tcg",
-        ["kernel"] = build ? "built" + string.Concat(patches.Select(p => " --patch " + p)) : qemu.KernelPath ?? "default",
+        ["kernel"] = built is not null ? "built" + (built == "6.1" ? "" : " --source " + built) + string.Concat(patches.Select(p => " --patch " + p))
+            : series is not null ? "debian " + series
+            : qemu.KernelPath ?? "default",
         ["backend"] = backend,
     };
 }

@@ -10,6 +10,10 @@ internal sealed class SpinLockT(LockRank rank)
 {
     private int locked;
 
+    // Threads waiting for the lock with interrupts off (IrqFlags): a holder that waits for
+    // every CPU to answer an IPI must find none.
+    private int irqsOffWaiters;
+
     /// <summary>spin_lock.</summary>
     public void Lock()
     {
@@ -17,15 +21,33 @@ internal sealed class SpinLockT(LockRank rank)
         Lockdep.Acquire(this, rank, write: true);
         if (Interlocked.CompareExchange(ref locked, 1, 0) == 0)
             return;
+        var irqsOff = IrqFlags.Disabled;
+        if (irqsOff)
+            Interlocked.Increment(ref irqsOffWaiters);
         if (SchedHook.Controlled)
         {
             while (Interlocked.CompareExchange(ref locked, 1, 0) != 0)
                 SchedHook.Sched(SchedPoint.Blocked, this);
-            return;
         }
-        var spin = default(SpinWait);
-        while (Volatile.Read(ref locked) != 0 || Interlocked.CompareExchange(ref locked, 1, 0) != 0)
-            spin.SpinOnce();
+        else
+        {
+            var spin = default(SpinWait);
+            while (Volatile.Read(ref locked) != 0 || Interlocked.CompareExchange(ref locked, 1, 0) != 0)
+                spin.SpinOnce();
+        }
+        if (irqsOff)
+            Interlocked.Decrement(ref irqsOffWaiters);
+    }
+
+    /// <summary>
+    /// spin_check_ipi_wait: the holder is about to wait for every CPU of the mm to answer an
+    /// IPI; a thread waiting for this lock with interrupts off never will (a violation).
+    /// </summary>
+    public void CheckIpiWait([CallerMemberName] string site = "", [CallerLineNumber] int line = 0)
+    {
+        var n = Volatile.Read(ref irqsOffWaiters);
+        if (ManagedFlavour.Checked && n > 0)
+            Bug.Record(site, line, $"the page-table lock's holder waits for every CPU to answer an IPI while {n} wait(s) for it with interrupts off: deadlock");
     }
 
     /// <summary>spin_trylock: true with the lock held, false when someone else holds it.</summary>

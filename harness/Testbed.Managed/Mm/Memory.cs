@@ -133,11 +133,21 @@ internal sealed partial class MmStruct
         vma.VmWriteBegin();
         ForEachPteTable(start, end, 0, static (t, s, e, _) =>
         {
+            var zapped = 0;
             for (var a = s; a < e && t.NrPages > 0; a += PageSize)
             {
                 var i = PteTable.Index(a);
                 if (t.Pte[i] != 0)
+                {
                     t.Clear(i);
+                    zapped++;
+                }
+            }
+            // The TLB flush before the lock is dropped: its IPIs wait for every CPU of the mm.
+            if (zapped > 0)
+            {
+                SchedHook.Sched(SchedPoint.Preempt, t.Ptl);
+                t.Ptl.CheckIpiWait();
             }
         });
         vma.VmWriteEnd();
@@ -272,8 +282,10 @@ internal sealed partial class MmStruct
         // mpol_misplaced cannot handle MPOL_INTERLEAVE speculatively.
         if (Volatile.Read(ref vma.VmPolicy) is { Mode: MpolMode.Interleave })
             return SpfAbort.Mpol;
-        // The bounds were read after the sample: re-validate them.
-        if (vma.VmSequence.Retry(seq, vma))
+        // The bounds were read after the sample: re-validate them. An interrupt or a
+        // preemption may land before the check (the hook).
+        SchedHook.Sched(SchedPoint.Preempt, vma);
+        if (Options.TestOnlyMutant != ManagedMutant.SkipBoundsRecheck && vma.VmSequence.Retry(seq, vma))
             return SpfAbort.SeqChanged;
         // do_anonymous_page: only the table to prepare (the series gives up on pmd_none).
         var pte = PteAlloc(addr);
@@ -290,16 +302,28 @@ internal sealed partial class MmStruct
     /// </summary>
     private SpfAbort? SpfPteMapLock(PteTable pte, VmAreaStruct vma, int seq)
     {
-        if (!Options.TestOnlySkipSpeculativeRecheck && VmaHasChanged(vma, seq) is { } before)
-            return before;
-        if (!pte.Ptl.TryLock())
-            return SpfAbort.PtlBusy;
-        if (!Options.TestOnlySkipSpeculativeRecheck && VmaHasChanged(vma, seq) is { } after)
+        // Interrupts off from the first check to the last, as in the series: a zap's TLB
+        // flush waits for this CPU, so the lock may only be tried.
+        IrqFlags.Disable();
+        try
         {
-            pte.Ptl.Unlock();
-            return after;
+            if (!Options.TestOnlySkipSpeculativeRecheck && VmaHasChanged(vma, seq) is { } before)
+                return before;
+            if (Options.TestOnlyMutant == ManagedMutant.SpinOnPtl)
+                pte.Ptl.Lock();
+            else if (!pte.Ptl.TryLock())
+                return SpfAbort.PtlBusy;
+            if (!Options.TestOnlySkipSpeculativeRecheck && VmaHasChanged(vma, seq) is { } after)
+            {
+                pte.Ptl.Unlock();
+                return after;
+            }
+            return null;
         }
-        return null;
+        finally
+        {
+            IrqFlags.Enable();
+        }
     }
 
     /// <summary>vma_has_changed: the node left the tree, or the sequence moved.</summary>
@@ -333,9 +357,23 @@ internal sealed partial class MmStruct
         if ((flags & FaultFlags.Write) != 0 && (vma.VmFlags & VmFlags.Shared) == 0 && !AnonVmaPrepare(vma))
             return -Errno.ENOMEM;
         var pte = PteAlloc(addr);
-        pte.Ptl.Lock();
-        pte.Populate(addr, vma.Id, PteTable.NewPage(flags, vma.VmFlags));
-        pte.Ptl.Unlock();
+        FaultInstall(pte, vma, addr, flags);
         return (int)FaultResult.Classic;
+    }
+
+    /// <summary>
+    /// do_anonymous_page's install with the VMA held (mmap_sem or its own lock): a new page is
+    /// allocated under the VMA's policy, read without a reference before the page-table lock
+    /// as 6.4's vma_alloc_folio → get_vma_policy reads it (the page is taken under the lock,
+    /// see <see cref="PteTable.Populate"/>); the policy must still be live at the use.
+    /// </summary>
+    private static void FaultInstall(PteTable pte, VmAreaStruct vma, ulong addr, FaultFlags flags)
+    {
+        var newPage = PteTable.NewPage(flags, vma.VmFlags);
+        var pol = newPage ? Volatile.Read(ref vma.VmPolicy) : null;
+        pte.Ptl.Lock();
+        pol?.CheckLive();
+        pte.Populate(addr, vma.Id, newPage);
+        pte.Ptl.Unlock();
     }
 }

@@ -16,10 +16,13 @@ internal sealed partial class MmStruct
             return -Errno.ENOMEM;
         // A write section ("mm: protect VMA modifications using VMA sequence count"): a
         // speculative fault that read the old policy sees the sequence move and aborts.
-        vma.VmWriteBegin();
+        var locked = Options.TestOnlyMutant != ManagedMutant.ReplacePolicyUnlocked;
+        if (locked)
+            vma.VmWriteBegin();
         var old = vma.VmPolicy;
         Volatile.Write(ref vma.VmPolicy, @new);
-        vma.VmWriteEnd();
+        if (locked)
+            vma.VmWriteEnd();
         Mempolicy.Put(old);
         return 0;
     }

@@ -21,10 +21,19 @@ internal sealed partial class MmStruct
             return 0;
         }
 
-        // Making a private mapping writable charges it (VM_ACCOUNT), for good.
-        if ((newflags & VmFlags.Write) != 0 &&
-            (oldflags & (VmFlags.Account | VmFlags.Write | VmFlags.Shared)) == 0)
-            newflags |= VmFlags.Account;
+        // Making a private mapping writable charges it (VM_ACCOUNT); 4.16 keeps the charge for good,
+        // 6.12 (MprotectUnaccountUnfaulted) gives it back when a never-written private anonymous
+        // VMA is made read-only, which lets it merge with a read-only neighbour.
+        if ((newflags & VmFlags.Write) != 0)
+        {
+            if ((oldflags & (VmFlags.Account | VmFlags.Write | VmFlags.Shared)) == 0)
+                newflags |= VmFlags.Account;
+        }
+        else if ((Flags & MmFlags.MprotectUnaccountUnfaulted) != 0 &&
+                 (oldflags & VmFlags.Account) != 0 && vma.VmFile is null && vma.AnonVma is null)
+        {
+            newflags &= ~VmFlags.Account;
+        }
 
         var pgoff = vma.VmPgoff + ((start - vma.VmStart) >> PageShift);
         pprev = VmaMerge(pprev, start, end, newflags, vma.AnonVma, vma.VmFile, pgoff, vma.VmPolicy);

@@ -198,9 +198,7 @@ internal sealed partial class MmStruct
         }
         vma.CheckLive();
         var pte = PteAlloc(addr);
-        pte.Ptl.Lock();
-        pte.Populate(addr, vma.Id, PteTable.NewPage(flags, vma.VmFlags));
-        pte.Ptl.Unlock();
+        FaultInstall(pte, vma, addr, flags);
         vma.VmLock.UpRead();
         return null;
     }

@@ -42,6 +42,11 @@ public sealed class CliSpecs
     [InlineData("kernel", "--shard", "1/4")]
     [InlineData("kernel", "--shard", "4/4", "--result", "r.json")]
     [InlineData("kernel", "--only", "3", "--shard", "0/2", "--result", "r.json")]
+    [InlineData("kernel", "--kernel-release", "6.x")]
+    [InlineData("kernel", "--kernel-release", "6.12", "--host")]
+    [InlineData("kernel", "--kernel-release", "6.12", "--build")]
+    [InlineData("kernel", "--source", "6.12")]
+    [InlineData("kernel", "--build", "--source", "six")]
     [InlineData("mutants", "--shard", "1/4")]
     [InlineData("mutants", "--run-detector", "pct", "--mutant", "managed-put-vma-leak", "--result", "r.json")]
     [InlineData("frobnicate")]
@@ -143,6 +148,24 @@ public sealed class CliSpecs
                 .Select(p => $"{p.GetProperty("backend")} {p.GetProperty("config")} {p.GetProperty("twin")} {p.GetProperty("flavour")}")
                 .Order().ToArray();
             Assert.Equal(["managed mmu False perf", "managed mmu True perf", "native mmu False perf", "native mmu True perf"], points);
+        });
+    }
+
+    [Fact]
+    public void Bench_quick_without_config_compares_the_design_under_review_with_the_baseline_only()
+    {
+        InOutFolder(folder =>
+        {
+            var (code, stdout, stderr) = CliProcess.Run(
+                "bench", "--quick", "--workload", "single-vma", "--backend", "native", "--threads", "1", "--repeats", "1",
+                "--ops", "2000", "--out", folder);
+
+            Assert.True(code == ExitCodes.Clean, stdout + stderr);
+            using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "bench.json")));
+            var points = report.RootElement.GetProperty("throughput").EnumerateArray()
+                .Select(p => $"{p.GetProperty("config")} {p.GetProperty("twin")}")
+                .Order(StringComparer.Ordinal).ToArray();
+            Assert.Equal(["mmu False", "mmu True", "mmu-spf False"], points);
         });
     }
 

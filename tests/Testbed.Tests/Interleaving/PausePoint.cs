@@ -19,4 +19,13 @@ public enum PausePoint
 
     /// <summary>Per-VMA locks: the LOCK after that: page_table_lock, with vm_lock held for read.</summary>
     PageTableLockUnderVmaLock,
+
+    /// <summary>
+    /// The fault thread's first PREEMPT: after its bounds, flags and policy checks, before the
+    /// vm_sequence re-check that validates them.
+    /// </summary>
+    BoundsRecheck,
+
+    /// <summary>The fault thread is never stopped (a spec that stops the writer instead).</summary>
+    Never,
 }

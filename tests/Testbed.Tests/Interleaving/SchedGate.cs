@@ -9,9 +9,9 @@ namespace Testbed.Tests.Interleaving;
 /// <see cref="Release"/>; every other thread and every other point passes straight through.
 /// It records the hook calls of the target and of the writer thread, so a test can show
 /// what the paused thread held and which objects the writer touched. Optionally it also
-/// stops the writer once, right after it released the lock the target stopped before
-/// (<see cref="StopWriterAfterItReleases"/>): on mmu-pvl, inside its write section with the
-/// VMA marked.
+/// stops the writer once: at its first PREEMPT (<see cref="StopWriterAtPreempt"/>), or right
+/// after it released the lock the target stopped before (<see cref="StopWriterAfterItReleases"/>:
+/// on mmu-pvl, inside its write section with the VMA marked).
 /// Every wait is bounded by <see cref="Timeout"/>: a gate never hangs a test run.
 /// </summary>
 public sealed class SchedGate
@@ -32,8 +32,8 @@ public sealed class SchedGate
     private readonly ManualResetEventSlim released = new();
     private readonly ManualResetEventSlim writerPaused = new();
     private readonly ManualResetEventSlim writerReleased = new();
-    private bool stopWriter;
-    private int writerState = Armed;
+    private int writerPauseIndex = -1;
+    private bool stopWriterAfterRelease;
     private int locksAfterUnlock = -1;
     private int targetThread;
     private int writerThread;
@@ -56,22 +56,25 @@ public sealed class SchedGate
         var self = Environment.CurrentManagedThreadId;
         if (self == Volatile.Read(ref writerThread))
         {
-            bool stopHere;
+            bool stopWriter;
             lock (sync)
             {
                 writerSteps.Add(new SchedStep(point, obj));
-                stopHere = stopWriter && writerState == Armed && point == SchedPoint.Unlock && pauseIndex >= 0 &&
-                    Equals(obj, targetSteps[pauseIndex].Obj);
-                if (stopHere)
-                    writerState = Paused;
+                stopWriter = writerPauseIndex < 0 &&
+                    ((StopWriterAtPreempt && point == SchedPoint.Preempt) ||
+                     (stopWriterAfterRelease && point == SchedPoint.Unlock && pauseIndex >= 0 &&
+                      Equals(obj, targetSteps[pauseIndex].Obj)));
+                if (stopWriter)
+                    writerPauseIndex = writerSteps.Count - 1;
             }
-            if (!stopHere)
-                return;
-            writerPaused.Set();
-            if (!writerReleased.Wait(Timeout))
+            if (stopWriter)
             {
-                lock (sync)
-                    failure = $"the writer waited {Timeout.TotalSeconds} s after releasing {SchedStep.Describe(obj!)} and was never released";
+                writerPaused.Set();
+                if (!writerReleased.Wait(Timeout))
+                {
+                    lock (sync)
+                        failure = $"the writer waited {Timeout.TotalSeconds} s at {writerSteps[writerPauseIndex]} and was never released";
+                }
             }
             return;
         }
@@ -96,11 +99,26 @@ public sealed class SchedGate
         }
     }
 
+    /// <summary>
+    /// Also stop the writer, once, at its first PREEMPT (a zap's TLB flush under the
+    /// page-table lock: it holds that lock there) until <see cref="ReleaseWriter"/>.
+    /// </summary>
+    public bool StopWriterAtPreempt { get; init; }
+
     /// <summary>Moves the one-shot state machine; true when the target must stop now.</summary>
     private bool Advance(SchedPoint point)
     {
         if (pausePoint is PausePoint.VmaLock or PausePoint.PageTableLockUnderVmaLock)
             return AdvanceByLocks(point);
+        if (pausePoint == PausePoint.Never)
+            return false;
+        if (pausePoint == PausePoint.BoundsRecheck)
+        {
+            if (state != Armed || point != SchedPoint.Preempt)
+                return false;
+            state = Paused;
+            return true;
+        }
         switch (state)
         {
             case Armed when point == SchedPoint.SeqRead:
@@ -142,14 +160,49 @@ public sealed class SchedGate
     public void StopWriterAfterItReleases()
     {
         lock (sync)
-            stopWriter = true;
+            stopWriterAfterRelease = true;
     }
 
-    /// <summary>Waits until the writer is stopped (see <see cref="StopWriterAfterItReleases"/>).</summary>
+    /// <summary>
+    /// Waits until the writer is stopped (<see cref="StopWriterAtPreempt"/>,
+    /// <see cref="StopWriterAfterItReleases"/>).
+    /// </summary>
     public bool WaitWriterPaused() => writerPaused.Wait(Timeout);
 
     /// <summary>Lets the writer go on (idempotent).</summary>
     public void ReleaseWriter() => writerReleased.Set();
+
+    /// <summary>The step the writer stopped at.</summary>
+    public SchedStep WriterPausedAt
+    {
+        get
+        {
+            lock (sync)
+                return writerPauseIndex >= 0 ? writerSteps[writerPauseIndex] : throw new InvalidOperationException("the writer never paused");
+        }
+    }
+
+    /// <summary>The target's hook calls so far.</summary>
+    public IReadOnlyList<SchedStep> TargetSteps
+    {
+        get
+        {
+            lock (sync)
+                return [.. targetSteps];
+        }
+    }
+
+    /// <summary>
+    /// Waits until the target reached a hook point after its first LOCK of <paramref name="obj"/>
+    /// (it did not stay blocked on that lock); false after <see cref="Timeout"/>.
+    /// </summary>
+    public bool WaitTargetPassedLock(object? obj) =>
+        SpinWait.SpinUntil(() =>
+        {
+            var steps = TargetSteps;
+            var i = steps.ToList().IndexOf(new SchedStep(SchedPoint.Lock, obj));
+            return i >= 0 && i < steps.Count - 1;
+        }, Timeout);
 
     /// <summary>Waits until the target thread is stopped at the pause point.</summary>
     public bool WaitPaused() => paused.Wait(Timeout);

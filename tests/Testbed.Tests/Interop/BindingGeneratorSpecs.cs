@@ -51,8 +51,8 @@ public sealed class BindingGeneratorSpecs
         // Assert
         var enums = files.Where(f => f.Value.Contains("\npublic enum ")).Select(f => Path.GetDirectoryName(f.Key)).Distinct();
         Assert.Equal([options.EnumOutput], enums);
-        Assert.Equal(NativeTestEnvironment.Header.Enums.Count,
-            files.Keys.Count(k => Path.GetDirectoryName(k) == options.EnumOutput));
+        var contract = Assert.Single(files, f => Path.GetDirectoryName(f.Key) == options.EnumOutput).Value;
+        Assert.Equal(NativeTestEnvironment.Header.Enums.Count, contract.Split("\npublic enum ").Length - 1);
         Assert.Equal(typeof(Testbed.Contract.Prot).Namespace, options.EnumNamespace);
     }
 

@@ -103,4 +103,20 @@ public sealed class GuestOutputParserSpecs
         Assert.Contains(report.Errors, e => e.Contains("bad number 'zz'", StringComparison.Ordinal));
         Assert.Contains(report.Errors, e => e.StartsWith("guest:", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void Per_vma_lock_statistics_are_summed_over_the_race_steps_and_absent_without_them()
+    {
+        var withStats = Captured.Replace("@G race 3 4000 3000 700 290 0 10 1500\r\n",
+            "@G race 3 4000 3000 700 290 0 10 1500\r\n@G vmalock 3 3900 60 30 10\r\n", StringComparison.Ordinal)
+            .Replace("@G done 0\r\n@G fin", "@G done 0\r\n@G op 1 0 0 0\r\n@G race 1 10 10 0 0 0 0 5\r\n" +
+                "@G vmalock 1 5 1 2 3\r\n@G same 1\r\n@G fin", StringComparison.Ordinal);
+
+        var report = GuestOutputParser.Parse(withStats);
+
+        Assert.Empty(report.Errors);
+        Assert.Equal(new VmaLockCounts(3905, 61, 32, 13, 2), report.VmaLock);
+        Assert.Null(GuestOutputParser.Parse(Captured).VmaLock);
+        Assert.Single(GuestOutputParser.Parse("@G vmalock 3 1 2 3\n").Errors);
+    }
 }

@@ -53,7 +53,7 @@ public sealed class KnownDifferenceSpecs
         Assert.True(report.Passed, report.ToTable());
         Assert.Equal(7, report.Matches);
         Assert.All(report.KnownDifferences.Values, n => Assert.Equal(0, n));
-        Assert.Equal(1, report.MergeOrderCases["anon, neighbours existed"]);
+        Assert.Equal(1, report.RuleCases["anon, neighbours existed"]);
     }
 
     [Fact]
@@ -63,7 +63,7 @@ public sealed class KnownDifferenceSpecs
 
         var m = Assert.Single(report.Mismatches);
         Assert.Equal((5, "layouts differ"), (m.OpIndex, m.Reason));
-        Assert.Empty(report.MergeOrderCases);
+        Assert.Empty(report.RuleCases);
         Assert.Contains("seed 5 sequence 0 op 5", m.ToString(), StringComparison.Ordinal);
     }
 

@@ -6,9 +6,10 @@ using Testbed.Harness.Workloads;
 namespace Testbed.Tests.Kernel;
 
 /// <summary>
-/// Hand-written sequences, run in the QEMU test after the generated ones: each meets one case
-/// where 4.16's and 6.1's mmap merge orders differ (and names it as the comparer counts it), or
-/// one mbind rule. Window of 32 pages at W; file slot 0 has 16 pages.
+/// Hand-written sequences, run in the QEMU tests after the generated ones: each meets one case
+/// where 4.16's and 6.1's mmap merge orders differ, or where 4.16's and 6.12's mprotect
+/// accounting do (and names it as the comparer counts it), or one mbind rule. Window of 32
+/// pages at W; file slot 0 has 16 pages.
 /// </summary>
 internal static class RegressionSequences
 {
@@ -66,11 +67,27 @@ internal static class RegressionSequences
         Bind(16, 16, MpolMode.Default),       // starts in a hole
     ];
 
+    /// <summary>
+    /// The mprotect-accounting sequences and the case each must be counted under on 6.12 (null:
+    /// 4.16's and 6.12's rules agree; the sequence must match there as well).
+    /// </summary>
+    public static IReadOnlyList<(string? Case, WorkItem[] Ops)> Unaccount { get; } =
+    [
+        // X read-only | N read-write, read but never written; N made read-only: 6.12 merges X and N
+        (KernelRules.UnaccountCase, [Anon(0, 1, Prot.Read), Anon(1, 3), Read(1), Protect(1, 3, Prot.Read)]),
+        // the first half of an unwritten N made read-only joins X; the rest stays read-write
+        (KernelRules.UnaccountCase, [Anon(0, 2, Prot.Read), Anon(2, 4), Protect(2, 2, Prot.Read), Write(5)]),
+        // N written first: it keeps VM_ACCOUNT and stays apart on every kernel
+        (null, [Anon(0, 1, Prot.Read), Anon(1, 3), Write(2), Protect(1, 3, Prot.Read)]),
+    ];
+
     /// <summary>The batch: <paramref name="first"/> and on, one sequence each, after the generated ones.</summary>
     public static IEnumerable<KernelSequence> Sequences(int first)
     {
         var i = first;
         foreach (var (_, ops) in MergeOrder)
+            yield return new KernelSequence(i++, 0, [16 * P], ops);
+        foreach (var (_, ops) in Unaccount)
             yield return new KernelSequence(i++, 0, [16 * P], ops);
         yield return new KernelSequence(i, 0, [16 * P], Mbind);
     }
@@ -82,6 +99,11 @@ internal static class RegressionSequences
         Operation.Mmap(W + ((ulong)page * P), (ulong)pages * P, prot, FixedFile, 0, pgoff);
 
     private static WorkItem Write(int page) => Operation.Fault(W + ((ulong)page * P), FaultFlags.Write);
+
+    private static WorkItem Read(int page) => Operation.Fault(W + ((ulong)page * P), FaultFlags.Read);
+
+    private static WorkItem Protect(int page, int pages, Prot prot) =>
+        Operation.Mprotect(W + ((ulong)page * P), (ulong)pages * P, prot);
 
     private static WorkItem Bind(int page, int pages, MpolMode mode) =>
         Operation.Mbind(W + ((ulong)page * P), (ulong)pages * P, mode);

@@ -23,7 +23,7 @@ public sealed partial class MutantShardSpecs(ITestOutputHelper output) : IDispos
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
     /// <summary>
-    /// Five managed mutants with 6 PCT schedules per scenario: PCT catches two race mutants and
+    /// Five managed mutants with 10 PCT schedules per scenario: PCT catches two race mutants and
     /// the leak, the differential the merge-rule mutant, and the race mutant that needs more
     /// schedules survives: exit 1, from the single run and from the merge alike.
     /// </summary>
@@ -34,7 +34,7 @@ public sealed partial class MutantShardSpecs(ITestOutputHelper output) : IDispos
         [
             "mutants", "--mutant", "managed-merge-ignore-anon-vma", "managed-erase-unlocked", "managed-put-vma-leak",
             "managed-get-vma-ref-after-unlock", "managed-skip-speculative-recheck",
-            "--quick", "--schedules", "6", "--stress-runs", "200",
+            "--quick", "--schedules", "10", "--stress-runs", "200",
         ];
 
         var (single, merge) = RunSweep(sweep);
@@ -46,9 +46,9 @@ public sealed partial class MutantShardSpecs(ITestOutputHelper output) : IDispos
         Assert.Equal(
             ["managed-get-vma-ref-after-unlock", "managed-erase-unlocked", "managed-put-vma-leak", "managed-skip-speculative-recheck", "managed-merge-ignore-anon-vma"],
             rows);
-        Assert.Matches(@"managed-get-vma-ref-after-unlock +\| pct +\| 5 schedules, 10 ops in spf-vs-munmap, [0-9.]+ s \| ./scripts/testbed pct --mutant managed-get-vma-ref-after-unlock --scenario spf-vs-munmap --replay ", merge.Stdout);
+        Assert.Matches(@"managed-get-vma-ref-after-unlock +\| pct +\| 8 schedules, 16 ops in spf-vs-merge \(38 schedules over all scenarios\), [0-9.]+ s \| ./scripts/testbed pct --mutant managed-get-vma-ref-after-unlock --scenario spf-vs-merge --replay ", merge.Stdout);
         Assert.Matches(@"managed-merge-ignore-anon-vma +\| differential +\| 1 runs, 322 ops in mixed seed 1", merge.Stdout);
-        Assert.Matches(@"managed-erase-unlocked +\| pct +\| 5 schedules, 10 ops in spf-vs-remove-next \(29 schedules over all scenarios\)", merge.Stdout);
+        Assert.Matches(@"managed-erase-unlocked +\| pct +\| 5 schedules, 10 ops in spf-vs-munmap, [0-9.]+ s \| ./scripts/testbed pct --mutant managed-erase-unlocked --scenario spf-vs-munmap --replay ", merge.Stdout);
         Assert.Contains("4 of 5 mutants detected", merge.Stdout);
         Assert.Contains("SURVIVED: managed-skip-speculative-recheck", merge.Stdout);
         Assert.Contains("PCT vs stress, time to first detection, managed-get-vma-ref-after-unlock: ", merge.Stdout);
