@@ -59,10 +59,10 @@ internal static class SimulateCommand
                 "(the checked library: its points also write the testbed's bookkeeping lines).",
             DefaultValueFactory = _ => AddressSpaceFactory.Managed,
         }.AcceptOnlyFromAmong([.. AddressSpaceFactory.Backends]);
-        var machineNames = Machines.Published.Select(Key).ToArray();
+        var machineNames = Machines.Published.Select(Key).Prepend(Here).ToArray();
         var machine = new Option<string>("--machine")
         {
-            Description = $"The sweep's machine: {string.Join(", ", machineNames)}.",
+            Description = $"The sweep's machine: {string.Join(", ", machineNames)} ({Here}: this machine's CPUs, one socket, the calibration's ping-pong cost).",
             DefaultValueFactory = _ => Key(Machines.X86Vm16),
         }.AcceptOnlyFromAmong(machineNames);
         var threads = CommonOptions.Threads([1, 2, 4, 8, 16]);
@@ -89,7 +89,7 @@ internal static class SimulateCommand
             var settings = new Settings(parse.GetValue(seed), isQuick, isQuick || parse.GetValue(anchors), parse.GetValue(calibrate),
                 parse.GetValue(calibration)?.FullName ?? Path.Combine(RepoPaths.Root(), "docs", "design-study", "simulate-calibration.json"),
                 parse.GetValue(budget) ?? (isQuick ? 2048 : 8192), parse.GetValue(backend)!,
-                Machines.Published.First(m => Key(m) == parse.GetValue(machine)), parse.GetValue(threads)!, parse.GetValue(configs)!,
+                parse.GetValue(machine)!, parse.GetValue(threads)!, parse.GetValue(configs)!,
                 [.. parse.GetValue(workloads)!.Select(BenchWorkloads.Parse)], parse.GetValue(output)!.FullName);
             return Run(settings);
         });
@@ -99,10 +99,13 @@ internal static class SimulateCommand
     /// <summary>Operations timed per (design, workload) and round when calibrating, and the rounds.</summary>
     private const int CalibrationBudget = 8192;
 
-    private const int CalibrationRounds = 7;
+    private const int CalibrationRounds = 11;
 
     private sealed record Settings(ulong Seed, bool Quick, bool Anchors, bool Calibrate, string CalibrationPath, int Budget, string Backend,
-        Machine Machine, int[] Threads, string[] Configs, BenchWorkload[] Workloads, string Output);
+        string Machine, int[] Threads, string[] Configs, BenchWorkload[] Workloads, string Output);
+
+    /// <summary>The --machine name of this machine.</summary>
+    private const string Here = "here";
 
     /// <summary>The --machine name of <paramref name="m"/>.</summary>
     private static string Key(Machine m) => m == Machines.X86Vm16 ? "x86-vm16"
@@ -144,12 +147,13 @@ internal static class SimulateCommand
 
         if (!s.Quick)
         {
+            var sweep = s.Machine == Here ? here : Machines.Published.First(m => Key(m) == s.Machine);
             foreach (var w in s.Workloads)
             {
                 foreach (var config in s.Configs)
                 {
-                    foreach (var t in s.Threads.Where(t => t <= s.Machine.Cpus))
-                        study.Simulate(w, config, t, s.Machine);
+                    foreach (var t in s.Threads.Where(t => t <= sweep.Cpus))
+                        study.Simulate(w, config, t, sweep);
                 }
             }
             Terminal.Line("");
