@@ -43,7 +43,7 @@ public sealed class SimulationStudy(Calibration calibration, ulong seed, int bud
         ArgumentNullException.ThrowIfNull(here);
         // One CPU (in the calibration's multithreaded mm): exactly the calibrated time of the operations it ran.
         const BenchWorkload one = BenchWorkload.Ebizzy;
-        var single = Simulator.Run(PointOf(one, "mmu-spf", 1) with { MmThreads = Simulator.ProfileMmThreads }, here, SegmentsOf(one, "mmu-spf"));
+        var single = Simulator.Run(PointOf(one, "mmu-spf", 1), here, SegmentsOf(one, "mmu-spf"));
         var cost = calibration.For("mmu-spf", one.Name());
         var calibrated = single.OpsByKind.Sum(kv => kv.Value * cost.Of(Enum.Parse<OpKind>(kv.Key)));
 
@@ -66,7 +66,10 @@ public sealed class SimulationStudy(Calibration calibration, ulong seed, int bud
             $"{one.Name()} mmu-spf, {threads} CPUs, run twice", same);
     }
 
-    private Simulator.Point PointOf(BenchWorkload workload, string config, int threads) => new(workload, config, threads, seed, budget, backend);
+    // Every simulated mm is multithreaded, as the calibration's is: a one-CPU point is one
+    // thread of a multithreaded process, on the path the N-CPU points take.
+    private Simulator.Point PointOf(BenchWorkload workload, string config, int threads) =>
+        new(workload, config, threads, seed, budget, backend) { MmThreads = Simulator.ProfileMmThreads };
 
     private double[] SegmentsOf(BenchWorkload workload, string config)
     {
