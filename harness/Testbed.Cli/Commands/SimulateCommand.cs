@@ -36,7 +36,8 @@ internal static class SimulateCommand
         difference beside the published one. The calibration is read from --calibration (committed:
         docs/design-study/simulate-calibration.json) unless --calibrate measures a new one (the perf
         libraries' per-operation costs and the ping-pong transfer cost between two of this machine's
-        cores), written to --out. Writes <out>/simulate.json.
+        cores), written to --out. Writes <out>/simulate.json and <out>/simulate-<workload>.png (predicted
+        throughput against virtual CPUs, log2 axis, one line per design of the sweep, the anchors as markers).
         """;
 
     public static Command Create()
@@ -181,7 +182,9 @@ internal static class SimulateCommand
             validation, study.Results, predictions);
         var json = Path.Combine(s.Output, "simulate.json");
         SimulationFiles.Write(report, json);
-        Terminal.Line($"wrote {json}");
+        var sweepPoints = study.Results.Except(predictions.SelectMany(p => new[] { p.Design, p.Baseline })).ToArray();
+        var plots = SimulationPlot.Save(sweepPoints, predictions, s.Output);
+        Terminal.Line($"wrote {json} and {plots.Count} plot(s) in {s.Output}");
         var failed = study.Results.Sum(r => r.Failed);
         var lost = study.Results.FirstOrDefault(r => r.SchedulerFailure is not null);
         if (failed > 0 || lost is not null)

@@ -43,7 +43,7 @@ public static class ReferenceRules
         [Mutants] = [Interop, Managed, Runs, Scheduling],
         [Bench] = [Contract, Interop, Managed, Runs, Seeded, Files],
         [Simulation] = [Contract, Interop, Managed, Runs, Scheduling, Bench, Files],
-        [ReportsProject] = [Contract, Runs, Bench, Files],
+        [ReportsProject] = [Contract, Runs, Bench, Simulation, Files],
         ["Testbed.Worker"] = [Runs],
         ["Testbed.Cli"] = [Files, Sharding, Runs, Scheduling, Kernel, Mutants, Bench, Simulation, ReportsProject, "Testbed.Worker"],
         ["Testbed.Benchmarks"] = [Runs, Managed, Interop],

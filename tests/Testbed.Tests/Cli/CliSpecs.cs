@@ -163,6 +163,7 @@ public sealed class CliSpecs
                 .Select(p => $"{p.GetProperty("workload")} {p.GetProperty("config")} {p.GetProperty("threads")}").ToArray();
             Assert.Equal(["single-vma mmu 1", "single-vma mmu 2"], points);
             Assert.True(report.RootElement.GetProperty("validation").GetProperty("deterministic").GetBoolean());
+            Assert.True(new FileInfo(Path.Combine(folder, "simulate-single-vma.png")).Length > 0);
         });
     }
 
