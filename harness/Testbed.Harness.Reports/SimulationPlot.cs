@@ -61,7 +61,8 @@ public static class SimulationPlot
         plot.Axes.AutoScale();
         var limits = plot.Axes.GetLimits();
         plot.Axes.SetLimits(Math.Min(0, limits.Left) - 0.25, Math.Max(8, limits.Right) + 0.25, 0, limits.Top * 1.1);
-        plot.ShowLegend(Edge.Right);
+        if (sweep.Count > 0)
+            plot.ShowLegend(Edge.Right); // a plot of anchors alone has no series to name (and draws blank with an empty legend)
         return plot;
     }
 }

@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 namespace Testbed.Harness.Simulation;
 
-/// <summary>One anchor: the published difference and the predicted one, with the two simulated points behind it.</summary>
+/// <summary>
+/// One anchor: the published difference and the predicted one, with the two simulated points
+/// behind it, and the other designs' predicted differences from mmu on the same machine and
+/// CPU count (<see cref="Others"/>: empty when only the anchor's design was simulated).
+/// </summary>
 public sealed record AnchorPrediction(
     string Row,
     string Source,
@@ -16,4 +20,5 @@ public sealed record AnchorPrediction(
     bool? Within10,
     bool? WithinFactor2,
     SimResult Design,
-    SimResult Baseline);
+    SimResult Baseline,
+    IReadOnlyDictionary<string, double> Others);

@@ -26,15 +26,21 @@ public sealed class SimulationStudy(Calibration calibration, ulong seed, int bud
         return result;
     }
 
-    /// <summary>The anchor's design and mmu, simulated on its machine at its thread count.</summary>
-    public AnchorPrediction Predict(Anchor a)
+    /// <summary>
+    /// The anchor's design and mmu, simulated on its machine at its thread count, and each of
+    /// <paramref name="others"/> (other designs) against the same mmu point.
+    /// </summary>
+    public AnchorPrediction Predict(Anchor a, IReadOnlyList<string>? others = null)
     {
         ArgumentNullException.ThrowIfNull(a);
         var design = Simulate(a.Workload, a.Config, a.Threads, a.Machine);
         var baseline = Simulate(a.Workload, "mmu", a.Threads, a.Machine);
         var predicted = 100 * (design.OpsPerSecond / baseline.OpsPerSecond - 1);
+        var rest = new Dictionary<string, double>();
+        foreach (var config in (others ?? []).Where(c => c != a.Config && c != "mmu"))
+            rest[config] = 100 * (Simulate(a.Workload, config, a.Threads, a.Machine).OpsPerSecond / baseline.OpsPerSecond - 1);
         return new AnchorPrediction(a.Row, a.Source, a.Machine.Name, a.Workload.Name(), a.Config, a.Threads, a.PublishedText, a.Published,
-            predicted, Anchors.SignMatches(a, predicted), Anchors.Within10(a, predicted), Anchors.WithinFactor2(a, predicted), design, baseline);
+            predicted, Anchors.SignMatches(a, predicted), Anchors.Within10(a, predicted), Anchors.WithinFactor2(a, predicted), design, baseline, rest);
     }
 
     /// <summary>Checks the engine's invariants (<see cref="Validation"/>) on this calibration.</summary>

@@ -58,6 +58,20 @@ public static class SimulationText
             rows.Count(a => a.SignMatches), rows.Count, rows.Count(a => a.Within10 == true), numbered, rows.Count(a => a.WithinFactor2 == true));
     }
 
+    /// <summary>Every design's predicted difference from mmu on each anchor's machine and CPU count.</summary>
+    public static IEnumerable<string> AllDesigns(IReadOnlyList<AnchorPrediction> rows)
+    {
+        var configs = rows.SelectMany(a => a.Others.Keys.Append(a.Config)).Distinct().Order(StringComparer.Ordinal).ToArray();
+        yield return "| # | machine | benchmark | CPUs | published (design) | " + string.Join(" | ", configs.Select(c => c + " vs mmu")) + " |";
+        yield return "|---|---|---|---:|---|" + string.Concat(configs.Select(_ => "---:|"));
+        foreach (var a in rows)
+        {
+            var cells = configs.Select(c => c == a.Config ? a.PredictedPct : a.Others.TryGetValue(c, out var v) ? v : (double?)null)
+                .Select(v => v is { } x ? x.ToString("+0.0;-0.0;0.0", Inv) + " %" : "-");
+            yield return $"| {a.Row} | {a.Machine} | {a.Workload} | {a.Threads} | {a.Published} ({a.Config}) | {string.Join(" | ", cells)} |";
+        }
+    }
+
     private static string Mark(bool? b) => b switch
     {
         true => "yes",

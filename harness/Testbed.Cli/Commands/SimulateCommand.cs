@@ -33,7 +33,8 @@ internal static class SimulateCommand
         pft on mmu; the same seed = the same virtual times; exit 1 when one fails), then a sweep over
         --threads on --machine (not with --quick), then with --anchors (always with --quick) each anchor
         of the design study: its design and mmu on the anchor's machine and thread count, predicted
-        difference beside the published one. The calibration is read from --calibration (committed:
+        difference beside the published one, and (not with --quick) every other --config against the
+        same mmu point. The calibration is read from --calibration (committed:
         docs/design-study/simulate-calibration.json) unless --calibrate measures a new one (the perf
         libraries' per-operation costs and the ping-pong transfer cost between two of this machine's
         cores), written to --out. Writes <out>/simulate.json and <out>/simulate-<workload>.png (predicted
@@ -168,7 +169,7 @@ internal static class SimulateCommand
             foreach (var a in Anchors.All)
             {
                 Terminal.Line($"anchor {a.Row}: {a.Workload.Name()} {a.Config} vs mmu, {a.Threads} CPUs of {a.Machine.Name}");
-                predictions.Add(study.Predict(a));
+                predictions.Add(study.Predict(a, s.Quick ? null : s.Configs));
             }
             Terminal.Line("");
             foreach (var line in SimulationText.Points(predictions.SelectMany(p => new[] { p.Design, p.Baseline })))
@@ -176,6 +177,12 @@ internal static class SimulateCommand
             Terminal.Line("");
             foreach (var line in SimulationText.Anchors(predictions))
                 Terminal.Line(line);
+            if (predictions.Any(p => p.Others.Count > 0))
+            {
+                Terminal.Line("");
+                foreach (var line in SimulationText.AllDesigns(predictions))
+                    Terminal.Line(line);
+            }
         }
 
         var report = new SimulationReport(DateTimeOffset.UtcNow, s.Seed, s.Backend, s.Budget, calibration, [here, .. Machines.Published],

@@ -29,7 +29,7 @@ public sealed class SimulationSpecs
             new Dictionary<string, double> { ["Mmap"] = 900, ["Munmap"] = 4000, ["Fault"] = 300, ["FileOpen"] = 100 }))),
     ]);
 
-    private static string[] CommonConfigs => ["mmu", "mmu-spf"];
+    private static string[] CommonConfigs => ["mmu", "mmu-spf", "mmu-spf-rcu", "mmu-pvl"];
 
     [Fact]
     public void One_cpu_spends_exactly_the_calibrated_time_with_no_transfer_and_no_wait()
@@ -87,6 +87,21 @@ public sealed class SimulationSpecs
         Assert.True(mmu.OpsPerSecond < 4 * alone.OpsPerSecond, $"4 CPUs {mmu.OpsPerSecond} ops/s against 1 CPU's {alone.OpsPerSecond}");
         Assert.Equal(0, mmu.Failed);
         Assert.Null(mmu.SchedulerFailure);
+    }
+
+    [Fact]
+    public void An_anchor_is_predicted_from_its_design_and_mmu_and_the_other_designs_against_the_same_mmu_point()
+    {
+        var study = new SimulationStudy(Fixed, Seed, Budget, AddressSpaceFactory.Managed);
+        var pft = Anchors.All.Single(a => a.Row == "12");
+
+        var p = study.Predict(pft, ["mmu-spf", "mmu", "mmu-pvl", "mmu-spf-rcu"]);
+
+        Assert.Equal((4, "mmu-pvl", "mmu", "2-socket Ice Lake (128 CPUs)"), (p.Design.Threads, p.Design.Config, p.Baseline.Config, p.Design.Machine));
+        Assert.Equal(100 * (p.Design.OpsPerSecond / p.Baseline.OpsPerSecond - 1), p.PredictedPct, 9);
+        Assert.Equal(["mmu-spf", "mmu-spf-rcu"], p.Others.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(4, study.Results.Count);
+        Assert.All(study.Results, r => Assert.Equal(0, r.Failed));
     }
 
     [Fact]
