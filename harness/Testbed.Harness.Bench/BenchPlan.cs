@@ -113,8 +113,14 @@ public sealed class BenchPlan
                 break;
             case BenchWorkload.PageFault2:
             case BenchWorkload.PageFault3:
+                // One file per thread; past the mm's file table (TB_MAX_FILES slots: a simulation of
+                // 192 CPUs) threads share them round-robin, each still mapping its own slot.
                 for (var t = 0; t < threads; t++)
-                    fds[t] = (int)Expect(space, Operation.FileOpen(WillItScalePages * Page, 0), null);
+                {
+                    fds[t] = t < (int)Abi.MaxFiles
+                        ? (int)Expect(space, Operation.FileOpen(WillItScalePages * Page, 0), null)
+                        : fds[t % (int)Abi.MaxFiles];
+                }
                 break;
             case BenchWorkload.Pft:
                 // pft's main thread maps one region; each thread then faults its own part.

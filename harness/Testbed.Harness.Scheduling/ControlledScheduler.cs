@@ -26,7 +26,10 @@ public sealed class ControlledScheduler
 
     private readonly object sync = new();
     private readonly ISchedulingStrategy strategy;
+    private readonly IPointObserver? observer;
     private readonly int maxSteps;
+    private readonly bool record;
+    private int steps;
     private readonly SemaphoreSlim[] turn;
     private readonly object?[] blockedOn;
     private readonly bool[] done;
@@ -36,10 +39,12 @@ public sealed class ControlledScheduler
     private string? failure;
     private int stuckRounds;
 
-    private ControlledScheduler(int threads, ISchedulingStrategy strategy, int maxSteps)
+    private ControlledScheduler(int threads, ISchedulingStrategy strategy, int maxSteps, bool record)
     {
         this.strategy = strategy;
+        observer = strategy as IPointObserver;
         this.maxSteps = maxSteps;
+        this.record = record;
         turn = Enumerable.Range(0, threads).Select(_ => new SemaphoreSlim(0)).ToArray();
         blockedOn = new object?[threads];
         done = new bool[threads];
@@ -51,11 +56,18 @@ public sealed class ControlledScheduler
     /// </summary>
     public static void OnPoint(SchedPoint point, object? obj) => owner?.Step(self, point, obj);
 
-    /// <summary>Runs <paramref name="bodies"/> (thread i runs bodies[i]) under <paramref name="strategy"/>.</summary>
-    public static ControlledRun Run(IReadOnlyList<Action> bodies, ISchedulingStrategy strategy, int maxSteps = 20_000)
+    /// <summary>
+    /// Runs <paramref name="bodies"/> (thread i runs bodies[i]) under <paramref name="strategy"/>.
+    /// A long run (the simulation's) may keep no decisions (<paramref name="record"/> false: the
+    /// result's list is empty) and give each thread longer than the default to finish
+    /// (<paramref name="limit"/>, from the start of the run).
+    /// </summary>
+    public static ControlledRun Run(IReadOnlyList<Action> bodies, ISchedulingStrategy strategy, int maxSteps = 20_000,
+        bool record = true, TimeSpan? limit = null)
     {
         ArgumentOutOfRangeException.ThrowIfZero(bodies.Count);
-        var scheduler = new ControlledScheduler(bodies.Count, strategy, maxSteps);
+        var scheduler = new ControlledScheduler(bodies.Count, strategy, maxSteps, record);
+        var deadline = DateTime.UtcNow + (limit ?? Watchdog * 3);
         var errors = new Exception?[bodies.Count];
         var threads = new Thread[bodies.Count];
         for (var i = 0; i < bodies.Count; i++)
@@ -76,7 +88,8 @@ public sealed class ControlledScheduler
         var hung = new List<int>();
         for (var i = 0; i < threads.Length; i++)
         {
-            if (!threads[i].Join(Watchdog * 3))
+            var left = deadline - DateTime.UtcNow;
+            if (!threads[i].Join(left > Watchdog * 3 ? left : Watchdog * 3))
                 hung.Add(i);
         }
         lock (scheduler.sync)
@@ -133,6 +146,7 @@ public sealed class ControlledScheduler
                 blockedOn[me] = obj ?? sync;
             else
                 stuckRounds = 0;
+            observer?.OnPoint(me, point, obj);
             next = Decide(me, point, obj);
         }
         if (next < 0 || next == me)
@@ -160,15 +174,17 @@ public sealed class ControlledScheduler
             Array.Clear(blockedOn);
             enabled = Runnable();
         }
-        if (decisions.Count >= maxSteps)
+        if (steps >= maxSteps)
         {
             Abandon($"step bound: {maxSteps} scheduling decisions");
             return -1;
         }
-        var chosen = strategy.Choose(decisions.Count, previous, enabled);
+        var chosen = strategy.Choose(steps, previous, enabled);
         if (!enabled.Contains(chosen))
             throw new InvalidOperationException($"strategy chose t{chosen}, not runnable among [{string.Join(' ', enabled)}]");
-        decisions.Add(new Decision(decisions.Count, previous, point, obj is null ? "" : Describe(obj), enabled, chosen));
+        if (record)
+            decisions.Add(new Decision(steps, previous, point, obj is null ? "" : Describe(obj), enabled, chosen));
+        steps++;
         return chosen;
     }
 

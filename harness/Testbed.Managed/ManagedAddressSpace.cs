@@ -84,6 +84,23 @@ public sealed class ManagedAddressSpace : IAddressSpace
         return counts;
     }
 
+    /// <summary>
+    /// The cache line a scheduling point of this mm names, classed as the counted costs class
+    /// it (<see cref="LineCounts"/>): "mmap_sem", "mm_rb_lock", "page_table_lock" (the
+    /// mm-wide three), "pte lock" (a split PTE lock), "vma" (a VMA's refcount and sequence),
+    /// "vma lock" (the per-VMA-lock design's own lock), else "other".
+    /// </summary>
+    public string LineName(object? obj) => obj switch
+    {
+        _ when ReferenceEquals(obj, mm.MmapSem) => "mmap_sem",
+        _ when ReferenceEquals(obj, mm.MmRbLock) => "mm_rb_lock",
+        _ when ReferenceEquals(obj, mm.PageTableLock) => "page_table_lock",
+        SpinLockT => "pte lock",
+        VmAreaStruct => "vma",
+        RwSemaphore => "vma lock",
+        _ => "other",
+    };
+
     /// <inheritdoc/>
     public ConfigInfo Config { get; }
 

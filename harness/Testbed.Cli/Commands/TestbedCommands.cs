@@ -20,6 +20,7 @@ public static class TestbedCommands
         root.Subcommands.Add(DifferentialCommand.Create(factory));
         root.Subcommands.Add(AbCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
+        root.Subcommands.Add(SimulateCommand.Create());
         root.Subcommands.Add(PctCommand.Create(factory));
         root.Subcommands.Add(MutantsCommand.Create());
         root.Subcommands.Add(MergeCommand.Create());

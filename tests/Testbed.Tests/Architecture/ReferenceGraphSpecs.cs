@@ -28,7 +28,7 @@ public sealed partial class ReferenceGraphSpecs
     {
         var graph = ProjectGraph.Read(Root);
         Assert.DoesNotContain("Testbed.Harness", graph.Projects.Keys);
-        Assert.Equal(9, graph.Projects.Keys.Count(p => p.StartsWith("Testbed.Harness.", StringComparison.Ordinal)));
+        Assert.Equal(10, graph.Projects.Keys.Count(p => p.StartsWith("Testbed.Harness.", StringComparison.Ordinal)));
     }
 
     [Fact]

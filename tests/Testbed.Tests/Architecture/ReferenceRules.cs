@@ -25,6 +25,7 @@ public static class ReferenceRules
     private const string Kernel = "Testbed.Harness.Kernel";
     private const string Mutants = "Testbed.Harness.Mutants";
     private const string Bench = "Testbed.Harness.Bench";
+    private const string Simulation = "Testbed.Harness.Simulation";
 
     /// <summary>Every project and the projects it may reference: exactly the edges the project files hold.</summary>
     public static readonly IReadOnlyDictionary<string, string[]> Allowed = new Dictionary<string, string[]>(StringComparer.Ordinal)
@@ -41,12 +42,13 @@ public static class ReferenceRules
         [Kernel] = [Contract, Runs, Seeded, Sharding],
         [Mutants] = [Interop, Managed, Runs, Scheduling],
         [Bench] = [Contract, Interop, Managed, Runs, Seeded, Files],
-        [ReportsProject] = [Contract, Runs, Bench, Files],
+        [Simulation] = [Contract, Interop, Managed, Runs, Scheduling, Bench, Files],
+        [ReportsProject] = [Contract, Runs, Bench, Simulation, Files],
         ["Testbed.Worker"] = [Runs],
-        ["Testbed.Cli"] = [Files, Sharding, Runs, Scheduling, Kernel, Mutants, Bench, ReportsProject, "Testbed.Worker"],
+        ["Testbed.Cli"] = [Files, Sharding, Runs, Scheduling, Kernel, Mutants, Bench, Simulation, ReportsProject, "Testbed.Worker"],
         ["Testbed.Benchmarks"] = [Runs, Managed, Interop],
         ["Testbed.TrxCount"] = [],
-        ["Testbed.Tests"] = [Seeded, Files, Sharding, Runs, Scheduling, Kernel, Mutants, Bench, ReportsProject, "Testbed.Cli", "Testbed.Worker", "Testbed.BindGen", "Testbed.TrxCount"],
+        ["Testbed.Tests"] = [Seeded, Files, Sharding, Runs, Scheduling, Kernel, Mutants, Bench, Simulation, ReportsProject, "Testbed.Cli", "Testbed.Worker", "Testbed.BindGen", "Testbed.TrxCount"],
     };
 
     /// <summary>What <paramref name="graph"/> breaks, one line each; empty when it keeps every rule.</summary>

@@ -170,6 +170,27 @@ public sealed class CliSpecs
     }
 
     [Fact]
+    public void Simulate_validates_itself_on_the_committed_calibration_and_writes_its_report()
+    {
+        InOutFolder(folder =>
+        {
+            var (code, stdout, stderr) = CliProcess.Run(
+                "simulate", "--budget", "64", "--machine", "here", "--workload", "single-vma", "--config", "mmu", "--threads", "1", "2",
+                "--out", folder);
+
+            Assert.True(code == ExitCodes.Clean, stdout + stderr);
+            Assert.Contains("validation: every invariant holds", stdout);
+            Assert.Contains("ping-pong measured on this machine", stdout);
+            using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "simulate.json")));
+            var points = report.RootElement.GetProperty("results").EnumerateArray()
+                .Select(p => $"{p.GetProperty("workload")} {p.GetProperty("config")} {p.GetProperty("threads")}").ToArray();
+            Assert.Equal(["single-vma mmu 1", "single-vma mmu 2"], points);
+            Assert.True(report.RootElement.GetProperty("validation").GetProperty("deterministic").GetBoolean());
+            Assert.True(new FileInfo(Path.Combine(folder, "simulate-single-vma.png")).Length > 0);
+        });
+    }
+
+    [Fact]
     public void A_finding_exits_1()
     {
         // nommu-badfree is the test-only config whose __free_vma skips an fput.
@@ -184,6 +205,7 @@ public sealed class CliSpecs
     [InlineData("stress")]
     [InlineData("ab")]
     [InlineData("kernel")]
+    [InlineData("simulate")]
     public async Task Help_lists_the_exit_codes(string command)
     {
         var output = new StringWriter();

@@ -29,6 +29,7 @@ public sealed class OutputPathSpecs : IDisposable
         { "--result", ["merge", "shard-0.json", "shard-1.json"] },
         { "--out", ["compare", "--sequential-only"] },
         { "--out", ["bench", "--quick"] },
+        { "--out", ["simulate", "--quick"] },
     };
 
     [Theory]

@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: GPL-2.0-only
+namespace Testbed.Harness.Simulation;
+
+/// <summary>
+/// One simulated point: <see cref="Threads"/> virtual CPUs of <see cref="Machine"/> running
+/// <see cref="Workload"/> on <see cref="Config"/>. Throughput is taken over the steady state:
+/// the operations every CPU completed by the time the first CPU ran out of work
+/// (<see cref="SteadyNs"/>), so the tail in which fewer CPUs compete does not flatter it.
+/// Where virtual time went is summed over the CPUs up to the end of each one's work.
+/// </summary>
+public sealed record SimResult(
+    string Workload,
+    string Config,
+    string Backend,
+    string Machine,
+    int Threads,
+    ulong Seed,
+    long Ops,
+    IReadOnlyDictionary<string, long> OpsByKind,
+    long SteadyOps,
+    double SteadyNs,
+    double MakespanNs,
+    double LocalNs,
+    double TransferNs,
+    double WaitNs,
+    long Transfers,
+    long Failed,
+    IReadOnlyList<LineTransfers> ByLine,
+    string? SchedulerFailure)
+{
+    /// <summary>Operations per second of virtual time, all CPUs together, in the steady state.</summary>
+    public double OpsPerSecond => SteadyOps / Math.Max(SteadyNs, 1e-9) * 1e9;
+
+    /// <summary>Line transfers per operation.</summary>
+    public double TransfersPerOp => Transfers / (double)Math.Max(1, Ops);
+
+    /// <summary>The share of the CPUs' time that was local work, transfers, waits.</summary>
+    public (double Local, double Transfer, double Wait) Shares
+    {
+        get
+        {
+            var all = Math.Max(LocalNs + TransferNs + WaitNs, 1e-9);
+            return (LocalNs / all, TransferNs / all, WaitNs / all);
+        }
+    }
+}

@@ -1,0 +1,14 @@
+// SPDX-License-Identifier: GPL-2.0-only
+namespace Testbed.Harness.Simulation;
+
+/// <summary>What <c>testbed simulate</c> writes: its inputs, the validation, every simulated point and the anchors.</summary>
+public sealed record SimulationReport(
+    DateTimeOffset Taken,
+    ulong Seed,
+    string Backend,
+    int Budget,
+    Calibration Calibration,
+    IReadOnlyList<Machine> Machines,
+    Validation Validation,
+    IReadOnlyList<SimResult> Results,
+    IReadOnlyList<AnchorPrediction> Anchors);

@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: GPL-2.0-only
+using Testbed.Contract;
+using Testbed.Harness.Bench;
+
+namespace Testbed.Harness.Simulation;
+
+/// <summary>
+/// The simulations of one calibration, seed and budget: each (config, workload)'s profile is
+/// taken once (the points per operation of one thread alone), then any point on any machine.
+/// </summary>
+public sealed class SimulationStudy(Calibration calibration, ulong seed, int budget, string backend)
+{
+    private readonly Dictionary<(string, BenchWorkload), double[]> segments = [];
+
+    /// <summary>Every point simulated so far, in order.</summary>
+    public List<SimResult> Results { get; } = [];
+
+    /// <summary>The calibration the study runs on.</summary>
+    public Calibration Calibration => calibration;
+
+    /// <summary>Simulates <paramref name="workload"/> on <paramref name="config"/>, <paramref name="threads"/> CPUs of <paramref name="machine"/>.</summary>
+    public SimResult Simulate(BenchWorkload workload, string config, int threads, Machine machine)
+    {
+        var result = Simulator.Run(PointOf(workload, config, threads), machine, SegmentsOf(workload, config));
+        Results.Add(result);
+        return result;
+    }
+
+    /// <summary>
+    /// The anchor's design and mmu, simulated on its machine at its thread count, and each of
+    /// <paramref name="others"/> (other designs) against the same mmu point.
+    /// </summary>
+    public AnchorPrediction Predict(Anchor a, IReadOnlyList<string>? others = null)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        var design = Simulate(a.Workload, a.Config, a.Threads, a.Machine);
+        var baseline = Simulate(a.Workload, "mmu", a.Threads, a.Machine);
+        var predicted = 100 * (design.OpsPerSecond / baseline.OpsPerSecond - 1);
+        var rest = new Dictionary<string, double>();
+        foreach (var config in (others ?? []).Where(c => c != a.Config && c != "mmu"))
+            rest[config] = 100 * (Simulate(a.Workload, config, a.Threads, a.Machine).OpsPerSecond / baseline.OpsPerSecond - 1);
+        return new AnchorPrediction(a.Row, a.Source, a.Machine.Name, a.Workload.Name(), a.Config, a.Threads, a.PublishedText, a.Published,
+            predicted, Anchors.SignMatches(a, predicted), Anchors.Within10(a, predicted), Anchors.WithinFactor2(a, predicted), design, baseline, rest);
+    }
+
+    /// <summary>Checks the engine's invariants (<see cref="Validation"/>) on this calibration.</summary>
+    public Validation Validate(Machine here)
+    {
+        ArgumentNullException.ThrowIfNull(here);
+        // One CPU (in the calibration's multithreaded mm): exactly the calibrated time of the operations it ran.
+        const BenchWorkload one = BenchWorkload.Ebizzy;
+        var single = Simulator.Run(PointOf(one, "mmu-spf", 1), here, SegmentsOf(one, "mmu-spf"));
+        var cost = calibration.For("mmu-spf", one.Name());
+        var calibrated = single.OpsByKind.Sum(kv => kv.Value * cost.Of(Enum.Parse<OpKind>(kv.Key)));
+
+        // No transfer cost, threads that share nothing they wait for: linear.
+        const BenchWorkload disjoint = BenchWorkload.Pft;
+        const int threads = 4;
+        var free = here.WithoutTransfers() with { Cpus = Math.Max(here.Cpus, threads) };
+        var pftOne = Simulator.Run(PointOf(disjoint, "mmu", 1), free, SegmentsOf(disjoint, "mmu"));
+        var pftMany = Simulator.Run(PointOf(disjoint, "mmu", threads), free, SegmentsOf(disjoint, "mmu"));
+
+        // The same seed, the same virtual times.
+        var twice = here with { Cpus = Math.Max(here.Cpus, threads) };
+        var a = Simulator.Run(PointOf(one, "mmu-spf", threads), twice, SegmentsOf(one, "mmu-spf"));
+        var b = Simulator.Run(PointOf(one, "mmu-spf", threads), twice, SegmentsOf(one, "mmu-spf"));
+        var same = a.SteadyNs == b.SteadyNs && a.MakespanNs == b.MakespanNs && a.LocalNs == b.LocalNs
+            && a.TransferNs == b.TransferNs && a.WaitNs == b.WaitNs && a.Transfers == b.Transfers;
+
+        return new Validation($"{one.Name()} mmu-spf, 1 CPU", calibrated, single.MakespanNs, single.Transfers, single.WaitNs,
+            $"{disjoint.Name()} mmu, no transfer cost", threads, pftMany.OpsPerSecond / pftOne.OpsPerSecond, pftMany.TransferNs,
+            $"{one.Name()} mmu-spf, {threads} CPUs, run twice", same);
+    }
+
+    // Every simulated mm is multithreaded, as the calibration's is: a one-CPU point is one
+    // thread of a multithreaded process, on the path the N-CPU points take.
+    private Simulator.Point PointOf(BenchWorkload workload, string config, int threads) =>
+        new(workload, config, threads, seed, budget, backend) { MmThreads = Simulator.ProfileMmThreads };
+
+    private double[] SegmentsOf(BenchWorkload workload, string config)
+    {
+        if (!segments.TryGetValue((config, workload), out var s))
+        {
+            var profile = Simulator.Profile(PointOf(workload, config, 1));
+            segments[(config, workload)] = s = Simulator.Segments(calibration.For(config, workload.Name()), profile);
+        }
+        return s;
+    }
+}

@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: GPL-2.0-only
+using System.Globalization;
+
+namespace Testbed.Harness.Simulation;
+
+/// <summary>The simulation's tables as plain text lines (markdown tables, so they paste into docs as they are).</summary>
+public static class SimulationText
+{
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    /// <summary>The machines and where each parameter came from.</summary>
+    public static IEnumerable<string> Machines(IEnumerable<Machine> machines)
+    {
+        yield return "| machine | CPUs | sockets | transfer, same socket | across sockets | source |";
+        yield return "|---|---:|---:|---:|---:|---|";
+        foreach (var m in machines)
+            yield return string.Format(Inv, "| {0} | {1} | {2} | {3:F1} ns | {4:F1} ns | {5} |", m.Name, m.Cpus, m.Sockets, m.SameSocketNs, m.CrossSocketNs, m.Source);
+    }
+
+    /// <summary>The validation's lines.</summary>
+    public static IEnumerable<string> Validation(Validation v)
+    {
+        yield return string.Format(Inv, "one CPU ({0}): simulated {1:F0} ns, calibrated {2:F0} ns (error {3:E1}), {4} transfers, {5:F0} ns waiting",
+            v.OneCpuPoint, v.OneCpuSimulatedNs, v.OneCpuCalibratedNs, v.OneCpuError, v.OneCpuTransfers, v.OneCpuWaitNs);
+        yield return string.Format(Inv, "no transfer cost ({0}): {1} CPUs run {2:F3}x one CPU's throughput, {3:F0} ns in transfers",
+            v.ZeroCostPoint, v.ZeroCostThreads, v.ZeroCostSpeedup, v.ZeroCostTransferNs);
+        yield return $"determinism ({v.DeterminismPoint}): {(v.Deterministic ? "the same virtual times" : "DIFFERENT virtual times")}";
+    }
+
+    /// <summary>Simulated points: throughput, transfers per operation by line, where the time went.</summary>
+    public static IEnumerable<string> Points(IEnumerable<SimResult> results)
+    {
+        yield return "| workload | config | machine | CPUs | ops/s (virtual) | transfers/op | by line (transfers/op) | local / transfer / wait |";
+        yield return "|---|---|---|---:|---:|---:|---|---|";
+        foreach (var r in results)
+        {
+            var (local, transfer, wait) = r.Shares;
+            var lines = string.Join(", ", r.ByLine.Where(l => l.PerOp >= 0.005).Select(l => string.Format(Inv, "{0} {1:F2}", l.Line, l.PerOp)));
+            yield return string.Format(Inv, "| {0} | {1} | {2} | {3} | {4:E3} | {5:F2} | {6} | {7:P0} / {8:P0} / {9:P0} |",
+                r.Workload, r.Config, r.Machine, r.Threads, r.OpsPerSecond, r.TransfersPerOp, lines.Length == 0 ? "-" : lines, local, transfer, wait);
+        }
+    }
+
+    /// <summary>The anchors, predicted beside published, and the counts.</summary>
+    public static IEnumerable<string> Anchors(IReadOnlyList<AnchorPrediction> rows)
+    {
+        yield return "| # | machine | benchmark | design vs mmu | CPUs | published | predicted | sign | ±10 pp | ×2 |";
+        yield return "|---|---|---|---|---:|---|---:|---|---|---|";
+        foreach (var a in rows)
+        {
+            yield return string.Format(Inv, "| {0} | {1} | {2} | {3} | {4} | {5} | {6:+0.0;-0.0;0.0} % | {7} | {8} | {9} |",
+                a.Row, a.Machine, a.Workload, a.Config, a.Threads, a.Published, a.PredictedPct,
+                a.SignMatches ? "yes" : "no", Mark(a.Within10), Mark(a.WithinFactor2));
+        }
+        var numbered = rows.Count(a => a.Within10 is not null);
+        yield return "";
+        yield return string.Format(Inv, "sign matches on {0} of {1} anchors; within ±10 pp on {2} of {3} with a number; within a factor of 2 on {4} of {3}",
+            rows.Count(a => a.SignMatches), rows.Count, rows.Count(a => a.Within10 == true), numbered, rows.Count(a => a.WithinFactor2 == true));
+    }
+
+    /// <summary>Every design's predicted difference from mmu on each anchor's machine and CPU count.</summary>
+    public static IEnumerable<string> AllDesigns(IReadOnlyList<AnchorPrediction> rows)
+    {
+        var configs = rows.SelectMany(a => a.Others.Keys.Append(a.Config)).Distinct().Order(StringComparer.Ordinal).ToArray();
+        yield return "| # | machine | benchmark | CPUs | published (design) | " + string.Join(" | ", configs.Select(c => c + " vs mmu")) + " |";
+        yield return "|---|---|---|---:|---|" + string.Concat(configs.Select(_ => "---:|"));
+        foreach (var a in rows)
+        {
+            var cells = configs.Select(c => c == a.Config ? a.PredictedPct : a.Others.TryGetValue(c, out var v) ? v : (double?)null)
+                .Select(v => v is { } x ? x.ToString("+0.0;-0.0;0.0", Inv) + " %" : "-");
+            yield return $"| {a.Row} | {a.Machine} | {a.Workload} | {a.Threads} | {a.Published} ({a.Config}) | {string.Join(" | ", cells)} |";
+        }
+    }
+
+    private static string Mark(bool? b) => b switch
+    {
+        true => "yes",
+        false => "no",
+        null => "-",
+    };
+}

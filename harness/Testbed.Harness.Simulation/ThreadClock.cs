@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: GPL-2.0-only
+namespace Testbed.Harness.Simulation;
+
+/// <summary>
+/// One virtual CPU's clock and where its time went: local work (calibrated), line transfers
+/// (including the wait for a line busy with another transfer) and waits for a lock held by
+/// another CPU.
+/// </summary>
+internal sealed class ThreadClock
+{
+    /// <summary>Virtual ns.</summary>
+    public double Now;
+
+    /// <summary>Local work, ns.</summary>
+    public double Local;
+
+    /// <summary>Transfers and waits for a busy line, ns.</summary>
+    public double Transfer;
+
+    /// <summary>Waits for a lock, ns.</summary>
+    public double Wait;
+
+    /// <summary>Line transfers this CPU paid.</summary>
+    public long Transfers;
+
+    /// <summary>The local work of one segment (between two points) of the operation it runs.</summary>
+    public double Segment;
+
+    /// <summary>The operation kind it runs (an index into the calibration), or -1.</summary>
+    public int Kind = -1;
+
+    /// <summary>The access it is about to make when it next runs: the line and whether it writes.</summary>
+    public object? PendingLine;
+
+    /// <summary>Whether the pending access is a write.</summary>
+    public bool PendingWrite;
+
+    /// <summary>The lock it waits for (reported blocked), or null.</summary>
+    public object? WaitingOn;
+
+    /// <summary>The lock a wake-up let it retry: its line moves here when the retry succeeds (the next point that is not a block).</summary>
+    public object? Retrying;
+
+    /// <summary>Virtual ns at which each of its operations ended.</summary>
+    public List<double> OpEnds { get; } = [];
+}

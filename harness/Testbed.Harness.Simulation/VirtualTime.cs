@@ -1,0 +1,247 @@
+// SPDX-License-Identifier: GPL-2.0-only
+using Testbed.Contract;
+using Testbed.Harness.Scheduling;
+
+namespace Testbed.Harness.Simulation;
+
+/// <summary>
+/// The discrete-event core: a scheduling strategy for <see cref="ControlledScheduler"/> that
+/// keeps one virtual clock per thread (one virtual CPU each) and always resumes the runnable
+/// thread whose clock is earliest (ties: the lowest-numbered), so the model's own code runs
+/// its scheduling points in virtual-time order. No model of the protocol is written here;
+/// each point costs:
+/// <list type="bullet">
+/// <item>local work: the operation's calibrated single-thread time, spread evenly over the
+/// segments between its points (<see cref="BeginOp"/>);</item>
+/// <item>a transfer, when the point's line (the lock, atomic or seqcount it names) is in
+/// another CPU's cache: a write (lock, unlock, atomic, seqcount write) takes the line
+/// exclusive, a read (seqcount read) shares it; a line moves to one CPU at a time;</item>
+/// <item>for a lock acquisition that found the lock taken: the wait until the holder's
+/// release, then one transfer when the retry takes it (retries that fail again, behind
+/// another waiter, move nothing: the kernel's waiters sleep).</item>
+/// </list>
+/// Everything here runs on the one thread the scheduler lets run (under its lock, or between
+/// its hand-overs), so nothing needs locking of its own.
+/// </summary>
+public sealed class VirtualTime : ISchedulingStrategy, IPointObserver
+{
+    private readonly Machine machine;
+    private readonly IReadOnlyList<double> segmentNs;
+    private readonly ThreadClock[] clocks;
+    private readonly Dictionary<object, CacheLine> lines = [];
+    private readonly long[] pointsByKind;
+    private readonly long[] opsByKind;
+    private readonly long[] currentPoints;
+    private double now;
+
+    /// <param name="machine">Topology and transfer costs.</param>
+    /// <param name="threads">Virtual CPUs (one thread each).</param>
+    /// <param name="segmentNs">Local work of one segment of an operation, per kind index (see <see cref="BeginOp"/>).</param>
+    public VirtualTime(Machine machine, int threads, IReadOnlyList<double> segmentNs)
+    {
+        ArgumentNullException.ThrowIfNull(machine);
+        ArgumentNullException.ThrowIfNull(segmentNs);
+        if (threads > machine.Cpus)
+            throw new ArgumentOutOfRangeException(nameof(threads), $"{threads} threads on {machine.Name}'s {machine.Cpus} CPUs");
+        this.machine = machine;
+        this.segmentNs = segmentNs;
+        clocks = [.. Enumerable.Range(0, threads).Select(_ => new ThreadClock())];
+        pointsByKind = new long[segmentNs.Count];
+        opsByKind = new long[segmentNs.Count];
+        currentPoints = new long[threads];
+    }
+
+    /// <summary>The clocks, per thread.</summary>
+    internal IReadOnlyList<ThreadClock> Clocks => clocks;
+
+    /// <summary>The lines the run touched, by the object its points named.</summary>
+    internal IReadOnlyDictionary<object, CacheLine> LineObjects => lines;
+
+    /// <summary>Scheduling points (blocked retries not counted) per operation kind index.</summary>
+    public IReadOnlyList<long> PointsByKind => pointsByKind;
+
+    /// <summary>Operations per kind index.</summary>
+    public IReadOnlyList<long> OpsByKind => opsByKind;
+
+    /// <summary>Thread <paramref name="thread"/> starts an operation of kind index <paramref name="kind"/>: the segment before its first point.</summary>
+    public void BeginOp(int thread, int kind)
+    {
+        var c = clocks[thread];
+        c.Kind = kind;
+        c.Segment = segmentNs[kind];
+        currentPoints[thread] = 0;
+        Charge(c, c.Segment);
+    }
+
+    /// <summary>
+    /// The operation ends: the segment after its last point has already been charged at the
+    /// start (every operation has points + 1 segments: the one before its first point and one
+    /// after each point). Records when it ended.
+    /// </summary>
+    public void EndOp(int thread)
+    {
+        var c = clocks[thread];
+        pointsByKind[c.Kind] += currentPoints[thread];
+        opsByKind[c.Kind]++;
+        c.OpEnds.Add(c.Now);
+        c.Kind = -1;
+        c.Segment = 0;
+    }
+
+    /// <inheritdoc/>
+    public void OnPoint(int thread, SchedPoint point, object? obj)
+    {
+        var c = clocks[thread];
+        if (point == SchedPoint.Blocked)
+        {
+            // A failed try: it waits (not runnable) until a release, or the scheduler's retry
+            // round. A retry that fails again moved no line: a kernel lock's waiter sleeps in
+            // its queue and touches the lock once, when it gets it.
+            c.Retrying = null;
+            c.WaitingOn = obj ?? this;
+            return;
+        }
+        if (c.Retrying is { } acquired)
+        {
+            // The retry after a wake-up took the lock: one transfer from the releaser.
+            c.Retrying = null;
+            Access(thread, acquired, write: true);
+        }
+        currentPoints[thread]++;
+        Charge(c, c.Segment);
+        switch (point)
+        {
+            case SchedPoint.Unlock when obj is not null:
+                // UNLOCK comes after the release: its write has happened, now.
+                Access(thread, obj, write: true);
+                Release(thread, obj);
+                break;
+            case SchedPoint.Lock or SchedPoint.Atomic or SchedPoint.SeqBegin or SchedPoint.SeqEnd when obj is not null:
+                c.PendingLine = obj;
+                c.PendingWrite = true;
+                break;
+            case SchedPoint.SeqRead when obj is not null:
+                c.PendingLine = obj;
+                c.PendingWrite = false;
+                break;
+        }
+    }
+
+    /// <inheritdoc/>
+    public int Choose(int step, int previous, IReadOnlyList<int> enabled)
+    {
+        // A thread the scheduler made runnable without a release we saw (its retry round after
+        // every thread blocked, e.g. a grace period): it resumes no earlier than now.
+        foreach (var t in enabled)
+        {
+            if (clocks[t].WaitingOn is { } lockObj)
+                Wake(t, lockObj, now);
+        }
+        var chosen = enabled[0];
+        for (var i = 1; i < enabled.Count; i++)
+        {
+            if (clocks[enabled[i]].Now < clocks[chosen].Now)
+                chosen = enabled[i];
+        }
+        var c = clocks[chosen];
+        now = Math.Max(now, c.Now);
+        if (c.PendingLine is { } line)
+        {
+            c.PendingLine = null;
+            Access(chosen, line, c.PendingWrite);
+        }
+        return chosen;
+    }
+
+    private static void Charge(ThreadClock c, double ns)
+    {
+        c.Now += ns;
+        c.Local += ns;
+    }
+
+    // The release of lockObj at the releaser's clock: every thread blocked on it resumes then,
+    // and its retry writes the lock's line (one transfer from the releaser).
+    private void Release(int thread, object lockObj)
+    {
+        var at = clocks[thread].Now;
+        for (var t = 0; t < clocks.Length; t++)
+        {
+            if (t != thread && clocks[t].WaitingOn is { } w && w.Equals(lockObj))
+                Wake(t, lockObj, at);
+        }
+    }
+
+    private void Wake(int thread, object lockObj, double at)
+    {
+        var c = clocks[thread];
+        c.WaitingOn = null;
+        if (at > c.Now)
+        {
+            c.Wait += at - c.Now;
+            c.Now = at;
+        }
+        if (!ReferenceEquals(lockObj, this))
+            c.Retrying = lockObj;
+    }
+
+    private void Access(int cpu, object obj, bool write)
+    {
+        if (!lines.TryGetValue(obj, out var line))
+        {
+            line = new CacheLine();
+            lines.Add(obj, line);
+        }
+        var c = clocks[cpu];
+        double cost = 0;
+        if (write)
+        {
+            if (line.Owner != cpu)
+            {
+                if (line.Owner >= 0)
+                    cost = machine.Transfer(line.Owner, cpu);
+                foreach (var s in line.Sharers)
+                {
+                    if (s != cpu)
+                        cost = Math.Max(cost, machine.Transfer(s, cpu));
+                }
+                var moved = line.Owner >= 0 || line.Sharers.Any(s => s != cpu);
+                line.Owner = cpu;
+                line.Sharers.Clear();
+                if (moved)
+                    Transfer(c, line, cost, busy: true);
+            }
+        }
+        else if (!line.Holds(cpu))
+        {
+            if (line.Owner >= 0)
+            {
+                cost = machine.Transfer(line.Owner, cpu);
+                line.Sharers.Add(line.Owner);
+                line.Sharers.Add(cpu);
+                line.Owner = -1;
+                Transfer(c, line, cost, busy: true);
+            }
+            else if (line.Sharers.Count > 0)
+            {
+                cost = line.Sharers.Min(s => machine.Transfer(s, cpu));
+                line.Sharers.Add(cpu);
+                Transfer(c, line, cost, busy: false);
+            }
+            else
+                line.Owner = cpu; // first touch: exclusive, as MESI's E state
+        }
+    }
+
+    // A transfer starts when the line is free of the previous one; an exclusive move keeps it busy until it lands.
+    private static void Transfer(ThreadClock c, CacheLine line, double cost, bool busy)
+    {
+        var start = Math.Max(c.Now, line.FreeAt);
+        var end = start + cost;
+        c.Transfer += end - c.Now;
+        c.Now = end;
+        c.Transfers++;
+        line.Transfers++;
+        if (busy)
+            line.FreeAt = end;
+    }
+}

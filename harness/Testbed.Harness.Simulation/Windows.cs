@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: GPL-2.0-only
+using Testbed.Contract;
+using Testbed.Harness.Bench;
+
+namespace Testbed.Harness.Simulation;
+
+/// <summary>
+/// What each virtual CPU runs: a window of its bench stream in the steady state. A workload
+/// iterates (page-fault1: mmap, 32,768 faults, munmap), and N threads of a long run are
+/// at independent phases of their iterations; so thread t's window starts at phase
+/// t * L / N of the iteration of L operations (every phase once, stratified; the window
+/// centred on it), runs <see cref="PerThread"/> operations, and its prefix (the mmap and the faults before the
+/// phase) runs untimed before the simulation starts. Every thread runs the same number of
+/// operations, the whole set at least one iteration's worth.
+/// </summary>
+internal sealed class Windows
+{
+    private Windows(BenchPlan plan, int[] offsets, int perThread)
+    {
+        Plan = plan;
+        Offsets = offsets;
+        PerThread = perThread;
+    }
+
+    /// <summary>The bench plan the windows cut (streams long enough for every window).</summary>
+    public BenchPlan Plan { get; }
+
+    /// <summary>Where each thread's window starts in its stream.</summary>
+    public IReadOnlyList<int> Offsets { get; }
+
+    /// <summary>Operations per thread in the window.</summary>
+    public int PerThread { get; }
+
+    /// <summary>
+    /// Prepares <paramref name="space"/> for <paramref name="threads"/> threads of
+    /// <paramref name="workload"/> (in an mm of <paramref name="mmThreads"/> threads when that
+    /// is more) and cuts the windows: about <paramref name="budget"/> operations in all, at
+    /// least one iteration's worth.
+    /// </summary>
+    public static Windows Prepare(IAddressSpace space, BenchWorkload workload, ulong seed, int threads, int budget, int mmThreads = 0)
+    {
+        var iteration = BenchPlan.OpsPerIteration(workload);
+        var perThread = Math.Max((budget + threads - 1) / threads, (iteration + threads - 1) / threads);
+        var offsets = new int[threads];
+        if (workload != BenchWorkload.Pft)
+        {
+            // Each window is centred on its thread's phase, so an operation that comes once an
+            // iteration (page-fault1's munmap) falls inside some window, not at its end, after
+            // the steady state is over.
+            for (var t = 0; t < threads; t++)
+                offsets[t] = (int)((((long)t * iteration / threads - perThread / 2) % iteration + iteration) % iteration);
+        }
+        var need = offsets.Max() + perThread;
+        // BenchPlan cuts whole iterations: ask for enough of them (pft: its region is sized by this).
+        var ops = workload == BenchWorkload.Pft ? need : iteration * ((need + iteration - 1) / iteration);
+        var plan = BenchPlan.Prepare(space, workload, seed, threads, ops);
+        // A profile or calibration thread runs alone in an mm of more threads, so that it takes
+        // the path the N-thread runs take (the series speculates only in a multithreaded mm).
+        if (mmThreads > threads && space.SetThreads((uint)mmThreads) is var set and < 0)
+            throw new InvalidOperationException($"simulate: SetThreads({mmThreads}) returned {set}");
+        for (var t = 0; t < threads; t++)
+        {
+            var stream = plan.Streams[t];
+            if (stream.Length < offsets[t] + perThread)
+                throw new InvalidOperationException($"simulate: thread {t}'s stream has {stream.Length} operations, its window needs {offsets[t] + perThread}");
+            for (var i = 0; i < offsets[t]; i++)
+            {
+                var result = space.Execute(stream[i]);
+                if (result < 0)
+                    throw new InvalidOperationException($"simulate: prefix operation {i} of thread {t} ({stream[i]}) returned {result}");
+            }
+        }
+        return new Windows(plan, offsets, perThread);
+    }
+
+    /// <summary>Thread <paramref name="thread"/>'s window.</summary>
+    public ReadOnlySpan<Operation> Of(int thread) => Plan.Streams[thread].AsSpan(Offsets[thread], PerThread);
+}

@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: GPL-2.0-only
+using Testbed.Harness.Backends;
+using Testbed.Harness.Bench;
+using Testbed.Harness.Simulation;
+using Testbed.Tests.Interleaving;
+using Xunit;
+
+namespace Testbed.Tests.Simulation;
+
+/// <summary>
+/// The virtual-time engine's invariants, on the managed port under the controlled scheduler,
+/// with a fixed calibration (so every number is exact and machine-independent: counts and
+/// virtual ns, never wall time): one CPU spends exactly the calibrated time; free transfers
+/// and nothing to wait for scale linearly; a seed gives the same virtual times; a shared line
+/// costs transfers, named by the line it is.
+/// </summary>
+[Collection(InterleavingCollection.Name)]
+public sealed class SimulationSpecs
+{
+    private const ulong Seed = 7;
+    private const int Budget = 512;
+
+    private static readonly Machine Eight = new("test", 8, 2, 50, 120, "test values");
+
+    // Fixed costs, ns per operation: nothing here is measured.
+    private static readonly Calibration Fixed = new(DateTimeOffset.UnixEpoch, "test", 8, Budget, 1, 40, [40],
+    [
+        .. CommonConfigs.SelectMany(c => BenchWorkloads.All.Select(w => new LocalCost(c, w.Name(),
+            new Dictionary<string, double> { ["Mmap"] = 900, ["Munmap"] = 4000, ["Fault"] = 300, ["FileOpen"] = 100 }))),
+    ]);
+
+    private static string[] CommonConfigs => ["mmu", "mmu-spf", "mmu-spf-rcu", "mmu-pvl"];
+
+    [Fact]
+    public void One_cpu_spends_exactly_the_calibrated_time_with_no_transfer_and_no_wait()
+    {
+        var study = new SimulationStudy(Fixed, Seed, Budget, AddressSpaceFactory.Managed);
+        var v = study.Validate(Eight);
+
+        Assert.True(v.OneCpuCalibratedNs > 0);
+        Assert.True(v.OneCpuError < 1e-9, $"simulated {v.OneCpuSimulatedNs} ns against calibrated {v.OneCpuCalibratedNs} ns");
+        Assert.Equal(0, v.OneCpuTransfers);
+        Assert.Equal(0, v.OneCpuWaitNs);
+    }
+
+    [Fact]
+    public void Without_transfer_cost_threads_that_wait_for_nothing_scale_linearly()
+    {
+        var study = new SimulationStudy(Fixed, Seed, Budget, AddressSpaceFactory.Managed);
+        var v = study.Validate(Eight);
+
+        Assert.Equal(0, v.ZeroCostTransferNs);
+        Assert.InRange(v.ZeroCostSpeedup, 0.95 * v.ZeroCostThreads, 1.05 * v.ZeroCostThreads);
+        Assert.True(v.Holds);
+    }
+
+    [Fact]
+    public void The_same_seed_gives_the_same_virtual_times()
+    {
+        SimResult Run() =>
+            new SimulationStudy(Fixed, Seed, Budget, AddressSpaceFactory.Managed).Simulate(BenchWorkload.Ebizzy, "mmu-spf", 4, Eight);
+
+        var a = Run();
+        var b = Run();
+
+        // ebizzy's mmap and munmap hold mmap_sem for write while the others fault: waits and transfers both.
+        Assert.True(a.WaitNs > 0 && a.TransferNs > 0, $"wait {a.WaitNs} ns, transfers {a.TransferNs} ns");
+        Assert.Equal(a.SteadyNs, b.SteadyNs);
+        Assert.Equal(a.MakespanNs, b.MakespanNs);
+        Assert.Equal((a.LocalNs, a.TransferNs, a.WaitNs, a.Transfers), (b.LocalNs, b.TransferNs, b.WaitNs, b.Transfers));
+        Assert.Equal(a.ByLine, b.ByLine);
+    }
+
+    [Fact]
+    public void A_line_every_cpu_writes_costs_transfers_named_by_the_line()
+    {
+        var study = new SimulationStudy(Fixed, Seed, Budget, AddressSpaceFactory.Managed);
+        var mmu = study.Simulate(BenchWorkload.SingleVma, "mmu", 4, Eight);
+        var alone = study.Simulate(BenchWorkload.SingleVma, "mmu", 1, Eight);
+
+        // Every fault takes mmap_sem for read: a down and an up, each a write to its line, which
+        // the previous fault of another CPU left in that CPU's cache.
+        var mmapSem = Assert.Single(mmu.ByLine, l => l.Line == "mmap_sem");
+        Assert.InRange(mmapSem.PerOp, 1.0, 2.0);
+        Assert.True(mmu.TransferNs > 0);
+        Assert.Equal(0, alone.Transfers);
+        Assert.True(mmu.OpsPerSecond < 4 * alone.OpsPerSecond, $"4 CPUs {mmu.OpsPerSecond} ops/s against 1 CPU's {alone.OpsPerSecond}");
+        Assert.Equal(0, mmu.Failed);
+        Assert.Null(mmu.SchedulerFailure);
+    }
+
+    [Fact]
+    public void An_anchor_is_predicted_from_its_design_and_mmu_and_the_other_designs_against_the_same_mmu_point()
+    {
+        var study = new SimulationStudy(Fixed, Seed, Budget, AddressSpaceFactory.Managed);
+        var pft = Anchors.All.Single(a => a.Row == "12");
+
+        var p = study.Predict(pft, ["mmu-spf", "mmu", "mmu-pvl", "mmu-spf-rcu"]);
+
+        Assert.Equal((4, "mmu-pvl", "mmu", "2-socket Ice Lake (128 CPUs)"), (p.Design.Threads, p.Design.Config, p.Baseline.Config, p.Design.Machine));
+        Assert.Equal(100 * (p.Design.OpsPerSecond / p.Baseline.OpsPerSecond - 1), p.PredictedPct, 9);
+        Assert.Equal(["mmu-spf", "mmu-spf-rcu"], p.Others.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(4, study.Results.Count);
+        Assert.All(study.Results, r => Assert.Equal(0, r.Failed));
+    }
+
+    [Fact]
+    public void A_machine_puts_cpus_in_sockets_in_order_and_charges_across_them_more()
+    {
+        Assert.Equal(0, Eight.SocketOf(3));
+        Assert.Equal(1, Eight.SocketOf(4));
+        Assert.Equal(50, Eight.Transfer(0, 3));
+        Assert.Equal(120, Eight.Transfer(3, 4));
+        Assert.Equal(0, Eight.WithoutTransfers().Transfer(3, 4));
+    }
+
+    [Fact]
+    public void An_anchor_is_matched_on_sign_within_ten_points_and_within_a_factor_of_two()
+    {
+        var pft = Anchors.All.Single(a => a.Row == "12");
+        Assert.Equal(-9.5, pft.Published);
+        Assert.True(Anchors.SignMatches(pft, -15));
+        Assert.False(Anchors.SignMatches(pft, 3));
+        Assert.True(Anchors.Within10(pft, -19.5));
+        Assert.False(Anchors.Within10(pft, -19.6));
+        Assert.True(Anchors.WithinFactor2(pft, -19));
+        Assert.False(Anchors.WithinFactor2(pft, -4));
+        var peter = Anchors.All.Single(a => a.Row == "14");
+        Assert.Null(Anchors.Within10(peter, -40));
+        Assert.True(Anchors.SignMatches(peter, -40));
+    }
+}
