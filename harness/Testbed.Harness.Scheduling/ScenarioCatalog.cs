@@ -69,10 +69,10 @@ public static class ScenarioCatalog
             }, Designs: FaultDesigns),
         new("stack-vs-munmap", "mmu-spf",
             "a fault below a MAP_GROWSDOWN stack (expand_stack) against a fault inside the stack and munmap of the neighbour whose guard gap blocks the expansion",
-            3, mm => StackRace(mm, Operation.Munmap(StackNeighbour, 2 * Page)), Designs: StackDesigns),
+            3, mm => StackRace(mm, Operation.Munmap(StackNeighbour, 2 * Page)), Designs: FaultDesigns),
         new("stack-vs-mprotect", "mmu-spf",
             "a fault below a MAP_GROWSDOWN stack (expand_stack) against a fault inside the stack and mprotect(PROT_NONE) of the neighbour whose guard gap blocks the expansion",
-            3, mm => StackRace(mm, Operation.Mprotect(StackNeighbour, 2 * Page, Prot.None)), Designs: StackDesigns),
+            3, mm => StackRace(mm, Operation.Mprotect(StackNeighbour, 2 * Page, Prot.None)), Designs: FaultDesigns),
         new("get-vma-vs-unmap", "mmu-spf",
             "a get_vma holder reading its VMA and putting it against munmap of that VMA; the teardown drops what is still held",
             4, mm =>
@@ -146,9 +146,6 @@ public static class ScenarioCatalog
         throw new ArgumentException($"scenario '{scenario.Name}' runs on {string.Join(", ", scenario.Designs ?? [scenario.Config])}, " +
             $"not on '{config}'", nameof(config));
     }
-
-    /// <summary>The stack scenarios' designs: every MMU design's fault path and its stack growth.</summary>
-    public static IReadOnlyList<string> StackDesigns { get; } = ["mmu-spf", "mmu-spf-rcu", "mmu-pvl", "mmu"];
 
     /// <summary>
     /// A 4-page MAP_GROWSDOWN stack at StackBase whose top page is primed (an anon_vma), and
