@@ -34,7 +34,7 @@ public static class MutantCatalog
         new("mbind-no-vma-lock", MutantKind.Protocol, "lock placement", "mmu-pvl", true,
             "vma_replace_policy replaces the policy without vma_start_write (6.4's bug, fixed by \"mm/mempolicy: Take VMA lock before replacing policy\")", "pct"),
         new("expand-stack-no-vma-lock", MutantKind.Protocol, "lock placement", "mmu-pvl", true,
-            "expand_downwards moves the stack's vm_start without vma_start_write (6.4's bug, fixed by \"mm: lock a vma before stack expansion\")", "pct"),
+            "expand_downwards moves the stack's vm_start without vma_start_write (6.4's bug, fixed by \"mm: lock a vma before stack expansion\"); the order trace still marks the write section", "pct"),
         new("mprotect-no-seqcount", MutantKind.Protocol, "sequence counts", "mmu-spf", false,
             "mprotect_fixup changes vm_flags outside a vm_sequence write section", "differential"),
         new("vma-adjust-no-seqcount", MutantKind.Protocol, "sequence counts", "mmu-spf", true,

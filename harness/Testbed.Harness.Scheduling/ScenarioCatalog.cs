@@ -67,10 +67,10 @@ public static class ScenarioCatalog
                     Run(mm, Operation.Mbind(Base, 4 * Page, MpolMode.Preferred)),
                 ];
             }, Designs: FaultDesigns),
-        new("stack-vs-munmap", "mmu-spf",
+        new("stack-vs-munmap", "mmu-pvl",
             "a fault below a MAP_GROWSDOWN stack (expand_stack) against a fault inside the stack and munmap of the neighbour whose guard gap blocks the expansion",
             3, mm => StackRace(mm, Operation.Munmap(StackNeighbour, 2 * Page)), Designs: FaultDesigns),
-        new("stack-vs-mprotect", "mmu-spf",
+        new("stack-vs-mprotect", "mmu-pvl",
             "a fault below a MAP_GROWSDOWN stack (expand_stack) against a fault inside the stack and mprotect(PROT_NONE) of the neighbour whose guard gap blocks the expansion",
             3, mm => StackRace(mm, Operation.Mprotect(StackNeighbour, 2 * Page, Prot.None)), Designs: FaultDesigns),
         new("get-vma-vs-unmap", "mmu-spf",

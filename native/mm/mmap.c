@@ -8,7 +8,7 @@
  * structure follow the kernel so the two can be read side by side.  What
  * the model leaves out: the vmacache, the i_mmap and anon_vma interval
  * trees, uprobes, khugepaged, userfaultfd, locked/accounted memory limits,
- * stack guard gaps and hugetlb.
+ * the stack guard gap at placement (expand_downwards keeps it) and hugetlb.
  *
  * Locking, as in the kernel: the tree and the list change only under
  * mmap_sem held for write.  With CONFIG_SPECULATIVE_PAGE_FAULT every

@@ -35,7 +35,9 @@ internal sealed partial class MmStruct
             return -Errno.ENOMEM;
         if (!AnonVmaPrepare(vma))
             return -Errno.ENOMEM;
-        if (PerVmaLock && Options.TestOnlyMutant != ManagedMutant.ExpandStackUnlocked)
+        if (PerVmaLock && Options.TestOnlyMutant == ManagedMutant.ExpandStackUnlocked)
+            vma.VmWriteTrace(EventType.VmaWriteBegin);
+        else if (PerVmaLock)
             vma.VmWriteBegin();
         PageTableLock.Lock();
         // Somebody else might have raced and expanded it already.
@@ -58,7 +60,7 @@ internal sealed partial class MmStruct
             }
         }
         PageTableLock.Unlock();
-        if (PerVmaLock && Options.TestOnlyMutant != ManagedMutant.ExpandStackUnlocked)
+        if (PerVmaLock)
             vma.VmWriteEnd();
         return error;
     }
