@@ -17,6 +17,9 @@ public static class ScenarioCatalog
     private const ulong Base = 0x300000000UL;
     private const Prot Rw = Prot.Read | Prot.Write;
     private const MapFlags Anon = MapFlags.Fixed | MapFlags.Private | MapFlags.Anonymous;
+    private const ulong StackGuardGap = 256 * Page;
+    private const ulong StackBase = 0x300400000UL;
+    private const ulong StackNeighbour = StackBase - StackGuardGap - Page;
 
     /// <summary>
     /// The designs of the fault path the speculative-fault scenarios run on: the SPF series',
@@ -64,6 +67,12 @@ public static class ScenarioCatalog
                     Run(mm, Operation.Mbind(Base, 4 * Page, MpolMode.Preferred)),
                 ];
             }, Designs: FaultDesigns),
+        new("stack-vs-munmap", "mmu-pvl",
+            "a fault below a MAP_GROWSDOWN stack (expand_stack) against a fault inside the stack and munmap of the neighbour whose guard gap blocks the expansion",
+            3, mm => StackRace(mm, Operation.Munmap(StackNeighbour, 2 * Page)), Designs: FaultDesigns),
+        new("stack-vs-mprotect", "mmu-pvl",
+            "a fault below a MAP_GROWSDOWN stack (expand_stack) against a fault inside the stack and mprotect(PROT_NONE) of the neighbour whose guard gap blocks the expansion",
+            3, mm => StackRace(mm, Operation.Mprotect(StackNeighbour, 2 * Page, Prot.None)), Designs: FaultDesigns),
         new("get-vma-vs-unmap", "mmu-spf",
             "a get_vma holder reading its VMA and putting it against munmap of that VMA; the teardown drops what is still held",
             4, mm =>
@@ -136,6 +145,25 @@ public static class ScenarioCatalog
             return scenario with { Config = config };
         throw new ArgumentException($"scenario '{scenario.Name}' runs on {string.Join(", ", scenario.Designs ?? [scenario.Config])}, " +
             $"not on '{config}'", nameof(config));
+    }
+
+    /// <summary>
+    /// A 4-page MAP_GROWSDOWN stack at StackBase whose top page is primed (an anon_vma), and
+    /// a 2-page RW neighbour below, closer than the 256-page guard gap to the page below the
+    /// stack: an expanding fault there fails while the neighbour is accessible.
+    /// </summary>
+    private static IReadOnlyList<Action> StackRace(IAddressSpace mm, Operation neighbourWriter)
+    {
+        Expect(mm.SetThreads(2), "set_threads");
+        Expect(mm.Execute(Operation.Mmap(StackBase, 4 * Page, Rw, Anon | MapFlags.Growsdown)), "mmap the stack");
+        Map(mm, StackNeighbour, 2 * Page, Rw);
+        Expect(mm.Execute(Operation.Fault(StackBase + 3 * Page, FaultFlags.Write | FaultFlags.NoSpeculative)), "priming fault");
+        return
+        [
+            Run(mm, Operation.Fault(StackBase - Page, FaultFlags.Write)),
+            Run(mm, Operation.Fault(StackBase + Page, FaultFlags.Write)),
+            Run(mm, neighbourWriter),
+        ];
     }
 
     /// <summary>A fault thread against one writer thread on a primed VMA (any of <see cref="FaultDesigns"/>).</summary>

@@ -19,6 +19,7 @@ public sealed class ManagedAddressSpace : IAddressSpace
     private const int MaxFiles = 64;
     private const int MaxVmaRefs = 256;
     private const uint KnownMapFlags = (uint)(MapFlags.Shared | MapFlags.Private | MapFlags.Fixed | MapFlags.Anonymous);
+    private const uint KnownMmuMapFlags = KnownMapFlags | (uint)MapFlags.Growsdown;
     private const uint KnownProt = (uint)(Prot.Read | Prot.Write | Prot.Exec);
     private const uint KnownFaultFlags = (uint)(FaultFlags.Write | FaultFlags.Exec | FaultFlags.NoSpeculative | FaultFlags.Kernel);
     private const uint MaxThreads = 4096;
@@ -202,7 +203,7 @@ public sealed class ManagedAddressSpace : IAddressSpace
     {
         if (nommu)
             return NommuMmap(len, prot, flags, fd, pgoff);
-        if ((flags & ~KnownMapFlags) != 0 || (prot & ~KnownProt) != 0 || len == 0)
+        if ((flags & ~KnownMmuMapFlags) != 0 || (prot & ~KnownProt) != 0 || len == 0)
             return -Errno.EINVAL;
         var type = (MapFlags)flags & (MapFlags.Shared | MapFlags.Private);
         if (type != MapFlags.Shared && type != MapFlags.Private)

@@ -28,4 +28,7 @@ public enum ManagedMutant
 
     /// <summary>vma_replace_policy replaces the policy without the VMA's write lock (6.4 before "mm/mempolicy: Take VMA lock before replacing policy").</summary>
     ReplacePolicyUnlocked = 6,
+
+    /// <summary>expand_downwards expands the stack without write-locking its VMA (6.4 before "mm: lock a vma before stack expansion"); the order trace still marks the write section.</summary>
+    ExpandStackUnlocked = 7,
 }

@@ -55,6 +55,13 @@ enum tb_map_flags {
 	TB_MAP_PRIVATE = 0x02,
 	TB_MAP_FIXED = 0x10,
 	TB_MAP_ANONYMOUS = 0x20,
+	/*
+	 * VM_GROWSDOWN: a fault below the mapping expands it (expand_stack)
+	 * while the guard gap to an accessible neighbour below stays
+	 * clear.  MMU configs only (nommu: -EINVAL); not with a shared
+	 * anonymous mapping (-EINVAL, as 4.16's do_mmap).
+	 */
+	TB_MAP_GROWSDOWN = 0x0100,
 };
 
 /* vm_flags as reported in tb_vma_info: the kernel's VM_* values. */
@@ -67,6 +74,7 @@ enum tb_vm_flags {
 	TB_VM_MAYWRITE = 0x00000020,
 	TB_VM_MAYEXEC = 0x00000040,
 	TB_VM_MAYSHARE = 0x00000080,
+	TB_VM_GROWSDOWN = 0x00000100,
 	TB_VM_ACCOUNT = 0x00100000,
 };
 
@@ -113,7 +121,10 @@ enum tb_fault_flags {
 					   never speculative */
 };
 
-/* Non-negative tb_fault results; a SIGSEGV is -EFAULT (no VMA) or -EACCES. */
+/*
+ * Non-negative tb_fault results; a SIGSEGV is -EFAULT (no VMA, or a stack
+ * that may not expand to the address) or -EACCES.
+ */
 enum tb_fault_result {
 	TB_FAULT_DONE_SPECULATIVE = 0,
 	TB_FAULT_DONE_CLASSIC = 1,

@@ -37,6 +37,7 @@ extern int sysctl_max_map_count;
 #define MAP_PRIVATE	0x02
 #define MAP_FIXED	0x10
 #define MAP_ANONYMOUS	0x20
+#define MAP_GROWSDOWN	0x0100
 #define MAP_TYPE	0x0f
 
 /*
@@ -67,6 +68,7 @@ struct vm_area_struct *find_vma(struct mm_struct *mm, unsigned long addr);
 struct vm_area_struct *find_vma_prev(struct mm_struct *mm, unsigned long addr,
 				     struct vm_area_struct **pprev);
 void vma_gap_update(struct vm_area_struct *vma);
+int expand_stack(struct vm_area_struct *vma, unsigned long address);
 int __vma_adjust(struct vm_area_struct *vma, unsigned long start,
 		 unsigned long end, pgoff_t pgoff,
 		 struct vm_area_struct *insert, struct vm_area_struct *expand);

@@ -413,11 +413,49 @@ static void fault_install(struct pte_table *pte, struct vm_area_struct *vma,
 	spin_unlock(&pte->ptl);
 }
 
+#ifdef CONFIG_PER_VMA_LOCK
+/*
+ * The slow half of lock_mm_and_find_vma (6.4.1+ mm/memory.c), for a
+ * fault below the VMA found under mmap_sem for read: a stack is expanded
+ * with mmap_sem held for write only ("mm: always expand the stack with
+ * the mmap write lock held").  There is no upgrade (6.4's
+ * mmap_upgrade_trylock always fails), so the read lock is dropped, the
+ * write lock taken and the VMA looked up again, as anything may have
+ * changed meanwhile; then the lock is downgraded for the rest of the
+ * fault.  Returns the VMA with mmap_sem held for read, or NULL with it
+ * released.
+ */
+static struct vm_area_struct *lock_mm_and_expand_stack(struct mm_struct *mm,
+							unsigned long address)
+{
+	struct vm_area_struct *vma;
+
+	up_read(&mm->mmap_sem);
+	mmap_write_lock(mm);
+	vma = find_vma(mm, address);
+	if (!vma)
+		goto fail;
+	if (vma->vm_start <= address)
+		goto success;
+	if (!(vma->vm_flags & VM_GROWSDOWN) || expand_stack(vma, address))
+		goto fail;
+success:
+	/* mmap_write_downgrade: the VMA marks end with the write section */
+	vma_end_write_all(mm);
+	downgrade_write(&mm->mmap_sem);
+	return vma;
+fail:
+	mmap_write_unlock(mm);
+	return NULL;
+}
+#endif
+
 /*
  * The classic path: mmap_sem held for read keeps every VMA where it is;
  * the table's split PTE lock orders us against other faults.  Returns
- * FAULT_DONE_CLASSIC, -EFAULT (no VMA), -EACCES or -ENOMEM (the
- * anon_vma could not be allocated).
+ * FAULT_DONE_CLASSIC, -EFAULT (no VMA, or a stack below address that
+ * may not expand to it), -EACCES or -ENOMEM (the anon_vma could not be
+ * allocated).
  */
 int handle_mm_fault(struct mm_struct *mm, unsigned long address,
 		    unsigned int flags)
@@ -428,9 +466,23 @@ int handle_mm_fault(struct mm_struct *mm, unsigned long address,
 
 	down_read(&mm->mmap_sem);
 	vma = find_vma(mm, address);
-	if (!vma || vma->vm_start > address) {
+	if (!vma) {
 		ret = -EFAULT;
 		goto out;
+	}
+	if (vma->vm_start > address) {
+#ifdef CONFIG_PER_VMA_LOCK
+		vma = lock_mm_and_expand_stack(mm, address);
+		if (!vma)
+			return -EFAULT;
+#else
+		/* 4.16's __do_page_fault: under mmap_sem for read */
+		if (!(vma->vm_flags & VM_GROWSDOWN) ||
+		    expand_stack(vma, address)) {
+			ret = -EFAULT;
+			goto out;
+		}
+#endif
 	}
 	if (access_error(flags, vma->vm_flags)) {
 		ret = -EACCES;
@@ -794,6 +846,7 @@ static int do_vma_locked_fault(struct mm_struct *mm, unsigned long address,
 			       unsigned int flags, int *abort)
 {
 	struct vm_area_struct *vma;
+	unsigned long start, pgoff;
 	struct pte_table *pte;
 
 	vma = lock_vma_under_rcu(mm, address, abort);
@@ -804,8 +857,20 @@ static int do_vma_locked_fault(struct mm_struct *mm, unsigned long address,
 		*abort = SPF_ABORT_ACCESS;
 		return 1;
 	}
+	/*
+	 * The page's place in the VMA (linear_page_index, page->index) is
+	 * vm_start and vm_pgoff as read here: under the VMA's lock nobody
+	 * may move them until the page is in (a stack expansion must
+	 * vma_start_write first).
+	 */
+	start = READ_ONCE(vma->vm_start);
+	pgoff = READ_ONCE(vma->vm_pgoff);
 	pte = pte_alloc(mm, address);
 	fault_install(pte, vma, address, flags, vma->vm_flags);
+	WARN(READ_ONCE(vma->vm_start) != start ||
+	     READ_ONCE(vma->vm_pgoff) != pgoff,
+	     "VMA id %llu moved from %#lx to %#lx under a fault holding its lock: expanded without vma_start_write",
+	     (unsigned long long)vma->tb_id, start, READ_ONCE(vma->vm_start));
 	vma_end_read(vma);
 	return 0;
 }

@@ -131,7 +131,11 @@ static inline unsigned long vma_pages(struct vm_area_struct *vma)
 	return (vma->vm_end - vma->vm_start) >> PAGE_SHIFT;
 }
 
-/* No stack guard gap: nothing in the model grows. */
+/*
+ * No stack guard gap at placement: the model's unmapped-area search ignores
+ * VM_GROWSDOWN (4.16 keeps stack_guard_gap clear below a stack there too);
+ * only expand_downwards enforces the gap (docs/model.md, Stack growth).
+ */
 static inline unsigned long vm_start_gap(struct vm_area_struct *vma)
 {
 	return vma->vm_start;

@@ -8,7 +8,7 @@
  * structure follow the kernel so the two can be read side by side.  What
  * the model leaves out: the vmacache, the i_mmap and anon_vma interval
  * trees, uprobes, khugepaged, userfaultfd, locked/accounted memory limits,
- * stack guard gaps and hugetlb.
+ * the stack guard gap at placement (expand_downwards keeps it) and hugetlb.
  *
  * Locking, as in the kernel: the tree and the list change only under
  * mmap_sem held for write.  With CONFIG_SPECULATIVE_PAGE_FAULT every
@@ -1352,7 +1352,9 @@ long do_mmap(struct mm_struct *mm, struct file *file, unsigned long addr,
 		return ret;
 	addr = ret;
 
+	/* calc_vm_flag_bits: MAP_GROWSDOWN is the model's only such flag */
 	vm_flags = calc_vm_prot_bits(prot) |
+		   (flags & MAP_GROWSDOWN ? VM_GROWSDOWN : 0) |
 		   VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
 
 	if (file) {
@@ -1361,6 +1363,9 @@ long do_mmap(struct mm_struct *mm, struct file *file, unsigned long addr,
 			vm_flags |= VM_SHARED | VM_MAYSHARE;
 	} else {
 		if ((flags & MAP_TYPE) == MAP_SHARED) {
+			/* shmem cannot grow */
+			if (vm_flags & VM_GROWSDOWN)
+				return -EINVAL;
 			/* Ignore pgoff. */
 			pgoff = 0;
 			vm_flags |= VM_SHARED | VM_MAYSHARE;
@@ -1387,7 +1392,7 @@ long ksys_mmap_pgoff(struct mm_struct *mm, unsigned long addr,
 	long ret;
 
 	if (flags & ~(unsigned long)(MAP_SHARED | MAP_PRIVATE | MAP_FIXED |
-				     MAP_ANONYMOUS))
+				     MAP_ANONYMOUS | MAP_GROWSDOWN))
 		return -EINVAL;
 	if (prot & ~(unsigned long)(PROT_READ | PROT_WRITE | PROT_EXEC))
 		return -EINVAL;
@@ -1419,6 +1424,105 @@ long ksys_mmap_pgoff(struct mm_struct *mm, unsigned long addr,
 	if (file)
 		fput(file);
 	return ret;
+}
+
+/* ---- stack growth ----------------------------------------------------- */
+
+/* 4.16's default stack_guard_gap ("stack_guard_gap=" on the command line). */
+static const unsigned long stack_guard_gap = 256UL << PAGE_SHIFT;
+
+/*
+ * acct_stack_growth: of 4.16's limits the model keeps RLIMIT_STACK, at its
+ * usual default (8 MiB); it has no locked or accounted memory, no
+ * hugetlb ranges and no overcommit policy.
+ */
+#define TB_RLIMIT_STACK		(8UL << 20)
+
+static int acct_stack_growth(struct vm_area_struct *vma, unsigned long size,
+			     unsigned long grow)
+{
+	(void)vma;
+	(void)grow;
+	if (size > TB_RLIMIT_STACK)
+		return -ENOMEM;
+	return 0;
+}
+
+/*
+ * expand_downwards (4.16 mm/mmap.c): extend a VM_GROWSDOWN vma down to
+ * address.  On the 4.16 designs the caller holds mmap_sem for read only,
+ * so expansions of this and of other VMAs may race: 4.16 serialises them
+ * with anon_vma_lock_write (the same VMA) and mm->page_table_lock (the
+ * gaps and the tree).  The model has no anon_vma lock (it has no
+ * interval tree for it to protect), so the re-check and the update both
+ * run under page_table_lock, which orders same-VMA expansions as well.
+ * The SPF series puts the update in a vm_sequence write section (a
+ * speculative fault that sampled the old bounds aborts, SEQ_CHANGED).
+ * mmu-pvl models the kernel as fixed in 6.4.1/6.5: the caller holds
+ * mmap_sem for write ("mm: always expand the stack with the mmap write
+ * lock held") and the VMA is write-locked first ("mm: lock a vma before
+ * stack expansion"), so no fault holds it under its own lock meanwhile.
+ */
+static int expand_downwards(struct vm_area_struct *vma, unsigned long address)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	struct vm_area_struct *prev;
+	unsigned long size, grow;
+	int error;
+
+	address &= PAGE_MASK;
+	/* security_mmap_addr: the model's caller has no CAP_SYS_RAWIO */
+	if (address < mmap_min_addr)
+		return -EPERM;
+
+	/* Enforce stack_guard_gap against an accessible neighbour below. */
+	prev = vma->vm_prev;
+	if (prev && !(prev->vm_flags & VM_GROWSDOWN) &&
+	    (prev->vm_flags & (VM_WRITE | VM_READ | VM_EXEC)) &&
+	    address - prev->vm_end < stack_guard_gap)
+		return -ENOMEM;
+
+	/* We must make sure the anon_vma is allocated. */
+	if (unlikely(anon_vma_prepare(vma)))
+		return -ENOMEM;
+
+#ifdef CONFIG_PER_VMA_LOCK
+	/* Lock the VMA before expanding to prevent concurrent page faults */
+	vm_write_begin(vma);
+#endif
+	spin_lock(&mm->page_table_lock);
+	/* Somebody else might have raced and expanded it already */
+	error = 0;
+	if (address < vma->vm_start) {
+		size = vma->vm_end - address;
+		grow = (vma->vm_start - address) >> PAGE_SHIFT;
+		error = -ENOMEM;
+		if (grow <= vma->vm_pgoff) {
+			error = acct_stack_growth(vma, size, grow);
+			if (!error) {
+#ifndef CONFIG_PER_VMA_LOCK
+				vm_write_begin(vma);
+#endif
+				WRITE_ONCE(vma->vm_start, address);
+				WRITE_ONCE(vma->vm_pgoff, vma->vm_pgoff - grow);
+#ifndef CONFIG_PER_VMA_LOCK
+				vm_write_end(vma);
+#endif
+				vma_gap_update(vma);
+			}
+		}
+	}
+	spin_unlock(&mm->page_table_lock);
+#ifdef CONFIG_PER_VMA_LOCK
+	vm_write_end(vma);
+#endif
+	return error;
+}
+
+/* expand_stack: x86's stack grows down. */
+int expand_stack(struct vm_area_struct *vma, unsigned long address)
+{
+	return expand_downwards(vma, address);
 }
 
 /* ---- munmap ----------------------------------------------------------- */

@@ -57,6 +57,8 @@ public enum MapFlags : uint
     Fixed = 0x10,
     /// <summary><c>TB_MAP_ANONYMOUS</c>.</summary>
     Anonymous = 0x20,
+    /// <summary><c>TB_MAP_GROWSDOWN</c>.</summary>
+    Growsdown = 0x100,
 }
 
 /// <summary><c>enum tb_vm_flags</c> (<c>unsigned int</c>).</summary>
@@ -81,6 +83,8 @@ public enum VmFlags : uint
     MayExec = 0x40,
     /// <summary><c>TB_VM_MAYSHARE</c>.</summary>
     MayShare = 0x80,
+    /// <summary><c>TB_VM_GROWSDOWN</c>.</summary>
+    Growsdown = 0x100,
     /// <summary><c>TB_VM_ACCOUNT</c>.</summary>
     Account = 0x100000,
 }

@@ -125,8 +125,12 @@ internal sealed class WorkloadGenerator(WorkloadMix mix, SplitMix64 rng, bool re
         var addr = AddressWindow.Page(first);
         var prot = PickProt();
         var kind = Rng.Below(100);
-        if (kind < 70)
+        if (kind < 64)
             return Operation.Mmap(addr, Bytes(pages), prot, MapFlags.Private | MapFlags.Anonymous | MapFlags.Fixed);
+        // A stack (MAP_GROWSDOWN): the window's faults below it expand it while no
+        // accessible neighbour lies within the guard gap.
+        if (kind < 70)
+            return Operation.Mmap(addr, Bytes(pages), prot, MapFlags.Private | MapFlags.Anonymous | MapFlags.Fixed | MapFlags.Growsdown);
         if (kind < 80)
             return Operation.Mmap(addr, Bytes(pages), prot, MapFlags.Shared | MapFlags.Anonymous | MapFlags.Fixed);
         if (kind < 94)

@@ -102,6 +102,19 @@ internal static class Lockdep
         Bug.Record(site, line, "lockdep: releasing a lock that is not held");
     }
 
+    /// <summary>lock_downgrade: the held entry becomes a read one, in place and untraced (native's).</summary>
+    public static void Downgrade(object lockObj)
+    {
+        if (!ManagedFlavour.Checked)
+            return;
+        var locks = heldLocks;
+        for (var i = 0; locks is not null && i < depth; i++)
+        {
+            if (ReferenceEquals(locks[i], lockObj))
+                heldWrite![i] = false;
+        }
+    }
+
     /// <summary>0 = not held, 1 = held for read, 2 = held for write.</summary>
     private static int HeldMode(object lockObj)
     {

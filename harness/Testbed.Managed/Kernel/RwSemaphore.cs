@@ -36,9 +36,9 @@ internal sealed class RwSemaphore(LockRank rank)
     /// <summary>downgrade_write: keep holding, now shared.</summary>
     public void DowngradeWrite()
     {
+        Lockdep.AssertHeldWrite(this);
+        Lockdep.Downgrade(this);
         core.Downgrade();
-        Lockdep.Release(this);
-        Lockdep.Acquire(this, rank, write: false);
         SchedHook.Sched(SchedPoint.Unlock, this);
     }
 }

@@ -340,15 +340,30 @@ internal sealed partial class MmStruct
     private int HandleClassicFault(ulong addr, FaultFlags flags)
     {
         MmapSem.DownRead();
-        var ret = ClassicFaultLocked(addr, flags);
+        var vma = FindVma(addr);
+        if (vma is not null && vma.VmStart > addr)
+        {
+            if (PerVmaLock)
+            {
+                // The expansion under mmap_sem write; released on failure.
+                vma = LockMmAndExpandStack(addr);
+                if (vma is null)
+                    return -Errno.EFAULT;
+            }
+            else if ((vma.VmFlags & VmFlags.Growsdown) == 0 || ExpandStack(vma, addr) != 0)
+            {
+                // 4.16's __do_page_fault: expand_stack under mmap_sem read.
+                vma = null;
+            }
+        }
+        var ret = ClassicFaultLocked(vma, addr, flags);
         MmapSem.UpRead();
         return ret;
     }
 
-    private int ClassicFaultLocked(ulong addr, FaultFlags flags)
+    private int ClassicFaultLocked(VmAreaStruct? vma, ulong addr, FaultFlags flags)
     {
-        var vma = FindVma(addr);
-        if (vma is null || vma.VmStart > addr)
+        if (vma is null)
             return -Errno.EFAULT;
         vma.CheckLive();
         if (AccessError(vma.VmFlags, flags))

@@ -921,7 +921,13 @@ internal sealed partial class MmStruct
         }
         addr = (ulong)found;
 
+        // calc_vm_flag_bits: MAP_GROWSDOWN is the model's only such flag.
         var vmFlags = (VmFlags)(uint)prot | VmFlags.MayRead | VmFlags.MayWrite | VmFlags.MayExec;
+        if ((flags & MapFlags.Growsdown) != 0)
+            vmFlags |= VmFlags.Growsdown;
+        // shmem cannot grow.
+        if (file is null && (flags & MapFlags.Shared) != 0 && (vmFlags & VmFlags.Growsdown) != 0)
+            return -Errno.EINVAL;
         if ((flags & MapFlags.Shared) != 0)
             vmFlags |= VmFlags.Shared | VmFlags.MayShare;
         if (file is null)

@@ -197,8 +197,15 @@ internal sealed partial class MmStruct
             return SpfAbort.Access;
         }
         vma.CheckLive();
+        // The page's place in the VMA (linear_page_index) is vm_start and vm_pgoff as read
+        // here: nobody may move them under the VMA's lock until the page is in.
+        var start = Volatile.Read(ref vma.VmStart);
+        var pgoff = Volatile.Read(ref vma.VmPgoff);
         var pte = PteAlloc(addr);
         FaultInstall(pte, vma, addr, flags);
+        var moved = Volatile.Read(ref vma.VmStart);
+        Bug.Warn(moved != start || Volatile.Read(ref vma.VmPgoff) != pgoff,
+            $"VMA id {vma.Id} moved from {start:x} to {moved:x} under a fault holding its lock: expanded without vma_start_write");
         vma.VmLock.UpRead();
         return null;
     }

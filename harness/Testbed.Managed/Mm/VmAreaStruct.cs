@@ -149,7 +149,7 @@ internal sealed class VmAreaStruct : KmemObject
     }
 
     /// <summary>vm_write_trace: the order trace sees the write section on every MMU config.</summary>
-    private void VmWriteTrace(EventType type)
+    public void VmWriteTrace(EventType type)
     {
         // The perf flavour records nothing: not even the sequence is read for it.
         if (ManagedFlavour.Checked)

@@ -8,23 +8,24 @@ namespace Testbed.Tests.Harness;
 /// The streams are a pure function of (mix, seed, thread, refs): every replay
 /// command ever printed depends on it. The hashes were taken from the list-based
 /// generator before streams were generated lazily, so they hold the lazy one to
-/// the very same items.
+/// the very same items; re-taken once when the mixes' mmaps gained MAP_GROWSDOWN
+/// stacks (issue 21), which changed the streams on purpose.
 /// </summary>
 public sealed class WorkloadPinSpecs
 {
     public static TheoryData<WorkloadMix, ulong, int, bool, int, int, string> Pins() => new()
     {
         // mix, seed, thread, refs, ops per thread, items hashed, FNV-1a of those items
-        { WorkloadMix.Mixed, 1, 0, true, 20_000, 20_000, "520665407d5c00ae" },
-        { WorkloadMix.FaultHeavy, 42, 3, true, 20_000, 20_000, "f9dd66172ca1b88f" },
-        { WorkloadMix.MunmapStorm, 7, 1, false, 20_000, 20_000, "3f4eaeaa3f4c0e07" },
-        { WorkloadMix.MprotectChurn, 3, 2, true, 20_000, 20_000, "5457c1cfabcc83c8" },
+        { WorkloadMix.Mixed, 1, 0, true, 20_000, 20_000, "fa9b9949c53f37f5" },
+        { WorkloadMix.FaultHeavy, 42, 3, true, 20_000, 20_000, "63a6f6d9a9193da3" },
+        { WorkloadMix.MunmapStorm, 7, 1, false, 20_000, 20_000, "81afacec5d03caeb" },
+        { WorkloadMix.MprotectChurn, 3, 2, true, 20_000, 20_000, "98763e8326ce9abf" },
         { WorkloadMix.NommuSharedFile, 5, 0, false, 20_000, 20_000, "ddce762d27720f82" },
         // The same first items when the stream is as long as --ops allows.
-        { WorkloadMix.Mixed, 1, 0, true, int.MaxValue, 20_000, "520665407d5c00ae" },
+        { WorkloadMix.Mixed, 1, 0, true, int.MaxValue, 20_000, "fa9b9949c53f37f5" },
         { WorkloadMix.NommuSharedFile, 5, 0, false, int.MaxValue, 20_000, "ddce762d27720f82" },
         // A whole short stream, trailing put_vmas included.
-        { WorkloadMix.Mixed, 11, 1, true, 997, int.MaxValue, "f575905e50d6212a" },
+        { WorkloadMix.Mixed, 11, 1, true, 997, int.MaxValue, "1d8ee21ac0957dc5" },
     };
 
     [Theory]
