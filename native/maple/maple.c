@@ -13,7 +13,9 @@
  *    (the testbed's kernel/slab.c owns kmem_cache_*), counting live nodes.
  * The interface is maple.h.  Built without TSan instrumentation (as
  * liburcu is): the tree's readers make deliberate plain reads of slots a
- * writer publishes with rcu_assign_pointer.
+ * writer publishes with rcu_assign_pointer.  So TSan cannot see that a
+ * store publishes its entry (release) and a walk that finds it acquires
+ * it; with TB_MAPLE_TSAN (the tsan flavour) the interface says so.
  */
 #define kmem_cache_create	tb_mt_kmem_cache_create
 #define kmem_cache_alloc_lru	tb_mt_kmem_cache_alloc_lru
@@ -33,6 +35,15 @@
 #include <errno.h>
 #include <pthread.h>
 #include "maple.h"
+
+#ifdef TB_MAPLE_TSAN
+#include <sanitizer/tsan_interface.h>
+#define tb_mt_publish(entry)	do { if (entry) __tsan_release(entry); } while (0)
+#define tb_mt_subscribe(entry)	do { if (entry) __tsan_acquire(entry); } while (0)
+#else
+#define tb_mt_publish(entry)	do { (void)(entry); } while (0)
+#define tb_mt_subscribe(entry)	do { (void)(entry); } while (0)
+#endif
 
 _Static_assert(sizeof(struct rcu_head) == TB_MT_RCU_HEAD_SIZE,
 	       "maple/include/linux/rcupdate.h's rcu_head must match kernel/rcupdate.h's");
@@ -149,14 +160,17 @@ int tb_mt_store(struct tb_mt *mt, unsigned long first, unsigned long last,
 {
 	if (first > last || xa_is_internal(entry))
 		return -EINVAL;
+	tb_mt_publish(entry);
 	return mtree_store_range(&mt->tree, first, last, entry, GFP_KERNEL);
 }
 
 void *tb_mt_walk(struct tb_mt *mt, unsigned long addr)
 {
 	MA_STATE(mas, &mt->tree, addr, addr);
+	void *entry = mas_walk(&mas);
 
-	return mas_walk(&mas);
+	tb_mt_subscribe(entry);
+	return entry;
 }
 
 void *tb_mt_find(struct tb_mt *mt, unsigned long addr, unsigned long max,
@@ -167,6 +181,7 @@ void *tb_mt_find(struct tb_mt *mt, unsigned long addr, unsigned long max,
 
 	rcu_read_lock();
 	entry = mas_find(&mas, max);
+	tb_mt_subscribe(entry);
 	if (entry && first)
 		*first = mas.index;
 	if (entry && last)
