@@ -27,7 +27,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 rm -rf "$dir/native" "$dir/.stamp"
 mkdir -p "$dir/native"
-for d in kernel mm api include stress; do
+for d in kernel mm api include stress maple; do
 	cp -R "$here/$d" "$dir/native/"
 done
 

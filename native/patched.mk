@@ -51,7 +51,8 @@ $(PATCHED_DIR)/obj/$(1)/%.o: $(PATCHED_DIR)/src/native/%.c $(PATCHED_DIR)/src/.s
 		-DTB_CONFIG_NAME='"$(1)"' \
 		-DTB_SANITIZERS=$(SANITIZER_$(PATCHED_FLAVOUR)) -c $$< -o $$@
 
-$(PATCHED_DIR)/libtestbed-$(1).so: $$(POBJS_$(1))
+$(PATCHED_DIR)/libtestbed-$(1).so: $$(POBJS_$(1)) \
+		$(if $(call uses_maple,$(1)),$(PATCHED_DIR)/obj/maple/maple.o)
 	$$(CC) -shared $(BASE_LDFLAGS) $(LDFLAGS_$(PATCHED_FLAVOUR)) -o $$@ $$^ \
 		$(TB_LIBS_$(1))
 
@@ -68,6 +69,13 @@ $(if $(and $(filter asan,$(PATCHED_FLAVOUR)),$(filter $(1),$(STRESS_CONFIGS))),p
 -include $$(POBJS_$(1):.o=.d)
 endef
 $(foreach c,$(PATCHED_CONFIGS),$(eval $(call patched_rules,$(c))))
+
+# The maple tree of the patched copy (native/maple/maple.c there).
+$(PATCHED_DIR)/obj/maple/maple.o: $(PATCHED_DIR)/src/.stamp $(MAPLE_KSRC)/.stamp
+	@mkdir -p $(@D)
+	$(CC) $(subst -Imaple,-I$(PATCHED_DIR)/src/native/maple,$(MAPLE_CFLAGS)) \
+		$(call MAPLE_FLAVOUR_CFLAGS,$(PATCHED_FLAVOUR)) \
+		-c $(PATCHED_DIR)/src/native/maple/maple.c -o $@
 endif
 
 .PHONY: patched mutant

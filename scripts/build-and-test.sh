@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # Builds everything from a fresh clone and runs every test:
-#   1. installs what is missing (gcc, make, QEMU, Debian's kernel, busybox)
+#   1. installs what is missing (gcc, make, liburcu, linux-source-6.12, QEMU,
+#      Debian's kernel, busybox)
 #   2. builds the solution (the interop project builds the native libraries)
-#   3. native checks: shim unit tests (release and ASan+UBSan), the layering
+#   3. native checks: shim and maple-tree unit tests (release and ASan+UBSan), the layering
 #      rule (kernel/ and mm/ never see testbed.h), and the C stress driver
 #      under ASan+UBSan and TSan for every config
 #   4. the xunit suite (TRX logged)
@@ -127,9 +128,9 @@ for flavour in release asan; do
 	rc=$?
 	before=$failed
 	count_native_log "$log"
-	grep -E '^[0-9]+ tests run' "$log" | sed "s/^/shim tests ($flavour): /"
+	grep -E '^[0-9]+ tests run' "$log" | sed "s/^/native C tests ($flavour): /"
 	if [ $rc -ne 0 ] && [ $failed -eq $before ]; then
-		echo "FAIL shim tests ($flavour) (log: $log)"
+		echo "FAIL native C tests ($flavour) (log: $log)"
 		tail -n 30 "$log"
 		failed=$((failed + 1))
 	fi

@@ -62,6 +62,14 @@ static struct mm_struct *mm_alloc(void)
 		return NULL;
 	}
 	mm->mm_rb = RB_ROOT;
+#ifdef TB_VMA_FREE_RCU
+	mm->mm_mt = tb_mt_alloc();
+	if (!mm->mm_mt) {
+		pt_destroy(mm);
+		free(proc);
+		return NULL;
+	}
+#endif
 #ifdef TB_MM_RB_LOCK
 	rwlock_init(&mm->mm_rb_lock);
 #endif
@@ -88,6 +96,9 @@ static void mmdrop(struct mm_struct *mm)
 		return;
 	pt_destroy(mm);
 	fault_events_destroy(mm);
+#ifdef TB_VMA_FREE_RCU
+	tb_mt_free(mm->mm_mt);	/* exit_mmap did, unless the mm had no VMA */
+#endif
 #ifdef TB_MM_RB_LOCK
 	rwlock_destroy(&mm->mm_rb_lock);
 #endif

@@ -116,8 +116,8 @@ void __free_vma(struct vm_area_struct *vma);
 struct vm_area_struct *get_vma(struct mm_struct *mm, unsigned long addr);
 void put_vma(struct vm_area_struct *vma);
 #endif
-#ifdef TB_MM_RB_LOCK
-/* __find_vma under mm_rb_lock held for read, without mmap_sem */
+#ifdef TB_VMA_FREE_RCU
+/* mas_walk of mm_mt: the VMA covering addr; rcu_read_lock held */
 struct vm_area_struct *find_vma_lockless(struct mm_struct *mm,
 					 unsigned long addr);
 #endif

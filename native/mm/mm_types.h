@@ -18,6 +18,7 @@
 #include "kernel/rwsem.h"
 #include "kernel/seqlock.h"
 #include "kernel/spinlock.h"
+#include "maple/maple.h"
 
 /*
  * The fault designs (native/configs.mk):
@@ -27,9 +28,10 @@
  *    found is kept alive by the RCU read-side section, not a reference;
  *  - mmu-pvl (CONFIG_PER_VMA_LOCK): 6.4's per-VMA locks.
  * TB_VMA_REFCOUNT: VMAs carry vm_ref_count.  TB_MM_RB_LOCK: mm_rb is
- * walked without mmap_sem (the walk takes mm_rb_lock, see docs/model.md
- * for why the RCU designs keep it).  TB_VMA_FREE_RCU: a VMA is freed
- * only after a grace period.
+ * walked without mmap_sem under mm_rb_lock (mmu-spf only).
+ * TB_VMA_FREE_RCU: a VMA is freed only after a grace period, and the
+ * fault finds it without mmap_sem in mm_mt, the kernel's maple tree
+ * (maple/maple.h), walked under RCU alone as 6.4 does.
  */
 #if defined(CONFIG_SPF_RCU) && !defined(CONFIG_SPECULATIVE_PAGE_FAULT)
 #error "CONFIG_SPF_RCU is a variant of CONFIG_SPECULATIVE_PAGE_FAULT"
@@ -40,7 +42,7 @@
 #if defined(CONFIG_SPECULATIVE_PAGE_FAULT) && !defined(CONFIG_SPF_RCU)
 #define TB_VMA_REFCOUNT 1
 #endif
-#if defined(CONFIG_SPECULATIVE_PAGE_FAULT) || defined(CONFIG_PER_VMA_LOCK)
+#ifdef TB_VMA_REFCOUNT
 #define TB_MM_RB_LOCK 1
 #endif
 #if defined(CONFIG_SPF_RCU) || defined(CONFIG_PER_VMA_LOCK)
@@ -233,6 +235,13 @@ struct mm_struct {
 	int mm_lock_seq;
 #endif
 #ifdef TB_VMA_FREE_RCU
+	/*
+	 * 6.4's mm_mt: every VMA of the list over its range, kept in step
+	 * by the writers under mmap_sem (mm/mmap.c, vma_mt_*), walked by
+	 * the fault under rcu_read_lock alone.  mm_rb stays the writers'
+	 * index (find_vma, the gaps of get_unmapped_area).
+	 */
+	struct tb_mt *mm_mt;
 	/* test-only: VMAs handed to call_rcu whose callback has not run */
 	int vma_rcu_pending;
 #endif

@@ -11,10 +11,11 @@
  * the stack guard gap at placement (expand_downwards keeps it) and hugetlb.
  *
  * Locking, as in the kernel: the tree and the list change only under
- * mmap_sem held for write.  With CONFIG_SPECULATIVE_PAGE_FAULT every
- * insert into or erase from mm_rb is also done under mm_rb_lock held for
- * write, so that get_vma() (mm_rb_lock read, no mmap_sem) walks a
- * consistent tree, and a VMA's fields change inside vm_sequence write
+ * mmap_sem held for write.  On mmu-spf every insert into or erase from
+ * mm_rb is also done under mm_rb_lock held for write, so that get_vma()
+ * (mm_rb_lock read, no mmap_sem) walks a consistent tree; the RCU designs
+ * keep mm_mt, the kernel's maple tree, in step instead, walked under RCU
+ * alone (vma_mt_*).  With SPF a VMA's fields change inside vm_sequence write
  * sections so that a speculative fault can tell it raced with a change.
  * Fields a speculative reader looks at (vm_start, vm_end, vm_flags,
  * vm_pgoff, anon_vma) are written with WRITE_ONCE on linked VMAs.
@@ -80,23 +81,101 @@ static struct vm_area_struct *vm_area_dup(struct vm_area_struct *orig)
  * otherwise.
  */
 
-#ifdef TB_MM_RB_LOCK
+#ifdef TB_VMA_FREE_RCU
 /*
- * The tree walk of a fault that has no mmap_sem.  mm_rb_lock held for
- * read keeps writers from rotating the tree under us; on the RCU designs
- * it stands in for the maple tree's RCU-safe walk (mas_walk) that 4.16's
- * rbtree does not have, and is dropped before the VMA is used: from then
- * on only the caller's RCU read-side section keeps the VMA's memory.
+ * The tree walk of a fault that has no mmap_sem: 6.4's mas_walk of the
+ * maple tree (lib/maple_tree.c, compiled from linux-source-6.12), safe
+ * against writers under rcu_read_lock alone, with no mm-wide line
+ * written.  The caller holds the read-side section, which also keeps the
+ * VMA's memory (a VMA is freed after a grace period); the VMA's fields
+ * may be changing, so the caller re-checks them.
  */
 struct vm_area_struct *find_vma_lockless(struct mm_struct *mm,
 					 unsigned long addr)
 {
-	struct vm_area_struct *vma;
+	WARN(!rcu_read_lock_held(), "find_vma_lockless outside rcu_read_lock");
+	return tb_mt_walk(mm->mm_mt, addr);
+}
 
-	read_lock(&mm->mm_rb_lock);
-	vma = __find_vma(mm, addr);
-	read_unlock(&mm->mm_rb_lock);
-	return vma;
+/*
+ * mm_mt follows the VMA list (6.4's vma_iter_store / vma_iter_clear),
+ * under mmap_sem held for write: the only writer.  The model keeps
+ * mm_rb too (find_vma, the gaps), so mm_mt is changed where mm_rb is
+ * and where __vma_adjust moves a boundary.  A store cannot fail in the
+ * kernel (the nodes are preallocated); here a failure is a violation.
+ */
+static void vma_mt_store(struct mm_struct *mm, unsigned long start,
+			 unsigned long end, struct vm_area_struct *vma)
+{
+	int err = tb_mt_store(mm->mm_mt, start, end - 1, vma);
+
+	WARN(err, "mm_mt: store [%lx,%lx) failed (%d)", start, end, err);
+}
+
+/* Empties what of [start, end) mm_mt still maps to vma. */
+static void vma_mt_clear(struct mm_struct *mm, unsigned long start,
+			 unsigned long end, struct vm_area_struct *vma)
+{
+	unsigned long first, last;
+	void *entry;
+
+	while (start < end) {
+		entry = tb_mt_find(mm->mm_mt, start, end - 1, &first, &last);
+		if (!entry)
+			break;
+		if (entry == vma)
+			vma_mt_store(mm, max(first, start),
+				     min(last, end - 1) + 1, NULL);
+		if (last >= end - 1)
+			break;
+		start = last + 1;
+	}
+}
+
+/*
+ * vma's boundaries moved from [old_start, old_end): map its new range,
+ * then empty what it left and nobody took.  The VMA that grows is
+ * stored before the one that shrinks (__vma_adjust), so no address that
+ * either covers reads empty meanwhile.
+ */
+static void vma_mt_move(struct mm_struct *mm, struct vm_area_struct *vma,
+			unsigned long old_start, unsigned long old_end)
+{
+	if (old_start == vma->vm_start && old_end == vma->vm_end)
+		return;
+	vma_mt_store(mm, vma->vm_start, vma->vm_end, vma);
+	if (old_start < vma->vm_start)
+		vma_mt_clear(mm, old_start, min(old_end, vma->vm_start), vma);
+	if (old_end > vma->vm_end)
+		vma_mt_clear(mm, max(old_start, vma->vm_end), old_end, vma);
+}
+#else
+static inline void vma_mt_store(struct mm_struct *mm, unsigned long start,
+				unsigned long end, struct vm_area_struct *vma)
+{
+	(void)mm;
+	(void)start;
+	(void)end;
+	(void)vma;
+}
+
+static inline void vma_mt_clear(struct mm_struct *mm, unsigned long start,
+				unsigned long end, struct vm_area_struct *vma)
+{
+	(void)mm;
+	(void)start;
+	(void)end;
+	(void)vma;
+}
+
+static inline void vma_mt_move(struct mm_struct *mm,
+			       struct vm_area_struct *vma,
+			       unsigned long old_start, unsigned long old_end)
+{
+	(void)mm;
+	(void)vma;
+	(void)old_start;
+	(void)old_end;
 }
 #endif
 
@@ -387,6 +466,8 @@ static void __vma_rb_erase(struct vm_area_struct *vma, struct mm_struct *mm)
 #ifdef CONFIG_PER_VMA_LOCK
 	vma_mark_detached(vma, true);
 #endif
+	/* what __vma_adjust did not give another VMA already */
+	vma_mt_clear(mm, vma->vm_start, vma->vm_end, vma);
 }
 
 static __always_inline void vma_rb_erase_ignore(struct vm_area_struct *vma,
@@ -509,6 +590,8 @@ static void __vma_link_rb(struct mm_struct *mm, struct vm_area_struct *vma,
 	vma_gap_update(vma);
 	vma_rb_insert(vma, mm);
 	mm_rb_write_unlock(mm);
+	/* and to the fault's walk (6.4: vma_iter_store) */
+	vma_mt_store(mm, vma->vm_start, vma->vm_end, vma);
 }
 
 static void __vma_link(struct mm_struct *mm, struct vm_area_struct *vma,
@@ -603,6 +686,7 @@ int __vma_adjust(struct vm_area_struct *vma, unsigned long start,
 	bool start_changed = false, end_changed = false;
 	long adjust_next = 0;
 	int remove_next = 0;
+	unsigned long old_start, old_end, next_old_start = 0;
 
 	lockdep_assert_held_write(&mm->mmap_sem);
 
@@ -688,6 +772,10 @@ int __vma_adjust(struct vm_area_struct *vma, unsigned long start,
 		}
 	}
 again:
+	old_start = vma->vm_start;
+	old_end = vma->vm_end;
+	if (adjust_next)
+		next_old_start = next->vm_start;
 	if (start != vma->vm_start) {
 		WRITE_ONCE(vma->vm_start, start);
 		start_changed = true;
@@ -702,6 +790,13 @@ again:
 			   next->vm_start + adjust_next * (long)PAGE_SIZE);
 		WRITE_ONCE(next->vm_pgoff, next->vm_pgoff + adjust_next);
 	}
+	/* mm_mt: the VMA that grows first (split: after insert is in) */
+	if (adjust_next < 0)
+		vma_mt_move(mm, next, next_old_start, next->vm_end);
+	if (!insert)
+		vma_mt_move(mm, vma, old_start, old_end);
+	if (adjust_next > 0)
+		vma_mt_move(mm, next, next_old_start, next->vm_end);
 
 	if (remove_next) {
 		/*
@@ -724,6 +819,7 @@ again:
 		 * vma or precede it).
 		 */
 		__insert_vm_struct(mm, insert);
+		vma_mt_move(mm, vma, old_start, old_end);
 	} else {
 		if (start_changed)
 			vma_gap_update(vma);
@@ -1752,6 +1848,11 @@ void exit_mmap(struct mm_struct *mm)
 		vma = remove_vma(vma);
 	mm->mmap = NULL;
 	mm->mm_rb = RB_ROOT;
+#ifdef TB_VMA_FREE_RCU
+	/* 6.4: __mt_destroy; its nodes go to call_rcu */
+	tb_mt_free(mm->mm_mt);
+	mm->mm_mt = NULL;
+#endif
 	mm->map_count = 0;
 	mm->highest_vm_end = 0;
 }
@@ -1821,6 +1922,43 @@ static int check_page_covered(struct mm_struct *mm, unsigned long addr,
  * is covered by a VMA.  Caller holds mmap_sem (read is enough).  Returns
  * the number of problems, each recorded as a violation.
  */
+#ifdef TB_VMA_FREE_RCU
+/*
+ * mm_mt maps exactly the list: each VMA over [vm_start, vm_end) (in one
+ * range or adjacent ones), nothing else.
+ */
+static int validate_mm_mt(struct mm_struct *mm)
+{
+	struct vm_area_struct *vma;
+	unsigned long addr = 0, first, last;
+	void *entry;
+
+	if (!mm->mm_mt)		/* exit_mmap destroyed it */
+		return 0;
+	for (vma = mm->mmap; vma; vma = vma->vm_next) {
+		addr = vma->vm_start;
+		do {
+			entry = tb_mt_find(mm->mm_mt, addr, ULONG_MAX, &first,
+					   &last);
+			if (WARN(entry != vma || first != addr ||
+				 last > vma->vm_end - 1,
+				 "mm_mt does not map VMA %llu over [%lx,%lx) at %lx",
+				 (unsigned long long)vma->tb_id,
+				 vma->vm_start, vma->vm_end, addr))
+				return 1;
+			addr = last + 1;
+		} while (last != vma->vm_end - 1);
+	}
+	entry = tb_mt_find(mm->mm_mt, addr, ULONG_MAX, &first, &last);
+	if (WARN(entry && mm->mmap, "mm_mt maps [%lx,%lx] past the last VMA",
+		 first, last) ||
+	    WARN(entry && !mm->mmap, "mm_mt maps [%lx,%lx] with no VMA",
+		 first, last))
+		return 1;
+	return 0;
+}
+#endif
+
 int validate_mm(struct mm_struct *mm)
 {
 	int bugs = 0, i = 0, rb_count;
@@ -1890,6 +2028,9 @@ int validate_mm(struct mm_struct *mm)
 	if (WARN(i != mm->map_count, "map_count %d vm_next %d",
 		 mm->map_count, i))
 		bugs++;
+#ifdef TB_VMA_FREE_RCU
+	bugs += validate_mm_mt(mm);
+#endif
 	if (WARN(highest_address != mm->highest_vm_end,
 		 "mm->highest_vm_end %lx, found %lx", mm->highest_vm_end,
 		 highest_address))

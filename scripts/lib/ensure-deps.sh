@@ -4,7 +4,7 @@
 # Installs what a fresh Debian 12 machine lacks to build and test the testbed,
 # with apt-get as root or through sudo for another user.  Sourced by
 # scripts/build-and-test.sh and scripts/testbed; safe to run twice.
-#   ensure_build_deps   gcc, make (native libraries)
+#   ensure_build_deps   gcc, make, liburcu, linux-source-6.12 (native libraries)
 #   ensure_qemu_deps    what the QEMU kernel hooks need (scripts/qemu/ensure-deps.sh)
 #   ensure_slurm_deps   slurm-wlm and munge (the one-node cluster, scripts/cluster/slurm)
 # A library: it sets no shell options, so it leaves its caller's as they are.
@@ -35,7 +35,8 @@ _tb_apt_install() {
 }
 
 ensure_build_deps() {
-	_tb_apt_install gcc make libc6-dev liburcu-dev
+	# linux-source-6.12: lib/maple_tree.c, compiled at build time (native/maple/)
+	_tb_apt_install gcc make libc6-dev liburcu-dev linux-source-6.12
 	if ! command -v dotnet >/dev/null 2>&1; then
 		echo "testbed: the .NET SDK 10 (dotnet) is required and not on PATH" >&2
 		return 1

@@ -236,9 +236,8 @@ internal sealed partial class MmStruct
         var inSection = true;
         try
         {
-            MmRbLock.ReadLock();
-            var vma = FindVma(addr);
-            MmRbLock.ReadUnlock();
+            // mas_walk of mm_mt under RCU alone: only a VMA covering addr.
+            var vma = MmMt.Walk(addr);
             if (vma is null || !vma.CheckLive())
                 return SpfAbort.NoVma;
             if (Options.TestOnlyRcuUnlockBeforeUse)

@@ -64,7 +64,7 @@ internal sealed partial class MmStruct
         get => Spf && !SpfRcu;
     }
 
-    /// <summary>mm_rb is walked without mmap_sem, under mm_rb_lock read.</summary>
+    /// <summary>Faults find VMAs without mmap_sem: in mm_rb under mm_rb_lock (SPF), in mm_mt under RCU (the RCU designs).</summary>
     public bool LocklessWalk => Spf || PerVmaLock;
 
     /// <summary>VMAs are freed only after a grace period.</summary>
@@ -113,7 +113,13 @@ internal sealed partial class MmStruct
     /// <summary>mm_lock_seq (per-VMA locks): bumped by mmap_write_unlock, ending every VMA write mark.</summary>
     public int MmLockSeq;
 
-    /// <summary>mm_rb_lock (SPF, per-VMA locks): writers around insert/erase, lockless walks for read.</summary>
+    /// <summary>
+    /// mm_mt (the RCU designs): every VMA over its range, kept in step by the writers under
+    /// mmap_sem, walked by the fault under RCU alone (6.4's maple tree).
+    /// </summary>
+    public readonly VmaIndex MmMt = new();
+
+    /// <summary>mm_rb_lock (SPF with vm_ref_count): writers around insert/erase, get_vma for read.</summary>
     public readonly RwLock MmRbLock = new(LockRank.MmRbLock);
 
     /// <summary>mmap_sem.</summary>

@@ -96,13 +96,13 @@ internal sealed partial class MmStruct
     /// <summary>vma_rb_insert: rb_insert_augmented under mm_rb_lock write (SPF).</summary>
     private void VmaRbInsert(VmAreaStruct vma, RbNode<VmAreaStruct>? parent, bool left)
     {
-        if (LocklessWalk)
+        if (VmaRefs)
             MmRbLock.WriteLock();
         RbTree.LinkNode(vma.VmRb, parent, left, MmRb);
         vma.RbSubtreeGap = 0;
         VmaGapUpdate(vma);
         RbTree.InsertAugmented(vma.VmRb, MmRb, default(VmaGapCallbacks));
-        if (LocklessWalk)
+        if (VmaRefs)
             MmRbLock.WriteUnlock();
         if (PerVmaLock)
             VmaMarkDetached(vma, false);
@@ -117,7 +117,7 @@ internal sealed partial class MmStruct
         // 6.4: a VMA is write-locked before it leaves the tree.
         if (PerVmaLock)
             VmaStartWrite(vma);
-        var locked = LocklessWalk && Options.TestOnlyMutant != ManagedMutant.EraseUnlocked;
+        var locked = VmaRefs && Options.TestOnlyMutant != ManagedMutant.EraseUnlocked;
         if (locked)
             MmRbLock.WriteLock();
         RbTree.EraseAugmented(vma.VmRb, MmRb, default(VmaGapCallbacks));
@@ -126,6 +126,48 @@ internal sealed partial class MmStruct
         vma.VmRb.Clear();
         if (PerVmaLock)
             VmaMarkDetached(vma, true);
+        // What __vma_adjust did not give another VMA already.
+        VmaMtClear(vma.VmStart, vma.VmEnd, vma);
+    }
+
+    /// <summary>mm_mt store (vma_iter_store; null: vma_iter_clear) of [start, end), on the RCU designs.</summary>
+    private void VmaMtStore(ulong start, ulong end, VmAreaStruct? vma)
+    {
+        if (RcuFree)
+            MmMt.Store(start, end - 1, vma);
+    }
+
+    /// <summary>Empties what of [start, end) mm_mt still maps to <paramref name="vma"/>.</summary>
+    private void VmaMtClear(ulong start, ulong end, VmAreaStruct vma)
+    {
+        if (!RcuFree)
+            return;
+        while (start < end)
+        {
+            var entry = MmMt.Find(start, end - 1, out var first, out var last);
+            if (entry is null)
+                break;
+            if (entry == vma)
+                VmaMtStore(Math.Max(first, start), Math.Min(last, end - 1) + 1, null);
+            if (last >= end - 1)
+                break;
+            start = last + 1;
+        }
+    }
+
+    /// <summary>
+    /// vma's boundaries moved from [oldStart, oldEnd): map its new range, then empty what it
+    /// left and nobody took (the VMA that grows is stored first, see VmaAdjust).
+    /// </summary>
+    private void VmaMtMove(VmAreaStruct vma, ulong oldStart, ulong oldEnd)
+    {
+        if (!RcuFree || (oldStart == vma.VmStart && oldEnd == vma.VmEnd))
+            return;
+        VmaMtStore(vma.VmStart, vma.VmEnd, vma);
+        if (oldStart < vma.VmStart)
+            VmaMtClear(oldStart, Math.Min(oldEnd, vma.VmStart), vma);
+        if (oldEnd > vma.VmEnd)
+            VmaMtClear(Math.Max(oldStart, vma.VmEnd), oldEnd, vma);
     }
 
     /// <summary>
@@ -171,6 +213,8 @@ internal sealed partial class MmStruct
         else
             HighestVmEnd = vma.VmEnd;
         VmaRbInsert(vma, rbParent, left);
+        // And to the fault's walk (6.4: vma_iter_store).
+        VmaMtStore(vma.VmStart, vma.VmEnd, vma);
     }
 
     /// <summary>vma_link / __vma_link: list and tree, map_count++.</summary>
@@ -311,6 +355,9 @@ internal sealed partial class MmStruct
 
         while (true)
         {
+            var oldStart = vma.VmStart;
+            var oldEnd = vma.VmEnd;
+            var nextOldStart = adjustNext != 0 ? next!.VmStart : 0;
             if (start != vma.VmStart)
             {
                 vma.VmStart = start;
@@ -327,6 +374,13 @@ internal sealed partial class MmStruct
                 next!.VmStart = (ulong)((long)next.VmStart + (adjustNext << PageShift));
                 next.VmPgoff = (ulong)((long)next.VmPgoff + adjustNext);
             }
+            // mm_mt: the VMA that grows first (split: after insert is in).
+            if (adjustNext < 0)
+                VmaMtMove(next!, nextOldStart, next!.VmEnd);
+            if (insert is null)
+                VmaMtMove(vma, oldStart, oldEnd);
+            if (adjustNext > 0)
+                VmaMtMove(next!, nextOldStart, next!.VmEnd);
 
             if (removeNext != 0)
             {
@@ -340,6 +394,7 @@ internal sealed partial class MmStruct
             {
                 // __split_vma's other half, which may come before or after vma.
                 InsertVmStruct(insert);
+                VmaMtMove(vma, oldStart, oldEnd);
             }
             else
             {
@@ -952,6 +1007,8 @@ internal sealed partial class MmStruct
         RemoveVmaList(vma);
         Mmap = null;
         MmRb.Node = null;
+        // 6.4: __mt_destroy.
+        MmMt.Destroy();
         MapCount = 0;
         HighestVmEnd = 0;
     }

@@ -132,9 +132,8 @@ internal sealed partial class MmStruct
         Rcu.ReadLock();
         try
         {
-            MmRbLock.ReadLock();
-            var vma = FindVma(addr);
-            MmRbLock.ReadUnlock();
+            // mas_walk of mm_mt under RCU alone: only a VMA covering addr.
+            var vma = MmMt.Walk(addr);
             if (vma is null || addr < Volatile.Read(ref vma.VmStart))
             {
                 abort = SpfAbort.NoVma;

@@ -47,6 +47,8 @@ internal sealed partial class MmStruct
             bugs++;
         if (Bug.Warn(highest != HighestVmEnd, $"mm->highest_vm_end {HighestVmEnd:x}, found {highest:x}"))
             bugs++;
+        if (RcuFree)
+            bugs += ValidateMmMt();
 
         // browse_rb: sorted, gaps right, forwards == backwards, and list == tree.
         var j = 0;
@@ -92,5 +94,27 @@ internal sealed partial class MmStruct
         if (Bug.Warn(live != (ulong)(MapCount + detachedHeld), $"live vmas {live} != map_count {MapCount} + {detachedHeld} held detached"))
             bugs++;
         return bugs;
+    }
+
+    /// <summary>mm_mt maps exactly the list: each VMA over [vm_start, vm_end) (in one range or adjacent ones).</summary>
+    private int ValidateMmMt()
+    {
+        ulong addr = 0;
+        ulong first, last;
+        for (var vma = Mmap; vma is not null; vma = vma.VmNext)
+        {
+            addr = vma.VmStart;
+            do
+            {
+                var entry = MmMt.Find(addr, ulong.MaxValue, out first, out last);
+                if (Bug.Warn(entry != vma || first != addr || last > vma.VmEnd - 1,
+                        $"mm_mt does not map VMA {vma.Id} over [{vma.VmStart:x},{vma.VmEnd:x}) at {addr:x}"))
+                    return 1;
+                addr = last + 1;
+            }
+            while (last != vma.VmEnd - 1);
+        }
+        var rest = MmMt.Find(addr, ulong.MaxValue, out first, out last);
+        return Bug.Warn(rest is not null, $"mm_mt maps [{first:x},{last:x}] with no VMA") ? 1 : 0;
     }
 }

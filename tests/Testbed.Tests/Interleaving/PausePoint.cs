@@ -11,9 +11,9 @@ public enum PausePoint
     PageTableLock,
 
     /// <summary>
-    /// Per-VMA locks: the first LOCK after the fault's first UNLOCK (of mm_rb_lock, the walk):
-    /// vma_start_read's trylock of vm_lock, after its first vm_lock_seq check, inside the RCU
-    /// read-side section and holding no lock.
+    /// Per-VMA locks: the fault's first LOCK (its walk, mas_walk of mm_mt under RCU, takes
+    /// none): vma_start_read's trylock of vm_lock, after its first vm_lock_seq check, inside
+    /// the RCU read-side section and holding no lock.
     /// </summary>
     VmaLock,
 

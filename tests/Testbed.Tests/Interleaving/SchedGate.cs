@@ -34,7 +34,7 @@ public sealed class SchedGate
     private readonly ManualResetEventSlim writerReleased = new();
     private int writerPauseIndex = -1;
     private bool stopWriterAfterRelease;
-    private int locksAfterUnlock = -1;
+    private int faultLocks;
     private int targetThread;
     private int writerThread;
     private int state = Armed;
@@ -135,7 +135,10 @@ public sealed class SchedGate
         }
     }
 
-    /// <summary>The per-VMA-lock pause points: counted in LOCKs after the first UNLOCK.</summary>
+    /// <summary>
+    /// The per-VMA-lock pause points: counted in the fault's LOCKs (its walk, mas_walk under
+    /// RCU, takes none).
+    /// </summary>
     private bool AdvanceByLocks(SchedPoint point)
     {
         if (state == Paused)
@@ -145,12 +148,11 @@ public sealed class SchedGate
         }
         if (state != Armed)
             return false;
-        if (point == SchedPoint.Unlock && locksAfterUnlock < 0)
-            locksAfterUnlock = 0;
-        else if (point == SchedPoint.Lock && locksAfterUnlock >= 0)
-            locksAfterUnlock++;
+        if (point != SchedPoint.Lock)
+            return false;
+        faultLocks++;
         var stopAt = pausePoint == PausePoint.VmaLock ? 1 : 2;
-        if (locksAfterUnlock != stopAt || point != SchedPoint.Lock)
+        if (faultLocks != stopAt)
             return false;
         state = Paused;
         return true;

@@ -131,11 +131,12 @@ public sealed class FaultSpecs
         Assert.Equal(-Errno.EFAULT, mm.Execute(Operation.Fault(TaskSize, FaultFlags.Read)));
         Assert.Equal(-Errno.EFAULT, mm.Execute(Operation.Fault(ulong.MaxValue, FaultFlags.Write)));
 
-        // Below A get_vma finds A, which has no anon_vma yet: that check comes before the bounds.
-        // lock_vma_under_rcu (per-VMA locks) takes only a VMA that covers the address (mas_walk).
+        // Below A get_vma (mmu-spf) finds A, which has no anon_vma yet: that check comes before
+        // the bounds. The RCU designs walk the maple tree (mas_walk), which gives only a VMA
+        // that covers the address: none.
         mm.AssertLayout(Anon(4, 8, PrivAnon(RW), pgoffPage: 4));
         Assert.Equal(
-            ConfigRegistry.Get(config).PerVmaLock
+            ConfigRegistry.Get(config).RcuFree
                 ? Expected(faults: 4, attempts: 2, noVma: 2, classic: 2, fallbacks: 2, segv: 4)
                 : mm.Config.LocklessFaults
                 ? Expected(faults: 4, attempts: 2, noVma: 1, noAnonVma: 1, classic: 2, fallbacks: 2, segv: 4)

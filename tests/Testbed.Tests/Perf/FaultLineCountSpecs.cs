@@ -54,16 +54,18 @@ public sealed class FaultLineCountSpecs
             Add(data, backend, "mmu", Shape.AnonFirstTouch, new(2, 0, 2, 2));
             Add(data, backend, "mmu", Shape.FilePrivateWrite, new(2, 0, 0, 2));
             Add(data, backend, "mmu", Shape.FileSharedWrite, new(2, 0, 0, 2));
-            // The lockless designs walk mm_rb under mm_rb_lock (read lock + unlock); an anonymous
-            // VMA with its anon_vma is then handled without mmap_sem; a VMA without one, or with
-            // vm_ops (a file), gives up after the walk and pays the classic path on top.
-            foreach (var config in new[] { "mmu-spf", "mmu-spf-rcu", "mmu-pvl" })
+            // The lockless designs find the VMA without mmap_sem; an anonymous VMA with its
+            // anon_vma is then handled without it; a VMA without one, or with vm_ops (a file),
+            // gives up after the walk and pays the classic path on top. mmu-spf walks mm_rb
+            // under mm_rb_lock (read lock + unlock); the RCU designs walk the maple tree (mm_mt)
+            // under RCU alone and write no mm-wide line for it.
+            foreach (var (config, rb) in new[] { ("mmu-spf", 2), ("mmu-spf-rcu", 0), ("mmu-pvl", 0) })
             {
-                Add(data, backend, config, Shape.PopulatedRead, new(0, 2, 0, 2));
-                Add(data, backend, config, Shape.AnonWrite, new(0, 2, 0, 2));
-                Add(data, backend, config, Shape.AnonFirstTouch, new(2, 2, 2, 2));
-                Add(data, backend, config, Shape.FilePrivateWrite, new(2, 2, 0, 2));
-                Add(data, backend, config, Shape.FileSharedWrite, new(2, 2, 0, 2));
+                Add(data, backend, config, Shape.PopulatedRead, new(0, rb, 0, 2));
+                Add(data, backend, config, Shape.AnonWrite, new(0, rb, 0, 2));
+                Add(data, backend, config, Shape.AnonFirstTouch, new(2, rb, 2, 2));
+                Add(data, backend, config, Shape.FilePrivateWrite, new(2, rb, 0, 2));
+                Add(data, backend, config, Shape.FileSharedWrite, new(2, rb, 0, 2));
             }
         }
         return data;
