@@ -55,7 +55,7 @@ public sealed class ManagedAddressSpace : IAddressSpace
             throw new ArgumentException($"mm flags {flags} are not valid for config '{config}' (MMU configs: {valid})", nameof(flags));
         nommu = !mmu;
         sharedFree = descriptor.SharedFree;
-        mm = new MmStruct(spf, options, flags, descriptor.SpfRcu, descriptor.PerVmaLock);
+        mm = new MmStruct(spf, options, flags, descriptor.SpfRcu, descriptor.PerVmaLock, descriptor.VmaRefcnt);
         Config = new ConfigInfo(config, Mmu: mmu, Spf: spf, SharedFree: sharedFree, options.TestFlags,
             MmStruct.PageSize, MmStruct.TaskSize, MmStruct.MmapMinAddr, MmStruct.MmapBaseAddr, mm.Capabilities);
     }

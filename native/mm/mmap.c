@@ -36,6 +36,10 @@ static void __mmap_init(void)
 	vm_area_cachep = kmem_cache_create("vm_area_struct",
 					   sizeof(struct vm_area_struct),
 					   CACHE_VMA);
+#ifdef CONFIG_VMA_REFCNT
+	/* 6.15: VMAs are reused without waiting for a grace period */
+	kmem_cache_set_typesafe_by_rcu(vm_area_cachep);
+#endif
 	anon_vma_cachep = kmem_cache_create("anon_vma", sizeof(struct anon_vma),
 					    CACHE_ANON_VMA);
 }
@@ -345,7 +349,11 @@ static inline void vma_rb_insert(struct vm_area_struct *vma,
 				 struct mm_struct *mm)
 {
 	rb_insert_augmented(&vma->vm_rb, &mm->mm_rb, &vma_gap_callbacks);
-#ifdef CONFIG_PER_VMA_LOCK
+#ifdef CONFIG_VMA_REFCNT
+	/* 6.15: write-locked, then attached (vm_refcnt 0 -> 1) */
+	vma_start_write(vma);
+	vma_mark_attached(vma);
+#elif defined(CONFIG_PER_VMA_LOCK)
 	vma_mark_detached(vma, false);
 #endif
 }
@@ -384,7 +392,9 @@ static void __vma_rb_erase(struct vm_area_struct *vma, struct mm_struct *mm)
 	rb_erase_augmented(&vma->vm_rb, &mm->mm_rb, &vma_gap_callbacks);
 	mm_rb_write_unlock(mm);
 	RB_CLEAR_NODE(&vma->vm_rb);
-#ifdef CONFIG_PER_VMA_LOCK
+#ifdef CONFIG_VMA_REFCNT
+	vma_mark_detached(vma);
+#elif defined(CONFIG_PER_VMA_LOCK)
 	vma_mark_detached(vma, true);
 #endif
 }
@@ -1644,8 +1654,18 @@ void exit_mmap(struct mm_struct *mm)
 	 * 4.16 the VMAs are not erased from mm_rb one by one; the tree is
 	 * simply forgotten.
 	 */
-	while (vma)
+	while (vma) {
+#ifdef CONFIG_VMA_REFCNT
+		/*
+		 * 6.15's exit_mmap detaches each VMA before the free: the
+		 * cache is typesafe, and a free VMA must read as detached
+		 * (vm_refcnt 0) to a stale reader of its next life.
+		 */
+		vma_start_write(vma);
+		vma_mark_detached(vma);
+#endif
 		vma = remove_vma(vma);
+	}
 	mm->mmap = NULL;
 	mm->mm_rb = RB_ROOT;
 	mm->map_count = 0;
@@ -1754,10 +1774,19 @@ int validate_mm(struct mm_struct *mm)
 			 "VMA %llu write-locked outside a write section",
 			 (unsigned long long)vma->tb_id))
 			bugs++;
+#ifdef CONFIG_VMA_REFCNT
+		if (WARN(atomic_read(&vma->vm_refcnt) < 1 ||
+			 atomic_read(&vma->vm_refcnt) >= VMA_LOCK_OFFSET,
+			 "VMA %llu on the list has vm_refcnt %#x",
+			 (unsigned long long)vma->tb_id,
+			 atomic_read(&vma->vm_refcnt)))
+			bugs++;
+#else
 		if (WARN(READ_ONCE(vma->detached),
 			 "VMA %llu on the list is marked detached",
 			 (unsigned long long)vma->tb_id))
 			bugs++;
+#endif
 #endif
 #ifdef TB_VMA_REFCOUNT
 		if (WARN(atomic_read(&vma->vm_ref_count) < 1,

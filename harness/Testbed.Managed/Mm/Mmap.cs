@@ -102,9 +102,12 @@ internal sealed partial class MmStruct
         vma.RbSubtreeGap = 0;
         VmaGapUpdate(vma);
         RbTree.InsertAugmented(vma.VmRb, MmRb, default(VmaGapCallbacks));
+        // 6.15: write-locked, then attached (vm_refcnt 0 -> 1), under mm_rb_lock.
+        if (VmaRefcnt)
+            VmaMarkAttached(vma);
         if (LocklessWalk)
             MmRbLock.WriteUnlock();
-        if (PerVmaLock)
+        if (PerVmaLock && !VmaRefcnt)
             VmaMarkDetached(vma, false);
     }
 
@@ -124,7 +127,9 @@ internal sealed partial class MmStruct
         if (locked)
             MmRbLock.WriteUnlock();
         vma.VmRb.Clear();
-        if (PerVmaLock)
+        if (VmaRefcnt)
+            VmaMarkDetachedRefcnt(vma);
+        else if (PerVmaLock)
             VmaMarkDetached(vma, true);
     }
 
@@ -943,6 +948,13 @@ internal sealed partial class MmStruct
         for (var v = vma; v is not null; v = v.VmNext)
             UnmapPageRange(v, v.VmStart, v.VmEnd);
         FreePgtables(vma);
+        // 6.15: each VMA detached before its free, so it reads as free (vm_refcnt 0) to a
+        // stale reader of its next life in the typesafe cache.
+        for (var v = vma; VmaRefcnt && v is not null; v = v.VmNext)
+        {
+            VmaStartWrite(v);
+            VmaMarkDetachedRefcnt(v);
+        }
         RemoveVmaList(vma);
         Mmap = null;
         MmRb.Node = null;
