@@ -20,10 +20,10 @@ public static class ScenarioCatalog
 
     /// <summary>
     /// The designs of the fault path the speculative-fault scenarios run on: the SPF series',
-    /// its RCU alternative and 6.4's per-VMA locks (their writers hand removed VMAs to
-    /// call_rcu and never wait for a grace period).
+    /// its RCU alternative, 6.4's per-VMA locks and 6.15's vm_refcnt (their writers hand
+    /// removed VMAs to call_rcu, or to the typesafe cache, and never wait for a grace period).
     /// </summary>
-    public static IReadOnlyList<string> FaultDesigns { get; } = ["mmu-spf", "mmu-spf-rcu", "mmu-pvl"];
+    public static IReadOnlyList<string> FaultDesigns { get; } = ["mmu-spf", "mmu-spf-rcu", "mmu-pvl", "mmu-vmrefcnt"];
 
     /// <summary>Every scenario, in catalog order.</summary>
     public static IReadOnlyList<PctScenario> All { get; } =

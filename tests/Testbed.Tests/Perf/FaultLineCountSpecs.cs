@@ -57,7 +57,7 @@ public sealed class FaultLineCountSpecs
             // The lockless designs walk mm_rb under mm_rb_lock (read lock + unlock); an anonymous
             // VMA with its anon_vma is then handled without mmap_sem; a VMA without one, or with
             // vm_ops (a file), gives up after the walk and pays the classic path on top.
-            foreach (var config in new[] { "mmu-spf", "mmu-spf-rcu", "mmu-pvl" })
+            foreach (var config in new[] { "mmu-spf", "mmu-spf-rcu", "mmu-pvl", "mmu-vmrefcnt" })
             {
                 Add(data, backend, config, Shape.PopulatedRead, new(0, 2, 0, 2));
                 Add(data, backend, config, Shape.AnonWrite, new(0, 2, 0, 2));
@@ -106,6 +106,7 @@ public sealed class FaultLineCountSpecs
     [InlineData("mmu-spf")]
     [InlineData("mmu-spf-rcu")]
     [InlineData("mmu-pvl")]
+    [InlineData("mmu-vmrefcnt")]
     public void The_fault_statistics_write_no_line_of_the_mm(string config)
     {
         using var mm = new NativeAddressSpace(config);
@@ -188,6 +189,7 @@ public sealed class FaultLineCountSpecs
         "mmu-spf" => NativeConfigs.Counts<MmuSpfApi>(OpKind.Fault),
         "mmu-spf-rcu" => NativeConfigs.Counts<MmuSpfRcuApi>(OpKind.Fault),
         "mmu-pvl" => NativeConfigs.Counts<MmuPvlApi>(OpKind.Fault),
+        "mmu-vmrefcnt" => NativeConfigs.Counts<MmuVmrefcntApi>(OpKind.Fault),
         _ => throw new ArgumentOutOfRangeException(nameof(config)),
     };
 }

@@ -29,6 +29,8 @@ public sealed class DesignSchedulingSpecs(ITestOutputHelper output)
     [InlineData(AddressSpaceFactory.Managed, "mmu-spf-rcu")]
     [InlineData(AddressSpaceFactory.Native, "mmu-pvl")]
     [InlineData(AddressSpaceFactory.Managed, "mmu-pvl")]
+    [InlineData(AddressSpaceFactory.Native, "mmu-vmrefcnt")]
+    [InlineData(AddressSpaceFactory.Managed, "mmu-vmrefcnt")]
     public Task Pct_and_the_bounded_search_find_no_violation_in_the_munmap_scenario(string backend, string config) =>
         IsolatedSpec.RunAsync(output, GetType(), nameof(NoViolation), backend, config);
 
