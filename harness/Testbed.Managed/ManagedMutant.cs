@@ -28,4 +28,13 @@ public enum ManagedMutant
 
     /// <summary>vma_replace_policy replaces the policy without the VMA's write lock (6.4 before "mm/mempolicy: Take VMA lock before replacing policy").</summary>
     ReplacePolicyUnlocked = 6,
+
+    /// <summary>mmu-vmrefcnt: vma_start_read does not check that the VMA it counted is still its mm's.</summary>
+    VmRefcntNoMmRecheck = 7,
+
+    /// <summary>mmu-vmrefcnt: lock_vma_under_rcu does not re-check the range after the count.</summary>
+    VmRefcntNoRangeRecheck = 8,
+
+    /// <summary>mmu-vmrefcnt: the writer adds VMA_LOCK_OFFSET but does not wait for the readers to drain.</summary>
+    VmRefcntWriterNoWait = 9,
 }

@@ -21,7 +21,7 @@ internal sealed partial class MmStruct
     /// __vma_enter_locked: add the writer's flag unless the VMA is detached (false: nothing to
     /// exclude), then wait for the readers already in to leave.
     /// </summary>
-    private static bool VmaEnterLocked(VmAreaStruct vma, bool detaching)
+    private bool VmaEnterLocked(VmAreaStruct vma, bool detaching)
     {
         var target = VmaLockOffset + (detaching ? 0 : 1);
         SchedHook.Sched(SchedPoint.Atomic, vma);
@@ -35,7 +35,8 @@ internal sealed partial class MmStruct
                 break;
             c = seen;
         }
-        VmaWaitReaders(vma, target);
+        if (Options.TestOnlyMutant != ManagedMutant.VmRefcntWriterNoWait)
+            VmaWaitReaders(vma, target);
         return true;
     }
 
@@ -123,7 +124,7 @@ internal sealed partial class MmStruct
                 break;
             c = seen;
         }
-        if (!ReferenceEquals(Volatile.Read(ref vma.VmMm), this))
+        if (Options.TestOnlyMutant != ManagedMutant.VmRefcntNoMmRecheck && !ReferenceEquals(Volatile.Read(ref vma.VmMm), this))
         {
             VmaEndRead(vma);
             return SpfAbort.NoVma;
@@ -160,7 +161,8 @@ internal sealed partial class MmStruct
                 abort = notLocked;
                 return null;
             }
-            SpfAbort? why = addr < vma.VmStart || addr >= vma.VmEnd ? SpfAbort.NoVma
+            var outside = Options.TestOnlyMutant != ManagedMutant.VmRefcntNoRangeRecheck && (addr < vma.VmStart || addr >= vma.VmEnd);
+            SpfAbort? why = outside ? SpfAbort.NoVma
                 : vma.VmFile is not null ? SpfAbort.NotAnon
                 : Volatile.Read(ref vma.AnonVma) is null ? SpfAbort.NoAnonVma
                 : null;
