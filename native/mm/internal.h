@@ -295,11 +295,11 @@ static inline void vma_mark_attached(struct vm_area_struct *vma)
 }
 
 /*
- * vma_mark_detached: drop the tree's reference; readers still in (they
- * took theirs before vma_start_write's flag) are waited for, so a
+ * 6.15's vma_mark_detached: drop the tree's reference; readers still in
+ * (they took theirs before vma_start_write's flag) are waited for, so a
  * detached VMA has no reader left and may be freed, and reused, at once.
  */
-static inline void vma_mark_detached(struct vm_area_struct *vma)
+static inline void __vma_mark_detached(struct vm_area_struct *vma)
 {
 	bool detached;
 
@@ -311,6 +311,22 @@ static inline void vma_mark_detached(struct vm_area_struct *vma)
 		WARN(!detached, "vma_mark_detached: VMA %llu still counted",
 		     (unsigned long long)vma->tb_id);
 	}
+}
+
+/*
+ * mm/mmap.c calls 6.4's two-way vma_mark_detached at the tree's insert
+ * and erase; 6.15 splits it in two.  Attaching, 6.15 write-locks the VMA
+ * first (vma_iter_store), then publishes the tree's reference.
+ */
+static inline void vma_mark_detached(struct vm_area_struct *vma,
+				     bool detached)
+{
+	if (detached) {
+		__vma_mark_detached(vma);
+		return;
+	}
+	vma_start_write(vma);
+	vma_mark_attached(vma);
 }
 #else
 static inline void vma_start_write(struct vm_area_struct *vma)

@@ -758,8 +758,10 @@ static struct vm_area_struct *lock_vma_under_rcu(struct mm_struct *mm,
 		*abort = SPF_ABORT_NO_VMA;
 		goto inval;
 	}
-	/* a stale reader's window: the VMA may be freed and reused here */
-	tb_preempt_point(vma);
+	/*
+	 * A stale reader's window: the VMA may be freed and reused before
+	 * the increment (its SCHED_ATOMIC point is where a scheduler stops us).
+	 */
 	*abort = vma_start_read(mm, vma);
 	if (*abort >= 0)
 		goto inval;

@@ -349,11 +349,7 @@ static inline void vma_rb_insert(struct vm_area_struct *vma,
 				 struct mm_struct *mm)
 {
 	rb_insert_augmented(&vma->vm_rb, &mm->mm_rb, &vma_gap_callbacks);
-#ifdef CONFIG_VMA_REFCNT
-	/* 6.15: write-locked, then attached (vm_refcnt 0 -> 1) */
-	vma_start_write(vma);
-	vma_mark_attached(vma);
-#elif defined(CONFIG_PER_VMA_LOCK)
+#ifdef CONFIG_PER_VMA_LOCK
 	vma_mark_detached(vma, false);
 #endif
 }
@@ -392,9 +388,7 @@ static void __vma_rb_erase(struct vm_area_struct *vma, struct mm_struct *mm)
 	rb_erase_augmented(&vma->vm_rb, &mm->mm_rb, &vma_gap_callbacks);
 	mm_rb_write_unlock(mm);
 	RB_CLEAR_NODE(&vma->vm_rb);
-#ifdef CONFIG_VMA_REFCNT
-	vma_mark_detached(vma);
-#elif defined(CONFIG_PER_VMA_LOCK)
+#ifdef CONFIG_PER_VMA_LOCK
 	vma_mark_detached(vma, true);
 #endif
 }
@@ -1662,7 +1656,7 @@ void exit_mmap(struct mm_struct *mm)
 		 * (vm_refcnt 0) to a stale reader of its next life.
 		 */
 		vma_start_write(vma);
-		vma_mark_detached(vma);
+		vma_mark_detached(vma, true);
 #endif
 		vma = remove_vma(vma);
 	}

@@ -155,7 +155,6 @@ internal sealed partial class MmStruct
                 abort = SpfAbort.NoVma;
                 return null;
             }
-            SchedHook.Sched(SchedPoint.Preempt, vma);
             if (VmaStartReadRefcnt(vma) is { } notLocked)
             {
                 abort = notLocked;
