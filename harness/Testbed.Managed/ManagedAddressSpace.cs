@@ -12,7 +12,7 @@ namespace Testbed.Managed;
 
 /// <summary>
 /// The managed port of the VMA model: one mm of config "mmu-spf", "mmu", "mmu-spf-rcu",
-/// "mmu-pvl", "nommu" or "nommu-orig", safe for any number of concurrent callers under the kernel's locking design.
+/// "mmu-pvl", "mmu-vmrefcnt", "nommu" or "nommu-orig", safe for any number of concurrent callers under the kernel's locking design.
 /// </summary>
 public sealed class ManagedAddressSpace : IAddressSpace
 {

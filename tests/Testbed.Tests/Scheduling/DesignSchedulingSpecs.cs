@@ -11,7 +11,7 @@ using Xunit.Abstractions;
 namespace Testbed.Tests.Scheduling;
 
 /// <summary>
-/// The controlled scheduler on the RCU designs (mmu-spf-rcu, mmu-pvl), both backends: the
+/// The controlled scheduler on the RCU designs (mmu-spf-rcu, mmu-pvl) and mmu-vmrefcnt, both backends: the
 /// speculative fault against munmap, explored by PCT and by the bounded exhaustive search;
 /// no schedule finds a problem, and in none does a thread reach synchronize_rcu (munmap
 /// hands the VMA to call_rcu: no grace period inside the write section). Then freeing without a grace period (the managed port's test-only switch on
