@@ -7,14 +7,14 @@
 # all agree.  Keep the format: one "NAME := words" per line, # comments.
 
 # Every config, in build order.
-TB_CONFIGS := mmu-spf mmu mmu-spf-rcu mmu-pvl nommu nommu-orig nommu-badfree mmu-rcu-nogp mmu-pvl-noseq
+TB_CONFIGS := mmu-spf mmu mmu-spf-rcu mmu-pvl mmu-vmrefcnt nommu nommu-orig nommu-badfree mmu-rcu-nogp mmu-pvl-noseq
 
 # Test-only: built and bound (the A/B bite test needs it), but the managed
 # port has no such config and the CLI does not list it.
 TB_TEST_CONFIGS := nommu-badfree mmu-rcu-nogp mmu-pvl-noseq
 
 # The stress driver races faults against mmap/munmap/mprotect: mmu only.
-TB_STRESS_CONFIGS := mmu-spf mmu mmu-spf-rcu mmu-pvl
+TB_STRESS_CONFIGS := mmu-spf mmu mmu-spf-rcu mmu-pvl mmu-vmrefcnt
 
 # Per config: the model it builds (mmu: mm/mmap.c and friends, nommu:
 # mm/nommu.c), its compiler flags and (TB_LIBS_) the libraries it links.
@@ -32,6 +32,12 @@ TB_LIBS_mmu-spf-rcu := -lurcu-memb
 TB_MODEL_mmu-pvl := mmu
 TB_FLAGS_mmu-pvl := -DCONFIG_MMU -DCONFIG_PER_VMA_LOCK
 TB_LIBS_mmu-pvl := -lurcu-memb
+# mmu-vmrefcnt: 6.15's vm_refcnt (Suren Baghdasaryan, "replace vm_lock and
+# detached flag with a reference count") on mmu-pvl's fault path; the VMA
+# cache is SLAB_TYPESAFE_BY_RCU: a freed VMA is reused at once, no call_rcu.
+TB_MODEL_mmu-vmrefcnt := mmu
+TB_FLAGS_mmu-vmrefcnt := -DCONFIG_MMU -DCONFIG_PER_VMA_LOCK -DCONFIG_VMA_REFCNT
+TB_LIBS_mmu-vmrefcnt := -lurcu-memb
 # nommu: no CONFIG_MMU; VMAs freed through the shared __free_vma.
 TB_MODEL_nommu := nommu
 TB_FLAGS_nommu :=

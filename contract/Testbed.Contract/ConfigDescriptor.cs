@@ -11,6 +11,7 @@ namespace Testbed.Contract;
 /// <param name="Flags">The compiler flags native/Makefile builds it with.</param>
 /// <param name="SpfRcu">SPF with the VMA kept by an RCU read-side section instead of vm_ref_count (CONFIG_SPF_RCU).</param>
 /// <param name="PerVmaLock">Linux 6.4's per-VMA locks (CONFIG_PER_VMA_LOCK).</param>
+/// <param name="VmaRefcnt">Linux 6.15's vm_refcnt in place of the per-VMA lock, VMAs typesafe by RCU (CONFIG_VMA_REFCNT).</param>
 public sealed record ConfigDescriptor(
     string Name,
     bool Mmu,
@@ -20,8 +21,12 @@ public sealed record ConfigDescriptor(
     bool Stress,
     IReadOnlyList<string> Flags,
     bool SpfRcu = false,
-    bool PerVmaLock = false)
+    bool PerVmaLock = false,
+    bool VmaRefcnt = false)
 {
-    /// <summary>VMAs are freed only after an RCU grace period.</summary>
-    public bool RcuFree => SpfRcu || PerVmaLock;
+    /// <summary>VMAs are freed only after an RCU grace period (6.15's typesafe cache reuses them at once).</summary>
+    public bool RcuFree => SpfRcu || (PerVmaLock && !VmaRefcnt);
+
+    /// <summary>The fault walks the maple tree under RCU alone (every design after SPF).</summary>
+    public bool MapleIndex => SpfRcu || PerVmaLock;
 }

@@ -60,7 +60,8 @@ public static partial class ConfigRegistry
                 SharedFree: !model && !flags.Contains("-DTB_NOMMU_OPEN_CODED_FREE"),
                 TestOnly: testOnly.Contains(name), Stress: stress.Contains(name), flags,
                 SpfRcu: flags.Contains("-DCONFIG_SPF_RCU"),
-                PerVmaLock: flags.Contains("-DCONFIG_PER_VMA_LOCK"));
+                PerVmaLock: flags.Contains("-DCONFIG_PER_VMA_LOCK"),
+                VmaRefcnt: flags.Contains("-DCONFIG_VMA_REFCNT"));
         }).ToArray();
     }
 

@@ -12,11 +12,27 @@ namespace Testbed.Harness.Scheduling;
 public static class EndState
 {
     /// <summary>
-    /// The problems found; destroys <paramref name="mm"/>. <paramref name="run"/>: the
-    /// controlled run's decisions, for a scenario check that reads the interleaving (null for
-    /// uncontrolled threads).
+    /// The problems found; destroys <paramref name="mm"/> and the scenario's
+    /// <paramref name="peer"/> mm, if any (held to the same invariants, its problems prefixed
+    /// "peer"). <paramref name="run"/>: the controlled run's decisions, for a scenario check
+    /// that reads the interleaving (null for uncontrolled threads).
     /// </summary>
-    public static IReadOnlyList<string> Check(IAddressSpace mm, PctScenario scenario, ControlledRun? run)
+    public static IReadOnlyList<string> Check(IAddressSpace mm, PctScenario scenario, ControlledRun? run, IAddressSpace? peer = null)
+    {
+        var problems = Invariants(mm);
+        if (scenario.Check is not null)
+            problems.AddRange(scenario.Check(mm, run));
+        problems.AddRange(mm.Destroy().Select(v => $"teardown: {v.Site}:{v.Line} {v.Message}"));
+        if (peer is not null)
+        {
+            var peerProblems = Invariants(peer);
+            peerProblems.AddRange(peer.Destroy().Select(v => $"teardown: {v.Site}:{v.Line} {v.Message}"));
+            problems.AddRange(peerProblems.Select(p => $"peer {p}"));
+        }
+        return problems;
+    }
+
+    private static List<string> Invariants(IAddressSpace mm)
     {
         var problems = new List<string>();
         var bugs = mm.Validate();
@@ -27,9 +43,6 @@ public static class EndState
         var inVmas = mm.Snapshot().Sum(v => (long)v.Populated);
         if ((long)stats.PopulatedPages != inVmas)
             problems.Add($"pages outside a VMA: the mm has {stats.PopulatedPages} populated page(s), its VMAs {inVmas}");
-        if (scenario.Check is not null)
-            problems.AddRange(scenario.Check(mm, run));
-        problems.AddRange(mm.Destroy().Select(v => $"teardown: {v.Site}:{v.Line} {v.Message}"));
         return problems;
     }
 }

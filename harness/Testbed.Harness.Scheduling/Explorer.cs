@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 using System.Diagnostics;
+using Testbed.Contract;
 using Testbed.Harness.Backends;
 using Testbed.Harness.Seeded;
 
@@ -19,9 +20,10 @@ public sealed class Explorer(AddressSpaceFactory factory, string backend)
     public RunOutcome RunOnce(PctScenario scenario, ISchedulingStrategy strategy)
     {
         var mm = factory.Create(backend, scenario.Config);
+        IAddressSpace? peer = null;
         try
         {
-            var bodies = scenario.Start(mm);
+            (var bodies, peer) = scenario.Begin(mm, () => factory.Create(backend, scenario.Config));
             var run = ControlledScheduler.Run(bodies, strategy);
             var problems = new List<string>();
             if (run.SchedulerFailure is { } why)
@@ -29,11 +31,12 @@ public sealed class Explorer(AddressSpaceFactory factory, string backend)
             problems.AddRange(run.Errors.Select((e, t) => e is null ? null : $"thread {t} threw {e.GetType().Name}: {e.Message}")
                 .OfType<string>());
             if (run.SchedulerFailure is null)
-                problems.AddRange(EndState.Check(mm, scenario, run));
+                problems.AddRange(EndState.Check(mm, scenario, run, peer));
             return new RunOutcome(run, problems);
         }
         finally
         {
+            peer?.Dispose();
             mm.Dispose();
         }
     }

@@ -23,10 +23,10 @@ public static class ScenarioCatalog
 
     /// <summary>
     /// The designs of the fault path the speculative-fault scenarios run on: the SPF series',
-    /// its RCU alternative and 6.4's per-VMA locks (their writers hand removed VMAs to
-    /// call_rcu and never wait for a grace period).
+    /// its RCU alternative, 6.4's per-VMA locks and 6.15's vm_refcnt (their writers hand
+    /// removed VMAs to call_rcu, or to the typesafe cache, and never wait for a grace period).
     /// </summary>
-    public static IReadOnlyList<string> FaultDesigns { get; } = ["mmu-spf", "mmu-spf-rcu", "mmu-pvl"];
+    public static IReadOnlyList<string> FaultDesigns { get; } = ["mmu-spf", "mmu-spf-rcu", "mmu-pvl", "mmu-vmrefcnt"];
 
     /// <summary>Every scenario, in catalog order.</summary>
     public static IReadOnlyList<PctScenario> All { get; } =
@@ -102,6 +102,41 @@ public static class ScenarioCatalog
                     Run(mm, Operation.Fault(Base + Page, FaultFlags.Write)),
                     Run(mm, Operation.Mprotect(Base, 2 * Page, Prot.Read)),
                     Run(mm, Operation.Munmap(Base + Page, 3 * Page)),
+                ];
+            }),
+        new("vma-reuse-vs-fault", "mmu-vmrefcnt",
+            "a fault holding a stale pointer to its VMA while munmap frees the VMA and another mm's mmap, at the same " +
+            "address, reuses it at once (6.15's typesafe VMA cache): the fault must see the VMA is not its mm's",
+            4, Start: _ => throw new InvalidOperationException("vma-reuse-vs-fault runs with a peer mm (StartWithPeer)"),
+            StartWithPeer: (mm, peer) =>
+            {
+                Setup(mm);
+                return
+                [
+                    Run(mm, Operation.Fault(Base + Page, FaultFlags.Write)),
+                    () =>
+                    {
+                        mm.Execute(Operation.Munmap(Base, 4 * Page));
+                        if (peer.Execute(Operation.Mmap(Base, 4 * Page, Rw, Anon)) >= 0)
+                            peer.Execute(Operation.Fault(Base, FaultFlags.Write | FaultFlags.NoSpeculative));
+                    },
+                ];
+            }),
+        new("vma-reuse-in-mm-vs-fault", "mmu-vmrefcnt",
+            "a fault holding a stale pointer to its VMA while munmap frees the VMA and an mmap of the same mm, elsewhere, " +
+            "reuses it at once (6.15's typesafe VMA cache): the fault must see the VMA covers another range",
+            4, mm =>
+            {
+                Setup(mm);
+                return
+                [
+                    Run(mm, Operation.Fault(Base + Page, FaultFlags.Write)),
+                    () =>
+                    {
+                        mm.Execute(Operation.Munmap(Base, 4 * Page));
+                        if (mm.Execute(Operation.Mmap(Base + 8 * Page, 4 * Page, Rw, Anon)) >= 0)
+                            mm.Execute(Operation.Fault(Base + 8 * Page, FaultFlags.Write | FaultFlags.NoSpeculative));
+                    },
                 ];
             }),
         new("nommu-region-sharing-vs-delete", "nommu",

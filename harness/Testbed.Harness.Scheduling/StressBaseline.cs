@@ -32,7 +32,8 @@ public sealed class StressBaseline(AddressSpaceFactory factory, string backend)
     private List<string> RunOnce(PctScenario scenario)
     {
         using var mm = factory.Create(backend, scenario.Config);
-        var bodies = scenario.Start(mm);
+        var (bodies, peer) = scenario.Begin(mm, () => factory.Create(backend, scenario.Config));
+        using var peerOwner = peer;
         var errors = new Exception?[bodies.Count];
         using var start = new Barrier(bodies.Count);
         var threads = bodies.Select((body, t) => new Thread(() =>
@@ -51,7 +52,7 @@ public sealed class StressBaseline(AddressSpaceFactory factory, string backend)
         threads.ForEach(t => t.Join());
         var problems = errors.Select((e, t) => e is null ? null : $"thread {t} threw {e.GetType().Name}: {e.Message}")
             .OfType<string>().ToList();
-        problems.AddRange(EndState.Check(mm, scenario, run: null));
+        problems.AddRange(EndState.Check(mm, scenario, run: null, peer));
         return problems;
     }
 }

@@ -12,7 +12,7 @@ namespace Testbed.Managed;
 
 /// <summary>
 /// The managed port of the VMA model: one mm of config "mmu-spf", "mmu", "mmu-spf-rcu",
-/// "mmu-pvl", "nommu" or "nommu-orig", safe for any number of concurrent callers under the kernel's locking design.
+/// "mmu-pvl", "mmu-vmrefcnt", "nommu" or "nommu-orig", safe for any number of concurrent callers under the kernel's locking design.
 /// </summary>
 public sealed class ManagedAddressSpace : IAddressSpace
 {
@@ -56,7 +56,7 @@ public sealed class ManagedAddressSpace : IAddressSpace
             throw new ArgumentException($"mm flags {flags} are not valid for config '{config}' (MMU configs: {valid})", nameof(flags));
         nommu = !mmu;
         sharedFree = descriptor.SharedFree;
-        mm = new MmStruct(spf, options, flags, descriptor.SpfRcu, descriptor.PerVmaLock);
+        mm = new MmStruct(spf, options, flags, descriptor.SpfRcu, descriptor.PerVmaLock, descriptor.VmaRefcnt);
         Config = new ConfigInfo(config, Mmu: mmu, Spf: spf, SharedFree: sharedFree, options.TestFlags,
             MmStruct.PageSize, MmStruct.TaskSize, MmStruct.MmapMinAddr, MmStruct.MmapBaseAddr, mm.Capabilities);
     }

@@ -31,4 +31,13 @@ public enum ManagedMutant
 
     /// <summary>expand_downwards expands the stack without write-locking its VMA (6.4 before "mm: lock a vma before stack expansion"); the order trace still marks the write section.</summary>
     ExpandStackUnlocked = 7,
+
+    /// <summary>mmu-vmrefcnt: vma_start_read does not check that the VMA it counted is still its mm's.</summary>
+    VmRefcntNoMmRecheck = 8,
+
+    /// <summary>mmu-vmrefcnt: lock_vma_under_rcu does not re-check the range after the count.</summary>
+    VmRefcntNoRangeRecheck = 9,
+
+    /// <summary>mmu-vmrefcnt: the writer adds VMA_LOCK_OFFSET but does not wait for the readers to drain.</summary>
+    VmRefcntWriterNoWait = 10,
 }

@@ -62,7 +62,7 @@ static struct mm_struct *mm_alloc(void)
 		return NULL;
 	}
 	mm->mm_rb = RB_ROOT;
-#ifdef TB_VMA_FREE_RCU
+#ifdef TB_MM_MT
 	mm->mm_mt = tb_mt_alloc();
 	if (!mm->mm_mt) {
 		pt_destroy(mm);
@@ -96,7 +96,7 @@ static void mmdrop(struct mm_struct *mm)
 		return;
 	pt_destroy(mm);
 	fault_events_destroy(mm);
-#ifdef TB_VMA_FREE_RCU
+#ifdef TB_MM_MT
 	tb_mt_free(mm->mm_mt);	/* exit_mmap did, unless the mm had no VMA */
 #endif
 #ifdef TB_MM_RB_LOCK

@@ -26,6 +26,8 @@ struct kmem_obj_header {
 	u64 id;
 	u32 state;		/* enum kmem_obj_state, __atomic */
 	u32 pad;
+	/* a typesafe cache's free list (under the cache's qlock) */
+	struct kmem_obj_header *next_free;
 } __attribute__((aligned(16)));
 
 struct kmem_cache {
@@ -38,6 +40,8 @@ struct kmem_cache {
 	struct kmem_obj_header *quarantine[KMEM_QUARANTINE];
 	unsigned int qhead;		/* oldest */
 	unsigned int qlen;
+	bool typesafe;			/* SLAB_TYPESAFE_BY_RCU */
+	struct kmem_obj_header *free_list;	/* typesafe: LIFO, qlock */
 };
 
 static pthread_mutex_t caches_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -148,9 +152,38 @@ void kmem_cache_destroy(struct kmem_cache *cache)
 	pthread_mutex_lock(&cache->qlock);
 	while (cache->qlen)
 		quarantine_evict(cache);
+	while (cache->free_list) {
+		struct kmem_obj_header *h = cache->free_list;
+
+		cache->free_list = h->next_free;
+		h->magic = 0;
+		free(h);
+	}
 	pthread_mutex_unlock(&cache->qlock);
 	pthread_mutex_destroy(&cache->qlock);
 	free(cache);
+}
+
+void kmem_cache_set_typesafe_by_rcu(struct kmem_cache *cache)
+{
+	cache->typesafe = true;
+}
+
+/*
+ * A typesafe cache's last freed object, or NULL.  The LIFO order hands
+ * the object just freed to the very next allocation: the reuse a stale
+ * reader can meet is the likeliest one, not a rare one.
+ */
+static struct kmem_obj_header *typesafe_pop(struct kmem_cache *cache)
+{
+	struct kmem_obj_header *h;
+
+	pthread_mutex_lock(&cache->qlock);
+	h = cache->free_list;
+	if (h)
+		cache->free_list = h->next_free;
+	pthread_mutex_unlock(&cache->qlock);
+	return h;
 }
 
 /* Consumes one step of the injector; true: this allocation must fail. */
@@ -183,9 +216,30 @@ void *kmem_cache_alloc(struct kmem_cache *cache, gfp_t flags)
 				   __ATOMIC_RELAXED);
 		return NULL;
 	}
+	h = cache->typesafe ? typesafe_pop(cache) : NULL;
+	if (h) {
+		/*
+		 * Reused: not cleared (the caller clears what it may, a
+		 * stale reader may be reading the rest), not re-filled.
+		 */
+		flags &= ~__GFP_ZERO;
+		goto charge;
+	}
 	h = aligned_alloc(16, sizeof(*h) + ((cache->size + 15) & ~(size_t)15));
 	if (!h)
 		return NULL;
+	/*
+	 * A typesafe object is born zeroed, as a slab constructor would
+	 * leave it: in the state a free object reads in (for a VMA,
+	 * vm_refcnt 0, detached), which is all a stale reader may see.
+	 */
+	if (cache->typesafe)
+		flags |= __GFP_ZERO;
+#ifndef TB_PERF
+	if (!(flags & __GFP_ZERO))	/* uninitialised, visibly */
+		memset(header_obj(h), 0xa5, cache->size);
+#endif
+charge:
 	obj = header_obj(h);
 	h->magic = KMEM_MAGIC;
 	h->cache = cache;
@@ -198,12 +252,9 @@ void *kmem_cache_alloc(struct kmem_cache *cache, gfp_t flags)
 		__atomic_fetch_add(&acct->live[cache->kind], 1,
 				   __ATOMIC_RELAXED);
 	}
+	h->next_free = NULL;
 	if (flags & __GFP_ZERO)
 		memset(obj, 0, cache->size);
-#ifndef TB_PERF
-	else
-		memset(obj, 0xa5, cache->size);	/* uninitialised, visibly */
-#endif
 	__atomic_store_n(&h->state, KMEM_OBJ_LIVE, __ATOMIC_RELEASE);
 	return obj;
 }
@@ -272,6 +323,13 @@ void kmem_cache_free(struct kmem_cache *cache, void *obj)
 		return;
 	}
 	uncharge(cache, h);
+	if (cache->typesafe) {
+		pthread_mutex_lock(&cache->qlock);
+		h->next_free = cache->free_list;
+		cache->free_list = h;
+		pthread_mutex_unlock(&cache->qlock);
+		return;
+	}
 #ifdef TB_PERF
 	h->magic = 0;
 	free(h);

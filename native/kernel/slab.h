@@ -48,6 +48,16 @@ struct kmem_cache;
 struct kmem_cache *kmem_cache_create(const char *name, size_t size,
 				     enum kmem_cache_id kind);
 void kmem_cache_destroy(struct kmem_cache *cache);
+/*
+ * SLAB_TYPESAFE_BY_RCU (set once, before the first allocation): a freed
+ * object is neither poisoned nor released but put on the cache's free
+ * list, and the next allocation from the cache, for any account, takes
+ * it back at once, uncleared: memory once of this type stays of it, so a
+ * reader holding a stale pointer reads an object of the right type that
+ * may meanwhile belong to someone else (and must check).  Only
+ * kmem_cache_destroy releases the list.
+ */
+void kmem_cache_set_typesafe_by_rcu(struct kmem_cache *cache);
 
 void *kmem_cache_alloc(struct kmem_cache *cache, gfp_t flags);
 void *kmem_cache_zalloc(struct kmem_cache *cache, gfp_t flags);

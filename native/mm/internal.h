@@ -116,7 +116,7 @@ void __free_vma(struct vm_area_struct *vma);
 struct vm_area_struct *get_vma(struct mm_struct *mm, unsigned long addr);
 void put_vma(struct vm_area_struct *vma);
 #endif
-#ifdef TB_VMA_FREE_RCU
+#ifdef TB_MM_MT
 /* mas_walk of mm_mt: the VMA covering addr; rcu_read_lock held */
 struct vm_area_struct *find_vma_lockless(struct mm_struct *mm,
 					 unsigned long addr);
@@ -225,6 +225,112 @@ static inline bool __is_vma_write_locked(struct vm_area_struct *vma,
 	return vma->vm_lock_seq == *mm_lock_seq;
 }
 
+#ifdef CONFIG_VMA_REFCNT
+/*
+ * 6.15's vm_refcnt (include/linux/mm_types.h, mmap_lock.h; Suren
+ * Baghdasaryan, "replace vm_lock and detached flag with a reference
+ * count"): 0 detached, 1 attached, 1 + n with n readers.  A writer adds
+ * VMA_LOCK_OFFSET, which turns every later vma_start_read away (its
+ * increment is limited to VMA_REF_LIMIT), and waits for the readers
+ * already in to leave (6.15 sleeps on mm->vma_writer_wait; the model
+ * polls, vma_wait_readers in mm/util.c).
+ */
+#define VMA_LOCK_OFFSET	0x40000000
+#define VMA_REF_LIMIT	(VMA_LOCK_OFFSET - 1)
+
+void vma_wait_readers(struct vm_area_struct *vma, int tgt_refcnt);
+
+/*
+ * __vma_enter_locked: false when the VMA is detached (nobody can read
+ * it, nothing to exclude).  Detaching, the writer waits for the count
+ * to be the flag alone (its own attach reference already dropped).
+ */
+static inline bool __vma_enter_locked(struct vm_area_struct *vma,
+				      bool detaching)
+{
+	int tgt_refcnt = VMA_LOCK_OFFSET + (detaching ? 0 : 1);
+
+	if (!atomic_fetch_add_unless(&vma->vm_refcnt, VMA_LOCK_OFFSET, 0))
+		return false;
+	vma_wait_readers(vma, tgt_refcnt);
+	return true;
+}
+
+/* __vma_exit_locked: drop the flag; *detached: the count reached 0. */
+static inline void __vma_exit_locked(struct vm_area_struct *vma,
+				     bool *detached)
+{
+	*detached = atomic_sub_return(VMA_LOCK_OFFSET, &vma->vm_refcnt) == 0;
+}
+
+static inline void vma_start_write(struct vm_area_struct *vma)
+{
+	int mm_lock_seq;
+	bool locked, detached;
+
+	if (__is_vma_write_locked(vma, &mm_lock_seq))
+		return;
+	locked = __vma_enter_locked(vma, false);
+	WRITE_ONCE(vma->vm_lock_seq, mm_lock_seq);
+	if (locked) {
+		__vma_exit_locked(vma, &detached);
+		WARN(detached, "vma_start_write: VMA %llu detached under us",
+		     (unsigned long long)vma->tb_id);
+	}
+}
+
+static inline void vma_assert_write_locked(struct vm_area_struct *vma)
+{
+	int mm_lock_seq;
+
+	VM_BUG_ON_VMA(!__is_vma_write_locked(vma, &mm_lock_seq), vma);
+}
+
+/* vma_mark_attached: the tree's reference, published with release. */
+static inline void vma_mark_attached(struct vm_area_struct *vma)
+{
+	vma_assert_write_locked(vma);
+	WARN(atomic_read(&vma->vm_refcnt),
+	     "vma_mark_attached: VMA %llu has vm_refcnt %d",
+	     (unsigned long long)vma->tb_id, atomic_read(&vma->vm_refcnt));
+	__atomic_store_n(&vma->vm_refcnt.counter, 1, __ATOMIC_RELEASE);
+}
+
+/*
+ * 6.15's vma_mark_detached: drop the tree's reference; readers still in
+ * (they took theirs before vma_start_write's flag) are waited for, so a
+ * detached VMA has no reader left and may be freed, and reused, at once.
+ */
+static inline void __vma_mark_detached(struct vm_area_struct *vma)
+{
+	bool detached;
+
+	vma_assert_write_locked(vma);
+	if (atomic_dec_and_test(&vma->vm_refcnt))
+		return;
+	if (__vma_enter_locked(vma, true)) {
+		__vma_exit_locked(vma, &detached);
+		WARN(!detached, "vma_mark_detached: VMA %llu still counted",
+		     (unsigned long long)vma->tb_id);
+	}
+}
+
+/*
+ * mm/mmap.c calls 6.4's two-way vma_mark_detached at the tree's insert
+ * and erase; 6.15 splits it in two.  Attaching, 6.15 write-locks the VMA
+ * first (vma_iter_store), then publishes the tree's reference.
+ */
+static inline void vma_mark_detached(struct vm_area_struct *vma,
+				     bool detached)
+{
+	if (detached) {
+		__vma_mark_detached(vma);
+		return;
+	}
+	vma_start_write(vma);
+	vma_mark_attached(vma);
+}
+#else
 static inline void vma_start_write(struct vm_area_struct *vma)
 {
 	int mm_lock_seq;
@@ -251,6 +357,8 @@ static inline void vma_mark_detached(struct vm_area_struct *vma,
 		vma_assert_write_locked(vma);
 	WRITE_ONCE(vma->detached, detached);
 }
+
+#endif
 
 /* vma_end_write_all: one increment ends every mark of the section. */
 static inline void vma_end_write_all(struct mm_struct *mm)

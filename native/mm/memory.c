@@ -733,7 +733,118 @@ static bool spf_try(struct mm_struct *mm, unsigned int flags)
 }
 #endif
 
-#ifdef CONFIG_PER_VMA_LOCK
+#ifdef CONFIG_VMA_REFCNT
+/*
+ * vma_refcount_put (6.15): drop a reader's count.  The last reader
+ * before a waiting writer would wake it (rcuwait_wake_up); the model's
+ * writer polls the count instead (vma_wait_readers).
+ */
+static void vma_end_read(struct vm_area_struct *vma)
+{
+	atomic_dec(&vma->vm_refcnt);
+}
+
+/*
+ * vma_start_read (6.15 include/linux/mmap_lock.h), on a VMA that may be
+ * free, or reused by another mm, since the walk found it (the cache is
+ * typesafe by RCU): the sequence check against the reader's mm, then
+ * __refcount_inc_not_zero_limited_acquire: no increment on 0 (detached,
+ * or free) nor past VMA_REF_LIMIT (a writer's VMA_LOCK_OFFSET is in).
+ * Once counted the VMA cannot be detached, freed or reused under us;
+ * it may already belong to another mm (checked here, as 6.15 does) and
+ * cover another range (lock_vma_under_rcu checks).  Returns -1 with the
+ * count taken, or the abort reason: write-locked (SPF_ABORT_SEQ_ODD),
+ * write-locked meanwhile (SPF_ABORT_SEQ_CHANGED), detached (6.15's
+ * -EAGAIN, SPF_ABORT_DETACHED), another mm's (SPF_ABORT_NO_VMA).
+ */
+static int vma_start_read(struct mm_struct *mm, struct vm_area_struct *vma)
+{
+	int oldcnt = atomic_read(&vma->vm_refcnt);
+
+	if (READ_ONCE(vma->vm_lock_seq) ==
+	    __atomic_load_n(&mm->mm_lock_seq, __ATOMIC_ACQUIRE))
+		return SPF_ABORT_SEQ_ODD;
+	tb_sched(SCHED_ATOMIC, &vma->vm_refcnt);
+	do {
+		if (!oldcnt)
+			return SPF_ABORT_DETACHED;
+		if (oldcnt >= VMA_REF_LIMIT)
+			return SPF_ABORT_SEQ_ODD;
+	} while (!__atomic_compare_exchange_n(&vma->vm_refcnt.counter,
+					      &oldcnt, oldcnt + 1, false,
+					      __ATOMIC_ACQUIRE,
+					      __ATOMIC_RELAXED));
+	/* attached to another mm since the walk: not ours to fault on */
+	if (READ_ONCE(vma->vm_mm) != mm) {
+		vma_end_read(vma);
+		return SPF_ABORT_NO_VMA;
+	}
+	if (READ_ONCE(vma->vm_lock_seq) ==
+	    __atomic_load_n(&mm->mm_lock_seq, __ATOMIC_ACQUIRE)) {
+		vma_end_read(vma);
+		return SPF_ABORT_SEQ_CHANGED;
+	}
+	return -1;
+}
+
+/*
+ * lock_vma_under_rcu (6.15 mm/memory.c): find the VMA covering address
+ * and count it without mmap_sem.  Nothing of the VMA is read before
+ * vma_start_read took the count but vm_lock_seq and vm_refcnt, the two
+ * fields a free VMA keeps: the VMA found may since have been freed and
+ * handed to another mapping, of this mm or another.  Once counted, the
+ * range is checked again, it may be another VMA's now.  6.15 walks again
+ * on a detached VMA; the model falls back (SPF_ABORT_DETACHED).  The
+ * model's fault handles anonymous VMAs with an anon_vma only: checked
+ * under the count.  Returns the VMA counted, or NULL with *abort set.
+ */
+static struct vm_area_struct *lock_vma_under_rcu(struct mm_struct *mm,
+						 unsigned long address,
+						 int *abort)
+{
+	struct vm_area_struct *vma;
+
+	rcu_read_lock();
+	vma = find_vma_lockless(mm, address);
+	if (!vma) {
+		*abort = SPF_ABORT_NO_VMA;
+		goto inval;
+	}
+	/*
+	 * A stale reader's window: the VMA may be freed and reused before
+	 * the increment (its SCHED_ATOMIC point is where a scheduler stops us).
+	 */
+	*abort = vma_start_read(mm, vma);
+	if (*abort >= 0)
+		goto inval;
+	/* the VMA we counted may cover another range since the walk */
+	if (address < vma->vm_start || address >= vma->vm_end) {
+		*abort = SPF_ABORT_NO_VMA;
+		goto inval_end_read;
+	}
+	/* Only anonymous vmas are supported (vm_ops: file or shmem). */
+	if (READ_ONCE(vma->vm_file)) {
+		*abort = SPF_ABORT_NOT_ANON;
+		goto inval_end_read;
+	}
+	/*
+	 * find_mergeable_anon_vma uses adjacent vmas which are not locked;
+	 * a classic fault (mmap_sem read) may be setting it right now.
+	 */
+	if (!READ_ONCE(vma->anon_vma)) {
+		*abort = SPF_ABORT_NO_ANON_VMA;
+		goto inval_end_read;
+	}
+	rcu_read_unlock();
+	return vma;
+
+inval_end_read:
+	vma_end_read(vma);
+inval:
+	rcu_read_unlock();
+	return NULL;
+}
+#elif defined(CONFIG_PER_VMA_LOCK)
 /*
  * vma_start_read (6.4 include/linux/mm.h): the sequence check before the
  * lock (a VMA marked by a writer of the current mmap_sem write section
@@ -836,6 +947,9 @@ inval:
 	return NULL;
 }
 
+#endif
+
+#ifdef CONFIG_PER_VMA_LOCK
 /*
  * The per-VMA-lock half of 6.4's do_user_addr_fault: lock_vma_under_rcu,
  * access_error, then handle_mm_fault with FAULT_FLAG_VMA_LOCK, which for

@@ -26,12 +26,17 @@
  *    mm_rb_lock and pins the VMA with vm_ref_count;
  *  - mmu-spf-rcu (+ CONFIG_SPF_RCU): the same fault path, but the VMA
  *    found is kept alive by the RCU read-side section, not a reference;
- *  - mmu-pvl (CONFIG_PER_VMA_LOCK): 6.4's per-VMA locks.
+ *  - mmu-pvl (CONFIG_PER_VMA_LOCK): 6.4's per-VMA locks;
+ *  - mmu-vmrefcnt (+ CONFIG_VMA_REFCNT): 6.15's vm_refcnt in place of
+ *    the per-VMA rw_semaphore and the detached flag, on a VMA cache that
+ *    is SLAB_TYPESAFE_BY_RCU (a freed VMA is reused at once, no call_rcu).
  * TB_VMA_REFCOUNT: VMAs carry vm_ref_count.  TB_MM_RB_LOCK: mm_rb is
  * walked without mmap_sem under mm_rb_lock (mmu-spf only).
- * TB_VMA_FREE_RCU: a VMA is freed only after a grace period, and the
- * fault finds it without mmap_sem in mm_mt, the kernel's maple tree
- * (maple/maple.h), walked under RCU alone as 6.4 does.
+ * TB_VMA_FREE_RCU: a VMA is freed only after a grace period (not on
+ * mmu-vmrefcnt: its cache is typesafe by RCU instead).  TB_MM_MT: the
+ * fault finds a VMA without mmap_sem in mm_mt, the kernel's maple tree
+ * (maple/maple.h), walked under RCU alone as 6.4 does (every design
+ * after SPF).
  */
 #if defined(CONFIG_SPF_RCU) && !defined(CONFIG_SPECULATIVE_PAGE_FAULT)
 #error "CONFIG_SPF_RCU is a variant of CONFIG_SPECULATIVE_PAGE_FAULT"
@@ -45,8 +50,15 @@
 #ifdef TB_VMA_REFCOUNT
 #define TB_MM_RB_LOCK 1
 #endif
-#if defined(CONFIG_SPF_RCU) || defined(CONFIG_PER_VMA_LOCK)
+#if defined(CONFIG_VMA_REFCNT) && !defined(CONFIG_PER_VMA_LOCK)
+#error "CONFIG_VMA_REFCNT is a variant of CONFIG_PER_VMA_LOCK"
+#endif
+#if defined(CONFIG_SPF_RCU) || \
+	(defined(CONFIG_PER_VMA_LOCK) && !defined(CONFIG_VMA_REFCNT))
 #define TB_VMA_FREE_RCU 1
+#endif
+#if defined(CONFIG_SPF_RCU) || defined(CONFIG_PER_VMA_LOCK)
+#define TB_MM_MT 1
 #endif
 
 struct file;
@@ -106,7 +118,7 @@ struct vm_area_struct {
 #ifdef TB_VMA_REFCOUNT
 	atomic_t vm_ref_count;		/* 1 for the tree + one per get_vma */
 #endif
-#ifdef CONFIG_PER_VMA_LOCK
+#if defined(CONFIG_PER_VMA_LOCK) && !defined(CONFIG_VMA_REFCNT)
 	/* == mm->mm_lock_seq: write-locked until mmap_write_unlock */
 	int vm_lock_seq;
 	/* 6.4 allocates it apart (vma->vm_lock->lock); inline here */
@@ -121,6 +133,18 @@ struct vm_area_struct {
 	struct vm_region *vm_region;	/* the region backing this VMA */
 #endif
 	u64 tb_id;			/* test-only: per-mm object id */
+#ifdef CONFIG_VMA_REFCNT
+	/*
+	 * Last, and never cleared by vm_area_alloc (vma_clear): the VMA
+	 * cache is typesafe by RCU, and a reader holding a stale pointer
+	 * reads these two of a VMA that may be free or reused.
+	 * vm_lock_seq: == mm->mm_lock_seq while write-locked.
+	 * vm_refcnt: 0 detached (free VMAs too), 1 attached, 1 + n with n
+	 * readers; + VMA_LOCK_OFFSET while a writer excludes readers.
+	 */
+	int vm_lock_seq;
+	atomic_t vm_refcnt;
+#endif
 };
 
 static inline struct mempolicy *vma_policy(struct vm_area_struct *vma)
@@ -234,7 +258,7 @@ struct mm_struct {
 	/* bumped by mmap_write_unlock: ends every vma_start_write mark */
 	int mm_lock_seq;
 #endif
-#ifdef TB_VMA_FREE_RCU
+#ifdef TB_MM_MT
 	/*
 	 * 6.4's mm_mt: every VMA of the list over its range, kept in step
 	 * by the writers under mmap_sem (mm/mmap.c, vma_mt_*), walked by
@@ -242,6 +266,8 @@ struct mm_struct {
 	 * index (find_vma, the gaps of get_unmapped_area).
 	 */
 	struct tb_mt *mm_mt;
+#endif
+#ifdef TB_VMA_FREE_RCU
 	/* test-only: VMAs handed to call_rcu whose callback has not run */
 	int vma_rcu_pending;
 #endif

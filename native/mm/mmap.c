@@ -37,6 +37,10 @@ static void __mmap_init(void)
 	vm_area_cachep = kmem_cache_create("vm_area_struct",
 					   sizeof(struct vm_area_struct),
 					   CACHE_VMA);
+#ifdef CONFIG_VMA_REFCNT
+	/* 6.15: VMAs are reused without waiting for a grace period */
+	kmem_cache_set_typesafe_by_rcu(vm_area_cachep);
+#endif
 	anon_vma_cachep = kmem_cache_create("anon_vma", sizeof(struct anon_vma),
 					    CACHE_ANON_VMA);
 }
@@ -81,7 +85,7 @@ static struct vm_area_struct *vm_area_dup(struct vm_area_struct *orig)
  * otherwise.
  */
 
-#ifdef TB_VMA_FREE_RCU
+#ifdef TB_MM_MT
 /*
  * The tree walk of a fault that has no mmap_sem: 6.4's mas_walk of the
  * maple tree (lib/maple_tree.c, compiled from linux-source-6.12), safe
@@ -1599,11 +1603,15 @@ static int expand_downwards(struct vm_area_struct *vma, unsigned long address)
 #ifndef CONFIG_PER_VMA_LOCK
 				vm_write_begin(vma);
 #endif
+				unsigned long old_start = vma->vm_start;
+
 				WRITE_ONCE(vma->vm_start, address);
 				WRITE_ONCE(vma->vm_pgoff, vma->vm_pgoff - grow);
 #ifndef CONFIG_PER_VMA_LOCK
 				vm_write_end(vma);
 #endif
+				/* 6.1+: mas_store_prealloc of the grown range */
+				vma_mt_move(mm, vma, old_start, vma->vm_end);
 				vma_gap_update(vma);
 			}
 		}
@@ -1844,11 +1852,21 @@ void exit_mmap(struct mm_struct *mm)
 	 * 4.16 the VMAs are not erased from mm_rb one by one; the tree is
 	 * simply forgotten.
 	 */
-	while (vma)
+	while (vma) {
+#ifdef CONFIG_VMA_REFCNT
+		/*
+		 * 6.15's exit_mmap detaches each VMA before the free: the
+		 * cache is typesafe, and a free VMA must read as detached
+		 * (vm_refcnt 0) to a stale reader of its next life.
+		 */
+		vma_start_write(vma);
+		vma_mark_detached(vma, true);
+#endif
 		vma = remove_vma(vma);
+	}
 	mm->mmap = NULL;
 	mm->mm_rb = RB_ROOT;
-#ifdef TB_VMA_FREE_RCU
+#ifdef TB_MM_MT
 	/* 6.4: __mt_destroy; its nodes go to call_rcu */
 	tb_mt_free(mm->mm_mt);
 	mm->mm_mt = NULL;
@@ -1922,7 +1940,7 @@ static int check_page_covered(struct mm_struct *mm, unsigned long addr,
  * is covered by a VMA.  Caller holds mmap_sem (read is enough).  Returns
  * the number of problems, each recorded as a violation.
  */
-#ifdef TB_VMA_FREE_RCU
+#ifdef TB_MM_MT
 /*
  * mm_mt maps exactly the list: each VMA over [vm_start, vm_end) (in one
  * range or adjacent ones), nothing else.
@@ -1996,10 +2014,19 @@ int validate_mm(struct mm_struct *mm)
 			 "VMA %llu write-locked outside a write section",
 			 (unsigned long long)vma->tb_id))
 			bugs++;
+#ifdef CONFIG_VMA_REFCNT
+		if (WARN(atomic_read(&vma->vm_refcnt) < 1 ||
+			 atomic_read(&vma->vm_refcnt) >= VMA_LOCK_OFFSET,
+			 "VMA %llu on the list has vm_refcnt %#x",
+			 (unsigned long long)vma->tb_id,
+			 atomic_read(&vma->vm_refcnt)))
+			bugs++;
+#else
 		if (WARN(READ_ONCE(vma->detached),
 			 "VMA %llu on the list is marked detached",
 			 (unsigned long long)vma->tb_id))
 			bugs++;
+#endif
 #endif
 #ifdef TB_VMA_REFCOUNT
 		if (WARN(atomic_read(&vma->vm_ref_count) < 1,
@@ -2028,7 +2055,7 @@ int validate_mm(struct mm_struct *mm)
 	if (WARN(i != mm->map_count, "map_count %d vm_next %d",
 		 mm->map_count, i))
 		bugs++;
-#ifdef TB_VMA_FREE_RCU
+#ifdef TB_MM_MT
 	bugs += validate_mm_mt(mm);
 #endif
 	if (WARN(highest_address != mm->highest_vm_end,

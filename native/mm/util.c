@@ -4,6 +4,8 @@
  * mm's sorted list (the kernel's mm/util.c), and allocating and freeing a
  * bare vm_area_struct (kernel/fork.c from 4.18 on).
  */
+#include <sched.h>
+#include <stddef.h>
 #include <time.h>
 #include "mm/internal.h"
 
@@ -18,7 +20,14 @@ static void INIT_VMA(struct vm_area_struct *vma)
 	atomic_set(&vma->vm_ref_count, 1);
 #endif
 	RB_CLEAR_NODE(&vma->vm_rb);
-#ifdef CONFIG_PER_VMA_LOCK
+#ifdef CONFIG_VMA_REFCNT
+	/*
+	 * 6.15's vma_lock_init: not write-locked; vm_refcnt is not touched,
+	 * it is 0 (detached) on every free VMA and stays so until the tree
+	 * takes it (vma_mark_attached).
+	 */
+	WRITE_ONCE(vma->vm_lock_seq, -1);
+#elif defined(CONFIG_PER_VMA_LOCK)
 	/* 6.4's vma_init/vma_lock_alloc: unlocked, not detached yet */
 	init_rwsem(&vma->vm_lock);
 	vma->vm_lock_seq = -1;
@@ -30,9 +39,21 @@ struct vm_area_struct *vm_area_alloc(struct mm_struct *mm)
 {
 	struct vm_area_struct *vma;
 
+#ifdef CONFIG_VMA_REFCNT
+	/*
+	 * The typesafe cache hands back a freed VMA uncleared: clear all but
+	 * the fields a stale reader may be reading (6.15 keeps vm_refcnt the
+	 * same way, vma_copy and the slab's freeptr_offset).
+	 */
+	vma = kmem_cache_alloc(vm_area_cachep, GFP_KERNEL);
+	if (!vma)
+		return NULL;
+	memset(vma, 0, offsetof(struct vm_area_struct, vm_lock_seq));
+#else
 	vma = kmem_cache_zalloc(vm_area_cachep, GFP_KERNEL);
 	if (!vma)
 		return NULL;
+#endif
 	vma->tb_id = kmem_obj_id(vma);
 	vma->vm_mm = mm;
 	INIT_VMA(vma);
@@ -50,10 +71,40 @@ void vm_area_free(struct vm_area_struct *vma)
 	tb_trace_event(EV_VMA_FREE, vma->tb_id, 0);
 #ifdef TB_VMA_FREE_RCU
 	vm_area_free_rcu(vma);
+#elif defined(CONFIG_VMA_REFCNT)
+	/*
+	 * 6.15: no call_rcu, the VMA is back in the cache at once.  Only a
+	 * detached VMA with no reader may go (a stale reader's increment on
+	 * a free VMA must fail).
+	 */
+	WARN(atomic_read(&vma->vm_refcnt),
+	     "vm_area_free: VMA %llu freed with vm_refcnt %#x",
+	     (unsigned long long)vma->tb_id, atomic_read(&vma->vm_refcnt));
+	kmem_cache_free(vm_area_cachep, vma);
 #else
 	kmem_cache_free(vm_area_cachep, vma);
 #endif
 }
+
+#ifdef CONFIG_VMA_REFCNT
+/*
+ * The writer's wait for readers to drain (6.15: rcuwait_wait_event on
+ * mm->vma_writer_wait, woken by the last reader's vma_refcount_put).
+ * Under a controlled scheduler it reports SCHED_BLOCKED between looks,
+ * so the scheduler runs the readers; otherwise it yields: a reader holds
+ * its count for one fault only.
+ */
+void vma_wait_readers(struct vm_area_struct *vma, int tgt_refcnt)
+{
+	while (__atomic_load_n(&vma->vm_refcnt.counter, __ATOMIC_ACQUIRE) !=
+	       tgt_refcnt) {
+		if (tb_sched_controlled())
+			tb_sched(SCHED_BLOCKED, &vma->vm_refcnt);
+		else
+			sched_yield();
+	}
+}
+#endif
 
 #ifdef TB_VMA_FREE_RCU
 /* The real free, once no reader can look any more. */

@@ -12,9 +12,10 @@ internal abstract class KmemObject(KmemAccount account, CacheKind cache, ulong i
 {
     private int freed;
     private int charged = 1;
+    private KmemAccount account = account;
 
-    /// <summary>The stable per-mm object id (tb_id).</summary>
-    public ulong Id { get; } = id;
+    /// <summary>The per-mm object id (tb_id), of this life of the object.</summary>
+    public ulong Id { get; private set; } = id;
 
     /// <summary>Which cache it came from.</summary>
     public CacheKind Cache { get; } = cache;
@@ -47,6 +48,18 @@ internal abstract class KmemObject(KmemAccount account, CacheKind cache, ulong i
         }
         if (Interlocked.Exchange(ref charged, 0) != 0)
             account.Freed(Cache);
+    }
+
+    /// <summary>
+    /// A typesafe cache hands this freed object out again (native slab.c's typesafe_pop):
+    /// live once more, charged to <paramref name="newAccount"/> under <paramref name="newId"/>.
+    /// </summary>
+    protected void Reuse(KmemAccount newAccount, ulong newId)
+    {
+        account = newAccount;
+        Id = newId;
+        Volatile.Write(ref charged, 1);
+        Volatile.Write(ref freed, 0);
     }
 
     /// <summary>Records a use-after-free violation when the object was freed; returns true when live.</summary>

@@ -42,11 +42,13 @@ internal sealed partial class MmStruct
     private static long arenas;
 
     /// <summary>Creates an empty mm of a fault design: SPF (optionally with RCU-kept VMAs), per-VMA locks, or neither.</summary>
-    public MmStruct(bool spf, ManagedOptions options, MmFlags flags = MmFlags.None, bool spfRcu = false, bool perVmaLock = false)
+    public MmStruct(bool spf, ManagedOptions options, MmFlags flags = MmFlags.None, bool spfRcu = false, bool perVmaLock = false,
+        bool vmaRefcnt = false)
     {
         Spf = spf;
         SpfRcu = spf && spfRcu;
         PerVmaLock = perVmaLock && !spf;
+        VmaRefcnt = PerVmaLock && vmaRefcnt;
         Options = options;
         Flags = flags;
     }
@@ -56,6 +58,9 @@ internal sealed partial class MmStruct
 
     /// <summary>CONFIG_PER_VMA_LOCK: 6.4's per-VMA locks.</summary>
     public bool PerVmaLock { get; }
+
+    /// <summary>CONFIG_VMA_REFCNT: 6.15's vm_refcnt in place of the per-VMA lock; the VMA cache is typesafe by RCU.</summary>
+    public bool VmaRefcnt { get; }
 
     /// <summary>VMAs carry vm_ref_count (get_vma/put_vma): SPF without RCU.</summary>
     public bool VmaRefs
@@ -67,8 +72,11 @@ internal sealed partial class MmStruct
     /// <summary>Faults find VMAs without mmap_sem: in mm_rb under mm_rb_lock (SPF), in mm_mt under RCU (the RCU designs).</summary>
     public bool LocklessWalk => Spf || PerVmaLock;
 
-    /// <summary>VMAs are freed only after a grace period.</summary>
-    public bool RcuFree => SpfRcu || PerVmaLock;
+    /// <summary>VMAs are freed only after a grace period (mmu-vmrefcnt: its cache is typesafe by RCU instead).</summary>
+    public bool RcuFree => SpfRcu || (PerVmaLock && !VmaRefcnt);
+
+    /// <summary>The fault walks mm_mt under RCU alone (every design after SPF).</summary>
+    public bool MapleIndex => SpfRcu || PerVmaLock;
 
     /// <summary>What this mm can do, as the native library reports it in tb_config_info.caps.</summary>
     public Capabilities Capabilities =>

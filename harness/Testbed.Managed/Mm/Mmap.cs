@@ -102,9 +102,12 @@ internal sealed partial class MmStruct
         vma.RbSubtreeGap = 0;
         VmaGapUpdate(vma);
         RbTree.InsertAugmented(vma.VmRb, MmRb, default(VmaGapCallbacks));
+        // 6.15: write-locked, then attached (vm_refcnt 0 -> 1).
+        if (VmaRefcnt)
+            VmaMarkAttached(vma);
         if (VmaRefs)
             MmRbLock.WriteUnlock();
-        if (PerVmaLock)
+        if (PerVmaLock && !VmaRefcnt)
             VmaMarkDetached(vma, false);
     }
 
@@ -124,7 +127,9 @@ internal sealed partial class MmStruct
         if (locked)
             MmRbLock.WriteUnlock();
         vma.VmRb.Clear();
-        if (PerVmaLock)
+        if (VmaRefcnt)
+            VmaMarkDetachedRefcnt(vma);
+        else if (PerVmaLock)
             VmaMarkDetached(vma, true);
         // What __vma_adjust did not give another VMA already.
         VmaMtClear(vma.VmStart, vma.VmEnd, vma);
@@ -133,14 +138,14 @@ internal sealed partial class MmStruct
     /// <summary>mm_mt store (vma_iter_store; null: vma_iter_clear) of [start, end), on the RCU designs.</summary>
     private void VmaMtStore(ulong start, ulong end, VmAreaStruct? vma)
     {
-        if (RcuFree)
+        if (MapleIndex)
             MmMt.Store(start, end - 1, vma);
     }
 
     /// <summary>Empties what of [start, end) mm_mt still maps to <paramref name="vma"/>.</summary>
     private void VmaMtClear(ulong start, ulong end, VmAreaStruct vma)
     {
-        if (!RcuFree)
+        if (!MapleIndex)
             return;
         while (start < end)
         {
@@ -161,7 +166,7 @@ internal sealed partial class MmStruct
     /// </summary>
     private void VmaMtMove(VmAreaStruct vma, ulong oldStart, ulong oldEnd)
     {
-        if (!RcuFree || (oldStart == vma.VmStart && oldEnd == vma.VmEnd))
+        if (!MapleIndex || (oldStart == vma.VmStart && oldEnd == vma.VmEnd))
             return;
         VmaMtStore(vma.VmStart, vma.VmEnd, vma);
         if (oldStart < vma.VmStart)
@@ -1004,6 +1009,13 @@ internal sealed partial class MmStruct
         for (var v = vma; v is not null; v = v.VmNext)
             UnmapPageRange(v, v.VmStart, v.VmEnd);
         FreePgtables(vma);
+        // 6.15: each VMA detached before its free, so it reads as free (vm_refcnt 0) to a
+        // stale reader of its next life in the typesafe cache.
+        for (var v = vma; VmaRefcnt && v is not null; v = v.VmNext)
+        {
+            VmaStartWrite(v);
+            VmaMarkDetachedRefcnt(v);
+        }
         RemoveVmaList(vma);
         Mmap = null;
         MmRb.Node = null;

@@ -92,6 +92,11 @@ internal sealed partial class MmStruct
         var seq = MmLockSeq;
         if (vma.VmLockSeq == seq)
             return;
+        if (VmaRefcnt)
+        {
+            VmaStartWriteRefcnt(vma, seq);
+            return;
+        }
         vma.VmLock.DownWrite();
         Volatile.Write(ref vma.VmLockSeq, seq);
         vma.VmLock.UpWrite();
@@ -129,6 +134,8 @@ internal sealed partial class MmStruct
     /// </summary>
     private VmAreaStruct? LockVmaUnderRcu(ulong addr, out SpfAbort abort)
     {
+        if (VmaRefcnt)
+            return LockVmaUnderRcuRefcnt(addr, out abort);
         Rcu.ReadLock();
         try
         {
@@ -192,7 +199,7 @@ internal sealed partial class MmStruct
             return abort;
         if (AccessError(vma.VmFlags, flags))
         {
-            vma.VmLock.UpRead();
+            EndRead(vma);
             return SpfAbort.Access;
         }
         vma.CheckLive();
@@ -205,7 +212,16 @@ internal sealed partial class MmStruct
         var moved = Volatile.Read(ref vma.VmStart);
         Bug.Warn(moved != start || Volatile.Read(ref vma.VmPgoff) != pgoff,
             $"VMA id {vma.Id} moved from {start:x} to {moved:x} under a fault holding its lock: expanded without vma_start_write");
-        vma.VmLock.UpRead();
+        EndRead(vma);
         return null;
+    }
+
+    /// <summary>vma_end_read: the reader's vm_lock, or (6.15) its vm_refcnt count.</summary>
+    private void EndRead(VmAreaStruct vma)
+    {
+        if (VmaRefcnt)
+            VmaEndRead(vma);
+        else
+            vma.VmLock.UpRead();
     }
 }

@@ -52,10 +52,13 @@ internal sealed partial class MmStruct
                 error = 0;
                 if (!PerVmaLock)
                     vma.VmWriteBegin();
+                var oldStart = vma.VmStart;
                 Volatile.Write(ref vma.VmStart, addr);
                 Volatile.Write(ref vma.VmPgoff, vma.VmPgoff - grow);
                 if (!PerVmaLock)
                     vma.VmWriteEnd();
+                // 6.1+: mas_store_prealloc of the grown range.
+                VmaMtMove(vma, oldStart, vma.VmEnd);
                 VmaGapUpdate(vma);
             }
         }

@@ -37,7 +37,10 @@ internal sealed partial class MmStruct
                 bugs++;
             if (PerVmaLock && Bug.Warn(Volatile.Read(ref vma.VmLockSeq) == Volatile.Read(ref MmLockSeq), $"vma {vma.Id} write-locked outside a write section"))
                 bugs++;
-            if (PerVmaLock && Bug.Warn(vma.Detached, $"vma {vma.Id} on the list is marked detached"))
+            if (PerVmaLock && !VmaRefcnt && Bug.Warn(vma.Detached, $"vma {vma.Id} on the list is marked detached"))
+                bugs++;
+            var refcnt = Volatile.Read(ref vma.VmRefcnt);
+            if (VmaRefcnt && Bug.Warn(refcnt is < 1 or >= VmaLockOffset, $"vma {vma.Id} on the list has vm_refcnt {refcnt:x}"))
                 bugs++;
             highest = vma.VmEnd;
             prev = vma;
@@ -47,7 +50,7 @@ internal sealed partial class MmStruct
             bugs++;
         if (Bug.Warn(highest != HighestVmEnd, $"mm->highest_vm_end {HighestVmEnd:x}, found {highest:x}"))
             bugs++;
-        if (RcuFree)
+        if (MapleIndex)
             bugs += ValidateMmMt();
 
         // browse_rb: sorted, gaps right, forwards == backwards, and list == tree.

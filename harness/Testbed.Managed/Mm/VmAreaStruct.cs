@@ -14,9 +14,33 @@ internal sealed class VmAreaStruct : KmemObject
     {
         if (!mm.Kmem.TryAlloc(CacheKind.Vma, out var id))
             return null;
-        var vma = new VmAreaStruct(mm, id);
+        var vma = mm.VmaRefcnt && TypesafeCache.Pop() is { } reused ? reused.Reincarnate(mm, id) : new VmAreaStruct(mm, id);
         Kernel.Trace.Event(EventType.VmaAlloc, id, 0);
         return vma;
+    }
+
+    /// <summary>
+    /// vm_area_alloc from 6.15's typesafe cache: a freed VMA, maybe another mm's, cleared
+    /// but for the two fields a stale reader may be reading (vm_refcnt, 0 on every free VMA,
+    /// and vm_lock_seq, reset with a store it may race), and handed to <paramref name="mm"/>.
+    /// </summary>
+    private VmAreaStruct Reincarnate(MmStruct mm, ulong id)
+    {
+        Reuse(mm.Kmem, id);
+        VmStart = VmEnd = RbSubtreeGap = VmPgoff = 0;
+        VmNext = VmPrev = null;
+        VmFlags = default;
+        VmFile = null;
+        VmPolicy = null;
+        VmRegion = null;
+        AnonVma = null;
+        Detached = false;
+        Volatile.Write(ref VmLockSeq, -1);
+        VmSequence = default;
+        VmRefCount = default;
+        Volatile.Write(ref VmMm, mm);
+        InitVma();
+        return this;
     }
 
     /// <summary>
@@ -28,8 +52,22 @@ internal sealed class VmAreaStruct : KmemObject
         Kernel.Trace.Event(EventType.VmaFree, Id, 0);
         if (VmMm.RcuFree)
             VmMm.VmAreaFreeRcu(this);
+        else if (VmMm.VmaRefcnt)
+            FreeTypesafe();
         else
             KmemCacheFree();
+    }
+
+    /// <summary>
+    /// 6.15's vm_area_free: no call_rcu, back to the typesafe cache at once. Only a detached
+    /// VMA with no reader may go: a stale reader's increment on a free VMA must fail.
+    /// </summary>
+    private void FreeTypesafe()
+    {
+        var refcnt = Volatile.Read(ref VmRefcnt);
+        Bug.Warn(refcnt != 0, $"vm_area_free: VMA {Id} freed with vm_refcnt {refcnt:x}");
+        KmemCacheFree();
+        TypesafeCache.Push(this);
     }
 
     private VmAreaStruct(MmStruct mm, ulong id)
@@ -58,8 +96,8 @@ internal sealed class VmAreaStruct : KmemObject
     /// <summary>rb_subtree_gap: largest free gap before any VMA of this subtree.</summary>
     public ulong RbSubtreeGap;
 
-    /// <summary>vm_mm.</summary>
-    public readonly MmStruct VmMm;
+    /// <summary>vm_mm (6.15's typesafe cache: the mm of this life of the VMA).</summary>
+    public MmStruct VmMm;
 
     /// <summary>vm_flags.</summary>
     public VmFlags VmFlags;
@@ -96,6 +134,12 @@ internal sealed class VmAreaStruct : KmemObject
 
     /// <summary>vm_lock (per-VMA locks): faults hold it for read, vma_start_write takes it for write.</summary>
     public readonly RwSemaphore VmLock = new(LockRank.VmaLock);
+
+    /// <summary>
+    /// vm_refcnt (6.15): 0 detached (every free VMA too), 1 attached, 1 + n with n readers;
+    /// plus <see cref="MmStruct.VmaLockOffset"/> while a writer excludes readers.
+    /// </summary>
+    public int VmRefcnt;
 
     /// <summary>detached (per-VMA locks): the VMA left the tree.</summary>
     public volatile bool Detached;

@@ -18,6 +18,7 @@ public static class TestbedConfigs
         "mmu",
         "mmu-spf-rcu",
         "mmu-pvl",
+        "mmu-vmrefcnt",
         "nommu",
         "nommu-orig",
         "nommu-badfree",
@@ -32,13 +33,14 @@ public static class TestbedConfigs
         "mmu" => visitor.Visit<MmuApi>(),
         "mmu-spf-rcu" => visitor.Visit<MmuSpfRcuApi>(),
         "mmu-pvl" => visitor.Visit<MmuPvlApi>(),
+        "mmu-vmrefcnt" => visitor.Visit<MmuVmrefcntApi>(),
         "nommu" => visitor.Visit<NommuApi>(),
         "nommu-orig" => visitor.Visit<NommuOrigApi>(),
         "nommu-badfree" => visitor.Visit<NommuBadfreeApi>(),
         "mmu-rcu-nogp" => visitor.Visit<MmuRcuNogpApi>(),
         "mmu-pvl-noseq" => visitor.Visit<MmuPvlNoseqApi>(),
         _ => throw new ArgumentException(
-            $"unknown config '{config}'; known: mmu-spf, mmu, mmu-spf-rcu, mmu-pvl, nommu, nommu-orig, nommu-badfree, mmu-rcu-nogp, mmu-pvl-noseq", nameof(config)),
+            $"unknown config '{config}'; known: mmu-spf, mmu, mmu-spf-rcu, mmu-pvl, mmu-vmrefcnt, nommu, nommu-orig, nommu-badfree, mmu-rcu-nogp, mmu-pvl-noseq", nameof(config)),
     };
 
     /// <summary>The build flavours beside the default one (each a folder of its own).</summary>
@@ -54,6 +56,7 @@ public static class TestbedConfigs
         "mmu",
         "mmu-spf-rcu",
         "mmu-pvl",
+        "mmu-vmrefcnt",
         "nommu",
         "nommu-orig",
     ];
@@ -69,9 +72,10 @@ public static class TestbedConfigs
         ("mmu", "perf") => visitor.Visit<MmuPerfApi>(),
         ("mmu-spf-rcu", "perf") => visitor.Visit<MmuSpfRcuPerfApi>(),
         ("mmu-pvl", "perf") => visitor.Visit<MmuPvlPerfApi>(),
+        ("mmu-vmrefcnt", "perf") => visitor.Visit<MmuVmrefcntPerfApi>(),
         ("nommu", "perf") => visitor.Visit<NommuPerfApi>(),
         ("nommu-orig", "perf") => visitor.Visit<NommuOrigPerfApi>(),
         _ => throw new ArgumentException(
-            $"no library of config '{config}' in flavour '{flavour}'; flavours: perf, each built for: mmu-spf, mmu, mmu-spf-rcu, mmu-pvl, nommu, nommu-orig", nameof(flavour)),
+            $"no library of config '{config}' in flavour '{flavour}'; flavours: perf, each built for: mmu-spf, mmu, mmu-spf-rcu, mmu-pvl, mmu-vmrefcnt, nommu, nommu-orig", nameof(flavour)),
     };
 }

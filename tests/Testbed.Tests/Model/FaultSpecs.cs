@@ -136,7 +136,7 @@ public sealed class FaultSpecs
         // that covers the address: none.
         mm.AssertLayout(Anon(4, 8, PrivAnon(RW), pgoffPage: 4));
         Assert.Equal(
-            ConfigRegistry.Get(config).RcuFree
+            ConfigRegistry.Get(config).MapleIndex
                 ? Expected(faults: 4, attempts: 2, noVma: 2, classic: 2, fallbacks: 2, segv: 4)
                 : mm.Config.LocklessFaults
                 ? Expected(faults: 4, attempts: 2, noVma: 1, noAnonVma: 1, classic: 2, fallbacks: 2, segv: 4)

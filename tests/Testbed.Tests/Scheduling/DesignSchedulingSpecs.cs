@@ -11,7 +11,7 @@ using Xunit.Abstractions;
 namespace Testbed.Tests.Scheduling;
 
 /// <summary>
-/// The controlled scheduler on the RCU designs (mmu-spf-rcu, mmu-pvl), both backends: the
+/// The controlled scheduler on the RCU designs (mmu-spf-rcu, mmu-pvl) and mmu-vmrefcnt, both backends: the
 /// speculative fault against munmap, explored by PCT and by the bounded exhaustive search;
 /// no schedule finds a problem, and in none does a thread reach synchronize_rcu (munmap
 /// hands the VMA to call_rcu: no grace period inside the write section). Then freeing without a grace period (the managed port's test-only switch on
@@ -29,6 +29,8 @@ public sealed class DesignSchedulingSpecs(ITestOutputHelper output)
     [InlineData(AddressSpaceFactory.Managed, "mmu-spf-rcu")]
     [InlineData(AddressSpaceFactory.Native, "mmu-pvl")]
     [InlineData(AddressSpaceFactory.Managed, "mmu-pvl")]
+    [InlineData(AddressSpaceFactory.Native, "mmu-vmrefcnt")]
+    [InlineData(AddressSpaceFactory.Managed, "mmu-vmrefcnt")]
     public Task Pct_and_the_bounded_search_find_no_violation_in_the_munmap_scenario(string backend, string config) =>
         IsolatedSpec.RunAsync(output, GetType(), nameof(NoViolation), backend, config);
 
