@@ -250,8 +250,17 @@ static inline bool __vma_enter_locked(struct vm_area_struct *vma,
 {
 	int tgt_refcnt = VMA_LOCK_OFFSET + (detaching ? 0 : 1);
 
-	if (!atomic_fetch_add_unless(&vma->vm_refcnt, VMA_LOCK_OFFSET, 0))
+	if (!atomic_fetch_add_unless(&vma->vm_refcnt, VMA_LOCK_OFFSET, 0)) {
+		/*
+		 * The last reader's put took the count to 0 after our own
+		 * drop: it saw 0 with a plain read, so order its accesses
+		 * before ours (the kernel's smp_acquire__after_ctrl_dep) or
+		 * the VMA's free and reuse could overtake them.
+		 */
+		(void)__atomic_load_n(&vma->vm_refcnt.counter,
+				      __ATOMIC_ACQUIRE);
 		return false;
+	}
 	vma_wait_readers(vma, tgt_refcnt);
 	return true;
 }
