@@ -108,21 +108,15 @@ internal static class BenchCommand
             var isQuick = parse.GetValue(quick);
             var settings = new Settings(
                 parse.GetValue(workloads)!.Select(BenchWorkloads.Parse).ToArray(),
-                isQuick && !Given(parse, configs) ? QuickConfigs : parse.GetValue(configs)!,
+                isQuick ? OptionRules.ValueOr(parse.CommandResult, configs, QuickConfigs) : parse.GetValue(configs)!,
                 parse.GetValue(backends)!, parse.GetValue(threads)!,
                 parse.GetValue(repeats),
-                isQuick && !Given(parse, ops) ? 100_000 : parse.GetValue(ops),
+                isQuick ? OptionRules.ValueOr(parse.CommandResult, ops, 100_000) : parse.GetValue(ops),
                 parse.GetValue(seed), isQuick, folder.FullName);
             return Run(settings);
         });
         return command;
     }
-
-    /// <summary>
-    /// Whether the command line names <paramref name="option"/>: an option left to its default
-    /// has a result too, marked implicit.
-    /// </summary>
-    private static bool Given(ParseResult parse, Option option) => parse.GetResult(option) is { Implicit: false };
 
     /// <summary>
     /// For <c>bench</c>, the managed port's perf flavour unless TESTBED_MANAGED_FLAVOUR says
