@@ -303,8 +303,21 @@ void __down_write(struct rw_semaphore *sem, const char *site,
 	tb_sched(SCHED_LOCK, sem);
 	lock_acquire(&sem->dep_map, 0, 0, site, line);
 	if (tb_sched_controlled()) {
-		while (!rwsem_try_write(sem))
-			tb_sched(SCHED_BLOCKED, sem);
+		/*
+		 * A writer that must wait queues, as in the uncontrolled path
+		 * below and in the kernel's rwsem (a waiter makes the count
+		 * negative, so a new reader's fast path fails and it queues
+		 * behind the writer): readers that come after it wait too.
+		 */
+		if (!rwsem_try_write(sem)) {
+			__atomic_add_fetch(&sem->waiting_writers, 1,
+					   __ATOMIC_SEQ_CST);
+			do
+				tb_sched(SCHED_BLOCKED, sem);
+			while (!rwsem_try_write(sem));
+			__atomic_sub_fetch(&sem->waiting_writers, 1,
+					   __ATOMIC_SEQ_CST);
+		}
 		return;
 	}
 	if (rwsem_try_write(sem))

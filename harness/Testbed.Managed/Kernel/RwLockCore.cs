@@ -74,15 +74,27 @@ internal sealed class RwLockCore
     /// scheduler a blocked attempt parks at a Blocked point instead of spinning, so the lock's
     /// holder gets to run.
     /// </summary>
+    /// <param name="queued">
+    /// A writer that must wait marks itself waiting under the controlled scheduler too, so that
+    /// readers coming after it queue behind it (rw_semaphore, as native/kernel/locks.c's
+    /// down_write; rwlock_t's C side is a pthread rwlock, which does not).
+    /// </param>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Lock(object owner, LockRank rank, bool write, [CallerMemberName] string site = "", [CallerLineNumber] int line = 0)
+    public void Lock(object owner, LockRank rank, bool write, bool queued = false, [CallerMemberName] string site = "", [CallerLineNumber] int line = 0)
     {
         SchedHook.Sched(SchedPoint.Lock, owner);
         Lockdep.Acquire(owner, rank, write, site, line);
         if (SchedHook.Controlled)
         {
-            while (!(write ? TryEnterWrite() : TryEnterRead()))
+            if (write ? TryEnterWrite() : TryEnterRead())
+                return;
+            if (write && queued)
+                Interlocked.Increment(ref writersWaiting);
+            do
                 SchedHook.Sched(SchedPoint.Blocked, owner);
+            while (!(write ? TryEnterWrite() : TryEnterRead()));
+            if (write && queued)
+                Interlocked.Decrement(ref writersWaiting);
         }
         else if (write)
         {

@@ -28,7 +28,7 @@ internal sealed class RwSemaphore(LockRank rank)
     public void UpRead() => core.Unlock(this, write: false);
 
     /// <summary>down_write.</summary>
-    public void DownWrite() => core.Lock(this, rank, write: true);
+    public void DownWrite() => core.Lock(this, rank, write: true, queued: true);
 
     /// <summary>up_write.</summary>
     public void UpWrite() => core.Unlock(this, write: true);
