@@ -21,6 +21,9 @@ internal sealed class CacheLine
     /// <summary>Transfers of this line.</summary>
     public long Transfers { get; set; }
 
+    /// <summary>Acquisitions of the lock this line holds that found it taken and had to wait (each once).</summary>
+    public long Blocked { get; set; }
+
     /// <summary>Whether <paramref name="cpu"/> has the line in its cache.</summary>
     public bool Holds(int cpu) => Owner == cpu || Sharers.Contains(cpu);
 }

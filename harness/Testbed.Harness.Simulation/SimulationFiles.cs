@@ -8,8 +8,10 @@ namespace Testbed.Harness.Simulation;
 public static class SimulationFiles
 {
     /// <summary>Writes <paramref name="calibration"/> to <paramref name="path"/>.</summary>
-    public static void Write(Calibration calibration, string path) =>
-        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(calibration, SimulationJsonContext.Default.Calibration));
+    public static void Write(Calibration calibration, string path) => AtomicFile.WriteAllText(path, Text(calibration));
+
+    /// <summary><paramref name="calibration"/> as the file's text (what a sharded run's parameters fingerprint).</summary>
+    public static string Text(Calibration calibration) => JsonSerializer.Serialize(calibration, SimulationJsonContext.Default.Calibration);
 
     /// <summary>Writes <paramref name="report"/> to <paramref name="path"/>.</summary>
     public static void Write(SimulationReport report, string path) =>

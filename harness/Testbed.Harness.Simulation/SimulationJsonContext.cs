@@ -7,4 +7,5 @@ namespace Testbed.Harness.Simulation;
 [JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(Calibration))]
 [JsonSerializable(typeof(SimulationReport))]
+[JsonSerializable(typeof(SimulationUnit))]
 internal sealed partial class SimulationJsonContext : JsonSerializerContext;

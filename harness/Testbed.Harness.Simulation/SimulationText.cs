@@ -30,14 +30,16 @@ public static class SimulationText
     /// <summary>Simulated points: throughput, transfers per operation by line, where the time went.</summary>
     public static IEnumerable<string> Points(IEnumerable<SimResult> results)
     {
-        yield return "| workload | config | machine | CPUs | ops/s (virtual) | transfers/op | by line (transfers/op) | local / transfer / wait |";
-        yield return "|---|---|---|---:|---:|---:|---|---|";
+        yield return "| workload | config | machine | CPUs | ops/s (virtual) | transfers/op | by line (transfers/op) | blocked acquisitions/op by line | local / transfer / wait |";
+        yield return "|---|---|---|---:|---:|---:|---|---|---|";
         foreach (var r in results)
         {
             var (local, transfer, wait) = r.Shares;
             var lines = string.Join(", ", r.ByLine.Where(l => l.PerOp >= 0.005).Select(l => string.Format(Inv, "{0} {1:F2}", l.Line, l.PerOp)));
-            yield return string.Format(Inv, "| {0} | {1} | {2} | {3} | {4:E3} | {5:F2} | {6} | {7:P0} / {8:P0} / {9:P0} |",
-                r.Workload, r.Config, r.Machine, r.Threads, r.OpsPerSecond, r.TransfersPerOp, lines.Length == 0 ? "-" : lines, local, transfer, wait);
+            var blocked = string.Join(", ", r.ByLine.Where(l => l.BlockedPerOp >= 0.0005).Select(l => string.Format(Inv, "{0} {1:F3}", l.Line, l.BlockedPerOp)));
+            yield return string.Format(Inv, "| {0} | {1} | {2} | {3} | {4:E3} | {5:F2} | {6} | {7} | {8:P0} / {9:P0} / {10:P0} |",
+                r.Workload, r.Config, r.Machine, r.Threads, r.OpsPerSecond, r.TransfersPerOp, lines.Length == 0 ? "-" : lines,
+                blocked.Length == 0 ? "-" : blocked, local, transfer, wait);
         }
     }
 

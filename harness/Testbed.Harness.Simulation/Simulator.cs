@@ -126,7 +126,8 @@ public static class Simulator
         foreach (var group in vt.LineObjects.GroupBy(l => name(l.Key)).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
             var transfers = group.Sum(l => l.Value.Transfers);
-            byLine.Add(new LineTransfers(group.Key, group.Count(), transfers / (double)Math.Max(1, ops)));
+            var blocked = group.Sum(l => l.Value.Blocked);
+            byLine.Add(new LineTransfers(group.Key, group.Count(), transfers / (double)Math.Max(1, ops), blocked / (double)Math.Max(1, ops)));
         }
         var byKind = new Dictionary<string, long>();
         for (var k = 0; k < Kinds; k++)

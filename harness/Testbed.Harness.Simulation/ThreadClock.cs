@@ -35,6 +35,9 @@ internal sealed class ThreadClock
     /// <summary>Whether the pending access is a write.</summary>
     public bool PendingWrite;
 
+    /// <summary>Whether its current acquisition has already been counted as blocked (retries that fail again are the same wait).</summary>
+    public bool Blocking;
+
     /// <summary>The lock it waits for (reported blocked), or null.</summary>
     public object? WaitingOn;
 

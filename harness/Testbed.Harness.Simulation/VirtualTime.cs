@@ -18,7 +18,9 @@ namespace Testbed.Harness.Simulation;
 /// exclusive, a read (seqcount read) shares it; a line moves to one CPU at a time;</item>
 /// <item>for a lock acquisition that found the lock taken: the wait until the holder's
 /// release, then one transfer when the retry takes it (retries that fail again, behind
-/// another waiter, move nothing: the kernel's waiters sleep).</item>
+/// another waiter, move nothing: the kernel's waiters sleep). Each acquisition that had to
+/// wait is counted once, on its lock's line (<see cref="CacheLine.Blocked"/>): in the kernel
+/// of the series a blocked rwsem acquisition sleeps, unless it is a writer behind a writer.</item>
 /// </list>
 /// Everything here runs on the one thread the scheduler lets run (under its lock, or between
 /// its hand-overs), so nothing needs locking of its own.
@@ -99,8 +101,12 @@ public sealed class VirtualTime : ISchedulingStrategy, IPointObserver
             // its queue and touches the lock once, when it gets it.
             c.Retrying = null;
             c.WaitingOn = obj ?? this;
+            if (!c.Blocking && obj is not null)
+                LineOf(obj).Blocked++;
+            c.Blocking = true;
             return;
         }
+        c.Blocking = false;
         if (c.Retrying is { } acquired)
         {
             // The retry after a wake-up took the lock: one transfer from the releaser.
@@ -184,13 +190,19 @@ public sealed class VirtualTime : ISchedulingStrategy, IPointObserver
             c.Retrying = lockObj;
     }
 
-    private void Access(int cpu, object obj, bool write)
+    private CacheLine LineOf(object obj)
     {
         if (!lines.TryGetValue(obj, out var line))
         {
             line = new CacheLine();
             lines.Add(obj, line);
         }
+        return line;
+    }
+
+    private void Access(int cpu, object obj, bool write)
+    {
+        var line = LineOf(obj);
         var c = clocks[cpu];
         double cost = 0;
         if (write)

@@ -1,10 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-only
 using System.CommandLine;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Testbed.Cli.Commands.Sweeps;
 using Testbed.CommandLine;
 using Testbed.Harness.Backends;
 using Testbed.Harness.Bench;
 using Testbed.Harness.Kernel;
 using Testbed.Harness.Reports;
+using Testbed.Harness.Sharding;
 using Testbed.Harness.Simulation;
 
 namespace Testbed.Cli.Commands;
@@ -14,7 +19,7 @@ namespace Testbed.Cli.Commands;
 /// virtual time (docs/design-study.md, "Predictions"): throughput per design and CPU count,
 /// line transfers per operation, where the time went, and the anchors predicted.
 /// </summary>
-internal static class SimulateCommand
+public static class SimulateCommand
 {
     private const string Description = """
         A discrete-event simulation of N virtual CPUs running the model's own code (the managed port's
@@ -39,6 +44,11 @@ internal static class SimulateCommand
         libraries' per-operation costs and the ping-pong transfer cost between two of this machine's
         cores), written to --out. Writes <out>/simulate.json and <out>/simulate-<workload>.png (predicted
         throughput against virtual CPUs, log2 axis, one line per design of the sweep, the anchors as markers).
+
+        A run is a sweep of units: the validation, then each sweep point (workload x config x CPUs), then
+        each anchor. --shard k/n --result FILE computes units i % n == k only (each unit is a pure function
+        of the calibration, seed and budget, so a shard computes it as a single run does) and `testbed merge`
+        prints the tables a single run prints; simulate.json and the plots are written by a whole run only.
         """;
 
     public static Command Create()
@@ -82,9 +92,19 @@ internal static class SimulateCommand
             DefaultValueFactory = _ => new DirectoryInfo("results"),
         };
 
+        var shard = SweepOptions.Shard();
+        shard.Description += " Here unit 0 is the validation, then the sweep's points, then the anchors.";
+        var result = SweepOptions.Result();
+
         var command = new Command("simulate", Description);
-        foreach (var option in new Option[] { seed, quick, anchors, calibrate, calibration, budget, backend, machine, threads, configs, workloads, output })
+        foreach (var option in new Option[] { seed, quick, anchors, calibrate, calibration, budget, backend, machine, threads, configs, workloads, output, shard, result })
             command.Options.Add(option);
+        SweepOptions.RequireResultWithShard(command, shard, result);
+        command.Validators.Add(r =>
+        {
+            if (OptionRules.ValueOr(r, shard, Shard.All).Count > 1 && OptionRules.ValueOr(r, calibrate, false))
+                r.AddError("--calibrate with --shard would calibrate each shard apart: calibrate once, then give every shard that --calibration");
+        });
         command.SetAction(parse =>
         {
             var isQuick = parse.GetValue(quick);
@@ -92,7 +112,8 @@ internal static class SimulateCommand
                 parse.GetValue(calibration)?.FullName ?? Path.Combine(RepoPaths.Root(), "docs", "design-study", "simulate-calibration.json"),
                 parse.GetValue(budget) ?? (isQuick ? 2048 : 8192), parse.GetValue(backend)!,
                 parse.GetValue(machine)!, parse.GetValue(threads)!, parse.GetValue(configs)!,
-                [.. parse.GetValue(workloads)!.Select(BenchWorkloads.Parse)], parse.GetValue(output)!.FullName);
+                [.. parse.GetValue(workloads)!.Select(BenchWorkloads.Parse)], parse.GetValue(output)!.FullName,
+                parse.GetValue(shard), parse.GetValue(result));
             return Run(settings);
         });
         return command;
@@ -104,7 +125,10 @@ internal static class SimulateCommand
     private const int CalibrationRounds = 11;
 
     private sealed record Settings(ulong Seed, bool Quick, bool Anchors, bool Calibrate, string CalibrationPath, int Budget, string Backend,
-        string Machine, int[] Threads, string[] Configs, BenchWorkload[] Workloads, string Output);
+        string Machine, int[] Threads, string[] Configs, BenchWorkload[] Workloads, string Output, Shard Shard, FileInfo? Result);
+
+    /// <summary>The sweep kind in result files.</summary>
+    public const string Kind = "simulate";
 
     /// <summary>The --machine name of this machine.</summary>
     private const string Here = "here";
@@ -135,42 +159,104 @@ internal static class SimulateCommand
         foreach (var line in SimulationText.Machines([here, .. Machines.Published]))
             Terminal.Line(line);
 
+        var sweep = s.Machine == Here ? here : Machines.Published.First(m => Key(m) == s.Machine);
+        var points = s.Quick ? [] : (from w in s.Workloads from config in s.Configs from t in s.Threads.Where(t => t <= sweep.Cpus) select (w, config, t)).ToArray();
+        var anchorList = s.Anchors ? Anchors.All : [];
         var study = new SimulationStudy(calibration, s.Seed, s.Budget, s.Backend);
-        var validation = study.Validate(here);
-        Terminal.Line("");
-        foreach (var line in SimulationText.Validation(validation))
-            Terminal.Line(line);
-        if (!validation.Holds)
+        var parameters = new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
-            Terminal.Fail($"simulate: the engine's invariants do not hold; replay with --seed {s.Seed}");
-            return ExitCodes.Findings;
-        }
-        Terminal.Pass("validation: every invariant holds");
-
-        if (!s.Quick)
+            ["seed"] = s.Seed.ToString(CultureInfo.InvariantCulture),
+            ["budget"] = s.Budget.ToString(CultureInfo.InvariantCulture),
+            ["backend"] = s.Backend,
+            ["calibration"] = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(SimulationFiles.Text(calibration)))),
+            ["points"] = string.Join(",", points.Select(p => $"{p.w.Name()}/{p.config}/{p.t}")),
+            ["machine"] = sweep.Name,
+            ["anchors"] = string.Join(",", anchorList.Select(a => a.Row)),
+            ["others"] = s.Quick ? "" : string.Join(",", s.Configs),
+        };
+        SimulationUnit Compute(int i)
         {
-            var sweep = s.Machine == Here ? here : Machines.Published.First(m => Key(m) == s.Machine);
-            foreach (var w in s.Workloads)
+            if (i == 0)
             {
-                foreach (var config in s.Configs)
-                {
-                    foreach (var t in s.Threads.Where(t => t <= sweep.Cpus))
-                        study.Simulate(w, config, t, sweep);
-                }
+                var validation = study.Validate(here);
+                Terminal.Line("validation: " + (validation.Holds ? "holds" : "FAILS"));
+                return new SimulationUnit(validation, null, null);
             }
+            if (i <= points.Length)
+            {
+                var (w, config, t) = points[i - 1];
+                Terminal.Line($"point: {w.Name()} {config}, {t} CPUs of {sweep.Name}");
+                return new SimulationUnit(null, study.Simulate(w, config, t, sweep), null);
+            }
+            var a = anchorList[i - 1 - points.Length];
+            Terminal.Line($"anchor {a.Row}: {a.Workload.Name()} {a.Config} vs mmu, {a.Threads} CPUs of {a.Machine.Name}");
+            return new SimulationUnit(null, null, study.Predict(a, s.Quick ? null : s.Configs));
+        }
+
+        var units = 1 + points.Length + anchorList.Count;
+        return SweepRun.Execute(Kind, parameters, units, s.Shard, s.Result, i => new SweepUnit(i, Compute(i).ToJson()), file =>
+        {
+            var code = Report(file);
+            if (file.Shard.Count == 1)
+                WriteReport(file, s, calibration, here);
+            return code;
+        });
+    }
+
+    /// <summary>The units a result file's parameters make: the validation, the sweep's points, the anchors.</summary>
+    public static long UnitsOf(IReadOnlyDictionary<string, string> parameters) =>
+        1 + SweepParameters.ListLength(parameters, "points") + SweepParameters.ListLength(parameters, "anchors");
+
+    /// <summary>Null when <paramref name="unit"/> holds the kind of unit its index makes (validation, point, anchor); else what is wrong.</summary>
+    public static string? CheckUnit(IReadOnlyDictionary<string, string> parameters, SweepUnit unit)
+    {
+        ArgumentNullException.ThrowIfNull(unit);
+        SimulationUnit u;
+        try
+        {
+            u = SimulationUnit.FromJson(unit.Result);
+        }
+        catch (InvalidDataException e)
+        {
+            return e.Message;
+        }
+        var points = SweepParameters.ListLength(parameters, "points");
+        var (expected, holds) = unit.Index == 0 ? ("the validation", u.Validation is not null)
+            : unit.Index <= points ? ("a sweep point", u.Point is not null)
+            : ("an anchor", u.Anchor is not null);
+        return holds ? null : $"unit {unit.Index} should hold {expected}";
+    }
+
+    /// <summary>Prints the tables of a whole or merged run (the validation, the sweep, the anchors) and returns its exit code.</summary>
+    public static int Report(SweepFile file)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        var units = file.Results.OrderBy(u => u.Index).Select(u => SimulationUnit.FromJson(u.Result)).ToArray();
+        var validation = units.Select(u => u.Validation).FirstOrDefault(v => v is not null);
+        var points = units.Where(u => u.Point is not null).Select(u => u.Point!).ToArray();
+        var predictions = units.Where(u => u.Anchor is not null).Select(u => u.Anchor!).ToArray();
+        var code = ExitCodes.Clean;
+        if (validation is not null)
+        {
             Terminal.Line("");
-            foreach (var line in SimulationText.Points(study.Results))
+            foreach (var line in SimulationText.Validation(validation))
+                Terminal.Line(line);
+            if (validation.Holds)
+                Terminal.Pass("validation: every invariant holds");
+            else
+            {
+                Terminal.Fail($"simulate: the engine's invariants do not hold; replay with --seed {file.Parameters.GetValueOrDefault("seed")}");
+                code = ExitCodes.Findings;
+            }
+        }
+        if (points.Length > 0)
+        {
+            Terminal.Line("");
+            foreach (var line in SimulationText.Points(points))
                 Terminal.Line(line);
         }
-
-        var predictions = new List<AnchorPrediction>();
-        if (s.Anchors)
+        if (predictions.Length > 0)
         {
-            foreach (var a in Anchors.All)
-            {
-                Terminal.Line($"anchor {a.Row}: {a.Workload.Name()} {a.Config} vs mmu, {a.Threads} CPUs of {a.Machine.Name}");
-                predictions.Add(study.Predict(a, s.Quick ? null : s.Configs));
-            }
             Terminal.Line("");
             foreach (var line in SimulationText.Points(predictions.SelectMany(p => new[] { p.Design, p.Baseline })))
                 Terminal.Line(line);
@@ -184,21 +270,29 @@ internal static class SimulateCommand
                     Terminal.Line(line);
             }
         }
-
-        var report = new SimulationReport(DateTimeOffset.UtcNow, s.Seed, s.Backend, s.Budget, calibration, [here, .. Machines.Published],
-            validation, study.Results, predictions);
-        var json = Path.Combine(s.Output, "simulate.json");
-        SimulationFiles.Write(report, json);
-        var sweepPoints = study.Results.Except(predictions.SelectMany(p => new[] { p.Design, p.Baseline })).ToArray();
-        var plots = SimulationPlot.Save(sweepPoints, predictions, s.Output);
-        Terminal.Line($"wrote {json} and {plots.Count} plot(s) in {s.Output}");
-        var failed = study.Results.Sum(r => r.Failed);
-        var lost = study.Results.FirstOrDefault(r => r.SchedulerFailure is not null);
+        var all = points.Concat(predictions.SelectMany(p => new[] { p.Design, p.Baseline })).ToArray();
+        var failed = all.Sum(r => r.Failed);
+        var lost = all.FirstOrDefault(r => r.SchedulerFailure is not null);
         if (failed > 0 || lost is not null)
         {
-            Terminal.Fail($"simulate: {failed} operation(s) failed{(lost is null ? "" : $"; control lost in {lost.Workload} {lost.Config} {lost.Threads}: {lost.SchedulerFailure}")}; replay with --seed {s.Seed}");
-            return ExitCodes.Findings;
+            Terminal.Fail($"simulate: {failed} operation(s) failed{(lost is null ? "" : $"; control lost in {lost.Workload} {lost.Config} {lost.Threads}: {lost.SchedulerFailure}")}; replay with --seed {file.Parameters.GetValueOrDefault("seed")}");
+            code = ExitCodes.Findings;
         }
-        return ExitCodes.Clean;
+        return code;
+    }
+
+    // A whole run also writes simulate.json and the plots.
+    private static void WriteReport(SweepFile file, Settings s, Calibration calibration, Machine here)
+    {
+        var units = file.Results.OrderBy(u => u.Index).Select(u => SimulationUnit.FromJson(u.Result)).ToArray();
+        var validation = units.Select(u => u.Validation).First(v => v is not null)!;
+        var points = units.Where(u => u.Point is not null).Select(u => u.Point!).ToArray();
+        var predictions = units.Where(u => u.Anchor is not null).Select(u => u.Anchor!).ToArray();
+        var report = new SimulationReport(DateTimeOffset.UtcNow, s.Seed, s.Backend, s.Budget, calibration, [here, .. Machines.Published],
+            validation, [.. points, .. predictions.SelectMany(p => new[] { p.Design, p.Baseline })], predictions);
+        var json = Path.Combine(s.Output, "simulate.json");
+        SimulationFiles.Write(report, json);
+        var plots = SimulationPlot.Save(points, predictions, s.Output);
+        Terminal.Line($"wrote {json} and {plots.Count} plot(s) in {s.Output}");
     }
 }

@@ -26,6 +26,8 @@ public sealed class SweepUnitCountSpecs
         Assert.Equal(3, PctSweep.UnitsOf(Parameters(("scenarios", "a@mmu,b@mmu,c@mmu-spf"), ("strategy", "exhaustive"), ("schedules", "50"))));
         Assert.Equal(MutantCatalog.All.Count, MutantsCommand.UnitsOf(Parameters(("mutants", "all"))));
         Assert.Equal(2, MutantsCommand.UnitsOf(Parameters(("mutants", "x,y"))));
+        Assert.Equal(1 + 2 + 3, SimulateCommand.UnitsOf(Parameters(("points", "pft/mmu/1,pft/mmu/2"), ("anchors", "1,2,4"))));
+        Assert.Equal(1, SimulateCommand.UnitsOf(Parameters(("points", ""), ("anchors", ""))));
     }
 
     [Fact]

@@ -22,6 +22,7 @@ internal static class SweepKinds
         new(PctSweep.Kind, PctSweep.UnitsOf, PctSweep.CheckUnit, PctCommand.Report, PctSweep.Canonical),
         new(KernelSweep.Kind, KernelSweep.UnitsOf, (_, u) => KernelSweep.CheckUnit(u), KernelCommand.Report),
         new(MutantsCommand.Kind, MutantsCommand.UnitsOf, (_, u) => MutantRow.CheckUnit(u), MutantsCommand.Report),
+        new(SimulateCommand.Kind, SimulateCommand.UnitsOf, SimulateCommand.CheckUnit, SimulateCommand.Report),
     }.ToDictionary(k => k.Name, StringComparer.Ordinal);
 
     /// <summary>
