@@ -125,7 +125,7 @@ public sealed class ModelComparer(Func<string, MmFlags, IAddressSpace> backendFa
 
             if (verdict is not { Length: 0 } && op is { Race: null, Op.Kind: OpKind.Fault } touch && run.BelowStack(touch.Op.Addr))
             {
-                if (step.Result == 0)
+                if (run.Covers(touch.Op.Addr))
                     growths++;
                 else
                     refusals++;
@@ -277,6 +277,9 @@ public sealed class ModelComparer(Func<string, MmFlags, IAddressSpace> backendFa
             var above = before.Where(v => v.End > addr).OrderBy(v => v.Start).FirstOrDefault();
             return above.End != 0 && addr < above.Start && (above.Flags & VmFlags.Growsdown) != 0;
         }
+
+        /// <summary>True when a VMA covers addr now (after the step).</summary>
+        public bool Covers(ulong addr) => mm.Snapshot().Any(v => v.Start <= addr && addr < v.End);
 
         /// <summary>True when addr lies in one of our files' VMAs at or past the file's end.</summary>
         public bool BeyondEof(ulong addr)
