@@ -26,6 +26,12 @@ namespace Testbed.Harness.Kernel;
 /// </summary>
 public sealed record ModelVmaLockCounts(ulong Success, ulong Abort, ulong Miss, ulong NoAnonVma, ulong Faults)
 {
+    /// <summary>Of <see cref="Abort"/>: no VMA at the address (a hole; the fault ends in SEGV_MAPERR under mmap_sem).</summary>
+    public ulong AbortNoVma { get; init; }
+
+    /// <summary>Of <see cref="Abort"/>: the VMA was write-locked (a writer inside its mmap_sem write section had marked it).</summary>
+    public ulong AbortLocked { get; init; }
+
     /// <summary>The counts of one model run from the mm's fault statistics (<see cref="IAddressSpace.GetStats"/>).</summary>
     /// <exception cref="InvalidOperationException">A fault took a path 6.12 has no counter for (the SPF-only aborts).</exception>
     public static ModelVmaLockCounts FromStats(Stats s)
@@ -35,14 +41,23 @@ public sealed record ModelVmaLockCounts(ulong Success, ulong Abort, ulong Miss, 
         if (s.SpfAbortNotAnon + s.SpfAbortMpol + s.SpfAbortPtlBusy != 0)
             throw new InvalidOperationException(
                 $"the race's faults took paths 6.12 counts otherwise (not anon {s.SpfAbortNotAnon}, mpol {s.SpfAbortMpol}, ptl busy {s.SpfAbortPtlBusy}): not a per-VMA-lock run");
-        return new(success, abort, s.SpfAbortDetached, s.SpfAbortNoAnonVma, s.SpfAttempts);
+        return new(success, abort, s.SpfAbortDetached, s.SpfAbortNoAnonVma, s.SpfAttempts)
+        {
+            AbortNoVma = s.SpfAbortNoVma,
+            AbortLocked = s.SpfAbortSeqOdd + s.SpfAbortSeqChanged,
+        };
     }
 
     /// <summary>The sum of two runs' counts.</summary>
     public ModelVmaLockCounts Add(ModelVmaLockCounts o) =>
-        new(Success + o.Success, Abort + o.Abort, Miss + o.Miss, NoAnonVma + o.NoAnonVma, Faults + o.Faults);
+        new(Success + o.Success, Abort + o.Abort, Miss + o.Miss, NoAnonVma + o.NoAnonVma, Faults + o.Faults)
+        {
+            AbortNoVma = AbortNoVma + o.AbortNoVma,
+            AbortLocked = AbortLocked + o.AbortLocked,
+        };
 
     /// <inheritdoc/>
     public override string ToString() =>
-        $"{Success} success, {Abort} abort, {Miss} miss, {NoAnonVma} without anon_vma (success or retry) of {Faults} faults";
+        $"{Success} success, {Abort} abort ({AbortNoVma} no VMA, {AbortLocked} write-locked), {Miss} miss, " +
+        $"{NoAnonVma} without anon_vma (success or retry) of {Faults} faults";
 }
