@@ -29,6 +29,9 @@ public sealed record ModelVmaLockCounts(ulong Success, ulong Abort, ulong Miss, 
     /// <summary>Of <see cref="Abort"/>: no VMA at the address (a hole; the fault ends in SEGV_MAPERR under mmap_sem).</summary>
     public ulong AbortNoVma { get; init; }
 
+    /// <summary>Faults that ended in SIGSEGV (a hole: SEGV_MAPERR; a write to a read-only page: SEGV_ACCERR).</summary>
+    public ulong Segv { get; init; }
+
     /// <summary>Of <see cref="Abort"/>: the VMA was write-locked (a writer inside its mmap_sem write section had marked it).</summary>
     public ulong AbortLocked { get; init; }
 
@@ -45,6 +48,7 @@ public sealed record ModelVmaLockCounts(ulong Success, ulong Abort, ulong Miss, 
         {
             AbortNoVma = s.SpfAbortNoVma,
             AbortLocked = s.SpfAbortSeqOdd + s.SpfAbortSeqChanged,
+            Segv = s.Segv,
         };
     }
 
@@ -54,10 +58,11 @@ public sealed record ModelVmaLockCounts(ulong Success, ulong Abort, ulong Miss, 
         {
             AbortNoVma = AbortNoVma + o.AbortNoVma,
             AbortLocked = AbortLocked + o.AbortLocked,
+            Segv = Segv + o.Segv,
         };
 
     /// <inheritdoc/>
     public override string ToString() =>
         $"{Success} success, {Abort} abort ({AbortNoVma} no VMA, {AbortLocked} write-locked), {Miss} miss, " +
-        $"{NoAnonVma} without anon_vma (success or retry) of {Faults} faults";
+        $"{NoAnonVma} without anon_vma (success or retry) of {Faults} faults, {Segv} ending in SIGSEGV";
 }

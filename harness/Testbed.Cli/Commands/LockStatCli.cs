@@ -48,24 +48,27 @@ internal static class LockStatCli
             }
 
             kernel.Add(r.VmaLock);
+            var races = check.Run.Report.Sequences.SelectMany(seq => seq.Steps).Select(st => st.Race).OfType<RaceCounts>().ToList();
+            Console.WriteLine($"  race touches: {races.Sum(x => (decimal)x.Touches)}, ending in SIGSEGV: " +
+                $"{races.Sum(x => (decimal)(x.MapErr + x.AccErr))} ({races.Sum(x => (decimal)x.MapErr)} SEGV_MAPERR)");
         }
 
-        var races = GuestRace.Of(new SequenceGenerator(sequences).Generate());
+        var raceSteps = GuestRace.Of(new SequenceGenerator(sequences).Generate());
         var model = new List<ModelVmaLockCounts>();
         var sw = Stopwatch.StartNew();
         for (var run = 0; run < modelRuns; run++)
         {
             ModelVmaLockCounts? sum = null;
-            for (var i = 0; i < races.Count; i++)
+            for (var i = 0; i < raceSteps.Count; i++)
             {
-                var race = races[i];
+                var race = raceSteps[i];
                 var stats = LockStatRace.Run(factory, backend, ModelConfig, race.Setup(),
                     [.. Enumerable.Range(0, race.Threads).Select(race.Touches)], race.MainOps(), ScheduleSeed(sequences.Seed, run, i));
                 var counts = ModelVmaLockCounts.FromStats(stats);
                 sum = sum is null ? counts : sum.Add(counts);
             }
 
-            Console.WriteLine($"model run {run + 1}/{modelRuns} ({backend} {ModelConfig}, {races.Count} race steps): {sum}");
+            Console.WriteLine($"model run {run + 1}/{modelRuns} ({backend} {ModelConfig}, {raceSteps.Count} race steps): {sum}");
             if (sum is not null)
                 model.Add(sum);
         }
