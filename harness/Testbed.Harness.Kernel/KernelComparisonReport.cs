@@ -57,6 +57,12 @@ public sealed record KernelComparisonReport
     /// <summary>Touches made by race steps, and how many ended in an unexplained signal.</summary>
     public ulong RaceTouches { get; init; }
 
+    /// <summary>Matched touches below a MAP_GROWSDOWN VMA that expanded it.</summary>
+    public long StackGrowths { get; init; }
+
+    /// <summary>Matched touches below a MAP_GROWSDOWN VMA that both sides refused.</summary>
+    public long StackRefusals { get; init; }
+
     /// <summary>Race touches that ended in SIGBUS or an unexpected fault.</summary>
     public ulong RaceUnexpected { get; init; }
 
@@ -115,6 +121,8 @@ public sealed record KernelComparisonReport
             Differences = sequences.Sum(s => s.Differences),
             Skipped = sequences.Sum(s => s.Skipped),
             Mbinds = sequences.Sum(s => s.Mbinds),
+            StackGrowths = sequences.Sum(s => s.StackGrowths),
+            StackRefusals = sequences.Sum(s => s.StackRefusals),
             ModelRules = modelRules,
             RuleCases = cases,
             RaceTouches = sequences.Aggregate(0UL, (sum, s) => sum + s.RaceTouches),
@@ -149,6 +157,7 @@ public sealed record KernelComparisonReport
             rows.Add(($"  4.16 would differ: {name}", $"{n} sequences"));
         rows.Add(("skipped", Skipped.ToString()));
         rows.Add(("race touches", $"{RaceTouches} ({RaceUnexpected} unexpected)"));
+        rows.Add(("stack growth (touch below MAP_GROWSDOWN)", $"{StackGrowths} expanded, {StackRefusals} refused"));
         if (VmaLock is not null)
             rows.Add(("kernel vma_lock_*", VmaLock.ToString()));
         rows.Add(("boot time", $"{BootTime.TotalSeconds:F2} s ({Boots} {(Boots == 1 ? "boot" : "boots")})"));

@@ -34,6 +34,12 @@ public sealed record KernelSequenceOutcome
     /// <summary>mbind steps among the compared ones.</summary>
     public long Mbinds { get; init; }
 
+    /// <summary>Matched touches below a MAP_GROWSDOWN VMA (in a hole right under it) that expanded it.</summary>
+    public long StackGrowths { get; init; }
+
+    /// <summary>Matched touches below a MAP_GROWSDOWN VMA that the kernel and the model refused (guard gap, RLIMIT_STACK, mmap_min_addr).</summary>
+    public long StackRefusals { get; init; }
+
     /// <summary>With a later kernel's rules: the case of the first step where 4.16's rules would have made another layout.</summary>
     public string? RuleCase { get; init; }
 

@@ -71,7 +71,7 @@ public sealed class ModelComparer(Func<string, MmFlags, IAddressSpace> backendFa
         string? ruleCase = null;
         var errors = new List<string>();
         KernelMismatch? mismatch = null;
-        long ops = 0, matches = 0, differences = 0, skipped = 0, mbinds = 0;
+        long ops = 0, matches = 0, differences = 0, skipped = 0, mbinds = 0, growths = 0, refusals = 0;
         ulong raceTouches = 0, raceUnexpected = 0;
         var sw = Stopwatch.StartNew();
 
@@ -123,6 +123,14 @@ public sealed class ModelComparer(Func<string, MmFlags, IAddressSpace> backendFa
                 }
             }
 
+            if (verdict is not { Length: 0 } && op is { Race: null, Op.Kind: OpKind.Fault } touch && run.BelowStack(touch.Op.Addr))
+            {
+                if (run.Covers(touch.Op.Addr))
+                    growths++;
+                else
+                    refusals++;
+            }
+
             if (verdict is null)
             {
                 matches++;
@@ -149,6 +157,8 @@ public sealed class ModelComparer(Func<string, MmFlags, IAddressSpace> backendFa
             Differences = differences,
             Skipped = skipped,
             Mbinds = mbinds,
+            StackGrowths = growths,
+            StackRefusals = refusals,
             RuleCase = ruleCase,
             RaceTouches = raceTouches,
             RaceUnexpected = raceUnexpected,
@@ -260,6 +270,16 @@ public sealed class ModelComparer(Func<string, MmFlags, IAddressSpace> backendFa
                     slotOfFile[v.FileId] = slot;
             }
         }
+
+        /// <summary>True when addr lay, before the step, in a hole right below a VM_GROWSDOWN VMA (a touch there may expand it).</summary>
+        public bool BelowStack(ulong addr)
+        {
+            var above = before.Where(v => v.End > addr).OrderBy(v => v.Start).FirstOrDefault();
+            return above.End != 0 && addr < above.Start && (above.Flags & VmFlags.Growsdown) != 0;
+        }
+
+        /// <summary>True when a VMA covers addr now (after the step).</summary>
+        public bool Covers(ulong addr) => mm.Snapshot().Any(v => v.Start <= addr && addr < v.End);
 
         /// <summary>True when addr lies in one of our files' VMAs at or past the file's end.</summary>
         public bool BeyondEof(ulong addr)

@@ -16,7 +16,9 @@ namespace Testbed.Harness.Kernel;
 /// mmaps hinted into holes, mbind in all four modes over ranges that span several VMAs and
 /// start or end in holes, invalid arguments, and races. The window is small (32 pages) so that
 /// all of it keeps meeting: mmaps between written neighbours, and MAP_FIXED ranges that cut
-/// their neighbours, are where 4.16's and 6.1's mmap merge orders differ.
+/// their neighbours, are where 4.16's and 6.1's mmap merge orders differ. A stack move maps a
+/// MAP_GROWSDOWN region, opens a hole below it and touches there (the kernel expands it, or
+/// refuses: an accessible neighbour within the stack guard gap, more than RLIMIT_STACK).
 /// </summary>
 public sealed class SequenceGenerator(SequenceOptions options)
 {
@@ -50,7 +52,13 @@ public sealed class SequenceGenerator(SequenceOptions options)
         Touch,
         Invalid,
         Race,
+        Stack,
     }
+
+    /// <summary>The model's RLIMIT_STACK (native/mm/mmap.c), which the guest sets for itself too.</summary>
+    public const ulong RlimitStack = 8UL << 20;
+
+
 
     /// <summary>
     /// One sequence's draws: the kernel member of the generator family
@@ -61,7 +69,7 @@ public sealed class SequenceGenerator(SequenceOptions options)
     {
         private static readonly Weights<Step> Kinds = new(
             (Step.AnonPrivateMmap, 13), (Step.AnonSharedMmap, 4), (Step.FileMmap, 13), (Step.HintMmap, 2), (Step.Munmap, 9),
-            (Step.Mprotect, 14), (Step.Mbind, 12), (Step.Touch, 27), (Step.Invalid, 3), (Step.Race, 3));
+            (Step.Mprotect, 14), (Step.Mbind, 12), (Step.Touch, 25), (Step.Invalid, 3), (Step.Race, 3), (Step.Stack, 3));
 
         private static readonly Weights<Prot> Prots = new(
             (Prot.Read | Prot.Write, 6), (Prot.Read, 3), (Prot.None, 1), (Prot.Read | Prot.Exec, 1), (Prot.Write, 1));
@@ -75,6 +83,10 @@ public sealed class SequenceGenerator(SequenceOptions options)
             // true = something is mapped there (the reservation counts): the generator tracks holes
             // only, to know where a non-fixed hint must land.
             var mapped = Enumerable.Repeat(true, pages).ToArray();
+            // after a MAP_GROWSDOWN mapping no hinted mmap: the kernel keeps stack_guard_gap
+            // (more than the window) free below a stack when it places one, the model does not
+            // (docs/kernel-hooks.md, "Stack growth"), and a stack may have grown into a hole
+            var stackMade = false;
             var edges = new List<int> { 0, pages };
             var ops = new List<WorkItem>(Options.OpsPerSequence);
             var lastFile = new (int Page, int Count, ulong PgOff)?[Options.FilePages.Count];
@@ -100,7 +112,23 @@ public sealed class SequenceGenerator(SequenceOptions options)
                 var len = (ulong)count * Page;
                 if (kind == Step.FileMmap && Options.FilePages.Count == 0)
                     kind = Step.HintMmap;
-                var hole = kind == Step.HintMmap ? FindHole(mapped) : null;
+                if (kind == Step.Stack)
+                {
+                    if (pages < 8 || Options.OpsPerSequence - ops.Count < 5)
+                        continue;
+                    stackMade = true;
+                    foreach (var (step, first0, count0) in StackMove(pages))
+                    {
+                        Track(step, mapped, first0, count0);
+                        edges.Add(first0);
+                        edges.Add(first0 + count0);
+                        ops.Add(step);
+                    }
+
+                    continue;
+                }
+
+                var hole = kind == Step.HintMmap && !stackMade ? FindHole(mapped) : null;
                 if (kind == Step.HintMmap && hole is null)
                     kind = Step.Munmap;
                 WorkItem op;
@@ -235,6 +263,57 @@ public sealed class SequenceGenerator(SequenceOptions options)
             steps.Add((Map(from, to - from, rw), from, to - from));
             return steps;
         }
+
+        /// <summary>
+        /// A MAP_GROWSDOWN mapping S (read-write, sometimes read-only), a hole of 1-4 pages
+        /// below it, what lies below the hole (left as it is, an accessible page within the
+        /// stack guard gap, a PROT_NONE page, or nothing down to the window's base), then a
+        /// touch in the hole (the kernel expands S down to it, or refuses with SEGV_MAPERR);
+        /// with nothing below, sometimes a touch exactly RLIMIT_STACK below S's end (expands)
+        /// or a page further (refused). Returns the steps with the pages each covers.
+        /// </summary>
+        private List<(WorkItem Op, int First, int Count)> StackMove(int pages)
+        {
+            var s = 4 + Rng.Below(pages - 6);
+            var n = 1 + Rng.Below(Math.Min(3, pages - s));
+            var prot = Rng.Below(4) == 0 ? Prot.Read : Prot.Read | Prot.Write;
+            var steps = new List<(WorkItem, int, int)>
+            {
+                (Operation.Mmap(At(s), (ulong)n * Page, prot, MapFlags.Private | MapFlags.Anonymous | MapFlags.Fixed | MapFlags.Growsdown), s, n),
+            };
+            var h = 1 + Rng.Below(Math.Min(4, s - 1));
+            steps.Add((Operation.Munmap(At(s - h), (ulong)h * Page), s - h, h));
+            var below = s - h - 1;
+            var toBase = false;
+            switch (Rng.Below(4))
+            {
+                case 0:
+                    steps.Add((Operation.Mmap(At(below), Page, Rng.Below(2) == 0 ? Prot.Read | Prot.Write : Prot.Read,
+                        MapFlags.Private | MapFlags.Anonymous | MapFlags.Fixed), below, 1));
+                    break;
+                case 1:
+                    steps.Add((Operation.Mmap(At(below), Page, Prot.None, MapFlags.Private | MapFlags.Anonymous | MapFlags.Fixed), below, 1));
+                    break;
+                case 2:
+                    steps.Add((Operation.Munmap(Options.WindowBase, (ulong)(s - h) * Page), 0, s - h));
+                    toBase = true;
+                    break;
+            }
+
+            var at = s - 1 - Rng.Below(h);
+            steps.Add((Touch(at, write: prot != Prot.Read || Rng.Below(2) == 0), at, s - at));
+            if (toBase && Rng.Below(2) == 0)
+            {
+                // RLIMIT_STACK: S may span exactly the limit (vm_end - address), not a page more
+                var end = At(s + n);
+                var addr = end - RlimitStack - (Rng.Below(2) == 0 ? 0 : Page);
+                steps.Add((Operation.Fault(addr + ((ulong)Rng.Below(512) * 8), FaultFlags.Write), 0, s));
+            }
+
+            return steps;
+        }
+
+        private ulong At(int page) => Options.WindowBase + ((ulong)page * Page);
 
         private WorkItem Touch(int page, bool write) =>
             Operation.Fault(Options.WindowBase + ((ulong)page * Page) + ((ulong)Rng.Below(512) * 8), write ? FaultFlags.Write : FaultFlags.Read);

@@ -11,8 +11,12 @@
  * Input, one command per line (numbers: 0x hex or decimal; '#' comments):
  *   window BASE PAGES                  reserve size, once, before any seq
  *   seq N                              start sequence N: fresh window
+ *                                      (and the 16 MiB below it unmapped)
  *   file SLOT SIZE                     memfd of SIZE bytes for slot SLOT
- *   mmap ADDR LEN PROT FLAGS SLOT PGOFF   SLOT -1 = no file
+ *   mmap ADDR LEN PROT FLAGS SLOT PGOFF   SLOT -1 = no file; FLAGS may
+ *                                      hold MAP_GROWSDOWN: a touch below
+ *                                      it may grow it, down to 16 MiB
+ *                                      below the window (unmapped by seq)
  *   munmap ADDR LEN
  *   mprotect ADDR LEN PROT
  *   touch ADDR r|w
@@ -40,6 +44,8 @@
  *   @G endseq N
  *   @G fin SEQS OPS USEC
  *   @G error LINE MESSAGE
+ * At start the guest sets RLIMIT_STACK (8 MiB) and vm.mmap_min_addr
+ * (65536) to the model's values where it may, for stack growth.
  * Sequence setup (the reservation and the files) is op 0 and prints its
  * layout like any other step; the operations of a sequence count from 1.
  */
@@ -55,6 +61,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
 #include <unistd.h>
@@ -65,6 +72,16 @@
 #define MAX_TOKENS	8
 #define MAX_VMAS	512	/* window VMAs per layout (the window is small) */
 #define TB_EIO		5	/* reported for SIGBUS: no errno fits */
+/*
+ * The area below the window that a sequence may reach by growing a
+ * MAP_GROWSDOWN mapping (RLIMIT_STACK, 8 MiB, and a little more for the
+ * refused case): every seq unmaps it with the window, so a stack grown
+ * below the window never outlives its sequence.
+ */
+#define BELOW_WINDOW	(16UL << 20)
+/* The model's limits (native/mm: RLIMIT_STACK, mmap_min_addr). */
+#define MODEL_RLIMIT_STACK	(8UL << 20)
+#define MODEL_MMAP_MIN_ADDR	0x10000UL
 
 static unsigned long win_base = 0x100000000UL;
 static unsigned long win_pages;
@@ -172,6 +189,47 @@ static void reserve_window(int first)
 	if (p != (void *)win_base)
 		fail("cannot reserve window at 0x%lx: %s", win_base,
 		     p == MAP_FAILED ? strerror(errno) : "placed elsewhere");
+}
+
+/* The window and the area below it where a stack may have grown. */
+static void unmap_window(void)
+{
+	unsigned long below = win_base > BELOW_WINDOW + MODEL_MMAP_MIN_ADDR ?
+			      BELOW_WINDOW : 0;
+
+	munmap((void *)(win_base - below), below + win_pages * PAGE_SIZE);
+}
+
+/*
+ * The limits stack growth meets, set to the model's: RLIMIT_STACK (the
+ * host's shell may have another) and vm.mmap_min_addr (Debian's 65536;
+ * a tinyconfig kernel defaults to 4096).  Only raised or lowered where
+ * the process may; a host run as a user keeps the host's values.
+ */
+static void set_model_limits(void)
+{
+	struct rlimit rl;
+	unsigned long min_addr = 0;
+	FILE *f;
+
+	if (!getrlimit(RLIMIT_STACK, &rl) &&
+	    (rl.rlim_max == RLIM_INFINITY || rl.rlim_max >= MODEL_RLIMIT_STACK)) {
+		rl.rlim_cur = MODEL_RLIMIT_STACK;
+		setrlimit(RLIMIT_STACK, &rl);
+	}
+	f = fopen("/proc/sys/vm/mmap_min_addr", "r");
+	if (f) {
+		if (fscanf(f, "%lu", &min_addr) != 1)
+			min_addr = MODEL_MMAP_MIN_ADDR;
+		fclose(f);
+	}
+	if (f && min_addr != MODEL_MMAP_MIN_ADDR) {
+		f = fopen("/proc/sys/vm/mmap_min_addr", "w");
+		if (f) {
+			fprintf(f, "%lu\n", MODEL_MMAP_MIN_ADDR);
+			fclose(f);
+		}
+	}
 }
 
 static void close_files(void)
@@ -620,7 +678,7 @@ static int run(FILE *in)
 			if (!win_pages)
 				fail("seq before window");
 			if (reserved)
-				munmap((void *)win_base, win_pages * PAGE_SIZE);
+				unmap_window();
 			close_files();
 			forget_layout();
 			reserve_window(!reserved);
@@ -747,5 +805,6 @@ int main(int argc, char **argv)
 	for (i = 0; i < MAX_SLOTS; i++)
 		slot_fd[i] = -1;
 	install_handlers();
+	set_model_limits();
 	return run(in);
 }

@@ -5,6 +5,7 @@ using System.Text.Json;
 using Testbed.Cli.Commands.Sweeps;
 using Testbed.CommandLine;
 using Testbed.Contract;
+using Testbed.Harness.Backends;
 using Testbed.Harness.Files;
 using Testbed.Harness.Kernel;
 using Testbed.Harness.Sharding;
@@ -29,8 +30,9 @@ public static class KernelCommand
     /// Creates the command. <paramref name="backendFactory"/> gets the --backend value
     /// ("managed" or "native") and the mm flags that match the kernel, and returns a fresh
     /// address space of config <see cref="Config"/>; it is called once or twice per sequence.
+    /// <paramref name="factory"/> makes the mmu-pvl address spaces of <c>--lock-stats</c>.
     /// </summary>
-    public static Command Create(Func<string, MmFlags, IAddressSpace> backendFactory)
+    public static Command Create(Func<string, MmFlags, IAddressSpace> backendFactory, AddressSpaceFactory factory)
     {
         var seed = new Option<ulong>("--seed")
         {
@@ -99,6 +101,22 @@ public static class KernelCommand
         {
             Description = "Also write the report as JSON to this file (checked writable before the run, replaced whole).",
         };
+        var lockStats = new Option<bool>("--lock-stats")
+        {
+            Description = "Compare the kernel's per-VMA lock statistics (vma_lock_success/abort/retry/miss; a kernel with " +
+                "CONFIG_PER_VMA_LOCK_STATS: --build --source 6.12) with the mmu-pvl model's for the same race steps: --runs boots, " +
+                "--model-runs seeded schedules of the model, the shares of faults per counter as bands (docs/kernel-hooks.md).",
+        };
+        var runs = new Option<int>("--runs")
+        {
+            Description = "With --lock-stats: boots of the same batch (the kernel's band).",
+            DefaultValueFactory = _ => 3,
+        };
+        var modelRuns = new Option<int>("--model-runs")
+        {
+            Description = "With --lock-stats: seeded schedules of every race step on the model (the model's band).",
+            DefaultValueFactory = _ => 20,
+        };
         var shard = SweepOptions.Shard();
         shard.Description += " Here unit i is sequence i; a shard's sequences run in one boot.";
         var result = SweepOptions.Result();
@@ -107,11 +125,14 @@ public static class KernelCommand
         OptionRules.AtLeast(ops, 1);
         OptionRules.AtLeast(only, 0);
         OptionRules.AtLeast(timeout, 1);
+        OptionRules.AtLeast(runs, 1);
+        OptionRules.AtLeast(modelRuns, 1);
 
         var cmd = new Command("kernel",
             "Run the same operation sequences on a real Linux kernel (QEMU, or --host) and on the model; compare results and VMA layouts after every step.")
         {
-            seed, sequences, ops, only, kernel, release, build, source, patch, kvm, host, timeout, backend, noRace, json, shard, result,
+            seed, sequences, ops, only, kernel, release, build, source, patch, kvm, host, timeout, backend, noRace, json, lockStats, runs,
+            modelRuns, shard, result,
         };
         SweepOptions.RequireResultWithShard(cmd, shard, result);
         cmd.Validators.Add(r =>
@@ -147,6 +168,17 @@ public static class KernelCommand
                 r.AddError($"--patch {missing}: no such file");
             if (OptionRules.ValueOr<string?>(r, kernel, null) is { } image && !File.Exists(image))
                 r.AddError($"--kernel {image}: no such file");
+            if (OptionRules.ValueOr(r, lockStats, false))
+            {
+                if (OptionRules.ValueOr(r, noRace, false))
+                    r.AddError("--lock-stats counts the race steps' faults: it excludes --no-race");
+                if (OptionRules.ValueOr(r, only, null) is not null || r.GetResult(shard) is not null || r.GetResult(result) is not null || r.GetResult(json) is not null)
+                    r.AddError("--lock-stats runs whole batches: it excludes --only, --shard, --result and --json");
+            }
+            else if (r.GetResult(runs) is not null || r.GetResult(modelRuns) is not null)
+            {
+                r.AddError("--runs and --model-runs need --lock-stats");
+            }
         });
         cmd.SetAction(async (parse, ct) =>
         {
@@ -188,6 +220,12 @@ public static class KernelCommand
                     Console.Error.WriteLine($"kernel: Debian's {series} is not available: {e.Message}");
                     return ExitCodes.Failed;
                 }
+            }
+
+            if (parse.GetValue(lockStats))
+            {
+                return await LockStatCli.RunAsync(seqOptions, target, qemu, (_, flags) => backendFactory(backendName, flags), factory,
+                    backendName, prefix, parse.GetValue(runs), parse.GetValue(modelRuns), ct);
             }
 
             var targetShard = parse.GetValue(shard);

@@ -24,7 +24,7 @@ public static class TestbedCommands
         root.Subcommands.Add(PctCommand.Create(factory));
         root.Subcommands.Add(MutantsCommand.Create());
         root.Subcommands.Add(MergeCommand.Create());
-        root.Subcommands.Add(KernelCommand.Create((backend, flags) => factory.Create(backend, KernelCommand.Config, flags)));
+        root.Subcommands.Add(KernelCommand.Create((backend, flags) => factory.Create(backend, KernelCommand.Config, flags), factory));
         root.Description += "\n\n" + ExitCodes.Help;
         foreach (var command in root.Subcommands.Where(c => !c.Hidden))
             command.Description += "\n\n" + ExitCodes.Help;

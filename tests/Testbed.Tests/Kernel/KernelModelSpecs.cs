@@ -17,7 +17,7 @@ public sealed class KernelModelSpecs(ITestOutputHelper output)
     /// <summary>
     /// One boot: 200 generated sequences of 20 operations, plus the hand-written
     /// <see cref="RegressionSequences"/> (each case where 4.16's and 6.1's mmap merge orders
-    /// differ, and mbind), held against the managed port, which merges next first for 6.1 and
+    /// differ, mbind, and stack growth), held against the managed port, which merges next first for 6.1 and
     /// so needs no named difference for it, and, on the same kernel output, the native model.
     /// </summary>
     [Fact]
@@ -43,6 +43,7 @@ public sealed class KernelModelSpecs(ITestOutputHelper output)
         Assert.True(report.Mbinds > 0, "no mbind step");
         Assert.True(report.KnownDifferences[KnownDifference.MbindDefaultHeadHole.Name] >= 2);
         Assert.True(report.KnownDifferences[KnownDifference.ShmemSharedPolicy.Name] >= 1);
+        AssertStackGrowth(report);
         foreach (var (name, n) in RegressionSequences.MergeOrder.GroupBy(r => r.Case).Select(g => (g.Key, g.Count())))
             Assert.True(report.RuleCases.GetValueOrDefault(name) >= n, $"{name}: {report.RuleCases.GetValueOrDefault(name)} < {n}");
 
@@ -90,6 +91,7 @@ public sealed class KernelModelSpecs(ITestOutputHelper output)
         Assert.Equal(report.Operations, report.Matches + report.KnownDifferences.Values.Sum());
         Assert.True(report.KnownDifferences[KnownDifference.MbindDefaultHeadHole.Name] >= 2);
         Assert.True(report.KnownDifferences[KnownDifference.ShmemSharedPolicy.Name] >= 1);
+        AssertStackGrowth(report);
         // the only place 4.16's rules would have differed is 6.12's mprotect: never the merge order
         Assert.Equal([KernelRules.UnaccountCase], report.RuleCases.Keys);
         Assert.True(report.RuleCases[KernelRules.UnaccountCase] >= RegressionSequences.Unaccount.Count(u => u.Case is not null));
@@ -106,6 +108,16 @@ public sealed class KernelModelSpecs(ITestOutputHelper output)
         var ruled = outcomes.Where(o => o.RuleCase is not null).Select(o => o.Index).ToHashSet();
         Assert.NotEmpty(older.Mismatches);
         Assert.All(older.Mismatches, m => Assert.Contains(m.SequenceIndex, ruled));
+    }
+
+    /// <summary>
+    /// Stack growth was met, both ways: at least the expansions and refusals of the hand-written
+    /// <see cref="RegressionSequences.Stack"/> (the generated stack moves add more).
+    /// </summary>
+    private static void AssertStackGrowth(KernelComparisonReport report)
+    {
+        Assert.True(report.StackGrowths >= RegressionSequences.Stack.Sum(s => s.Growths) + 1, report.ToTable());
+        Assert.True(report.StackRefusals >= RegressionSequences.Stack.Sum(s => s.Refusals) + 1, report.ToTable());
     }
 
     /// <summary>

@@ -8,8 +8,8 @@ namespace Testbed.Tests.Kernel;
 /// <summary>
 /// Hand-written sequences, run in the QEMU tests after the generated ones: each meets one case
 /// where 4.16's and 6.1's mmap merge orders differ, or where 4.16's and 6.12's mprotect
-/// accounting do (and names it as the comparer counts it), or one mbind rule. Window of 32
-/// pages at W; file slot 0 has 16 pages.
+/// accounting do (and names it as the comparer counts it), or one mbind rule, or one rule of
+/// stack growth. Window of 32 pages at W; file slot 0 has 16 pages.
 /// </summary>
 internal static class RegressionSequences
 {
@@ -81,6 +81,32 @@ internal static class RegressionSequences
         (null, [Anon(0, 1, Prot.Read), Anon(1, 3), Write(2), Protect(1, 3, Prot.Read)]),
     ];
 
+    /// <summary>
+    /// The stack-growth sequences (MAP_GROWSDOWN, expand_downwards) and how many of their touches
+    /// must expand a stack and how many must be refused, on every kernel and the model alike.
+    /// </summary>
+    public static IReadOnlyList<(int Growths, int Refusals, WorkItem[] Ops)> Stack { get; } =
+    [
+        // a hole of two pages below S: each touch expands S by what it needs
+        (2, 0, [Growsdown(10, 2), Unmap(8, 2), Write(9), Write(8)]),
+        // an accessible VMA right below the hole, within stack_guard_gap: refused (SEGV_MAPERR), also read-only
+        (0, 1, [Growsdown(10, 2), Unmap(7, 3), Anon(6, 1), Write(9)]),
+        (0, 1, [Growsdown(10, 2), Unmap(7, 3), Anon(6, 1, Prot.Read), Read(9)]),
+        // a PROT_NONE VMA below does not count for the gap, nor does another growsdown one
+        (1, 0, [Growsdown(10, 2), Unmap(7, 3), Anon(6, 1, Prot.None), Write(7)]),
+        (2, 0, [Growsdown(6, 1), Growsdown(10, 2), Unmap(7, 3), Write(9), Write(7)]),
+        // nothing below down to the area under the window: RLIMIT_STACK (8 MiB from S's end) exactly, then a page more
+        (1, 1, [Growsdown(10, 2), Unmap(0, 10), Operation.Fault(W + (12 * P) - SequenceGenerator.RlimitStack, FaultFlags.Write),
+            Operation.Fault(W + (12 * P) - SequenceGenerator.RlimitStack - P, FaultFlags.Read)]),
+        // a read-only stack grows for a read; a write below it expands it, then fails the access check (SEGV_ACCERR)
+        (2, 0, [Growsdown(10, 2, Prot.Read), Unmap(8, 2), Read(9), Write(8)]),
+        // below mmap_min_addr (65536, which the guest sets): refused; the mapping goes again
+        (0, 1, [Operation.Mmap(0x10000, P, RW, FixedAnon | MapFlags.Growsdown), Operation.Fault(0xf000, FaultFlags.Write),
+            Operation.Munmap(0x10000, P)]),
+        // MAP_GROWSDOWN on shared anonymous memory: -EINVAL
+        (0, 0, [Operation.Mmap(W + (10 * P), P, RW, MapFlags.Shared | MapFlags.Anonymous | MapFlags.Fixed | MapFlags.Growsdown)]),
+    ];
+
     /// <summary>The batch: <paramref name="first"/> and on, one sequence each, after the generated ones.</summary>
     public static IEnumerable<KernelSequence> Sequences(int first)
     {
@@ -89,11 +115,18 @@ internal static class RegressionSequences
             yield return new KernelSequence(i++, 0, [16 * P], ops);
         foreach (var (_, ops) in Unaccount)
             yield return new KernelSequence(i++, 0, [16 * P], ops);
+        foreach (var (_, _, ops) in Stack)
+            yield return new KernelSequence(i++, 0, [16 * P], ops);
         yield return new KernelSequence(i, 0, [16 * P], Mbind);
     }
 
     private static WorkItem Anon(int page, int pages, Prot prot = RW) =>
         Operation.Mmap(W + ((ulong)page * P), (ulong)pages * P, prot, FixedAnon);
+
+    private static WorkItem Growsdown(int page, int pages, Prot prot = RW) =>
+        Operation.Mmap(W + ((ulong)page * P), (ulong)pages * P, prot, FixedAnon | MapFlags.Growsdown);
+
+    private static WorkItem Unmap(int page, int pages) => Operation.Munmap(W + ((ulong)page * P), (ulong)pages * P);
 
     private static WorkItem File(int page, int pages, ulong pgoff, Prot prot = RW) =>
         Operation.Mmap(W + ((ulong)page * P), (ulong)pages * P, prot, FixedFile, 0, pgoff);

@@ -36,7 +36,10 @@ public sealed class SequenceGeneratorSpecs
         var ops = steps.Where(s => s.Race is null).Select(s => s.Op).ToList();
 
         Assert.Equal(2000, steps.Count);
-        Assert.All(steps, s => Assert.InRange(s.Op.Addr, batch.WindowBase, batch.WindowEnd - 1));
+        // only a touch below a MAP_GROWSDOWN mapping leaves the window: at most RLIMIT_STACK and a page below its end, which lies above the window's first page
+        Assert.All(steps.Where(s => s.Op.Kind != OpKind.Fault), s => Assert.InRange(s.Op.Addr, batch.WindowBase, batch.WindowEnd - 1));
+        Assert.All(steps, s => Assert.InRange(s.Op.Addr, batch.WindowBase - SequenceGenerator.RlimitStack, batch.WindowEnd - 1));
+        Assert.Contains(ops, op => op.Kind == OpKind.Fault && op.Addr < batch.WindowBase);
         Assert.All(steps, s => Assert.True(s.Op.Addr + s.Op.Len <= batch.WindowEnd + 0x1000, s.ToString()));
         foreach (var kind in new[] { OpKind.Mmap, OpKind.Munmap, OpKind.Mprotect, OpKind.Fault, OpKind.Mbind })
             Assert.Contains(ops, op => op.Kind == kind);
@@ -47,6 +50,7 @@ public sealed class SequenceGeneratorSpecs
         Assert.Contains(ops, op => op.Kind == OpKind.Mmap && op.Fd >= 0 && Flags(op).HasFlag(MapFlags.Private));
         Assert.Contains(ops, op => op.Kind == OpKind.Mmap && op.Fd < 0 && Flags(op).HasFlag(MapFlags.Shared));
         Assert.Contains(ops, op => op.Kind == OpKind.Mmap && !Flags(op).HasFlag(MapFlags.Fixed));
+        Assert.Contains(ops, op => op.Kind == OpKind.Mmap && Flags(op).HasFlag(MapFlags.Growsdown));
         foreach (var mode in Enum.GetValues<MpolMode>())
             Assert.Contains(ops, op => op.Kind == OpKind.Mbind && (MpolMode)op.Flags == mode && op.Len > 0);
     }
