@@ -42,6 +42,8 @@ internal sealed class CountingSpace(ConfigInfo config) : IAddressSpace
 
     public void ExecuteBatch(ReadOnlySpan<Operation> ops, Span<long> results) => throw new NotSupportedException();
 
+    public long Fork(out IAddressSpace? child) => throw new NotSupportedException();
+
     public long VmaRefInfo(ulong reference, out VmaInfo info) => throw new NotSupportedException();
 
     public IReadOnlyList<VmaInfo> Snapshot() => throw new NotSupportedException();
