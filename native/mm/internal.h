@@ -102,8 +102,6 @@ int vm_munmap(struct mm_struct *mm, unsigned long start, size_t len);
 void exit_mmap(struct mm_struct *mm);
 int validate_mm(struct mm_struct *mm);
 int anon_vma_prepare(struct vm_area_struct *vma);
-/* The anon_vmas vma links (its chain: its own and every ancestor). */
-unsigned int anon_vma_chain_len(struct vm_area_struct *vma);
 /* kernel/fork.c's dup_mmap: mm is new and empty; oldmm's mmap_sem is not held. */
 int dup_mmap(struct mm_struct *mm, struct mm_struct *oldmm);
 /* mm/madvise.c: MADV_DONTFORK/DOFORK/WIPEONFORK/KEEPONFORK */
@@ -200,6 +198,17 @@ void fault_events_destroy(struct mm_struct *mm);
 	__atomic_store_n(&(ev)->field,					\
 			 __atomic_load_n(&(ev)->field, __ATOMIC_RELAXED) + 1, \
 			 __ATOMIC_RELAXED)
+
+/* The anon_vmas vma links (its chain: its own and every ancestor). */
+static inline unsigned int anon_vma_chain_len(struct vm_area_struct *vma)
+{
+	struct anon_vma *av;
+	unsigned int n = 0;
+
+	for (av = READ_ONCE(vma->anon_vma); av; av = av->parent)
+		n++;
+	return n;
+}
 
 /* Objects of this mm: the ids the API reports. */
 static inline u64 vma_id(const struct vm_area_struct *vma)

@@ -293,16 +293,6 @@ static void unlink_anon_vmas(struct vm_area_struct *vma)
 	}
 }
 
-unsigned int anon_vma_chain_len(struct vm_area_struct *vma)
-{
-	struct anon_vma *av;
-	unsigned int n = 0;
-
-	for (av = READ_ONCE(vma->anon_vma); av; av = av->parent)
-		n++;
-	return n;
-}
-
 /* list_is_singular(&vma->anon_vma_chain) */
 static bool anon_vma_chain_singular(struct vm_area_struct *vma)
 {
