@@ -319,8 +319,8 @@ int tb_refs_validate(struct mm_struct *mm)
 		struct anon_vma *av;
 
 		/* the whole chain: its own anon_vma and every ancestor */
-		for (av = READ_ONCE(vma->anon_vma); av && n < nr_links;
-		     av = av->parent)
+		for (av = __atomic_load_n(&vma->anon_vma, __ATOMIC_ACQUIRE);
+		     av && n < nr_links; av = av->parent)
 			avs[n++] = (uintptr_t)av;
 	}
 	qsort(avs, n, sizeof(*avs), cmp_anon);

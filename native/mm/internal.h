@@ -199,13 +199,19 @@ void fault_events_destroy(struct mm_struct *mm);
 			 __atomic_load_n(&(ev)->field, __ATOMIC_RELAXED) + 1, \
 			 __ATOMIC_RELAXED)
 
-/* The anon_vmas vma links (its chain: its own and every ancestor). */
+/*
+ * The anon_vmas vma links (its chain: its own and every ancestor), for
+ * the observers under mmap_sem read: a classic fault may be installing
+ * the anon_vma meanwhile (published with release by anon_vma_chain_link);
+ * the parents are fixed from the anon_vma's allocation on.
+ */
 static inline unsigned int anon_vma_chain_len(struct vm_area_struct *vma)
 {
 	struct anon_vma *av;
 	unsigned int n = 0;
 
-	for (av = READ_ONCE(vma->anon_vma); av; av = av->parent)
+	for (av = __atomic_load_n(&vma->anon_vma, __ATOMIC_ACQUIRE); av;
+	     av = av->parent)
 		n++;
 	return n;
 }

@@ -268,7 +268,12 @@ static void anon_vma_chain_link(struct vm_area_struct *vma,
 	for (av = anon_vma; av; av = av->parent)
 		tb_trace_event(EV_ANON_VMA_LINK, av->tb_id,
 			       atomic_inc_return(&av->degree));
-	WRITE_ONCE(vma->anon_vma, anon_vma);
+	/*
+	 * A release: the observers that walk the chain under mmap_sem
+	 * read (tb_vma_info, validate) may meet an anon_vma a racing
+	 * fault just allocated (anon_vma_chain_len reads it with acquire).
+	 */
+	__atomic_store_n(&vma->anon_vma, anon_vma, __ATOMIC_RELEASE);
 }
 
 /*
@@ -280,14 +285,20 @@ static void unlink_anon_vmas(struct vm_area_struct *vma)
 {
 	struct anon_vma *anon_vma = vma->anon_vma, *parent;
 	int degree;
+	u64 id;
 
 	if (!anon_vma)
 		return;
 	WRITE_ONCE(vma->anon_vma, NULL);
 	for (; anon_vma; anon_vma = parent) {
+		/*
+		 * Read before our link goes: another mm of the fork family
+		 * may drop the last one right after and free the anon_vma.
+		 */
 		parent = anon_vma->parent;
+		id = anon_vma->tb_id;
 		degree = atomic_dec_return(&anon_vma->degree);
-		tb_trace_event(EV_ANON_VMA_UNLINK, anon_vma->tb_id, degree);
+		tb_trace_event(EV_ANON_VMA_UNLINK, id, degree);
 		if (!degree)
 			anon_vma_free(anon_vma);
 	}
