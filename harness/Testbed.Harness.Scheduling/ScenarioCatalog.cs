@@ -73,6 +73,22 @@ public static class ScenarioCatalog
         new("stack-vs-mprotect", "mmu-pvl",
             "a fault below a MAP_GROWSDOWN stack (expand_stack) against a fault inside the stack and mprotect(PROT_NONE) of the neighbour whose guard gap blocks the expansion",
             3, mm => StackRace(mm, Operation.Mprotect(StackNeighbour, 2 * Page, Prot.None)), Designs: FaultDesigns),
+        new("merge-import-vs-fault", "mmu-pvl",
+            "a write fault on a VMA without an anon_vma against mprotect of its read-only neighbour, which merges the " +
+            "neighbour into it and imports the neighbour's anon_vma (vma_merge case 7, dup_anon_vma)",
+            2, mm =>
+            {
+                Expect(mm.SetThreads(2), "set_threads");
+                Map(mm, Base + 2 * Page, 2 * Page, Rw);
+                Expect(mm.Execute(Operation.Fault(Base + 2 * Page, FaultFlags.Write | FaultFlags.NoSpeculative)), "priming fault");
+                Expect(mm.Execute(Operation.Mprotect(Base + 2 * Page, 2 * Page, Prot.Read)), "mprotect the neighbour read-only");
+                Map(mm, Base, 2 * Page, Rw);
+                return
+                [
+                    Run(mm, Operation.Fault(Base, FaultFlags.Write)),
+                    Run(mm, Operation.Mprotect(Base + 2 * Page, 2 * Page, Rw)),
+                ];
+            }, Designs: FaultDesigns),
         new("get-vma-vs-unmap", "mmu-spf",
             "a get_vma holder reading its VMA and putting it against munmap of that VMA; the teardown drops what is still held",
             4, mm =>

@@ -40,12 +40,24 @@ bool rcu_read_lock_held(void);
 struct rcu_head {
 	void *tb_urcu[2];
 	void (*func)(struct rcu_head *head);
+	/* the controlled queue (rcupdate.c): its link and grace period */
+	struct rcu_head *tb_ctl_next;
+	unsigned long tb_ctl_target;
 };
 
 /*
  * Calls func(head) on liburcu's call_rcu thread once every read-side
- * section that began before has ended.  Never waits.
+ * section that began before has ended.  Never waits.  Under a controlled
+ * scheduler the callback is queued here instead and runs at the first
+ * point its grace period may have ended (rcu_run_ready_callbacks).
  */
 void call_rcu(struct rcu_head *head, void (*func)(struct rcu_head *head));
+
+/*
+ * Runs, in queue order, the controlled callbacks whose grace period has
+ * ended; what a thread waiting for callbacks (exit_mmap's barrier) calls
+ * between looks.  No-op when none is queued.
+ */
+void rcu_run_ready_callbacks(void);
 
 #endif /* _TB_KERNEL_RCUPDATE_H */

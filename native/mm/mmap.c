@@ -263,6 +263,7 @@ static void anon_vma_chain_link(struct vm_area_struct *vma,
 	int degree = atomic_inc_return(&anon_vma->degree);
 
 	tb_trace_event(EV_ANON_VMA_LINK, anon_vma->tb_id, degree);
+	WRITE_ONCE(vma->anon_vma_linked, true);
 	WRITE_ONCE(vma->anon_vma, anon_vma);
 }
 
@@ -278,6 +279,7 @@ static void unlink_anon_vmas(struct vm_area_struct *vma)
 	if (!anon_vma)
 		return;
 	WRITE_ONCE(vma->anon_vma, NULL);
+	WRITE_ONCE(vma->anon_vma_linked, false);
 	degree = atomic_dec_return(&anon_vma->degree);
 	tb_trace_event(EV_ANON_VMA_UNLINK, anon_vma->tb_id, degree);
 	if (!degree)
@@ -292,6 +294,7 @@ static int anon_vma_clone(struct vm_area_struct *dst,
 		VM_WARN_ON(dst->anon_vma != src->anon_vma);
 		tb_trace_event(EV_ANON_VMA_LINK, src->anon_vma->tb_id,
 			       atomic_inc_return(&src->anon_vma->degree));
+		WRITE_ONCE(dst->anon_vma_linked, true);
 	}
 	return 0;
 }

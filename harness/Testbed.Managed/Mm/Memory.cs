@@ -232,12 +232,14 @@ internal sealed partial class MmStruct
     /// </summary>
     private SpfAbort? HandleSpeculativeFaultRcu(ulong addr, FaultFlags flags)
     {
+        // The mutant walks before the section begins; the walk's own check reports it.
+        var early = Options.TestOnlyMutant == ManagedMutant.WalkOutsideRcu ? MmMt.Walk(addr) : null;
         Rcu.ReadLock();
         var inSection = true;
         try
         {
             // mas_walk of mm_mt under RCU alone: only a VMA covering addr.
-            var vma = MmMt.Walk(addr);
+            var vma = Options.TestOnlyMutant == ManagedMutant.WalkOutsideRcu ? early : MmMt.Walk(addr);
             if (vma is null || !vma.CheckLive())
                 return SpfAbort.NoVma;
             if (Options.TestOnlyRcuUnlockBeforeUse)
@@ -326,9 +328,9 @@ internal sealed partial class MmStruct
     }
 
     /// <summary>vma_has_changed: the node left the tree, or the sequence moved.</summary>
-    private static SpfAbort? VmaHasChanged(VmAreaStruct vma, int seq)
+    private SpfAbort? VmaHasChanged(VmAreaStruct vma, int seq)
     {
-        if (vma.VmRb.IsEmpty)
+        if (vma.VmRb.IsEmpty && Options.TestOnlyMutant != ManagedMutant.SkipDetachCheck)
             return SpfAbort.Detached;
         if (vma.VmSequence.Retry(seq, vma))
             return SpfAbort.SeqChanged;
