@@ -36,14 +36,21 @@ public sealed class MutantDetectors
     /// <summary>The factory with the mutant in place (its native library or its managed switch).</summary>
     public AddressSpaceFactory Factory => factory;
 
-    /// <summary>PCT (depth <paramref name="depth"/>) over every scenario of the mutant's config, up to <paramref name="schedules"/> each.</summary>
+    /// <summary>
+    /// PCT (depth <paramref name="depth"/>) up to <paramref name="schedules"/> each over every
+    /// scenario of the mutant's config, then over those that also run on it
+    /// (<see cref="PctScenario.Designs"/>: the spf-* scenarios on mmu-spf-rcu), in catalog order.
+    /// </summary>
     public DetectorReport Pct(int schedules, ulong seed, int depth)
     {
         var explorer = new Explorer(factory, mutant.Backend);
         var total = 0;
         var operations = 0L;
         var seconds = 0.0;
-        foreach (var scenario in ScenarioCatalog.All.Where(s => s.Config == mutant.Config))
+        var own = ScenarioCatalog.All.Where(s => s.Config == mutant.Config);
+        var borrowed = ScenarioCatalog.All.Where(s => s.Config != mutant.Config && s.Designs?.Contains(mutant.Config) == true)
+            .Select(s => ScenarioCatalog.OnConfig(s, mutant.Config));
+        foreach (var scenario in own.Concat(borrowed))
         {
             var result = explorer.Explore(scenario, StrategyKind.Pct, seed, schedules, depth);
             total += result.Schedules;
@@ -75,6 +82,8 @@ public sealed class MutantDetectors
     public DetectorReport Stress(string scenarioName, int iterations)
     {
         var scenario = ScenarioCatalog.Find(scenarioName);
+        if (scenario.Config != mutant.Config && scenario.Designs?.Contains(mutant.Config) == true)
+            scenario = ScenarioCatalog.OnConfig(scenario, mutant.Config);
         var result = new StressBaseline(factory, mutant.Backend).Run(scenario, iterations);
         return new DetectorReport(mutant.Name, "stress", result.Found, result.Schedules, result.Operations,
             result.Elapsed.TotalSeconds, scenario.Name, null, result.Failure?.Problems.Take(3).ToList() ?? [],

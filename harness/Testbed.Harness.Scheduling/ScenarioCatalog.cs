@@ -74,19 +74,19 @@ public static class ScenarioCatalog
             "a fault below a MAP_GROWSDOWN stack (expand_stack) against a fault inside the stack and mprotect(PROT_NONE) of the neighbour whose guard gap blocks the expansion",
             3, mm => StackRace(mm, Operation.Mprotect(StackNeighbour, 2 * Page, Prot.None)), Designs: FaultDesigns),
         new("merge-import-vs-fault", "mmu-pvl",
-            "a write fault on a VMA without an anon_vma against mprotect of its read-only neighbour, which merges the " +
-            "neighbour into it and imports the neighbour's anon_vma (vma_merge case 7, dup_anon_vma)",
+            "a write fault on a VMA without an anon_vma against mprotect of the read-only VMA after it, which merges " +
+            "all three into the faulting VMA and imports the third's anon_vma into it (vma_merge case 6, dup_anon_vma)",
             2, mm =>
             {
                 Expect(mm.SetThreads(2), "set_threads");
-                Map(mm, Base + 2 * Page, 2 * Page, Rw);
-                Expect(mm.Execute(Operation.Fault(Base + 2 * Page, FaultFlags.Write | FaultFlags.NoSpeculative)), "priming fault");
-                Expect(mm.Execute(Operation.Mprotect(Base + 2 * Page, 2 * Page, Prot.Read)), "mprotect the neighbour read-only");
+                Map(mm, Base + 3 * Page, 2 * Page, Rw);
+                Expect(mm.Execute(Operation.Fault(Base + 3 * Page, FaultFlags.Write | FaultFlags.NoSpeculative)), "priming fault");
+                Map(mm, Base + 2 * Page, Page, Prot.Read);
                 Map(mm, Base, 2 * Page, Rw);
                 return
                 [
                     Run(mm, Operation.Fault(Base, FaultFlags.Write)),
-                    Run(mm, Operation.Mprotect(Base + 2 * Page, 2 * Page, Rw)),
+                    Run(mm, Operation.Mprotect(Base + 2 * Page, Page, Rw)),
                 ];
             }, Designs: FaultDesigns),
         new("get-vma-vs-unmap", "mmu-spf",

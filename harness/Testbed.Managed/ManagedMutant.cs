@@ -41,12 +41,9 @@ public enum ManagedMutant
     /// <summary>mmu-vmrefcnt: the writer adds VMA_LOCK_OFFSET but does not wait for the readers to drain.</summary>
     VmRefcntWriterNoWait = 10,
 
-    /// <summary>mmu-spf-rcu: the speculative fault's checks do not test whether the VMA left the tree (vma_has_changed without RB_EMPTY_NODE).</summary>
-    SkipDetachCheck = 11,
-
     /// <summary>mmu-spf-rcu: the speculative fault walks mm_mt before rcu_read_lock.</summary>
-    WalkOutsideRcu = 12,
+    WalkOutsideRcu = 11,
 
     /// <summary>mmu-pvl: a merge sets the expanding VMA's anon_vma before write-locking it (6.4's dup_anon_vma, before "mm: lock VMA in dup_anon_vma() before setting ->anon_vma").</summary>
-    MergeImportUnlocked = 13,
+    MergeImportUnlocked = 12,
 }

@@ -328,9 +328,9 @@ internal sealed partial class MmStruct
     }
 
     /// <summary>vma_has_changed: the node left the tree, or the sequence moved.</summary>
-    private SpfAbort? VmaHasChanged(VmAreaStruct vma, int seq)
+    private static SpfAbort? VmaHasChanged(VmAreaStruct vma, int seq)
     {
-        if (vma.VmRb.IsEmpty && Options.TestOnlyMutant != ManagedMutant.SkipDetachCheck)
+        if (vma.VmRb.IsEmpty)
             return SpfAbort.Detached;
         if (vma.VmSequence.Retry(seq, vma))
             return SpfAbort.SeqChanged;
