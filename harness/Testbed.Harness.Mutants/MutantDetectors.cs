@@ -38,8 +38,9 @@ public sealed class MutantDetectors
 
     /// <summary>
     /// PCT (depth <paramref name="depth"/>) up to <paramref name="schedules"/> each over every
-    /// scenario of the mutant's config, then over those that also run on it
-    /// (<see cref="PctScenario.Designs"/>: the spf-* scenarios on mmu-spf-rcu), in catalog order.
+    /// scenario of the mutant's config, in catalog order; a design with no scenario of its own
+    /// (mmu-spf-rcu) runs those that also run on it (<see cref="PctScenario.Designs"/>: the
+    /// spf-* scenarios and the mmu-pvl ones).
     /// </summary>
     public DetectorReport Pct(int schedules, ulong seed, int depth)
     {
@@ -47,10 +48,11 @@ public sealed class MutantDetectors
         var total = 0;
         var operations = 0L;
         var seconds = 0.0;
-        var own = ScenarioCatalog.All.Where(s => s.Config == mutant.Config);
-        var borrowed = ScenarioCatalog.All.Where(s => s.Config != mutant.Config && s.Designs?.Contains(mutant.Config) == true)
-            .Select(s => ScenarioCatalog.OnConfig(s, mutant.Config));
-        foreach (var scenario in own.Concat(borrowed))
+        var own = ScenarioCatalog.All.Where(s => s.Config == mutant.Config).ToList();
+        var scenarios = own.Count > 0 ? own
+            : ScenarioCatalog.All.Where(s => s.Designs?.Contains(mutant.Config) == true)
+                .Select(s => ScenarioCatalog.OnConfig(s, mutant.Config)).ToList();
+        foreach (var scenario in scenarios)
         {
             var result = explorer.Explore(scenario, StrategyKind.Pct, seed, schedules, depth);
             total += result.Schedules;
