@@ -145,20 +145,27 @@ static bool ctl_reader_before(unsigned long target)
  * section, a thread waiting for callbacks.  The managed port's Rcu.cs
  * runs its callbacks the same way.
  */
-static struct rcu_head *ctl_cb_head;
-static struct rcu_head **ctl_cb_tail = &ctl_cb_head;
+static void *ctl_cb_head;			/* struct rcu_head * */
+static void **ctl_cb_tail = &ctl_cb_head;
 static unsigned long ctl_cb_queued;
 static pthread_mutex_t ctl_cb_lock = PTHREAD_MUTEX_INITIALIZER;
 
+/*
+ * A queued head's link and grace period live in the liburcu part of the
+ * head, unused until liburcu has it (the size of struct rcu_head is the
+ * maple tree's too: maple/maple.h).
+ */
 static void ctl_call_rcu(struct rcu_head *head)
 {
+	unsigned long target;
+
 	pthread_mutex_lock(&ctl_cb_lock);
 	/* taken in queue order, so the queue's targets only grow */
-	head->tb_ctl_target = __atomic_add_fetch(&ctl_gp_seq, 1,
-						 __ATOMIC_SEQ_CST);
-	head->tb_ctl_next = NULL;
+	target = __atomic_add_fetch(&ctl_gp_seq, 1, __ATOMIC_SEQ_CST);
+	head->tb_urcu[1] = (void *)(uintptr_t)target;
+	head->tb_urcu[0] = NULL;
 	*ctl_cb_tail = head;
-	ctl_cb_tail = &head->tb_ctl_next;
+	ctl_cb_tail = &head->tb_urcu[0];
 	__atomic_add_fetch(&ctl_cb_queued, 1, __ATOMIC_RELEASE);
 	pthread_mutex_unlock(&ctl_cb_lock);
 }
@@ -171,11 +178,12 @@ void rcu_run_ready_callbacks(void)
 		pthread_mutex_lock(&ctl_cb_lock);
 		head = ctl_cb_head;
 		/* a later target waits for no fewer readers: stop here */
-		if (!head || __ctl_reader_before(head->tb_ctl_target, false)) {
+		if (!head ||
+		    __ctl_reader_before((uintptr_t)head->tb_urcu[1], false)) {
 			pthread_mutex_unlock(&ctl_cb_lock);
 			return;
 		}
-		ctl_cb_head = head->tb_ctl_next;
+		ctl_cb_head = head->tb_urcu[0];
 		if (!ctl_cb_head)
 			ctl_cb_tail = &ctl_cb_head;
 		__atomic_sub_fetch(&ctl_cb_queued, 1, __ATOMIC_RELEASE);

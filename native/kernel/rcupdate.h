@@ -40,9 +40,6 @@ bool rcu_read_lock_held(void);
 struct rcu_head {
 	void *tb_urcu[2];
 	void (*func)(struct rcu_head *head);
-	/* the controlled queue (rcupdate.c): its link and grace period */
-	struct rcu_head *tb_ctl_next;
-	unsigned long tb_ctl_target;
 };
 
 /*
