@@ -36,14 +36,23 @@ public sealed class MutantDetectors
     /// <summary>The factory with the mutant in place (its native library or its managed switch).</summary>
     public AddressSpaceFactory Factory => factory;
 
-    /// <summary>PCT (depth <paramref name="depth"/>) over every scenario of the mutant's config, up to <paramref name="schedules"/> each.</summary>
+    /// <summary>
+    /// PCT (depth <paramref name="depth"/>) up to <paramref name="schedules"/> each over every
+    /// scenario of the mutant's config, in catalog order; a design with no scenario of its own
+    /// (mmu-spf-rcu) runs those that also run on it (<see cref="PctScenario.Designs"/>: the
+    /// spf-* scenarios and the mmu-pvl ones).
+    /// </summary>
     public DetectorReport Pct(int schedules, ulong seed, int depth)
     {
         var explorer = new Explorer(factory, mutant.Backend);
         var total = 0;
         var operations = 0L;
         var seconds = 0.0;
-        foreach (var scenario in ScenarioCatalog.All.Where(s => s.Config == mutant.Config))
+        var own = ScenarioCatalog.All.Where(s => s.Config == mutant.Config).ToList();
+        var scenarios = own.Count > 0 ? own
+            : ScenarioCatalog.All.Where(s => s.Designs?.Contains(mutant.Config) == true)
+                .Select(s => ScenarioCatalog.OnConfig(s, mutant.Config)).ToList();
+        foreach (var scenario in scenarios)
         {
             var result = explorer.Explore(scenario, StrategyKind.Pct, seed, schedules, depth);
             total += result.Schedules;
@@ -75,6 +84,8 @@ public sealed class MutantDetectors
     public DetectorReport Stress(string scenarioName, int iterations)
     {
         var scenario = ScenarioCatalog.Find(scenarioName);
+        if (scenario.Config != mutant.Config && scenario.Designs?.Contains(mutant.Config) == true)
+            scenario = ScenarioCatalog.OnConfig(scenario, mutant.Config);
         var result = new StressBaseline(factory, mutant.Backend).Run(scenario, iterations);
         return new DetectorReport(mutant.Name, "stress", result.Found, result.Schedules, result.Operations,
             result.Elapsed.TotalSeconds, scenario.Name, null, result.Failure?.Problems.Take(3).ToList() ?? [],

@@ -92,6 +92,22 @@ public static class ScenarioCatalog
                     },
                 ];
             }, Designs: FaultDesigns),
+        new("merge-import-vs-fault", "mmu-pvl",
+            "a write fault on a VMA without an anon_vma against mprotect of the read-only VMA after it, which merges " +
+            "all three into the faulting VMA and imports the third's anon_vma into it (vma_merge case 6, dup_anon_vma)",
+            2, mm =>
+            {
+                Expect(mm.SetThreads(2), "set_threads");
+                Map(mm, Base + 3 * Page, 2 * Page, Rw);
+                Expect(mm.Execute(Operation.Fault(Base + 3 * Page, FaultFlags.Write | FaultFlags.NoSpeculative)), "priming fault");
+                Map(mm, Base + 2 * Page, Page, Prot.Read);
+                Map(mm, Base, 2 * Page, Rw);
+                return
+                [
+                    Run(mm, Operation.Fault(Base, FaultFlags.Write)),
+                    Run(mm, Operation.Mprotect(Base + 2 * Page, Page, Rw)),
+                ];
+            }, Designs: FaultDesigns),
         new("get-vma-vs-unmap", "mmu-spf",
             "a get_vma holder reading its VMA and putting it against munmap of that VMA; the teardown drops what is still held",
             4, mm =>

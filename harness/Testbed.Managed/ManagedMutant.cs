@@ -43,4 +43,10 @@ public enum ManagedMutant
 
     /// <summary>dup_mmap copies the parent's VMAs without vma_start_write (mmu-pvl; 6.4 before "fork: lock VMAs of the parent process when forking"); the order trace still marks the write section.</summary>
     ForkUnlocked = 11,
+
+    /// <summary>mmu-spf-rcu: the speculative fault walks mm_mt before rcu_read_lock.</summary>
+    WalkOutsideRcu = 12,
+
+    /// <summary>mmu-pvl: a merge sets the expanding VMA's anon_vma before write-locking it (6.4's dup_anon_vma, before "mm: lock VMA in dup_anon_vma() before setting ->anon_vma").</summary>
+    MergeImportUnlocked = 13,
 }

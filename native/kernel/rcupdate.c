@@ -109,19 +109,89 @@ static void ctl_list_current(void)
 	ctl_listed = true;
 }
 
-/* Some other thread is in a section that began before grace period @target. */
-static bool ctl_reader_before(unsigned long target)
+/*
+ * Some thread (another one only, with @others) is in a section that
+ * began before grace period @target.
+ */
+static bool __ctl_reader_before(unsigned long target, bool others)
 {
 	struct rcu_ctl_reader *r;
 	bool found = false;
 
 	pthread_mutex_lock(&ctl_lock);
 	for (r = ctl_readers; r && !found; r = r->next)
-		found = r != &ctl_self &&
+		found = (!others || r != &ctl_self) &&
 			__atomic_load_n(&r->active, __ATOMIC_SEQ_CST) &&
 			__atomic_load_n(&r->start, __ATOMIC_SEQ_CST) < target;
 	pthread_mutex_unlock(&ctl_lock);
 	return found;
+}
+
+static bool ctl_reader_before(unsigned long target)
+{
+	return __ctl_reader_before(target, true);
+}
+
+/*
+ * The controlled call_rcu.  liburcu runs a callback on its own thread
+ * some 10 ms after the grace period, whenever that is: under a controlled
+ * scheduler the moment would depend on the host's timing, so a schedule
+ * that frees a VMA under a reader would not replay.  So, while a
+ * controlled hook is installed, call_rcu queues here, the callback's
+ * grace period being the sequence bumped at the call (a section that
+ * began before it holds the callback back), and the queue is run, in
+ * order, by whichever thread passes a point where a grace period may
+ * have ended: call_rcu itself, the end of an outermost read-side
+ * section, a thread waiting for callbacks.  The managed port's Rcu.cs
+ * runs its callbacks the same way.
+ */
+static void *ctl_cb_head;			/* struct rcu_head * */
+static void **ctl_cb_tail = &ctl_cb_head;
+static unsigned long ctl_cb_queued;
+static pthread_mutex_t ctl_cb_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/*
+ * A queued head's link and grace period live in the liburcu part of the
+ * head, unused until liburcu has it (the size of struct rcu_head is the
+ * maple tree's too: maple/maple.h).
+ */
+static void ctl_call_rcu(struct rcu_head *head)
+{
+	unsigned long target;
+
+	pthread_mutex_lock(&ctl_cb_lock);
+	/* taken in queue order, so the queue's targets only grow */
+	target = __atomic_add_fetch(&ctl_gp_seq, 1, __ATOMIC_SEQ_CST);
+	head->tb_urcu[1] = (void *)(uintptr_t)target;
+	head->tb_urcu[0] = NULL;
+	*ctl_cb_tail = head;
+	ctl_cb_tail = &head->tb_urcu[0];
+	__atomic_add_fetch(&ctl_cb_queued, 1, __ATOMIC_RELEASE);
+	pthread_mutex_unlock(&ctl_cb_lock);
+}
+
+void rcu_run_ready_callbacks(void)
+{
+	struct rcu_head *head;
+
+	while (__atomic_load_n(&ctl_cb_queued, __ATOMIC_ACQUIRE)) {
+		pthread_mutex_lock(&ctl_cb_lock);
+		head = ctl_cb_head;
+		/* a later target waits for no fewer readers: stop here */
+		if (!head ||
+		    __ctl_reader_before((uintptr_t)head->tb_urcu[1], false)) {
+			pthread_mutex_unlock(&ctl_cb_lock);
+			return;
+		}
+		ctl_cb_head = head->tb_urcu[0];
+		if (!ctl_cb_head)
+			ctl_cb_tail = &ctl_cb_head;
+		__atomic_sub_fetch(&ctl_cb_queued, 1, __ATOMIC_RELEASE);
+		pthread_mutex_unlock(&ctl_cb_lock);
+		tb_rcu_tsan_takeover(head);
+		tb_rcu_tsan_acquire();
+		head->func(head);
+	}
 }
 
 /*
@@ -188,8 +258,10 @@ void rcu_read_unlock(void)
 	WARN(rcu_nesting <= 0, "rcu_read_unlock without rcu_read_lock");
 	tb_rcu_tsan_release();
 	urcu_memb_read_unlock();
-	if (--rcu_nesting == 0)
-		__atomic_store_n(&ctl_self.active, false, __ATOMIC_RELEASE);
+	if (--rcu_nesting == 0) {
+		__atomic_store_n(&ctl_self.active, false, __ATOMIC_SEQ_CST);
+		rcu_run_ready_callbacks();
+	}
 }
 
 void synchronize_rcu(void)
@@ -240,6 +312,11 @@ void call_rcu(struct rcu_head *head, void (*func)(struct rcu_head *head))
 	rcu_register_if_needed();
 	head->func = func;
 	tb_rcu_tsan_handoff(head);
+	if (tb_sched_controlled()) {
+		ctl_call_rcu(head);
+		rcu_run_ready_callbacks();
+		return;
+	}
 	urcu_memb_call_rcu((struct urcu_rcu_head *)head->tb_urcu,
 			   rcu_callback_trampoline);
 }

@@ -44,8 +44,17 @@ struct rcu_head {
 
 /*
  * Calls func(head) on liburcu's call_rcu thread once every read-side
- * section that began before has ended.  Never waits.
+ * section that began before has ended.  Never waits.  Under a controlled
+ * scheduler the callback is queued here instead and runs at the first
+ * point its grace period may have ended (rcu_run_ready_callbacks).
  */
 void call_rcu(struct rcu_head *head, void (*func)(struct rcu_head *head));
+
+/*
+ * Runs, in queue order, the controlled callbacks whose grace period has
+ * ended; what a thread waiting for callbacks (exit_mmap's barrier) calls
+ * between looks.  No-op when none is queued.
+ */
+void rcu_run_ready_callbacks(void);
 
 #endif /* _TB_KERNEL_RCUPDATE_H */

@@ -1242,6 +1242,17 @@ static int do_vma_locked_fault(struct mm_struct *mm, unsigned long address,
 	start = READ_ONCE(vma->vm_start);
 	pgoff = READ_ONCE(vma->vm_pgoff);
 	pte = pte_alloc(mm, address);
+	/*
+	 * The new page goes under vma->anon_vma (page_add_new_anon_rmap),
+	 * where rmap finds it only if the VMA's avc is linked: a VMA must be
+	 * write-locked before its anon_vma is set for it (a merge's
+	 * importer: 6.4's dup_anon_vma, fixed by "mm: lock VMA in
+	 * dup_anon_vma() before setting ->anon_vma").
+	 */
+	WARN(!READ_ONCE(vma->anon_vma_linked),
+	     "VMA id %llu faulted under its lock with anon_vma %llu it does not link yet: set without vma_start_write",
+	     (unsigned long long)vma->tb_id,
+	     (unsigned long long)kmem_obj_id(READ_ONCE(vma->anon_vma)));
 	fault_install(pte, vma, address, flags, vma->vm_flags);
 	WARN(READ_ONCE(vma->vm_start) != start ||
 	     READ_ONCE(vma->vm_pgoff) != pgoff,

@@ -119,6 +119,12 @@ struct vm_area_struct {
 	unsigned long vm_pgoff;
 	struct file *vm_file;
 	struct anon_vma *anon_vma;
+	/*
+	 * The kernel's !list_empty(&anon_vma_chain): the VMA's avc is in
+	 * its anon_vma, so rmap finds the pages it maps under it.  Set by
+	 * the link after anon_vma is (a merge's importer, dup_anon_vma).
+	 */
+	bool anon_vma_linked;
 	struct mempolicy *vm_policy;
 	/* SPF: odd while the fields are being changed (also kept, and
 	 * reported, without SPF: the write sides are the same code) */

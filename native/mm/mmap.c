@@ -273,6 +273,7 @@ static void anon_vma_chain_link(struct vm_area_struct *vma,
 	 * read (tb_vma_info, validate) may meet an anon_vma a racing
 	 * fault just allocated (anon_vma_chain_len reads it with acquire).
 	 */
+	WRITE_ONCE(vma->anon_vma_linked, true);
 	__atomic_store_n(&vma->anon_vma, anon_vma, __ATOMIC_RELEASE);
 }
 
@@ -290,6 +291,7 @@ static void unlink_anon_vmas(struct vm_area_struct *vma)
 	if (!anon_vma)
 		return;
 	WRITE_ONCE(vma->anon_vma, NULL);
+	WRITE_ONCE(vma->anon_vma_linked, false);
 	for (; anon_vma; anon_vma = parent) {
 		/*
 		 * Read before our link goes: another mm of the fork family
@@ -323,6 +325,7 @@ static int anon_vma_clone(struct vm_area_struct *dst,
 		for (av = src->anon_vma; av; av = av->parent)
 			tb_trace_event(EV_ANON_VMA_LINK, av->tb_id,
 				       atomic_inc_return(&av->degree));
+		WRITE_ONCE(dst->anon_vma_linked, true);
 	}
 	return 0;
 }

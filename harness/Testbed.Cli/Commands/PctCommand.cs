@@ -107,6 +107,10 @@ public static class PctCommand
                     var m = MutantCatalog.Find(mutantName);
                     factory = new MutantDetectors(m, RepoPaths.Root()).Factory;
                     be = m.Backend;
+                    // a scenario that also runs on the mutant's design runs there (its library is the one built)
+                    if (parse.GetValue(config) is null)
+                        chosen = chosen.Select(s => s.Config != m.Config && s.Designs?.Contains(m.Config) == true
+                            ? ScenarioCatalog.OnConfig(s, m.Config) : s).ToList();
                 }
                 catch (ArgumentException e)
                 {

@@ -247,12 +247,14 @@ internal sealed partial class MmStruct
     /// </summary>
     private SpfAbort? HandleSpeculativeFaultRcu(ulong addr, FaultFlags flags)
     {
+        // The mutant walks before the section begins; the walk's own check reports it.
+        var early = Options.TestOnlyMutant == ManagedMutant.WalkOutsideRcu ? MmMt.Walk(addr) : null;
         Rcu.ReadLock();
         var inSection = true;
         try
         {
             // mas_walk of mm_mt under RCU alone: only a VMA covering addr.
-            var vma = MmMt.Walk(addr);
+            var vma = Options.TestOnlyMutant == ManagedMutant.WalkOutsideRcu ? early : MmMt.Walk(addr);
             if (vma is null || !vma.CheckLive())
                 return SpfAbort.NoVma;
             if (Options.TestOnlyRcuUnlockBeforeUse)

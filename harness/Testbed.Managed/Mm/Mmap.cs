@@ -268,7 +268,12 @@ internal sealed partial class MmStruct
     private static void AnonVmaClone(VmAreaStruct dst, VmAreaStruct src)
     {
         if (src.AnonVmaChainLinked && src.AnonVma is { } av)
+        {
+            // native anon_vma_clone's atomic_inc_return of the degree: a scheduling point
+            // between a merge's anon_vma import and its link
+            SchedHook.Sched(SchedPoint.Atomic, av);
             av.Link(dst);
+        }
     }
 
     /// <summary>unlink_anon_vmas: drop the VMA's chain; the anon_vma goes with its last VMA.</summary>
@@ -302,7 +307,9 @@ internal sealed partial class MmStruct
 
         // SPF: both VMAs whose fields may change are marked as being written, before
         // anything changes (the anon_vma import included) and before a case-8 swap.
-        vma.VmWriteBegin();
+        var importUnlocked = Options.TestOnlyMutant == ManagedMutant.MergeImportUnlocked;
+        if (!importUnlocked)
+            vma.VmWriteBegin();
         next?.VmWriteBegin();
 
         if (next is not null && insert is null)
@@ -357,6 +364,8 @@ internal sealed partial class MmStruct
                 AnonVmaClone(importer, exporter);
             }
         }
+        if (importUnlocked)
+            vma.VmWriteBegin();
 
         while (true)
         {

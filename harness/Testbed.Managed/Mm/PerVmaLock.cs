@@ -208,6 +208,11 @@ internal sealed partial class MmStruct
         var start = Volatile.Read(ref vma.VmStart);
         var pgoff = Volatile.Read(ref vma.VmPgoff);
         var pte = PteAlloc(addr);
+        // The page goes under vma.AnonVma, where rmap finds it only if the VMA's chain is
+        // linked: a VMA must be write-locked before a merge imports its anon_vma (6.4's
+        // dup_anon_vma, fixed by "mm: lock VMA in dup_anon_vma() before setting ->anon_vma").
+        Bug.Warn(!Volatile.Read(ref vma.AnonVmaChainLinked),
+            $"VMA id {vma.Id} faulted under its lock with anon_vma {Volatile.Read(ref vma.AnonVma)?.Id ?? 0} it does not link yet: set without vma_start_write");
         FaultInstall(pte, vma, addr, flags);
         var moved = Volatile.Read(ref vma.VmStart);
         Bug.Warn(moved != start || Volatile.Read(ref vma.VmPgoff) != pgoff,

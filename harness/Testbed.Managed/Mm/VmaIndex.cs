@@ -6,6 +6,8 @@
 // volatile write, so a reader walks one consistent snapshot lock-free and the garbage
 // collector keeps a snapshot alive while a reader holds it (RCU's job for the maple
 // tree's nodes).
+using Testbed.Managed.Kernel;
+
 namespace Testbed.Managed.Mm;
 
 /// <summary>mm_mt: every VMA over its range; writers under mmap_sem, readers lock-free.</summary>
@@ -18,6 +20,9 @@ internal sealed class VmaIndex
     /// <summary>mas_walk: the VMA whose range holds <paramref name="addr"/>, or null.</summary>
     public VmAreaStruct? Walk(ulong addr)
     {
+        // The faults' lockless walk (find_vma_lockless): the kernel's mas_walk checks this
+        // with lockdep (rcu_dereference_check); the VMA it returns lives as long as the section.
+        Bug.Warn(!Rcu.ReadLockHeld, "find_vma_lockless outside rcu_read_lock");
         var snap = Volatile.Read(ref ranges);
         int lo = 0, hi = snap.Length - 1;
         while (lo <= hi)

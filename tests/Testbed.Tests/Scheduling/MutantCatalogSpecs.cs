@@ -97,6 +97,26 @@ public sealed class MutantCatalogSpecs
         Assert.Equal(MutantCatalog.All.Count, MutantCatalog.All.Select(m => m.Name).Distinct().Count());
     }
 
+    [Theory]
+    [InlineData("mmu-spf-rcu")]
+    [InlineData("mmu-pvl")]
+    [InlineData("mmu-vmrefcnt")]
+    public void Each_successor_design_has_three_native_protocol_mutants(string config)
+    {
+        var mine = MutantCatalog.All.Where(m => m.Native && m.Kind == MutantKind.Protocol && m.Config == config).Select(m => m.Name).ToList();
+        Assert.True(mine.Count >= 3, $"{config}: {mine.Count} native protocol mutants ({string.Join(", ", mine)})");
+    }
+
+    [Fact]
+    public void The_pct_detector_runs_a_mutant_on_the_scenarios_that_also_run_on_its_design()
+    {
+        // mmu-spf-rcu has no scenario of its own: the spf-* scenarios run on it
+        var mutant = MutantCatalog.Find("managed-spf-rcu-unlock-before-use");
+        var report = new MutantDetectors(mutant, Root).Pct(schedules: 1000, seed: 1, depth: 3);
+        Assert.True(report.Found, $"PCT did not find {mutant.Name} in 1000 schedules per scenario");
+        Assert.Equal("spf-vs-munmap", report.Scenario);
+    }
+
     [Fact]
     public void The_pct_detector_finds_a_managed_race_mutant_with_a_replay_command()
     {

@@ -33,7 +33,7 @@ public sealed partial class MutantShardSpecs(ITestOutputHelper output) : IDispos
         string[] sweep =
         [
             "mutants", "--mutant", "managed-merge-ignore-anon-vma", "managed-erase-unlocked", "managed-put-vma-leak",
-            "managed-get-vma-ref-after-unlock", "managed-skip-speculative-recheck",
+            "managed-get-vma-ref-after-unlock", "managed-spf-ptl-spin",
             "--quick", "--schedules", "10", "--stress-runs", "200",
         ];
 
@@ -44,13 +44,13 @@ public sealed partial class MutantShardSpecs(ITestOutputHelper output) : IDispos
         // units in catalog order, whatever order --mutant named them in
         var rows = SweepFile.Read(Path.Combine(_folder, "single.json")).Results.Select(u => u.Result["mutant"]!.GetValue<string>());
         Assert.Equal(
-            ["managed-get-vma-ref-after-unlock", "managed-erase-unlocked", "managed-put-vma-leak", "managed-skip-speculative-recheck", "managed-merge-ignore-anon-vma"],
+            ["managed-get-vma-ref-after-unlock", "managed-erase-unlocked", "managed-put-vma-leak", "managed-spf-ptl-spin", "managed-merge-ignore-anon-vma"],
             rows);
         Assert.Matches(@"managed-get-vma-ref-after-unlock +\| pct +\| 8 schedules, 16 ops in spf-vs-merge \(38 schedules over all scenarios\), [0-9.]+ s \| ./scripts/testbed pct --mutant managed-get-vma-ref-after-unlock --scenario spf-vs-merge --replay ", merge.Stdout);
         Assert.Matches(@"managed-merge-ignore-anon-vma +\| differential +\| 1 runs, 322 ops in mixed seed 1", merge.Stdout);
         Assert.Matches(@"managed-erase-unlocked +\| pct +\| 5 schedules, 10 ops in spf-vs-munmap, [0-9.]+ s \| ./scripts/testbed pct --mutant managed-erase-unlocked --scenario spf-vs-munmap --replay ", merge.Stdout);
         Assert.Contains("4 of 5 mutants detected", merge.Stdout);
-        Assert.Contains("SURVIVED: managed-skip-speculative-recheck", merge.Stdout);
+        Assert.Contains("SURVIVED: managed-spf-ptl-spin", merge.Stdout);
         Assert.Contains("PCT vs stress, time to first detection, managed-get-vma-ref-after-unlock: ", merge.Stdout);
     }
 
