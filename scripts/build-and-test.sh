@@ -151,6 +151,12 @@ if make -C native asan tsan >"$results/native-sanitizers.log" 2>&1; then
 				UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 				TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
 				"$bin" -t 8 -n 20000 -s 1
+			# forks racing the others (docs/model.md, Fork)
+			run_as_test "stress-$flavour-$cfg-fork" \
+				env ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+				UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+				TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+				"$bin" -t 8 -n 20000 -s 1 -f 64
 		done
 	done
 else

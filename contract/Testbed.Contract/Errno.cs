@@ -14,6 +14,8 @@ public static class Errno
     public const int ENOENT = 2;
     /// <summary>Bad handle or file descriptor.</summary>
     public const int EBADF = 9;
+    /// <summary>Try again (madvise: a split ran out of memory).</summary>
+    public const int EAGAIN = 11;
     /// <summary>Out of memory or address space.</summary>
     public const int ENOMEM = 12;
     /// <summary>Access not allowed by the VMA's rights.</summary>
@@ -47,6 +49,7 @@ public static class Errno
         [nameof(EPERM)] = EPERM,
         [nameof(ENOENT)] = ENOENT,
         [nameof(EBADF)] = EBADF,
+        [nameof(EAGAIN)] = EAGAIN,
         [nameof(ENOMEM)] = ENOMEM,
         [nameof(EACCES)] = EACCES,
         [nameof(EFAULT)] = EFAULT,

@@ -15,11 +15,20 @@ public interface IAddressSpace : IDisposable
     /// <summary>What this backend was built as.</summary>
     ConfigInfo Config { get; }
 
-    /// <summary>Runs one operation (mmap, munmap, mprotect, mbind, fault, file_open, file_close).</summary>
+    /// <summary>Runs one operation (mmap, munmap, mprotect, mbind, fault, file_open, file_close, madvise).</summary>
     long Execute(in Operation op);
 
     /// <summary>Runs many operations; each result is written to <paramref name="results"/>.</summary>
     void ExecuteBatch(ReadOnlySpan<Operation> ops, Span<long> results);
+
+    /// <summary>
+    /// tb_fork: a new address space of the same backend and config with a copy of this one's
+    /// file table and VMAs (dup_mmap: VM_DONTCOPY skipped, VM_WIPEONFORK empty, private
+    /// anonymous pages shared copy-on-write). 0 and the child, which the caller destroys, or a
+    /// negative errno and null. The fork's events are this address space's; the child's
+    /// objects are counted with this one's (one account per fork family).
+    /// </summary>
+    long Fork(out IAddressSpace? child);
 
     /// <summary>get_vma: takes a reference on the first VMA ending above <paramref name="addr"/>.</summary>
     long GetVma(ulong addr, out ulong reference, out VmaInfo info);

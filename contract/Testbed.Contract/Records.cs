@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 namespace Testbed.Contract;
 
-/// <summary>A VMA as seen by a snapshot or through a get_vma reference (struct tb_vma_info).</summary>
+/// <summary>
+/// A VMA as seen by a snapshot or through a get_vma reference (struct tb_vma_info).
+/// <paramref name="CowPages"/>: its pages fork write-protected (a write copies or reuses them);
+/// <paramref name="AnonChain"/>: the anon_vmas it links (its own and, after fork, its ancestors').
+/// </summary>
 public readonly record struct VmaInfo(
     ulong Id,
     ulong Start,
@@ -15,7 +19,9 @@ public readonly record struct VmaInfo(
     uint Populated,
     bool HasAnonVma,
     bool InTree,
-    uint Sequence);
+    uint Sequence,
+    uint CowPages = 0,
+    uint AnonChain = 0);
 
 /// <summary>Counters of one address space (struct tb_stats).</summary>
 public sealed record Stats
@@ -84,6 +90,10 @@ public readonly record struct Operation(OpKind Kind, ulong Addr, ulong Len, Prot
 
     public static Operation FileClose(int fd) => new(OpKind.FileClose, 0, 0, Prot.None, 0, fd, 0);
 
+    /// <summary>madvise's fork behaviours over [addr, addr + len) (<see cref="MadviseAdvice"/>).</summary>
+    public static Operation Madvise(ulong addr, ulong len, MadviseAdvice advice) =>
+        new(OpKind.Madvise, addr, len, Prot.None, (uint)advice, -1, 0);
+
     public override string ToString() => Kind switch
     {
         OpKind.Mmap => $"mmap(0x{Addr:x}, 0x{Len:x}, {Prot}, {(MapFlags)Flags}, fd {Fd}, pgoff 0x{PgOff:x})",
@@ -93,6 +103,7 @@ public readonly record struct Operation(OpKind Kind, ulong Addr, ulong Len, Prot
         OpKind.Fault => $"fault(0x{Addr:x}, {(FaultFlags)Flags})",
         OpKind.FileOpen => $"file_open(0x{Len:x}, {(FileFlags)Flags})",
         OpKind.FileClose => $"file_close({Fd})",
+        OpKind.Madvise => $"madvise(0x{Addr:x}, 0x{Len:x}, {(MadviseAdvice)Flags})",
         _ => $"{Kind}(0x{Addr:x}, 0x{Len:x})",
     };
 }

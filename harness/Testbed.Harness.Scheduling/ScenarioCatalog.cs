@@ -73,6 +73,25 @@ public static class ScenarioCatalog
         new("stack-vs-mprotect", "mmu-pvl",
             "a fault below a MAP_GROWSDOWN stack (expand_stack) against a fault inside the stack and mprotect(PROT_NONE) of the neighbour whose guard gap blocks the expansion",
             3, mm => StackRace(mm, Operation.Mprotect(StackNeighbour, 2 * Page, Prot.None)), Designs: FaultDesigns),
+        new("fork-vs-wp-fault", "mmu-pvl",
+            "fork (dup_mmap write-protects the parent's pages, flushes the TLB at its end) against a write fault on the " +
+            "parent's VMA without mmap_sem; the child then writes its copy and exits",
+            3, mm =>
+            {
+                Setup(mm);
+                Expect(mm.Execute(Operation.Fault(Base + Page, FaultFlags.Write | FaultFlags.NoSpeculative)), "second page");
+                return
+                [
+                    Run(mm, Operation.Fault(Base + Page, FaultFlags.Write)),
+                    () =>
+                    {
+                        if (mm.Fork(out var child) < 0 || child is null)
+                            return;
+                        child.Execute(Operation.Fault(Base + Page, FaultFlags.Write));
+                        child.Destroy();
+                    },
+                ];
+            }, Designs: FaultDesigns),
         new("get-vma-vs-unmap", "mmu-spf",
             "a get_vma holder reading its VMA and putting it against munmap of that VMA; the teardown drops what is still held",
             4, mm =>

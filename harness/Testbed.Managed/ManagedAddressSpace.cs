@@ -33,6 +33,7 @@ public sealed class ManagedAddressSpace : IAddressSpace
     private readonly uint[] refGen = new uint[MaxVmaRefs];
     private readonly bool nommu;
     private readonly bool sharedFree;
+    private readonly string configName;
     private volatile bool disposed;
     private IReadOnlyList<Violation>? teardownViolations;
 
@@ -56,9 +57,22 @@ public sealed class ManagedAddressSpace : IAddressSpace
             throw new ArgumentException($"mm flags {flags} are not valid for config '{config}' (MMU configs: {valid})", nameof(flags));
         nommu = !mmu;
         sharedFree = descriptor.SharedFree;
+        configName = config;
         mm = new MmStruct(spf, options, flags, descriptor.SpfRcu, descriptor.PerVmaLock, descriptor.VmaRefcnt);
         Config = new ConfigInfo(config, Mmu: mmu, Spf: spf, SharedFree: sharedFree, options.TestFlags,
             MmStruct.PageSize, MmStruct.TaskSize, MmStruct.MmapMinAddr, MmStruct.MmapBaseAddr, mm.Capabilities);
+    }
+
+    /// <summary>A fork's child: the parent's config, options and rules, an mm of the parent's family.</summary>
+    private ManagedAddressSpace(ManagedAddressSpace parent)
+    {
+        nommu = parent.nommu;
+        sharedFree = parent.sharedFree;
+        configName = parent.configName;
+        var p = parent.mm;
+        Interlocked.Increment(ref p.Kmem.Users);
+        mm = new MmStruct(p.Spf, p.Options, p.Flags, p.SpfRcu, p.PerVmaLock, p.VmaRefcnt, p.Kmem);
+        Config = parent.Config;
     }
 
     /// <inheritdoc/>
@@ -165,7 +179,7 @@ public sealed class ManagedAddressSpace : IAddressSpace
     /// <summary>One operation under the caller's mm_users pin (one per call, as tb_batch's).</summary>
     private long ExecutePinned(in Operation op)
     {
-        using var scope = Enter(op.Kind is >= OpKind.Mmap and <= OpKind.FileClose ? op.Kind : OpKind.None);
+        using var scope = Enter(op.Kind is >= OpKind.Mmap and <= OpKind.FileClose or OpKind.Madvise ? op.Kind : OpKind.None);
         return op.Kind switch
         {
             OpKind.Mmap => Mmap(op.Addr, op.Len, (uint)op.Prot, op.Flags, op.Fd, op.PgOff),
@@ -175,6 +189,7 @@ public sealed class ManagedAddressSpace : IAddressSpace
             OpKind.Fault => Fault(op.Addr, op.Flags),
             OpKind.FileOpen => FileOpen(op.Len, op.Flags),
             OpKind.FileClose => FileClose(op.Fd),
+            OpKind.Madvise => Madvise(op.Addr, op.Len, op.Flags),
             _ => -Errno.EINVAL,
         };
     }
@@ -324,6 +339,50 @@ public sealed class ManagedAddressSpace : IAddressSpace
         return mm.HandleFault(addr, (FaultFlags)flags);
     }
 
+    private long Madvise(ulong addr, ulong len, uint advice)
+    {
+        // No fork behaviours without an MMU: sys_ni_syscall whatever the arguments.
+        if (nommu)
+            return -Errno.ENOSYS;
+        if (advice is not ((uint)MadviseAdvice.Dontfork or (uint)MadviseAdvice.Dofork or
+            (uint)MadviseAdvice.Wipeonfork or (uint)MadviseAdvice.Keeponfork))
+            return -Errno.EINVAL;
+        if (Unaligned(addr) || len == 0 || len > MmStruct.TaskSize)
+            return -Errno.EINVAL;
+        var end = addr + PageAlign(len);
+        if (end < addr || end > MmStruct.TaskSize)
+            return -Errno.EINVAL;
+        return mm.DoMadvise(addr, end, (MadviseAdvice)advice);
+    }
+
+    /// <inheritdoc/>
+    public long Fork(out IAddressSpace? child)
+    {
+        child = null;
+        if (disposed)
+            return -Errno.EBADF;
+        using var pin = Pin();
+        using var scope = Enter(OpKind.Fork);
+        // 4.16's nommu has no dup_mmap (vfork-style clones share the mm).
+        if (nommu)
+            return -Errno.ENOSYS;
+        var forked = new ManagedAddressSpace(this);
+        // dup_fd: the child's table holds its own reference to every open file.
+        lock (filesLock)
+        {
+            for (var fd = 0; fd < MaxFiles; fd++)
+                forked.files[fd] = files[fd]?.Get();
+        }
+        var ret = mm.DupMmap(forked.mm);
+        if (ret < 0)
+        {
+            forked.Destroy();
+            return ret;
+        }
+        child = forked;
+        return 0;
+    }
+
     private long FileOpen(ulong size, uint flags)
     {
         if ((flags & ~KnownFileFlags) != 0 || size == 0 || Unaligned(size))
@@ -366,7 +425,9 @@ public sealed class ManagedAddressSpace : IAddressSpace
         vma.VmRb.IsEmpty ? 0 : mm.PopulatedIn(vma.VmStart, vma.VmEnd),
         vma.AnonVma is not null,
         !vma.VmRb.IsEmpty,
-        mm.Spf ? (uint)vma.VmSequence.Value : 0);
+        mm.Spf ? (uint)vma.VmSequence.Value : 0,
+        nommu || vma.VmRb.IsEmpty ? 0 : mm.CowIn(vma.VmStart, vma.VmEnd),
+        vma.AnonVma?.ChainLength ?? 0);
 
     /// <inheritdoc/>
     public long GetVma(ulong addr, out ulong reference, out VmaInfo info)
@@ -649,7 +710,9 @@ public sealed class ManagedAddressSpace : IAddressSpace
                 }
             }
         }
-        for (var cache = CacheKind.Vma; cache <= CacheKind.Region; cache++)
+        // The leak check is the fork family's last mm's: the others share the account.
+        var lastOfFamily = Interlocked.Decrement(ref mm.Kmem.Users) == 0;
+        for (var cache = CacheKind.Vma; lastOfFamily && cache <= CacheKind.Region; cache++)
         {
             var live = mm.Kmem.Live(cache);
             Bug.Warn(live != 0, $"mm exit: {live} objects of cache {(int)cache} leaked");

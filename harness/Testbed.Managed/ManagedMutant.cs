@@ -40,4 +40,7 @@ public enum ManagedMutant
 
     /// <summary>mmu-vmrefcnt: the writer adds VMA_LOCK_OFFSET but does not wait for the readers to drain.</summary>
     VmRefcntWriterNoWait = 10,
+
+    /// <summary>dup_mmap copies the parent's VMAs without vma_start_write (mmu-pvl; 6.4 before "fork: lock VMAs of the parent process when forking"); the order trace still marks the write section.</summary>
+    ForkUnlocked = 11,
 }

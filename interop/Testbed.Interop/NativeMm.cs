@@ -129,6 +129,47 @@ public sealed unsafe partial class NativeMm<TApi> : IDisposable where TApi : str
             Throw(result, $"tb_mbind(0x{addr:x}, 0x{len:x}, {(uint)mode})");
     }
 
+    /// <summary>tb_madvise (the fork behaviours): 0 or a negative errno.</summary>
+    public int TryMadvise(ulong addr, ulong len, MadviseAdvice advice)
+    {
+        using var mm = Enter();
+        return TApi.Madvise(mm.Cookie, addr, len, (uint)advice);
+    }
+
+    /// <summary>tb_madvise.</summary>
+    public void Madvise(ulong addr, ulong len, MadviseAdvice advice)
+    {
+        var result = TryMadvise(addr, len, advice);
+        if (result < 0)
+            Throw(result, $"tb_madvise(0x{addr:x}, 0x{len:x}, {(uint)advice})");
+    }
+
+    /// <summary>tb_fork: 0 and the child mm (a full mm of its own, to dispose), or a negative errno and null.</summary>
+    public int TryFork(out NativeMm<TApi>? child)
+    {
+        int result;
+        NativeMmHandle<TApi> handle;
+        using (var mm = Enter())
+            result = NativeMmHandle<TApi>.Fork(mm.Cookie, out handle);
+        if (result < 0)
+        {
+            handle.Dispose();
+            child = null;
+            return result;
+        }
+        child = new NativeMm<TApi>(handle);
+        return result;
+    }
+
+    /// <summary>tb_fork: the child mm.</summary>
+    public NativeMm<TApi> Fork()
+    {
+        var result = TryFork(out var child);
+        if (result < 0)
+            Throw(result, "tb_fork");
+        return child!;
+    }
+
     /// <summary>tb_fault: a <see cref="FaultResult"/> value or a negative errno.</summary>
     public int TryFault(ulong addr, FaultFlags flags)
     {

@@ -47,6 +47,17 @@ public sealed class NativeMmHandle<TApi> : SafeHandle where TApi : struct, ITest
         return result;
     }
 
+    /// <summary>Calls tb_fork on <paramref name="parent"/>'s cookie; returns its result (0 or a negative errno) and the child's handle.</summary>
+    public static unsafe int Fork(TbMm parent, out NativeMmHandle<TApi> child)
+    {
+        child = new NativeMmHandle<TApi>();
+        TbMm cookie;
+        var result = TApi.Fork(parent, &cookie);
+        if (result == 0)
+            child.SetHandle(cookie.Value);
+        return result;
+    }
+
     /// <inheritdoc/>
     protected override bool ReleaseHandle()
     {

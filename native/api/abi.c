@@ -26,6 +26,8 @@ static const struct tb_abi_field abi_rows[] = {
 	ROW(tb_vma_info, has_anon_vma),
 	ROW(tb_vma_info, in_tree),
 	ROW(tb_vma_info, sequence),
+	ROW(tb_vma_info, cow_pages),
+	ROW(tb_vma_info, anon_chain),
 
 	ROW_STRUCT(tb_stats),
 	ROW(tb_stats, live_vmas),

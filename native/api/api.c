@@ -49,15 +49,36 @@ static struct {
 
 /* ---- mm lifetime ------------------------------------------------------ */
 
-static struct mm_struct *mm_alloc(void)
+/* The family's last mm is gone: its account goes with it. */
+static bool family_put(struct tb_family *family)
+{
+	if (!atomic_dec_and_test(&family->users))
+		return false;
+	free(family);
+	return true;
+}
+
+/* A new mm of family (NULL: a family of its own). */
+static struct mm_struct *mm_alloc(struct tb_family *family)
 {
 	struct tb_process *proc = calloc(1, sizeof(*proc));
 	struct mm_struct *mm;
 
 	if (!proc)
 		return NULL;
+	if (!family) {
+		family = calloc(1, sizeof(*family));
+		if (!family) {
+			free(proc);
+			return NULL;
+		}
+		tb_kmem_account_init(&family->kmem);
+	}
+	atomic_inc(&family->users);
+	proc->family = family;
 	mm = &proc->mm;
 	if (pt_init(mm)) {
+		family_put(family);
 		free(proc);
 		return NULL;
 	}
@@ -66,6 +87,7 @@ static struct mm_struct *mm_alloc(void)
 	mm->mm_mt = tb_mt_alloc();
 	if (!mm->mm_mt) {
 		pt_destroy(mm);
+		family_put(family);
 		free(proc);
 		return NULL;
 	}
@@ -84,7 +106,6 @@ static struct mm_struct *mm_alloc(void)
 	proc->nr_threads = 1;
 	tb_vlog_init(&proc->vlog);
 	tb_evlog_init(&proc->evlog);
-	tb_kmem_account_init(&proc->kmem);
 	return mm;
 }
 
@@ -108,6 +129,7 @@ static void mmdrop(struct mm_struct *mm)
 	spin_lock_destroy(&proc->refs_lock);
 	tb_vlog_destroy(&proc->vlog);
 	tb_evlog_destroy(&proc->evlog);
+	family_put(proc->family);
 	free(proc);
 }
 
@@ -128,13 +150,15 @@ static int __mmput(struct mm_struct *mm)
 	int k;
 
 	tb_vlog_init(&exit_log);
-	tb_current_enter(mm, &exit_log, &proc->evlog, &proc->kmem, TB_OP_EXIT,
+	tb_current_enter(mm, &exit_log, &proc->evlog, &proc->family->kmem, TB_OP_EXIT,
 			 (u64)atomic64_inc_return(&proc->op_seq));
 	exit_mmap(mm);
 	tb_refs_release(mm);
 	tb_files_release(mm);
-	for (k = TB_CACHE_VMA; k < CACHE_NR; k++) {
-		s64 live = tb_kmem_live(&proc->kmem, k);
+	/* the leak check is the family's last mm's: the others share */
+	for (k = TB_CACHE_VMA;
+	     atomic_read(&proc->family->users) == 1 && k < CACHE_NR; k++) {
+		s64 live = tb_kmem_live(&proc->family->kmem, k);
 
 		WARN(live != 0, "mm exit: %lld objects of cache %d leaked",
 		     (long long)live, k);
@@ -221,7 +245,7 @@ struct mm_struct *tb_api_enter(tb_mm_t handle, u32 op)
 	} else {
 		seq = (u64)atomic64_read(&tb_process_of(mm)->op_seq);
 	}
-	tb_current_enter(mm, &tb_process_of(mm)->vlog, &tb_process_of(mm)->evlog, &tb_process_of(mm)->kmem, op, seq);
+	tb_current_enter(mm, &tb_process_of(mm)->vlog, &tb_process_of(mm)->evlog, &tb_process_of(mm)->family->kmem, op, seq);
 	return mm;
 }
 
@@ -336,20 +360,29 @@ static int mm_exit_group(struct mm_struct *mm)
 	return mmput(mm);
 }
 
+static int mm_publish(struct mm_struct *mm, tb_mm_t *out);
+
 TB_API int tb_mm_create(uint32_t flags, tb_mm_t *out)
 {
 	struct mm_struct *mm;
-	int slot;
 
 	if (!out || (flags & ~TB_MM_VALID_FLAGS))
 		return -EINVAL;
 	mmap_init();
-	mm = mm_alloc();
+	mm = mm_alloc(NULL);
 	if (!mm)
 		return -ENOMEM;
 	mm->mmap_merge_next_first = flags & TB_MM_MMAP_MERGE_NEXT_FIRST;
 	mm->mprotect_unaccount_unfaulted =
 		flags & TB_MM_MPROTECT_UNACCOUNT_UNFAULTED;
+	return mm_publish(mm, out);
+}
+
+/* A handle for mm in the table; on failure mm is dropped. */
+static int mm_publish(struct mm_struct *mm, tb_mm_t *out)
+{
+	int slot;
+
 	pthread_rwlock_wrlock(&mm_table_lock);
 	for (slot = 0; slot < TB_MAX_MMS; slot++)
 		if (!mm_table[slot].mm)
@@ -517,7 +550,73 @@ TB_API int tb_file_close(tb_mm_t handle, int fd)
 	return TB_API_CALL(handle, TB_OP_FILE_CLOSE, tb_files_close(mm, fd));
 }
 
-/* One batch element: the seven address-space/file kinds, else -EINVAL. */
+/* ---- fork ------------------------------------------------------------ */
+
+#ifdef CONFIG_MMU
+/*
+ * fork without CLONE_VM (4.16 copy_process: dup_fd, then dup_mm): a new
+ * mm of the parent's family and kernel rules, the parent's fd table
+ * copied, then dup_mmap.  Everything the operation records (the lifecycle
+ * events of the child's objects too) goes to the parent's logs: it is the
+ * parent's operation; the child's logs start empty.  On failure the
+ * half-built child is torn down (mmput) and nothing is published.
+ */
+static int __tb_fork(struct mm_struct *oldmm, tb_mm_t *out)
+{
+	struct mm_struct *mm;
+	int err;
+
+	if (!out)
+		return -EINVAL;
+	mm = mm_alloc(tb_process_of(oldmm)->family);
+	if (!mm)
+		return -ENOMEM;
+	mm->mmap_merge_next_first = oldmm->mmap_merge_next_first;
+	mm->mprotect_unaccount_unfaulted = oldmm->mprotect_unaccount_unfaulted;
+	tb_files_dup(mm, oldmm);
+	err = dup_mmap(mm, oldmm);
+	if (err) {
+		mmput(mm);
+		return err;
+	}
+	return mm_publish(mm, out);
+}
+
+static int op_madvise(struct mm_struct *mm, u64 addr, u64 len, u32 advice)
+{
+	if (advice > INT_MAX)
+		return -EINVAL;
+	return do_madvise(mm, addr, len, (int)advice);
+}
+#else
+/* nommu: no fork (4.16's nommu has no dup_mmap; vfork-style only) */
+static int __tb_fork(struct mm_struct *oldmm, tb_mm_t *out)
+{
+	(void)oldmm;
+	(void)out;
+	return -ENOSYS;
+}
+
+static int op_madvise(struct mm_struct *mm, u64 addr, u64 len, u32 advice)
+{
+	(void)mm; (void)addr; (void)len; (void)advice;
+	return -ENOSYS;
+}
+#endif
+
+TB_API int tb_fork(tb_mm_t handle, tb_mm_t *child)
+{
+	return TB_API_CALL(handle, TB_OP_FORK, __tb_fork(mm, child));
+}
+
+TB_API int tb_madvise(tb_mm_t handle, uint64_t addr, uint64_t len,
+		      uint32_t advice)
+{
+	return TB_API_CALL(handle, TB_OP_MADVISE,
+			   op_madvise(mm, addr, len, advice));
+}
+
+/* One batch element: the eight address-space/file kinds, else -EINVAL. */
 static s64 batch_one(struct mm_struct *mm, const struct tb_op *op)
 {
 	switch (op->kind) {
@@ -536,6 +635,8 @@ static s64 batch_one(struct mm_struct *mm, const struct tb_op *op)
 		return tb_files_open(mm, op->len, op->flags);
 	case TB_OP_FILE_CLOSE:
 		return tb_files_close(mm, op->fd);
+	case TB_OP_MADVISE:
+		return op_madvise(mm, op->addr, op->len, op->flags);
 	default:
 		return -EINVAL;
 	}
@@ -550,7 +651,8 @@ static int __tb_batch(struct mm_struct *mm, struct tb_op *ops, int n)
 	for (i = 0; i < n; i++) {
 		u32 kind = ops[i].kind;
 
-		if (kind < TB_OP_MMAP || kind > TB_OP_FILE_CLOSE)
+		if ((kind < TB_OP_MMAP || kind > TB_OP_FILE_CLOSE) &&
+		    kind != TB_OP_MADVISE)
 			kind = TB_OP_NONE;
 		tb_api_next_op(mm, kind);
 		ops[i].result = batch_one(mm, &ops[i]);
@@ -648,17 +750,17 @@ static int __tb_stats(struct mm_struct *mm, struct tb_stats *out)
 	if (!out)
 		return -EINVAL;
 	memset(out, 0, sizeof(*out));
-	out->live_vmas = tb_kmem_live(&tb_process_of(mm)->kmem, TB_CACHE_VMA);
-	out->live_files = tb_kmem_live(&tb_process_of(mm)->kmem, TB_CACHE_FILE);
-	out->live_mempolicies = tb_kmem_live(&tb_process_of(mm)->kmem, TB_CACHE_MEMPOLICY);
-	out->live_anon_vmas = tb_kmem_live(&tb_process_of(mm)->kmem, TB_CACHE_ANON_VMA);
-	out->live_regions = tb_kmem_live(&tb_process_of(mm)->kmem, TB_CACHE_REGION);
+	out->live_vmas = tb_kmem_live(&tb_process_of(mm)->family->kmem, TB_CACHE_VMA);
+	out->live_files = tb_kmem_live(&tb_process_of(mm)->family->kmem, TB_CACHE_FILE);
+	out->live_mempolicies = tb_kmem_live(&tb_process_of(mm)->family->kmem, TB_CACHE_MEMPOLICY);
+	out->live_anon_vmas = tb_kmem_live(&tb_process_of(mm)->family->kmem, TB_CACHE_ANON_VMA);
+	out->live_regions = tb_kmem_live(&tb_process_of(mm)->family->kmem, TB_CACHE_REGION);
 	down_read(&mm->mmap_sem);
 	out->map_count = mm->map_count;
 	up_read(&mm->mmap_sem);
 	out->populated_pages = pt_nr_pages(mm);
-	out->allocations = tb_kmem_allocations(&tb_process_of(mm)->kmem);
-	out->injected_failures = tb_kmem_injected_failures(&tb_process_of(mm)->kmem);
+	out->allocations = tb_kmem_allocations(&tb_process_of(mm)->family->kmem);
+	out->injected_failures = tb_kmem_injected_failures(&tb_process_of(mm)->family->kmem);
 	sum_fault_events(mm, &ev);
 	out->faults = ev.faults;
 	out->spf_attempts = ev.spf_attempts;
@@ -742,7 +844,7 @@ static int __tb_inject_alloc_failure(struct mm_struct *mm, u32 cache,
 {
 	if (cache > TB_CACHE_REGION)
 		return -EINVAL;
-	tb_kmem_inject(&tb_process_of(mm)->kmem, cache, nth);
+	tb_kmem_inject(&tb_process_of(mm)->family->kmem, cache, nth);
 	return 0;
 }
 

@@ -12,6 +12,18 @@
 #include "mm/nommu.h"
 #endif
 
+/*
+ * The slab account of a fork family: an mm made by tb_mm_create and every
+ * mm forked from it, directly or not.  The kernel's slabs are global; the
+ * testbed counts per family, because a child's VMAs keep its parent's
+ * files and anon_vmas alive past the parent's exit.  The leak check runs
+ * when the family's last mm goes.
+ */
+struct tb_family {
+	atomic_t users;			/* mms of the family */
+	struct tb_kmem_account kmem;
+};
+
 /* One get_vma reference held by the API on a caller's behalf. */
 struct vma_ref_slot {
 	struct vm_area_struct *vma;	/* NULL: free slot */
@@ -39,7 +51,7 @@ struct tb_process {
 	/* the sinks current points at while an API call runs on this mm */
 	struct tb_vlog vlog;
 	struct tb_evlog evlog;
-	struct tb_kmem_account kmem;
+	struct tb_family *family;	/* its kmem is the family's account */
 };
 
 /* The process an mm created by the API belongs to (every mm is one). */
@@ -63,6 +75,7 @@ void tb_fill_vma_info(struct mm_struct *mm, struct vm_area_struct *vma,
 int tb_files_open(struct mm_struct *mm, u64 size, u32 flags);
 int tb_files_close(struct mm_struct *mm, int fd);
 void tb_files_release(struct mm_struct *mm);
+void tb_files_dup(struct mm_struct *child, struct mm_struct *parent);
 
 /* refs.c */
 int tb_refs_get(struct mm_struct *mm, u64 addr, u64 *ref,

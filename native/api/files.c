@@ -96,3 +96,21 @@ void tb_files_release(struct mm_struct *mm)
 			fput(f);
 	}
 }
+
+/*
+ * dup_fd for fork: the child's table holds its own reference to every
+ * file open in the parent's, at the same fd, lowest first (a slot still
+ * being filled by a racing file_open is not open yet: skipped).
+ */
+void tb_files_dup(struct mm_struct *child, struct mm_struct *parent)
+{
+	struct tb_process *to = tb_process_of(child);
+	struct tb_process *from = tb_process_of(parent);
+	int fd;
+
+	spin_lock(&from->files_lock);
+	for (fd = 0; fd < TB_MAX_FILES; fd++)
+		if (file_valid(from->files[fd]))
+			to->files[fd] = get_file(from->files[fd]);
+	spin_unlock(&from->files_lock);
+}

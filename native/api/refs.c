@@ -63,6 +63,9 @@ static void vma_info_fields(struct vm_area_struct *vma,
 	info->has_anon_vma = READ_ONCE(vma->anon_vma) != NULL;
 	info->in_tree = !RB_EMPTY_NODE(&vma->vm_rb);
 	info->sequence = raw_read_seqcount(&vma->vm_sequence);
+#ifdef CONFIG_MMU
+	info->anon_chain = anon_vma_chain_len(vma);
+#endif
 }
 
 /*
@@ -75,6 +78,9 @@ static void vma_info_populated(struct mm_struct *mm, struct tb_vma_info *info)
 		return;
 	info->populated = (u32)pt_count_range(mm, info->vm_start,
 					      info->vm_end);
+#ifdef CONFIG_MMU
+	info->cow_pages = (u32)pt_count_cow(mm, info->vm_start, info->vm_end);
+#endif
 }
 
 void tb_fill_vma_info(struct mm_struct *mm, struct vm_area_struct *vma,
@@ -203,7 +209,7 @@ static int refs_check(struct mm_struct *mm, int *detached_held,
 	 * Read under refs_lock: a concurrent put_vma of a held reference
 	 * clears its slot under this lock before it frees the VMA.
 	 */
-	*live_vmas = tb_kmem_live(&proc->kmem, TB_CACHE_VMA);
+	*live_vmas = tb_kmem_live(&proc->family->kmem, TB_CACHE_VMA);
 	for (i = 0; i < TB_MAX_VMA_REFS; i++)
 		if (proc->refs[i].vma)
 			held[n++] = (uintptr_t)proc->refs[i].vma;
@@ -267,7 +273,7 @@ void tb_refs_release(struct mm_struct *mm)
 static int refs_check(struct mm_struct *mm, int *detached_held,
 		      s64 *live_vmas)
 {
-	*live_vmas = tb_kmem_live(&tb_process_of(mm)->kmem, TB_CACHE_VMA);
+	*live_vmas = tb_kmem_live(&tb_process_of(mm)->family->kmem, TB_CACHE_VMA);
 	*detached_held = 0;
 	return 0;
 }
@@ -291,7 +297,8 @@ static int cmp_anon(const void *a, const void *b)
 int tb_refs_validate(struct mm_struct *mm)
 {
 	struct tb_process *proc = tb_process_of(mm);
-	int bugs, detached_held, n = 0, i, distinct = 0, quiet;
+	int bugs, detached_held, n = 0, i, distinct = 0, quiet, alone;
+	int nr_links = 0;
 	s64 live_vmas, live_anon, started;
 	struct anon_vma *bad_av = NULL;
 	int bad_links = 0;
@@ -303,13 +310,17 @@ int tb_refs_validate(struct mm_struct *mm)
 	quiet = atomic_read(&proc->pins_inflight) == 0;
 	bugs = refs_check(mm, &detached_held, &live_vmas);
 
-	avs = calloc(mm->map_count + 1, sizeof(*avs));
+	for (vma = mm->mmap; vma && n < mm->map_count; vma = vma->vm_next)
+		nr_links += (int)anon_vma_chain_len(vma);
+	avs = calloc(nr_links + 1, sizeof(*avs));
 	if (!avs)
 		abort();
-	for (vma = mm->mmap; vma && n < mm->map_count; vma = vma->vm_next) {
-		struct anon_vma *av = READ_ONCE(vma->anon_vma);
+	for (vma = mm->mmap; vma; vma = vma->vm_next) {
+		struct anon_vma *av;
 
-		if (av)
+		/* the whole chain: its own anon_vma and every ancestor */
+		for (av = __atomic_load_n(&vma->anon_vma, __ATOMIC_ACQUIRE);
+		     av && n < nr_links; av = av->parent)
 			avs[n++] = (uintptr_t)av;
 	}
 	qsort(avs, n, sizeof(*avs), cmp_anon);
@@ -339,11 +350,17 @@ int tb_refs_validate(struct mm_struct *mm)
 	 * before linking, so every anon_vma we saw linked is already counted.
 	 * None is freed meanwhile: unlinking needs mmap_sem for write.
 	 */
-	live_anon = tb_kmem_live(&proc->kmem, TB_CACHE_ANON_VMA);
+	live_anon = tb_kmem_live(&proc->family->kmem, TB_CACHE_ANON_VMA);
 
 	quiet = quiet && atomic_read(&proc->pins_inflight) == 0 &&
 		atomic64_read(&proc->pins_started) == started;
-	if (quiet && WARN(bad_av, "anon_vma %llu: degree %d, %d VMAs link it",
+	/*
+	 * Another mm of the fork family links the same anon_vmas and is
+	 * charged to the same account: then the counts are "at least".
+	 */
+	alone = atomic_read(&proc->family->users) == 1;
+	quiet = quiet && alone;
+	if (alone && quiet && WARN(bad_av, "anon_vma %llu: degree %d, %d VMAs link it",
 			  bad_av ? (unsigned long long)bad_av->tb_id : 0ULL,
 			  bad_av ? atomic_read(&bad_av->degree) : 0,
 			  bad_links))

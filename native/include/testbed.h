@@ -75,7 +75,17 @@ enum tb_vm_flags {
 	TB_VM_MAYEXEC = 0x00000040,
 	TB_VM_MAYSHARE = 0x00000080,
 	TB_VM_GROWSDOWN = 0x00000100,
+	TB_VM_DONTCOPY = 0x00020000,	/* fork skips it (MADV_DONTFORK) */
 	TB_VM_ACCOUNT = 0x00100000,
+	TB_VM_WIPEONFORK = 0x02000000,	/* the child's is empty (MADV_WIPEONFORK) */
+};
+
+/* tb_madvise advice: the Linux MADV_* values of the four fork behaviours. */
+enum tb_madvise_advice {
+	TB_MADV_DONTFORK = 10,
+	TB_MADV_DOFORK = 11,
+	TB_MADV_WIPEONFORK = 18,	/* private anonymous VMAs only */
+	TB_MADV_KEEPONFORK = 19,
 };
 
 /* Memory policy modes for tb_mbind: the Linux MPOL_* values. */
@@ -143,6 +153,8 @@ enum tb_op_kind {
 	TB_OP_GET_VMA = 8,
 	TB_OP_PUT_VMA = 9,
 	TB_OP_EXIT = 10,
+	TB_OP_FORK = 11,
+	TB_OP_MADVISE = 12,
 };
 
 /* Object caches, for accounting and allocation-failure injection. */
@@ -267,6 +279,8 @@ struct tb_vma_info {
 	uint32_t has_anon_vma;
 	uint32_t in_tree;	/* !RB_EMPTY_NODE(&vm_rb) */
 	uint32_t sequence;	/* vm_sequence */
+	uint32_t cow_pages;	/* pages fork write-protected (copy-on-write) */
+	uint32_t anon_chain;	/* anon_vmas linked: its own + its ancestors' */
 };
 
 struct tb_stats {
@@ -474,6 +488,21 @@ TB_API int tb_mprotect(tb_mm_t mm, uint64_t addr, uint64_t len, uint32_t prot);
 TB_API int tb_mbind(tb_mm_t mm, uint64_t addr, uint64_t len, uint32_t mode);
 TB_API int tb_fault(tb_mm_t mm, uint64_t addr, uint32_t flags);
 TB_API int tb_batch(tb_mm_t mm, struct tb_op *ops, int n);
+/*
+ * madvise's fork behaviours (tb_madvise_advice) over [addr, addr + len):
+ * MMU configs only (nommu: -ENOSYS).  A zero length is -EINVAL.
+ */
+TB_API int tb_madvise(tb_mm_t mm, uint64_t addr, uint64_t len,
+		      uint32_t advice);
+/*
+ * fork: a new mm (*child, a handle like tb_mm_create's) with a copy of
+ * mm's fd table and of every VMA but the VM_DONTCOPY ones (dup_mmap),
+ * private anonymous pages shared copy-on-write.  The child is of mm's
+ * fork family: objects are counted per family (tb_stats' live_* and
+ * allocations, the leak check at the family's last exit, injected
+ * failures).  The fork's events go to mm's log.  nommu: -ENOSYS.
+ */
+TB_API int tb_fork(tb_mm_t mm, tb_mm_t *child);
 
 /*
  * The refcount protocol: a reference keeps the VMA alive past munmap.

@@ -102,6 +102,11 @@ int vm_munmap(struct mm_struct *mm, unsigned long start, size_t len);
 void exit_mmap(struct mm_struct *mm);
 int validate_mm(struct mm_struct *mm);
 int anon_vma_prepare(struct vm_area_struct *vma);
+/* kernel/fork.c's dup_mmap: mm is new and empty; oldmm's mmap_sem is not held. */
+int dup_mmap(struct mm_struct *mm, struct mm_struct *oldmm);
+/* mm/madvise.c: MADV_DONTFORK/DOFORK/WIPEONFORK/KEEPONFORK */
+int do_madvise(struct mm_struct *mm, unsigned long start, size_t len,
+	       int behavior);
 
 /* mm/util.c: shared by mmap.c and nommu.c */
 struct vm_area_struct *vm_area_alloc(struct mm_struct *mm);
@@ -143,7 +148,16 @@ struct pte_table *pte_alloc(struct mm_struct *mm, unsigned long address);
 /* set_pte_at with the table's ptl held: populate (no-op if present). */
 void pt_populate(struct pte_table *pte, unsigned long address, u64 vma_id,
 		 bool new_page);
+/* The fault's step with the ptl held: populate, or do_wp_page on a COW entry. */
+void pt_fault_locked(struct pte_table *pte, unsigned long address,
+		     u64 vma_id, bool new_page, bool write);
 /* The calls below take each table's ptl themselves. */
+unsigned long pt_count_cow(struct mm_struct *mm, unsigned long start,
+			   unsigned long end);
+int copy_page_range(struct mm_struct *dst_mm, struct mm_struct *src_mm,
+		    struct vm_area_struct *dst_vma,
+		    struct vm_area_struct *src_vma);
+void flush_tlb_mm(struct mm_struct *mm);
 unsigned long pt_count_range(struct mm_struct *mm, unsigned long start,
 			     unsigned long end);
 unsigned long pt_nr_pages(struct mm_struct *mm);
@@ -184,6 +198,23 @@ void fault_events_destroy(struct mm_struct *mm);
 	__atomic_store_n(&(ev)->field,					\
 			 __atomic_load_n(&(ev)->field, __ATOMIC_RELAXED) + 1, \
 			 __ATOMIC_RELAXED)
+
+/*
+ * The anon_vmas vma links (its chain: its own and every ancestor), for
+ * the observers under mmap_sem read: a classic fault may be installing
+ * the anon_vma meanwhile (published with release by anon_vma_chain_link);
+ * the parents are fixed from the anon_vma's allocation on.
+ */
+static inline unsigned int anon_vma_chain_len(struct vm_area_struct *vma)
+{
+	struct anon_vma *av;
+	unsigned int n = 0;
+
+	for (av = __atomic_load_n(&vma->anon_vma, __ATOMIC_ACQUIRE); av;
+	     av = av->parent)
+		n++;
+	return n;
+}
 
 /* Objects of this mm: the ids the API reports. */
 static inline u64 vma_id(const struct vm_area_struct *vma)

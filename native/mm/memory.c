@@ -41,10 +41,9 @@ static void pte_set_page(struct pte_table *t, unsigned long i, void *page)
 	t->page[i] = page;
 }
 
-static void pte_free_page(struct pte_table *t, unsigned long i)
+static void *pte_page(struct pte_table *t, unsigned long i)
 {
-	free_page(t->page[i]);
-	t->page[i] = NULL;
+	return t->page[i];
 }
 #else
 static void pte_set_page(struct pte_table *t, unsigned long i, void *page)
@@ -54,12 +53,42 @@ static void pte_set_page(struct pte_table *t, unsigned long i, void *page)
 	(void)page;
 }
 
-static void pte_free_page(struct pte_table *t, unsigned long i)
+static void *pte_page(struct pte_table *t, unsigned long i)
 {
 	(void)t;
 	(void)i;
+	return NULL;
 }
 #endif
+
+static struct page_share *pte_share(struct pte_table *t, unsigned long i)
+{
+	return t->share ? t->share[i] : NULL;
+}
+
+/*
+ * The entry's page goes (zap, or a COW copy replaced it): a page shared
+ * by fork loses one mapping (page_remove_rmap, put_page) and is freed
+ * with the last; a page mapped once is freed.  The mapcount is not a
+ * scheduling point: only the PTE locks order its users.
+ */
+static void pte_put_page(struct pte_table *t, unsigned long i)
+{
+	struct page_share *s = pte_share(t, i);
+
+	if (s) {
+		t->share[i] = NULL;
+		pte_set_page(t, i, NULL);
+		if (__atomic_sub_fetch(&s->mapcount.counter, 1,
+				       __ATOMIC_ACQ_REL) == 0) {
+			free_page(s->data);
+			free(s);
+		}
+		return;
+	}
+	free_page(pte_page(t, i));
+	pte_set_page(t, i, NULL);
+}
 
 int pt_init(struct mm_struct *mm)
 {
@@ -87,7 +116,9 @@ void pt_destroy(struct mm_struct *mm)
 
 			next = t->next;
 			for (j = 0; j < PTRS_PER_PTE; j++)
-				pte_free_page(t, j);
+				if (t->pte[j])
+					pte_put_page(t, j);
+			free(t->share);
 			spin_lock_destroy(&t->ptl);
 			free(t);
 		}
@@ -180,9 +211,62 @@ void pt_populate(struct pte_table *pte, unsigned long address, u64 vma_id,
 	lockdep_assert_held(&pte->ptl);
 	if (*e)
 		return;
-	*e = vma_id;
+	*e = vma_id | (new_page ? PTE_ANON : 0);
 	pte_set_page(pte, i, new_page ? alloc_zeroed_page() : NULL);
 	pte->nr_pages++;
+}
+
+/*
+ * do_wp_page on a present entry fork write-protected, with the table's
+ * lock held, for a write by the VMA vma_id: an anonymous page mapped by
+ * this mm alone is reused (wp_page_reuse: made writable again); any
+ * other (still shared with the other mm, or the zero page or a page-cache
+ * page) is copied (wp_page_copy: a new anonymous page of this VMA, the
+ * old one loses a mapping).  A write protection still waiting for its
+ * TLB flush means another thread may be writing the old page through its
+ * stale writable entry: the copy would miss those writes and they would
+ * land in the page the other mm now maps (6.4's fork bug).
+ */
+static void do_wp_page(struct pte_table *t, unsigned long i, u64 vma_id)
+{
+	u64 *e = &t->pte[i];
+	struct page_share *s = pte_share(t, i);
+
+	lockdep_assert_held(&t->ptl);
+	WARN(*e & PTE_TLB_STALE,
+	     "wp fault on VMA %llu at %lx before fork flushed the TLB: COW broken (a stale writable entry still writes the page the child maps)",
+	     (unsigned long long)vma_id, t->addr + i * PAGE_SIZE);
+	if ((*e & PTE_ANON) &&
+	    (!s || __atomic_load_n(&s->mapcount.counter, __ATOMIC_ACQUIRE) == 1)) {
+		if (s) {
+			t->share[i] = NULL;
+			free(s);
+		}
+		*e &= ~(PTE_COW | PTE_TLB_STALE);
+		return;
+	}
+	pte_put_page(t, i);
+	*e = vma_id | PTE_ANON;
+	pte_set_page(t, i, alloc_zeroed_page());
+}
+
+/*
+ * The fault's PTE step with the lock held: populate a none entry, or, for
+ * a write to an entry fork write-protected, do_wp_page.  Any other
+ * present entry is left as it is (the model treats it as writable where
+ * the VMA is; docs/model.md).
+ */
+void pt_fault_locked(struct pte_table *pte, unsigned long address,
+		     u64 vma_id, bool new_page, bool write)
+{
+	unsigned long i = pte_index(address);
+
+	if (!pte->pte[i]) {
+		pt_populate(pte, address, vma_id, new_page);
+		return;
+	}
+	if (write && (pte->pte[i] & PTE_COW))
+		do_wp_page(pte, i, vma_id);
 }
 
 /*
@@ -241,6 +325,25 @@ static void count_table(struct pte_table *t, unsigned long start,
 		*n += t->pte[pte_index(a)] != 0;
 }
 
+static void count_cow_table(struct pte_table *t, unsigned long start,
+			    unsigned long end, void *arg)
+{
+	unsigned long *n = arg, a;
+
+	for (a = start; a < end; a += PAGE_SIZE)
+		*n += (t->pte[pte_index(a)] & PTE_COW) != 0;
+}
+
+/* The entries of [start, end) fork write-protected (tb_vma_info). */
+unsigned long pt_count_cow(struct mm_struct *mm, unsigned long start,
+			   unsigned long end)
+{
+	unsigned long n = 0;
+
+	pt_for_each_table(mm, start, end, count_cow_table, &n);
+	return n;
+}
+
 unsigned long pt_count_range(struct mm_struct *mm, unsigned long start,
 			     unsigned long end)
 {
@@ -276,8 +379,8 @@ static void zap_table(struct pte_table *t, unsigned long start,
 		u64 *e = &t->pte[pte_index(a)];
 
 		if (*e) {
+			pte_put_page(t, pte_index(a));
 			*e = 0;
-			pte_free_page(t, pte_index(a));
 			t->nr_pages--;
 			zapped++;
 		}
@@ -314,7 +417,7 @@ static void visit_table(struct pte_table *t, unsigned long start,
 	for (i = 0; i < PTRS_PER_PTE && !a->ret; i++)
 		if (t->pte[i])
 			a->ret = a->fn(a->mm, t->addr + i * PAGE_SIZE,
-				       t->pte[i], a->arg);
+				       pte_vma_id(t->pte[i]), a->arg);
 }
 
 /* Calls fn for every populated page (stops at a non-zero return). */
@@ -326,6 +429,163 @@ int pt_for_each(struct mm_struct *mm,
 
 	pt_for_each_table(mm, 0, TASK_SIZE, visit_table, &a);
 	return a.ret;
+}
+
+/* ---- fork: copy_page_range and the TLB flush ------------------------ */
+
+/* is_cow_mapping: private and may become writable. */
+static bool is_cow_mapping(unsigned long flags)
+{
+	return (flags & (VM_SHARED | VM_MAYWRITE)) == VM_MAYWRITE;
+}
+
+/* One table's share of a copy: what the source held in [start, end). */
+struct pt_copy_batch {
+	unsigned long addr[PTRS_PER_PTE];
+	u64 pte[PTRS_PER_PTE];
+	struct page_share *share[PTRS_PER_PTE];
+	void *page[PTRS_PER_PTE];
+	unsigned int nr;
+};
+
+/*
+ * copy_one_pte for every present entry of src's table t in [start, end),
+ * under its lock: on a COW mapping the source entry is write-protected
+ * (and its TLB entry left stale until dup_mmap's flush) and its anonymous
+ * page gains the child's mapping (page_dup_rmap).
+ */
+static void copy_pte_range_src(struct pte_table *t, unsigned long start,
+			       unsigned long end, bool cow,
+			       struct pt_copy_batch *b)
+{
+	unsigned long a;
+
+	b->nr = 0;
+	spin_lock(&t->ptl);
+	for (a = start; a < end; a += PAGE_SIZE) {
+		unsigned long i = pte_index(a);
+		u64 *e = &t->pte[i];
+		struct page_share *s = NULL;
+
+		if (!*e)
+			continue;
+		if (cow)
+			*e |= PTE_COW | PTE_TLB_STALE;
+		if (*e & PTE_ANON) {
+			if (!t->share) {
+				t->share = calloc(PTRS_PER_PTE,
+						  sizeof(*t->share));
+				if (!t->share)
+					abort();	/* host out of memory */
+			}
+			s = t->share[i];
+			if (!s) {
+				s = calloc(1, sizeof(*s));
+				if (!s)
+					abort();
+				s->mapcount.counter = 1;
+				s->data = pte_page(t, i);
+				t->share[i] = s;
+			}
+			__atomic_add_fetch(&s->mapcount.counter, 1,
+					   __ATOMIC_ACQ_REL);
+		}
+		b->addr[b->nr] = a;
+		b->pte[b->nr] = *e & (PTE_ANON | PTE_COW);
+		b->share[b->nr] = s;
+		b->page[b->nr] = pte_page(t, i);
+		b->nr++;
+	}
+	spin_unlock(&t->ptl);
+}
+
+/* The child's side of the batch: its entries, for its VMA dst_id. */
+static void copy_pte_range_dst(struct mm_struct *dst_mm,
+			       struct pt_copy_batch *b, u64 dst_id)
+{
+	struct pte_table *t;
+	unsigned int k;
+
+	if (!b->nr)
+		return;
+	t = pte_alloc(dst_mm, b->addr[0]);
+	spin_lock(&t->ptl);
+	for (k = 0; k < b->nr; k++) {
+		unsigned long i = pte_index(b->addr[k]);
+
+		WARN(t->pte[i], "copy_page_range: child entry %lx present",
+		     b->addr[k]);
+		t->pte[i] = dst_id | b->pte[k];
+		if (b->share[k]) {
+			if (!t->share) {
+				t->share = calloc(PTRS_PER_PTE,
+						  sizeof(*t->share));
+				if (!t->share)
+					abort();
+			}
+			t->share[i] = b->share[k];
+		}
+		pte_set_page(t, i, b->page[k]);
+		t->nr_pages++;
+	}
+	spin_unlock(&t->ptl);
+}
+
+/*
+ * copy_page_range (4.16 mm/memory.c): a VMA with no anon_vma is skipped
+ * (its faults fill the child's tables; the model has no VM_HUGETLB,
+ * VM_PFNMAP or VM_MIXEDMAP), otherwise each source table is copied under
+ * its lock.  The kernel holds the child's and the parent's table locks
+ * together (spin_lock_nested); here the parent's entries are taken under
+ * the parent's lock, then written under the child's: nobody can see the
+ * child before dup_mmap returns.
+ */
+int copy_page_range(struct mm_struct *dst_mm, struct mm_struct *src_mm,
+		    struct vm_area_struct *dst_vma,
+		    struct vm_area_struct *src_vma)
+{
+	bool cow = is_cow_mapping(src_vma->vm_flags);
+	struct pt_copy_batch *b;
+	unsigned long addr;
+
+	if (!src_vma->anon_vma)
+		return 0;
+	b = malloc(sizeof(*b));
+	if (!b)
+		abort();	/* host out of memory: not a model state */
+	for (addr = src_vma->vm_start & PMD_MASK; addr < src_vma->vm_end;
+	     addr += PMD_SIZE) {
+		struct pte_table *t = pte_offset_map(src_mm, addr);
+
+		if (!t)
+			continue;
+		copy_pte_range_src(t, max(addr, src_vma->vm_start),
+				   min(src_vma->vm_end - 1,
+				       addr + PMD_SIZE - 1) + 1, cow, b);
+		copy_pte_range_dst(dst_mm, b, dst_vma->tb_id);
+	}
+	free(b);
+	return 0;
+}
+
+static void flush_table(struct pte_table *t, unsigned long start,
+			unsigned long end, void *arg)
+{
+	unsigned long a;
+
+	(void)arg;
+	for (a = start; a < end; a += PAGE_SIZE)
+		t->pte[pte_index(a)] &= ~PTE_TLB_STALE;
+}
+
+/*
+ * flush_tlb_mm at the end of dup_mmap: the parent's write protections
+ * now hold on every CPU.  (The model keeps the stale state in the
+ * entries, cleared under each table's lock.)
+ */
+void flush_tlb_mm(struct mm_struct *mm)
+{
+	pt_for_each_table(mm, 0, TASK_SIZE, flush_table, NULL);
 }
 
 /*
@@ -409,7 +669,8 @@ static void fault_install(struct pte_table *pte, struct vm_area_struct *vma,
 	spin_lock(&pte->ptl);
 	if (pol)
 		policy_alloc_check(pol);
-	pt_populate(pte, address, vma->tb_id, new_page);
+	pt_fault_locked(pte, address, vma->tb_id, new_page,
+			flags & FAULT_FLAG_WRITE);
 	spin_unlock(&pte->ptl);
 }
 
@@ -704,8 +965,9 @@ static int __handle_speculative_fault(struct mm_struct *mm,
 	pte = pte_alloc(mm, address);
 	if (!spf_pte_map_lock(pte, vma, seq, abort))
 		goto out_put;
-	pt_populate(pte, address, vma->tb_id,
-		    fault_new_page(flags, vm_flags));
+	pt_fault_locked(pte, address, vma->tb_id,
+			fault_new_page(flags, vm_flags),
+			flags & FAULT_FLAG_WRITE);
 	spin_unlock(&pte->ptl);
 	spf_put_vma(vma);
 	return 0;

@@ -78,10 +78,12 @@ struct mm_struct;
 #define VM_GROWSDOWN	0x00000100UL
 #define VM_PFNMAP	0x00000400UL
 #define VM_IO		0x00004000UL
+#define VM_DONTCOPY	0x00020000UL	/* madvise(MADV_DONTFORK) */
 #define VM_DONTEXPAND	0x00040000UL
 #define VM_ACCOUNT	0x00100000UL
 #define VM_NORESERVE	0x00200000UL
 #define VM_HUGETLB	0x00400000UL
+#define VM_WIPEONFORK	0x02000000UL	/* madvise(MADV_WIPEONFORK) */
 #define VM_MIXEDMAP	0x10000000UL
 #define VM_SOFTDIRTY	0
 
@@ -89,13 +91,19 @@ struct mm_struct;
 #define VM_SPECIAL	(VM_IO | VM_DONTEXPAND | VM_PFNMAP | VM_MIXEDMAP)
 
 /*
- * The anon_vma, reduced to a link count: the kernel's anon_vma_chain
- * list of one element per VMA (no fork here, so every VMA with an
- * anon_vma has exactly one avc and list_is_singular() is "anon_vma set").
- * It is freed when the last VMA unlinks it.
+ * The anon_vma, reduced to a link count and its parent.  The kernel's
+ * anon_vma_chain (one avc per anon_vma a VMA links) is implied: a VMA
+ * links its own anon_vma and every ancestor of it (anon_vma_fork gives a
+ * child VMA a new anon_vma whose parent is the parent VMA's, and links
+ * the parent's chain too), so the chain is the walk up ->parent and
+ * list_is_singular(&vma->anon_vma_chain) is "anon_vma set, no parent".
+ * degree counts the VMAs linking it (the kernel's avcs on it); it is
+ * freed when the last one unlinks it.  4.16's reuse of an ancestor with
+ * degree < 2 by anon_vma_clone is not modelled (docs/model.md, Fork).
  */
 struct anon_vma {
 	atomic_t degree;		/* VMAs linking this anon_vma */
+	struct anon_vma *parent;	/* the parent VMA's at fork, or NULL */
 	u64 tb_id;			/* test-only: per-mm object id */
 };
 
@@ -190,13 +198,46 @@ static inline unsigned long vm_end_gap(struct vm_area_struct *vma)
 #define PMD_MASK	(~(PMD_SIZE - 1))
 #define PT_DIR_BUCKETS	256
 
+/*
+ * A PTE: the id of the VMA that populated the page, and flags above it.
+ * PTE_ANON: the page is an anonymous page of this mm (a private write
+ * installed it, do_anonymous_page or wp_page_copy), not the zero page or
+ * a page-cache page.  PTE_COW: fork write-protected it (copy_one_pte on a
+ * COW mapping): a write fault goes to do_wp_page.  The model treats every
+ * other present PTE as writable where the VMA is (see docs/model.md).
+ * PTE_TLB_STALE (test-only): the write protection is not yet flushed
+ * from the TLB (dup_mmap flushes once, at its end), so another thread of
+ * the mm may still write the page through its old writable entry.
+ */
+#define PTE_ANON	(1ULL << 63)
+#define PTE_COW		(1ULL << 62)
+#define PTE_TLB_STALE	(1ULL << 61)
+#define PTE_FLAGS	(PTE_ANON | PTE_COW | PTE_TLB_STALE)
+
+static inline u64 pte_vma_id(u64 pte)
+{
+	return pte & ~PTE_FLAGS;
+}
+
+/*
+ * An anonymous page mapped by more than one mm (fork shared it): its
+ * mapcount (page_mapcount) and, in the perf flavour, its memory.  A page
+ * mapped once has none: faults that never meet a fork pay nothing.
+ */
+struct page_share {
+	atomic_t mapcount;
+	void *data;			/* perf flavour: the page; else NULL */
+};
+
 struct pte_table {
 	spinlock_t ptl;			/* split PTE lock */
 	unsigned long addr;		/* first address mapped (PMD aligned) */
 	struct pte_table *next;		/* directory chain */
 	struct pte_table *next_by_ptl;	/* test-only: chain by lock address */
 	unsigned int nr_pages;		/* populated entries, under ptl */
-	u64 pte[PTRS_PER_PTE];		/* id of the VMA that populated it */
+	u64 pte[PTRS_PER_PTE];		/* VMA id | PTE_* flags */
+	/* the shared pages, allocated by the first fork that shares one */
+	struct page_share **share;
 #ifdef TB_PERF
 	void *page[PTRS_PER_PTE];	/* the page a private write installed */
 #endif

@@ -256,43 +256,95 @@ static void anon_vma_free(struct anon_vma *anon_vma)
 	kmem_cache_free(anon_vma_cachep, anon_vma);
 }
 
-/* anon_vma_chain_link, reduced: one avc per VMA. */
+/*
+ * anon_vma_chain_link for the VMA's whole chain: its own anon_vma and
+ * every ancestor (one avc each in the kernel).
+ */
 static void anon_vma_chain_link(struct vm_area_struct *vma,
 				struct anon_vma *anon_vma)
 {
-	int degree = atomic_inc_return(&anon_vma->degree);
+	struct anon_vma *av;
 
-	tb_trace_event(EV_ANON_VMA_LINK, anon_vma->tb_id, degree);
-	WRITE_ONCE(vma->anon_vma, anon_vma);
+	for (av = anon_vma; av; av = av->parent)
+		tb_trace_event(EV_ANON_VMA_LINK, av->tb_id,
+			       atomic_inc_return(&av->degree));
+	/*
+	 * A release: the observers that walk the chain under mmap_sem
+	 * read (tb_vma_info, validate) may meet an anon_vma a racing
+	 * fault just allocated (anon_vma_chain_len reads it with acquire).
+	 */
+	__atomic_store_n(&vma->anon_vma, anon_vma, __ATOMIC_RELEASE);
 }
 
 /*
- * unlink_anon_vmas: the VMA stops linking its anon_vma, which is freed
- * when no VMA links it any more.
+ * unlink_anon_vmas: the VMA stops linking its chain; each anon_vma is
+ * freed when no VMA links it any more (a child's goes before its
+ * parent's: every VMA linking the child links the parent too).
  */
 static void unlink_anon_vmas(struct vm_area_struct *vma)
 {
-	struct anon_vma *anon_vma = vma->anon_vma;
+	struct anon_vma *anon_vma = vma->anon_vma, *parent;
 	int degree;
+	u64 id;
 
 	if (!anon_vma)
 		return;
 	WRITE_ONCE(vma->anon_vma, NULL);
-	degree = atomic_dec_return(&anon_vma->degree);
-	tb_trace_event(EV_ANON_VMA_UNLINK, anon_vma->tb_id, degree);
-	if (!degree)
-		anon_vma_free(anon_vma);
+	for (; anon_vma; anon_vma = parent) {
+		/*
+		 * Read before our link goes: another mm of the fork family
+		 * may drop the last one right after and free the anon_vma.
+		 */
+		parent = anon_vma->parent;
+		id = anon_vma->tb_id;
+		degree = atomic_dec_return(&anon_vma->degree);
+		tb_trace_event(EV_ANON_VMA_UNLINK, id, degree);
+		if (!degree)
+			anon_vma_free(anon_vma);
+	}
 }
 
-/* anon_vma_clone: dst (a copy of src) links src's anon_vma too. */
+/* list_is_singular(&vma->anon_vma_chain) */
+static bool anon_vma_chain_singular(struct vm_area_struct *vma)
+{
+	struct anon_vma *av = READ_ONCE(vma->anon_vma);
+
+	return av && !av->parent;
+}
+
+/* anon_vma_clone: dst (a copy of src) links src's chain too. */
 static int anon_vma_clone(struct vm_area_struct *dst,
 			  struct vm_area_struct *src)
 {
+	struct anon_vma *av;
+
 	if (src->anon_vma) {
 		VM_WARN_ON(dst->anon_vma != src->anon_vma);
-		tb_trace_event(EV_ANON_VMA_LINK, src->anon_vma->tb_id,
-			       atomic_inc_return(&src->anon_vma->degree));
+		for (av = src->anon_vma; av; av = av->parent)
+			tb_trace_event(EV_ANON_VMA_LINK, av->tb_id,
+				       atomic_inc_return(&av->degree));
 	}
+	return 0;
+}
+
+/*
+ * anon_vma_fork (4.16 mm/rmap.c): the child's VMA links the parent's
+ * chain and a new anon_vma of its own whose parent is the parent VMA's
+ * (4.16 may instead reuse an ancestor with degree < 2: not modelled).
+ */
+static int anon_vma_fork(struct vm_area_struct *vma,
+			 struct vm_area_struct *pvma)
+{
+	struct anon_vma *anon_vma;
+
+	vma->anon_vma = NULL;
+	if (!pvma->anon_vma)
+		return 0;
+	anon_vma = anon_vma_alloc();
+	if (!anon_vma)
+		return -ENOMEM;
+	anon_vma->parent = pvma->anon_vma;
+	anon_vma_chain_link(vma, anon_vma);
 	return 0;
 }
 
@@ -325,8 +377,12 @@ static struct anon_vma *reusable_anon_vma(struct vm_area_struct *old,
 					  struct vm_area_struct *a,
 					  struct vm_area_struct *b)
 {
-	if (anon_vma_compatible(a, b))
-		return READ_ONCE(old->anon_vma);
+	if (anon_vma_compatible(a, b)) {
+		struct anon_vma *anon_vma = READ_ONCE(old->anon_vma);
+
+		if (anon_vma && !anon_vma->parent)
+			return anon_vma;
+	}
 	return NULL;
 }
 
@@ -901,14 +957,15 @@ static inline int is_mergeable_vma(struct vm_area_struct *vma,
 
 /*
  * Merging an anon_vma-less side into one that has an anon_vma is fine,
- * unless the VMA was cloned from a parent (its chain is not singular;
- * the model has no fork, so a VMA's chain is singular iff it has one).
+ * unless the VMA was cloned from a parent by fork (its chain is not
+ * singular: it links its parent's anon_vmas too).
  */
 static inline int is_mergeable_anon_vma(struct anon_vma *anon_vma1,
 					struct anon_vma *anon_vma2,
 					struct vm_area_struct *vma)
 {
-	if ((!anon_vma1 || !anon_vma2) && (!vma || vma->anon_vma != NULL))
+	if ((!anon_vma1 || !anon_vma2) &&
+	    (!vma || anon_vma_chain_singular(vma)))
 		return 1;
 	return anon_vma1 == anon_vma2;
 }
@@ -1822,6 +1879,115 @@ int vm_munmap(struct mm_struct *mm, unsigned long start, size_t len)
 	ret = do_munmap(mm, start, len);
 	mmap_write_unlock(mm);
 	return ret;
+}
+
+/* ---- fork ------------------------------------------------------------- */
+
+/*
+ * dup_mmap's copy of one parent VMA for the child mm (4.16 kernel/fork.c:
+ * "*tmp = *mpnt", then the policy, the anon_vma, the file reference).
+ * NULL with *err set when an allocation failed (nothing left behind).
+ */
+static struct vm_area_struct *dup_vma(struct mm_struct *mm,
+				      struct vm_area_struct *mpnt, int *err)
+{
+	struct vm_area_struct *tmp = vm_area_alloc(mm);
+
+	*err = -ENOMEM;
+	if (!tmp)
+		return NULL;
+	tmp->vm_start = mpnt->vm_start;
+	tmp->vm_end = mpnt->vm_end;
+	tmp->vm_flags = mpnt->vm_flags;
+	tmp->vm_pgoff = mpnt->vm_pgoff;
+	tmp->vm_file = mpnt->vm_file;
+	*err = vma_dup_policy(mpnt, tmp);
+	if (*err)
+		goto fail_policy;
+	if (tmp->vm_flags & VM_WIPEONFORK) {
+		/*
+		 * VM_WIPEONFORK gets a clean slate in the child: no pages,
+		 * an anon_vma of its own (4.16 runs anon_vma_prepare with
+		 * tmp's list pointers still the parent's; here tmp has no
+		 * neighbours yet, so nothing is merged with).
+		 */
+		*err = anon_vma_prepare(tmp) ? -ENOMEM : 0;
+	} else {
+		*err = anon_vma_fork(tmp, mpnt);
+	}
+	if (*err)
+		goto fail_anon_vma;
+	if (tmp->vm_file)
+		get_file(tmp->vm_file);
+	return tmp;
+
+fail_anon_vma:
+	mpol_put(vma_policy(tmp));
+fail_policy:
+	vm_area_free(tmp);
+	return NULL;
+}
+
+/*
+ * dup_mmap (4.16 kernel/fork.c) into mm, new and empty: every VMA of
+ * oldmm but the VM_DONTCOPY ones is copied and linked in address order,
+ * and its page table copied (copy_page_range) unless VM_WIPEONFORK.
+ * mmap_sem is held for write on both mms (the child's is taken with a
+ * trylock, which cannot fail on a new mm: 4.16's down_write_nested), and
+ * the parent's TLB is flushed before its mmap_sem is released.
+ *
+ * A fault that does not take mmap_sem must not run on a parent VMA
+ * while its table is copied and until that flush: its write fault
+ * would copy (wp_page_copy) a page another thread may still write
+ * through a stale writable TLB entry.  Each parent VMA's write section
+ * is opened before it is copied and closed after the flush: on mmu-pvl
+ * and mmu-vmrefcnt vma_start_write (6.4.1 "fork: lock VMAs of the
+ * parent process when forking"; the mark lasts until
+ * mmap_write_unlock), on the SPF designs the vm_sequence write section,
+ * which the speculative fault checks (the series' rule for every VMA
+ * change; docs/model.md, Fork, says what the series itself did).
+ */
+int dup_mmap(struct mm_struct *mm, struct mm_struct *oldmm)
+{
+	struct vm_area_struct *mpnt, *tmp, *prev = NULL, *last = NULL;
+	struct rb_node **rb_link = &mm->mm_rb.rb_node, *rb_parent = NULL;
+	int retval = 0;
+
+	mmap_write_lock(oldmm);
+	if (!down_write_trylock(&mm->mmap_sem))
+		BUG();
+	for (mpnt = oldmm->mmap; mpnt; mpnt = mpnt->vm_next) {
+		if (mpnt->vm_flags & VM_DONTCOPY)
+			continue;
+		vm_write_begin_nested(mpnt);
+		last = mpnt;
+		tmp = dup_vma(mm, mpnt, &retval);
+		if (!tmp)
+			goto out;
+		/* Link in the new vma and copy the page table entries. */
+		__vma_link_list(mm, tmp, prev, rb_parent);
+		__vma_link_rb(mm, tmp, rb_link, rb_parent);
+		rb_link = &tmp->vm_rb.rb_right;
+		rb_parent = &tmp->vm_rb;
+		mm->map_count++;
+		prev = tmp;
+		if (!(tmp->vm_flags & VM_WIPEONFORK))
+			retval = copy_page_range(mm, oldmm, tmp, mpnt);
+		if (retval)
+			goto out;
+	}
+out:
+	mmap_write_unlock(mm);
+	flush_tlb_mm(oldmm);
+	for (mpnt = oldmm->mmap; last && mpnt; mpnt = mpnt->vm_next) {
+		if (mpnt->vm_flags & VM_DONTCOPY)
+			continue;
+		vm_write_end(mpnt);
+		if (mpnt == last)
+			break;
+	}
+	mmap_write_unlock(oldmm);
+	return retval;
 }
 
 /*

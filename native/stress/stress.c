@@ -8,8 +8,12 @@
  * (xorshift64*), one summary line; on failure it prints the seed and the
  * command that replays the run.
  *
+ * With -f N, one operation in N (drawn per thread) is a fork of the mm:
+ * the child takes a write fault in the window, is validated and destroyed
+ * (its teardown must be clean) while the other threads go on.
+ *
  * usage: stress-<config> [-t threads] [-n ops-per-thread] [-s seed]
- *                        [-w window-pages] [-y yield-1-in-N]
+ *                        [-w window-pages] [-y yield-1-in-N] [-f fork-1-in-N]
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -32,6 +36,7 @@ struct opts {
 	uint64_t seed;
 	int window;
 	int yield;	/* sched_yield at 1 in N hook points, 0 = never */
+	int fork;	/* fork at 1 in N operations, 0 = never */
 };
 
 struct worker {
@@ -42,7 +47,7 @@ struct worker {
 	char first_bad[160];
 };
 
-static struct opts opt = { 8, 20000, 1, 64, 32 };
+static struct opts opt = { 8, 20000, 1, 64, 32, 0 };
 static tb_mm_t mm;
 static int fds[NR_FILES];
 static int spf;
@@ -222,14 +227,46 @@ static void do_one(struct worker *w)
 	}
 }
 
+/*
+ * fork while the others run: the child's write fault copies or installs
+ * (copy-on-write), its validate is clean, and so is its teardown.
+ */
+static void do_fork(struct worker *w)
+{
+	tb_mm_t child;
+	int64_t r = tb_fork(mm, &child);
+
+	if (r == -ENOSYS && !lockless_faults && !spf)
+		return;		/* nommu: no fork */
+	if (r) {
+		bad(w, "fork", r);
+		return;
+	}
+	r = tb_fault(child, WINDOW_BASE + rnd(w, opt.window) * PAGE,
+		     TB_FAULT_WRITE);
+	if (r != TB_FAULT_DONE_SPECULATIVE && r != TB_FAULT_DONE_CLASSIC &&
+	    r != -EFAULT && r != -EACCES)
+		bad(w, "fault in the child", r);
+	r = tb_validate(child);
+	if (r)
+		bad(w, "validate of the child", r);
+	r = tb_mm_destroy(child);
+	if (r)
+		bad(w, "teardown of the child", r);
+}
+
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
 	long i;
 
 	hook_rng = w->rng ^ 0x94d049bb133111ebULL;
-	for (i = 0; i < opt.ops; i++)
-		do_one(w);
+	for (i = 0; i < opt.ops; i++) {
+		if (opt.fork && !rnd(w, (uint64_t)opt.fork))
+			do_fork(w);
+		else
+			do_one(w);
+	}
 	hook_rng = 0;
 	return NULL;
 }
@@ -275,7 +312,7 @@ int main(int argc, char **argv)
 	double t0, t1;
 	int c, i, v;
 
-	while ((c = getopt(argc, argv, "t:n:s:w:y:")) != -1) {
+	while ((c = getopt(argc, argv, "t:n:s:w:y:f:")) != -1) {
 		switch (c) {
 		case 't':
 			opt.threads = atoi(optarg);
@@ -292,15 +329,19 @@ int main(int argc, char **argv)
 		case 'y':
 			opt.yield = atoi(optarg);
 			break;
+		case 'f':
+			opt.fork = atoi(optarg);
+			break;
 		default:
 			fprintf(stderr, "usage: %s [-t threads] [-n ops] "
-				"[-s seed] [-w window-pages] [-y yield-1-in-N]\n",
-				argv[0]);
+				"[-s seed] [-w window-pages] [-y yield-1-in-N] "
+				"[-f fork-1-in-N]\n", argv[0]);
 			return 2;
 		}
 	}
 	if (opt.threads < 1 || opt.threads > 256 || opt.ops < 1 ||
-	    opt.window < 4 || opt.window > 4096 || opt.yield < 0) {
+	    opt.window < 4 || opt.window > 4096 || opt.yield < 0 ||
+	    opt.fork < 0) {
 		fprintf(stderr, "%s: bad arguments\n", argv[0]);
 		return 2;
 	}
@@ -414,8 +455,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "FAILED: %s (%d problems)\n", first_problem,
 			problems);
 		fprintf(stderr, "replay: %s -t %d -n %ld -s %" PRIu64
-			" -w %d -y %d\n", argv[0], opt.threads, opt.ops,
-			opt.seed, opt.window, opt.yield);
+			" -w %d -y %d -f %d\n", argv[0], opt.threads, opt.ops,
+			opt.seed, opt.window, opt.yield, opt.fork);
 		return 1;
 	}
 	free(workers);

@@ -85,8 +85,25 @@ public enum VmFlags : uint
     MayShare = 0x80,
     /// <summary><c>TB_VM_GROWSDOWN</c>.</summary>
     Growsdown = 0x100,
+    /// <summary><c>TB_VM_DONTCOPY</c>.</summary>
+    Dontcopy = 0x20000,
     /// <summary><c>TB_VM_ACCOUNT</c>.</summary>
     Account = 0x100000,
+    /// <summary><c>TB_VM_WIPEONFORK</c>.</summary>
+    Wipeonfork = 0x2000000,
+}
+
+/// <summary><c>enum tb_madvise_advice</c> (<c>unsigned int</c>).</summary>
+public enum MadviseAdvice : uint
+{
+    /// <summary><c>TB_MADV_DONTFORK</c>.</summary>
+    Dontfork = 10,
+    /// <summary><c>TB_MADV_DOFORK</c>.</summary>
+    Dofork = 11,
+    /// <summary><c>TB_MADV_WIPEONFORK</c>.</summary>
+    Wipeonfork = 18,
+    /// <summary><c>TB_MADV_KEEPONFORK</c>.</summary>
+    Keeponfork = 19,
 }
 
 /// <summary><c>enum tb_mpol_mode</c> (<c>unsigned int</c>).</summary>
@@ -176,6 +193,10 @@ public enum OpKind : uint
     PutVma = 9,
     /// <summary><c>TB_OP_EXIT</c>.</summary>
     Exit = 10,
+    /// <summary><c>TB_OP_FORK</c>.</summary>
+    Fork = 11,
+    /// <summary><c>TB_OP_MADVISE</c>.</summary>
+    Madvise = 12,
 }
 
 /// <summary><c>enum tb_cache</c> (<c>unsigned int</c>).</summary>

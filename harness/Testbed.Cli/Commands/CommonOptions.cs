@@ -50,7 +50,7 @@ internal static class CommonOptions
 
     public static Option<string[]> Mix(string[] defaultValue) => new Option<string[]>("--mix")
     {
-        Description = $"Operation mixes: {string.Join(", ", WorkloadMixNames.All.Select(m => m.Name()))} (the last needs a nommu config, the others an mmu one).",
+        Description = $"Operation mixes: {string.Join(", ", WorkloadMixNames.All.Select(m => m.Name()))} (nommu-shared-file needs a nommu config, the others an mmu one).",
         DefaultValueFactory = _ => defaultValue,
         AllowMultipleArgumentsPerToken = true,
     }.AcceptOnlyFromAmong([.. WorkloadMixNames.All.Select(m => m.Name())]);

@@ -63,6 +63,9 @@ public sealed class NativeAddressSpace : IAddressSpace
     public long PutVma(ulong reference) => _core.PutVma(reference);
 
     /// <inheritdoc/>
+    public long Fork(out IAddressSpace? child) => _core.Fork(out child);
+
+    /// <inheritdoc/>
     public IReadOnlyList<VmaInfo> Snapshot() => _core.Snapshot();
 
     /// <inheritdoc/>

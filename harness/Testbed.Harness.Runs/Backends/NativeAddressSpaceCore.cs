@@ -22,6 +22,12 @@ internal sealed unsafe class NativeAddressSpaceCore<TApi> : IAddressSpace where 
         _mm = NativeMm<TApi>.Create((uint)flags);
     }
 
+    private NativeAddressSpaceCore(NativeMm<TApi> mm, ConfigInfo config)
+    {
+        Config = config;
+        _mm = mm;
+    }
+
     public string Backend => "native";
 
     public ConfigInfo Config { get; }
@@ -44,6 +50,8 @@ internal sealed unsafe class NativeAddressSpaceCore<TApi> : IAddressSpace where 
                 return _mm.TryFileOpen(op.Len, (FileFlags)op.Flags);
             case OpKind.FileClose:
                 return _mm.TryFileClose(op.Fd);
+            case OpKind.Madvise:
+                return _mm.TryMadvise(op.Addr, op.Len, (MadviseAdvice)op.Flags);
             default:
                 // Anything else is the native batch's to judge (it answers -EINVAL for kinds it does not run).
                 Span<TbOp> one = [NativeRecords.ToOp(op)];
@@ -91,6 +99,13 @@ internal sealed unsafe class NativeAddressSpaceCore<TApi> : IAddressSpace where 
     }
 
     public long PutVma(ulong reference) => _mm.TryPutVma(reference);
+
+    public long Fork(out IAddressSpace? child)
+    {
+        var result = _mm.TryFork(out var mm);
+        child = mm is null ? null : new NativeAddressSpaceCore<TApi>(mm, Config);
+        return result;
+    }
 
     public IReadOnlyList<VmaInfo> Snapshot() => ToRecords(_mm.Snapshot(), v => NativeRecords.ToVmaInfo(v));
 

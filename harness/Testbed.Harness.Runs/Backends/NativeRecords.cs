@@ -11,7 +11,7 @@ internal static class NativeRecords
     /// <summary>struct tb_vma_info to <see cref="VmaInfo"/>.</summary>
     public static VmaInfo ToVmaInfo(in TbVmaInfo v) => new(
         v.Id, v.VmStart, v.VmEnd, v.VmPgoff, (VmFlags)v.VmFlags, v.FileId, v.RegionId, (MpolMode)v.Policy,
-        v.RefCount, v.Populated, v.HasAnonVma != 0, v.InTree != 0, v.Sequence);
+        v.RefCount, v.Populated, v.HasAnonVma != 0, v.InTree != 0, v.Sequence, v.CowPages, v.AnonChain);
 
     /// <summary>struct tb_stats to <see cref="Stats"/>.</summary>
     public static Stats ToStats(in TbStats s) => new()

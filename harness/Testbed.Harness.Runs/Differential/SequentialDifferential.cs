@@ -16,7 +16,10 @@ namespace Testbed.Harness.Differential;
 /// same violations. Stops at
 /// the first divergence and reports it with the seed and a replay command. The
 /// sequence runs as one thread of a two-thread process (the other one idle), so the
-/// speculative path is tried as the series tries it.
+/// speculative path is tried as the series tries it. After a fork both mms are compared
+/// after every step: the child of the latest fork (two threads, traced the same way) has its
+/// layout, counters and events checked as the parent's, and the children's teardowns must
+/// record the same violations.
 /// </summary>
 public static class SequentialDifferential
 {
@@ -74,9 +77,18 @@ public static class SequentialDifferential
             while (divergence is null && stream.MoveNext())
             {
                 var item = stream.Current;
-                var l = SpaceView.Observe(left, leftRun.Run(item));
-                var r = SpaceView.Observe(right, rightRun.Run(item));
+                var lo = leftRun.Run(item);
+                var ro = rightRun.Run(item);
+                if (item.Op.Kind == OpKind.Fork)
+                {
+                    Prepare(leftRun.Child, compareEvents);
+                    Prepare(rightRun.Child, compareEvents);
+                }
+                var l = SpaceView.Observe(left, lo);
+                var r = SpaceView.Observe(right, ro);
                 divergence = lockstep.First(compared, item.ToString(), l, r);
+                if (divergence is null && (leftRun.Child, rightRun.Child) is ({ } lc, { } rc))
+                    divergence = lockstep.First(compared, item + " [the child]", SpaceView.Observe(lc, lo), SpaceView.Observe(rc, ro));
                 compared++;
             }
         }
@@ -85,6 +97,8 @@ public static class SequentialDifferential
             compared--;
         leftRun.PutAll();
         rightRun.PutAll();
+        divergence ??= CompareTeardown(compared, leftRun.ChildTeardownViolations, rightRun.ChildTeardownViolations,
+            left.Backend, right.Backend, "the fork children's teardowns");
         return new DifferentialResult(config, left.Backend, right.Backend, single, compared, divergence, replay);
     }
 
@@ -106,14 +120,27 @@ public static class SequentialDifferential
     /// <summary>The threads the differential's mms have: the faulting one and an idle one.</summary>
     public const uint SpeculativeThreads = 2;
 
+    /// <summary>A new fork child runs as its parent does: two threads, the same trace mode.</summary>
+    private static void Prepare(IAddressSpace? child, bool compareEvents)
+    {
+        if (child is null)
+            return;
+        var threads = child.SetThreads(SpeculativeThreads);
+        if (threads < 0)
+            throw new InvalidOperationException($"{child.Backend} child SetThreads({SpeculativeThreads}): {Errno.Format(threads)}");
+        if (compareEvents)
+            child.Trace(TraceMode.Order);
+    }
+
     /// <summary>Both teardowns must record the same violations (operation and count; sites are per language).</summary>
-    private static Divergence? CompareTeardown(int index, IReadOnlyList<Violation> l, IReadOnlyList<Violation> r, string ln, string rn)
+    private static Divergence? CompareTeardown(int index, IReadOnlyList<Violation> l, IReadOnlyList<Violation> r, string ln, string rn,
+        string what = "teardown (tb_mm_destroy)")
     {
         var lk = l.Select(v => (v.Op, v.OpSeq)).ToArray();
         var rk = r.Select(v => (v.Op, v.OpSeq)).ToArray();
         if (lk.SequenceEqual(rk))
             return null;
-        return new Divergence(index, "teardown (tb_mm_destroy)", DivergenceKind.Teardown, $"{l.Count} violation(s)",
+        return new Divergence(index, what, DivergenceKind.Teardown, $"{l.Count} violation(s)",
             $"{r.Count} violation(s)",
             $"  {ln}:\n" + string.Join('\n', l.Select(v => "    " + v)) + $"\n  {rn}:\n" + string.Join('\n', r.Select(v => "    " + v)));
     }

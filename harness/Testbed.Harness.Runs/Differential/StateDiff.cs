@@ -59,7 +59,8 @@ public static class StateDiff
     /// <summary>A VMA in one line, every compared field.</summary>
     public static string FormatVma(VmaInfo v) =>
         $"id {v.Id} 0x{v.Start:x}-0x{v.End:x} pgoff 0x{v.PgOff:x} {v.Flags} file {v.FileId} region {v.RegionId} " +
-        $"mpol {v.Policy} ref {v.RefCount} pages {v.Populated} anon {(v.HasAnonVma ? 1 : 0)} tree {(v.InTree ? 1 : 0)} seq {v.Sequence}";
+        $"mpol {v.Policy} ref {v.RefCount} pages {v.Populated} cow {v.CowPages} anon {(v.HasAnonVma ? 1 : 0)} chain {v.AnonChain} " +
+        $"tree {(v.InTree ? 1 : 0)} seq {v.Sequence}";
 
     /// <summary>
     /// True when both lists hold the same events (sequence numbers aside) in another order:

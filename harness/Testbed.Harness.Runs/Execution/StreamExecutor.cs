@@ -15,7 +15,14 @@ public sealed class StreamExecutor(IAddressSpace space)
 {
     private readonly Queue<ulong> _refs = new();
     private readonly Dictionary<int, long> _named = [];
+    private readonly List<Violation> _childTeardowns = [];
     private long _position;
+
+    /// <summary>The child of the stream's latest successful fork, until the next fork or <see cref="PutAll"/>.</summary>
+    public IAddressSpace? Child { get; private set; }
+
+    /// <summary>What the teardowns of the children destroyed so far recorded.</summary>
+    public IReadOnlyList<Violation> ChildTeardownViolations => _childTeardowns;
 
     /// <summary>References taken and not yet put.</summary>
     public int HeldReferences => _refs.Count;
@@ -49,6 +56,15 @@ public sealed class StreamExecutor(IAddressSpace space)
         StepOutcome outcome;
         switch (op.Kind)
         {
+            case OpKind.Fork:
+                DropChild();
+                outcome = new StepOutcome(op, space.Fork(out var child), null);
+                Child = child;
+                break;
+            case var _ when item.OnChild:
+                // No child (the fork failed, or none yet): nothing to run on.
+                outcome = new StepOutcome(op, Child is { } c ? c.Execute(op) : -Errno.ENOENT, null);
+                break;
             case OpKind.GetVma:
                 var got = space.GetVma(op.Addr, out var reference, out var info);
                 if (got >= 0)
@@ -75,10 +91,19 @@ public sealed class StreamExecutor(IAddressSpace space)
         return outcome;
     }
 
-    /// <summary>Puts every reference still held (a stream cut short by a duration cap).</summary>
+    /// <summary>Puts every reference still held (a stream cut short by a duration cap) and destroys the fork child.</summary>
     public void PutAll()
     {
         while (_refs.TryDequeue(out var held))
             space.PutVma(held);
+        DropChild();
+    }
+
+    private void DropChild()
+    {
+        if (Child is null)
+            return;
+        _childTeardowns.AddRange(Child.Destroy());
+        Child = null;
     }
 }

@@ -13,9 +13,11 @@ namespace Testbed.Harness.Workloads;
 /// that names it, so a runner keeps only the results still to be named.
 /// With <see cref="Race"/> (kernel sequences only) the guest races threads on the range
 /// before <c>Op</c> re-reserves it; everything else runs <c>Op</c> alone.
+/// <see cref="OpKind.Fork"/> forks the address space (the runner keeps the child, one at a
+/// time: a later fork replaces it); with <see cref="OnChild"/> <c>Op</c> runs on that child.
 /// The one step type of every runner: the workload streams, the nommu A/B and the kernel sequences.
 /// </summary>
-public readonly record struct WorkItem(Operation Op, int AddrFrom = -1, bool Named = false, RaceLoad? Race = null)
+public readonly record struct WorkItem(Operation Op, int AddrFrom = -1, bool Named = false, RaceLoad? Race = null, bool OnChild = false)
 {
     /// <summary>A plain step: <paramref name="op"/> at its own address.</summary>
     public static implicit operator WorkItem(Operation op) => new(op);
@@ -31,6 +33,12 @@ public readonly record struct WorkItem(Operation Op, int AddrFrom = -1, bool Nam
     /// <summary>A get_vma at <paramref name="addr"/>.</summary>
     public static WorkItem GetVma(ulong addr) => new(new Operation(OpKind.GetVma, addr, 0, Prot.None, 0, -1, 0));
 
+    /// <summary>A fork; the child replaces the thread's previous one.</summary>
+    public static WorkItem Fork() => new(new Operation(OpKind.Fork, 0, 0, Prot.None, 0, -1, 0));
+
+    /// <summary><paramref name="op"/> on the thread's latest fork child.</summary>
+    public static WorkItem Child(Operation op) => new(op, OnChild: true);
+
     /// <summary>A put_vma of the thread's oldest reference.</summary>
     public static WorkItem PutVma() => new(new Operation(OpKind.PutVma, 0, 0, Prot.None, 0, -1, 0));
 
@@ -43,6 +51,8 @@ public readonly record struct WorkItem(Operation Op, int AddrFrom = -1, bool Nam
         _ when Race is { } race => $"race({race.Threads} threads x {race.Iterations}, 0x{Op.Addr:x}, 0x{Op.Len:x})",
         OpKind.GetVma => $"get_vma(0x{Op.Addr:x})",
         OpKind.PutVma => "put_vma(oldest)",
+        OpKind.Fork => "fork()",
+        _ when OnChild => $"child: {Op}",
         _ when AddrFrom >= 0 => $"{Op} [addr = result of #{AddrFrom} + 0x{Op.Addr:x}]",
         _ => Op.ToString(),
     };

@@ -30,15 +30,19 @@ internal sealed class WorkloadGenerator(WorkloadMix mix, SplitMix64 rng, bool re
     private static readonly Weights<Prot> Prots = new(
         (Prot.Read | Prot.Write, 2), (Prot.Read, 1), (Prot.Read | Prot.Exec, 1), (Prot.Read | Prot.Write | Prot.Exec, 1), (Prot.None, 1));
 
+    private static readonly Weights<MadviseAdvice> Advices = new(
+        (MadviseAdvice.Dontfork, 2), (MadviseAdvice.Dofork, 1), (MadviseAdvice.Wipeonfork, 2), (MadviseAdvice.Keeponfork, 1));
+
     private static readonly Weights<FaultFlags> FaultKinds = new((FaultFlags.Read, 5), (FaultFlags.Write, 4), (FaultFlags.Exec, 1));
 
     /// <summary>The live nommu mappings: the index of the mmap item and its length.</summary>
     private readonly List<(int Index, ulong Len)> _mmaps = [];
     private int _emitted;
     private int _held;
+    private bool _forked;
 
     /// <summary>The kinds of step a mix weighs.</summary>
-    internal enum Step { Mmap, Munmap, Mprotect, Mbind, Fault, GetVma, PutVma, FileOpen, FileClose, Bad }
+    internal enum Step { Mmap, Munmap, Mprotect, Mbind, Fault, GetVma, PutVma, FileOpen, FileClose, Bad, Fork, ChildStep, Madvise }
 
     /// <summary>
     /// <paramref name="ops"/> drawn steps, one item each, then a put_vma for every
@@ -71,6 +75,9 @@ internal sealed class WorkloadGenerator(WorkloadMix mix, SplitMix64 rng, bool re
                 (Step.PutVma, 4), (Step.FileOpen, 1), (Step.FileClose, 1), (Step.Bad, 4)),
         WorkloadMix.NommuSharedFile =>
             new((Step.Mmap, 40), (Step.Munmap, 30), (Step.Fault, 30)),
+        WorkloadMix.Fork =>
+            new((Step.Mmap, 14), (Step.Munmap, 8), (Step.Mprotect, 8), (Step.Mbind, 4), (Step.Fault, 30), (Step.Fork, 6),
+                (Step.ChildStep, 20), (Step.Madvise, 6), (Step.GetVma, 2), (Step.PutVma, 2)),
         _ => throw new ArgumentOutOfRangeException(nameof(mix), mix, null),
     };
 
@@ -114,6 +121,16 @@ internal sealed class WorkloadGenerator(WorkloadMix mix, SplitMix64 rng, bool re
                 return Item(Operation.FileClose(Workload.SetupFiles + Rng.Below(4)));
             case Step.Bad:
                 return Item(BadArguments());
+            case Step.Fork:
+                _forked = true;
+                return WorkItem.Fork();
+            case Step.ChildStep when _forked:
+                return WorkItem.Child(ChildOperation());
+            case Step.ChildStep:
+                return Emit(Step.Fork);
+            case Step.Madvise:
+                (first, pages) = Range(AddressWindow.Pages);
+                return Item(Operation.Madvise(AddressWindow.Page(first), Bytes(pages), Advices.Pick(Rng)));
             default:
                 throw new ArgumentOutOfRangeException(nameof(step), step, null);
         }
@@ -141,6 +158,18 @@ internal sealed class WorkloadGenerator(WorkloadMix mix, SplitMix64 rng, bool re
 
         // A hint: used when the range is free, else placed top-down below mmap_base.
         return Operation.Mmap(addr, Bytes(pages), prot, MapFlags.Private | MapFlags.Anonymous);
+    }
+
+    /// <summary>What the fork child does: mostly faults (writes copy-on-write), sometimes a layout change.</summary>
+    private Operation ChildOperation()
+    {
+        var kind = Rng.Below(10);
+        if (kind < 8)
+            return Operation.Fault(FaultAddress(), PickFaultFlags());
+        var (first, pages) = Range(AddressWindow.Pages);
+        return kind == 8
+            ? Operation.Munmap(AddressWindow.Page(first), Bytes(pages))
+            : Operation.Mprotect(AddressWindow.Page(first), Bytes(pages), PickProt());
     }
 
     private Operation BadArguments() => Rng.Below(7) switch

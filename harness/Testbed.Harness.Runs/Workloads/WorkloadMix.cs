@@ -18,6 +18,13 @@ public enum WorkloadMix
 
     /// <summary>Shared and private file mappings placed by the kernel (nommu configs).</summary>
     NommuSharedFile,
+
+    /// <summary>
+    /// fork among faults and layout changes: the child of the latest fork (one at a time) takes
+    /// faults and changes of its own, so both mms diverge copy-on-write; madvise's fork
+    /// behaviours decide what the next fork copies.
+    /// </summary>
+    Fork,
 }
 
 /// <summary>The command-line names of <see cref="WorkloadMix"/>.</summary>
@@ -34,6 +41,7 @@ public static class WorkloadMixNames
         WorkloadMix.MprotectChurn => "mprotect-churn",
         WorkloadMix.Mixed => "mixed",
         WorkloadMix.NommuSharedFile => "nommu-shared-file",
+        WorkloadMix.Fork => "fork",
         _ => throw new ArgumentOutOfRangeException(nameof(mix), mix, null),
     };
 

@@ -5,9 +5,15 @@ using Testbed.Contract;
 
 namespace Testbed.Managed.Kernel;
 
-/// <summary>One mm's slab accounting and fault injector.</summary>
+/// <summary>
+/// The slab accounting and fault injector of a fork family (an mm and every mm forked from
+/// it, as native/api's struct tb_family): the leak check runs when the family's last mm goes.
+/// </summary>
 internal sealed class KmemAccount
 {
+    /// <summary>The mms of the family still alive.</summary>
+    public int Users = 1;
+
     private const int Kinds = 6;
 
     private readonly long[] live = new long[Kinds];

@@ -24,6 +24,16 @@ internal sealed class RwSemaphore(LockRank rank)
         return true;
     }
 
+    /// <summary>down_write_trylock: true when taken.</summary>
+    public bool DownWriteTrylock()
+    {
+        SchedHook.Sched(SchedPoint.Lock, this);
+        if (!core.TryEnterWrite())
+            return false;
+        Lockdep.Acquire(this, rank, write: true);
+        return true;
+    }
+
     /// <summary>up_read.</summary>
     public void UpRead() => core.Unlock(this, write: false);
 

@@ -118,9 +118,24 @@ internal sealed partial class MmStruct
             for (var i = 0; i < PteTable.PtrsPerPte; i++)
             {
                 if (t.Pte[i] != 0)
-                    fn(t.Addr + ((ulong)i << PageShift), t.Pte[i]);
+                    fn(t.Addr + ((ulong)i << PageShift), t.Pte[i] & ~PteTable.PteFlags);
             }
         });
+
+    /// <summary>The entries of [start, end) fork write-protected (takes each table's lock).</summary>
+    public uint CowIn(ulong start, ulong end)
+    {
+        var n = new StrongBox<uint>();
+        ForEachPteTable(start, end, n, static (t, s, e, count) =>
+        {
+            for (var a = s; a < e; a += PageSize)
+            {
+                if ((t.Pte[PteTable.Index(a)] & PteTable.PteCow) != 0)
+                    count.Value++;
+            }
+        });
+        return n.Value;
+    }
 
     /// <summary>
     /// unmap_page_range for [start, end) of vma: zap the pages under each table's split PTE
@@ -290,7 +305,7 @@ internal sealed partial class MmStruct
         var pte = PteAlloc(addr);
         if (SpfPteMapLock(pte, vma, seq) is { } abort)
             return abort;
-        pte.Populate(addr, vma.Id, PteTable.NewPage(flags, vmFlags));
+        pte.FaultLocked(addr, vma.Id, PteTable.NewPage(flags, vmFlags), (flags & FaultFlags.Write) != 0);
         pte.Ptl.Unlock();
         return null;
     }
@@ -387,7 +402,7 @@ internal sealed partial class MmStruct
         var pol = newPage ? Volatile.Read(ref vma.VmPolicy) : null;
         pte.Ptl.Lock();
         pol?.CheckLive();
-        pte.Populate(addr, vma.Id, newPage);
+        pte.FaultLocked(addr, vma.Id, newPage, (flags & FaultFlags.Write) != 0);
         pte.Ptl.Unlock();
     }
 }

@@ -43,8 +43,9 @@ internal sealed partial class MmStruct
 
     /// <summary>Creates an empty mm of a fault design: SPF (optionally with RCU-kept VMAs), per-VMA locks, or neither.</summary>
     public MmStruct(bool spf, ManagedOptions options, MmFlags flags = MmFlags.None, bool spfRcu = false, bool perVmaLock = false,
-        bool vmaRefcnt = false)
+        bool vmaRefcnt = false, KmemAccount? family = null)
     {
+        Kmem = family ?? new KmemAccount();
         Spf = spf;
         SpfRcu = spf && spfRcu;
         PerVmaLock = perVmaLock && !spf;
@@ -97,8 +98,8 @@ internal sealed partial class MmStruct
     /// </summary>
     public long Arena { get; } = Interlocked.Increment(ref arenas);
 
-    /// <summary>Slab accounting of this mm.</summary>
-    public KmemAccount Kmem { get; } = new();
+    /// <summary>Slab accounting of this mm's fork family.</summary>
+    public KmemAccount Kmem { get; }
 
     /// <summary>mmap: the sorted VMA list.</summary>
     public VmAreaStruct? Mmap;

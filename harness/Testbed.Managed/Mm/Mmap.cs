@@ -264,7 +264,7 @@ internal sealed partial class MmStruct
             next.VmPrev = prev;
     }
 
-    /// <summary>anon_vma_clone (no fork in the model: at most one chain entry to copy).</summary>
+    /// <summary>anon_vma_clone: dst (a copy of src) links src's chain too.</summary>
     private static void AnonVmaClone(VmAreaStruct dst, VmAreaStruct src)
     {
         if (src.AnonVmaChainLinked && src.AnonVma is { } av)
@@ -468,7 +468,7 @@ internal sealed partial class MmStruct
     {
         if (Options.TestOnlyIgnoreAnonVmaInMerge)
             return true;
-        if ((anonVma1 is null || anonVma2 is null) && (vma is null || vma.AnonVmaChainLinked))
+        if ((anonVma1 is null || anonVma2 is null) && (vma is null || (vma.AnonVmaChainLinked && vma.AnonVma is { Parent: null })))
             return true;
         return anonVma1 == anonVma2;
     }
@@ -565,7 +565,7 @@ internal sealed partial class MmStruct
         if (!AnonVmaCompatible(a, b))
             return null;
         var av = Volatile.Read(ref old.AnonVma);
-        return av is not null && old.AnonVmaChainLinked ? av : null;
+        return av is { Parent: null } && old.AnonVmaChainLinked ? av : null;
     }
 
     /// <summary>find_mergeable_anon_vma: try the next VMA, then the previous one.</summary>

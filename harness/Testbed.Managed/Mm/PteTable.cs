@@ -8,10 +8,23 @@ namespace Testbed.Managed.Mm;
 
 /// <summary>
 /// A page-table page: the PTEs of one PMD (512 pages, 2 MiB), each the id of the VMA that
-/// populated the page (0: none), under the table's own lock (the kernel's split PTE lock).
+/// populated the page (0: none) with the PTE_* flags above it, under the table's own lock
+/// (the kernel's split PTE lock).
 /// </summary>
 internal sealed class PteTable(ulong addr, PteTable? next)
 {
+    /// <summary>PTE_ANON: an anonymous page of this mm (a private write installed it).</summary>
+    public const ulong PteAnon = 1UL << 63;
+
+    /// <summary>PTE_COW: fork write-protected it; a write fault goes to do_wp_page.</summary>
+    public const ulong PteCow = 1UL << 62;
+
+    /// <summary>PTE_TLB_STALE (test-only): the write protection is not flushed from the TLB yet.</summary>
+    public const ulong PteTlbStale = 1UL << 61;
+
+    /// <summary>The flag bits of a PTE.</summary>
+    public const ulong PteFlags = PteAnon | PteCow | PteTlbStale;
+
     /// <summary>PTRS_PER_PTE.</summary>
     public const int PtrsPerPte = 512;
 
@@ -39,6 +52,9 @@ internal sealed class PteTable(ulong addr, PteTable? next)
     /// </summary>
     public readonly byte[]?[]? Pages = ManagedFlavour.Checked ? null : new byte[]?[PtrsPerPte];
 
+    /// <summary>The pages shared by fork (their mapcount), allocated by the first fork that shares one.</summary>
+    public PageShare?[]? Share;
+
     /// <summary>Populated entries (under <see cref="Ptl"/>).</summary>
     public int NrPages;
 
@@ -57,21 +73,116 @@ internal sealed class PteTable(ulong addr, PteTable? next)
         ref var e = ref Pte[i];
         if (e != 0)
             return;
-        e = vmaId;
+        e = vmaId | (newPage ? PteAnon : 0);
         if (newPage && Pages is { } pages)
             pages[i] = PageAlloc.AllocZeroed();
+        NrPages++;
+    }
+
+    /// <summary>
+    /// The fault's PTE step with the lock held: populate a none entry, or, for a write to an
+    /// entry fork write-protected, do_wp_page. Any other present entry stays as it is.
+    /// </summary>
+    public void FaultLocked(ulong addr, ulong vmaId, bool newPage, bool write)
+    {
+        var i = Index(addr);
+        if (Pte[i] == 0)
+        {
+            Populate(addr, vmaId, newPage);
+            return;
+        }
+        if (write && (Pte[i] & PteCow) != 0)
+            DoWpPage(i, vmaId);
+    }
+
+    /// <summary>
+    /// do_wp_page for a write by VMA <paramref name="vmaId"/>: an anonymous page this mm alone
+    /// maps is reused, any other copied (wp_page_copy); a protection whose TLB flush is still
+    /// pending means a stale writable entry may still write the old page (COW broken).
+    /// </summary>
+    private void DoWpPage(int i, ulong vmaId)
+    {
+        ref var e = ref Pte[i];
+        var s = Share?[i];
+        Bug.Warn((e & PteTlbStale) != 0,
+            $"wp fault on VMA {vmaId} at {Addr + ((ulong)i << MmStruct.PageShift):x} before fork flushed the TLB: COW broken (a stale writable entry still writes the page the child maps)");
+        if ((e & PteAnon) != 0 && (s is null || Volatile.Read(ref s.MapCount) == 1))
+        {
+            if (s is not null)
+                Share![i] = null;
+            e &= ~(PteCow | PteTlbStale);
+            return;
+        }
+        PutPage(i);
+        e = vmaId | PteAnon;
+        if (Pages is { } pages)
+            pages[i] = PageAlloc.AllocZeroed();
+    }
+
+    /// <summary>The entry's page goes: a shared page loses one mapping (freed with the last), any other is freed.</summary>
+    private void PutPage(int i)
+    {
+        if (Share?[i] is { } s)
+        {
+            Share[i] = null;
+            if (Pages is { } shared)
+                shared[i] = null;
+            if (Interlocked.Decrement(ref s.MapCount) == 0)
+                PageAlloc.Free(s.Data);
+            return;
+        }
+        if (Pages is { } pages)
+        {
+            PageAlloc.Free(pages[i]);
+            pages[i] = null;
+        }
+    }
+
+    /// <summary>
+    /// copy_one_pte on the source side, with the lock held: on a COW mapping the entry is
+    /// write-protected (its TLB entry stale until the fork's flush) and an anonymous page gains
+    /// the child's mapping. Returns the child's flags, share and page.
+    /// </summary>
+    public (ulong Flags, PageShare? Share, byte[]? Page) CopyOut(int i, bool cow)
+    {
+        ref var e = ref Pte[i];
+        if (cow)
+            e |= PteCow | PteTlbStale;
+        PageShare? s = null;
+        if ((e & PteAnon) != 0)
+        {
+            Share ??= new PageShare?[PtrsPerPte];
+            s = Share[i];
+            if (s is null)
+            {
+                s = new PageShare { MapCount = 1, Data = Pages?[i] };
+                Share[i] = s;
+            }
+            Interlocked.Increment(ref s.MapCount);
+        }
+        return (e & (PteAnon | PteCow), s, Pages?[i]);
+    }
+
+    /// <summary>copy_one_pte on the child's side, with its lock held.</summary>
+    public void CopyIn(int i, ulong vmaId, (ulong Flags, PageShare? Share, byte[]? Page) from)
+    {
+        Bug.Warn(Pte[i] != 0, $"copy_page_range: child entry {Addr + ((ulong)i << MmStruct.PageShift):x} present");
+        Pte[i] = vmaId | from.Flags;
+        if (from.Share is { } s)
+        {
+            Share ??= new PageShare?[PtrsPerPte];
+            Share[i] = s;
+        }
+        if (Pages is { } pages)
+            pages[i] = from.Page;
         NrPages++;
     }
 
     /// <summary>zap_pte_range's step with the lock held: forget entry <paramref name="i"/> (populated) and give its page back.</summary>
     public void Clear(int i)
     {
+        PutPage(i);
         Pte[i] = 0;
-        if (Pages is { } pages)
-        {
-            PageAlloc.Free(pages[i]);
-            pages[i] = null;
-        }
         NrPages--;
     }
 

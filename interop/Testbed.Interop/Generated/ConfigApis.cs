@@ -105,6 +105,16 @@ public readonly unsafe partial struct MmuSpfApi : ITestbedApi
     [return: NativeTypeName("int")]
     public static partial int Batch([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("struct tb_op *")] TbOp* ops, [NativeTypeName("int")] int n);
 
+    /// <summary><c>int tb_madvise(tb_mm_t mm, uint64_t addr, uint64_t len, uint32_t advice)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_madvise")]
+    [return: NativeTypeName("int")]
+    public static partial int Madvise([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("uint64_t")] ulong addr, [NativeTypeName("uint64_t")] ulong len, [NativeTypeName("uint32_t")] uint advice);
+
+    /// <summary><c>int tb_fork(tb_mm_t mm, tb_mm_t *child)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_fork")]
+    [return: NativeTypeName("int")]
+    public static partial int Fork([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("tb_mm_t *")] TbMm* child);
+
     /// <summary><c>int tb_get_vma(tb_mm_t mm, uint64_t addr, uint64_t *ref, struct tb_vma_info *info)</c>.</summary>
     [LibraryImport(Library, EntryPoint = "tb_get_vma")]
     [return: NativeTypeName("int")]
@@ -267,6 +277,16 @@ public readonly unsafe partial struct MmuApi : ITestbedApi
     [LibraryImport(Library, EntryPoint = "tb_batch")]
     [return: NativeTypeName("int")]
     public static partial int Batch([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("struct tb_op *")] TbOp* ops, [NativeTypeName("int")] int n);
+
+    /// <summary><c>int tb_madvise(tb_mm_t mm, uint64_t addr, uint64_t len, uint32_t advice)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_madvise")]
+    [return: NativeTypeName("int")]
+    public static partial int Madvise([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("uint64_t")] ulong addr, [NativeTypeName("uint64_t")] ulong len, [NativeTypeName("uint32_t")] uint advice);
+
+    /// <summary><c>int tb_fork(tb_mm_t mm, tb_mm_t *child)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_fork")]
+    [return: NativeTypeName("int")]
+    public static partial int Fork([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("tb_mm_t *")] TbMm* child);
 
     /// <summary><c>int tb_get_vma(tb_mm_t mm, uint64_t addr, uint64_t *ref, struct tb_vma_info *info)</c>.</summary>
     [LibraryImport(Library, EntryPoint = "tb_get_vma")]
@@ -431,6 +451,16 @@ public readonly unsafe partial struct MmuSpfRcuApi : ITestbedApi
     [return: NativeTypeName("int")]
     public static partial int Batch([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("struct tb_op *")] TbOp* ops, [NativeTypeName("int")] int n);
 
+    /// <summary><c>int tb_madvise(tb_mm_t mm, uint64_t addr, uint64_t len, uint32_t advice)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_madvise")]
+    [return: NativeTypeName("int")]
+    public static partial int Madvise([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("uint64_t")] ulong addr, [NativeTypeName("uint64_t")] ulong len, [NativeTypeName("uint32_t")] uint advice);
+
+    /// <summary><c>int tb_fork(tb_mm_t mm, tb_mm_t *child)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_fork")]
+    [return: NativeTypeName("int")]
+    public static partial int Fork([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("tb_mm_t *")] TbMm* child);
+
     /// <summary><c>int tb_get_vma(tb_mm_t mm, uint64_t addr, uint64_t *ref, struct tb_vma_info *info)</c>.</summary>
     [LibraryImport(Library, EntryPoint = "tb_get_vma")]
     [return: NativeTypeName("int")]
@@ -593,6 +623,16 @@ public readonly unsafe partial struct MmuPvlApi : ITestbedApi
     [LibraryImport(Library, EntryPoint = "tb_batch")]
     [return: NativeTypeName("int")]
     public static partial int Batch([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("struct tb_op *")] TbOp* ops, [NativeTypeName("int")] int n);
+
+    /// <summary><c>int tb_madvise(tb_mm_t mm, uint64_t addr, uint64_t len, uint32_t advice)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_madvise")]
+    [return: NativeTypeName("int")]
+    public static partial int Madvise([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("uint64_t")] ulong addr, [NativeTypeName("uint64_t")] ulong len, [NativeTypeName("uint32_t")] uint advice);
+
+    /// <summary><c>int tb_fork(tb_mm_t mm, tb_mm_t *child)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_fork")]
+    [return: NativeTypeName("int")]
+    public static partial int Fork([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("tb_mm_t *")] TbMm* child);
 
     /// <summary><c>int tb_get_vma(tb_mm_t mm, uint64_t addr, uint64_t *ref, struct tb_vma_info *info)</c>.</summary>
     [LibraryImport(Library, EntryPoint = "tb_get_vma")]
@@ -757,6 +797,16 @@ public readonly unsafe partial struct MmuVmrefcntApi : ITestbedApi
     [return: NativeTypeName("int")]
     public static partial int Batch([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("struct tb_op *")] TbOp* ops, [NativeTypeName("int")] int n);
 
+    /// <summary><c>int tb_madvise(tb_mm_t mm, uint64_t addr, uint64_t len, uint32_t advice)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_madvise")]
+    [return: NativeTypeName("int")]
+    public static partial int Madvise([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("uint64_t")] ulong addr, [NativeTypeName("uint64_t")] ulong len, [NativeTypeName("uint32_t")] uint advice);
+
+    /// <summary><c>int tb_fork(tb_mm_t mm, tb_mm_t *child)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_fork")]
+    [return: NativeTypeName("int")]
+    public static partial int Fork([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("tb_mm_t *")] TbMm* child);
+
     /// <summary><c>int tb_get_vma(tb_mm_t mm, uint64_t addr, uint64_t *ref, struct tb_vma_info *info)</c>.</summary>
     [LibraryImport(Library, EntryPoint = "tb_get_vma")]
     [return: NativeTypeName("int")]
@@ -919,6 +969,16 @@ public readonly unsafe partial struct NommuApi : ITestbedApi
     [LibraryImport(Library, EntryPoint = "tb_batch")]
     [return: NativeTypeName("int")]
     public static partial int Batch([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("struct tb_op *")] TbOp* ops, [NativeTypeName("int")] int n);
+
+    /// <summary><c>int tb_madvise(tb_mm_t mm, uint64_t addr, uint64_t len, uint32_t advice)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_madvise")]
+    [return: NativeTypeName("int")]
+    public static partial int Madvise([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("uint64_t")] ulong addr, [NativeTypeName("uint64_t")] ulong len, [NativeTypeName("uint32_t")] uint advice);
+
+    /// <summary><c>int tb_fork(tb_mm_t mm, tb_mm_t *child)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_fork")]
+    [return: NativeTypeName("int")]
+    public static partial int Fork([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("tb_mm_t *")] TbMm* child);
 
     /// <summary><c>int tb_get_vma(tb_mm_t mm, uint64_t addr, uint64_t *ref, struct tb_vma_info *info)</c>.</summary>
     [LibraryImport(Library, EntryPoint = "tb_get_vma")]
@@ -1083,6 +1143,16 @@ public readonly unsafe partial struct NommuOrigApi : ITestbedApi
     [return: NativeTypeName("int")]
     public static partial int Batch([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("struct tb_op *")] TbOp* ops, [NativeTypeName("int")] int n);
 
+    /// <summary><c>int tb_madvise(tb_mm_t mm, uint64_t addr, uint64_t len, uint32_t advice)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_madvise")]
+    [return: NativeTypeName("int")]
+    public static partial int Madvise([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("uint64_t")] ulong addr, [NativeTypeName("uint64_t")] ulong len, [NativeTypeName("uint32_t")] uint advice);
+
+    /// <summary><c>int tb_fork(tb_mm_t mm, tb_mm_t *child)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_fork")]
+    [return: NativeTypeName("int")]
+    public static partial int Fork([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("tb_mm_t *")] TbMm* child);
+
     /// <summary><c>int tb_get_vma(tb_mm_t mm, uint64_t addr, uint64_t *ref, struct tb_vma_info *info)</c>.</summary>
     [LibraryImport(Library, EntryPoint = "tb_get_vma")]
     [return: NativeTypeName("int")]
@@ -1245,6 +1315,16 @@ public readonly unsafe partial struct NommuBadfreeApi : ITestbedApi
     [LibraryImport(Library, EntryPoint = "tb_batch")]
     [return: NativeTypeName("int")]
     public static partial int Batch([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("struct tb_op *")] TbOp* ops, [NativeTypeName("int")] int n);
+
+    /// <summary><c>int tb_madvise(tb_mm_t mm, uint64_t addr, uint64_t len, uint32_t advice)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_madvise")]
+    [return: NativeTypeName("int")]
+    public static partial int Madvise([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("uint64_t")] ulong addr, [NativeTypeName("uint64_t")] ulong len, [NativeTypeName("uint32_t")] uint advice);
+
+    /// <summary><c>int tb_fork(tb_mm_t mm, tb_mm_t *child)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_fork")]
+    [return: NativeTypeName("int")]
+    public static partial int Fork([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("tb_mm_t *")] TbMm* child);
 
     /// <summary><c>int tb_get_vma(tb_mm_t mm, uint64_t addr, uint64_t *ref, struct tb_vma_info *info)</c>.</summary>
     [LibraryImport(Library, EntryPoint = "tb_get_vma")]
@@ -1409,6 +1489,16 @@ public readonly unsafe partial struct MmuRcuNogpApi : ITestbedApi
     [return: NativeTypeName("int")]
     public static partial int Batch([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("struct tb_op *")] TbOp* ops, [NativeTypeName("int")] int n);
 
+    /// <summary><c>int tb_madvise(tb_mm_t mm, uint64_t addr, uint64_t len, uint32_t advice)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_madvise")]
+    [return: NativeTypeName("int")]
+    public static partial int Madvise([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("uint64_t")] ulong addr, [NativeTypeName("uint64_t")] ulong len, [NativeTypeName("uint32_t")] uint advice);
+
+    /// <summary><c>int tb_fork(tb_mm_t mm, tb_mm_t *child)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_fork")]
+    [return: NativeTypeName("int")]
+    public static partial int Fork([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("tb_mm_t *")] TbMm* child);
+
     /// <summary><c>int tb_get_vma(tb_mm_t mm, uint64_t addr, uint64_t *ref, struct tb_vma_info *info)</c>.</summary>
     [LibraryImport(Library, EntryPoint = "tb_get_vma")]
     [return: NativeTypeName("int")]
@@ -1571,6 +1661,16 @@ public readonly unsafe partial struct MmuPvlNoseqApi : ITestbedApi
     [LibraryImport(Library, EntryPoint = "tb_batch")]
     [return: NativeTypeName("int")]
     public static partial int Batch([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("struct tb_op *")] TbOp* ops, [NativeTypeName("int")] int n);
+
+    /// <summary><c>int tb_madvise(tb_mm_t mm, uint64_t addr, uint64_t len, uint32_t advice)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_madvise")]
+    [return: NativeTypeName("int")]
+    public static partial int Madvise([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("uint64_t")] ulong addr, [NativeTypeName("uint64_t")] ulong len, [NativeTypeName("uint32_t")] uint advice);
+
+    /// <summary><c>int tb_fork(tb_mm_t mm, tb_mm_t *child)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_fork")]
+    [return: NativeTypeName("int")]
+    public static partial int Fork([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("tb_mm_t *")] TbMm* child);
 
     /// <summary><c>int tb_get_vma(tb_mm_t mm, uint64_t addr, uint64_t *ref, struct tb_vma_info *info)</c>.</summary>
     [LibraryImport(Library, EntryPoint = "tb_get_vma")]
@@ -1735,6 +1835,16 @@ public readonly unsafe partial struct MmuSpfPerfApi : ITestbedApi
     [return: NativeTypeName("int")]
     public static partial int Batch([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("struct tb_op *")] TbOp* ops, [NativeTypeName("int")] int n);
 
+    /// <summary><c>int tb_madvise(tb_mm_t mm, uint64_t addr, uint64_t len, uint32_t advice)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_madvise")]
+    [return: NativeTypeName("int")]
+    public static partial int Madvise([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("uint64_t")] ulong addr, [NativeTypeName("uint64_t")] ulong len, [NativeTypeName("uint32_t")] uint advice);
+
+    /// <summary><c>int tb_fork(tb_mm_t mm, tb_mm_t *child)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_fork")]
+    [return: NativeTypeName("int")]
+    public static partial int Fork([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("tb_mm_t *")] TbMm* child);
+
     /// <summary><c>int tb_get_vma(tb_mm_t mm, uint64_t addr, uint64_t *ref, struct tb_vma_info *info)</c>.</summary>
     [LibraryImport(Library, EntryPoint = "tb_get_vma")]
     [return: NativeTypeName("int")]
@@ -1897,6 +2007,16 @@ public readonly unsafe partial struct MmuPerfApi : ITestbedApi
     [LibraryImport(Library, EntryPoint = "tb_batch")]
     [return: NativeTypeName("int")]
     public static partial int Batch([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("struct tb_op *")] TbOp* ops, [NativeTypeName("int")] int n);
+
+    /// <summary><c>int tb_madvise(tb_mm_t mm, uint64_t addr, uint64_t len, uint32_t advice)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_madvise")]
+    [return: NativeTypeName("int")]
+    public static partial int Madvise([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("uint64_t")] ulong addr, [NativeTypeName("uint64_t")] ulong len, [NativeTypeName("uint32_t")] uint advice);
+
+    /// <summary><c>int tb_fork(tb_mm_t mm, tb_mm_t *child)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_fork")]
+    [return: NativeTypeName("int")]
+    public static partial int Fork([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("tb_mm_t *")] TbMm* child);
 
     /// <summary><c>int tb_get_vma(tb_mm_t mm, uint64_t addr, uint64_t *ref, struct tb_vma_info *info)</c>.</summary>
     [LibraryImport(Library, EntryPoint = "tb_get_vma")]
@@ -2061,6 +2181,16 @@ public readonly unsafe partial struct MmuSpfRcuPerfApi : ITestbedApi
     [return: NativeTypeName("int")]
     public static partial int Batch([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("struct tb_op *")] TbOp* ops, [NativeTypeName("int")] int n);
 
+    /// <summary><c>int tb_madvise(tb_mm_t mm, uint64_t addr, uint64_t len, uint32_t advice)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_madvise")]
+    [return: NativeTypeName("int")]
+    public static partial int Madvise([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("uint64_t")] ulong addr, [NativeTypeName("uint64_t")] ulong len, [NativeTypeName("uint32_t")] uint advice);
+
+    /// <summary><c>int tb_fork(tb_mm_t mm, tb_mm_t *child)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_fork")]
+    [return: NativeTypeName("int")]
+    public static partial int Fork([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("tb_mm_t *")] TbMm* child);
+
     /// <summary><c>int tb_get_vma(tb_mm_t mm, uint64_t addr, uint64_t *ref, struct tb_vma_info *info)</c>.</summary>
     [LibraryImport(Library, EntryPoint = "tb_get_vma")]
     [return: NativeTypeName("int")]
@@ -2223,6 +2353,16 @@ public readonly unsafe partial struct MmuPvlPerfApi : ITestbedApi
     [LibraryImport(Library, EntryPoint = "tb_batch")]
     [return: NativeTypeName("int")]
     public static partial int Batch([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("struct tb_op *")] TbOp* ops, [NativeTypeName("int")] int n);
+
+    /// <summary><c>int tb_madvise(tb_mm_t mm, uint64_t addr, uint64_t len, uint32_t advice)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_madvise")]
+    [return: NativeTypeName("int")]
+    public static partial int Madvise([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("uint64_t")] ulong addr, [NativeTypeName("uint64_t")] ulong len, [NativeTypeName("uint32_t")] uint advice);
+
+    /// <summary><c>int tb_fork(tb_mm_t mm, tb_mm_t *child)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_fork")]
+    [return: NativeTypeName("int")]
+    public static partial int Fork([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("tb_mm_t *")] TbMm* child);
 
     /// <summary><c>int tb_get_vma(tb_mm_t mm, uint64_t addr, uint64_t *ref, struct tb_vma_info *info)</c>.</summary>
     [LibraryImport(Library, EntryPoint = "tb_get_vma")]
@@ -2387,6 +2527,16 @@ public readonly unsafe partial struct MmuVmrefcntPerfApi : ITestbedApi
     [return: NativeTypeName("int")]
     public static partial int Batch([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("struct tb_op *")] TbOp* ops, [NativeTypeName("int")] int n);
 
+    /// <summary><c>int tb_madvise(tb_mm_t mm, uint64_t addr, uint64_t len, uint32_t advice)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_madvise")]
+    [return: NativeTypeName("int")]
+    public static partial int Madvise([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("uint64_t")] ulong addr, [NativeTypeName("uint64_t")] ulong len, [NativeTypeName("uint32_t")] uint advice);
+
+    /// <summary><c>int tb_fork(tb_mm_t mm, tb_mm_t *child)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_fork")]
+    [return: NativeTypeName("int")]
+    public static partial int Fork([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("tb_mm_t *")] TbMm* child);
+
     /// <summary><c>int tb_get_vma(tb_mm_t mm, uint64_t addr, uint64_t *ref, struct tb_vma_info *info)</c>.</summary>
     [LibraryImport(Library, EntryPoint = "tb_get_vma")]
     [return: NativeTypeName("int")]
@@ -2550,6 +2700,16 @@ public readonly unsafe partial struct NommuPerfApi : ITestbedApi
     [return: NativeTypeName("int")]
     public static partial int Batch([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("struct tb_op *")] TbOp* ops, [NativeTypeName("int")] int n);
 
+    /// <summary><c>int tb_madvise(tb_mm_t mm, uint64_t addr, uint64_t len, uint32_t advice)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_madvise")]
+    [return: NativeTypeName("int")]
+    public static partial int Madvise([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("uint64_t")] ulong addr, [NativeTypeName("uint64_t")] ulong len, [NativeTypeName("uint32_t")] uint advice);
+
+    /// <summary><c>int tb_fork(tb_mm_t mm, tb_mm_t *child)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_fork")]
+    [return: NativeTypeName("int")]
+    public static partial int Fork([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("tb_mm_t *")] TbMm* child);
+
     /// <summary><c>int tb_get_vma(tb_mm_t mm, uint64_t addr, uint64_t *ref, struct tb_vma_info *info)</c>.</summary>
     [LibraryImport(Library, EntryPoint = "tb_get_vma")]
     [return: NativeTypeName("int")]
@@ -2712,6 +2872,16 @@ public readonly unsafe partial struct NommuOrigPerfApi : ITestbedApi
     [LibraryImport(Library, EntryPoint = "tb_batch")]
     [return: NativeTypeName("int")]
     public static partial int Batch([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("struct tb_op *")] TbOp* ops, [NativeTypeName("int")] int n);
+
+    /// <summary><c>int tb_madvise(tb_mm_t mm, uint64_t addr, uint64_t len, uint32_t advice)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_madvise")]
+    [return: NativeTypeName("int")]
+    public static partial int Madvise([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("uint64_t")] ulong addr, [NativeTypeName("uint64_t")] ulong len, [NativeTypeName("uint32_t")] uint advice);
+
+    /// <summary><c>int tb_fork(tb_mm_t mm, tb_mm_t *child)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_fork")]
+    [return: NativeTypeName("int")]
+    public static partial int Fork([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("tb_mm_t *")] TbMm* child);
 
     /// <summary><c>int tb_get_vma(tb_mm_t mm, uint64_t addr, uint64_t *ref, struct tb_vma_info *info)</c>.</summary>
     [LibraryImport(Library, EntryPoint = "tb_get_vma")]

@@ -83,6 +83,14 @@ public unsafe interface ITestbedApi
     [return: NativeTypeName("int")]
     static abstract int Batch([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("struct tb_op *")] TbOp* ops, [NativeTypeName("int")] int n);
 
+    /// <summary><c>int tb_madvise(tb_mm_t mm, uint64_t addr, uint64_t len, uint32_t advice)</c>.</summary>
+    [return: NativeTypeName("int")]
+    static abstract int Madvise([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("uint64_t")] ulong addr, [NativeTypeName("uint64_t")] ulong len, [NativeTypeName("uint32_t")] uint advice);
+
+    /// <summary><c>int tb_fork(tb_mm_t mm, tb_mm_t *child)</c>.</summary>
+    [return: NativeTypeName("int")]
+    static abstract int Fork([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("tb_mm_t *")] TbMm* child);
+
     /// <summary><c>int tb_get_vma(tb_mm_t mm, uint64_t addr, uint64_t *ref, struct tb_vma_info *info)</c>.</summary>
     [return: NativeTypeName("int")]
     static abstract int GetVma([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("uint64_t")] ulong addr, [NativeTypeName("uint64_t *")] ulong* @ref, [NativeTypeName("struct tb_vma_info *")] TbVmaInfo* info);

@@ -6,7 +6,7 @@
 
 namespace Testbed.Interop;
 
-/// <summary><c>struct tb_vma_info</c> (80 bytes).</summary>
+/// <summary><c>struct tb_vma_info</c> (88 bytes).</summary>
 [NativeTypeName("struct tb_vma_info")]
 public unsafe partial struct TbVmaInfo
 {
@@ -61,4 +61,12 @@ public unsafe partial struct TbVmaInfo
     /// <summary><c>sequence</c>: <c>uint32_t</c> at offset 76.</summary>
     [NativeTypeName("uint32_t")]
     public uint Sequence;
+
+    /// <summary><c>cow_pages</c>: <c>uint32_t</c> at offset 80.</summary>
+    [NativeTypeName("uint32_t")]
+    public uint CowPages;
+
+    /// <summary><c>anon_chain</c>: <c>uint32_t</c> at offset 84.</summary>
+    [NativeTypeName("uint32_t")]
+    public uint AnonChain;
 }

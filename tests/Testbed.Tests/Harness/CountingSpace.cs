@@ -5,16 +5,30 @@ namespace Testbed.Tests.Harness;
 
 /// <summary>
 /// An address space that runs nothing and allocates nothing: every mmap lands at
-/// one address, every other operation succeeds, get_vma hands out a reference.
+/// one address, every other operation succeeds, get_vma hands out a reference, a fork
+/// hands out one child (the same each time) whose operations count as this one's.
 /// Lets a spec measure what the harness itself keeps per operation.
 /// </summary>
-internal sealed class CountingSpace(ConfigInfo config) : IAddressSpace
+internal sealed class CountingSpace(ConfigInfo config, CountingSpace? parent = null) : IAddressSpace
 {
     /// <summary>Where every mmap lands.</summary>
     public const ulong MmapAddress = 0x7f00_0000_0000;
 
-    /// <summary>Operations run.</summary>
-    public long Operations { get; private set; }
+    private CountingSpace? _child;
+    private long _operations;
+
+    /// <summary>Operations run, the child's included.</summary>
+    public long Operations
+    {
+        get => parent?.Operations ?? _operations;
+        private set
+        {
+            if (parent is null)
+                _operations = value;
+            else
+                parent.Operations = value;
+        }
+    }
 
     public string Backend => "counting";
 
@@ -42,6 +56,13 @@ internal sealed class CountingSpace(ConfigInfo config) : IAddressSpace
 
     public void ExecuteBatch(ReadOnlySpan<Operation> ops, Span<long> results) => throw new NotSupportedException();
 
+    public long Fork(out IAddressSpace? child)
+    {
+        Operations++;
+        child = _child ??= new CountingSpace(config, this);
+        return 0;
+    }
+
     public long VmaRefInfo(ulong reference, out VmaInfo info) => throw new NotSupportedException();
 
     public IReadOnlyList<VmaInfo> Snapshot() => throw new NotSupportedException();
@@ -64,7 +85,7 @@ internal sealed class CountingSpace(ConfigInfo config) : IAddressSpace
 
     public long DebugLeakFile(int fd) => throw new NotSupportedException();
 
-    public IReadOnlyList<Violation> Destroy() => throw new NotSupportedException();
+    public IReadOnlyList<Violation> Destroy() => [];
 
     public void Dispose()
     {
