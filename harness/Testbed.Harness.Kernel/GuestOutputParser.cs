@@ -59,6 +59,10 @@ public static class GuestOutputParser
         private IReadOnlyList<KernelVma> lastLayout = [];
         private (int Op, long Result, int Sig, int Code)? op;
         private RaceCounts? race;
+        private readonly List<(ulong Start, ulong End, string Perms, ulong Off, string Kind, string Policy)> childPending = [];
+        private IReadOnlyList<KernelVma>? childLayout;
+        private readonly Dictionary<ulong, (long Read, int Value, long Write)> childPages = [];
+        private readonly List<ForkPage> forkPages = [];
 
         public void Apply(string[] tok)
         {
@@ -75,6 +79,7 @@ public static class GuestOutputParser
                     seq = Int(tok[1]);
                     steps = [];
                     lastLayout = [];
+                    ForgetFork();
                     break;
                 case "op":
                     Need(tok, 5);
@@ -97,6 +102,26 @@ public static class GuestOutputParser
                     if (tok.Length != 6)
                         Need(tok, 7);
                     pending.Add((Hex(tok[1]), Hex(tok[2]), tok[3], Hex(tok[4]), tok[5], tok.Length == 7 ? tok[6] : KernelVma.DefaultPolicy));
+                    break;
+                case "cvma":
+                    Need(tok, 7);
+                    childPending.Add((Hex(tok[1]), Hex(tok[2]), tok[3], Hex(tok[4]), tok[5], tok[6]));
+                    break;
+                case "cdone":
+                    Need(tok, 2);
+                    childLayout = Canonical(childPending);
+                    childPending.Clear();
+                    break;
+                case "cpage":
+                    Need(tok, 6);
+                    childPages[Hex(tok[2])] = (Long(tok[3]), Int(tok[4]), Long(tok[5]));
+                    break;
+                case "fpage":
+                    Need(tok, 7);
+                    var addr = Hex(tok[2]);
+                    if (!childPages.TryGetValue(addr, out var child))
+                        throw new FormatException($"parent's page 0x{addr:x} without the child's");
+                    forkPages.Add(new ForkPage(addr, Long(tok[3]), Int(tok[4]), child.Read, child.Value, child.Write, Long(tok[5]), Int(tok[6])));
                     break;
                 case "done":
                     Need(tok, 2);
@@ -138,9 +163,26 @@ public static class GuestOutputParser
         {
             if (op is not { } o || o.Op != k || seq < 0)
                 throw new FormatException($"layout of op {k} without its result");
-            steps.Add(new GuestStep(k, o.Result, o.Sig, o.Code, lastLayout, race));
+            ForkReport? fork = null;
+            if (childLayout is not null || forkPages.Count > 0)
+            {
+                if (childLayout is null || forkPages.Count != childPages.Count)
+                    throw new FormatException($"fork step {k} without the child's layout or pages");
+                fork = new ForkReport(childLayout, [.. forkPages]);
+            }
+
+            steps.Add(new GuestStep(k, o.Result, o.Sig, o.Code, lastLayout, race) { Fork = fork });
             op = null;
             race = null;
+            ForgetFork();
+        }
+
+        private void ForgetFork()
+        {
+            childPending.Clear();
+            childLayout = null;
+            childPages.Clear();
+            forkPages.Clear();
         }
 
         /// <summary>Numbers shared anonymous files by first appearance in address order.</summary>

@@ -63,6 +63,12 @@ public sealed record KernelComparisonReport
     /// <summary>Matched touches below a MAP_GROWSDOWN VMA that both sides refused.</summary>
     public long StackRefusals { get; init; }
 
+    /// <summary>Fork steps compared, and the pages of their ranges.</summary>
+    public long Forks { get; init; }
+
+    /// <summary>Pages of the fork steps compared (access results in parent and child, bytes read).</summary>
+    public long ForkPages { get; init; }
+
     /// <summary>Race touches that ended in SIGBUS or an unexpected fault.</summary>
     public ulong RaceUnexpected { get; init; }
 
@@ -123,6 +129,8 @@ public sealed record KernelComparisonReport
             Mbinds = sequences.Sum(s => s.Mbinds),
             StackGrowths = sequences.Sum(s => s.StackGrowths),
             StackRefusals = sequences.Sum(s => s.StackRefusals),
+            Forks = sequences.Sum(s => s.Forks),
+            ForkPages = sequences.Sum(s => s.ForkPages),
             ModelRules = modelRules,
             RuleCases = cases,
             RaceTouches = sequences.Aggregate(0UL, (sum, s) => sum + s.RaceTouches),
@@ -158,6 +166,7 @@ public sealed record KernelComparisonReport
         rows.Add(("skipped", Skipped.ToString()));
         rows.Add(("race touches", $"{RaceTouches} ({RaceUnexpected} unexpected)"));
         rows.Add(("stack growth (touch below MAP_GROWSDOWN)", $"{StackGrowths} expanded, {StackRefusals} refused"));
+        rows.Add(("fork (child maps, pages COW-checked)", $"{Forks} forks, {ForkPages} pages"));
         if (VmaLock is not null)
             rows.Add(("kernel vma_lock_*", VmaLock.ToString()));
         rows.Add(("boot time", $"{BootTime.TotalSeconds:F2} s ({Boots} {(Boots == 1 ? "boot" : "boots")})"));

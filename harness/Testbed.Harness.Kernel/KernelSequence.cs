@@ -10,9 +10,17 @@ namespace Testbed.Harness.Kernel;
 /// <c>FileSizes[i]</c>), then the operations. <see cref="Index"/> is its place in the batch.
 /// The steps are the runners' one vocabulary: a file mapping's fd is its file slot (the model
 /// opens the files in slot order), a touch is a fault (read or write), a race is
-/// <see cref="WorkItem.RaceOver"/>.
+/// <see cref="WorkItem.RaceOver"/>, a fork is <see cref="KernelSequence.ForkOver"/>.
 /// </summary>
-public sealed record KernelSequence(int Index, ulong Seed, IReadOnlyList<ulong> FileSizes, IReadOnlyList<WorkItem> Ops);
+public sealed record KernelSequence(int Index, ulong Seed, IReadOnlyList<ulong> FileSizes, IReadOnlyList<WorkItem> Ops)
+{
+    /// <summary>
+    /// A fork whose child reports its layout and reads, then writes, each page of
+    /// [<paramref name="addr"/>, +<paramref name="len"/>) (at most 8 pages), the parent reading
+    /// them before the fork and after the child exited (docs/kernel-hooks.md, "Fork").
+    /// </summary>
+    public static WorkItem ForkOver(ulong addr, ulong len) => new(new Operation(OpKind.Fork, addr, len, Prot.None, 0, -1, 0));
+}
 
 /// <summary>A batch of sequences over one window, and its text form for the guest program.</summary>
 public sealed record KernelBatch(ulong WindowBase, int WindowPages, ulong Seed, IReadOnlyList<KernelSequence> Sequences)
@@ -52,6 +60,8 @@ public sealed record KernelBatch(ulong WindowBase, int WindowPages, ulong Seed, 
             OpKind.Mprotect => $"mprotect 0x{op.Addr:x} 0x{op.Len:x} {(uint)op.Prot}",
             OpKind.Fault => $"touch 0x{op.Addr:x} {(((FaultFlags)op.Flags & FaultFlags.Write) != 0 ? 'w' : 'r')}",
             OpKind.Mbind => $"mbind 0x{op.Addr:x} 0x{op.Len:x} {op.Flags}",
+            OpKind.Madvise => $"madvise 0x{op.Addr:x} 0x{op.Len:x} {op.Flags}",
+            OpKind.Fork => $"fork 0x{op.Addr:x} 0x{op.Len:x}",
             _ => throw new InvalidOperationException($"the guest cannot run {step}"),
         };
     }

@@ -40,6 +40,12 @@ public sealed record KernelSequenceOutcome
     /// <summary>Matched touches below a MAP_GROWSDOWN VMA that the kernel and the model refused (guard gap, RLIMIT_STACK, mmap_min_addr).</summary>
     public long StackRefusals { get; init; }
 
+    /// <summary>Fork steps compared (each: the child's layout and every page of its range).</summary>
+    public long Forks { get; init; }
+
+    /// <summary>Pages of the fork steps compared (four access results and the bytes read, each).</summary>
+    public long ForkPages { get; init; }
+
     /// <summary>With a later kernel's rules: the case of the first step where 4.16's rules would have made another layout.</summary>
     public string? RuleCase { get; init; }
 

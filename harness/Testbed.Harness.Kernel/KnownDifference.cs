@@ -68,6 +68,18 @@ public sealed record KnownDifference(string Name, string Description)
         nameof(AnonOffsetHidden),
         "maps shows offset 0 for anonymous VMAs: the model's anon vm_pgoff is not compared");
 
+    /// <summary>
+    /// A projection rule, listed so that it is visible: the model keeps no page contents, so the
+    /// bytes the guest reads around a fork step are not compared with the model but held to the
+    /// model's VMA at each page: the child reads the parent's byte (zero in a VM_WIPEONFORK VMA),
+    /// and after the child wrote, the parent reads its own byte in a private VMA (the child's
+    /// write copied the page) and the child's in a shared one. The access results (parent before,
+    /// child read, child write, parent after) and the child's layout are compared exactly.
+    /// </summary>
+    public static readonly KnownDifference ForkPageContents = new(
+        nameof(ForkPageContents),
+        "fork: the model has no page contents; the bytes read are held to its VMAs (COW, shared, WIPEONFORK)");
+
     /// <summary>The rules that can excuse a step's result.</summary>
     public static IReadOnlyList<KnownDifference> ResultRules { get; } = [MprotectZeroLength, SigbusBeyondEof, MbindDefaultHeadHole];
 
@@ -75,5 +87,5 @@ public sealed record KnownDifference(string Name, string Description)
     public static IReadOnlyList<KnownDifference> CountedRules { get; } = [.. ResultRules, ShmemSharedPolicy];
 
     /// <summary>The rules applied to every layout before comparing (always on, listed in the report).</summary>
-    public static IReadOnlyList<KnownDifference> ProjectionRules { get; } = [AnonOffsetHidden];
+    public static IReadOnlyList<KnownDifference> ProjectionRules { get; } = [AnonOffsetHidden, ForkPageContents];
 }

@@ -71,7 +71,7 @@ public sealed class ModelComparer(Func<string, MmFlags, IAddressSpace> backendFa
         string? ruleCase = null;
         var errors = new List<string>();
         KernelMismatch? mismatch = null;
-        long ops = 0, matches = 0, differences = 0, skipped = 0, mbinds = 0, growths = 0, refusals = 0;
+        long ops = 0, matches = 0, differences = 0, skipped = 0, mbinds = 0, growths = 0, refusals = 0, forks = 0, forkPages = 0;
         ulong raceTouches = 0, raceUnexpected = 0;
         var sw = Stopwatch.StartNew();
 
@@ -110,6 +110,13 @@ public sealed class ModelComparer(Func<string, MmFlags, IAddressSpace> backendFa
                 mbinds++;
             var modelResult = run.Step(k);
             var (verdict, reason) = Judge(run, op, step, ref modelResult);
+            if (op is { Race: null, Op.Kind: OpKind.Fork } && verdict is not { Length: 0 })
+            {
+                (verdict, reason) = JudgeFork(run, step, verdict);
+                forks++;
+                forkPages += step.Fork?.Pages.Count ?? 0;
+            }
+
             var modelLayout = run.Layout();
             if (shadow is not null)
             {
@@ -159,6 +166,8 @@ public sealed class ModelComparer(Func<string, MmFlags, IAddressSpace> backendFa
             Mbinds = mbinds,
             StackGrowths = growths,
             StackRefusals = refusals,
+            Forks = forks,
+            ForkPages = forkPages,
             RuleCase = ruleCase,
             RaceTouches = raceTouches,
             RaceUnexpected = raceUnexpected,
@@ -204,6 +213,57 @@ public sealed class ModelComparer(Func<string, MmFlags, IAddressSpace> backendFa
         });
     }
 
+    /// <summary>
+    /// The rest of a fork step, once the parent's result and layout matched: the child's layout
+    /// exactly, each page's four access results exactly (a read or write past a file's end
+    /// excused by <see cref="KnownDifference.SigbusBeyondEof"/>), and the bytes the guest read
+    /// held to the model's VMA at the page (<see cref="KnownDifference.ForkPageContents"/>):
+    /// the child reads the parent's byte, or zero in a VM_WIPEONFORK VMA; after the child wrote,
+    /// the parent reads its own byte in a private VMA (copy-on-write) and the child's in a
+    /// shared one.
+    /// </summary>
+    private static (string? Verdict, string Reason) JudgeFork(SequenceRun run, GuestStep step, string? verdict)
+    {
+        if (step.Fork is not { } kernel || run.LastFork is not { } model)
+            return ("", "fork: the kernel's or the model's report of the child is missing");
+        if (!kernel.ChildLayout.SequenceEqual(model.ChildLayout))
+            return ("", $"fork: the child's layouts differ (kernel {kernel.ChildLayout.Count} VMA(s), model {model.ChildLayout.Count}: "
+                + $"kernel [{string.Join(", ", kernel.ChildLayout)}], model [{string.Join(", ", model.ChildLayout)}])");
+        if (!kernel.Pages.Select(p => p.Addr).SequenceEqual(model.Pages.Select(p => p.Addr)))
+            return ("", "fork: the pages reported differ");
+        var eof = false;
+        for (var i = 0; i < kernel.Pages.Count; i++)
+        {
+            var (k, m) = (kernel.Pages[i], model.Pages[i]);
+            foreach (var (what, kr, mr) in new[]
+                     {
+                         ("parent's read before", k.Read0, m.Read0), ("child's read", k.ChildRead, m.ChildRead),
+                         ("child's write", k.ChildWrite, m.ChildWrite), ("parent's read after", k.Read1, m.Read1),
+                     })
+            {
+                if (kr == mr)
+                    continue;
+                if (kr == -EIO && mr == 0 && run.BeyondEof(k.Addr))
+                {
+                    eof = true;
+                    continue;
+                }
+
+                return ("", $"fork: page 0x{k.Addr:x}: the {what} differs (kernel {Errno.Format(kr)}, model {Errno.Format(mr)})");
+            }
+
+            var vma = run.ForkedVma(k.Addr);
+            var wipe = vma is { } w && (w.Flags & VmFlags.Wipeonfork) != 0;
+            var shared = vma is { } v && (v.Flags & VmFlags.MayShare) != 0;
+            if (k is { Read0: 0, ChildRead: 0 } && k.ChildValue != (wipe ? 0 : k.Value0))
+                return ("", $"fork: page 0x{k.Addr:x}: the child read {k.ChildValue}, the parent's byte was {k.Value0}{(wipe ? " (VM_WIPEONFORK: 0)" : "")}");
+            if (k is { Read0: 0, ChildWrite: 0, Read1: 0 } && k.Value1 != (shared ? ForkPage.ChildMark : k.Value0))
+                return ("", $"fork: page 0x{k.Addr:x}: after the child's write the parent read {k.Value1} in a {(shared ? "shared" : "private")} VMA (before: {k.Value0})");
+        }
+
+        return (verdict ?? (eof ? KnownDifference.SigbusBeyondEof.Name : null), "");
+    }
+
     /// <summary>What the engine compares of the kernel and of the model after a step: the result and the window's layout.</summary>
     private sealed record KernelView(long Result, IReadOnlyList<KernelVma> Layout);
 
@@ -213,6 +273,10 @@ public sealed class ModelComparer(Func<string, MmFlags, IAddressSpace> backendFa
         private readonly Dictionary<ulong, int> slotOfFile = [];
         private readonly SharedPolicies shared = new();
         private IReadOnlyList<VmaInfo> before = [];
+        private IReadOnlyList<VmaInfo> forked = [];
+
+        /// <summary>The model's side of the last fork step (its pages carry no bytes: -1).</summary>
+        public ForkReport? LastFork { get; private set; }
 
         /// <summary>Runs step k in the model; returns its result normalised to the guest's form.</summary>
         public long Step(int k)
@@ -224,6 +288,8 @@ public sealed class ModelComparer(Func<string, MmFlags, IAddressSpace> backendFa
             var op = step.Op;
             if (op.Kind == OpKind.Mbind)
                 return Mbind(op.Addr, op.Len, (MpolMode)op.Flags);
+            if (op.Kind == OpKind.Fork && step.Race is null)
+                return Fork(op.Addr, op.Len);
             var r = mm.Execute(op);
             if (step.Race is not null)
                 return r == (long)op.Addr ? 0 : r;
@@ -234,6 +300,61 @@ public sealed class ModelComparer(Func<string, MmFlags, IAddressSpace> backendFa
             if (op.Kind == OpKind.Mmap && r >= 0 && op.Fd >= 0 && ((MapFlags)op.Flags & MapFlags.Anonymous) == 0)
                 LearnFile((ulong)r, op.Fd);
             return r;
+        }
+
+        /// <summary>
+        /// The guest's fork step on the model: the parent reads each page, forks (tb_fork), the
+        /// child's layout is taken and the child reads and writes each page and is destroyed,
+        /// then the parent reads the pages again.
+        /// </summary>
+        private long Fork(ulong addr, ulong len)
+        {
+            LastFork = null;
+            var pages = (int)(len / Page);
+            var read0 = new long[pages];
+            for (var i = 0; i < pages; i++)
+                read0[i] = Touch(mm, addr + ((ulong)i * Page), FaultFlags.Read);
+            forked = mm.Snapshot();
+            var r = mm.Fork(out var child);
+            if (r < 0 || child is null)
+                return r < 0 ? r : -Errno.EFAULT;
+            var childRead = new long[pages];
+            var childWrite = new long[pages];
+            IReadOnlyList<KernelVma> childLayout;
+            using (child)
+            {
+                childLayout = [.. Projected(child).Select(p => p.Vma)];
+                for (var i = 0; i < pages; i++)
+                {
+                    childRead[i] = Touch(child, addr + ((ulong)i * Page), FaultFlags.Read);
+                    childWrite[i] = Touch(child, addr + ((ulong)i * Page), FaultFlags.Write);
+                }
+            }
+
+            LastFork = new ForkReport(childLayout, [.. Enumerable.Range(0, pages).Select(i =>
+            {
+                var a = addr + ((ulong)i * Page);
+                return new ForkPage(a, read0[i], -1, childRead[i], -1, childWrite[i], Touch(mm, a, FaultFlags.Read), -1);
+            })]);
+            return 0;
+        }
+
+        private static long Touch(IAddressSpace space, ulong addr, FaultFlags flags)
+        {
+            var r = space.Execute(Operation.Fault(addr, flags));
+            return r >= 0 ? 0 : r;
+        }
+
+        /// <summary>The parent's VMA at addr when the last fork step forked, if any.</summary>
+        public VmaInfo? ForkedVma(ulong addr)
+        {
+            foreach (var v in forked)
+            {
+                if (v.Start <= addr && addr < v.End)
+                    return v;
+            }
+
+            return null;
         }
 
         private long Mbind(ulong addr, ulong len, MpolMode mode)
@@ -361,13 +482,15 @@ public sealed class ModelComparer(Func<string, MmFlags, IAddressSpace> backendFa
         /// parts later, at an mprotect or mmap that merges by it, so the rule is named at the
         /// step that applied it.
         /// </summary>
-        public IReadOnlyList<(KernelVma Vma, VmFlags Flags)> RuleState() => Projected();
+        public IReadOnlyList<(KernelVma Vma, VmFlags Flags)> RuleState() => Projected(mm);
 
-        private List<(KernelVma Vma, VmFlags Flags)> Projected()
+        private List<(KernelVma Vma, VmFlags Flags)> Projected() => Projected(mm);
+
+        private List<(KernelVma Vma, VmFlags Flags)> Projected(IAddressSpace space)
         {
             var shm = new Dictionary<ulong, int>();
             var list = new List<(KernelVma Vma, VmFlags Flags)>();
-            foreach (var v in mm.Snapshot())
+            foreach (var v in space.Snapshot())
             {
                 if (!InWindow(v))
                     continue;

@@ -18,7 +18,10 @@ namespace Testbed.Harness.Kernel;
 /// all of it keeps meeting: mmaps between written neighbours, and MAP_FIXED ranges that cut
 /// their neighbours, are where 4.16's and 6.1's mmap merge orders differ. A stack move maps a
 /// MAP_GROWSDOWN region, opens a hole below it and touches there (the kernel expands it, or
-/// refuses: an accessible neighbour within the stack guard gap, more than RLIMIT_STACK).
+/// refuses: an accessible neighbour within the stack guard gap, more than RLIMIT_STACK). A fork
+/// move may madvise a range (MADV_DONTFORK, DOFORK, WIPEONFORK, KEEPONFORK) and write a page,
+/// then forks over 1-4 pages (<see cref="KernelSequence.ForkOver"/>: the child reports its layout
+/// and reads and writes the pages; sequential, never inside a race).
 /// </summary>
 public sealed class SequenceGenerator(SequenceOptions options)
 {
@@ -53,6 +56,7 @@ public sealed class SequenceGenerator(SequenceOptions options)
         Invalid,
         Race,
         Stack,
+        Fork,
     }
 
     /// <summary>The model's RLIMIT_STACK (native/mm/mmap.c), which the guest sets for itself too.</summary>
@@ -69,7 +73,7 @@ public sealed class SequenceGenerator(SequenceOptions options)
     {
         private static readonly Weights<Step> Kinds = new(
             (Step.AnonPrivateMmap, 13), (Step.AnonSharedMmap, 4), (Step.FileMmap, 13), (Step.HintMmap, 2), (Step.Munmap, 9),
-            (Step.Mprotect, 14), (Step.Mbind, 12), (Step.Touch, 25), (Step.Invalid, 3), (Step.Race, 3), (Step.Stack, 3));
+            (Step.Mprotect, 14), (Step.Mbind, 12), (Step.Touch, 25), (Step.Invalid, 3), (Step.Race, 3), (Step.Stack, 3), (Step.Fork, 3));
 
         private static readonly Weights<Prot> Prots = new(
             (Prot.Read | Prot.Write, 6), (Prot.Read, 3), (Prot.None, 1), (Prot.Read | Prot.Exec, 1), (Prot.Write, 1));
@@ -125,6 +129,14 @@ public sealed class SequenceGenerator(SequenceOptions options)
                         ops.Add(step);
                     }
 
+                    continue;
+                }
+
+                if (kind == Step.Fork)
+                {
+                    if (Options.OpsPerSequence - ops.Count < 3)
+                        continue;
+                    ops.AddRange(ForkMove(pages, edges));
                     continue;
                 }
 
@@ -310,6 +322,38 @@ public sealed class SequenceGenerator(SequenceOptions options)
                 steps.Add((Operation.Fault(addr + ((ulong)Rng.Below(512) * 8), FaultFlags.Write), 0, s));
             }
 
+            return steps;
+        }
+
+        /// <summary>
+        /// Sometimes an madvise of a fork behaviour over a range (it splits and merges VMAs like
+        /// mprotect; WIPEONFORK on shared or file memory is -EINVAL), sometimes a write (a byte
+        /// the child must see, or not), then a fork over 1-4 pages. Layout-neutral for the
+        /// generator's hole tracking: neither maps nor unmaps.
+        /// </summary>
+        private List<WorkItem> ForkMove(int pages, List<int> edges)
+        {
+            var steps = new List<WorkItem>();
+            if (Rng.Below(2) == 0)
+            {
+                var (first, count) = PickRange(edges, pages);
+                var advice = Rng.Below(6) switch
+                {
+                    0 or 1 => MadviseAdvice.Dontfork,
+                    2 or 3 => MadviseAdvice.Wipeonfork,
+                    4 => MadviseAdvice.Dofork,
+                    _ => MadviseAdvice.Keeponfork,
+                };
+                steps.Add(Operation.Madvise(At(first), (ulong)count * Page, advice));
+                edges.Add(first);
+                edges.Add(first + count);
+            }
+
+            var (from, n) = PickRange(edges, pages);
+            n = Math.Min(n, 4);
+            if (Rng.Below(2) == 0)
+                steps.Add(Touch(from + Rng.Below(n), write: true));
+            steps.Add(KernelSequence.ForkOver(At(from), (ulong)n * Page));
             return steps;
         }
 

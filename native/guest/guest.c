@@ -23,6 +23,12 @@
  *   mbind ADDR LEN MODE                MPOL_* mode; node 0 unless DEFAULT
  *   race THREADS ITERS ADDR LEN        threads touch while main remaps
  *                                      (LEN >= 3 pages; see run_race)
+ *   madvise ADDR LEN ADVICE            MADV_* (DONTFORK, WIPEONFORK, ...)
+ *   fork ADDR LEN                      fork; the child reports its layout
+ *                                      and reads, then writes, each page
+ *                                      of the range (at most 8 pages);
+ *                                      the parent reads them before the
+ *                                      fork and after the child exited
  *   end                                end of the current sequence
  *
  * Output, one record per line, each starting with "@G " so that the
@@ -39,6 +45,12 @@
  *                                      counters grew by during race K;
  *                                      only on a kernel that has them
  *                                      (CONFIG_PER_VMA_LOCK_STATS)
+ *   @G cvma ... / @G cdone K           the fork child's layout (as vma)
+ *   @G cpage K ADDR READ VALUE WRITE   the child's read (result, byte or
+ *                                      -1) and write (result) of a page
+ *   @G fpage K ADDR READ0 VALUE0 READ1 VALUE1
+ *                                      the parent's reads before the fork
+ *                                      and after the child exited
  *   @G done K                          layout after op K is complete
  *   @G same K                          layout after op K = the last one
  *   @G endseq N
@@ -64,6 +76,7 @@
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #define PAGE_SIZE	4096UL
@@ -72,6 +85,9 @@
 #define MAX_TOKENS	8
 #define MAX_VMAS	512	/* window VMAs per layout (the window is small) */
 #define TB_EIO		5	/* reported for SIGBUS: no errno fits */
+#define MAX_FORK_PAGES	8
+/* What the fork child writes: the parent's touches write addr >> 12. */
+#define CHILD_MARK	0xa5
 /*
  * The area below the window that a sequence may reach by growing a
  * MAP_GROWSDOWN mapping (RLIMIT_STACK, 8 MiB, and a little more for the
@@ -339,14 +355,13 @@ static void forget_layout(void)
 }
 
 /*
- * Print every VMA that overlaps the window, then the "done" marker (or
- * only "same" when it equals the layout printed last).
+ * Format every VMA that overlaps the window as TAG records into cur;
+ * returns the length.
  */
-static void print_layout(unsigned long k)
+static size_t format_layout(char *cur, size_t size, const char *tag)
 {
 	unsigned long start, end, offset, inode, wend;
 	char line[512], perms[8], dev[16], path[256], kind[64];
-	static char cur[sizeof(prev_layout)];
 	size_t len = 0;
 	FILE *maps;
 	int n;
@@ -365,14 +380,26 @@ static void print_layout(unsigned long k)
 		if (end <= win_base || start >= wend)
 			continue;
 		kind_of(path + strspn(path, " "), inode, kind, sizeof(kind));
-		n = snprintf(cur + len, sizeof(cur) - len,
-			     "@G vma %lx %lx %s %lx %s %s\n", start, end, perms,
-			     offset, kind, policy_at(start));
-		if (n < 0 || (size_t)n >= sizeof(cur) - len)
+		n = snprintf(cur + len, size - len,
+			     "@G %s %lx %lx %s %lx %s %s\n", tag, start, end,
+			     perms, offset, kind, policy_at(start));
+		if (n < 0 || (size_t)n >= size - len)
 			fail("window layout too large");
 		len += (size_t)n;
 	}
 	fclose(maps);
+	return len;
+}
+
+/*
+ * Print every VMA that overlaps the window, then the "done" marker (or
+ * only "same" when it equals the layout printed last).
+ */
+static void print_layout(unsigned long k)
+{
+	static char cur[sizeof(prev_layout)];
+	size_t len = format_layout(cur, sizeof(cur), "vma");
+
 	if (len == prev_len && !memcmp(cur, prev_layout, len)) {
 		fprintf(out, "@G same %lu\n", k);
 		return;
@@ -621,6 +648,87 @@ static void run_race(unsigned long k, char **tok)
 			lock1[2] - lock0[2], lock1[3] - lock0[3]);
 }
 
+/* ---- fork: the child's layout and copy-on-write, page by page ---- */
+
+/* Read one byte at addr: the touch's result; the byte, or -1, in *value. */
+static long peek(unsigned long addr, int *value)
+{
+	*value = -1;
+	if (sigsetjmp(touch_env, 1))
+		return touch_result(touch_signo, touch_code);
+	touch_armed = 1;
+	*value = *(volatile unsigned char *)addr;
+	touch_armed = 0;
+	return 0;
+}
+
+/* Write CHILD_MARK at addr: the touch's result. */
+static long poke(unsigned long addr)
+{
+	if (sigsetjmp(touch_env, 1))
+		return touch_result(touch_signo, touch_code);
+	touch_armed = 1;
+	*(volatile unsigned char *)addr = CHILD_MARK;
+	touch_armed = 0;
+	return 0;
+}
+
+/*
+ * The parent reads each page of [ADDR, ADDR+LEN), forks and waits: the
+ * child prints its own window layout (madvise(MADV_DONTFORK) mappings
+ * gone, MADV_WIPEONFORK ones empty), then reads each page and writes
+ * CHILD_MARK to it, and exits; then the parent reads the pages again.
+ * Sequential on purpose: the child has exited before the parent goes on,
+ * so nothing here depends on timing (no race step forks).  A private
+ * page keeps the parent's byte in the parent whatever the child wrote
+ * (copy-on-write), a shared one shows the child's; the harness holds the
+ * bytes to the model's VMAs and compares the access results.
+ */
+static void run_fork(unsigned long k, char **tok)
+{
+	static char layout[sizeof(prev_layout)];
+	unsigned long addr = num(tok[1]), pages = num(tok[2]) / PAGE_SIZE;
+	long r0[MAX_FORK_PAGES], r1[MAX_FORK_PAGES], cr, cw;
+	int v0[MAX_FORK_PAGES], v1[MAX_FORK_PAGES], cv, status;
+	unsigned long i, a;
+	size_t len;
+	pid_t pid;
+
+	if (!pages || pages > MAX_FORK_PAGES || addr < win_base ||
+	    addr + pages * PAGE_SIZE > win_base + win_pages * PAGE_SIZE)
+		fail("bad fork arguments");
+	for (i = 0; i < pages; i++)
+		r0[i] = peek(addr + i * PAGE_SIZE, &v0[i]);
+	/* nothing buffered, or the child would print it again */
+	fflush(out);
+	pid = fork();
+	if (pid < 0)
+		fail("fork: %s", strerror(errno));
+	if (pid == 0) {
+		len = format_layout(layout, sizeof(layout), "cvma");
+		fwrite(layout, 1, len, out);
+		fprintf(out, "@G cdone %lu\n", k);
+		for (i = 0; i < pages; i++) {
+			a = addr + i * PAGE_SIZE;
+			cr = peek(a, &cv);
+			cw = poke(a);
+			fprintf(out, "@G cpage %lu 0x%lx %ld %d %ld\n", k, a, cr,
+				cv, cw);
+		}
+		fflush(out);
+		_exit(0);
+	}
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+	    WEXITSTATUS(status))
+		fail("fork child did not exit cleanly (status 0x%x)", status);
+	for (i = 0; i < pages; i++)
+		r1[i] = peek(addr + i * PAGE_SIZE, &v1[i]);
+	print_result(k, 0, 0, 0);
+	for (i = 0; i < pages; i++)
+		fprintf(out, "@G fpage %lu 0x%lx %ld %d %ld %d\n", k,
+			addr + i * PAGE_SIZE, r0[i], v0[i], r1[i], v1[i]);
+}
+
 /* ---- the sequence interpreter ---- */
 
 static int split(char *line, char **tok)
@@ -740,6 +848,15 @@ static int run(FILE *in)
 		} else if (!strcmp(tok[0], "mbind")) {
 			need(n, 4, "mbind");
 			res = do_mbind(num(tok[1]), num(tok[2]), num(tok[3]));
+		} else if (!strcmp(tok[0], "madvise")) {
+			need(n, 4, "madvise");
+			res = madvise((void *)num(tok[1]), num(tok[2]),
+				      (int)num(tok[3])) ? -errno : 0;
+		} else if (!strcmp(tok[0], "fork")) {
+			need(n, 3, "fork");
+			run_fork(k, tok);
+			print_layout(k);
+			continue;
 		} else if (!strcmp(tok[0], "race")) {
 			need(n, 5, "race");
 			run_race(k, tok);

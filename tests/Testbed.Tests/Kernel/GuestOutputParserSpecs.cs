@@ -94,6 +94,49 @@ public sealed class GuestOutputParserSpecs
         Assert.Equal(TimeSpan.FromSeconds(2.5), report.GuestTime);
     }
 
+    // A fork step as the guest prints it: the child's records come first (it ran before the
+    // parent went on), then the parent's result, its reads, and its layout.
+    private const string Fork =
+        "@G seq 3\n" +
+        "@G op 0 0 0 0\n" +
+        "@G vma 100000000 100020000 ---p 0 anon\n" +
+        "@G done 0\n" +
+        "@G cvma 100000000 100001000 rw-p 0 anon default\n" +
+        "@G cvma 100002000 100020000 ---p 0 anon default\n" +
+        "@G cdone 1\n" +
+        "@G cpage 1 0x100000000 0 7 0\n" +
+        "@G cpage 1 0x100001000 -14 -1 -14\n" +
+        "@G op 1 0 0 0\n" +
+        "@G fpage 1 0x100000000 0 7 0 7\n" +
+        "@G fpage 1 0x100001000 0 1 0 1\n" +
+        "@G same 1\n" +
+        "@G endseq 3\n";
+
+    [Fact]
+    public void A_fork_step_carries_the_childs_layout_and_each_pages_reads_and_writes()
+    {
+        var report = GuestOutputParser.Parse(Fork);
+
+        Assert.Empty(report.Errors);
+        var steps = report.Sequences[0].Steps;
+        Assert.Null(steps[0].Fork);
+        var fork = steps[1].Fork;
+        Assert.NotNull(fork);
+        Assert.Equal([new KernelVma(0x100000000, 0x100001000, "rw-p", 0, "anon"), new KernelVma(0x100002000, 0x100020000, "---p", 0, "anon")],
+            fork.ChildLayout);
+        Assert.Equal(new ForkPage(0x100000000, 0, 7, 0, 7, 0, 0, 7), fork.Pages[0]);
+        Assert.Equal(new ForkPage(0x100001000, 0, 1, -Errno.EFAULT, -1, -Errno.EFAULT, 0, 1), fork.Pages[1]);
+        Assert.Equal(steps[0].Layout, steps[1].Layout);
+    }
+
+    [Fact]
+    public void A_parents_page_without_the_childs_is_an_error()
+    {
+        var report = GuestOutputParser.Parse(Fork.Replace("@G cpage 1 0x100001000 -14 -1 -14\n", ""));
+
+        Assert.Contains(report.Errors, e => e.Contains("without the child's", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void A_malformed_record_is_reported_not_skipped()
     {

@@ -17,7 +17,7 @@ public sealed class KernelModelSpecs(ITestOutputHelper output)
     /// <summary>
     /// One boot: 200 generated sequences of 20 operations, plus the hand-written
     /// <see cref="RegressionSequences"/> (each case where 4.16's and 6.1's mmap merge orders
-    /// differ, mbind, and stack growth), held against the managed port, which merges next first for 6.1 and
+    /// differ, mbind, stack growth, and fork), held against the managed port, which merges next first for 6.1 and
     /// so needs no named difference for it, and, on the same kernel output, the native model.
     /// </summary>
     [Fact]
@@ -44,6 +44,7 @@ public sealed class KernelModelSpecs(ITestOutputHelper output)
         Assert.True(report.KnownDifferences[KnownDifference.MbindDefaultHeadHole.Name] >= 2);
         Assert.True(report.KnownDifferences[KnownDifference.ShmemSharedPolicy.Name] >= 1);
         AssertStackGrowth(report);
+        AssertForks(report);
         foreach (var (name, n) in RegressionSequences.MergeOrder.GroupBy(r => r.Case).Select(g => (g.Key, g.Count())))
             Assert.True(report.RuleCases.GetValueOrDefault(name) >= n, $"{name}: {report.RuleCases.GetValueOrDefault(name)} < {n}");
 
@@ -92,6 +93,7 @@ public sealed class KernelModelSpecs(ITestOutputHelper output)
         Assert.True(report.KnownDifferences[KnownDifference.MbindDefaultHeadHole.Name] >= 2);
         Assert.True(report.KnownDifferences[KnownDifference.ShmemSharedPolicy.Name] >= 1);
         AssertStackGrowth(report);
+        AssertForks(report);
         // the only place 4.16's rules would have differed is 6.12's mprotect: never the merge order
         Assert.Equal([KernelRules.UnaccountCase], report.RuleCases.Keys);
         Assert.True(report.RuleCases[KernelRules.UnaccountCase] >= RegressionSequences.Unaccount.Count(u => u.Case is not null));
@@ -118,6 +120,16 @@ public sealed class KernelModelSpecs(ITestOutputHelper output)
     {
         Assert.True(report.StackGrowths >= RegressionSequences.Stack.Sum(s => s.Growths) + 1, report.ToTable());
         Assert.True(report.StackRefusals >= RegressionSequences.Stack.Sum(s => s.Refusals) + 1, report.ToTable());
+    }
+
+    /// <summary>
+    /// Fork was met: at least the fork steps of the hand-written <see cref="RegressionSequences.Fork"/>
+    /// (the generated fork moves add more), each with the child's layout and its pages compared.
+    /// </summary>
+    private static void AssertForks(KernelComparisonReport report)
+    {
+        Assert.True(report.Forks >= RegressionSequences.Fork.Sum(f => f.Forks) + 1, report.ToTable());
+        Assert.True(report.ForkPages >= report.Forks, report.ToTable());
     }
 
     /// <summary>

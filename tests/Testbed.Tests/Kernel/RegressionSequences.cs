@@ -9,7 +9,7 @@ namespace Testbed.Tests.Kernel;
 /// Hand-written sequences, run in the QEMU tests after the generated ones: each meets one case
 /// where 4.16's and 6.1's mmap merge orders differ, or where 4.16's and 6.12's mprotect
 /// accounting do (and names it as the comparer counts it), or one mbind rule, or one rule of
-/// stack growth. Window of 32 pages at W; file slot 0 has 16 pages.
+/// stack growth, or one of fork (madvise's DONTFORK and WIPEONFORK, copy-on-write). Window of 32 pages at W; file slot 0 has 16 pages.
 /// </summary>
 internal static class RegressionSequences
 {
@@ -107,6 +107,36 @@ internal static class RegressionSequences
         (0, 0, [Operation.Mmap(W + (10 * P), P, RW, MapFlags.Shared | MapFlags.Anonymous | MapFlags.Fixed | MapFlags.Growsdown)]),
     ];
 
+    /// <summary>
+    /// The fork sequences (the guest's fork step: the child's layout, then per page the parent's
+    /// read, the child's read and write, the parent's read after the child exited) and how many
+    /// fork steps each has; every one matches on every kernel, on both backends.
+    /// </summary>
+    public static IReadOnlyList<(int Forks, WorkItem[] Ops)> Fork { get; } =
+    [
+        // private anonymous, one page written: the child reads the parent's byte, its write stays in the child;
+        // the parent writes again after the child exited, and a second child reads that
+        (2, [Anon(0, 4), Write(1), ForkOver(0, 4), Write(1), ForkOver(1, 1)]),
+        // shared anonymous: the child's write reaches the parent
+        (1, [Operation.Mmap(W + (4 * P), 2 * P, RW, MapFlags.Shared | MapFlags.Anonymous | MapFlags.Fixed), Write(4), ForkOver(4, 2)]),
+        // one file, mapped shared and privately (the private mapping copied on write in one page)
+        (2, [Operation.Mmap(W, 2 * P, RW, MapFlags.Shared | MapFlags.Fixed, 0, 0), Write(0), File(4, 2, 0), Write(5), ForkOver(0, 2),
+            ForkOver(4, 2)]),
+        // MADV_DONTFORK splits off the middle page: the child has no VMA there (SEGV_MAPERR); DOFORK merges it back
+        (2, [Anon(0, 3), Write(0), Write(1), Advise(1, 1, MadviseAdvice.Dontfork), ForkOver(0, 3), Advise(1, 1, MadviseAdvice.Dofork),
+            ForkOver(0, 3)]),
+        // MADV_WIPEONFORK: the child's VMA is empty (reads zero), the parent keeps its byte; KEEPONFORK undoes it
+        (2, [Anon(2, 2), Write(2), Write(3), Advise(2, 2, MadviseAdvice.Wipeonfork), ForkOver(2, 2), Advise(2, 2, MadviseAdvice.Keeponfork),
+            ForkOver(2, 2)]),
+        // WIPEONFORK only on private anonymous memory: shared anonymous and file mappings -EINVAL; madvise over a hole -ENOMEM
+        (0, [Operation.Mmap(W + (4 * P), P, RW, MapFlags.Shared | MapFlags.Anonymous | MapFlags.Fixed), Advise(4, 1, MadviseAdvice.Wipeonfork),
+            File(6, 1, 0), Advise(6, 1, MadviseAdvice.Wipeonfork), Unmap(8, 1), Advise(7, 3, MadviseAdvice.Dontfork)]),
+        // read-only, PROT_NONE and a hole: the accesses fail alike in parent and child
+        (1, [Anon(0, 1, Prot.Read), Read(0), Anon(1, 1, Prot.None), Unmap(2, 1), ForkOver(0, 4)]),
+        // a private file mapping reaching past the file's end (16 pages): SIGBUS there in parent and child
+        (1, [File(10, 2, 15), Read(10), ForkOver(10, 2)]),
+    ];
+
     /// <summary>The batch: <paramref name="first"/> and on, one sequence each, after the generated ones.</summary>
     public static IEnumerable<KernelSequence> Sequences(int first)
     {
@@ -116,6 +146,8 @@ internal static class RegressionSequences
         foreach (var (_, ops) in Unaccount)
             yield return new KernelSequence(i++, 0, [16 * P], ops);
         foreach (var (_, _, ops) in Stack)
+            yield return new KernelSequence(i++, 0, [16 * P], ops);
+        foreach (var (_, ops) in Fork)
             yield return new KernelSequence(i++, 0, [16 * P], ops);
         yield return new KernelSequence(i, 0, [16 * P], Mbind);
     }
@@ -137,6 +169,11 @@ internal static class RegressionSequences
 
     private static WorkItem Protect(int page, int pages, Prot prot) =>
         Operation.Mprotect(W + ((ulong)page * P), (ulong)pages * P, prot);
+
+    private static WorkItem ForkOver(int page, int pages) => KernelSequence.ForkOver(W + ((ulong)page * P), (ulong)pages * P);
+
+    private static WorkItem Advise(int page, int pages, MadviseAdvice advice) =>
+        Operation.Madvise(W + ((ulong)page * P), (ulong)pages * P, advice);
 
     private static WorkItem Bind(int page, int pages, MpolMode mode) =>
         Operation.Mbind(W + ((ulong)page * P), (ulong)pages * P, mode);

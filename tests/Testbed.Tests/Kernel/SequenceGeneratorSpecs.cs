@@ -55,5 +55,20 @@ public sealed class SequenceGeneratorSpecs
             Assert.Contains(ops, op => op.Kind == OpKind.Mbind && (MpolMode)op.Flags == mode && op.Len > 0);
     }
 
+    [Fact]
+    public void Fork_moves_fork_over_one_to_four_pages_after_madvise_in_every_fork_behaviour()
+    {
+        var batch = new SequenceGenerator(new SequenceOptions().WithSeed(5).WithSequences(400).WithOpsPerSequence(20)).Generate();
+        var ops = batch.Sequences.SelectMany(s => s.Ops).Select(s => s.Op).ToList();
+
+        var forks = ops.Where(op => op.Kind == OpKind.Fork).ToList();
+        Assert.InRange(forks.Count, ops.Count / 100, ops.Count / 20);
+        Assert.All(forks, op => Assert.InRange(op.Len, 0x1000UL, 0x4000UL));
+        Assert.All(forks, op => Assert.InRange(op.Addr, batch.WindowBase, batch.WindowEnd - op.Len));
+        foreach (var advice in Enum.GetValues<MadviseAdvice>())
+            Assert.Contains(ops, op => op.Kind == OpKind.Madvise && (MadviseAdvice)op.Flags == advice);
+        Assert.Contains(batch.ToGuestInput().Split('\n'), line => line.StartsWith("fork 0x", StringComparison.Ordinal));
+    }
+
     private static MapFlags Flags(Operation op) => (MapFlags)op.Flags;
 }
