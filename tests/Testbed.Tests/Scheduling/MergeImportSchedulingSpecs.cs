@@ -1,6 +1,4 @@
 // SPDX-License-Identifier: GPL-2.0-only
-using Testbed.Harness.Backends;
-using Testbed.Harness.Scheduling;
 using Testbed.Managed;
 using Testbed.Tests.Interleaving;
 using Testbed.Tests.Isolation;
@@ -28,11 +26,8 @@ public sealed class MergeImportSchedulingSpecs(ITestOutputHelper output)
     public static TheoryData<string, string> Cases()
     {
         var data = new TheoryData<string, string>();
-        foreach (var backend in new[] { AddressSpaceFactory.Native, AddressSpaceFactory.Managed })
-        {
-            foreach (var config in ScenarioCatalog.FaultDesigns)
-                data.Add(backend, config);
-        }
+        foreach (var (backend, config) in ScenarioPct.FaultDesignsOnBothBackends())
+            data.Add(backend, config);
         return data;
     }
 
@@ -41,27 +36,14 @@ public sealed class MergeImportSchedulingSpecs(ITestOutputHelper output)
     public Task Pct_finds_no_problem_when_a_merge_imports_an_anon_vma_under_a_racing_fault(string backend, string config) =>
         IsolatedSpec.RunAsync(output, GetType(), nameof(NoProblem), backend, config);
 
-    private static void NoProblem(string backend, string config)
-    {
-        var scenario = ScenarioCatalog.OnConfig(ScenarioCatalog.Find(Scenario), config);
-        var pct = new Explorer(AddressSpaceFactory.Default, backend).Explore(scenario, StrategyKind.Pct, seed: 1, maxSchedules: Schedules);
-        Assert.False(pct.Found, $"PCT on {config} ({backend}): {string.Join("; ", pct.Failure?.Problems ?? [])}; " +
-            $"replay: ./scripts/testbed pct --backend {backend} --config {config} --scenario {Scenario} --replay {pct.Shrunk?.Run.Schedule}");
-        Assert.Equal(Schedules, pct.Schedules);
-    }
+    private static void NoProblem(string backend, string config) =>
+        ScenarioPct.AssertClean(Scenario, backend, config, Schedules);
 
     [Fact]
     public Task Pct_finds_an_anon_vma_imported_before_the_vma_write_lock() =>
         IsolatedSpec.RunAsync(output, GetType(), nameof(MutantFound));
 
-    private static void MutantFound()
-    {
-        var factory = AddressSpaceFactory.Default.WithManagedOptions(new ManagedOptions { TestOnlyMutant = ManagedMutant.MergeImportUnlocked });
-        var scenario = ScenarioCatalog.Find(Scenario);
-        var pct = new Explorer(factory, AddressSpaceFactory.Managed).Explore(scenario, StrategyKind.Pct, seed: 1, maxSchedules: 1000);
-        Assert.True(pct.Found, $"PCT missed the anon_vma imported before vma_start_write in 1000 schedules (seed 1)");
-        Assert.Contains(pct.Failure!.Problems, p => p.Contains("does not link yet: set without vma_start_write", StringComparison.Ordinal));
-        Console.WriteLine($"found after {pct.Schedules} schedules; replay: ./scripts/testbed pct --mutant managed-merge-import-no-vma-lock " +
-            $"--scenario {Scenario} --replay {pct.Shrunk?.Run.Schedule}");
-    }
+    private static void MutantFound() =>
+        ScenarioPct.AssertFinds(Scenario, ManagedMutant.MergeImportUnlocked, "managed-merge-import-no-vma-lock",
+            "does not link yet: set without vma_start_write");
 }

@@ -1,6 +1,4 @@
 // SPDX-License-Identifier: GPL-2.0-only
-using Testbed.Harness.Backends;
-using Testbed.Harness.Scheduling;
 using Testbed.Managed;
 using Testbed.Tests.Interleaving;
 using Testbed.Tests.Isolation;
@@ -26,13 +24,10 @@ public sealed class StackGrowthSchedulingSpecs(ITestOutputHelper output)
     public static TheoryData<string, string, string> Cases()
     {
         var data = new TheoryData<string, string, string>();
-        foreach (var backend in new[] { AddressSpaceFactory.Native, AddressSpaceFactory.Managed })
+        foreach (var (backend, config) in ScenarioPct.FaultDesignsOnBothBackends())
         {
-            foreach (var config in ScenarioCatalog.FaultDesigns)
-            {
-                data.Add(backend, config, "stack-vs-munmap");
-                data.Add(backend, config, "stack-vs-mprotect");
-            }
+            data.Add(backend, config, "stack-vs-munmap");
+            data.Add(backend, config, "stack-vs-mprotect");
         }
         return data;
     }
@@ -42,15 +37,8 @@ public sealed class StackGrowthSchedulingSpecs(ITestOutputHelper output)
     public Task Pct_finds_no_problem_when_a_stack_grows_under_a_racing_fault_and_neighbour(string backend, string config, string scenario) =>
         IsolatedSpec.RunAsync(output, GetType(), nameof(NoProblem), backend, config, scenario);
 
-    private static void NoProblem(string backend, string config, string name)
-    {
-        var scenario = ScenarioCatalog.OnConfig(ScenarioCatalog.Find(name), config);
-        var explorer = new Explorer(AddressSpaceFactory.Default, backend);
-        var pct = explorer.Explore(scenario, StrategyKind.Pct, seed: 1, maxSchedules: Schedules);
-        Assert.False(pct.Found, $"PCT on {config} ({backend}): {string.Join("; ", pct.Failure?.Problems ?? [])}; " +
-            $"replay: ./scripts/testbed pct --backend {backend} --config {config} --scenario {name} --replay {pct.Shrunk?.Run.Schedule}");
-        Assert.Equal(Schedules, pct.Schedules);
-    }
+    private static void NoProblem(string backend, string config, string name) =>
+        ScenarioPct.AssertClean(name, backend, config, Schedules);
 
     [Theory]
     [InlineData("stack-vs-munmap")]
@@ -58,14 +46,7 @@ public sealed class StackGrowthSchedulingSpecs(ITestOutputHelper output)
     public Task Pct_finds_a_stack_expanded_without_its_vma_write_lock(string scenario) =>
         IsolatedSpec.RunAsync(output, GetType(), nameof(MutantFound), scenario);
 
-    private static void MutantFound(string name)
-    {
-        var factory = AddressSpaceFactory.Default.WithManagedOptions(new ManagedOptions { TestOnlyMutant = ManagedMutant.ExpandStackUnlocked });
-        var scenario = ScenarioCatalog.OnConfig(ScenarioCatalog.Find(name), "mmu-pvl");
-        var pct = new Explorer(factory, AddressSpaceFactory.Managed).Explore(scenario, StrategyKind.Pct, seed: 1, maxSchedules: 1000);
-        Assert.True(pct.Found, $"PCT missed expand_downwards without vma_start_write on {name} in 1000 schedules (seed 1)");
-        Assert.Contains(pct.Failure!.Problems, p => p.Contains("expanded without vma_start_write", StringComparison.Ordinal));
-        Console.WriteLine($"{name}: found after {pct.Schedules} schedules; replay: ./scripts/testbed pct --mutant managed-expand-stack-no-vma-lock " +
-            $"--config mmu-pvl --scenario {name} --replay {pct.Shrunk?.Run.Schedule}");
-    }
+    private static void MutantFound(string name) =>
+        ScenarioPct.AssertFinds(name, ManagedMutant.ExpandStackUnlocked, "managed-expand-stack-no-vma-lock",
+            "expanded without vma_start_write");
 }
