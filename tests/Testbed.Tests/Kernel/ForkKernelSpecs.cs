@@ -27,19 +27,10 @@ public sealed class ForkKernelSpecs(ITestOutputHelper output)
     public async Task Every_fork_sequence_matches_the_host_kernel_on_both_backends()
     {
         var skip = RegressionSequences.MergeOrder.Count + RegressionSequences.Unaccount.Count + RegressionSequences.Stack.Count;
-        var sequences = RegressionSequences.Sequences(0).Skip(skip).Take(RegressionSequences.Fork.Count).ToList();
-        var batch = new KernelBatch(W, 32, 0, sequences);
-        var run = await GuestRunner.RunOnHostAsync(batch);
-        Assert.Empty(run.Report.Errors);
-        var flags = KernelRules.For(run.KernelRelease);
+        var (run, perBackend) = await HostRegressionRun.CompareAsync(skip, RegressionSequences.Fork.Count);
 
-        foreach (var factory in new[]
+        foreach (var outcomes in perBackend)
         {
-            ModelBackend.Managed(),
-            (config, f) => AddressSpaceFactory.Default.Create(AddressSpaceFactory.Native, config, f),
-        })
-        {
-            var outcomes = new ModelComparer(factory, "mmu-spf", flags).CompareSequences(batch, run.Report, i => $"replay {i}");
             for (var i = 0; i < outcomes.Count; i++)
             {
                 var (forks, ops) = RegressionSequences.Fork[i];

@@ -26,20 +26,11 @@ public sealed class StackGrowthKernelSpecs(ITestOutputHelper output)
     [Fact]
     public async Task Every_stack_growth_rule_matches_the_host_kernel_on_both_backends()
     {
-        var sequences = RegressionSequences.Sequences(0).Skip(RegressionSequences.MergeOrder.Count + RegressionSequences.Unaccount.Count)
-            .Take(RegressionSequences.Stack.Count).ToList();
-        var batch = new KernelBatch(W, 32, 0, sequences);
-        var run = await GuestRunner.RunOnHostAsync(batch);
-        Assert.Empty(run.Report.Errors);
-        var flags = KernelRules.For(run.KernelRelease);
+        var (run, perBackend) = await HostRegressionRun.CompareAsync(
+            RegressionSequences.MergeOrder.Count + RegressionSequences.Unaccount.Count, RegressionSequences.Stack.Count);
 
-        foreach (var factory in new[]
+        foreach (var outcomes in perBackend)
         {
-            ModelBackend.Managed(),
-            (config, f) => AddressSpaceFactory.Default.Create(AddressSpaceFactory.Native, config, f),
-        })
-        {
-            var outcomes = new ModelComparer(factory, "mmu-spf", flags).CompareSequences(batch, run.Report, i => $"replay {i}");
             for (var i = 0; i < outcomes.Count; i++)
             {
                 var (growths, refusals, ops) = RegressionSequences.Stack[i];
