@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 using Testbed.Contract;
+using Testbed.Managed.Kernel;
 
 namespace Testbed.Harness.Scheduling;
 
@@ -142,7 +143,7 @@ public sealed class ControlledScheduler
                         blockedOn[t] = null;
                 }
             }
-            if (point == SchedPoint.Blocked)
+            if (SchedHook.IsBlocked(point))
                 blockedOn[me] = obj ?? sync;
             else
                 stuckRounds = 0;

@@ -6,7 +6,8 @@ namespace Testbed.Harness.Simulation;
 /// simulation is a pure function of (calibration, machine, seed): the local cost of every
 /// operation kind per design and workload, and the ping-pong transfer cost between this
 /// machine's cores (reported beside the published parameters of bigger machines; the "here"
-/// machine uses it).
+/// machine uses it), and the wake-up of a sleeping lock waiter (<see cref="Wakeup"/>; every
+/// machine uses it: no published value for the anchors' machines was found).
 /// </summary>
 public sealed record Calibration(
     DateTimeOffset Taken,
@@ -18,6 +19,13 @@ public sealed record Calibration(
     IReadOnlyList<double> PingPongRoundsNs,
     IReadOnlyList<LocalCost> Costs)
 {
+    /// <summary>The wake-up measured here; null in a calibration taken before it was measured.</summary>
+    public Wakeup? Wakeup { get; init; }
+
+    /// <summary>The wake-up, or an error that says how to measure it.</summary>
+    public Wakeup RequireWakeup() =>
+        Wakeup ?? throw new InvalidOperationException("the calibration has no wake-up latency: measure it (testbed simulate --calibrate-wakeup)");
+
     /// <summary>The local costs of <paramref name="config"/> on <paramref name="workload"/>.</summary>
     public LocalCost For(string config, string workload) =>
         Costs.FirstOrDefault(c => c.Config == config && c.Workload == workload)

@@ -52,8 +52,10 @@ public static class Calibrator
         progress?.Invoke("ping-pong");
         var pingPong = PingPong.Measure(rounds);
         var sorted = pingPong.Order().ToArray();
+        progress?.Invoke("wake-up");
+        var wakeup = WakeupLatency.Measure(rounds);
         return new Calibration(DateTimeOffset.UtcNow, Environment.MachineName, Environment.ProcessorCount, budget, rounds,
-            sorted[sorted.Length / 2], pingPong, costs);
+            sorted[sorted.Length / 2], pingPong, costs) { Wakeup = wakeup };
     }
 
     // One fresh address space of a multithreaded mm, one thread running (the path the N-thread

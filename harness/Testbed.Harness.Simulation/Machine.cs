@@ -19,6 +19,22 @@ public sealed record Machine(string Name, int Cpus, int Sockets, double SameSock
     /// <summary>What moving a line from <paramref name="from"/>'s cache to <paramref name="to"/>'s costs, ns.</summary>
     public double Transfer(int from, int to) => SocketOf(from) == SocketOf(to) ? SameSocketNs : CrossSocketNs;
 
+    /// <summary>A sleeping lock waiter's wake → run latency, ns, charged to the sleeper (0 until <see cref="WithWakeup"/>).</summary>
+    public double WakeupNs { get; init; }
+
+    /// <summary>The waker's own time in the wake, ns, charged to the releaser once per sleeper it lets in.</summary>
+    public double WakeCallNs { get; init; }
+
+    /// <summary>
+    /// The machine with the wake-up measured here (<see cref="Calibration.Wakeup"/>): no published
+    /// wake-up latency was found for the anchors' machines, so every machine takes this one's.
+    /// </summary>
+    public Machine WithWakeup(Wakeup wakeup)
+    {
+        ArgumentNullException.ThrowIfNull(wakeup);
+        return this with { WakeupNs = wakeup.LatencyNs, WakeCallNs = wakeup.WakeCallNs };
+    }
+
     /// <summary>The same machine with every transfer free (the zero-cost invariants).</summary>
     public Machine WithoutTransfers() => this with { Name = Name + " (no transfer cost)", SameSocketNs = 0, CrossSocketNs = 0 };
 }

@@ -6,7 +6,8 @@ namespace Testbed.Harness.Simulation;
 /// <see cref="Workload"/> on <see cref="Config"/>. Throughput is taken over the steady state:
 /// the operations every CPU completed by the time the first CPU ran out of work
 /// (<see cref="SteadyNs"/>), so the tail in which fewer CPUs compete does not flatter it.
-/// Where virtual time went is summed over the CPUs up to the end of each one's work.
+/// Where virtual time went is summed over the CPUs up to the end of each one's work; waits
+/// include the wake-ups of sleeping lock waiters (<see cref="SleepNs"/>).
 /// </summary>
 public sealed record SimResult(
     string Workload,
@@ -28,6 +29,15 @@ public sealed record SimResult(
     IReadOnlyList<LineTransfers> ByLine,
     string? SchedulerFailure)
 {
+    /// <summary>The part of <see cref="WaitNs"/> that was wake-ups of sleeping lock waiters (sleepers' latencies, releasers' wake calls).</summary>
+    public double SleepNs { get; init; }
+
+    /// <summary>Acquisitions that slept (4.16's rwsem: a reader behind a writer, a writer behind readers) and paid a wake-up.</summary>
+    public long Sleeps { get; init; }
+
+    /// <summary>Sleeps per operation.</summary>
+    public double SleepsPerOp => Sleeps / (double)Math.Max(1, Ops);
+
     /// <summary>Operations per second of virtual time, all CPUs together, in the steady state.</summary>
     public double OpsPerSecond => SteadyOps / Math.Max(SteadyNs, 1e-9) * 1e9;
 

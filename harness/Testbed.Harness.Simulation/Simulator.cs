@@ -137,6 +137,10 @@ public static class Simulator
         }
         return new SimResult(p.Workload.Name(), p.Config, p.Backend, machine.Name, p.Threads, p.Seed, ops, byKind, steadyOps, steady,
             clocks.Max(c => c.Now), clocks.Sum(c => c.Local), clocks.Sum(c => c.Transfer), clocks.Sum(c => c.Wait),
-            clocks.Sum(c => c.Transfers), failed, byLine, failure);
+            clocks.Sum(c => c.Transfers), failed, byLine, failure)
+        {
+            SleepNs = vt.SleepNs,
+            Sleeps = vt.Sleeps,
+        };
     }
 }

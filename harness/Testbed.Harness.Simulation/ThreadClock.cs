@@ -17,8 +17,20 @@ internal sealed class ThreadClock
     /// <summary>Transfers and waits for a busy line, ns.</summary>
     public double Transfer;
 
-    /// <summary>Waits for a lock, ns.</summary>
+    /// <summary>Waits for a lock, ns, wake-ups included.</summary>
     public double Wait;
+
+    /// <summary>The part of <see cref="Wait"/> that was wake-ups: its own wake → run latencies and the wake calls it made as a releaser, ns.</summary>
+    public double Sleep;
+
+    /// <summary>Acquisitions that slept (each paid one wake-up).</summary>
+    public long Sleeps;
+
+    /// <summary>Whether its current blocked acquisition sleeps (4.16's rwsem: a reader behind a writer, a writer behind readers; once asleep it stays in the queue).</summary>
+    public bool Sleeping;
+
+    /// <summary>The thread whose release woke it (-1: none seen), which pays the wake call when the retry takes the lock.</summary>
+    public int WokenBy = -1;
 
     /// <summary>Line transfers this CPU paid.</summary>
     public long Transfers;

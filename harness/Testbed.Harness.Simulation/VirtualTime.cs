@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 using Testbed.Contract;
 using Testbed.Harness.Scheduling;
+using Testbed.Managed.Kernel;
 
 namespace Testbed.Harness.Simulation;
 
@@ -19,8 +20,16 @@ namespace Testbed.Harness.Simulation;
 /// <item>for a lock acquisition that found the lock taken: the wait until the holder's
 /// release, then one transfer when the retry takes it (retries that fail again, behind
 /// another waiter, move nothing: the kernel's waiters sleep). Each acquisition that had to
-/// wait is counted once, on its lock's line (<see cref="CacheLine.Blocked"/>): in the kernel
-/// of the series a blocked rwsem acquisition sleeps, unless it is a writer behind a writer.</item>
+/// wait is counted once, on its lock's line (<see cref="CacheLine.Blocked"/>);</item>
+/// <item>for a blocked acquisition that 4.16's rw_semaphore would sleep on (the hook's
+/// <see cref="SchedPoint.SemWaitRead"/>: a reader behind a writer holding or queued;
+/// <see cref="SchedPoint.SemWaitWrite"/>: a writer behind readers), a wake-up when its retry
+/// takes the lock: the sleeper pays the machine's wake → run latency, the releaser that let it
+/// in its wake call (<see cref="Machine.WakeupNs"/>, <see cref="Machine.WakeCallNs"/>). A writer
+/// behind a writer (<see cref="SchedPoint.SemWaitWriteOnWriter"/>) spins on the running owner,
+/// as do spinlock_t and rwlock_t (<see cref="SchedPoint.Blocked"/>): the wait only. A
+/// wake-up is paid on the retry that takes the lock, not on each retry: the scheduler wakes
+/// every waiter of a lock at any release, the kernel only the ones it lets in.</item>
 /// </list>
 /// Everything here runs on the one thread the scheduler lets run (under its lock, or between
 /// its hand-overs), so nothing needs locking of its own.
@@ -59,6 +68,15 @@ public sealed class VirtualTime : ISchedulingStrategy, IPointObserver
     /// <summary>The lines the run touched, by the object its points named.</summary>
     internal IReadOnlyDictionary<object, CacheLine> LineObjects => lines;
 
+    /// <summary>Acquisitions that slept and were woken, all CPUs.</summary>
+    public long Sleeps => clocks.Sum(c => c.Sleeps);
+
+    /// <summary>Virtual ns spent on wake-ups (the sleepers' latencies and the releasers' wake calls), all CPUs.</summary>
+    public double SleepNs => clocks.Sum(c => c.Sleep);
+
+    /// <summary>Virtual ns waiting for locks (wake-ups included), all CPUs.</summary>
+    public double WaitNs => clocks.Sum(c => c.Wait);
+
     /// <summary>Scheduling points (blocked retries not counted) per operation kind index.</summary>
     public IReadOnlyList<long> PointsByKind => pointsByKind;
 
@@ -94,7 +112,7 @@ public sealed class VirtualTime : ISchedulingStrategy, IPointObserver
     public void OnPoint(int thread, SchedPoint point, object? obj)
     {
         var c = clocks[thread];
-        if (point == SchedPoint.Blocked)
+        if (SchedHook.IsBlocked(point))
         {
             // A failed try: it waits (not runnable) until a release, or the scheduler's retry
             // round. A retry that fails again moved no line: a kernel lock's waiter sleeps in
@@ -104,15 +122,24 @@ public sealed class VirtualTime : ISchedulingStrategy, IPointObserver
             if (!c.Blocking && obj is not null)
                 LineOf(obj).Blocked++;
             c.Blocking = true;
+            // Once asleep in the rwsem's queue it stays there: a writer that slept behind
+            // readers does not start spinning when a writer takes over.
+            if (point is SchedPoint.SemWaitRead or SchedPoint.SemWaitWrite)
+                c.Sleeping = true;
             return;
         }
         c.Blocking = false;
         if (c.Retrying is { } acquired)
         {
-            // The retry after a wake-up took the lock: one transfer from the releaser.
+            // The retry after a wake-up took the lock: a sleeper's wake-up first, then one
+            // transfer from the releaser.
             c.Retrying = null;
+            if (c.Sleeping)
+                WakeUp(thread);
             Access(thread, acquired, write: true);
         }
+        c.Sleeping = false;
+        c.WokenBy = -1;
         currentPoints[thread]++;
         Charge(c, c.Segment);
         switch (point)
@@ -173,14 +200,33 @@ public sealed class VirtualTime : ISchedulingStrategy, IPointObserver
         for (var t = 0; t < clocks.Length; t++)
         {
             if (t != thread && clocks[t].WaitingOn is { } w && w.Equals(lockObj))
-                Wake(t, lockObj, at);
+                Wake(t, lockObj, at, thread);
         }
     }
 
-    private void Wake(int thread, object lockObj, double at)
+    // The sleeper that took the lock ran only after its wake-up; the releaser that let it in
+    // paid the wake call (none when the scheduler's retry round woke it).
+    private void WakeUp(int thread)
+    {
+        var c = clocks[thread];
+        c.Now += machine.WakeupNs;
+        c.Wait += machine.WakeupNs;
+        c.Sleep += machine.WakeupNs;
+        c.Sleeps++;
+        if (c.WokenBy >= 0)
+        {
+            var waker = clocks[c.WokenBy];
+            waker.Now += machine.WakeCallNs;
+            waker.Wait += machine.WakeCallNs;
+            waker.Sleep += machine.WakeCallNs;
+        }
+    }
+
+    private void Wake(int thread, object lockObj, double at, int waker = -1)
     {
         var c = clocks[thread];
         c.WaitingOn = null;
+        c.WokenBy = waker;
         if (at > c.Now)
         {
             c.Wait += at - c.Now;

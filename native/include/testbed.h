@@ -248,6 +248,18 @@ enum tb_sched_point {
 	 * every CPU of the mm to answer its IPI (obj = the lock).
 	 */
 	TB_SCHED_PREEMPT = 9,
+	/*
+	 * A controlled hook's blocked try on an rw_semaphore (obj = the
+	 * semaphore), reported instead of TB_SCHED_BLOCKED, so a scheduler
+	 * knows what the 4.16 rwsem would do: a down_read that finds a writer
+	 * holding or queued (it sleeps in rwsem_down_read_failed), a
+	 * down_write behind readers (it sleeps) and a down_write while a
+	 * writer holds it (it spins on the running owner).  spinlock_t and
+	 * rwlock_t keep TB_SCHED_BLOCKED: they never sleep.
+	 */
+	TB_SCHED_SEM_WAIT_READ = 10,
+	TB_SCHED_SEM_WAIT_WRITE = 11,
+	TB_SCHED_SEM_WAIT_WRITE_ON_WRITER = 12,
 };
 
 /* Why a speculative fault gave up and fell back to the classic path. */

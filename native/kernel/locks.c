@@ -260,7 +260,7 @@ void __down_read(struct rw_semaphore *sem, const char *site, unsigned int line)
 	lock_acquire(&sem->dep_map, 1, 0, site, line);
 	if (tb_sched_controlled()) {
 		while (!rwsem_try_read(sem))
-			tb_sched(SCHED_BLOCKED, sem);
+			tb_sched(SCHED_SEM_WAIT_READ, sem);
 		return;
 	}
 	if (!rwsem_try_read(sem))
@@ -297,6 +297,16 @@ void __up_read(struct rw_semaphore *sem, const char *site, unsigned int line)
 	tb_sched(SCHED_UNLOCK, sem);
 }
 
+/*
+ * What a blocked down_write reports: the 4.16 writer spins while a writer
+ * owns the semaphore (rwsem_optimistic_spin) and sleeps behind readers.
+ */
+static int rwsem_wait_point(struct rw_semaphore *sem)
+{
+	return rwsem_load(&sem->count) == RWSEM_WRITER ?
+	       SCHED_SEM_WAIT_WRITE_ON_WRITER : SCHED_SEM_WAIT_WRITE;
+}
+
 void __down_write(struct rw_semaphore *sem, const char *site,
 		  unsigned int line)
 {
@@ -313,7 +323,7 @@ void __down_write(struct rw_semaphore *sem, const char *site,
 			__atomic_add_fetch(&sem->waiting_writers, 1,
 					   __ATOMIC_SEQ_CST);
 			do
-				tb_sched(SCHED_BLOCKED, sem);
+				tb_sched(rwsem_wait_point(sem), sem);
 			while (!rwsem_try_write(sem));
 			__atomic_sub_fetch(&sem->waiting_writers, 1,
 					   __ATOMIC_SEQ_CST);

@@ -176,7 +176,7 @@ void tb_count_point(int point, const void *obj)
 	 * a read leaves the line shared; BLOCKED reports a retry and PREEMPT
 	 * a window, not a write
 	 */
-	if (point == SCHED_SEQ_READ || point == SCHED_BLOCKED ||
+	if (point == SCHED_SEQ_READ || tb_sched_point_blocked(point) ||
 	    point == SCHED_PREEMPT)
 		return;
 	c = my_op_counts();

@@ -30,6 +30,10 @@ enum sched_point {
 	SCHED_BLOCKED = 7,	/* a controlled hook: lock taken, try again */
 	SCHED_RCU_SYNC = 8,	/* synchronize_rcu, before it waits */
 	SCHED_PREEMPT = 9,	/* a window no primitive marks (see below) */
+	/* a controlled hook: an rw_semaphore taken, try again (testbed.h) */
+	SCHED_SEM_WAIT_READ = 10,	/* down_read: a writer holds or waits */
+	SCHED_SEM_WAIT_WRITE = 11,	/* down_write: readers hold it */
+	SCHED_SEM_WAIT_WRITE_ON_WRITER = 12, /* down_write: a writer holds it */
 };
 
 typedef void (*sched_hook_fn)(int point, const void *obj, void *ctx);
@@ -92,6 +96,14 @@ static inline bool tb_sched_controlled(void)
 	h = __atomic_load_n(&tb_sched_hook_ptr, __ATOMIC_ACQUIRE);
 	return h && h->controlled;
 #endif
+}
+
+/* Whether point reports a blocked try (any lock): a retry, not a write. */
+static inline bool tb_sched_point_blocked(int point)
+{
+	return point == SCHED_BLOCKED || point == SCHED_SEM_WAIT_READ ||
+	       point == SCHED_SEM_WAIT_WRITE ||
+	       point == SCHED_SEM_WAIT_WRITE_ON_WRITER;
 }
 
 static inline void cond_resched(void)

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * sched_test.c - the blocking protocol of a controlled scheduling hook:
- * a contended lock is retried with SCHED_BLOCKED between tries instead
- * of sleeping, and only while a controlled hook is installed.
+ * a contended lock is retried with SCHED_BLOCKED (an rw_semaphore: the
+ * SCHED_SEM_WAIT_* point that says what the kernel's rwsem would do)
+ * between tries instead of sleeping, and only while a controlled hook is
+ * installed.
  */
 #include <pthread.h>
 #include <sched.h>
@@ -13,16 +15,18 @@
 #include "util.h"
 
 struct blocked_count {
-	int blocked;		/* SCHED_BLOCKED calls so far */
+	int blocked;		/* blocked tries reported so far */
 	const void *obj;	/* the object of the last one */
+	int point;		/* and its point */
 };
 
 static void blocked_hook(int point, const void *obj, void *ctx)
 {
 	struct blocked_count *b = ctx;
 
-	if (point == SCHED_BLOCKED) {
+	if (tb_sched_point_blocked(point)) {
 		__atomic_store_n(&b->obj, obj, __ATOMIC_RELAXED);
+		__atomic_store_n(&b->point, point, __ATOMIC_RELAXED);
 		__atomic_add_fetch(&b->blocked, 1, __ATOMIC_RELEASE);
 	}
 }
@@ -60,7 +64,7 @@ static void *take_rwsem_write(void *arg)
 
 static bool test_controlled_hook_retries_contended_locks(void)
 {
-	struct blocked_count b = { 0, NULL };
+	struct blocked_count b = { 0, NULL, 0 };
 	struct rw_semaphore sem;
 	spinlock_t l;
 	pthread_t t;
@@ -74,6 +78,8 @@ static bool test_controlled_hook_retries_contended_locks(void)
 	ASSERT_EQ(pthread_create(&t, NULL, take_spin, &l), 0);
 	ASSERT_TRUE(wait_blocked(&b, 3));
 	ASSERT_TRUE(__atomic_load_n(&b.obj, __ATOMIC_RELAXED) == &l);
+	/* a spinlock spins: never one of the rwsem's sleeping points */
+	ASSERT_EQ(__atomic_load_n(&b.point, __ATOMIC_RELAXED), SCHED_BLOCKED);
 	spin_unlock(&l);
 	ASSERT_EQ(pthread_join(t, NULL), 0);
 
@@ -82,6 +88,9 @@ static bool test_controlled_hook_retries_contended_locks(void)
 	ASSERT_EQ(pthread_create(&t, NULL, take_rwsem_write, &sem), 0);
 	ASSERT_TRUE(wait_blocked(&b, 3));
 	ASSERT_TRUE(__atomic_load_n(&b.obj, __ATOMIC_RELAXED) == &sem);
+	/* a writer behind a reader: the 4.16 rwsem's writer sleeps there */
+	ASSERT_EQ(__atomic_load_n(&b.point, __ATOMIC_RELAXED),
+		  SCHED_SEM_WAIT_WRITE);
 	up_read(&sem);
 	ASSERT_EQ(pthread_join(t, NULL), 0);
 	ASSERT_FALSE(rwsem_is_locked(&sem));
@@ -94,7 +103,7 @@ static bool test_controlled_hook_retries_contended_locks(void)
 
 static bool test_plain_hook_keeps_blocking_locks(void)
 {
-	struct blocked_count b = { 0, NULL };
+	struct blocked_count b = { 0, NULL, 0 };
 	spinlock_t l;
 	pthread_t t;
 

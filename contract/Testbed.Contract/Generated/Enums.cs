@@ -312,6 +312,12 @@ public enum SchedPoint : uint
     RcuSync = 8,
     /// <summary><c>TB_SCHED_PREEMPT</c>.</summary>
     Preempt = 9,
+    /// <summary><c>TB_SCHED_SEM_WAIT_READ</c>.</summary>
+    SemWaitRead = 10,
+    /// <summary><c>TB_SCHED_SEM_WAIT_WRITE</c>.</summary>
+    SemWaitWrite = 11,
+    /// <summary><c>TB_SCHED_SEM_WAIT_WRITE_ON_WRITER</c>.</summary>
+    SemWaitWriteOnWriter = 12,
 }
 
 /// <summary><c>enum tb_spf_abort</c> (<c>unsigned int</c>).</summary>

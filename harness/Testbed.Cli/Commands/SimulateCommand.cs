@@ -29,7 +29,10 @@ public static class SimulateCommand
         measured here and spread evenly over the operation's points) plus, when the point's line (the lock,
         atomic or seqcount it names) is in another CPU's cache, one transfer (MESI-like: a write takes the
         line exclusive, a read shares it; a line moves to one CPU at a time); a lock acquisition that finds
-        the lock taken waits until the release, then pays the retry's transfer. Each CPU runs a window of
+        the lock taken waits until the release, then pays the retry's transfer; one that 4.16's rw_semaphore
+        would sleep on (a reader behind a writer holding or queued, a writer behind readers) also pays a
+        wake-up (the wake -> run latency measured here, and the releaser's wake call), while a writer behind
+        a writer and every spinlock_t and rwlock_t wait spin: the wait only. Each CPU runs a window of
         its bench stream at its own phase of the iteration (the prefix runs untimed), so N CPUs sample
         every phase of the steady state. Throughput counts the operations done before the first CPU ran
         out of work.
@@ -41,8 +44,9 @@ public static class SimulateCommand
         difference beside the published one, and (not with --quick) every other --config against the
         same mmu point. The calibration is read from --calibration (committed:
         docs/design-study/simulate-calibration.json) unless --calibrate measures a new one (the perf
-        libraries' per-operation costs and the ping-pong transfer cost between two of this machine's
-        cores), written to --out. Writes <out>/simulate.json and <out>/simulate-<workload>.png (predicted
+        libraries' per-operation costs, the ping-pong transfer cost between two of this machine's cores and
+        the wake-up of a thread sleeping on a futex), written to --out; --calibrate-wakeup re-measures only
+        the wake-up into a copy of --calibration written to --out. Writes <out>/simulate.json and <out>/simulate-<workload>.png (predicted
         throughput against virtual CPUs, log2 axis, one line per design of the sweep, the anchors as markers).
 
         A run is a sweep of units: the validation, then each sweep point (workload x config x CPUs), then
@@ -57,6 +61,10 @@ public static class SimulateCommand
         var quick = new Option<bool>("--quick") { Description = "Validation and the anchors at a small budget (under 5 minutes on 2 cores)." };
         var anchors = new Option<bool>("--anchors") { Description = "Predict every anchor of the design study's table." };
         var calibrate = new Option<bool>("--calibrate") { Description = "Measure a new calibration (per-operation costs on the perf libraries, ping-pong) and use it." };
+        var calibrateWakeup = new Option<bool>("--calibrate-wakeup")
+        {
+            Description = "Measure only the wake-up latency (a futex hand-over between two threads) into a copy of --calibration written to --out, and use it.",
+        };
         var calibration = new Option<FileInfo?>("--calibration")
         {
             Description = "The calibration file to read (default: docs/design-study/simulate-calibration.json).",
@@ -97,18 +105,20 @@ public static class SimulateCommand
         var result = SweepOptions.Result();
 
         var command = new Command("simulate", Description);
-        foreach (var option in new Option[] { seed, quick, anchors, calibrate, calibration, budget, backend, machine, threads, configs, workloads, output, shard, result })
+        foreach (var option in new Option[] { seed, quick, anchors, calibrate, calibrateWakeup, calibration, budget, backend, machine, threads, configs, workloads, output, shard, result })
             command.Options.Add(option);
         SweepOptions.RequireResultWithShard(command, shard, result);
         command.Validators.Add(r =>
         {
-            if (OptionRules.ValueOr(r, shard, Shard.All).Count > 1 && OptionRules.ValueOr(r, calibrate, false))
-                r.AddError("--calibrate with --shard would calibrate each shard apart: calibrate once, then give every shard that --calibration");
+            if (OptionRules.ValueOr(r, shard, Shard.All).Count > 1 && (OptionRules.ValueOr(r, calibrate, false) || OptionRules.ValueOr(r, calibrateWakeup, false)))
+                r.AddError("--calibrate with --shard (or --calibrate-wakeup with --shard) would calibrate each shard apart: calibrate once, then give every shard that --calibration");
+            if (OptionRules.ValueOr(r, calibrate, false) && OptionRules.ValueOr(r, calibrateWakeup, false))
+                r.AddError("--calibrate already measures the wake-up: give one of --calibrate and --calibrate-wakeup");
         });
         command.SetAction(parse =>
         {
             var isQuick = parse.GetValue(quick);
-            var settings = new Settings(parse.GetValue(seed), isQuick, isQuick || parse.GetValue(anchors), parse.GetValue(calibrate),
+            var settings = new Settings(parse.GetValue(seed), isQuick, isQuick || parse.GetValue(anchors), parse.GetValue(calibrate), parse.GetValue(calibrateWakeup),
                 parse.GetValue(calibration)?.FullName ?? Path.Combine(RepoPaths.Root(), "docs", "design-study", "simulate-calibration.json"),
                 parse.GetValue(budget) ?? (isQuick ? 2048 : 8192), parse.GetValue(backend)!,
                 parse.GetValue(machine)!, parse.GetValue(threads)!, parse.GetValue(configs)!,
@@ -124,7 +134,7 @@ public static class SimulateCommand
 
     private const int CalibrationRounds = 11;
 
-    private sealed record Settings(ulong Seed, bool Quick, bool Anchors, bool Calibrate, string CalibrationPath, int Budget, string Backend,
+    private sealed record Settings(ulong Seed, bool Quick, bool Anchors, bool Calibrate, bool CalibrateWakeup, string CalibrationPath, int Budget, string Backend,
         string Machine, int[] Threads, string[] Configs, BenchWorkload[] Workloads, string Output, Shard Shard, FileInfo? Result);
 
     /// <summary>The sweep kind in result files.</summary>
@@ -152,10 +162,21 @@ public static class SimulateCommand
         }
         else
             calibration = SimulationFiles.ReadCalibration(s.CalibrationPath);
+        if (s.CalibrateWakeup)
+        {
+            Terminal.Line("simulate: measuring the wake-up latency");
+            calibration = calibration with { Wakeup = WakeupLatency.Measure(CalibrationRounds) };
+            var written = Path.Combine(s.Output, "simulate-calibration.json");
+            SimulationFiles.Write(calibration, written);
+            Terminal.Line($"wrote {written}");
+        }
+        var wakeup = calibration.RequireWakeup();
 
         var here = Machines.Here(Math.Max(2, Environment.ProcessorCount), calibration.PingPongNs);
         Terminal.Line($"simulate: backend {s.Backend}, seed {s.Seed}, {s.Budget} operations per point; calibration of {calibration.Taken:yyyy-MM-dd HH:mm} UTC on {calibration.Host} " +
             $"({calibration.Cpus} CPUs): ping-pong {calibration.PingPongNs:F1} ns per transfer (rounds: {string.Join(", ", calibration.PingPongRoundsNs.Select(v => v.ToString("F1", System.Globalization.CultureInfo.InvariantCulture)))})");
+        Terminal.Line($"simulate: wake-up of a sleeping lock waiter (measured here, used for every machine: none published found): wake -> run {wakeup.LatencyNs:F0} ns, " +
+            $"the waker's call {wakeup.WakeCallNs:F0} ns (rounds: {string.Join(", ", wakeup.LatencyRoundsNs.Select(v => v.ToString("F0", CultureInfo.InvariantCulture)))} ns)");
         foreach (var line in SimulationText.Machines([here, .. Machines.Published]))
             Terminal.Line(line);
 

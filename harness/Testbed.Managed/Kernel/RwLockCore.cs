@@ -74,13 +74,14 @@ internal sealed class RwLockCore
     /// scheduler a blocked attempt parks at a Blocked point instead of spinning, so the lock's
     /// holder gets to run.
     /// </summary>
-    /// <param name="queued">
-    /// A writer that must wait marks itself waiting under the controlled scheduler too, so that
-    /// readers coming after it queue behind it (rw_semaphore, as native/kernel/locks.c's
-    /// down_write; rwlock_t's C side is a pthread rwlock, which does not).
+    /// <param name="semaphore">
+    /// rw_semaphore, not rwlock_t. A writer that must wait marks itself waiting under the
+    /// controlled scheduler too, so that readers coming after it queue behind it (as
+    /// native/kernel/locks.c's down_write; rwlock_t's C side is a pthread rwlock, which does
+    /// not), and a blocked try reports what 4.16's rwsem would do (<see cref="WaitPoint"/>).
     /// </param>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Lock(object owner, LockRank rank, bool write, bool queued = false, [CallerMemberName] string site = "", [CallerLineNumber] int line = 0)
+    public void Lock(object owner, LockRank rank, bool write, bool semaphore = false, [CallerMemberName] string site = "", [CallerLineNumber] int line = 0)
     {
         SchedHook.Sched(SchedPoint.Lock, owner);
         Lockdep.Acquire(owner, rank, write, site, line);
@@ -88,12 +89,12 @@ internal sealed class RwLockCore
         {
             if (write ? TryEnterWrite() : TryEnterRead())
                 return;
-            if (write && queued)
+            if (write && semaphore)
                 Interlocked.Increment(ref writersWaiting);
             do
-                SchedHook.Sched(SchedPoint.Blocked, owner);
+                SchedHook.Sched(semaphore ? WaitPoint(write) : SchedPoint.Blocked, owner);
             while (!(write ? TryEnterWrite() : TryEnterRead()));
-            if (write && queued)
+            if (write && semaphore)
                 Interlocked.Decrement(ref writersWaiting);
         }
         else if (write)
@@ -105,6 +106,14 @@ internal sealed class RwLockCore
             EnterRead();
         }
     }
+
+    // A blocked try on an rw_semaphore (native/kernel/locks.c alike): a reader found a writer
+    // holding or queued (4.16: it sleeps); a writer found readers (it sleeps) or a writer
+    // (it spins on the running owner).
+    private SchedPoint WaitPoint(bool write) =>
+        !write ? SchedPoint.SemWaitRead
+        : (Volatile.Read(ref state) & Writer) != 0 ? SchedPoint.SemWaitWriteOnWriter
+        : SchedPoint.SemWaitWrite;
 
     /// <summary>The unlock side: the word, lockdep (at the caller's site), then the scheduling point.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -12,7 +12,7 @@ internal sealed class RwSemaphore(LockRank rank)
     private readonly RwLockCore core = new();
 
     /// <summary>down_read.</summary>
-    public void DownRead() => core.Lock(this, rank, write: false);
+    public void DownRead() => core.Lock(this, rank, write: false, semaphore: true);
 
     /// <summary>down_read_trylock: true when taken.</summary>
     public bool DownReadTrylock()
@@ -38,7 +38,7 @@ internal sealed class RwSemaphore(LockRank rank)
     public void UpRead() => core.Unlock(this, write: false);
 
     /// <summary>down_write.</summary>
-    public void DownWrite() => core.Lock(this, rank, write: true, queued: true);
+    public void DownWrite() => core.Lock(this, rank, write: true, semaphore: true);
 
     /// <summary>up_write.</summary>
     public void UpWrite() => core.Unlock(this, write: true);

@@ -18,8 +18,9 @@ public static class SchedHook
     /// <summary>
     /// tb_sched_controlled: set by a controlled scheduler next to <see cref="Hook"/>. While
     /// it is true and a hook is installed, the lock types never wait on their own; they retry
-    /// and report <see cref="SchedPoint.Blocked"/> between tries, so a scheduler that runs one
-    /// thread at a time can run the holder. A plain hook keeps the waiting locks.
+    /// and report <see cref="SchedPoint.Blocked"/> between tries (an rw_semaphore: the
+    /// SemWait point that says what the kernel's rwsem would do, see <see cref="IsBlocked"/>),
+    /// so a scheduler that runs one thread at a time can run the holder. A plain hook keeps the waiting locks.
     /// </summary>
     public static bool Controlled
     {
@@ -30,6 +31,15 @@ public static class SchedHook
     }
 
     private static volatile bool controlled;
+
+    /// <summary>
+    /// tb_sched_point_blocked: whether <paramref name="point"/> reports a blocked try on any
+    /// lock (<see cref="SchedPoint.Blocked"/>, or an rw_semaphore's
+    /// <see cref="SchedPoint.SemWaitRead"/>, <see cref="SchedPoint.SemWaitWrite"/>,
+    /// <see cref="SchedPoint.SemWaitWriteOnWriter"/>): a retry, not a write.
+    /// </summary>
+    public static bool IsBlocked(SchedPoint point) =>
+        point is SchedPoint.Blocked or SchedPoint.SemWaitRead or SchedPoint.SemWaitWrite or SchedPoint.SemWaitWriteOnWriter;
 
     /// <summary>tb_sched(point, obj): calls the hook if one is installed.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

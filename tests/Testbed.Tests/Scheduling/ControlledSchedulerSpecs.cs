@@ -4,6 +4,7 @@ using Testbed.Harness.Backends;
 using Testbed.Harness.Scheduling;
 using Testbed.Harness.Seeded;
 using Testbed.Managed;
+using Testbed.Managed.Kernel;
 using Testbed.Tests.Interleaving;
 using Testbed.Tests.Isolation;
 using Xunit;
@@ -44,7 +45,7 @@ public sealed class ControlledSchedulerSpecs(ITestOutputHelper output)
                 Assert.False(outcome.Failed,
                     $"{scenario.Name} ({backend}) failed under random schedule {outcome.Run.Schedule}: {string.Join("; ", outcome.Problems)}\n" +
                     $"replay: ./scripts/testbed pct --backend {backend} --scenario {scenario.Name} --replay {outcome.Run.Schedule}");
-                blocked += outcome.Run.Decisions.Count(d => d.Point == SchedPoint.Blocked);
+                blocked += outcome.Run.Decisions.Count(d => d.Point is { } p && SchedHook.IsBlocked(p));
             }
         }
         Assert.True(blocked > 0, "no run ever reported a thread blocked on a lock: the blocking protocol was not exercised");

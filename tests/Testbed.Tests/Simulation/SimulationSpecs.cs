@@ -27,7 +27,14 @@ public sealed class SimulationSpecs
     [
         .. CommonConfigs.SelectMany(c => BenchWorkloads.All.Select(w => new LocalCost(c, w.Name(),
             new Dictionary<string, double> { ["Mmap"] = 900, ["Munmap"] = 4000, ["Fault"] = 300, ["FileOpen"] = 100 }))),
-    ]);
+    ])
+    {
+        Wakeup = new Wakeup(WakeupNs, WakeCallNs, [WakeupNs], [WakeCallNs], "test values"),
+    };
+
+    // Fixed wake-up costs, ns: a sleeper's wake -> run, the releaser's wake call.
+    private const double WakeupNs = 3000;
+    private const double WakeCallNs = 700;
 
     private static string[] CommonConfigs => ["mmu", "mmu-spf", "mmu-spf-rcu", "mmu-pvl"];
 
@@ -69,6 +76,20 @@ public sealed class SimulationSpecs
         Assert.Equal(a.MakespanNs, b.MakespanNs);
         Assert.Equal((a.LocalNs, a.TransferNs, a.WaitNs, a.Transfers), (b.LocalNs, b.TransferNs, b.WaitNs, b.Transfers));
         Assert.Equal(a.ByLine, b.ByLine);
+    }
+
+    [Fact]
+    public void The_same_seed_gives_the_same_sleeps()
+    {
+        SimResult Run() =>
+            new SimulationStudy(Fixed, Seed, Budget, AddressSpaceFactory.Managed).Simulate(BenchWorkload.Ebizzy, "mmu", 4, Eight);
+
+        var a = Run();
+        var b = Run();
+
+        // mmu's faults take mmap_sem for read behind ebizzy's mmap and munmap writers: they sleep.
+        Assert.True(a.Sleeps > 0 && a.SleepNs >= a.Sleeps * WakeupNs, $"{a.Sleeps} sleeps, {a.SleepNs} ns");
+        Assert.Equal((a.SteadyNs, a.MakespanNs, a.WaitNs, a.SleepNs, a.Sleeps), (b.SteadyNs, b.MakespanNs, b.WaitNs, b.SleepNs, b.Sleeps));
     }
 
     [Fact]
