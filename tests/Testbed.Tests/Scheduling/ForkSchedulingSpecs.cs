@@ -22,16 +22,8 @@ public sealed class ForkSchedulingSpecs(ITestOutputHelper output)
     private const int Schedules = 300;
     private const string Scenario = "fork-vs-wp-fault";
 
-    public static TheoryData<string, string> Cases()
-    {
-        var data = new TheoryData<string, string>();
-        foreach (var (backend, config) in ScenarioPct.FaultDesignsOnBothBackends())
-            data.Add(backend, config);
-        return data;
-    }
-
     [Theory]
-    [MemberData(nameof(Cases))]
+    [MemberData(nameof(ScenarioPct.FaultDesignCases), MemberType = typeof(ScenarioPct))]
     public Task Pct_finds_no_problem_when_fork_races_a_write_fault_on_the_parent(string backend, string config) =>
         IsolatedSpec.RunAsync(output, GetType(), nameof(NoProblem), backend, config);
 

@@ -23,16 +23,8 @@ public sealed class MergeImportSchedulingSpecs(ITestOutputHelper output)
     private const string Scenario = "merge-import-vs-fault";
     private const int Schedules = 300;
 
-    public static TheoryData<string, string> Cases()
-    {
-        var data = new TheoryData<string, string>();
-        foreach (var (backend, config) in ScenarioPct.FaultDesignsOnBothBackends())
-            data.Add(backend, config);
-        return data;
-    }
-
     [Theory]
-    [MemberData(nameof(Cases))]
+    [MemberData(nameof(ScenarioPct.FaultDesignCases), MemberType = typeof(ScenarioPct))]
     public Task Pct_finds_no_problem_when_a_merge_imports_an_anon_vma_under_a_racing_fault(string backend, string config) =>
         IsolatedSpec.RunAsync(output, GetType(), nameof(NoProblem), backend, config);
 

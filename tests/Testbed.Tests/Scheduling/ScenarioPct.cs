@@ -12,13 +12,22 @@ namespace Testbed.Tests.Scheduling;
 /// mutant of mmu-pvl is found on it within 1,000 schedules with the problem it must report.
 /// Each failure message carries the replay command.
 /// </summary>
-internal static class ScenarioPct
+public static class ScenarioPct
 {
     /// <summary>Every fault design on both backends: the cases of a scenario's clean run.</summary>
     public static IEnumerable<(string Backend, string Config)> FaultDesignsOnBothBackends() =>
         from backend in new[] { AddressSpaceFactory.Native, AddressSpaceFactory.Managed }
         from config in ScenarioCatalog.FaultDesigns
         select (backend, config);
+
+    /// <summary>The same, as the (backend, config) theory data of a scenario's clean run.</summary>
+    public static TheoryData<string, string> FaultDesignCases()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var (backend, config) in FaultDesignsOnBothBackends())
+            data.Add(backend, config);
+        return data;
+    }
 
     /// <summary>PCT (seed 1) runs <paramref name="schedules"/> schedules of the scenario with no finding.</summary>
     public static void AssertClean(string name, string backend, string config, int schedules)
