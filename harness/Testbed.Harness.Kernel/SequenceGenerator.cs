@@ -95,18 +95,23 @@ public sealed class SequenceGenerator(SequenceOptions options)
             var ops = new List<WorkItem>(Options.OpsPerSequence);
             var lastFile = new (int Page, int Count, ulong PgOff)?[Options.FilePages.Count];
 
+            // a move of several steps: each one tracked, its range's edges kept
+            void AddMove(List<(WorkItem Op, int First, int Count)> move)
+            {
+                foreach (var (step, start, n) in move)
+                {
+                    Track(step, mapped, start, n);
+                    edges.Add(start);
+                    edges.Add(start + n);
+                    ops.Add(step);
+                }
+            }
+
             while (ops.Count < Options.OpsPerSequence)
             {
                 if (pages >= 12 && Options.OpsPerSequence - ops.Count >= 7 && Rng.Below(100) < 5)
                 {
-                    foreach (var (step, first0, count0) in Neighbours(pages))
-                    {
-                        Track(step, mapped, first0, count0);
-                        edges.Add(first0);
-                        edges.Add(first0 + count0);
-                        ops.Add(step);
-                    }
-
+                    AddMove(Neighbours(pages));
                     continue;
                 }
 
@@ -121,14 +126,7 @@ public sealed class SequenceGenerator(SequenceOptions options)
                     if (pages < 8 || Options.OpsPerSequence - ops.Count < 5)
                         continue;
                     stackMade = true;
-                    foreach (var (step, first0, count0) in StackMove(pages))
-                    {
-                        Track(step, mapped, first0, count0);
-                        edges.Add(first0);
-                        edges.Add(first0 + count0);
-                        ops.Add(step);
-                    }
-
+                    AddMove(StackMove(pages));
                     continue;
                 }
 
