@@ -607,8 +607,10 @@ internal sealed partial class MmStruct
         PageTableLock.Lock();
         if (vma.AnonVma is null)
         {
-            Volatile.Write(ref vma.AnonVma, anonVma);
+            // linked before it is published, as native anon_vma_chain_link: a fault under the
+            // VMA's lock that sees the anon_vma must see it linked too
             anonVma.Link(vma);
+            Volatile.Write(ref vma.AnonVma, anonVma);
             allocated = null;
         }
         PageTableLock.Unlock();
