@@ -14,19 +14,29 @@
  *   bench floor [-v vmas] [-n iters] [-r repeats]
  *   bench hot   -l lib [-v vmas] [-n iters] [-r repeats]
  *   bench mix   -l lib [-n rounds] [-b batch] [-r repeats]
+ *   bench kernel -w workload [-n ops] [-r repeats]
  *
  * Each prints one JSON object per line; times are the median over the
- * repeats, in nanoseconds per operation.  The mix is rounds of
+ * repeats, in nanoseconds per operation.  The kernel mode times the host
+ * kernel itself (real mmap, page faults and munmap) in the shapes of the
+ * bench workloads: the local work the simulation's model leaves out.  The mix is rounds of
  * { mmap 16 anonymous pages, 16 write faults, 16 read faults, munmap } at
  * one address, run through tb_batch in batches of -b operations;
  * HotPaths.MixOps (harness/Testbed.Harness.Bench/HotPaths.cs) generates
  * the same stream.
  */
 #include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/statfs.h>
+#include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 #include "kernel/rbtree.h"
@@ -382,19 +392,351 @@ static void run_mix(struct lib *l, long rounds, int batch, int repeats)
 	free(work);
 }
 
+/* ---- the host kernel -------------------------------------------------- */
+
+/*
+ * The kernel's own cost of each operation kind, in the shapes of the bench
+ * workloads (BenchWorkload.Mimics): real mmap, page faults and munmap on
+ * this host, timed by clock_gettime around each run of same-kind
+ * operations (one mmap, the faults of one mapping, one munmap), in a
+ * two-thread mm (a second thread parked in read(), as the calibration's mm
+ * has a second user).  Transparent huge pages are off for the process
+ * (PR_SET_THP_DISABLE): the model faults 4 KiB pages.  Per repeat: one
+ * iteration untimed (the page-cache file populated, the allocator warm),
+ * then whole iterations, at least -n operations; per kind the time over the
+ * count, the median over repeats.
+ */
+
+enum kkind { K_MMAP, K_FAULT, K_MUNMAP, K_KINDS };
+
+static const char *const kkind_name[K_KINDS] = { "Mmap", "Fault", "Munmap" };
+
+#define KPAGE		4096UL
+#define K128M		(128UL << 20)
+#define EBIZZY_LEN	(512UL << 10)
+#define SINGLE_PAGES	256L
+#define KFILE_DIR	"/tmp"
+
+struct ktimes {
+	double ns[K_KINDS];
+	long n[K_KINDS];
+};
+
+struct kwork {
+	const char *name;
+	long ops;		/* operations per iteration */
+	void (*iteration)(struct kwork *w, struct ktimes *t);
+	int fd;			/* page-fault2/3's file, or -1 */
+	char *region;		/* pft's and single-vma's VMA */
+	long pages;		/* its pages */
+};
+
+static void die_errno(const char *what)
+{
+	fprintf(stderr, "bench: %s: %s\n", what, strerror(errno));
+	exit(2);
+}
+
+/* Adds the run that started at t0 to t (untimed when t is NULL). */
+static void kcharge(struct ktimes *t, enum kkind kind, double t0, long n)
+{
+	double t1 = now_ns();
+
+	if (t) {
+		t->ns[kind] += t1 - t0;
+		t->n[kind] += n;
+	}
+}
+
+static char *kmap(size_t len, int flags, int fd, struct ktimes *t)
+{
+	double t0 = now_ns();
+	char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, flags, fd, 0);
+
+	kcharge(t, K_MMAP, t0, 1);
+	if (p == MAP_FAILED)
+		die_errno("mmap");
+	return p;
+}
+
+static void kunmap(char *p, size_t len, struct ktimes *t)
+{
+	double t0 = now_ns();
+	int ret = munmap(p, len);
+
+	kcharge(t, K_MUNMAP, t0, 1);
+	if (ret)
+		die_errno("munmap");
+}
+
+/* One access per page: each takes one fault (write, or read of a hole). */
+static void ktouch(char *p, long pages, int write, struct ktimes *t)
+{
+	volatile char *v = (volatile char *)p;
+	double t0 = now_ns();
+	char sink = 0;
+	long i;
+
+	for (i = 0; i < pages; i++) {
+		if (write)
+			v[i * KPAGE] = 0;
+		else
+			sink += v[i * KPAGE];
+	}
+	kcharge(t, K_FAULT, t0, pages);
+	(void)sink;
+}
+
+/* ebizzy: mmap a 512 KiB copy, write each of its 128 pages, munmap. */
+static void k_ebizzy(struct kwork *w, struct ktimes *t)
+{
+	char *p = kmap(EBIZZY_LEN, MAP_PRIVATE | MAP_ANONYMOUS, -1, t);
+
+	(void)w;
+	ktouch(p, EBIZZY_LEN / KPAGE, 1, t);
+	kunmap(p, EBIZZY_LEN, t);
+}
+
+/* page_fault1/2/3: mmap 128 MiB, write every page, munmap. */
+static void k_page_fault(struct kwork *w, struct ktimes *t, int flags)
+{
+	char *p = kmap(K128M, flags, w->fd, t);
+
+	ktouch(p, K128M / KPAGE, 1, t);
+	kunmap(p, K128M, t);
+}
+
+static void k_page_fault1(struct kwork *w, struct ktimes *t)
+{
+	k_page_fault(w, t, MAP_PRIVATE | MAP_ANONYMOUS);
+}
+
+static void k_page_fault2(struct kwork *w, struct ktimes *t)
+{
+	k_page_fault(w, t, MAP_PRIVATE);
+}
+
+static void k_page_fault3(struct kwork *w, struct ktimes *t)
+{
+	k_page_fault(w, t, MAP_SHARED);
+}
+
+/* malloc1 as glibc runs it: mmap 128 MiB + 4 KiB, write its header, munmap. */
+static void k_malloc1(struct kwork *w, struct ktimes *t)
+{
+	char *p = kmap(K128M + KPAGE, MAP_PRIVATE | MAP_ANONYMOUS, -1, t);
+
+	(void)w;
+	ktouch(p, 1, 1, t);
+	kunmap(p, K128M + KPAGE, t);
+}
+
+/* pft: write-fault every page of a fresh anonymous VMA (its map and unmap untimed). */
+static void k_pft(struct kwork *w, struct ktimes *t)
+{
+	char *p = kmap((size_t)w->pages * KPAGE, MAP_PRIVATE | MAP_ANONYMOUS,
+		       -1, NULL);
+
+	ktouch(p, w->pages, 1, t);
+	kunmap(p, (size_t)w->pages * KPAGE, NULL);
+}
+
+/*
+ * single-vma: the model read-faults pages of a populated VMA, which the
+ * kernel does without a fault; the nearest fault it takes is a read fault
+ * that maps the zero page, after MADV_DONTNEED emptied the VMA (untimed).
+ */
+static void k_single_vma(struct kwork *w, struct ktimes *t)
+{
+	if (madvise(w->region, (size_t)w->pages * KPAGE, MADV_DONTNEED))
+		die_errno("madvise");
+	ktouch(w->region, w->pages, 0, t);
+}
+
+static struct kwork kworks[] = {
+	{ "ebizzy", 2 + EBIZZY_LEN / KPAGE, k_ebizzy, -1, NULL, 0 },
+	{ "page-fault1", 2 + K128M / KPAGE, k_page_fault1, -1, NULL, 0 },
+	{ "page-fault2", 2 + K128M / KPAGE, k_page_fault2, -1, NULL, 0 },
+	{ "page-fault3", 2 + K128M / KPAGE, k_page_fault3, -1, NULL, 0 },
+	{ "malloc1", 3, k_malloc1, -1, NULL, 0 },
+	{ "single-vma", SINGLE_PAGES, k_single_vma, -1, NULL, SINGLE_PAGES },
+	{ "pft", 0, k_pft, -1, NULL, 0 },
+};
+
+static struct kwork *kwork_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(kworks) / sizeof(kworks[0]); i++)
+		if (!strcmp(kworks[i].name, name))
+			return &kworks[i];
+	fprintf(stderr, "bench: unknown workload '%s' (known:", name);
+	for (i = 0; i < sizeof(kworks) / sizeof(kworks[0]); i++)
+		fprintf(stderr, " %s", kworks[i].name);
+	fprintf(stderr, ")\n");
+	exit(2);
+}
+
+/* will-it-scale's file: mkstemp in /tmp, unlinked, ftruncated to 128 MiB. */
+static int kfile(void)
+{
+	char path[] = KFILE_DIR "/bench-kernel-XXXXXX";
+	int fd = mkstemp(path);
+
+	if (fd < 0)
+		die_errno("mkstemp");
+	unlink(path);
+	if (ftruncate(fd, (off_t)K128M))
+		die_errno("ftruncate");
+	return fd;
+}
+
+static const char *fs_name(const char *dir)
+{
+	static char other[32];
+	struct statfs st;
+
+	if (statfs(dir, &st))
+		die_errno("statfs");
+	switch ((unsigned long)st.f_type) {
+	case 0x01021994UL: return "tmpfs";
+	case 0xEF53UL: return "ext4";
+	case 0x58465342UL: return "xfs";
+	case 0x9123683EUL: return "btrfs";
+	case 0x794C7630UL: return "overlayfs";
+	default:
+		snprintf(other, sizeof(other), "0x%lx",
+			 (unsigned long)st.f_type);
+		return other;
+	}
+}
+
+/* What a clock_gettime pair costs here (in every timed run once). */
+static double clock_pair_ns(void)
+{
+	double v[MAX_REPEATS];
+	int r, i;
+
+	for (r = 0; r < MAX_REPEATS; r++) {
+		double t0 = now_ns(), t1 = t0;
+
+		for (i = 0; i < 1000; i++)
+			t1 = now_ns();
+		v[r] = (t1 - t0) / 1000;
+	}
+	return median(v, MAX_REPEATS);
+}
+
+static void *kparked(void *arg)
+{
+	char c;
+
+	/* returns when main closes the pipe's write end */
+	while (read(*(int *)arg, &c, 1) < 0 && errno == EINTR)
+		;
+	return NULL;
+}
+
+static void run_kernel(const char *name, long ops, int repeats)
+{
+	double ns[K_KINDS][MAX_REPEATS];
+	struct kwork *w = kwork_find(name);
+	struct utsname uts;
+	pthread_t parked;
+	int pipefd[2], r, k, first = 1;
+	long it, iterations;
+	const char *fs = NULL;
+
+	if (prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0))
+		die_errno("prctl(PR_SET_THP_DISABLE)");
+	if (uname(&uts))
+		die_errno("uname");
+	if (pipe(pipefd))
+		die_errno("pipe");
+	if (pthread_create(&parked, NULL, kparked, &pipefd[0]))
+		die("pthread_create failed");
+	if (w->iteration == k_pft) {
+		w->pages = ops;
+		w->ops = ops;
+	}
+	if (w->iteration == k_page_fault2 || w->iteration == k_page_fault3) {
+		w->fd = kfile();
+		fs = fs_name(KFILE_DIR);
+	}
+	if (w->iteration == k_single_vma) {
+		w->region = kmap((size_t)w->pages * KPAGE,
+				 MAP_PRIVATE | MAP_ANONYMOUS, -1, NULL);
+		ktouch(w->region, w->pages, 1, NULL);
+	}
+	iterations = (ops + w->ops - 1) / w->ops;
+	for (r = 0; r < repeats; r++) {
+		struct ktimes t;
+
+		memset(&t, 0, sizeof(t));
+		w->iteration(w, NULL);
+		for (it = 0; it < iterations; it++)
+			w->iteration(w, &t);
+		for (k = 0; k < K_KINDS; k++)
+			ns[k][r] = t.n[k] ? t.ns[k] / (double)t.n[k] : 0;
+	}
+
+	printf("{\"kind\":\"kernel\",\"workload\":\"%s\",\"release\":\"%s\","
+	       "\"file_fs\":", w->name, uts.release);
+	if (fs)
+		printf("\"%s\"", fs);
+	else
+		printf("null");
+	printf(",\"ops_per_iteration\":%ld,\"iterations\":%ld,"
+	       "\"repeats\":%d,\"clock_pair_ns\":%.2f,\"ns\":{",
+	       w->ops, iterations, repeats, clock_pair_ns());
+	for (k = 0; k < K_KINDS; k++) {
+		if (ns[k][0] == 0)
+			continue;
+		printf("%s\"%s\":%.2f", first ? "" : ",", kkind_name[k],
+		       median(ns[k], repeats));
+		first = 0;
+	}
+	printf("}}\n");
+
+	close(pipefd[1]);
+	pthread_join(parked, NULL);
+	close(pipefd[0]);
+	if (w->region)
+		munmap(w->region, (size_t)w->pages * KPAGE);
+	if (w->fd >= 0)
+		close(w->fd);
+}
+
 static void usage(void)
 {
 	fprintf(stderr,
 		"usage: bench floor [-v vmas] [-n iters] [-r repeats]\n"
 		"       bench hot -l lib [-v vmas] [-n iters] [-r repeats]\n"
-		"       bench mix -l lib [-n rounds] [-b batch] [-r repeats]\n");
+		"       bench mix -l lib [-n rounds] [-b batch] [-r repeats]\n"
+		"       bench kernel -w workload [-n ops] [-r repeats]\n");
 	exit(2);
+}
+
+/* A whole decimal number in [lo, hi], or a message and exit 2. */
+static long number(int opt, const char *arg, long lo, long hi)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (errno || end == arg || *end || v < lo || v > hi) {
+		fprintf(stderr, "bench: -%c: '%s' is not a number in [%ld, %ld]\n",
+			opt, arg, lo, hi);
+		exit(2);
+	}
+	return v;
 }
 
 int main(int argc, char **argv)
 {
-	const char *mode, *path = NULL;
-	long iters = 2000000;
+	const char *mode, *path = NULL, *workload = NULL;
+	long iters = -1;
 	int vmas = 64, repeats = 7, batch = 256, c;
 	struct lib l;
 
@@ -402,18 +744,34 @@ int main(int argc, char **argv)
 		usage();
 	mode = argv[1];
 	optind = 2;
-	while ((c = getopt(argc, argv, "l:v:n:r:b:")) != -1) {
+	while ((c = getopt(argc, argv, "l:v:n:r:b:w:")) != -1) {
 		switch (c) {
 		case 'l': path = optarg; break;
-		case 'v': vmas = atoi(optarg); break;
-		case 'n': iters = atol(optarg); break;
-		case 'r': repeats = atoi(optarg); break;
-		case 'b': batch = atoi(optarg); break;
+		case 'v': vmas = (int)number(c, optarg, 1, 1 << 20); break;
+		case 'n': iters = number(c, optarg, 1, LONG_MAX / 2); break;
+		case 'r': repeats = (int)number(c, optarg, 1, MAX_REPEATS); break;
+		case 'b': batch = (int)number(c, optarg, 1, 1 << 20); break;
+		case 'w': workload = optarg; break;
 		default: usage();
 		}
 	}
-	if (vmas < 1 || iters < 256 || repeats < 1 || repeats > MAX_REPEATS ||
-	    batch < 1)
+	if (optind != argc)
+		usage();
+	if (!strcmp(mode, "kernel")) {
+		if (!workload)
+			usage();
+		/* pft's VMA is -n pages: at most 4 GiB of them */
+		if (iters > 1L << 20) {
+			fprintf(stderr, "bench: -n: at most %ld operations in kernel mode\n",
+				1L << 20);
+			exit(2);
+		}
+		run_kernel(workload, iters < 0 ? 8192 : iters, repeats);
+		return 0;
+	}
+	if (iters < 0)
+		iters = 2000000;
+	if (iters < 256)
 		usage();
 	if (!strcmp(mode, "floor")) {
 		run_floor(vmas, iters, repeats);
