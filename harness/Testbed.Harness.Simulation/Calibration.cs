@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
+using Testbed.Contract;
+
 namespace Testbed.Harness.Simulation;
 
 /// <summary>
@@ -6,8 +8,9 @@ namespace Testbed.Harness.Simulation;
 /// simulation is a pure function of (calibration, machine, seed): the local cost of every
 /// operation kind per design and workload, and the ping-pong transfer cost between this
 /// machine's cores (reported beside the published parameters of bigger machines; the "here"
-/// machine uses it), and the wake-up of a sleeping lock waiter (<see cref="Wakeup"/>; every
-/// machine uses it: no published value for the anchors' machines was found).
+/// machine uses it), the wake-up of a sleeping lock waiter (<see cref="Wakeup"/>; every
+/// machine uses it: no published value for the anchors' machines was found), and the host
+/// kernel's own cost per operation (<see cref="Kernel"/>: the local work the model leaves out).
 /// </summary>
 public sealed record Calibration(
     DateTimeOffset Taken,
@@ -25,6 +28,36 @@ public sealed record Calibration(
     /// <summary>The wake-up, or an error that says how to measure it.</summary>
     public Wakeup RequireWakeup() =>
         Wakeup ?? throw new InvalidOperationException("the calibration has no wake-up latency: measure it (testbed simulate --calibrate-wakeup)");
+
+    /// <summary>The host kernel's costs per workload; null in a calibration taken before they were measured.</summary>
+    public KernelCosts? Kernel { get; init; }
+
+    /// <summary>The kernel's costs, or an error that says how to measure them.</summary>
+    public KernelCosts RequireKernel() =>
+        Kernel ?? throw new InvalidOperationException("the calibration has no kernel costs: measure them (testbed simulate --calibrate-kernel)");
+
+    /// <summary>
+    /// The local work of <paramref name="config"/> on <paramref name="workload"/> under
+    /// <paramref name="work"/>: the model's own costs, or per kind
+    /// model(config, kind) + max(0, kernel(kind) − model(mmu, kind)) — the kernel work the model
+    /// leaves out (the kernel's time beyond the baseline design's), added alike to every design,
+    /// so the designs' own path differences stay the model's.
+    /// </summary>
+    public LocalCost Local(string config, string workload, LocalWork work)
+    {
+        var own = For(config, workload);
+        if (work == LocalWork.Model)
+            return own;
+        var mmu = For("mmu", workload);
+        var kernel = RequireKernel().For(workload);
+        var ns = new Dictionary<string, double>();
+        foreach (var (name, model) in own.NsPerOp)
+        {
+            var kind = Enum.Parse<OpKind>(name);
+            ns[name] = model + Math.Max(0, kernel.Of(kind) - mmu.Of(kind));
+        }
+        return own with { NsPerOp = ns };
+    }
 
     /// <summary>The local costs of <paramref name="config"/> on <paramref name="workload"/>.</summary>
     public LocalCost For(string config, string workload) =>

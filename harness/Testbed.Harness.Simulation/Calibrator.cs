@@ -12,7 +12,8 @@ namespace Testbed.Harness.Simulation;
 /// thread runs the workload on the perf flavour of the native library (checking compiled out,
 /// page work in), a first iteration untimed, then every run of same-kind operations (up to a
 /// tb_batch of 256) timed; the cost of a kind is its time over its count, the median over
-/// rounds of fresh address spaces. Then the ping-pong transfer cost.
+/// rounds of fresh address spaces. Then the ping-pong transfer cost, the wake-up and the host
+/// kernel's own costs (<see cref="KernelCalibrator"/>, with the native bench driver).
 /// </summary>
 public static class Calibrator
 {
@@ -21,10 +22,11 @@ public static class Calibrator
     /// <summary>
     /// Measures every (config, workload) of <paramref name="configs"/> x <paramref name="workloads"/>:
     /// per workload, <paramref name="rounds"/> rounds in which every config runs once, in turn
-    /// (the order rotating by one per round, so load that drifts slows all alike).
+    /// (the order rotating by one per round, so load that drifts slows all alike); the kernel's
+    /// costs by <paramref name="driver"/> (build/native/perf/bench).
     /// </summary>
     public static Calibration Measure(IReadOnlyList<string> configs, IReadOnlyList<BenchWorkload> workloads, ulong seed, int budget, int rounds,
-        Action<string>? progress = null)
+        string driver, Action<string>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(configs);
         ArgumentNullException.ThrowIfNull(workloads);
@@ -54,8 +56,9 @@ public static class Calibrator
         var sorted = pingPong.Order().ToArray();
         progress?.Invoke("wake-up");
         var wakeup = WakeupLatency.Measure(rounds);
+        var kernel = KernelCalibrator.Measure(driver, workloads, budget, rounds, progress);
         return new Calibration(DateTimeOffset.UtcNow, Environment.MachineName, Environment.ProcessorCount, budget, rounds,
-            sorted[sorted.Length / 2], pingPong, costs) { Wakeup = wakeup };
+            sorted[sorted.Length / 2], pingPong, costs) { Wakeup = wakeup, Kernel = kernel };
     }
 
     // One fresh address space of a multithreaded mm, one thread running (the path the N-thread

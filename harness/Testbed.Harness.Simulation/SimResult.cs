@@ -35,6 +35,9 @@ public sealed record SimResult(
     /// <summary>Acquisitions that slept (4.16's rwsem: a reader behind a writer, a writer behind readers) and paid a wake-up.</summary>
     public long Sleeps { get; init; }
 
+    /// <summary>Which local work the point cost (<see cref="LocalWork"/>: "model" or "kernel").</summary>
+    public string Local { get; init; } = "model";
+
     /// <summary>Sleeps per operation.</summary>
     public double SleepsPerOp => Sleeps / (double)Math.Max(1, Ops);
 

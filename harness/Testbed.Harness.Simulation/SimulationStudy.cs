@@ -7,10 +7,15 @@ namespace Testbed.Harness.Simulation;
 /// <summary>
 /// The simulations of one calibration, seed and budget: each (config, workload)'s profile is
 /// taken once (the points per operation of one thread alone), then any point on any machine.
+/// The local work is <paramref name="local"/> on every machine, or when it is null the
+/// kernel-augmented one (<see cref="LocalWork.Kernel"/>) on the published machines and the
+/// model's own on any other (this machine: its 2-CPU validation compares the model with the
+/// model's own bench measurement).
 /// </summary>
-public sealed class SimulationStudy(Calibration calibration, ulong seed, int budget, string backend)
+public sealed class SimulationStudy(Calibration calibration, ulong seed, int budget, string backend, LocalWork? local = null)
 {
-    private readonly Dictionary<(string, BenchWorkload), double[]> segments = [];
+    private readonly Dictionary<(string, BenchWorkload, LocalWork), double[]> segments = [];
+    private readonly Dictionary<(string, BenchWorkload), double[]> profiles = [];
 
     /// <summary>Every point simulated so far, in order.</summary>
     public List<SimResult> Results { get; } = [];
@@ -22,7 +27,8 @@ public sealed class SimulationStudy(Calibration calibration, ulong seed, int bud
     public SimResult Simulate(BenchWorkload workload, string config, int threads, Machine machine)
     {
         ArgumentNullException.ThrowIfNull(machine);
-        var result = Simulator.Run(PointOf(workload, config, threads), Wakes(machine), SegmentsOf(workload, config));
+        var work = LocalFor(machine);
+        var result = Simulator.Run(PointOf(workload, config, threads), Wakes(machine), SegmentsOf(workload, config, work)) with { Local = Name(work) };
         Results.Add(result);
         return result;
     }
@@ -44,34 +50,48 @@ public sealed class SimulationStudy(Calibration calibration, ulong seed, int bud
             predicted, Anchors.SignMatches(a, predicted), Anchors.Within10(a, predicted), Anchors.WithinFactor2(a, predicted), design, baseline, rest);
     }
 
-    /// <summary>Checks the engine's invariants (<see cref="Validation"/>) on this calibration.</summary>
-    public Validation Validate(Machine here)
+    /// <summary>The local work a point on <paramref name="machine"/> costs.</summary>
+    public LocalWork LocalFor(Machine machine)
+    {
+        ArgumentNullException.ThrowIfNull(machine);
+        return local ?? (Machines.Published.Any(m => m.Name == machine.Name) ? LocalWork.Kernel : LocalWork.Model);
+    }
+
+    /// <summary>The name of <paramref name="work"/> in reports and on the command line.</summary>
+    public static string Name(LocalWork work) => work == LocalWork.Kernel ? "kernel" : "model";
+
+    /// <summary>
+    /// Checks the engine's invariants (<see cref="Validation"/>) on this calibration, on
+    /// <paramref name="here"/> with the local work <paramref name="work"/> (the run's: one CPU
+    /// must spend exactly the time of whichever local work the predictions use).
+    /// </summary>
+    public Validation Validate(Machine here, LocalWork work = LocalWork.Model)
     {
         ArgumentNullException.ThrowIfNull(here);
         here = Wakes(here);
         // One CPU (in the calibration's multithreaded mm): exactly the calibrated time of the operations it ran.
         const BenchWorkload one = BenchWorkload.Ebizzy;
-        var single = Simulator.Run(PointOf(one, "mmu-spf", 1), here, SegmentsOf(one, "mmu-spf"));
-        var cost = calibration.For("mmu-spf", one.Name());
+        var single = Simulator.Run(PointOf(one, "mmu-spf", 1), here, SegmentsOf(one, "mmu-spf", work));
+        var cost = calibration.Local("mmu-spf", one.Name(), work);
         var calibrated = single.OpsByKind.Sum(kv => kv.Value * cost.Of(Enum.Parse<OpKind>(kv.Key)));
 
         // No transfer cost, threads that share nothing they wait for: linear.
         const BenchWorkload disjoint = BenchWorkload.Pft;
         const int threads = 4;
         var free = here.WithoutTransfers() with { Cpus = Math.Max(here.Cpus, threads) };
-        var pftOne = Simulator.Run(PointOf(disjoint, "mmu", 1), free, SegmentsOf(disjoint, "mmu"));
-        var pftMany = Simulator.Run(PointOf(disjoint, "mmu", threads), free, SegmentsOf(disjoint, "mmu"));
+        var pftOne = Simulator.Run(PointOf(disjoint, "mmu", 1), free, SegmentsOf(disjoint, "mmu", work));
+        var pftMany = Simulator.Run(PointOf(disjoint, "mmu", threads), free, SegmentsOf(disjoint, "mmu", work));
 
         // The same seed, the same virtual times.
         var twice = here with { Cpus = Math.Max(here.Cpus, threads) };
-        var a = Simulator.Run(PointOf(one, "mmu-spf", threads), twice, SegmentsOf(one, "mmu-spf"));
-        var b = Simulator.Run(PointOf(one, "mmu-spf", threads), twice, SegmentsOf(one, "mmu-spf"));
+        var a = Simulator.Run(PointOf(one, "mmu-spf", threads), twice, SegmentsOf(one, "mmu-spf", work));
+        var b = Simulator.Run(PointOf(one, "mmu-spf", threads), twice, SegmentsOf(one, "mmu-spf", work));
         var same = a.SteadyNs == b.SteadyNs && a.MakespanNs == b.MakespanNs && a.LocalNs == b.LocalNs
             && a.TransferNs == b.TransferNs && a.WaitNs == b.WaitNs && a.SleepNs == b.SleepNs && a.Transfers == b.Transfers;
 
         return new Validation($"{one.Name()} mmu-spf, 1 CPU", calibrated, single.MakespanNs, single.Transfers, single.WaitNs,
             $"{disjoint.Name()} mmu, no transfer cost", threads, pftMany.OpsPerSecond / pftOne.OpsPerSecond, pftMany.TransferNs,
-            $"{one.Name()} mmu-spf, {threads} CPUs, run twice", same);
+            $"{one.Name()} mmu-spf, {threads} CPUs, run twice", same) { Local = Name(work) };
     }
 
     // No published wake-up latency was found for any machine: each takes the one measured here.
@@ -82,12 +102,13 @@ public sealed class SimulationStudy(Calibration calibration, ulong seed, int bud
     private Simulator.Point PointOf(BenchWorkload workload, string config, int threads) =>
         new(workload, config, threads, seed, budget, backend) { MmThreads = Simulator.ProfileMmThreads };
 
-    private double[] SegmentsOf(BenchWorkload workload, string config)
+    private double[] SegmentsOf(BenchWorkload workload, string config, LocalWork work)
     {
-        if (!segments.TryGetValue((config, workload), out var s))
+        if (!segments.TryGetValue((config, workload, work), out var s))
         {
-            var profile = Simulator.Profile(PointOf(workload, config, 1));
-            segments[(config, workload)] = s = Simulator.Segments(calibration.For(config, workload.Name()), profile);
+            if (!profiles.TryGetValue((config, workload), out var profile))
+                profiles[(config, workload)] = profile = Simulator.Profile(PointOf(workload, config, 1));
+            segments[(config, workload, work)] = s = Simulator.Segments(calibration.Local(config, workload.Name(), work), profile);
         }
         return s;
     }

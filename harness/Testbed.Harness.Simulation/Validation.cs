@@ -20,6 +20,9 @@ public sealed record Validation(
     string DeterminismPoint,
     bool Deterministic)
 {
+    /// <summary>Which local work the one-CPU and zero-cost points cost ("model" or "kernel").</summary>
+    public string Local { get; init; } = "model";
+
     /// <summary>|simulated − calibrated| / calibrated at one CPU.</summary>
     public double OneCpuError => Math.Abs(OneCpuSimulatedNs - OneCpuCalibratedNs) / Math.Max(OneCpuCalibratedNs, 1e-9);
 

@@ -26,7 +26,11 @@ public static class SimulateCommand
         checked flavour by default, or the checked native library) under the controlled scheduler, which
         always resumes the thread whose virtual clock is earliest. Each scheduling point advances that
         thread's clock by its local work (the operation's single-thread time on the native perf flavour,
-        measured here and spread evenly over the operation's points) plus, when the point's line (the lock,
+        measured here and spread evenly over the operation's points; with --local kernel, the default on
+        the published machines, plus the kernel work the model leaves out: per operation kind
+        max(0, kernel - model(mmu)), the host kernel's own time for that kind in the workload's shape,
+        measured here by native/bench's kernel mode, beyond the mmu model's; the same for every design,
+        so the designs' differences stay the model's; --machine here keeps the model's own by default) plus, when the point's line (the lock,
         atomic or seqcount it names) is in another CPU's cache, one transfer (MESI-like: a write takes the
         line exclusive, a read shares it; a line moves to one CPU at a time); a lock acquisition that finds
         the lock taken waits until the release, then pays the retry's transfer; one that 4.16's rw_semaphore
@@ -45,8 +49,9 @@ public static class SimulateCommand
         same mmu point. The calibration is read from --calibration (committed:
         docs/design-study/simulate-calibration.json) unless --calibrate measures a new one (the perf
         libraries' per-operation costs, the ping-pong transfer cost between two of this machine's cores and
-        the wake-up of a thread sleeping on a futex), written to --out; --calibrate-wakeup re-measures only
-        the wake-up into a copy of --calibration written to --out. Writes <out>/simulate.json and <out>/simulate-<workload>.png (predicted
+        the wake-up of a thread sleeping on a futex, and the host kernel's own mmap, fault and munmap costs
+        per workload), written to --out; --calibrate-wakeup re-measures only the wake-up, and
+        --calibrate-kernel only the kernel costs, into a copy of --calibration written to --out. Writes <out>/simulate.json and <out>/simulate-<workload>.png (predicted
         throughput against virtual CPUs, log2 axis, one line per design of the sweep, the anchors as markers).
 
         A run is a sweep of units: the validation, then each sweep point (workload x config x CPUs), then
@@ -65,6 +70,15 @@ public static class SimulateCommand
         {
             Description = "Measure only the wake-up latency (a futex hand-over between two threads) into a copy of --calibration written to --out, and use it.",
         };
+        var calibrateKernel = new Option<bool>("--calibrate-kernel")
+        {
+            Description = "Measure only the host kernel's costs per workload and operation kind (native/bench kernel) into a copy of --calibration written to --out, and use it.",
+        };
+        var local = new Option<string?>("--local")
+        {
+            Description = "The local work of an operation: model (the design's calibrated time) or kernel (that plus max(0, kernel - model(mmu)) " +
+                "per kind: the kernel work the model leaves out). Default: kernel on the published machines, model on here.",
+        }.AcceptOnlyFromAmong("model", "kernel");
         var calibration = new Option<FileInfo?>("--calibration")
         {
             Description = "The calibration file to read (default: docs/design-study/simulate-calibration.json).",
@@ -105,20 +119,24 @@ public static class SimulateCommand
         var result = SweepOptions.Result();
 
         var command = new Command("simulate", Description);
-        foreach (var option in new Option[] { seed, quick, anchors, calibrate, calibrateWakeup, calibration, budget, backend, machine, threads, configs, workloads, output, shard, result })
+        foreach (var option in new Option[] { seed, quick, anchors, calibrate, calibrateWakeup, calibrateKernel, local, calibration, budget, backend, machine, threads, configs, workloads, output, shard, result })
             command.Options.Add(option);
         SweepOptions.RequireResultWithShard(command, shard, result);
         command.Validators.Add(r =>
         {
-            if (OptionRules.ValueOr(r, shard, Shard.All).Count > 1 && (OptionRules.ValueOr(r, calibrate, false) || OptionRules.ValueOr(r, calibrateWakeup, false)))
-                r.AddError("--calibrate with --shard (or --calibrate-wakeup with --shard) would calibrate each shard apart: calibrate once, then give every shard that --calibration");
+            if (OptionRules.ValueOr(r, shard, Shard.All).Count > 1 && (OptionRules.ValueOr(r, calibrate, false) || OptionRules.ValueOr(r, calibrateWakeup, false)
+                || OptionRules.ValueOr(r, calibrateKernel, false)))
+                r.AddError("--calibrate with --shard (or --calibrate-wakeup, --calibrate-kernel with --shard) would calibrate each shard apart: calibrate once, then give every shard that --calibration");
             if (OptionRules.ValueOr(r, calibrate, false) && OptionRules.ValueOr(r, calibrateWakeup, false))
                 r.AddError("--calibrate already measures the wake-up: give one of --calibrate and --calibrate-wakeup");
+            if (OptionRules.ValueOr(r, calibrate, false) && OptionRules.ValueOr(r, calibrateKernel, false))
+                r.AddError("--calibrate already measures the kernel costs: give one of --calibrate and --calibrate-kernel");
         });
         command.SetAction(parse =>
         {
             var isQuick = parse.GetValue(quick);
             var settings = new Settings(parse.GetValue(seed), isQuick, isQuick || parse.GetValue(anchors), parse.GetValue(calibrate), parse.GetValue(calibrateWakeup),
+                parse.GetValue(calibrateKernel), parse.GetValue(local) switch { "model" => LocalWork.Model, "kernel" => LocalWork.Kernel, _ => null },
                 parse.GetValue(calibration)?.FullName ?? Path.Combine(RepoPaths.Root(), "docs", "design-study", "simulate-calibration.json"),
                 parse.GetValue(budget) ?? (isQuick ? 2048 : 8192), parse.GetValue(backend)!,
                 parse.GetValue(machine)!, parse.GetValue(threads)!, parse.GetValue(configs)!,
@@ -134,7 +152,7 @@ public static class SimulateCommand
 
     private const int CalibrationRounds = 11;
 
-    private sealed record Settings(ulong Seed, bool Quick, bool Anchors, bool Calibrate, bool CalibrateWakeup, string CalibrationPath, int Budget, string Backend,
+    private sealed record Settings(ulong Seed, bool Quick, bool Anchors, bool Calibrate, bool CalibrateWakeup, bool CalibrateKernel, LocalWork? Local, string CalibrationPath, int Budget, string Backend,
         string Machine, int[] Threads, string[] Configs, BenchWorkload[] Workloads, string Output, Shard Shard, FileInfo? Result);
 
     /// <summary>The sweep kind in result files.</summary>
@@ -155,7 +173,7 @@ public static class SimulateCommand
         if (s.Calibrate || !File.Exists(s.CalibrationPath))
         {
             Terminal.Line(s.Calibrate ? "simulate: calibrating" : $"simulate: no calibration at {s.CalibrationPath}: calibrating");
-            calibration = Calibrator.Measure(CommonOptions.MmuConfigs, BenchWorkloads.All, s.Seed, CalibrationBudget, CalibrationRounds, Terminal.Line);
+            calibration = Calibrator.Measure(CommonOptions.MmuConfigs, BenchWorkloads.All, s.Seed, CalibrationBudget, CalibrationRounds, Driver(), Terminal.Line);
             var written = Path.Combine(s.Output, "simulate-calibration.json");
             SimulationFiles.Write(calibration, written);
             Terminal.Line($"wrote {written}");
@@ -166,6 +184,14 @@ public static class SimulateCommand
         {
             Terminal.Line("simulate: measuring the wake-up latency");
             calibration = calibration with { Wakeup = WakeupLatency.Measure(CalibrationRounds) };
+            var written = Path.Combine(s.Output, "simulate-calibration.json");
+            SimulationFiles.Write(calibration, written);
+            Terminal.Line($"wrote {written}");
+        }
+        if (s.CalibrateKernel)
+        {
+            Terminal.Line("simulate: measuring the host kernel's costs");
+            calibration = calibration with { Kernel = KernelCalibrator.Measure(Driver(), BenchWorkloads.All, CalibrationBudget, CalibrationRounds, Terminal.Line) };
             var written = Path.Combine(s.Output, "simulate-calibration.json");
             SimulationFiles.Write(calibration, written);
             Terminal.Line($"wrote {written}");
@@ -183,7 +209,16 @@ public static class SimulateCommand
         var sweep = s.Machine == Here ? here : Machines.Published.First(m => Key(m) == s.Machine);
         var points = s.Quick ? [] : (from w in s.Workloads from config in s.Configs from t in s.Threads.Where(t => t <= sweep.Cpus) select (w, config, t)).ToArray();
         var anchorList = s.Anchors ? Anchors.All : [];
-        var study = new SimulationStudy(calibration, s.Seed, s.Budget, s.Backend);
+        var study = new SimulationStudy(calibration, s.Seed, s.Budget, s.Backend, s.Local);
+        // The validation's one-CPU and zero-cost points take the local work the predictions take.
+        var validationWork = study.LocalFor(anchorList.Count > 0 ? anchorList[0].Machine : sweep);
+        Terminal.Line($"simulate: local work: {SimulationStudy.Name(study.LocalFor(here))} on {here.Name}, " +
+            string.Join(", ", Machines.Published.Select(m => $"{SimulationStudy.Name(study.LocalFor(m))} on {m.Name}")));
+        if (calibration.Kernel is { } kernel)
+        {
+            Terminal.Line($"simulate: kernel costs (host kernel {kernel.Release}, {kernel.Taken:yyyy-MM-dd HH:mm} UTC, load average {kernel.LoadAverage}), ns mmap / fault / munmap: " +
+                string.Join("; ", kernel.Workloads.Select(k => $"{k.Workload} {Ns(k, "Mmap")} / {Ns(k, "Fault")} / {Ns(k, "Munmap")}")));
+        }
         var parameters = new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
             ["seed"] = s.Seed.ToString(CultureInfo.InvariantCulture),
@@ -194,12 +229,13 @@ public static class SimulateCommand
             ["machine"] = sweep.Name,
             ["anchors"] = string.Join(",", anchorList.Select(a => a.Row)),
             ["others"] = s.Quick ? "" : string.Join(",", s.Configs),
+            ["local"] = s.Local is { } l ? SimulationStudy.Name(l) : "per machine",
         };
         SimulationUnit Compute(int i)
         {
             if (i == 0)
             {
-                var validation = study.Validate(here);
+                var validation = study.Validate(here, validationWork);
                 Terminal.Line("validation: " + (validation.Holds ? "holds" : "FAILS"));
                 return new SimulationUnit(validation, null, null);
             }
@@ -223,6 +259,11 @@ public static class SimulateCommand
             return code;
         });
     }
+
+    private static string Driver() => Path.Combine(RepoPaths.Root(), "build", "native", "perf", "bench");
+
+    private static string Ns(KernelCost k, string kind) =>
+        k.NsPerOp.TryGetValue(kind, out var ns) ? ns.ToString("F0", CultureInfo.InvariantCulture) : "-";
 
     /// <summary>The units a result file's parameters make: the validation, the sweep's points, the anchors.</summary>
     public static long UnitsOf(IReadOnlyDictionary<string, string> parameters) =>

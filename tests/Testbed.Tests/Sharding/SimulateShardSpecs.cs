@@ -46,10 +46,13 @@ public sealed class SimulateShardSpecs(ITestOutputHelper output) : IDisposable
         Assert.Equal(report, Table(single.Stdout)[^report.Length..]);
     }
 
-    [Fact]
-    public void A_shard_that_would_calibrate_on_its_own_is_refused()
+    [Theory]
+    [InlineData("--calibrate")]
+    [InlineData("--calibrate-wakeup")]
+    [InlineData("--calibrate-kernel")]
+    public void A_shard_that_would_calibrate_on_its_own_is_refused(string calibrate)
     {
-        var run = Cli(["simulate", "--calibrate", "--shard", "0/2", "--result", Path.Combine(_folder, "shard0.json")]);
+        var run = Cli(["simulate", calibrate, "--shard", "0/2", "--result", Path.Combine(_folder, "shard0.json")]);
 
         Assert.Equal(2, run.Code);
         Assert.Contains("--calibrate with --shard", run.Stdout);
