@@ -20,8 +20,8 @@ public static class SimulationText
     /// <summary>The validation's lines.</summary>
     public static IEnumerable<string> Validation(Validation v)
     {
-        yield return string.Format(Inv, "one CPU ({0}): simulated {1:F0} ns, calibrated {2:F0} ns (error {3:E1}), {4} transfers, {5:F0} ns waiting",
-            v.OneCpuPoint, v.OneCpuSimulatedNs, v.OneCpuCalibratedNs, v.OneCpuError, v.OneCpuTransfers, v.OneCpuWaitNs);
+        yield return string.Format(Inv, "one CPU ({0}, local work: {6}): simulated {1:F0} ns, calibrated {2:F0} ns (error {3:E1}), {4} transfers, {5:F0} ns waiting",
+            v.OneCpuPoint, v.OneCpuSimulatedNs, v.OneCpuCalibratedNs, v.OneCpuError, v.OneCpuTransfers, v.OneCpuWaitNs, v.Local);
         yield return string.Format(Inv, "no transfer cost ({0}): {1} CPUs run {2:F3}x one CPU's throughput, {3:F0} ns in transfers",
             v.ZeroCostPoint, v.ZeroCostThreads, v.ZeroCostSpeedup, v.ZeroCostTransferNs);
         yield return $"determinism ({v.DeterminismPoint}): {(v.Deterministic ? "the same virtual times" : "DIFFERENT virtual times")}";

@@ -30,6 +30,10 @@ public sealed class SimulationSpecs
     ])
     {
         Wakeup = new Wakeup(WakeupNs, WakeCallNs, [WakeupNs], [WakeCallNs], "test values"),
+        // The published machines' local work adds the kernel's (LocalWorkSpecs).
+        Kernel = new KernelCosts("test", DateTimeOffset.UnixEpoch, 1, "0 0 0 -> 0 0 0", Budget, 1, "ext4", "test values",
+            [.. BenchWorkloads.All.Select(w => new KernelCost(w.Name(),
+                new Dictionary<string, double> { ["Mmap"] = 2900, ["Munmap"] = 3000, ["Fault"] = 2300, ["FileOpen"] = 100 }))]),
     };
 
     // Fixed wake-up costs, ns: a sleeper's wake -> run, the releaser's wake call.
