@@ -65,7 +65,7 @@ public static class SimulateCommand
         var seed = CommonOptions.Seed();
         var quick = new Option<bool>("--quick") { Description = "Validation and the anchors at a small budget (under 5 minutes on 2 cores)." };
         var anchors = new Option<bool>("--anchors") { Description = "Predict every anchor of the design study's table." };
-        var calibrate = new Option<bool>("--calibrate") { Description = "Measure a new calibration (per-operation costs on the perf libraries, ping-pong) and use it." };
+        var calibrate = new Option<bool>("--calibrate") { Description = "Measure a new calibration (per-operation costs on the perf libraries, ping-pong, wake-up, the host kernel's costs) and use it." };
         var calibrateWakeup = new Option<bool>("--calibrate-wakeup")
         {
             Description = "Measure only the wake-up latency (a futex hand-over between two threads) into a copy of --calibration written to --out, and use it.",
