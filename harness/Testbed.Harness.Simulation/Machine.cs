@@ -2,22 +2,45 @@
 namespace Testbed.Harness.Simulation;
 
 /// <summary>
-/// The virtual machine a simulation runs on: how many CPUs, in how many sockets, and what one
-/// cache-line transfer costs between two CPUs of one socket and of two sockets. Virtual CPU i
-/// sits in socket i / (Cpus / Sockets): threads fill one socket before the next. Every
-/// parameter says where it came from (<see cref="Source"/>); none is fitted to an anchor.
+/// The virtual machine a simulation runs on: its <see cref="Topology"/> (sockets, cores, SMT
+/// siblings and the OS's CPU numbering) and what one cache-line transfer costs between two
+/// hardware threads of one core, two cores of one socket, and two sockets. Virtual CPU t runs
+/// on the machine's CPU t, as will-it-scale places its tasks (task i on core i mod cores,
+/// cores before a core's second thread) and as the scheduler spreads unbound threads (ebizzy,
+/// pft) over idle cores first. Every parameter says where it came from (<see cref="Source"/>,
+/// <see cref="Topology.Source"/>); none is fitted to an anchor.
 /// </summary>
-public sealed record Machine(string Name, int Cpus, int Sockets, double SameSocketNs, double CrossSocketNs, string Source)
+public sealed record Machine(string Name, Topology Topology, double SiblingNs, double SameSocketNs, double CrossSocketNs, string Source)
 {
-    /// <summary>The socket of virtual CPU <paramref name="cpu"/>.</summary>
-    public int SocketOf(int cpu)
+    /// <summary>A machine without SMT: <paramref name="cpus"/> cores split evenly over <paramref name="sockets"/>, numbered socket by socket.</summary>
+    public Machine(string name, int cpus, int sockets, double sameSocketNs, double crossSocketNs, string source)
+        : this(name, Topology.OneThreadPerCore(cpus, sockets, source), 0, sameSocketNs, crossSocketNs, source)
     {
-        var perSocket = Math.Max(1, (Cpus + Sockets - 1) / Sockets);
-        return Math.Min(Sockets - 1, cpu / perSocket);
     }
 
-    /// <summary>What moving a line from <paramref name="from"/>'s cache to <paramref name="to"/>'s costs, ns.</summary>
-    public double Transfer(int from, int to) => SocketOf(from) == SocketOf(to) ? SameSocketNs : CrossSocketNs;
+    /// <summary>CPUs (hardware threads), all sockets.</summary>
+    public int Cpus => Topology.Cpus;
+
+    /// <summary>Sockets.</summary>
+    public int Sockets => Topology.Sockets;
+
+    /// <summary>The socket of CPU <paramref name="cpu"/>.</summary>
+    public int SocketOf(int cpu) => Topology.SocketOf(cpu);
+
+    /// <summary>
+    /// What moving a line from <paramref name="from"/>'s cache to <paramref name="to"/>'s costs, ns:
+    /// nothing on the same CPU; <see cref="SiblingNs"/> between two hardware threads of one core
+    /// (they share its L1 and L2: no transfer between cores); <see cref="SameSocketNs"/> between
+    /// two cores of one socket; <see cref="CrossSocketNs"/> otherwise.
+    /// </summary>
+    public double Transfer(int from, int to)
+    {
+        if (from == to)
+            return 0;
+        if (Topology.CoreOf(from) == Topology.CoreOf(to))
+            return SiblingNs;
+        return SocketOf(from) == SocketOf(to) ? SameSocketNs : CrossSocketNs;
+    }
 
     /// <summary>A sleeping lock waiter's wake → run latency, ns, charged to the sleeper (0 until <see cref="WithWakeup"/>).</summary>
     public double WakeupNs { get; init; }
@@ -35,6 +58,20 @@ public sealed record Machine(string Name, int Cpus, int Sockets, double SameSock
         return this with { WakeupNs = wakeup.LatencyNs, WakeCallNs = wakeup.WakeCallNs };
     }
 
+    /// <summary>
+    /// The same machine with more cores per socket when it has fewer than <paramref name="cpus"/>
+    /// CPUs (the validation's 4-CPU points on this 2-CPU machine); its sockets, SMT, numbering
+    /// and costs kept.
+    /// </summary>
+    public Machine WithAtLeast(int cpus)
+    {
+        if (cpus <= Cpus)
+            return this;
+        var t = Topology;
+        var perCore = t.Sockets * t.ThreadsPerCore; // CPUs one more core per socket adds
+        return this with { Topology = new Topology(t.Sockets, (cpus + perCore - 1) / perCore, t.ThreadsPerCore, t.Numbering, t.Source) };
+    }
+
     /// <summary>The same machine with every transfer free (the zero-cost invariants).</summary>
-    public Machine WithoutTransfers() => this with { Name = Name + " (no transfer cost)", SameSocketNs = 0, CrossSocketNs = 0 };
+    public Machine WithoutTransfers() => this with { Name = Name + " (no transfer cost)", SiblingNs = 0, SameSocketNs = 0, CrossSocketNs = 0 };
 }

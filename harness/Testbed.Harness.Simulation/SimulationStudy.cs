@@ -78,12 +78,12 @@ public sealed class SimulationStudy(Calibration calibration, ulong seed, int bud
         // No transfer cost, threads that share nothing they wait for: linear.
         const BenchWorkload disjoint = BenchWorkload.Pft;
         const int threads = 4;
-        var free = here.WithoutTransfers() with { Cpus = Math.Max(here.Cpus, threads) };
+        var free = here.WithoutTransfers().WithAtLeast(threads);
         var pftOne = Simulator.Run(PointOf(disjoint, "mmu", 1), free, SegmentsOf(disjoint, "mmu", work));
         var pftMany = Simulator.Run(PointOf(disjoint, "mmu", threads), free, SegmentsOf(disjoint, "mmu", work));
 
         // The same seed, the same virtual times.
-        var twice = here with { Cpus = Math.Max(here.Cpus, threads) };
+        var twice = here.WithAtLeast(threads);
         var a = Simulator.Run(PointOf(one, "mmu-spf", threads), twice, SegmentsOf(one, "mmu-spf", work));
         var b = Simulator.Run(PointOf(one, "mmu-spf", threads), twice, SegmentsOf(one, "mmu-spf", work));
         var same = a.SteadyNs == b.SteadyNs && a.MakespanNs == b.MakespanNs && a.LocalNs == b.LocalNs

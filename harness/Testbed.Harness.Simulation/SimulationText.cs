@@ -11,10 +11,15 @@ public static class SimulationText
     /// <summary>The machines and where each parameter came from.</summary>
     public static IEnumerable<string> Machines(IEnumerable<Machine> machines)
     {
-        yield return "| machine | CPUs | sockets | transfer, same socket | across sockets | source |";
-        yield return "|---|---:|---:|---:|---:|---|";
+        yield return "| machine | CPUs | sockets x cores x threads | numbering | transfer, siblings | same socket | across sockets | topology source | cost source |";
+        yield return "|---|---:|---|---|---:|---:|---:|---|---|";
         foreach (var m in machines)
-            yield return string.Format(Inv, "| {0} | {1} | {2} | {3:F1} ns | {4:F1} ns | {5} |", m.Name, m.Cpus, m.Sockets, m.SameSocketNs, m.CrossSocketNs, m.Source);
+        {
+            var t = m.Topology;
+            yield return string.Format(Inv, "| {0} | {1} | {2} x {3} x {4} | {5} | {6} | {7:F1} ns | {8:F1} ns | {9} | {10} |",
+                m.Name, m.Cpus, t.Sockets, t.CoresPerSocket, t.ThreadsPerCore, t.Numbering, t.ThreadsPerCore > 1 ? string.Format(Inv, "{0:F1} ns", m.SiblingNs) : "-",
+                m.SameSocketNs, m.CrossSocketNs, t.Source, m.Source);
+        }
     }
 
     /// <summary>The validation's lines.</summary>

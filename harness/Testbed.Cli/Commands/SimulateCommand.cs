@@ -32,7 +32,10 @@ public static class SimulateCommand
         measured here by native/bench's kernel mode, beyond the mmu model's; the same for every design,
         so the designs' differences stay the model's; --machine here keeps the model's own by default) plus, when the point's line (the lock,
         atomic or seqcount it names) is in another CPU's cache, one transfer (MESI-like: a write takes the
-        line exclusive, a read shares it; a line moves to one CPU at a time); a lock acquisition that finds
+        line exclusive, a read shares it; a line moves to one CPU at a time; it costs the machine's published
+        latency between two hardware threads of one core, two cores of one socket, or two sockets: virtual
+        CPU t runs on the machine's CPU t, numbered as its OS does, every core before a second thread on
+        x86, a core's threads together on POWER); a lock acquisition that finds
         the lock taken waits until the release, then pays the retry's transfer; one that 4.16's rw_semaphore
         would sleep on (a reader behind a writer holding or queued, a writer behind readers) also pays a
         wake-up (the wake -> run latency measured here, and the releaser's wake call), while a writer behind
@@ -96,7 +99,7 @@ public static class SimulateCommand
         var machineNames = Machines.Published.Select(Key).Prepend(Here).ToArray();
         var machine = new Option<string>("--machine")
         {
-            Description = $"The sweep's machine: {string.Join(", ", machineNames)} ({Here}: this machine's CPUs, one socket, the calibration's ping-pong cost).",
+            Description = $"The sweep's machine: {string.Join(", ", machineNames)} ({Here}: this machine's CPUs, one socket, each CPU a core, the calibration's ping-pong cost; the others: published topologies with SMT siblings where the record's machine had them).",
             DefaultValueFactory = _ => Key(Machines.X86Vm16),
         }.AcceptOnlyFromAmong(machineNames);
         var threads = CommonOptions.Threads([1, 2, 4, 8, 16]);

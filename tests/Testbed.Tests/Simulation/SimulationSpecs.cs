@@ -11,8 +11,9 @@ namespace Testbed.Tests.Simulation;
 /// The virtual-time engine's invariants, on the managed port under the controlled scheduler,
 /// with a fixed calibration (so every number is exact and machine-independent: counts and
 /// virtual ns, never wall time): one CPU spends exactly the calibrated time; free transfers
-/// and nothing to wait for scale linearly; a seed gives the same virtual times; a shared line
-/// costs transfers, named by the line it is.
+/// and nothing to wait for scale linearly (on a machine with SMT siblings too); a seed gives the
+/// same virtual times; a shared line costs transfers, named by the line it is, at the sibling
+/// cost between two hardware threads of one core.
 /// </summary>
 [Collection(InterleavingCollection.Name)]
 public sealed class SimulationSpecs
@@ -130,13 +131,37 @@ public sealed class SimulationSpecs
     }
 
     [Fact]
-    public void A_machine_puts_cpus_in_sockets_in_order_and_charges_across_them_more()
+    public void Two_threads_on_sibling_cpus_move_a_line_at_the_sibling_cost()
     {
-        Assert.Equal(0, Eight.SocketOf(3));
-        Assert.Equal(1, Eight.SocketOf(4));
-        Assert.Equal(50, Eight.Transfer(0, 3));
-        Assert.Equal(120, Eight.Transfer(3, 4));
-        Assert.Equal(0, Eight.WithoutTransfers().Transfer(3, 4));
+        // One core of two hardware threads against two cores of one socket: single-vma on mmu,
+        // both threads write mmap_sem's line at every fault.
+        const double siblingNs = 5;
+        var oneCore = new Machine("one core, 2 threads", new Topology(1, 1, 2, CpuNumbering.CoresFirst, "test values"), siblingNs, 50, 120, "test values");
+        var twoCores = new Machine("two cores", 2, 1, 50, 120, "test values");
+        var study = new SimulationStudy(Fixed, Seed, Budget, AddressSpaceFactory.Managed);
+
+        var siblings = study.Simulate(BenchWorkload.SingleVma, "mmu", 2, oneCore);
+        var cores = study.Simulate(BenchWorkload.SingleVma, "mmu", 2, twoCores);
+
+        // Each transfer costs its move and at most one earlier move still landing on the line.
+        Assert.True(siblings.Transfers > 0 && cores.Transfers > 0);
+        Assert.InRange(siblings.TransferNs, siblings.Transfers * siblingNs, siblings.Transfers * 2 * siblingNs);
+        Assert.InRange(cores.TransferNs, cores.Transfers * 50.0, cores.Transfers * 2 * 50.0);
+        Assert.True(siblings.OpsPerSecond > cores.OpsPerSecond, $"siblings {siblings.OpsPerSecond} ops/s, cores {cores.OpsPerSecond}");
+        Assert.Equal(0, siblings.Failed + cores.Failed);
+    }
+
+    [Fact]
+    public void On_a_machine_with_smt_one_cpu_is_the_calibration_and_free_transfers_scale_linearly()
+    {
+        var smt = new Machine("one core, 2 threads", new Topology(1, 1, 2, CpuNumbering.CoresFirst, "test values"), 5, 50, 120, "test values");
+        var v = new SimulationStudy(Fixed, Seed, Budget, AddressSpaceFactory.Managed).Validate(smt);
+
+        Assert.True(v.OneCpuError < 1e-9, $"simulated {v.OneCpuSimulatedNs} ns against calibrated {v.OneCpuCalibratedNs} ns");
+        Assert.Equal((0L, 0.0), (v.OneCpuTransfers, v.OneCpuWaitNs));
+        Assert.Equal(0, v.ZeroCostTransferNs);
+        Assert.InRange(v.ZeroCostSpeedup, 0.95 * v.ZeroCostThreads, 1.05 * v.ZeroCostThreads);
+        Assert.True(v.Holds);
     }
 
     [Fact]
