@@ -174,8 +174,9 @@ public sealed class ManagedAddressSpace : IAddressSpace
     /// <summary>
     /// A fault, get_vma or put_vma in flight (native/api's pin_begin/pin_end): in flight first,
     /// then begun, the reverse of <see cref="Validate"/>'s reads, so that a pin it does not see
-    /// in flight has ended or moves the begun count. The perf flavour validates nothing
-    /// concurrently and counts nothing.
+    /// in flight has ended or moves the begun count. No scheduling points: the managed port's
+    /// are the design's own (the simulation costs each), where native's testbed bookkeeping has
+    /// its atomics' points. The perf flavour validates nothing concurrently and counts nothing.
     /// </summary>
     private readonly struct OpPin : IDisposable
     {
@@ -186,18 +187,14 @@ public sealed class ManagedAddressSpace : IAddressSpace
             if (!ManagedFlavour.Checked)
                 return;
             owner = space;
-            SchedHook.Sched(SchedPoint.Atomic, space);
             Interlocked.Increment(ref space.pinsInflight);
-            SchedHook.Sched(SchedPoint.Atomic, space);
             Interlocked.Increment(ref space.pinsStarted);
         }
 
         public void Dispose()
         {
-            if (owner is null)
-                return;
-            SchedHook.Sched(SchedPoint.Atomic, owner);
-            Interlocked.Decrement(ref owner.pinsInflight);
+            if (owner is not null)
+                Interlocked.Decrement(ref owner.pinsInflight);
         }
     }
 

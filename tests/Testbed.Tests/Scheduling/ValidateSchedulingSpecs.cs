@@ -14,9 +14,10 @@ namespace Testbed.Tests.Scheduling;
 /// put_vma) ran while it looked, and it must not take a put that began but is not yet
 /// counted in flight for a quiet mm. With the pins counted started before in flight, the
 /// random walk (seed 1) found "live_vmas 1, map_count 0 + 0 detached held" on the native
-/// backend after 121 schedules and on the managed one after 32 (it needs four
-/// preemptions: past PCT depth 3 and the exhaustive bound 2): the stress driver's rare
-/// "live_vmas 8, map_count 7 + 0 detached held". A process per case.
+/// backend after 121 schedules (it needs four preemptions: past PCT depth 3 and the
+/// exhaustive bound 2): the stress driver's rare "live_vmas 8, map_count 7 + 0 detached
+/// held". The managed port's pins have no scheduling point of their own; without them its
+/// validate fails here after 2 schedules. A process per case.
 /// </summary>
 [Collection(InterleavingCollection.Name)]
 public sealed class ValidateSchedulingSpecs(ITestOutputHelper output)
