@@ -16,7 +16,7 @@ namespace Testbed.Harness.Scheduling;
 /// </summary>
 public sealed class ControlledScheduler
 {
-    /// <summary>How long a thread may run between two scheduling points before the run is abandoned.</summary>
+    /// <summary>How long the thread holding the turn may run between two scheduling points before the run is abandoned (the default).</summary>
     public static readonly TimeSpan Watchdog = TimeSpan.FromSeconds(10);
 
     [ThreadStatic]
@@ -30,8 +30,10 @@ public sealed class ControlledScheduler
     private readonly IPointObserver? observer;
     private readonly int maxSteps;
     private readonly bool record;
+    private readonly TimeSpan watchdog;
     private int steps;
-    private readonly SemaphoreSlim[] turn;
+    private int running = -1;
+    private readonly Turn[] turn;
     private readonly object?[] blockedOn;
     private readonly bool[] done;
     private readonly List<Decision> decisions = [];
@@ -40,13 +42,14 @@ public sealed class ControlledScheduler
     private string? failure;
     private int stuckRounds;
 
-    private ControlledScheduler(int threads, ISchedulingStrategy strategy, int maxSteps, bool record)
+    private ControlledScheduler(int threads, ISchedulingStrategy strategy, int maxSteps, bool record, TimeSpan watchdog)
     {
+        this.watchdog = watchdog;
         this.strategy = strategy;
         observer = strategy as IPointObserver;
         this.maxSteps = maxSteps;
         this.record = record;
-        turn = Enumerable.Range(0, threads).Select(_ => new SemaphoreSlim(0)).ToArray();
+        turn = Enumerable.Range(0, threads).Select(_ => new Turn()).ToArray();
         blockedOn = new object?[threads];
         done = new bool[threads];
     }
@@ -61,13 +64,14 @@ public sealed class ControlledScheduler
     /// Runs <paramref name="bodies"/> (thread i runs bodies[i]) under <paramref name="strategy"/>.
     /// A long run (the simulation's) may keep no decisions (<paramref name="record"/> false: the
     /// result's list is empty) and give each thread longer than the default to finish
-    /// (<paramref name="limit"/>, from the start of the run).
+    /// (<paramref name="limit"/>, from the start of the run). <paramref name="watchdog"/>: how
+    /// long a run may go without a decision (default <see cref="Watchdog"/>).
     /// </summary>
     public static ControlledRun Run(IReadOnlyList<Action> bodies, ISchedulingStrategy strategy, int maxSteps = 20_000,
-        bool record = true, TimeSpan? limit = null)
+        bool record = true, TimeSpan? limit = null, TimeSpan? watchdog = null)
     {
         ArgumentOutOfRangeException.ThrowIfZero(bodies.Count);
-        var scheduler = new ControlledScheduler(bodies.Count, strategy, maxSteps, record);
+        var scheduler = new ControlledScheduler(bodies.Count, strategy, maxSteps, record, watchdog ?? Watchdog);
         var deadline = DateTime.UtcNow + (limit ?? Watchdog * 3);
         var errors = new Exception?[bodies.Count];
         var threads = new Thread[bodies.Count];
@@ -85,7 +89,7 @@ public sealed class ControlledScheduler
         lock (scheduler.sync)
             first = scheduler.Decide(-1, null, null);
         if (first >= 0)
-            scheduler.turn[first].Release();
+            scheduler.turn[first].Give();
         var hung = new List<int>();
         for (var i = 0; i < threads.Length; i++)
         {
@@ -124,7 +128,7 @@ public sealed class ControlledScheduler
                 next = abandoned ? -1 : Decide(index, null, null);
             }
             if (next >= 0)
-                turn[next].Release();
+                turn[next].Give();
         }
     }
 
@@ -152,7 +156,7 @@ public sealed class ControlledScheduler
         }
         if (next < 0 || next == me)
             return;
-        turn[next].Release();
+        turn[next].Give();
         WaitTurn(me);
     }
 
@@ -186,6 +190,7 @@ public sealed class ControlledScheduler
         if (record)
             decisions.Add(new Decision(steps, previous, point, obj is null ? "" : Describe(obj), enabled, chosen));
         steps++;
+        running = chosen;
         return chosen;
     }
 
@@ -211,14 +216,31 @@ public sealed class ControlledScheduler
         return $"o{id}";
     }
 
+    /// <summary>
+    /// Waits until the scheduler hands <paramref name="me"/> the turn. The watchdog is on the
+    /// run, not on this thread: a wait may be long when many threads take turns before this
+    /// one (a release that wakes N waiters costs N retries, so with N threads a turn can take
+    /// O(N^2) hand-overs), and only a wait over which no decision was made at all means the
+    /// thread holding the turn stopped calling the hook.
+    /// </summary>
     private void WaitTurn(int me)
     {
-        if (turn[me].Wait(Watchdog))
-            return;
-        lock (sync)
+        var seen = Volatile.Read(ref steps);
+        while (!turn[me].Take(watchdog))
         {
-            if (!abandoned)
-                Abandon($"watchdog: t{me} waited {Watchdog.TotalSeconds} s for its turn (a thread blocked outside the scheduling points?)");
+            lock (sync)
+            {
+                if (abandoned)
+                    return;
+                if (steps != seen)
+                {
+                    seen = steps;
+                    continue;
+                }
+                Abandon($"watchdog: no scheduling decision in {watchdog.TotalSeconds} s while t{me} waited for its turn " +
+                    $"(t{running} blocked outside the scheduling points?)");
+                return;
+            }
         }
     }
 
@@ -230,6 +252,6 @@ public sealed class ControlledScheduler
         abandoned = true;
         failure = why;
         foreach (var t in turn)
-            t.Release(done.Length);
+            t.Give(done.Length);
     }
 }

@@ -174,6 +174,20 @@ public static class ScenarioCatalog
                     },
                 ];
             }),
+        new("validate-vs-put-vma", "mmu-spf",
+            "validate against put_vma of the last reference to a VMA munmap detached: the put clears its slot, then " +
+            "frees the VMA; validate's exact count (live VMAs = map_count + detached held) must see it in flight",
+            2, mm =>
+            {
+                Setup(mm);
+                Expect(mm.GetVma(Base + Page, out var reference, out _), "get_vma");
+                Expect(mm.Execute(Operation.Munmap(Base, 4 * Page)), "munmap of the held VMA");
+                return
+                [
+                    () => mm.PutVma(reference),
+                    () => mm.Validate(),
+                ];
+            }),
         new("nommu-region-sharing-vs-delete", "nommu",
             "two shared mappings of one file region unmapped on two threads while a third maps it again",
             5, mm =>

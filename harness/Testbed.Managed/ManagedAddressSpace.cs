@@ -31,6 +31,10 @@ public sealed class ManagedAddressSpace : IAddressSpace
     private readonly Lock refsLock = new();
     private readonly VmAreaStruct?[] refs = new VmAreaStruct?[MaxVmaRefs];
     private readonly uint[] refGen = new uint[MaxVmaRefs];
+    // Faults, get_vma and put_vma in flight, and begun (native/api's pins_inflight and
+    // pins_started): Validate's counts are exact only while none runs.
+    private int pinsInflight;
+    private long pinsStarted;
     private readonly bool nommu;
     private readonly bool sharedFree;
     private readonly string configName;
@@ -167,6 +171,33 @@ public sealed class ManagedAddressSpace : IAddressSpace
 
     private UserPin Pin() => new(mm);
 
+    /// <summary>
+    /// A fault, get_vma or put_vma in flight (native/api's pin_begin/pin_end): in flight first,
+    /// then begun, the reverse of <see cref="Validate"/>'s reads, so that a pin it does not see
+    /// in flight has ended or moves the begun count. No scheduling points: the managed port's
+    /// are the design's own (the simulation costs each), where native's testbed bookkeeping has
+    /// its atomics' points. The perf flavour validates nothing concurrently and counts nothing.
+    /// </summary>
+    private readonly struct OpPin : IDisposable
+    {
+        private readonly ManagedAddressSpace? owner;
+
+        public OpPin(ManagedAddressSpace space)
+        {
+            if (!ManagedFlavour.Checked)
+                return;
+            owner = space;
+            Interlocked.Increment(ref space.pinsInflight);
+            Interlocked.Increment(ref space.pinsStarted);
+        }
+
+        public void Dispose()
+        {
+            if (owner is not null)
+                Interlocked.Decrement(ref owner.pinsInflight);
+        }
+    }
+
     /// <inheritdoc/>
     public long Execute(in Operation op)
     {
@@ -186,7 +217,7 @@ public sealed class ManagedAddressSpace : IAddressSpace
             OpKind.Munmap => Munmap(op.Addr, op.Len),
             OpKind.Mprotect => Mprotect(op.Addr, op.Len, (uint)op.Prot),
             OpKind.Mbind => Mbind(op.Addr, op.Len, op.Flags),
-            OpKind.Fault => Fault(op.Addr, op.Flags),
+            OpKind.Fault => PinnedFault(op.Addr, op.Flags),
             OpKind.FileOpen => FileOpen(op.Len, op.Flags),
             OpKind.FileClose => FileClose(op.Fd),
             OpKind.Madvise => Madvise(op.Addr, op.Len, op.Flags),
@@ -322,6 +353,12 @@ public sealed class ManagedAddressSpace : IAddressSpace
         return mm.DoMbind(addr, addr + PageAlign(len), (MpolMode)mode);
     }
 
+    private long PinnedFault(ulong addr, uint flags)
+    {
+        using var pin = new OpPin(this);
+        return Fault(addr, flags);
+    }
+
     private long Fault(ulong addr, uint flags)
     {
         if ((flags & ~KnownFaultFlags) != 0)
@@ -438,6 +475,7 @@ public sealed class ManagedAddressSpace : IAddressSpace
             return -Errno.EBADF;
         using var pin = Pin();
         using var scope = Enter(OpKind.GetVma);
+        using var opPin = new OpPin(this);
         if (!mm.VmaRefs)
             return -Errno.EOPNOTSUPP;
         var vma = mm.GetVma(addr);
@@ -505,6 +543,7 @@ public sealed class ManagedAddressSpace : IAddressSpace
             return -Errno.EBADF;
         using var pin = Pin();
         using var scope = Enter(OpKind.PutVma);
+        using var opPin = new OpPin(this);
         if (!mm.VmaRefs)
             return -Errno.EOPNOTSUPP;
         var vma = Lookup(reference, remove: true);
@@ -571,17 +610,36 @@ public sealed class ManagedAddressSpace : IAddressSpace
         ObjectDisposedException.ThrowIf(disposed, this);
         using var pin = Pin();
         using var scope = new OpScope(mm, OpKind.None, mm.CurrentOpSeq);
-        var detached = new HashSet<VmAreaStruct>(ReferenceEqualityComparer.Instance);
-        lock (refsLock)
-        {
-            foreach (var vma in refs)
-            {
-                if (vma is not null && vma.VmRb.IsEmpty)
-                    detached.Add(vma);
-            }
-        }
+        // Quiet: no pin in flight, and none begun while we looked (begun first, then in
+        // flight: the reverse of OpPin's order; Volatile.Read keeps the reads in order).
+        var started = Volatile.Read(ref pinsStarted);
+        var quiet = Volatile.Read(ref pinsInflight) == 0;
         mm.MmapSem.DownRead();
-        var bugs = nommu ? Nommu.ValidateMm(mm) : mm.ValidateMm(detached.Count);
+        int bugs;
+        if (nommu)
+        {
+            bugs = Nommu.ValidateMm(mm);
+        }
+        else
+        {
+            // Under refsLock, as native refs_check: a put clears its slot under it before it
+            // frees the VMA.
+            var detached = new HashSet<VmAreaStruct>(ReferenceEqualityComparer.Instance);
+            ulong live;
+            lock (refsLock)
+            {
+                live = mm.Kmem.Live(CacheKind.Vma);
+                foreach (var vma in refs)
+                {
+                    if (vma is not null && vma.VmRb.IsEmpty)
+                        detached.Add(vma);
+                }
+            }
+            bugs = mm.ValidateMm();
+            quiet = quiet && Volatile.Read(ref pinsInflight) == 0;
+            quiet = quiet && Volatile.Read(ref pinsStarted) == started;
+            bugs += mm.ValidateLiveVmas(live, detached.Count, quiet);
+        }
         mm.MmapSem.UpRead();
         return bugs;
     }

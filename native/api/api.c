@@ -478,6 +478,15 @@ static int op_mbind(struct mm_struct *mm, u64 addr, u64 len, u32 mode)
  * Faults, get_vma and put_vma in flight, so that validate knows when the
  * refcounts must be exact (api/refs.c).  The perf flavour validates
  * nothing concurrently and keeps these mm-wide writes off its hot path.
+ *
+ * In flight first, then started: validate reads them the other way
+ * round (started, then in flight), so a pin it does not see in flight
+ * either ended before it looked or moves started after it looked.  In
+ * the opposite order, a put_vma preempted between the two increments
+ * was counted started but not yet in flight: validate took that as its
+ * baseline, saw no pin in flight, and the whole put (slot cleared, VMA
+ * freed) then ran inside its window unnoticed ("live_vmas 8, map_count
+ * 7 + 0 detached held").
  */
 static void pin_begin(struct mm_struct *mm)
 {
@@ -486,8 +495,8 @@ static void pin_begin(struct mm_struct *mm)
 #else
 	struct tb_process *proc = tb_process_of(mm);
 
-	atomic64_inc(&proc->pins_started);
 	atomic_inc(&proc->pins_inflight);
+	atomic64_inc(&proc->pins_started);
 #endif
 }
 

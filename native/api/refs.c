@@ -305,9 +305,17 @@ int tb_refs_validate(struct mm_struct *mm)
 	uintptr_t *avs;
 	struct vm_area_struct *vma;
 
-	/* quiet: no pin in flight, and none started while we looked */
+	/*
+	 * quiet: no pin in flight, and none started while we looked.
+	 * Started first, then in flight: pin_begin counts them the other way
+	 * round, so a pin begun before our baseline of started is seen in
+	 * flight (or has ended), and one begun after it moves started.  The
+	 * barriers keep the reads in that order around the counts.
+	 */
 	started = atomic64_read(&proc->pins_started);
+	smp_rmb();
 	quiet = atomic_read(&proc->pins_inflight) == 0;
+	smp_rmb();
 	bugs = refs_check(mm, &detached_held, &live_vmas);
 
 	for (vma = mm->mmap; vma && n < mm->map_count; vma = vma->vm_next)
@@ -352,8 +360,10 @@ int tb_refs_validate(struct mm_struct *mm)
 	 */
 	live_anon = tb_kmem_live(&proc->family->kmem, TB_CACHE_ANON_VMA);
 
-	quiet = quiet && atomic_read(&proc->pins_inflight) == 0 &&
-		atomic64_read(&proc->pins_started) == started;
+	smp_rmb();
+	quiet = quiet && atomic_read(&proc->pins_inflight) == 0;
+	smp_rmb();
+	quiet = quiet && atomic64_read(&proc->pins_started) == started;
 	/*
 	 * Another mm of the fork family links the same anon_vmas and is
 	 * charged to the same account: then the counts are "at least".

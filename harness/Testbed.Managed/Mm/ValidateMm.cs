@@ -13,7 +13,7 @@ internal sealed partial class MmStruct
     /// validate_mm and the refcount/page-table invariants; each problem is recorded as a
     /// violation. The caller holds mmap_sem (read is enough: writers are excluded).
     /// </summary>
-    public int ValidateMm(int detachedHeld)
+    public int ValidateMm()
     {
         var bugs = 0;
 
@@ -93,13 +93,21 @@ internal sealed partial class MmStruct
                 bugs++;
         });
 
-        // Another mm of the fork family is charged to the same account: then "at least".
-        var live = Kmem.Live(CacheKind.Vma);
-        var alone = Volatile.Read(ref Kmem.Users) == 1;
-        if (Bug.Warn(alone ? live != (ulong)(MapCount + detachedHeld) : live < (ulong)(MapCount + detachedHeld),
-                $"live vmas {live} != map_count {MapCount} + {detachedHeld} held detached"))
-            bugs++;
         return bugs;
+    }
+
+    /// <summary>
+    /// Live VMAs (<paramref name="live"/>, read with <paramref name="detachedHeld"/>, the
+    /// distinct detached VMAs get_vma references hold) = map_count + detachedHeld. Exact only
+    /// when <paramref name="quiet"/> (no fault, get_vma or put_vma ran meanwhile: a put may have
+    /// dropped its reference and not yet freed the VMA) and no other mm of the fork family is
+    /// charged to the same account; otherwise "at least". The caller holds mmap_sem.
+    /// </summary>
+    public int ValidateLiveVmas(ulong live, int detachedHeld, bool quiet)
+    {
+        var exact = quiet && Volatile.Read(ref Kmem.Users) == 1;
+        return Bug.Warn(exact ? live != (ulong)(MapCount + detachedHeld) : live < (ulong)(MapCount + detachedHeld),
+            $"live vmas {live} != map_count {MapCount} + {detachedHeld} held detached") ? 1 : 0;
     }
 
     /// <summary>mm_mt maps exactly the list: each VMA over [vm_start, vm_end) (in one range or adjacent ones).</summary>

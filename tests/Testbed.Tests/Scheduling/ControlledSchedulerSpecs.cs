@@ -157,6 +157,50 @@ public sealed class ControlledSchedulerSpecs(ITestOutputHelper output)
         Assert.StartsWith("deadlock", run.SchedulerFailure, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_thread_may_wait_longer_than_the_watchdog_for_its_turn_while_the_others_make_decisions()
+    {
+        // t0 keeps the turn (the default policy) for about three watchdogs, reaching a point
+        // every 10 ms; t1 waits all that time. Before 2026-12-05 the watchdog timed each
+        // thread's wait, and a turn that legitimately came late (192 threads of malloc1 in
+        // `simulate`) ended control.
+        var watchdog = TimeSpan.FromSeconds(1);
+        var line = new object();
+        var run = ControlledScheduler.Run(
+        [
+            () =>
+            {
+                for (var i = 0; i < 300; i++)
+                {
+                    ControlledScheduler.OnPoint(SchedPoint.Atomic, line);
+                    Thread.Sleep(10);
+                }
+            },
+            () => ControlledScheduler.OnPoint(SchedPoint.Atomic, line),
+        ], new ReplayStrategy(Schedule.Parse("2:")), watchdog: watchdog);
+        Assert.Null(run.SchedulerFailure);
+    }
+
+    [Fact]
+    public void The_watchdog_ends_a_run_whose_running_thread_stops_reaching_points()
+    {
+        var watchdog = TimeSpan.FromSeconds(1);
+        var line = new object();
+        var run = ControlledScheduler.Run(
+        [
+            () =>
+            {
+                ControlledScheduler.OnPoint(SchedPoint.Atomic, line);
+                Thread.Sleep(watchdog * 3);
+                ControlledScheduler.OnPoint(SchedPoint.Atomic, line);
+            },
+            () => ControlledScheduler.OnPoint(SchedPoint.Atomic, line),
+        ], new ReplayStrategy(Schedule.Parse("2:")), watchdog: watchdog);
+        Assert.NotNull(run.SchedulerFailure);
+        Assert.StartsWith("watchdog: no scheduling decision", run.SchedulerFailure, StringComparison.Ordinal);
+        Assert.Contains("t0 blocked outside", run.SchedulerFailure, StringComparison.Ordinal);
+    }
+
     /// <summary>
     /// Holds <paramref name="mine"/> and retries <paramref name="theirs"/> through the blocking
     /// protocol, as a lock shim does, a bounded number of times (the scheduler lets go long before).

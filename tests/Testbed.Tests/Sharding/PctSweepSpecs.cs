@@ -24,7 +24,7 @@ public sealed class PctSweepSpecs
         Assert.Contains("replay: ./scripts/testbed pct --mutant managed-get-vma-ref-after-unlock --config mmu-spf --scenario spf-vs-munmap --replay ",
             runs.MergeText);
         var merged = runs.Merged();
-        Assert.Equal(13 * 30, merged.Units);
+        Assert.Equal(14 * 30, merged.Units);
         // Some shard ran past the sweep's first failure of a scenario; the merge skips those units as one run does.
         var ranPastFirstFailure = Enumerable.Range(0, 4)
             .SelectMany(k => SweepFile.Read(runs.ShardPath(k)).Results)
@@ -40,7 +40,7 @@ public sealed class PctSweepSpecs
 
         runs.AssertSameReport();
         Assert.Equal(ExitCodes.Clean, runs.SingleCode);
-        Assert.Equal(13, runs.Merged().Units);
+        Assert.Equal(14, runs.Merged().Units);
         Assert.Contains("spf-vs-munmap (managed, mmu-spf, exhaustive): passes (space exhausted)", runs.MergeText);
     }
 }
