@@ -50,6 +50,12 @@ internal sealed class ThreadClock
     /// <summary>Whether its current acquisition has already been counted as blocked (retries that fail again are the same wait).</summary>
     public bool Blocking;
 
+    /// <summary>Virtual ns at which its current wait began (its first blocked try; valid while <see cref="Blocking"/>): its place in the lock's queue.</summary>
+    public double WaitBegan;
+
+    /// <summary>The order in which the engine saw waits begin, among those that began at the same <see cref="WaitBegan"/>.</summary>
+    public long WaitSeq;
+
     /// <summary>The lock it waits for (reported blocked), or null.</summary>
     public object? WaitingOn;
 

@@ -8,8 +8,10 @@ namespace Testbed.Harness.Simulation;
 /// <summary>
 /// The discrete-event core: a scheduling strategy for <see cref="ControlledScheduler"/> that
 /// keeps one virtual clock per thread (one virtual CPU each) and always resumes the runnable
-/// thread whose clock is earliest (ties: the lowest-numbered), so the model's own code runs
-/// its scheduling points in virtual-time order. No model of the protocol is written here;
+/// thread whose clock is earliest, so the model's own code runs its scheduling points in
+/// virtual-time order. Ties go to the lock's queue order: among threads woken from a wait, the
+/// one whose wait began earlier, then threads not woken from a wait, lowest-numbered first
+/// (<see cref="RunsBefore"/>). No model of the protocol is written here;
 /// each point costs:
 /// <list type="bullet">
 /// <item>local work: the operation's calibrated single-thread time, spread evenly over the
@@ -44,6 +46,7 @@ public sealed class VirtualTime : ISchedulingStrategy, IPointObserver
     private readonly long[] opsByKind;
     private readonly long[] currentPoints;
     private double now;
+    private long waitsBegun;
 
     /// <param name="machine">Topology and transfer costs.</param>
     /// <param name="threads">Virtual CPUs (one thread each).</param>
@@ -119,8 +122,14 @@ public sealed class VirtualTime : ISchedulingStrategy, IPointObserver
             // its queue and touches the lock once, when it gets it.
             c.Retrying = null;
             c.WaitingOn = obj ?? this;
-            if (!c.Blocking && obj is not null)
-                LineOf(obj).Blocked++;
+            if (!c.Blocking)
+            {
+                if (obj is not null)
+                    LineOf(obj).Blocked++;
+                // Its place in the queue: a retry that fails again keeps it.
+                c.WaitBegan = c.Now;
+                c.WaitSeq = waitsBegun++;
+            }
             c.Blocking = true;
             // Once asleep in the rwsem's queue it stays there: a writer that slept behind
             // readers does not start spinning when a writer takes over.
@@ -173,7 +182,7 @@ public sealed class VirtualTime : ISchedulingStrategy, IPointObserver
         var chosen = enabled[0];
         for (var i = 1; i < enabled.Count; i++)
         {
-            if (clocks[enabled[i]].Now < clocks[chosen].Now)
+            if (RunsBefore(enabled[i], chosen))
                 chosen = enabled[i];
         }
         var c = clocks[chosen];
@@ -184,6 +193,30 @@ public sealed class VirtualTime : ISchedulingStrategy, IPointObserver
             Access(chosen, line, c.PendingWrite);
         }
         return chosen;
+    }
+
+    // Earliest clock first. Equal clocks are mostly the waiters one release woke (each resumes
+    // at the release): they retry in the order they began to wait, as 4.16's locks serve their
+    // queues — rw_semaphore's wait_list is FIFO (rwsem_down_read_failed and
+    // rwsem_down_write_failed add at the tail, __rwsem_mark_wake grants from the head), as are
+    // qspinlock's MCS queue (spinlock_t) and qrwlock's wait_lock (rwlock_t). Never CPU order:
+    // that passed a lock's line along consecutive CPUs, siblings on POWER's numbering. A woken
+    // waiter goes before a thread that was not waiting (a newcomer queues behind the waiters,
+    // and the readers __rwsem_mark_wake wakes hold the lock before they run); those keep the
+    // lowest number first. A pure function of the run: the engine's own order breaks equal
+    // wait starts.
+    private bool RunsBefore(int a, int b)
+    {
+        ThreadClock ca = clocks[a], cb = clocks[b];
+        if (ca.Now != cb.Now)
+            return ca.Now < cb.Now;
+        if (ca.Blocking != cb.Blocking)
+            return ca.Blocking;
+        if (ca.Blocking && ca.WaitBegan != cb.WaitBegan)
+            return ca.WaitBegan < cb.WaitBegan;
+        if (ca.Blocking)
+            return ca.WaitSeq < cb.WaitSeq;
+        return a < b;
     }
 
     private static void Charge(ThreadClock c, double ns)
