@@ -17,6 +17,16 @@ public static class PageWork
     /// <summary>The installed hook (a simulation's VirtualTime), or null for none. Global, like <see cref="SchedHook.Hook"/>.</summary>
     public static Action? Hook { get; set; }
 
+    /// <summary>
+    /// Whether a hook listens: false in the perf flavour (folded by the JIT) and while no
+    /// simulation runs, so a call site that must first work out whether it has a page pays nothing.
+    /// </summary>
+    public static bool Active
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => ManagedFlavour.Checked && Hook is not null;
+    }
+
     /// <summary>One page of work by the calling thread, now.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Page()

@@ -307,7 +307,7 @@ internal sealed partial class MmStruct
         var pte = PteAlloc(addr);
         var newPage = PteTable.NewPage(flags, vmFlags);
         // The page is allocated before pte_map_lock (and freed again if it gives up).
-        if (pte.AllocatesPage(addr, newPage, (flags & FaultFlags.Write) != 0))
+        if (PageWork.Active && pte.AllocatesPage(addr, newPage, (flags & FaultFlags.Write) != 0))
             PageWork.Page();
         if (SpfPteMapLock(pte, vma, seq) is { } abort)
             return abort;
@@ -407,7 +407,7 @@ internal sealed partial class MmStruct
     {
         var newPage = PteTable.NewPage(flags, vma.VmFlags);
         var pol = newPage ? Volatile.Read(ref vma.VmPolicy) : null;
-        if (pte.AllocatesPage(addr, newPage, (flags & FaultFlags.Write) != 0))
+        if (PageWork.Active && pte.AllocatesPage(addr, newPage, (flags & FaultFlags.Write) != 0))
             PageWork.Page();
         pte.Ptl.Lock();
         pol?.CheckLive();
