@@ -14,8 +14,8 @@ namespace Testbed.Harness.Simulation;
 /// </summary>
 public sealed class SimulationStudy(Calibration calibration, ulong seed, int budget, string backend, LocalWork? local = null)
 {
-    private readonly Dictionary<(string, BenchWorkload, LocalWork), double[]> segments = [];
-    private readonly Dictionary<(string, BenchWorkload), double[]> profiles = [];
+    private readonly Dictionary<(string, BenchWorkload, LocalWork), LocalSpread> spreads = [];
+    private readonly Dictionary<(string, BenchWorkload), OpProfile> profiles = [];
 
     /// <summary>Every point simulated so far, in order.</summary>
     public List<SimResult> Results { get; } = [];
@@ -28,7 +28,7 @@ public sealed class SimulationStudy(Calibration calibration, ulong seed, int bud
     {
         ArgumentNullException.ThrowIfNull(machine);
         var work = LocalFor(machine);
-        var result = Simulator.Run(PointOf(workload, config, threads), Wakes(machine), SegmentsOf(workload, config, work)) with { Local = Name(work) };
+        var result = Simulator.Run(PointOf(workload, config, threads), Wakes(machine), SpreadOf(workload, config, work)) with { Local = Name(work) };
         Results.Add(result);
         return result;
     }
@@ -71,7 +71,7 @@ public sealed class SimulationStudy(Calibration calibration, ulong seed, int bud
         here = Wakes(here);
         // One CPU (in the calibration's multithreaded mm): exactly the calibrated time of the operations it ran.
         const BenchWorkload one = BenchWorkload.Ebizzy;
-        var single = Simulator.Run(PointOf(one, "mmu-spf", 1), here, SegmentsOf(one, "mmu-spf", work));
+        var single = Simulator.Run(PointOf(one, "mmu-spf", 1), here, SpreadOf(one, "mmu-spf", work));
         var cost = calibration.Local("mmu-spf", one.Name(), work);
         var calibrated = single.OpsByKind.Sum(kv => kv.Value * cost.Of(Enum.Parse<OpKind>(kv.Key)));
 
@@ -79,13 +79,13 @@ public sealed class SimulationStudy(Calibration calibration, ulong seed, int bud
         const BenchWorkload disjoint = BenchWorkload.Pft;
         const int threads = 4;
         var free = here.WithoutTransfers().WithAtLeast(threads);
-        var pftOne = Simulator.Run(PointOf(disjoint, "mmu", 1), free, SegmentsOf(disjoint, "mmu", work));
-        var pftMany = Simulator.Run(PointOf(disjoint, "mmu", threads), free, SegmentsOf(disjoint, "mmu", work));
+        var pftOne = Simulator.Run(PointOf(disjoint, "mmu", 1), free, SpreadOf(disjoint, "mmu", work));
+        var pftMany = Simulator.Run(PointOf(disjoint, "mmu", threads), free, SpreadOf(disjoint, "mmu", work));
 
         // The same seed, the same virtual times.
         var twice = here.WithAtLeast(threads);
-        var a = Simulator.Run(PointOf(one, "mmu-spf", threads), twice, SegmentsOf(one, "mmu-spf", work));
-        var b = Simulator.Run(PointOf(one, "mmu-spf", threads), twice, SegmentsOf(one, "mmu-spf", work));
+        var a = Simulator.Run(PointOf(one, "mmu-spf", threads), twice, SpreadOf(one, "mmu-spf", work));
+        var b = Simulator.Run(PointOf(one, "mmu-spf", threads), twice, SpreadOf(one, "mmu-spf", work));
         var same = a.SteadyNs == b.SteadyNs && a.MakespanNs == b.MakespanNs && a.LocalNs == b.LocalNs
             && a.TransferNs == b.TransferNs && a.WaitNs == b.WaitNs && a.SleepNs == b.SleepNs && a.Transfers == b.Transfers;
 
@@ -102,13 +102,14 @@ public sealed class SimulationStudy(Calibration calibration, ulong seed, int bud
     private Simulator.Point PointOf(BenchWorkload workload, string config, int threads) =>
         new(workload, config, threads, seed, budget, backend) { MmThreads = Simulator.ProfileMmThreads };
 
-    private double[] SegmentsOf(BenchWorkload workload, string config, LocalWork work)
+    private LocalSpread SpreadOf(BenchWorkload workload, string config, LocalWork work)
     {
-        if (!segments.TryGetValue((config, workload, work), out var s))
+        if (!spreads.TryGetValue((config, workload, work), out var s))
         {
             if (!profiles.TryGetValue((config, workload), out var profile))
                 profiles[(config, workload)] = profile = Simulator.Profile(PointOf(workload, config, 1));
-            segments[(config, workload, work)] = s = Simulator.Segments(calibration.Local(config, workload.Name(), work), profile);
+            spreads[(config, workload, work)] = s = Simulator.Spread(calibration.For(config, workload.Name()),
+                calibration.Local(config, workload.Name(), work), profile);
         }
         return s;
     }

@@ -32,47 +32,71 @@ public static class Simulator
     public const int ProfileMmThreads = 2;
 
     /// <summary>
-    /// Scheduling points per operation, per kind (index = <see cref="OpKind"/>), of one thread
-    /// alone in a multithreaded mm (as calibrated): how the calibrated cost of an operation is
-    /// spread over its segments.
+    /// Scheduling points and page events per operation, per kind (index = <see cref="OpKind"/>),
+    /// of one thread alone in a multithreaded mm (as calibrated): how the calibrated cost of an
+    /// operation is spread over its segments and its pages (<see cref="Spread"/>).
     /// </summary>
-    public static double[] Profile(Point p)
+    public static OpProfile Profile(Point p)
     {
         var unit = Enumerable.Repeat(1.0, Kinds).ToArray();
-        var run = Execute(p with { Threads = 1, MmThreads = ProfileMmThreads }, new Machine("profile", 1, 1, 0, 0, "-"), unit, out var vt);
+        var run = Execute(p with { Threads = 1, MmThreads = ProfileMmThreads }, new Machine("profile", 1, 1, 0, 0, "-"), new LocalSpread(unit, new double[Kinds]), out var vt);
         if (run.SchedulerFailure is { } why)
             throw new InvalidOperationException($"simulate: the profile run of {p.Config} {p.Workload.Name()} lost control: {why}");
-        var perOp = new double[Kinds];
+        var points = new double[Kinds];
+        var pages = new double[Kinds];
         for (var k = 0; k < Kinds; k++)
-            perOp[k] = vt.OpsByKind[k] == 0 ? 0 : vt.PointsByKind[k] / (double)vt.OpsByKind[k];
-        return perOp;
+        {
+            if (vt.OpsByKind[k] == 0)
+                continue;
+            points[k] = vt.PointsByKind[k] / (double)vt.OpsByKind[k];
+            pages[k] = vt.PagesByKind[k] / (double)vt.OpsByKind[k];
+        }
+        return new OpProfile(points, pages);
     }
 
-    /// <summary>The local work of one segment per kind: the calibrated cost over (points + 1).</summary>
-    public static double[] Segments(LocalCost cost, IReadOnlyList<double> pointsPerOp)
+    /// <summary>
+    /// Where each kind's local work <paramref name="local"/> goes, of which
+    /// <paramref name="model"/> is the model's own: the model's own over the segments
+    /// (calibrated cost over points + 1), the rest — the kernel's added work, page work — over the
+    /// kind's page events (added over pages per operation), where the model does its page work.
+    /// A kind with no page events spreads all of it over its segments.
+    /// </summary>
+    public static LocalSpread Spread(LocalCost model, LocalCost local, OpProfile profile)
     {
-        ArgumentNullException.ThrowIfNull(cost);
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(local);
+        ArgumentNullException.ThrowIfNull(profile);
         var segments = new double[Kinds];
+        var pages = new double[Kinds];
         for (var k = 0; k < Kinds; k++)
         {
             var kind = (OpKind)k;
-            if (cost.NsPerOp.ContainsKey(kind.ToString()))
-                segments[k] = cost.Of(kind) / (pointsPerOp[k] + 1);
+            if (!local.NsPerOp.ContainsKey(kind.ToString()))
+                continue;
+            var segmentsPerOp = profile.PointsPerOp[k] + 1;
+            if (profile.PagesPerOp[k] > 0)
+            {
+                segments[k] = model.Of(kind) / segmentsPerOp;
+                pages[k] = (local.Of(kind) - model.Of(kind)) / profile.PagesPerOp[k];
+            }
+            else
+                segments[k] = local.Of(kind) / segmentsPerOp;
         }
-        return segments;
+        return new LocalSpread(segments, pages);
     }
 
-    /// <summary>Runs <paramref name="p"/> on <paramref name="machine"/> with the local work of <paramref name="segments"/>.</summary>
-    public static SimResult Run(Point p, Machine machine, IReadOnlyList<double> segments) => Execute(p, machine, segments, out _);
+    /// <summary>Runs <paramref name="p"/> on <paramref name="machine"/> with the local work of <paramref name="spread"/>.</summary>
+    public static SimResult Run(Point p, Machine machine, LocalSpread spread) => Execute(p, machine, spread, out _);
 
-    private static SimResult Execute(Point p, Machine machine, IReadOnlyList<double> segments, out VirtualTime vt)
+    private static SimResult Execute(Point p, Machine machine, LocalSpread spread, out VirtualTime vt)
     {
         ArgumentNullException.ThrowIfNull(p);
         ArgumentNullException.ThrowIfNull(machine);
+        ArgumentNullException.ThrowIfNull(spread);
         using var space = Create(p.Backend, p.Config);
         Func<object?, string> name = space is ManagedAddressSpace managed ? managed.LineName : _ => "line";
         var windows = Windows.Prepare(space, p.Workload, p.Seed, p.Threads, p.Budget, p.MmThreads);
-        var time = new VirtualTime(machine, p.Threads, segments);
+        var time = new VirtualTime(machine, p.Threads, spread.SegmentNs, spread.PageNs);
         var failed = new long[p.Threads];
         var bodies = new Action[p.Threads];
         for (var t = 0; t < p.Threads; t++)
@@ -92,8 +116,17 @@ public static class Simulator
         }
 
         ControlledRun run;
-        using (SchedulerHooks.Install(p.Backend, p.Config))
-            run = ControlledScheduler.Run(bodies, time, maxSteps: int.MaxValue, record: false, limit: TimeSpan.FromHours(1));
+        // The managed port's page events charge the run's clocks (the native library reports none).
+        PageWork.Hook = time.OnPage;
+        try
+        {
+            using (SchedulerHooks.Install(p.Backend, p.Config))
+                run = ControlledScheduler.Run(bodies, time, maxSteps: int.MaxValue, record: false, limit: TimeSpan.FromHours(1));
+        }
+        finally
+        {
+            PageWork.Hook = null;
+        }
         vt = time;
         var error = run.Errors.FirstOrDefault(e => e is not null);
         if (error is not null)

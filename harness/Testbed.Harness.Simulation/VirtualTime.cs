@@ -15,7 +15,9 @@ namespace Testbed.Harness.Simulation;
 /// each point costs:
 /// <list type="bullet">
 /// <item>local work: the operation's calibrated single-thread time, spread evenly over the
-/// segments between its points (<see cref="BeginOp"/>);</item>
+/// segments between its points (<see cref="BeginOp"/>), except the kernel's added work of a
+/// kind with page events, which is charged per page where the model does its page work
+/// (<see cref="OnPage"/>, called through <see cref="PageWork.Hook"/>: a cost, not a point);</item>
 /// <item>a transfer, when the point's line (the lock, atomic or seqcount it names) is in
 /// another CPU's cache: a write (lock, unlock, atomic, seqcount write) takes the line
 /// exclusive, a read (seqcount read) shares it; a line moves to one CPU at a time;</item>
@@ -40,18 +42,28 @@ public sealed class VirtualTime : ISchedulingStrategy, IPointObserver
 {
     private readonly Machine machine;
     private readonly IReadOnlyList<double> segmentNs;
+    private readonly IReadOnlyList<double> pageNs;
     private readonly ThreadClock[] clocks;
     private readonly Dictionary<object, CacheLine> lines = [];
     private readonly long[] pointsByKind;
     private readonly long[] opsByKind;
+    private readonly long[] pagesByKind;
     private readonly long[] currentPoints;
     private double now;
     private long waitsBegun;
 
+    // The operation the calling thread runs (set by BeginOp on that thread): whose clock a page event charges.
+    [ThreadStatic]
+    private static VirtualTime? opOwner;
+
+    [ThreadStatic]
+    private static int opThread;
+
     /// <param name="machine">Topology and transfer costs.</param>
     /// <param name="threads">Virtual CPUs (one thread each).</param>
     /// <param name="segmentNs">Local work of one segment of an operation, per kind index (see <see cref="BeginOp"/>).</param>
-    public VirtualTime(Machine machine, int threads, IReadOnlyList<double> segmentNs)
+    /// <param name="pageNs">Local work of one page event of an operation, per kind index (see <see cref="OnPage"/>); null: none.</param>
+    public VirtualTime(Machine machine, int threads, IReadOnlyList<double> segmentNs, IReadOnlyList<double>? pageNs = null)
     {
         ArgumentNullException.ThrowIfNull(machine);
         ArgumentNullException.ThrowIfNull(segmentNs);
@@ -59,9 +71,13 @@ public sealed class VirtualTime : ISchedulingStrategy, IPointObserver
             throw new ArgumentOutOfRangeException(nameof(threads), $"{threads} threads on {machine.Name}'s {machine.Cpus} CPUs");
         this.machine = machine;
         this.segmentNs = segmentNs;
+        this.pageNs = pageNs ?? new double[segmentNs.Count];
+        if (this.pageNs.Count != segmentNs.Count)
+            throw new ArgumentException($"{this.pageNs.Count} page costs for {segmentNs.Count} kinds", nameof(pageNs));
         clocks = [.. Enumerable.Range(0, threads).Select(_ => new ThreadClock())];
         pointsByKind = new long[segmentNs.Count];
         opsByKind = new long[segmentNs.Count];
+        pagesByKind = new long[segmentNs.Count];
         currentPoints = new long[threads];
     }
 
@@ -86,6 +102,9 @@ public sealed class VirtualTime : ISchedulingStrategy, IPointObserver
     /// <summary>Operations per kind index.</summary>
     public IReadOnlyList<long> OpsByKind => opsByKind;
 
+    /// <summary>Page events (<see cref="OnPage"/>) per operation kind index.</summary>
+    public IReadOnlyList<long> PagesByKind => pagesByKind;
+
     /// <summary>Thread <paramref name="thread"/> starts an operation of kind index <paramref name="kind"/>: the segment before its first point.</summary>
     public void BeginOp(int thread, int kind)
     {
@@ -93,7 +112,25 @@ public sealed class VirtualTime : ISchedulingStrategy, IPointObserver
         c.Kind = kind;
         c.Segment = segmentNs[kind];
         currentPoints[thread] = 0;
+        opOwner = this;
+        opThread = thread;
         Charge(c, c.Segment);
+    }
+
+    /// <summary>
+    /// The <see cref="PageWork.Hook"/>: the calling thread's operation did one page of work
+    /// (a fault's page allocation, a page its zap cleared), now, between the points around it:
+    /// its clock takes the kind's per-page work. Outside an operation of this run (set-up) nothing.
+    /// </summary>
+    public void OnPage()
+    {
+        if (!ReferenceEquals(opOwner, this))
+            return;
+        var c = clocks[opThread];
+        if (c.Kind < 0)
+            return;
+        pagesByKind[c.Kind]++;
+        Charge(c, pageNs[c.Kind]);
     }
 
     /// <summary>
@@ -109,6 +146,7 @@ public sealed class VirtualTime : ISchedulingStrategy, IPointObserver
         c.OpEnds.Add(c.Now);
         c.Kind = -1;
         c.Segment = 0;
+        opOwner = null;
     }
 
     /// <inheritdoc/>

@@ -30,7 +30,11 @@ public static class SimulateCommand
         the published machines, plus the kernel work the model leaves out: per operation kind
         max(0, kernel - model(mmu)), the host kernel's own time for that kind in the workload's shape,
         measured here by native/bench's kernel mode, beyond the mmu model's; the same for every design,
-        so the designs' differences stay the model's; --machine here keeps the model's own by default) plus, when the point's line (the lock,
+        so the designs' differences stay the model's; it is page work, charged where the model does its
+        page work — a fault's page allocation, before the PTE lock, and each entry munmap's zap clears —
+        per page (the kind's added work over its pages per operation), and spread evenly with the rest
+        for a kind with no pages and on --backend native, which reports no page events; --machine here
+        keeps the model's own by default) plus, when the point's line (the lock,
         atomic or seqcount it names) is in another CPU's cache, one transfer (MESI-like: a write takes the
         line exclusive, a read shares it; a line moves to one CPU at a time; it costs the machine's published
         latency between two hardware threads of one core, two cores of one socket, or two sockets: virtual
@@ -80,7 +84,8 @@ public static class SimulateCommand
         var local = new Option<string?>("--local")
         {
             Description = "The local work of an operation: model (the design's calibrated time) or kernel (that plus max(0, kernel - model(mmu)) " +
-                "per kind: the kernel work the model leaves out). Default: kernel on the published machines, model on here.",
+                "per kind: the kernel work the model leaves out, charged per page at a fault's page allocation and munmap's zap). " +
+                "Default: kernel on the published machines, model on here.",
         }.AcceptOnlyFromAmong("model", "kernel");
         var calibration = new Option<FileInfo?>("--calibration")
         {

@@ -305,9 +305,13 @@ internal sealed partial class MmStruct
             return SpfAbort.SeqChanged;
         // do_anonymous_page: only the table to prepare (the series gives up on pmd_none).
         var pte = PteAlloc(addr);
+        var newPage = PteTable.NewPage(flags, vmFlags);
+        // The page is allocated before pte_map_lock (and freed again if it gives up).
+        if (PageWork.Active && pte.AllocatesPage(addr, newPage, (flags & FaultFlags.Write) != 0))
+            PageWork.Page();
         if (SpfPteMapLock(pte, vma, seq) is { } abort)
             return abort;
-        pte.FaultLocked(addr, vma.Id, PteTable.NewPage(flags, vmFlags), (flags & FaultFlags.Write) != 0);
+        pte.FaultLocked(addr, vma.Id, newPage, (flags & FaultFlags.Write) != 0);
         pte.Ptl.Unlock();
         return null;
     }
@@ -396,12 +400,15 @@ internal sealed partial class MmStruct
     /// do_anonymous_page's install with the VMA held (mmap_sem or its own lock): a new page is
     /// allocated under the VMA's policy, read without a reference before the page-table lock
     /// as 6.4's vma_alloc_folio → get_vma_policy reads it (the page is taken under the lock,
-    /// see <see cref="PteTable.Populate"/>); the policy must still be live at the use.
+    /// see <see cref="PteTable.Populate"/>; its <see cref="PageWork"/> is reported before the
+    /// lock, where the kernel allocates); the policy must still be live at the use.
     /// </summary>
     private static void FaultInstall(PteTable pte, VmAreaStruct vma, ulong addr, FaultFlags flags)
     {
         var newPage = PteTable.NewPage(flags, vma.VmFlags);
         var pol = newPage ? Volatile.Read(ref vma.VmPolicy) : null;
+        if (PageWork.Active && pte.AllocatesPage(addr, newPage, (flags & FaultFlags.Write) != 0))
+            PageWork.Page();
         pte.Ptl.Lock();
         pol?.CheckLive();
         pte.FaultLocked(addr, vma.Id, newPage, (flags & FaultFlags.Write) != 0);

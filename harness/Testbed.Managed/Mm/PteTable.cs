@@ -80,6 +80,25 @@ internal sealed class PteTable(ulong addr, PteTable? next)
     }
 
     /// <summary>
+    /// Whether a fault on addr will take a page of its own, judged from the entry read without
+    /// the lock, as handle_pte_fault reads orig_pte before do_anonymous_page allocates: a none
+    /// entry that a <paramref name="newPage"/> fault populates, or a write to a write-protected
+    /// entry that do_wp_page copies (not one it reuses). The kernel allocates before it takes
+    /// the PTE lock; <see cref="PageWork"/> is told here, where it would.
+    /// </summary>
+    public bool AllocatesPage(ulong addr, bool newPage, bool write)
+    {
+        var i = Index(addr);
+        var e = Volatile.Read(ref Pte[i]);
+        if (e == 0)
+            return newPage;
+        if (!write || (e & PteCow) == 0)
+            return false;
+        var s = Volatile.Read(ref Share)?[i];
+        return (e & PteAnon) == 0 || (s is not null && Volatile.Read(ref s.MapCount) != 1);
+    }
+
+    /// <summary>
     /// The fault's PTE step with the lock held: populate a none entry, or, for a write to an
     /// entry fork write-protected, do_wp_page. Any other present entry stays as it is.
     /// </summary>
@@ -178,9 +197,10 @@ internal sealed class PteTable(ulong addr, PteTable? next)
         NrPages++;
     }
 
-    /// <summary>zap_pte_range's step with the lock held: forget entry <paramref name="i"/> (populated) and give its page back.</summary>
+    /// <summary>zap_pte_range's step with the lock held: forget entry <paramref name="i"/> (populated) and give its page back (one page of <see cref="PageWork"/>).</summary>
     public void Clear(int i)
     {
+        PageWork.Page();
         PutPage(i);
         Pte[i] = 0;
         NrPages--;

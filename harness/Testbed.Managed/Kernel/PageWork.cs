@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// A cost hook, not a scheduling point: where the kernel does per-page work.
+using System.Runtime.CompilerServices;
+
+namespace Testbed.Managed.Kernel;
+
+/// <summary>
+/// The page events of the model's own page work, reported to a simulation that charges the
+/// kernel's per-page work there: a fault's page allocation (do_anonymous_page, the COW copy of
+/// wp_page_copy), called where the kernel allocates it (before the PTE lock), and each entry a
+/// zap clears (zap_pte_range: the page freed or unmapped). It is not a scheduling point: it
+/// adds no decision and no line, it only tells the hook "one page, here". A no-op while
+/// <see cref="Hook"/> is null (the default: no simulation runs) and in the perf flavour.
+/// </summary>
+public static class PageWork
+{
+    /// <summary>The installed hook (a simulation's VirtualTime), or null for none. Global, like <see cref="SchedHook.Hook"/>.</summary>
+    public static Action? Hook { get; set; }
+
+    /// <summary>
+    /// Whether a hook listens: false in the perf flavour (folded by the JIT) and while no
+    /// simulation runs, so a call site that must first work out whether it has a page pays nothing.
+    /// </summary>
+    public static bool Active
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => ManagedFlavour.Checked && Hook is not null;
+    }
+
+    /// <summary>One page of work by the calling thread, now.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Page()
+    {
+        if (!ManagedFlavour.Checked)
+            return;
+        Hook?.Invoke();
+    }
+}

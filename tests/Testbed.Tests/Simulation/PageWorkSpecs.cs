@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: GPL-2.0-only
+using Testbed.Contract;
+using Testbed.Harness.Backends;
+using Testbed.Harness.Bench;
+using Testbed.Harness.Scheduling;
+using Testbed.Harness.Simulation;
+using Testbed.Managed;
+using Testbed.Managed.Kernel;
+using Testbed.Tests.Interleaving;
+using Xunit;
+
+namespace Testbed.Tests.Simulation;
+
+/// <summary>
+/// The kernel's added work is page work, charged where the model does its page work
+/// (<see cref="PageWork"/>, a cost hook, not a scheduling point): a fault's page allocation
+/// before the PTE lock, each entry munmap's zap clears inside it, after the VMAs were split and
+/// detached. Read from the port's own points and page events (single thread, a recording
+/// hook), and from virtual time: the page's time lands at that moment, in its lock context;
+/// with no hook it costs nothing; one CPU still spends the augmented costs to the digit.
+/// </summary>
+[Collection(InterleavingCollection.Name)]
+public sealed class PageWorkSpecs
+{
+    private const ulong Page = 4096;
+    private const ulong Base = 0x300000000UL;
+    private const int Pages = 16;
+
+    [Fact]
+    public void A_fault_reports_its_page_before_the_pte_lock_and_a_zap_each_entry_inside_it_outside_mm_rb_lock_and_the_split()
+    {
+        using var mm = new ManagedAddressSpace("mmu-spf");
+        Assert.Equal(0, mm.SetThreads(2)); // the series speculates only in a multithreaded mm
+        var log = new List<string>();
+        Assert.Equal((long)Base, mm.Execute(Operation.Mmap(Base, Pages * Page, Prot.Read | Prot.Write,
+            MapFlags.Fixed | MapFlags.Private | MapFlags.Anonymous)));
+        Action<SchedPoint, object?> record = (point, obj) => log.Add($"{point} {mm.LineName(obj)}");
+        SchedHook.Hook = record;
+        PageWork.Hook = () => log.Add("page");
+        try
+        {
+            // A classic write fault (it also gives the VMA its anon_vma): its page under mmap_sem, before the PTE lock.
+            var classic = Events(log, () => mm.Execute(Operation.Fault(Base, FaultFlags.Write | FaultFlags.NoSpeculative)));
+            Assert.Equal(1, classic.Count(e => e == "page"));
+            Assert.Equal(new Held(MmapSem: 1, MmRbLock: 0, Pte: 0, Seq: 0), Context(classic).Single());
+
+            // A speculative write fault: no lock at all when it allocates.
+            long result = 0;
+            var speculative = Events(log, () => result = mm.Execute(Operation.Fault(Base + Page, FaultFlags.Write)));
+            Assert.Equal((long)FaultResult.Speculative, result);
+            Assert.Equal(new Held(0, 0, 0, 0), Context(speculative).Single());
+
+            // No page: a read maps the zero page, a write to a present page installs none.
+            Assert.DoesNotContain("page", Events(log, () => mm.Execute(Operation.Fault(Base + (2 * Page), FaultFlags.Read))));
+            Assert.DoesNotContain("page", Events(log, () => mm.Execute(Operation.Fault(Base + Page, FaultFlags.Write))));
+
+            for (var p = 3; p < Pages; p++)
+                mm.Execute(Operation.Fault(Base + ((ulong)p * Page), FaultFlags.Write));
+
+            // munmap of 4 pages in the middle: a split (the surviving VMA's vm_sequence section
+            // and mm_rb_lock), then the zap of the detached piece, one page per entry, each
+            // under the PTE lock and the zapped VMA's own section only, with mmap_sem held.
+            var munmap = Events(log, () => mm.Execute(Operation.Munmap(Base + (4 * Page), 4 * Page)));
+            Assert.Contains("SeqBegin vma", munmap.TakeWhile(e => e != "page"));
+            Assert.Contains("Lock mm_rb_lock", munmap.TakeWhile(e => e != "page"));
+            Assert.All(Context(munmap), held => Assert.Equal(new Held(MmapSem: 1, MmRbLock: 0, Pte: 1, Seq: 1), held));
+            Assert.Equal(4, Context(munmap).Count);
+            Assert.Equal(2, mm.Snapshot().Count);
+        }
+        finally
+        {
+            SchedHook.Hook = null;
+            PageWork.Hook = null;
+        }
+    }
+
+    [Theory]
+    [InlineData(true, true)]
+    [InlineData(false, true)]
+    [InlineData(true, false)]
+    public void The_page_time_lands_at_the_page_event_in_its_lock_context(bool insideTheLock, bool hooked)
+    {
+        const double segmentNs = 100;
+        const double pageNs = 10_000;
+        var time = new VirtualTime(new Machine("test", 2, 1, 50, 50, "test values"), 2, [segmentNs], [pageNs]);
+        var ptl = new SpinLockT(LockRank.PageTableLock);
+        // t0 takes the lock and does one page of work inside or after it; t1, whose clock is
+        // then the earlier, waits for the lock.
+        Action[] bodies =
+        [
+            () =>
+            {
+                ptl.Lock();
+                time.BeginOp(0, 0);
+                if (insideTheLock)
+                    PageWork.Page();
+                SchedHook.Sched(SchedPoint.Preempt, null);
+                ptl.Unlock();
+                if (!insideTheLock)
+                    PageWork.Page();
+                time.EndOp(0);
+            },
+            () =>
+            {
+                ptl.Lock();
+                ptl.Unlock();
+            },
+        ];
+        ControlledRun run;
+        if (hooked)
+            PageWork.Hook = time.OnPage;
+        try
+        {
+            using (SchedulerHooks.Install(AddressSpaceFactory.Managed, "mmu"))
+                run = ControlledScheduler.Run(bodies, time);
+        }
+        finally
+        {
+            PageWork.Hook = null;
+        }
+
+        Assert.Null(run.SchedulerFailure);
+        Assert.All(run.Errors, e => Assert.Null(e));
+        Assert.Equal(hooked ? 1 : 0, time.PagesByKind[0]);
+        // The holder's three segments (the op's start, the preempt, the unlock) always; the
+        // page only while it holds the lock, and only with the hook: without one it costs nothing.
+        var waitsForThePage = insideTheLock && hooked;
+        Assert.InRange(time.WaitNs, waitsForThePage ? pageNs : 2 * segmentNs, waitsForThePage ? pageNs + (4 * segmentNs) : 4 * segmentNs);
+    }
+
+    [Fact]
+    public void A_simulation_installs_the_hook_for_its_run_only()
+    {
+        Assert.Null(PageWork.Hook);
+        var one = new SimulationStudy(WithMunmapWork, 7, 512, AddressSpaceFactory.Managed).Simulate(BenchWorkload.Malloc1, "mmu", 1, Machines.X86Vm16);
+        Assert.True(one.Ops > 0);
+        Assert.Null(PageWork.Hook);
+    }
+
+    [Theory]
+    [InlineData(BenchWorkload.Ebizzy)]
+    [InlineData(BenchWorkload.Malloc1)]
+    public void One_cpu_spends_the_augmented_costs_to_the_digit_with_the_added_work_at_its_pages(BenchWorkload workload)
+    {
+        var calibration = WithMunmapWork;
+        var profile = Simulator.Profile(new Simulator.Point(workload, "mmu-spf", 1, 7, 512) { MmThreads = Simulator.ProfileMmThreads });
+        var model = calibration.Local("mmu-spf", workload.Name(), LocalWork.Model);
+        var kernel = calibration.Local("mmu-spf", workload.Name(), LocalWork.Kernel);
+        var spread = Simulator.Spread(model, kernel, profile);
+
+        // Faults and munmaps have pages; mmap has none and keeps the even spread of all its work.
+        Assert.Equal(1, profile.PagesPerOp[(int)OpKind.Fault]);
+        Assert.True(profile.PagesPerOp[(int)OpKind.Munmap] >= 1, $"{profile.PagesPerOp[(int)OpKind.Munmap]} pages per munmap");
+        Assert.Equal(0, profile.PagesPerOp[(int)OpKind.Mmap]);
+        Assert.Equal(0, spread.PageNs[(int)OpKind.Mmap]);
+        Assert.Equal(kernel.Of(OpKind.Mmap), spread.SegmentNs[(int)OpKind.Mmap] * (profile.PointsPerOp[(int)OpKind.Mmap] + 1), 1e-9);
+        foreach (var kind in new[] { OpKind.Fault, OpKind.Munmap })
+        {
+            var k = (int)kind;
+            Assert.Equal(model.Of(kind), spread.SegmentNs[k] * (profile.PointsPerOp[k] + 1), 1e-9);
+            Assert.Equal(kernel.Of(kind) - model.Of(kind), spread.PageNs[k] * profile.PagesPerOp[k], 1e-9);
+        }
+
+        var one = new SimulationStudy(calibration, 7, 512, AddressSpaceFactory.Managed).Simulate(workload, "mmu-spf", 1, Machines.X86Vm16);
+        var augmented = one.OpsByKind.Sum(kv => kv.Value * kernel.Of(Enum.Parse<OpKind>(kv.Key)));
+        Assert.Equal("kernel", one.Local);
+        Assert.Equal(augmented, one.MakespanNs, augmented * 1e-12);
+        Assert.Equal(one.MakespanNs, one.LocalNs);
+    }
+
+    // LocalWorkSpecs' fixed costs, but the kernel's munmap dearer than the model's, so munmap has added work too.
+    private static readonly Calibration WithMunmapWork = new(DateTimeOffset.UnixEpoch, "test", 8, 512, 1, 40, [40],
+    [
+        .. new[] { "mmu", "mmu-spf" }.SelectMany(c => BenchWorkloads.All.Select(w => new LocalCost(c, w.Name(),
+            new Dictionary<string, double> { ["Mmap"] = c == "mmu" ? 900 : 950, ["Munmap"] = 4000, ["Fault"] = c == "mmu" ? 300 : 345, ["FileOpen"] = 100 }))),
+    ])
+    {
+        Wakeup = new Wakeup(3000, 700, [3000], [700], "test values"),
+        Kernel = new KernelCosts("test", DateTimeOffset.UnixEpoch, 1, "0 0 0 -> 0 0 0", 512, 1, "ext4", "test values",
+            [.. BenchWorkloads.All.Select(w => new KernelCost(w.Name(),
+                new Dictionary<string, double> { ["Mmap"] = 2900, ["Munmap"] = 37_000, ["Fault"] = 2300, ["FileOpen"] = 100 }))]),
+    };
+
+    private readonly record struct Held(int MmapSem, int MmRbLock, int Pte, int Seq);
+
+    private static List<string> Events(List<string> log, Func<long> op)
+    {
+        log.Clear();
+        Assert.True(op() >= 0);
+        return [.. log];
+    }
+
+    // What the thread held at each page event, from the points before it.
+    private static List<Held> Context(List<string> events)
+    {
+        var at = new List<Held>();
+        int mmapSem = 0, rb = 0, pte = 0, seq = 0;
+        foreach (var e in events)
+        {
+            switch (e)
+            {
+                case "page": at.Add(new Held(mmapSem, rb, pte, seq)); break;
+                case "Lock mmap_sem": mmapSem++; break;
+                case "Unlock mmap_sem": mmapSem--; break;
+                case "Lock mm_rb_lock": rb++; break;
+                case "Unlock mm_rb_lock": rb--; break;
+                case "Lock pte lock": pte++; break;
+                case "Unlock pte lock": pte--; break;
+                case "SeqBegin vma": seq++; break;
+                case "SeqEnd vma": seq--; break;
+            }
+        }
+        return at;
+    }
+}
