@@ -15,3 +15,29 @@ public enum LocalWork
     /// <summary>model(design, kind) + max(0, kernel(kind) − model(mmu, kind)).</summary>
     Kernel,
 }
+
+/// <summary>The names of <see cref="LocalWork"/> in reports and on the command line.</summary>
+public static class LocalWorks
+{
+    /// <summary>Every name, as <c>--local</c> accepts it.</summary>
+    public static IReadOnlyList<string> Names { get; } = [.. Enum.GetValues<LocalWork>().Select(Name)];
+
+    /// <summary>"model" or "kernel".</summary>
+    public static string Name(this LocalWork work) => work switch
+    {
+        LocalWork.Model => "model",
+        LocalWork.Kernel => "kernel",
+        _ => throw new ArgumentOutOfRangeException(nameof(work)),
+    };
+
+    /// <summary>The local work called <paramref name="name"/>.</summary>
+    public static LocalWork Parse(string name)
+    {
+        foreach (var w in Enum.GetValues<LocalWork>())
+        {
+            if (w.Name() == name)
+                return w;
+        }
+        throw new ArgumentException($"unknown local work '{name}'; known: {string.Join(", ", Names)}", nameof(name));
+    }
+}

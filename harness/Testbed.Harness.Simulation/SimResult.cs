@@ -36,7 +36,7 @@ public sealed record SimResult(
     public long Sleeps { get; init; }
 
     /// <summary>Which local work the point cost (<see cref="LocalWork"/>: "model" or "kernel").</summary>
-    public string Local { get; init; } = "model";
+    public string Local { get; init; } = LocalWork.Model.Name();
 
     /// <summary>Sleeps per operation.</summary>
     public double SleepsPerOp => Sleeps / (double)Math.Max(1, Ops);

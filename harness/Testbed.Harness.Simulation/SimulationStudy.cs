@@ -28,7 +28,7 @@ public sealed class SimulationStudy(Calibration calibration, ulong seed, int bud
     {
         ArgumentNullException.ThrowIfNull(machine);
         var work = LocalFor(machine);
-        var result = Simulator.Run(PointOf(workload, config, threads), Wakes(machine), SpreadOf(workload, config, work)) with { Local = Name(work) };
+        var result = Simulator.Run(PointOf(workload, config, threads), Wakes(machine), SpreadOf(workload, config, work)) with { Local = work.Name() };
         Results.Add(result);
         return result;
     }
@@ -56,9 +56,6 @@ public sealed class SimulationStudy(Calibration calibration, ulong seed, int bud
         ArgumentNullException.ThrowIfNull(machine);
         return local ?? (Machines.Published.Any(m => m.Name == machine.Name) ? LocalWork.Kernel : LocalWork.Model);
     }
-
-    /// <summary>The name of <paramref name="work"/> in reports and on the command line.</summary>
-    public static string Name(LocalWork work) => work == LocalWork.Kernel ? "kernel" : "model";
 
     /// <summary>
     /// Checks the engine's invariants (<see cref="Validation"/>) on this calibration, on
@@ -91,7 +88,7 @@ public sealed class SimulationStudy(Calibration calibration, ulong seed, int bud
 
         return new Validation($"{one.Name()} mmu-spf, 1 CPU", calibrated, single.MakespanNs, single.Transfers, single.WaitNs,
             $"{disjoint.Name()} mmu, no transfer cost", threads, pftMany.OpsPerSecond / pftOne.OpsPerSecond, pftMany.TransferNs,
-            $"{one.Name()} mmu-spf, {threads} CPUs, run twice", same) { Local = Name(work) };
+            $"{one.Name()} mmu-spf, {threads} CPUs, run twice", same) { Local = work.Name() };
     }
 
     // No published wake-up latency was found for any machine: each takes the one measured here.

@@ -21,7 +21,7 @@ public sealed record Validation(
     bool Deterministic)
 {
     /// <summary>Which local work the one-CPU and zero-cost points cost ("model" or "kernel").</summary>
-    public string Local { get; init; } = "model";
+    public string Local { get; init; } = LocalWork.Model.Name();
 
     /// <summary>|simulated − calibrated| / calibrated at one CPU.</summary>
     public double OneCpuError => Math.Abs(OneCpuSimulatedNs - OneCpuCalibratedNs) / Math.Max(OneCpuCalibratedNs, 1e-9);

@@ -86,7 +86,7 @@ public static class SimulateCommand
             Description = "The local work of an operation: model (the design's calibrated time) or kernel (that plus max(0, kernel - model(mmu)) " +
                 "per kind: the kernel work the model leaves out, charged per page at a fault's page allocation and munmap's zap). " +
                 "Default: kernel on the published machines, model on here.",
-        }.AcceptOnlyFromAmong("model", "kernel");
+        }.AcceptOnlyFromAmong([.. LocalWorks.Names]);
         var calibration = new Option<FileInfo?>("--calibration")
         {
             Description = "The calibration file to read (default: docs/design-study/simulate-calibration.json).",
@@ -144,7 +144,7 @@ public static class SimulateCommand
         {
             var isQuick = parse.GetValue(quick);
             var settings = new Settings(parse.GetValue(seed), isQuick, isQuick || parse.GetValue(anchors), parse.GetValue(calibrate), parse.GetValue(calibrateWakeup),
-                parse.GetValue(calibrateKernel), parse.GetValue(local) switch { "model" => LocalWork.Model, "kernel" => LocalWork.Kernel, _ => null },
+                parse.GetValue(calibrateKernel), parse.GetValue(local) is { } l ? LocalWorks.Parse(l) : null,
                 parse.GetValue(calibration)?.FullName ?? Path.Combine(RepoPaths.Root(), "docs", "design-study", "simulate-calibration.json"),
                 parse.GetValue(budget) ?? (isQuick ? 2048 : 8192), parse.GetValue(backend)!,
                 parse.GetValue(machine)!, parse.GetValue(threads)!, parse.GetValue(configs)!,
@@ -220,8 +220,8 @@ public static class SimulateCommand
         var study = new SimulationStudy(calibration, s.Seed, s.Budget, s.Backend, s.Local);
         // The validation's one-CPU and zero-cost points take the local work the predictions take.
         var validationWork = study.LocalFor(anchorList.Count > 0 ? anchorList[0].Machine : sweep);
-        Terminal.Line($"simulate: local work: {SimulationStudy.Name(study.LocalFor(here))} on {here.Name}, " +
-            string.Join(", ", Machines.Published.Select(m => $"{SimulationStudy.Name(study.LocalFor(m))} on {m.Name}")));
+        Terminal.Line($"simulate: local work: {study.LocalFor(here).Name()} on {here.Name}, " +
+            string.Join(", ", Machines.Published.Select(m => $"{study.LocalFor(m).Name()} on {m.Name}")));
         if (calibration.Kernel is { } kernel)
         {
             Terminal.Line($"simulate: kernel costs (host kernel {kernel.Release}, {kernel.Taken:yyyy-MM-dd HH:mm} UTC, load average {kernel.LoadAverage}), ns mmap / fault / munmap: " +
@@ -237,7 +237,7 @@ public static class SimulateCommand
             ["machine"] = sweep.Name,
             ["anchors"] = string.Join(",", anchorList.Select(a => a.Row)),
             ["others"] = s.Quick ? "" : string.Join(",", s.Configs),
-            ["local"] = s.Local is { } l ? SimulationStudy.Name(l) : "per machine",
+            ["local"] = s.Local is { } work ? work.Name() : "per machine",
         };
         SimulationUnit Compute(int i)
         {

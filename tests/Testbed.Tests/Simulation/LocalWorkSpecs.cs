@@ -90,7 +90,7 @@ public sealed class LocalWorkSpecs
     {
         var v = new SimulationStudy(Fixed, Seed, Budget, AddressSpaceFactory.Managed).Validate(Machines.Here(2, 40), work);
 
-        Assert.Equal(SimulationStudy.Name(work), v.Local);
+        Assert.Equal(work.Name(), v.Local);
         Assert.True(v.OneCpuError < 1e-9, $"simulated {v.OneCpuSimulatedNs} ns against {v.OneCpuCalibratedNs} ns");
         Assert.Equal(0, v.OneCpuTransfers);
         Assert.Equal(0, v.ZeroCostTransferNs);
