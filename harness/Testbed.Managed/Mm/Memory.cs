@@ -307,8 +307,7 @@ internal sealed partial class MmStruct
         var pte = PteAlloc(addr);
         var newPage = PteTable.NewPage(flags, vmFlags);
         // The page is allocated before pte_map_lock (and freed again if it gives up).
-        if (PageWork.Active && pte.AllocatesPage(addr, newPage, (flags & FaultFlags.Write) != 0))
-            PageWork.Page();
+        pte.ReportFaultPage(addr, newPage, (flags & FaultFlags.Write) != 0);
         if (SpfPteMapLock(pte, vma, seq) is { } abort)
             return abort;
         pte.FaultLocked(addr, vma.Id, newPage, (flags & FaultFlags.Write) != 0);
@@ -407,8 +406,7 @@ internal sealed partial class MmStruct
     {
         var newPage = PteTable.NewPage(flags, vma.VmFlags);
         var pol = newPage ? Volatile.Read(ref vma.VmPolicy) : null;
-        if (PageWork.Active && pte.AllocatesPage(addr, newPage, (flags & FaultFlags.Write) != 0))
-            PageWork.Page();
+        pte.ReportFaultPage(addr, newPage, (flags & FaultFlags.Write) != 0);
         pte.Ptl.Lock();
         pol?.CheckLive();
         pte.FaultLocked(addr, vma.Id, newPage, (flags & FaultFlags.Write) != 0);

@@ -80,13 +80,21 @@ internal sealed class PteTable(ulong addr, PteTable? next)
     }
 
     /// <summary>
-    /// Whether a fault on addr will take a page of its own, judged from the entry read without
-    /// the lock, as handle_pte_fault reads orig_pte before do_anonymous_page allocates: a none
-    /// entry that a <paramref name="newPage"/> fault populates, or a write to a write-protected
-    /// entry that do_wp_page copies (not one it reuses). The kernel allocates before it takes
-    /// the PTE lock; <see cref="PageWork"/> is told here, where it would.
+    /// A fault on addr about to take the PTE lock: tells <see cref="PageWork"/> of the page it
+    /// will take of its own, where the kernel allocates it (before the lock). Nothing when no
+    /// hook listens (the entry is then not even read).
     /// </summary>
-    public bool AllocatesPage(ulong addr, bool newPage, bool write)
+    public void ReportFaultPage(ulong addr, bool newPage, bool write)
+    {
+        if (PageWork.Active && AllocatesPage(addr, newPage, write))
+            PageWork.Page();
+    }
+
+    // Whether a fault on addr will take a page of its own, judged from the entry read without
+    // the lock, as handle_pte_fault reads orig_pte before do_anonymous_page allocates: a none
+    // entry that a newPage fault populates, or a write to a write-protected entry that
+    // do_wp_page copies (not one it reuses).
+    private bool AllocatesPage(ulong addr, bool newPage, bool write)
     {
         var i = Index(addr);
         var e = Volatile.Read(ref Pte[i]);
