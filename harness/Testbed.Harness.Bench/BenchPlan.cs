@@ -12,12 +12,15 @@ namespace Testbed.Harness.Bench;
 /// </summary>
 /// <remarks>
 /// Where the original maps with <c>mmap(NULL, ...)</c> (ebizzy -m, will-it-scale, glibc's
-/// malloc), the stream maps without MAP_FIXED and passes its thread's slot as the hint: the
-/// slots are packed downwards from <see cref="TopDownBase"/> as top-down placement packs the
-/// threads' mappings, so a new mapping meets its neighbours (and may merge with them and share
-/// their anon_vma) as in a real process. A slot is free whenever its thread maps it, so
-/// get_unmapped_area always honours the hint; <see cref="BenchRunner.Execute"/> counts an
-/// mmap placed anywhere else as a failed operation.
+/// malloc), so does the plan: no hint, no MAP_FIXED, and the model's own get_unmapped_area
+/// places the mapping (top-down: the highest gap below mmap_base that fits, so a new mapping
+/// refills the hole freed highest, next to a live neighbour it may merge with and share an
+/// anon_vma with, as in a real process). The thread's faults and its munmap are addressed in
+/// the mapping its own mmap returned (<see cref="BenchOp.InMapping"/>, resolved by
+/// <see cref="StreamCursor"/>). Setup mappings the original makes once stay where they were:
+/// single-vma's shared region (MAP_FIXED) and pft's region (hinted, free, so honoured: every
+/// thread's faults are addressed in it); ebizzy's chunks are mapped without a hint, as its
+/// allocate() does, and nothing addresses them afterwards.
 /// </remarks>
 public sealed class BenchPlan
 {
@@ -29,9 +32,6 @@ public sealed class BenchPlan
 
     /// <summary>Pages of single-vma's shared region.</summary>
     public const int SharedPages = 256;
-
-    /// <summary>The top of the slots that stand for top-down placement (below mmap_base).</summary>
-    public const ulong TopDownBase = 0x7e0000000000;
 
     /// <summary>Where pft's one VMA starts.</summary>
     public const ulong PftBase = 0x200000000;
@@ -53,7 +53,7 @@ public sealed class BenchPlan
 
     private const int SingleVmaFaults = 64;
 
-    private BenchPlan(BenchWorkload workload, Operation[][] streams)
+    private BenchPlan(BenchWorkload workload, BenchOp[][] streams)
     {
         Workload = workload;
         Streams = streams;
@@ -62,8 +62,8 @@ public sealed class BenchPlan
     /// <summary>The workload.</summary>
     public BenchWorkload Workload { get; }
 
-    /// <summary>One operation stream per thread.</summary>
-    public IReadOnlyList<Operation[]> Streams { get; }
+    /// <summary>One operation stream per thread (run each through a <see cref="StreamCursor"/> of its own).</summary>
+    public IReadOnlyList<BenchOp[]> Streams { get; }
 
     /// <summary>Operations of all threads together.</summary>
     public long TotalOps => Streams.Sum(s => (long)s.Length);
@@ -102,19 +102,21 @@ public sealed class BenchPlan
                 WriteEvery(space, SharedBase, SharedPages);
                 break;
             case BenchWorkload.Ebizzy:
-                // allocate() and write_pattern(): the chunks, mapped one by one top-down (they
-                // merge into one VMA), every record written.
+                // allocate() and write_pattern(): the chunks, mapped one by one where
+                // get_unmapped_area puts them (top-down: they merge into one VMA), every record written.
                 for (var c = 0; c < EbizzyChunks; c++)
                 {
-                    var at = TopDownSlot(TopDownBase, EbizzyChunkPages, c);
-                    Expect(space, Operation.Mmap(at, EbizzyChunkPages * Page, rw, MapFlags.Private | MapFlags.Anonymous), (long)at);
+                    var map = Operation.Mmap(0, EbizzyChunkPages * Page, rw, MapFlags.Private | MapFlags.Anonymous);
+                    var at = (ulong)Expect(space, map, null);
+                    if (!Placed(space.Config, map, (long)at))
+                        throw new InvalidOperationException($"bench setup: {map} placed at 0x{at:x}, outside the mmap window, on {space.Backend} {space.Config.Name}");
                     WriteEvery(space, at, EbizzyChunkPages);
                 }
                 break;
             case BenchWorkload.PageFault2:
             case BenchWorkload.PageFault3:
                 // One file per thread; past the mm's file table (TB_MAX_FILES slots: a simulation of
-                // 192 CPUs) threads share them round-robin, each still mapping its own slot.
+                // 192 CPUs) threads share them round-robin, each still mapping its own copy.
                 for (var t = 0; t < threads; t++)
                 {
                     fds[t] = t < (int)Abi.MaxFiles
@@ -130,18 +132,34 @@ public sealed class BenchPlan
         }
 
         var iterations = Math.Max(1, opsPerThread / OpsPerIteration(workload));
-        var streams = new Operation[threads][];
+        var streams = new BenchOp[threads][];
         for (var t = 0; t < threads; t++)
             streams[t] = Stream(workload, SplitMix64.Derive(seed, (ulong)t), t, fds[t], iterations);
         return new BenchPlan(workload, streams);
     }
 
-    /// <summary>Slot <paramref name="index"/> of <paramref name="pages"/> pages, packed downwards from <paramref name="top"/>.</summary>
-    public static ulong TopDownSlot(ulong top, int pages, int index) => top - (ulong)(index + 1) * (ulong)pages * Page;
-
-    private static Operation[] Stream(BenchWorkload workload, SplitMix64 rng, int thread, int fd, int iterations)
+    /// <summary>
+    /// Whether an mmap's <paramref name="result"/> is a mapping the plan can use: MAP_FIXED at
+    /// its address; otherwise the hint or, as get_unmapped_area places it, page-aligned inside
+    /// the mmap window [mmap_min_addr, mmap_base) (TASK_SIZE without an MMU).
+    /// </summary>
+    public static bool Placed(ConfigInfo config, in Operation op, long result)
     {
-        var ops = new List<Operation>(iterations * OpsPerIteration(workload));
+        ArgumentNullException.ThrowIfNull(config);
+        if (op.Kind != OpKind.Mmap || result < 0)
+            return false;
+        var at = (ulong)result;
+        if (((MapFlags)op.Flags & MapFlags.Fixed) != 0)
+            return at == op.Addr;
+        if (op.Addr != 0 && at == op.Addr)
+            return true;
+        var top = config.Mmu ? config.MmapBase : config.TaskSize;
+        return at % config.PageSize == 0 && at >= config.MmapMinAddr && op.Len <= top && at <= top - op.Len;
+    }
+
+    private static BenchOp[] Stream(BenchWorkload workload, SplitMix64 rng, int thread, int fd, int iterations)
+    {
+        var ops = new List<BenchOp>(iterations * OpsPerIteration(workload));
         const Prot rw = Prot.Read | Prot.Write;
         const MapFlags anon = MapFlags.Private | MapFlags.Anonymous;
         for (var i = 0; i < iterations; i++)
@@ -149,56 +167,42 @@ public sealed class BenchPlan
             switch (workload)
             {
                 case BenchWorkload.Ebizzy:
-                {
                     // search_mem with -m -T: mmap a chunk-sized copy, touch every page, munmap.
-                    var below = TopDownBase - (ulong)EbizzyChunks * EbizzyChunkPages * Page;
-                    var at = TopDownSlot(below, EbizzyChunkPages, thread);
-                    ops.Add(Operation.Mmap(at, EbizzyChunkPages * Page, rw, anon));
-                    AddWrites(ops, at, EbizzyChunkPages);
-                    ops.Add(Operation.Munmap(at, EbizzyChunkPages * Page));
+                    AddIteration(ops, Operation.Mmap(0, EbizzyChunkPages * Page, rw, anon), EbizzyChunkPages);
                     break;
-                }
                 case BenchWorkload.PageFault1:
+                    AddIteration(ops, Operation.Mmap(0, WillItScalePages * Page, rw, anon), WillItScalePages);
+                    break;
                 case BenchWorkload.PageFault2:
+                    AddIteration(ops, Operation.Mmap(0, WillItScalePages * Page, rw, MapFlags.Private, fd), WillItScalePages);
+                    break;
                 case BenchWorkload.PageFault3:
-                {
-                    var at = TopDownSlot(TopDownBase, WillItScalePages, thread);
-                    const ulong len = WillItScalePages * Page;
-                    ops.Add(workload switch
-                    {
-                        BenchWorkload.PageFault1 => Operation.Mmap(at, len, rw, anon),
-                        BenchWorkload.PageFault2 => Operation.Mmap(at, len, rw, MapFlags.Private, fd),
-                        _ => Operation.Mmap(at, len, rw, MapFlags.Shared, fd),
-                    });
-                    AddWrites(ops, at, WillItScalePages);
-                    ops.Add(Operation.Munmap(at, len));
+                    AddIteration(ops, Operation.Mmap(0, WillItScalePages * Page, rw, MapFlags.Shared, fd), WillItScalePages);
                     break;
-                }
                 case BenchWorkload.Malloc1:
-                {
                     // malloc(128 MiB): sysmalloc's mmap, the chunk header written; free: munmap.
-                    var at = TopDownSlot(TopDownBase, Malloc1Pages, thread);
-                    ops.Add(Operation.Mmap(at, Malloc1Pages * Page, rw, anon));
-                    ops.Add(Operation.Fault(at, FaultFlags.Write));
-                    ops.Add(Operation.Munmap(at, Malloc1Pages * Page));
+                    AddIteration(ops, Operation.Mmap(0, Malloc1Pages * Page, rw, anon), 1);
                     break;
-                }
                 case BenchWorkload.SingleVma:
                     for (var s = 0; s < SingleVmaFaults; s++)
-                        ops.Add(Operation.Fault(SharedBase + (ulong)rng.Below(SharedPages) * Page, FaultFlags.Read));
+                        ops.Add(BenchOp.At(Operation.Fault(SharedBase + (ulong)rng.Below(SharedPages) * Page, FaultFlags.Read)));
                     break;
                 case BenchWorkload.Pft:
-                    ops.Add(Operation.Fault(PftBase + ((ulong)thread * (ulong)iterations + (ulong)i) * Page, FaultFlags.Write));
+                    ops.Add(BenchOp.At(Operation.Fault(PftBase + ((ulong)thread * (ulong)iterations + (ulong)i) * Page, FaultFlags.Write)));
                     break;
             }
         }
         return [.. ops];
     }
 
-    private static void AddWrites(List<Operation> ops, ulong start, int pages)
+    // mmap(NULL, ...) as the original, a write to each of the first `written` pages of what it
+    // returned, and the munmap of all of it.
+    private static void AddIteration(List<BenchOp> ops, Operation map, int written)
     {
-        for (var p = 0; p < pages; p++)
-            ops.Add(Operation.Fault(start + (ulong)p * Page, FaultFlags.Write));
+        ops.Add(BenchOp.At(map));
+        for (var p = 0; p < written; p++)
+            ops.Add(BenchOp.Mapped(Operation.Fault((ulong)p * Page, FaultFlags.Write)));
+        ops.Add(BenchOp.Mapped(Operation.Munmap(0, map.Len)));
     }
 
     private static void WriteEvery(IAddressSpace space, ulong start, int pages)

@@ -100,15 +100,20 @@ public static class BenchRunner
             var index = t;
             workers[t] = new Thread(() =>
             {
+                var cursor = new StreamCursor();
+                var batch = new Operation[BatchSize];
                 var results = new long[BatchSize];
                 start.SignalAndWait();
                 long bad = 0;
-                for (var i = 0; i < stream.Length; i += BatchSize)
+                for (var i = 0; i < stream.Length;)
                 {
-                    var chunk = stream.AsSpan(i, Math.Min(BatchSize, stream.Length - i));
-                    space.ExecuteBatch(chunk, results);
-                    for (var k = 0; k < chunk.Length; k++)
-                        bad += Failed(chunk[k], results[k]) ? 1 : 0;
+                    // A batch ends at an mmap: the operations after it address what it returned.
+                    var n = cursor.ResolveBatch(stream.AsSpan(i), batch);
+                    space.ExecuteBatch(batch.AsSpan(0, n), results);
+                    cursor.CompletedBatch(batch.AsSpan(0, n), results);
+                    for (var k = 0; k < n; k++)
+                        bad += Failed(space.Config, batch[k], results[k]) ? 1 : 0;
+                    i += n;
                 }
                 failed[index] = bad;
             }) { IsBackground = true, Name = $"bench-{t}" };
@@ -123,10 +128,10 @@ public static class BenchRunner
         return (clock.Elapsed, failed.Sum());
     }
 
-    // A failed operation, or an mmap placed anywhere but where the plan's hint put it (the
-    // plan's later operations would then miss their mapping).
-    private static bool Failed(in Operation op, long result) =>
-        result < 0 || (op.Kind == OpKind.Mmap && op.Addr != 0 && result != (long)op.Addr);
+    // A failed operation, or an mmap whose result the plan cannot use (not page-aligned, outside
+    // the mmap window, a MAP_FIXED one elsewhere: BenchPlan.Placed).
+    private static bool Failed(ConfigInfo config, in Operation op, long result) =>
+        result < 0 || (op.Kind == OpKind.Mmap && !BenchPlan.Placed(config, op, result));
 
     private static CountedMetrics Metrics(BenchWorkload workload, string config, int threads,
         IReadOnlyDictionary<OpKind, TbOpCounts> counts, Stats before, Stats after)

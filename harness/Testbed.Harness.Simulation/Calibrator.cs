@@ -70,9 +70,12 @@ public static class Calibrator
         var iteration = BenchPlan.OpsPerIteration(workload);
         var timed = iteration * ((Math.Max(budget, iteration) + iteration - 1) / iteration);
         using var space = new NativeAddressSpace(config, "perf");
-        var window = Windows.Prepare(space, workload, seed, 1, iteration + timed, Simulator.ProfileMmThreads).Of(0).ToArray();
+        var windows = Windows.Prepare(space, workload, seed, 1, iteration + timed, Simulator.ProfileMmThreads);
+        var window = windows.Of(0).ToArray();
+        var cursor = windows.Cursor(0);
         var ns = new Dictionary<OpKind, double>();
         var count = new Dictionary<OpKind, long>();
+        var batch = new Operation[Batch];
         var results = new long[Batch];
         for (var i = 0; i < window.Length;)
         {
@@ -80,13 +83,16 @@ public static class Calibrator
             var n = 1;
             while (n < Batch && i + n < window.Length && window[i + n].Kind == kind && (i >= iteration || i + n < iteration))
                 n++;
+            // A run of one kind, cut after an mmap (what follows addresses its result).
+            n = cursor.ResolveBatch(window.AsSpan(i, n), batch);
             var clock = Stopwatch.StartNew();
-            space.ExecuteBatch(window.AsSpan(i, n), results.AsSpan(0, n));
+            space.ExecuteBatch(batch.AsSpan(0, n), results.AsSpan(0, n));
             clock.Stop();
+            cursor.CompletedBatch(batch.AsSpan(0, n), results.AsSpan(0, n));
             for (var k = 0; k < n; k++)
             {
                 if (results[k] < 0)
-                    throw new InvalidOperationException($"calibration: {window[i + k]} returned {results[k]} on {config} (seed {seed})");
+                    throw new InvalidOperationException($"calibration: {batch[k]} returned {results[k]} on {config} (seed {seed})");
             }
             if (i >= iteration)
             {

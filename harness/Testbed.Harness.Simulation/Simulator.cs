@@ -105,10 +105,11 @@ public static class Simulator
             bodies[t] = () =>
             {
                 var window = windows.Of(thread);
+                var cursor = windows.Cursor(thread);
                 for (var i = 0; i < window.Length; i++)
                 {
                     time.BeginOp(thread, (int)window[i].Kind);
-                    if (space.Execute(window[i]) < 0)
+                    if (cursor.Execute(space, window[i], out _) < 0)
                         failed[thread]++;
                     time.EndOp(thread);
                 }

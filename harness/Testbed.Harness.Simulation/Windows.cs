@@ -11,15 +11,19 @@ namespace Testbed.Harness.Simulation;
 /// t * L / N of the iteration of L operations (every phase once, stratified; the window
 /// centred on it), runs <see cref="PerThread"/> operations, and its prefix (the mmap and the faults before the
 /// phase) runs untimed before the simulation starts. Every thread runs the same number of
-/// operations, the whole set at least one iteration's worth.
+/// operations, the whole set at least one iteration's worth. Each thread's
+/// <see cref="StreamCursor"/> carries the mapping its prefix's mmap returned into its window.
 /// </summary>
 internal sealed class Windows
 {
-    private Windows(BenchPlan plan, int[] offsets, int perThread)
+    private readonly StreamCursor[] _cursors;
+
+    private Windows(BenchPlan plan, int[] offsets, int perThread, StreamCursor[] cursors)
     {
         Plan = plan;
         Offsets = offsets;
         PerThread = perThread;
+        _cursors = cursors;
     }
 
     /// <summary>The bench plan the windows cut (streams long enough for every window).</summary>
@@ -58,21 +62,26 @@ internal sealed class Windows
         // the path the N-thread runs take (the series speculates only in a multithreaded mm).
         if (mmThreads > threads && space.SetThreads((uint)mmThreads) is var set and < 0)
             throw new InvalidOperationException($"simulate: SetThreads({mmThreads}) returned {set}");
+        var cursors = new StreamCursor[threads];
         for (var t = 0; t < threads; t++)
         {
             var stream = plan.Streams[t];
+            cursors[t] = new StreamCursor();
             if (stream.Length < offsets[t] + perThread)
                 throw new InvalidOperationException($"simulate: thread {t}'s stream has {stream.Length} operations, its window needs {offsets[t] + perThread}");
             for (var i = 0; i < offsets[t]; i++)
             {
-                var result = space.Execute(stream[i]);
+                var result = cursors[t].Execute(space, stream[i], out var ran);
                 if (result < 0)
-                    throw new InvalidOperationException($"simulate: prefix operation {i} of thread {t} ({stream[i]}) returned {result}");
+                    throw new InvalidOperationException($"simulate: prefix operation {i} of thread {t} ({ran}) returned {result}");
             }
         }
-        return new Windows(plan, offsets, perThread);
+        return new Windows(plan, offsets, perThread, cursors);
     }
 
     /// <summary>Thread <paramref name="thread"/>'s window.</summary>
-    public ReadOnlySpan<Operation> Of(int thread) => Plan.Streams[thread].AsSpan(Offsets[thread], PerThread);
+    public ReadOnlySpan<BenchOp> Of(int thread) => Plan.Streams[thread].AsSpan(Offsets[thread], PerThread);
+
+    /// <summary>Thread <paramref name="thread"/>'s cursor, past its prefix: the window's operations resolve through it.</summary>
+    public StreamCursor Cursor(int thread) => _cursors[thread];
 }

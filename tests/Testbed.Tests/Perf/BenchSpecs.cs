@@ -67,33 +67,91 @@ public sealed class BenchSpecs
         Assert.Equal(5000 / BenchPlan.OpsPerIteration(BenchWorkload.SingleVma) * BenchPlan.OpsPerIteration(BenchWorkload.SingleVma), a.Streams[0].Length);
     }
 
+    [Theory]
+    [InlineData("malloc1", "mmu-spf")]
+    [InlineData("malloc1", "mmu")]
+    [InlineData("ebizzy", "mmu-spf")]
+    public void Placed_streams_resolve_and_run_identically_on_both_backends(string workload, string config)
+    {
+        // The streams are the same; each thread's faults and munmap resolve against the address
+        // its own mmap(NULL) returned, so both backends must place alike to run the same
+        // operations: three threads in turn, one operation each, on each backend.
+        var w = BenchWorkloads.Parse(workload);
+        using var native = new NativeAddressSpace(config);
+        using var managed = new ManagedAddressSpace(config);
+        var runs = new List<(Operation Op, long Result)>[2];
+        var spaces = new IAddressSpace[] { native, managed };
+        for (var s = 0; s < 2; s++)
+        {
+            var plan = BenchPlan.Prepare(spaces[s], w, 5, 3, 4 * BenchPlan.OpsPerIteration(w));
+            var cursors = plan.Streams.Select(_ => new StreamCursor()).ToArray();
+            runs[s] = [];
+            for (var i = 0; i < plan.Streams[0].Length; i++)
+            {
+                for (var t = 0; t < plan.Streams.Count; t++)
+                {
+                    var result = cursors[t].Execute(spaces[s], plan.Streams[t][i], out var ran);
+                    runs[s].Add((ran, result));
+                }
+            }
+        }
+
+        Assert.Equal(runs[0], runs[1]);
+        Assert.All(runs[0], r => Assert.True(r.Result >= 0, $"{r.Op} returned {r.Result}"));
+        Assert.All(runs[0].Where(r => r.Op.Kind == OpKind.Mmap), r => Assert.True(BenchPlan.Placed(native.Config, r.Op, r.Result), $"{r.Op} at 0x{r.Result:x}"));
+        Assert.Equal(native.Snapshot().Select(v => (v.Start, v.End, v.HasAnonVma)), managed.Snapshot().Select(v => (v.Start, v.End, v.HasAnonVma)));
+        static object Counts(Stats x) => (x.Faults, x.SpfSuccess, x.SpfAbortNoAnonVma, x.SpfAbortSeqChanged, x.LiveVmas, x.LiveAnonVmas, x.MapCount, x.PopulatedPages);
+        Assert.Equal(Counts(native.GetStats()), Counts(managed.GetStats()));
+    }
+
+    [Fact]
+    public void An_operation_in_the_mapping_before_any_mmap_fails_instead_of_touching_another_mapping()
+    {
+        using var space = new ManagedAddressSpace("mmu");
+        var cursor = new StreamCursor();
+        var unmap = BenchOp.Mapped(Operation.Munmap(0, 4096));
+
+        Assert.Equal(StreamCursor.NoMapping, cursor.Resolve(unmap).Addr);
+        Assert.True(cursor.Execute(space, unmap, out _) < 0);
+        var map = Operation.Mmap(0, 8192, Prot.Read | Prot.Write, MapFlags.Private | MapFlags.Anonymous);
+        var at = cursor.Execute(space, BenchOp.At(map), out _);
+        Assert.True(BenchPlan.Placed(space.Config, map, at));
+        Assert.Equal((ulong)at + 4096, cursor.Resolve(BenchOp.Mapped(Operation.Fault(4096, FaultFlags.Write))).Addr);
+        // A result outside the mmap window, or unaligned, is not a placement the plan can use.
+        Assert.False(BenchPlan.Placed(space.Config, map, (long)space.Config.MmapBase));
+        Assert.False(BenchPlan.Placed(space.Config, map, at + 1));
+        Assert.False(BenchPlan.Placed(space.Config, map with { Flags = map.Flags | (uint)MapFlags.Fixed, Addr = 0x100000 }, at));
+    }
+
     [Fact]
     public void The_workloads_have_their_published_shapes()
     {
         using var space = new ManagedAddressSpace("mmu");
-        Operation[] First(BenchWorkload w, int threads = 2) => [.. BenchPlan.Prepare(space, w, 1, threads, 1).Streams[1]];
+        BenchOp[] First(BenchWorkload w, int threads = 2) => [.. BenchPlan.Prepare(space, w, 1, threads, 1).Streams[1]];
 
-        // will-it-scale: 128 MiB per iteration, every page written once, mapped without MAP_FIXED.
+        // will-it-scale: 128 MiB per iteration, every page written once, mapped with mmap(NULL):
+        // no hint, no MAP_FIXED; the faults and the munmap address what the mmap returned.
         var pf1 = First(BenchWorkload.PageFault1);
         Assert.Equal(2 + 32768, pf1.Length);
-        Assert.Equal((OpKind.Mmap, 128UL << 20, 0u), (pf1[0].Kind, pf1[0].Len, pf1[0].Flags & (uint)MapFlags.Fixed));
-        Assert.Equal(32768, pf1.Count(o => o.Kind == OpKind.Fault && o.Flags == (uint)FaultFlags.Write));
-        // malloc1: glibc maps 128 MiB + the chunk header's page, writes the header, unmaps;
-        // thread 1's slot lies right below thread 0's, as top-down placement packs them.
+        Assert.Equal((OpKind.Mmap, 128UL << 20, 0u, 0UL, false), (pf1[0].Kind, pf1[0].Op.Len, pf1[0].Op.Flags & (uint)MapFlags.Fixed, pf1[0].Op.Addr, pf1[0].InMapping));
+        Assert.Equal(32768, pf1.Count(o => o.Kind == OpKind.Fault && o.Op.Flags == (uint)FaultFlags.Write && o.InMapping));
+        Assert.Equal(BenchOp.Mapped(Operation.Munmap(0, 128UL << 20)), pf1[^1]);
+        // malloc1: glibc maps 128 MiB + the chunk header's page, writes the header, unmaps.
         var malloc1 = First(BenchWorkload.Malloc1);
         Assert.Equal([OpKind.Mmap, OpKind.Fault, OpKind.Munmap], malloc1.Select(o => o.Kind));
-        Assert.Equal(((128UL << 20) + 4096, malloc1[0].Addr), (malloc1[0].Len, malloc1[1].Addr));
-        Assert.Equal(BenchPlan.TopDownBase - 2 * malloc1[0].Len, malloc1[0].Addr);
+        Assert.Equal(((128UL << 20) + 4096, 0UL), (malloc1[0].Op.Len, malloc1[0].Op.Addr));
+        Assert.Equal(BenchOp.Mapped(Operation.Fault(0, FaultFlags.Write)), malloc1[1]);
+        Assert.Equal(BenchOp.Mapped(Operation.Munmap(0, malloc1[0].Op.Len)), malloc1[2]);
         // ebizzy -mTt: a 512 KiB copy, each of its pages written once, nothing read.
         var ebizzy = First(BenchWorkload.Ebizzy);
-        Assert.Equal(512UL << 10, ebizzy[0].Len);
-        Assert.Equal(128, ebizzy.Count(o => o.Kind == OpKind.Fault && o.Flags == (uint)FaultFlags.Write));
+        Assert.Equal(512UL << 10, ebizzy[0].Op.Len);
+        Assert.Equal(128, ebizzy.Count(o => o.Kind == OpKind.Fault && o.Op.Flags == (uint)FaultFlags.Write));
         Assert.Equal(ebizzy.Length - 2, ebizzy.Count(o => o.Kind == OpKind.Fault));
         // pft: each thread's part of one region, disjoint, one write fault per page.
         var pft = BenchPlan.Prepare(space, BenchWorkload.Pft, 1, 3, 100);
-        var pages = pft.Streams.SelectMany(s => s).Select(o => o.Addr).ToArray();
+        var pages = pft.Streams.SelectMany(s => s).Select(o => o.Op.Addr).ToArray();
         Assert.Equal(300, pages.Distinct().Count());
-        Assert.All(pft.Streams.SelectMany(s => s), o => Assert.Equal((OpKind.Fault, (uint)FaultFlags.Write), (o.Kind, o.Flags)));
+        Assert.All(pft.Streams.SelectMany(s => s), o => Assert.Equal((OpKind.Fault, (uint)FaultFlags.Write, false), (o.Kind, o.Op.Flags, o.InMapping)));
     }
 
     [Fact]
@@ -120,23 +178,58 @@ public sealed class BenchSpecs
     public void Malloc1_placed_top_down_finds_its_neighbours_anon_vma()
     {
         // The two threads' streams, one operation of each in turn on this thread: thread 1's
-        // chunk is mapped right below thread 0's and merges with it; in every second round the
-        // merged VMA already has thread 0's anon_vma when thread 1 writes its header, and that
-        // fault completes speculatively. (The old fixed windows never merged: every malloc1
-        // fault aborted for a missing anon_vma.)
+        // chunk is placed right below thread 0's and merges with it; in every round the merged
+        // VMA already has thread 0's anon_vma when thread 1 writes its header, and that fault
+        // completes speculatively, while thread 0's, the first in the fresh VMA, cannot.
         using var space = new NativeAddressSpace("mmu-spf");
         var plan = BenchPlan.Prepare(space, BenchWorkload.Malloc1, 1, 2, 3 * 100);
+        var cursors = new[] { new StreamCursor(), new StreamCursor() };
         var before = space.GetStats();
         for (var i = 0; i < plan.Streams[0].Length; i++)
         {
-            foreach (var stream in plan.Streams)
-                Assert.True(space.Execute(stream[i]) >= 0, stream[i].ToString());
+            for (var t = 0; t < 2; t++)
+                Assert.True(cursors[t].Execute(space, plan.Streams[t][i], out var ran) >= 0, ran.ToString());
         }
         var after = space.GetStats();
 
         Assert.Equal(200UL, after.Faults - before.Faults);
         Assert.Equal(100UL, after.SpfSuccess - before.SpfSuccess);
         Assert.Equal(100UL, after.SpfAbortNoAnonVma - before.SpfAbortNoAnonVma);
+    }
+
+    [Theory]
+    [InlineData("native")]
+    [InlineData("managed")]
+    public void Malloc1_refills_the_hole_freed_highest_next_to_a_live_mapping_and_its_fault_finds_the_anon_vma(string backend)
+    {
+        // Three threads map and write their chunks (top-down: 0 highest, 2 lowest; one merged
+        // VMA). Thread 1 frees the middle one, thread 2 the lowest: the highest free range that
+        // fits now ends at thread 0's live, written chunk, where thread 1's was. Thread 2's next malloc
+        // refills it (a fixed per-thread slot would have put it back below, between free
+        // space and free space, with no anon_vma), merges with thread 0's VMA and shares its
+        // anon_vma, so its header fault completes speculatively.
+        using IAddressSpace space = backend == "native" ? new NativeAddressSpace("mmu-spf") : new ManagedAddressSpace("mmu-spf");
+        var plan = BenchPlan.Prepare(space, BenchWorkload.Malloc1, 1, 3, 2 * 3);
+        var cursors = new[] { new StreamCursor(), new StreamCursor(), new StreamCursor() };
+        long Run(int thread, int op) => cursors[thread].Execute(space, plan.Streams[thread][op], out _);
+        for (var t = 0; t < 3; t++)
+        {
+            Assert.True(Run(t, 0) >= 0);
+            Assert.True(Run(t, 1) >= 0);
+        }
+        var len = plan.Streams[0][0].Op.Len;
+        Assert.Equal([cursors[0].Mapping - len, cursors[1].Mapping - len], new[] { cursors[1].Mapping, cursors[2].Mapping });
+        var hole = cursors[1].Mapping;
+        Assert.Equal(0, Run(1, 2));
+        Assert.Equal(0, Run(2, 2));
+
+        Assert.Equal((long)hole, Run(2, 3));
+        var vma = Assert.Single(space.Snapshot());
+        Assert.Equal((hole, cursors[0].Mapping + len, true), (vma.Start, vma.End, vma.HasAnonVma));
+        var before = space.GetStats();
+        Assert.Equal(0, Run(2, 4));
+        var after = space.GetStats();
+        Assert.Equal((1UL, 0UL), (after.SpfSuccess - before.SpfSuccess, after.SpfAbortNoAnonVma - before.SpfAbortNoAnonVma));
     }
 
     [Fact]
