@@ -61,10 +61,10 @@ public static class BenchWorkloads
     {
         BenchWorkload.Ebizzy =>
             "ebizzy -mTt (the v11 cover letter's benchmark): 10 chunks of 512 KiB mapped and written at start; " +
-            "each iteration a thread mmaps a 512 KiB copy (no MAP_FIXED, top-down: it merges with its " +
-            "neighbours), write-faults each of its 128 pages once, munmaps it.",
+            "each iteration a thread mmaps a 512 KiB copy (mmap(NULL): get_unmapped_area places it top-down, " +
+            "next to its neighbours, and it merges with them), write-faults each of its 128 pages once, munmaps it.",
         BenchWorkload.PageFault1 =>
-            "will-it-scale page_fault1: each thread mmaps 128 MiB anonymous private (no MAP_FIXED, top-down), " +
+            "will-it-scale page_fault1: each thread mmaps 128 MiB anonymous private (mmap(NULL), placed top-down), " +
             "write-faults each of its 32,768 pages, munmaps it, loops.",
         BenchWorkload.PageFault2 =>
             "will-it-scale page_fault2: as page-fault1 on a private mapping of the thread's own 128 MiB file " +
@@ -72,9 +72,9 @@ public static class BenchWorkloads
         BenchWorkload.PageFault3 =>
             "will-it-scale page_fault3: as page-fault1 on a shared mapping of the thread's own 128 MiB file.",
         BenchWorkload.Malloc1 =>
-            "will-it-scale malloc1 as glibc runs it: malloc(128 MiB) is an mmap of 128 MiB + 4 KiB (no MAP_FIXED, " +
-            "top-down: it merges with a neighbour and shares its anon_vma), one write fault (the chunk header); " +
-            "free is munmap.",
+            "will-it-scale malloc1 as glibc runs it: malloc(128 MiB) is an mmap(NULL) of 128 MiB + 4 KiB " +
+            "(get_unmapped_area refills the highest free hole, next to a live chunk: it merges with it and shares " +
+            "its anon_vma), one write fault (the chunk header); free is munmap.",
         BenchWorkload.SingleVma =>
             "every thread read-faults random pages of one shared, populated 256-page VMA: all faults " +
             "meet on one VMA's vm_ref_count (SPF) or on mmap_sem's count (classic).",
@@ -88,8 +88,7 @@ public static class BenchWorkloads
     public static string Differs(this BenchWorkload w) => w switch
     {
         BenchWorkload.Ebizzy =>
-            "placement: each thread's copy has a slot of its own in the top-down run (the real search may pick " +
-            "another free hole); the model's page is zeroed, never written with 0xff.",
+            "no address-space randomisation (a fixed mmap_base); the model's page is zeroed, never written with 0xff.",
         BenchWorkload.PageFault1 =>
             "the page is a pool page zeroed (perf flavour), without LRU, memcg or rmap accounting.",
         BenchWorkload.PageFault2 =>
@@ -97,7 +96,7 @@ public static class BenchWorkloads
         BenchWorkload.PageFault3 =>
             "no page-cache lookup, dirtying or writeback accounting: the fault installs the entry only.",
         BenchWorkload.Malloc1 =>
-            "glibc's arena bookkeeping is not modelled; the slots stand for top-down placement.",
+            "glibc's arena bookkeeping is not modelled; no address-space randomisation (a fixed mmap_base).",
         BenchWorkload.SingleVma =>
             "no published anchor: the worst case for vm_ref_count that Peter Zijlstra's reading points at.",
         BenchWorkload.Pft =>

@@ -24,8 +24,8 @@ internal static class BenchCommand
         (build/native/perf: checking compiled out; the managed port with TESTBED_MANAGED_FLAVOUR=perf),
         counted on the checked native library. Runs native in this process (no worker isolation).
 
-        Workloads (in their published shapes; "top-down": mapped without MAP_FIXED, each thread's
-        mapping in its own slot of a run packed downwards, so neighbours merge as in a real process):
+        Workloads (in their published shapes; "top-down": mmap(NULL), placed by the model's get_unmapped_area
+        in the highest free hole, so a mapping meets live neighbours and merges as in a real process):
           ebizzy       ebizzy -mTt: 10 chunks of 512 KiB written at start; each iteration mmap a 512 KiB copy
                        (top-down), write-fault its 128 pages once, munmap.
           page-fault1  will-it-scale page_fault1: mmap 128 MiB anonymous (top-down), write every page, munmap.
