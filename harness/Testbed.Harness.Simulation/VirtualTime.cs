@@ -221,8 +221,8 @@ public sealed class VirtualTime : ISchedulingStrategy, IPointObserver
 
     // A refill or drain by CPU thread: the node's zone->lock once it is free, its line from
     // the last holder, then the lock busy for a batch of holds (already in the page work
-    // charged). A CPU never waits for its own last hold: that ran inside the page work its
-    // clock has already passed.
+    // charged). A CPU does not wait for its own last hold, which is inside page work it has
+    // charged; its next hold still begins when that one ends, so the lock's holds never overlap.
     private void TakeZone(int thread, double holdPerPage, bool drain)
     {
         var c = clocks[thread];
@@ -245,7 +245,7 @@ public sealed class VirtualTime : ISchedulingStrategy, IPointObserver
             c.Transfers++;
         }
         zone.Holder = thread;
-        zone.FreeAt = c.Now + (PerCpuPages.Batch * holdPerPage);
+        zone.FreeAt = Math.Max(zone.FreeAt, c.Now) + (PerCpuPages.Batch * holdPerPage);
     }
 
     /// <summary>
