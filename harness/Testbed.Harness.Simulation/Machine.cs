@@ -28,6 +28,20 @@ public sealed record Machine(string Name, Topology Topology, double SiblingNs, d
     public int SocketOf(int cpu) => Topology.SocketOf(cpu);
 
     /// <summary>
+    /// The memory node of CPU <paramref name="cpu"/>: one node per socket (x86's NUMA nodes on
+    /// the anchors' machines), each with one Normal zone and its zone->lock; a CPU allocates
+    /// from its own node.
+    /// </summary>
+    public int NodeOf(int cpu) => SocketOf(cpu);
+
+    /// <summary>
+    /// The zone->lock's hold per page refilled or drained, ns: <see cref="PerCpuPages.StructPageMissesPerPage"/>
+    /// misses on struct page, each a transfer between two cores of one socket (the page's struct
+    /// page was last written by another CPU of its node). Source: <see cref="PerCpuPages.Source"/>.
+    /// </summary>
+    public double ZoneHoldNsPerPage => PerCpuPages.StructPageMissesPerPage * SameSocketNs;
+
+    /// <summary>
     /// What moving a line from <paramref name="from"/>'s cache to <paramref name="to"/>'s costs, ns:
     /// nothing on the same CPU; <see cref="SiblingNs"/> between two hardware threads of one core
     /// (they share its L1 and L2: no transfer between cores); <see cref="SameSocketNs"/> between

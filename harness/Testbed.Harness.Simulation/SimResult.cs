@@ -7,7 +7,8 @@ namespace Testbed.Harness.Simulation;
 /// the operations every CPU completed by the time the first CPU ran out of work
 /// (<see cref="SteadyNs"/>), so the tail in which fewer CPUs compete does not flatter it.
 /// Where virtual time went is summed over the CPUs up to the end of each one's work; waits
-/// include the wake-ups of sleeping lock waiters (<see cref="SleepNs"/>).
+/// include the wake-ups of sleeping lock waiters (<see cref="SleepNs"/>) and the waits for a
+/// node's zone->lock (<see cref="ZoneWaitNs"/>), transfers the zone->lock's line.
 /// </summary>
 public sealed record SimResult(
     string Workload,
@@ -34,6 +35,24 @@ public sealed record SimResult(
 
     /// <summary>Acquisitions that slept (4.16's rwsem: a reader behind a writer, a writer behind readers) and paid a wake-up.</summary>
     public long Sleeps { get; init; }
+
+    /// <summary>Refills of a per-CPU page list from its node's zone (each one zone->lock acquisition; <see cref="PerCpuPages"/>).</summary>
+    public long ZoneRefills { get; init; }
+
+    /// <summary>Drains of a per-CPU page list to its node's zone (each one zone->lock acquisition).</summary>
+    public long ZoneDrains { get; init; }
+
+    /// <summary>zone->lock acquisitions that found the lock held and waited.</summary>
+    public long ZoneWaits { get; init; }
+
+    /// <summary>Virtual ns waited for a zone->lock, all CPUs (part of <see cref="WaitNs"/>).</summary>
+    public double ZoneWaitNs { get; init; }
+
+    /// <summary>The part of <see cref="ZoneWaitNs"/> that drains waited (a zap's frees); the rest is refills (a fault's allocation).</summary>
+    public double ZoneDrainWaitNs { get; init; }
+
+    /// <summary>zone->lock acquisitions, refills and drains.</summary>
+    public long ZoneAcquisitions => ZoneRefills + ZoneDrains;
 
     /// <summary>Which local work the point cost (<see cref="LocalWork"/>: "model" or "kernel").</summary>
     public string Local { get; init; } = LocalWork.Model.Name();

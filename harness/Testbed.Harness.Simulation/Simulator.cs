@@ -117,7 +117,8 @@ public static class Simulator
         }
 
         ControlledRun run;
-        // The managed port's page events charge the run's clocks (the native library reports none).
+        // The managed port's page events charge the run's clocks and its per-CPU lists (the
+        // native library reports none: no zone->lock there).
         PageWork.Hook = time.OnPage;
         try
         {
@@ -175,6 +176,11 @@ public static class Simulator
         {
             SleepNs = vt.SleepNs,
             Sleeps = vt.Sleeps,
+            ZoneRefills = vt.ZoneRefills,
+            ZoneDrains = vt.ZoneDrains,
+            ZoneWaits = vt.ZoneWaits,
+            ZoneWaitNs = vt.ZoneWaitNs,
+            ZoneDrainWaitNs = vt.ZoneDrainWaitNs,
         };
     }
 }

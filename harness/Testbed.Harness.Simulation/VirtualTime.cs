@@ -18,6 +18,22 @@ namespace Testbed.Harness.Simulation;
 /// segments between its points (<see cref="BeginOp"/>), except the kernel's added work of a
 /// kind with page events, which is charged per page where the model does its page work
 /// (<see cref="OnPage"/>, called through <see cref="PageWork.Hook"/>: a cost, not a point);</item>
+/// <item>the page allocator's zone->lock, the one lock of the kernel's page work that CPUs
+/// share: each CPU keeps 4.16's per-CPU list count (<see cref="PerCpuPages"/>) for its node's
+/// zone, starting where a steady state leaves it (spread over [0, batch) among the node's
+/// CPUs); an allocation from an empty list refills <see cref="PerCpuPages.Batch"/> pages, a
+/// free that brings it to <see cref="PerCpuPages.High"/> drains as many, and each takes its
+/// node's <see cref="ZoneLock"/>: it waits until the lock is free, pays one transfer of the
+/// lock's line from the previous holder, and keeps the lock busy for batch × the machine's
+/// <see cref="Machine.ZoneHoldNsPerPage"/>. That hold is part of the page work already charged
+/// per page (the host kernel's measured cost includes its own buddy work), so it is not added
+/// to the holder's clock again: it only occupies the lock, and it never exceeds the kind's page
+/// work (none when no page work is charged: the model's own costs have no allocator). The
+/// order is the engine's: a page event happens between scheduling points, at the clock of a
+/// thread that may have run ahead of threads with earlier clocks, so a refill can find the lock
+/// reserved by a hold that, in virtual time, began after it asked — the same approximation as
+/// a line's <see cref="CacheLine.FreeAt"/>, bounded by how far a thread runs between points (a
+/// fault's one page; a zap's PTE table, at most 512 pages, 16 drains);</item>
 /// <item>a transfer, when the point's line (the lock, atomic or seqcount it names) is in
 /// another CPU's cache: a write (lock, unlock, atomic, seqcount write) takes the line
 /// exclusive, a read (seqcount read) shares it; a line moves to one CPU at a time;</item>
@@ -49,6 +65,8 @@ public sealed class VirtualTime : ISchedulingStrategy, IPointObserver
     private readonly long[] opsByKind;
     private readonly long[] pagesByKind;
     private readonly long[] currentPoints;
+    private readonly ZoneLock[] zones;
+    private readonly int[] pcpCount;
     private double now;
     private long waitsBegun;
 
@@ -79,6 +97,28 @@ public sealed class VirtualTime : ISchedulingStrategy, IPointObserver
         opsByKind = new long[segmentNs.Count];
         pagesByKind = new long[segmentNs.Count];
         currentPoints = new long[threads];
+        zones = [.. Enumerable.Range(0, machine.Sockets).Select(_ => new ZoneLock())];
+        pcpCount = StartingLists(machine, threads);
+    }
+
+    // Where a long run leaves the per-CPU lists: a CPU that allocates cycles its count through
+    // batch − 1 … 0, each at its own phase, so the counts start evenly spread over [0, batch)
+    // among the CPUs of a node (by their order in the node), not all empty — a cold start
+    // would have every CPU of a node refill at its first fault, at once, a convoy the
+    // benchmark's minutes of steady state do not have. Alone on its node a CPU starts empty.
+    private static int[] StartingLists(Machine machine, int threads)
+    {
+        var perNode = new int[machine.Sockets];
+        for (var t = 0; t < threads; t++)
+            perNode[machine.NodeOf(t)]++;
+        var rank = new int[machine.Sockets];
+        var lists = new int[threads];
+        for (var t = 0; t < threads; t++)
+        {
+            var node = machine.NodeOf(t);
+            lists[t] = rank[node]++ * PerCpuPages.Batch / perNode[node];
+        }
+        return lists;
     }
 
     /// <summary>The clocks, per thread.</summary>
@@ -105,6 +145,30 @@ public sealed class VirtualTime : ISchedulingStrategy, IPointObserver
     /// <summary>Page events (<see cref="OnPage"/>) per operation kind index.</summary>
     public IReadOnlyList<long> PagesByKind => pagesByKind;
 
+    /// <summary>Refills of a per-CPU list from its zone (each one zone->lock acquisition), all CPUs.</summary>
+    public long ZoneRefills { get; private set; }
+
+    /// <summary>Drains of a per-CPU list to its zone (each one zone->lock acquisition), all CPUs.</summary>
+    public long ZoneDrains { get; private set; }
+
+    /// <summary>zone->lock acquisitions that found the lock held and waited.</summary>
+    public long ZoneWaits { get; private set; }
+
+    /// <summary>Virtual ns waited for a zone->lock, all CPUs (part of <see cref="WaitNs"/>).</summary>
+    public double ZoneWaitNs { get; private set; }
+
+    /// <summary>The part of <see cref="ZoneWaitNs"/> that drains waited (the frees of a zap; the rest is refills, a fault's allocation).</summary>
+    public double ZoneDrainWaitNs { get; private set; }
+
+    /// <summary>CPU <paramref name="thread"/>'s virtual clock now, ns.</summary>
+    public double NowOf(int thread) => clocks[thread].Now;
+
+    /// <summary>Line transfers CPU <paramref name="thread"/> has paid (the zone->lock's line included).</summary>
+    public long TransfersOf(int thread) => clocks[thread].Transfers;
+
+    /// <summary>The pages on CPU <paramref name="thread"/>'s per-CPU list now.</summary>
+    public int PcpCount(int thread) => pcpCount[thread];
+
     /// <summary>Thread <paramref name="thread"/> starts an operation of kind index <paramref name="kind"/>: the segment before its first point.</summary>
     public void BeginOp(int thread, int kind)
     {
@@ -120,17 +184,68 @@ public sealed class VirtualTime : ISchedulingStrategy, IPointObserver
     /// <summary>
     /// The <see cref="PageWork.Hook"/>: the calling thread's operation did one page of work
     /// (a fault's page allocation, a page its zap cleared), now, between the points around it:
-    /// its clock takes the kind's per-page work. Outside an operation of this run (set-up) nothing.
+    /// its clock takes the kind's per-page work, and an allocation or a free goes through its
+    /// per-CPU list (an allocation takes the zone->lock before its page work when the list is
+    /// empty, a free after it when the list reaches high). Outside an operation of this run
+    /// (set-up) nothing.
     /// </summary>
-    public void OnPage()
+    public void OnPage(PageEvent page)
     {
         if (!ReferenceEquals(opOwner, this))
             return;
-        var c = clocks[opThread];
+        var thread = opThread;
+        var c = clocks[thread];
         if (c.Kind < 0)
             return;
         pagesByKind[c.Kind]++;
-        Charge(c, pageNs[c.Kind]);
+        var ns = pageNs[c.Kind];
+        var hold = Math.Min(machine.ZoneHoldNsPerPage, ns);
+        if (page == PageEvent.Allocate && hold > 0)
+        {
+            if (pcpCount[thread] == 0)
+            {
+                ZoneRefills++;
+                TakeZone(thread, hold, drain: false);
+                pcpCount[thread] += PerCpuPages.Batch;
+            }
+            pcpCount[thread]--;
+        }
+        Charge(c, ns);
+        if (page == PageEvent.Free && hold > 0 && ++pcpCount[thread] >= PerCpuPages.High)
+        {
+            ZoneDrains++;
+            TakeZone(thread, hold, drain: true);
+            pcpCount[thread] -= PerCpuPages.Batch;
+        }
+    }
+
+    // A refill or drain by CPU thread: the node's zone->lock once it is free, its line from
+    // the last holder, then the lock busy for a batch of holds (already in the page work
+    // charged). A CPU does not wait for its own last hold, which is inside page work it has
+    // charged; its next hold still begins when that one ends, so the lock's holds never overlap.
+    private void TakeZone(int thread, double holdPerPage, bool drain)
+    {
+        var c = clocks[thread];
+        var zone = zones[machine.NodeOf(thread)];
+        if (zone.Holder != thread && zone.FreeAt > c.Now)
+        {
+            var wait = zone.FreeAt - c.Now;
+            ZoneWaits++;
+            ZoneWaitNs += wait;
+            if (drain)
+                ZoneDrainWaitNs += wait;
+            c.Wait += wait;
+            c.Now = zone.FreeAt;
+        }
+        if (zone.Holder >= 0 && zone.Holder != thread)
+        {
+            var cost = machine.Transfer(zone.Holder, thread);
+            c.Transfer += cost;
+            c.Now += cost;
+            c.Transfers++;
+        }
+        zone.Holder = thread;
+        zone.FreeAt = Math.Max(zone.FreeAt, c.Now) + (PerCpuPages.Batch * holdPerPage);
     }
 
     /// <summary>

@@ -34,7 +34,12 @@ public static class SimulateCommand
         page work — a fault's page allocation, before the PTE lock, and each entry munmap's zap clears —
         per page (the kind's added work over its pages per operation), and spread evenly with the rest
         for a kind with no pages and on --backend native, which reports no page events; --machine here
-        keeps the model's own by default) plus, when the point's line (the lock,
+        keeps the model's own by default; where page work is charged, a page allocated or freed goes
+        through 4.16's per-CPU lists: an allocation from an empty list refills 31 pages, a free that
+        brings the list to 186 drains 31, each under the node's zone->lock (one node per socket), which a
+        CPU waits for when another CPU of its node holds it, takes with one transfer of its line from the
+        last holder, and keeps busy for 31 x one same-socket transfer per page (one struct page miss per
+        page: Aaron Lu's zone->lock series, 2018), time already inside the page work charged) plus, when the point's line (the lock,
         atomic or seqcount it names) is in another CPU's cache, one transfer (MESI-like: a write takes the
         line exclusive, a read shares it; a line moves to one CPU at a time; it costs the machine's published
         latency between two hardware threads of one core, two cores of one socket, or two sockets: virtual

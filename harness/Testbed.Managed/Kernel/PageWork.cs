@@ -15,7 +15,7 @@ namespace Testbed.Managed.Kernel;
 public static class PageWork
 {
     /// <summary>The installed hook (a simulation's VirtualTime), or null for none. Global, like <see cref="SchedHook.Hook"/>.</summary>
-    public static Action? Hook { get; set; }
+    public static Action<PageEvent>? Hook { get; set; }
 
     /// <summary>
     /// Whether a hook listens: false in the perf flavour (folded by the JIT) and while no
@@ -27,12 +27,12 @@ public static class PageWork
         get => ManagedFlavour.Checked && Hook is not null;
     }
 
-    /// <summary>One page of work by the calling thread, now.</summary>
+    /// <summary>One page of work by the calling thread, now: <paramref name="page"/> says what it is.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Page()
+    public static void Page(PageEvent page)
     {
         if (!ManagedFlavour.Checked)
             return;
-        Hook?.Invoke();
+        Hook?.Invoke(page);
     }
 }

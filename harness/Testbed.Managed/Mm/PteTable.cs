@@ -87,7 +87,7 @@ internal sealed class PteTable(ulong addr, PteTable? next)
     public void ReportFaultPage(ulong addr, bool newPage, bool write)
     {
         if (PageWork.Active && AllocatesPage(addr, newPage, write))
-            PageWork.Page();
+            PageWork.Page(PageEvent.Allocate);
     }
 
     // Whether a fault on addr will take a page of its own, judged from the entry read without
@@ -140,29 +140,38 @@ internal sealed class PteTable(ulong addr, PteTable? next)
             e &= ~(PteCow | PteTlbStale);
             return;
         }
-        PutPage(i);
+        // The old page is not freed here (another mapping holds it, or it is the page cache's):
+        // no page event beyond the copy's allocation, which ReportFaultPage reported.
+        _ = PutPage(i);
         e = vmaId | PteAnon;
         if (Pages is { } pages)
             pages[i] = PageAlloc.AllocZeroed();
     }
 
-    /// <summary>The entry's page goes: a shared page loses one mapping (freed with the last), any other is freed.</summary>
-    private void PutPage(int i)
+    /// <summary>
+    /// The entry's page goes: a shared page loses one mapping (freed with the last), any other
+    /// is freed. Returns whether a page of this mm's own went back to the allocator (an
+    /// anonymous page's last mapping), in both flavours: the zero page and page-cache pages
+    /// (entries without <see cref="PteAnon"/>) are not freed by an unmap.
+    /// </summary>
+    private bool PutPage(int i)
     {
         if (Share?[i] is { } s)
         {
             Share[i] = null;
             if (Pages is { } shared)
                 shared[i] = null;
-            if (Interlocked.Decrement(ref s.MapCount) == 0)
-                PageAlloc.Free(s.Data);
-            return;
+            if (Interlocked.Decrement(ref s.MapCount) != 0)
+                return false;
+            PageAlloc.Free(s.Data);
+            return true;
         }
         if (Pages is { } pages)
         {
             PageAlloc.Free(pages[i]);
             pages[i] = null;
         }
+        return (Pte[i] & PteAnon) != 0;
     }
 
     /// <summary>
@@ -205,11 +214,14 @@ internal sealed class PteTable(ulong addr, PteTable? next)
         NrPages++;
     }
 
-    /// <summary>zap_pte_range's step with the lock held: forget entry <paramref name="i"/> (populated) and give its page back (one page of <see cref="PageWork"/>).</summary>
+    /// <summary>
+    /// zap_pte_range's step with the lock held: forget entry <paramref name="i"/> (populated)
+    /// and give its page back (one page of <see cref="PageWork"/>: <see cref="PageEvent.Free"/>
+    /// when the page went back to the allocator, <see cref="PageEvent.Unmap"/> when it stays).
+    /// </summary>
     public void Clear(int i)
     {
-        PageWork.Page();
-        PutPage(i);
+        PageWork.Page(PutPage(i) ? PageEvent.Free : PageEvent.Unmap);
         Pte[i] = 0;
         NrPages--;
     }

@@ -36,12 +36,18 @@ public sealed class PageWorkSpecs
             MapFlags.Fixed | MapFlags.Private | MapFlags.Anonymous)));
         Action<SchedPoint, object?> record = (point, obj) => log.Add($"{point} {mm.LineName(obj)}");
         SchedHook.Hook = record;
-        PageWork.Hook = () => log.Add("page");
+        var kinds = new List<PageEvent>();
+        PageWork.Hook = page =>
+        {
+            log.Add("page");
+            kinds.Add(page);
+        };
         try
         {
             // A classic write fault (it also gives the VMA its anon_vma): its page under mmap_sem, before the PTE lock.
             var classic = Events(log, () => mm.Execute(Operation.Fault(Base, FaultFlags.Write | FaultFlags.NoSpeculative)));
             Assert.Equal(1, classic.Count(e => e == "page"));
+            Assert.Equal([PageEvent.Allocate], kinds);
             Assert.Equal(new Held(MmapSem: 1, MmRbLock: 0, Pte: 0, Seq: 0), Context(classic).Single());
 
             // A speculative write fault: no lock at all when it allocates.
@@ -60,7 +66,10 @@ public sealed class PageWorkSpecs
             // munmap of 4 pages in the middle: a split (the surviving VMA's vm_sequence section
             // and mm_rb_lock), then the zap of the detached piece, one page per entry, each
             // under the PTE lock and the zapped VMA's own section only, with mmap_sem held.
+            kinds.Clear();
             var munmap = Events(log, () => mm.Execute(Operation.Munmap(Base + (4 * Page), 4 * Page)));
+            // Each zapped page was a written anonymous page of this mm only: freed.
+            Assert.Equal([PageEvent.Free, PageEvent.Free, PageEvent.Free, PageEvent.Free], kinds);
             Assert.Contains("SeqBegin vma", munmap.TakeWhile(e => e != "page"));
             Assert.Contains("Lock mm_rb_lock", munmap.TakeWhile(e => e != "page"));
             Assert.All(Context(munmap), held => Assert.Equal(new Held(MmapSem: 1, MmRbLock: 0, Pte: 1, Seq: 1), held));
@@ -93,11 +102,11 @@ public sealed class PageWorkSpecs
                 ptl.Lock();
                 time.BeginOp(0, 0);
                 if (insideTheLock)
-                    PageWork.Page();
+                    PageWork.Page(PageEvent.Unmap);
                 SchedHook.Sched(SchedPoint.Preempt, null);
                 ptl.Unlock();
                 if (!insideTheLock)
-                    PageWork.Page();
+                    PageWork.Page(PageEvent.Unmap);
                 time.EndOp(0);
             },
             () =>
@@ -169,7 +178,7 @@ public sealed class PageWorkSpecs
     }
 
     // LocalWorkSpecs' fixed costs, but the kernel's munmap dearer than the model's, so munmap has added work too.
-    private static readonly Calibration WithMunmapWork = new(DateTimeOffset.UnixEpoch, "test", 8, 512, 1, 40, [40],
+    internal static readonly Calibration WithMunmapWork = new(DateTimeOffset.UnixEpoch, "test", 8, 512, 1, 40, [40],
     [
         .. new[] { "mmu", "mmu-spf" }.SelectMany(c => BenchWorkloads.All.Select(w => new LocalCost(c, w.Name(),
             new Dictionary<string, double> { ["Mmap"] = c == "mmu" ? 900 : 950, ["Munmap"] = 4000, ["Fault"] = c == "mmu" ? 300 : 345, ["FileOpen"] = 100 }))),
