@@ -10,7 +10,10 @@ namespace Testbed.Harness.Scheduling;
 /// backends calls; install it with <see cref="SchedulerHooks"/>). At each point the
 /// <see cref="ISchedulingStrategy"/> picks the next thread among the runnable ones; the
 /// others wait on their own semaphore. A thread that reports <see cref="SchedPoint.Blocked"/>
-/// on a lock is not runnable until some thread passes <see cref="SchedPoint.Unlock"/> on it.
+/// (or another blocked point, <see cref="SchedHook.IsBlocked"/>) on an object is not runnable
+/// until some thread passes <see cref="SchedPoint.Unlock"/> or <see cref="SchedPoint.Wake"/>
+/// on it (an rw_semaphore's sleeper blocks on its own wait, which only its waker's Wake
+/// names), or until every live thread is blocked (a retry round).
 /// A deadlock, a step bound or a thread that stops calling the hook (watchdog) ends
 /// control: the threads then run free and the run reports why.
 /// </summary>
@@ -139,7 +142,9 @@ public sealed class ControlledScheduler
         {
             if (abandoned)
                 return;
-            if (point == SchedPoint.Unlock && obj is not null)
+            // A release lets every thread blocked on the lock retry; a wake-up (an
+            // rw_semaphore's waker) the thread that sleeps on that wait.
+            if (point is SchedPoint.Unlock or SchedPoint.Wake && obj is not null)
             {
                 for (var t = 0; t < blockedOn.Length; t++)
                 {

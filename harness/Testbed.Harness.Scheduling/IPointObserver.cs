@@ -7,7 +7,8 @@ namespace Testbed.Harness.Scheduling;
 /// A strategy that also wants to see every scheduling point before it chooses (the virtual-time
 /// simulation charges the thread's clock there). <see cref="ControlledScheduler"/> calls it
 /// under its lock, in the order the points happen, after it has woken the threads an
-/// <see cref="SchedPoint.Unlock"/> releases and before the decision that follows the point.
+/// <see cref="SchedPoint.Unlock"/> releases (or a <see cref="SchedPoint.Wake"/> wakes) and before
+/// the decision that follows the point.
 /// </summary>
 public interface IPointObserver
 {

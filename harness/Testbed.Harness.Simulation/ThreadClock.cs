@@ -23,14 +23,17 @@ internal sealed class ThreadClock
     /// <summary>The part of <see cref="Wait"/> that was wake-ups: its own wake → run latencies and the wake calls it made as a releaser, ns.</summary>
     public double Sleep;
 
-    /// <summary>Acquisitions that slept (each paid one wake-up).</summary>
+    /// <summary>Wake-ups it slept for (each paid one wake → run latency).</summary>
     public long Sleeps;
 
-    /// <summary>Whether its current blocked acquisition sleeps (4.16's rwsem: a reader behind a writer, a writer behind readers; once asleep it stays in the queue).</summary>
+    /// <summary>Whether its current blocked try sleeps in an rw_semaphore's wait list (on its own wait, until a Wake on it).</summary>
     public bool Sleeping;
 
-    /// <summary>The thread whose release woke it (-1: none seen), which pays the wake call when the retry takes the lock.</summary>
-    public int WokenBy = -1;
+    /// <summary>Whether that sleep is a writer's (woken, it competes for <see cref="LastLock"/>), not a reader's (woken, it holds it).</summary>
+    public bool SleepsToWrite;
+
+    /// <summary>The lock its last LOCK point named: the lock a sleeper, which names its own wait, waits for.</summary>
+    public object? LastLock;
 
     /// <summary>Line transfers this CPU paid.</summary>
     public long Transfers;

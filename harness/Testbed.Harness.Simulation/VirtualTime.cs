@@ -41,15 +41,17 @@ namespace Testbed.Harness.Simulation;
 /// release, then one transfer when the retry takes it (retries that fail again, behind
 /// another waiter, move nothing: the kernel's waiters sleep). Each acquisition that had to
 /// wait is counted once, on its lock's line (<see cref="CacheLine.Blocked"/>);</item>
-/// <item>for a blocked acquisition that 4.16's rw_semaphore would sleep on (the hook's
-/// <see cref="SchedPoint.SemWaitRead"/>: a reader behind a writer holding or queued;
-/// <see cref="SchedPoint.SemWaitWrite"/>: a writer behind readers), a wake-up when its retry
-/// takes the lock: the sleeper pays the machine's wake → run latency, the releaser that let it
-/// in its wake call (<see cref="Machine.WakeupNs"/>, <see cref="Machine.WakeCallNs"/>). A writer
-/// behind a writer (<see cref="SchedPoint.SemWaitWriteOnWriter"/>) spins on the running owner,
-/// as do spinlock_t and rwlock_t (<see cref="SchedPoint.Blocked"/>): the wait only. A
-/// wake-up is paid on the retry that takes the lock, not on each retry: the scheduler wakes
-/// every waiter of a lock at any release, the kernel only the ones it lets in.</item>
+/// <item>for an rw_semaphore (4.16's rwsem-xadd.c, native/kernel/locks.c and RwSemaphore
+/// alike), what the lock's own code reports: a spinner (<see cref="SchedPoint.SemWaitWriteOnWriter"/>,
+/// on the semaphore) waits like a spinlock_t or rwlock_t waiter (<see cref="SchedPoint.Blocked"/>):
+/// the wait only. A sleeper (<see cref="SchedPoint.SemWaitRead"/>, <see cref="SchedPoint.SemWaitWrite"/>,
+/// on its own wait) runs only after a waker's <see cref="SchedPoint.Wake"/> on that wait: each
+/// wake call costs the waker <see cref="Machine.WakeCallNs"/>, one after another (the k-th wakee
+/// of a release becomes runnable k calls after it), and the wakee its wake → run latency
+/// (<see cref="Machine.WakeupNs"/>) from there. A woken reader already holds the lock (the waker
+/// granted it); a woken writer then competes (a transfer when it takes the lock) and, robbed by a
+/// spinner, sleeps again and pays the next wake-up too. A wake-up is a cost, not a point: no
+/// segment of local work.</item>
 /// </list>
 /// Everything here runs on the one thread the scheduler lets run (under its lock, or between
 /// its hand-overs), so nothing needs locking of its own.
@@ -127,7 +129,7 @@ public sealed class VirtualTime : ISchedulingStrategy, IPointObserver
     /// <summary>The lines the run touched, by the object its points named.</summary>
     internal IReadOnlyDictionary<object, CacheLine> LineObjects => lines;
 
-    /// <summary>Acquisitions that slept and were woken, all CPUs.</summary>
+    /// <summary>Wake-ups of sleepers (each paid one wake → run latency), all CPUs.</summary>
     public long Sleeps => clocks.Sum(c => c.Sleeps);
 
     /// <summary>Virtual ns spent on wake-ups (the sleepers' latencies and the releasers' wake calls), all CPUs.</summary>
@@ -268,40 +270,43 @@ public sealed class VirtualTime : ISchedulingStrategy, IPointObserver
     public void OnPoint(int thread, SchedPoint point, object? obj)
     {
         var c = clocks[thread];
+        if (point == SchedPoint.Wake)
+        {
+            if (obj is not null)
+                WakeSleeper(thread, obj);
+            return;
+        }
         if (SchedHook.IsBlocked(point))
         {
-            // A failed try: it waits (not runnable) until a release, or the scheduler's retry
-            // round. A retry that fails again moved no line: a kernel lock's waiter sleeps in
-            // its queue and touches the lock once, when it gets it.
+            // A failed try: it waits (not runnable) until a release or a wake-up, or the
+            // scheduler's retry round. A retry that fails again moved no line: a kernel lock's
+            // waiter waits in its queue and touches the lock once, when it gets it.
             c.Retrying = null;
             c.WaitingOn = obj ?? this;
+            // A sleeper names its own wait; its lock is the one its last LOCK point named.
+            var sleeps = point is SchedPoint.SemWaitRead or SchedPoint.SemWaitWrite;
             if (!c.Blocking)
             {
-                if (obj is not null)
-                    LineOf(obj).Blocked++;
+                if ((sleeps ? c.LastLock : obj) is { } lockObj)
+                    LineOf(lockObj).Blocked++;
                 // Its place in the queue: a retry that fails again keeps it.
                 c.WaitBegan = c.Now;
                 c.WaitSeq = waitsBegun++;
             }
             c.Blocking = true;
-            // Once asleep in the rwsem's queue it stays there: a writer that slept behind
-            // readers does not start spinning when a writer takes over.
-            if (point is SchedPoint.SemWaitRead or SchedPoint.SemWaitWrite)
-                c.Sleeping = true;
+            c.Sleeping = sleeps;
+            c.SleepsToWrite = point == SchedPoint.SemWaitWrite;
             return;
         }
         c.Blocking = false;
+        c.Sleeping = false;
         if (c.Retrying is { } acquired)
         {
-            // The retry after a wake-up took the lock: a sleeper's wake-up first, then one
-            // transfer from the releaser.
+            // The retry after a release or a writer's wake-up took the lock: one transfer from
+            // the releaser.
             c.Retrying = null;
-            if (c.Sleeping)
-                WakeUp(thread);
             Access(thread, acquired, write: true);
         }
-        c.Sleeping = false;
-        c.WokenBy = -1;
         currentPoints[thread]++;
         Charge(c, c.Segment);
         switch (point)
@@ -311,7 +316,12 @@ public sealed class VirtualTime : ISchedulingStrategy, IPointObserver
                 Access(thread, obj, write: true);
                 Release(thread, obj);
                 break;
-            case SchedPoint.Lock or SchedPoint.Atomic or SchedPoint.SeqBegin or SchedPoint.SeqEnd when obj is not null:
+            case SchedPoint.Lock when obj is not null:
+                c.LastLock = obj;
+                c.PendingLine = obj;
+                c.PendingWrite = true;
+                break;
+            case SchedPoint.Atomic or SchedPoint.SeqBegin or SchedPoint.SeqEnd when obj is not null:
                 c.PendingLine = obj;
                 c.PendingWrite = true;
                 break;
@@ -386,39 +396,48 @@ public sealed class VirtualTime : ISchedulingStrategy, IPointObserver
         for (var t = 0; t < clocks.Length; t++)
         {
             if (t != thread && clocks[t].WaitingOn is { } w && w.Equals(lockObj))
-                Wake(t, lockObj, at, thread);
+                Wake(t, lockObj, at);
         }
     }
 
-    // The sleeper that took the lock ran only after its wake-up; the releaser that let it in
-    // paid the wake call (none when the scheduler's retry round woke it).
-    private void WakeUp(int thread)
+    // The waker's wake call on the sleeper waiting on wait (none, if nobody sleeps there any
+    // more: a second wake of a woken writer). The sleeper becomes runnable when the call is
+    // done and runs after its wake → run latency.
+    private void WakeSleeper(int waker, object wait)
     {
-        var c = clocks[thread];
-        c.Now += machine.WakeupNs;
-        c.Wait += machine.WakeupNs;
-        c.Sleep += machine.WakeupNs;
-        c.Sleeps++;
-        if (c.WokenBy >= 0)
+        for (var t = 0; t < clocks.Length; t++)
         {
-            var waker = clocks[c.WokenBy];
-            waker.Now += machine.WakeCallNs;
-            waker.Wait += machine.WakeCallNs;
-            waker.Sleep += machine.WakeCallNs;
+            var c = clocks[t];
+            if (t == waker || c.WaitingOn is not { } w || !w.Equals(wait))
+                continue;
+            var by = clocks[waker];
+            by.Now += machine.WakeCallNs;
+            by.Wait += machine.WakeCallNs;
+            by.Sleep += machine.WakeCallNs;
+            Wake(t, wait, by.Now);
+            c.Now += machine.WakeupNs;
+            c.Wait += machine.WakeupNs;
+            c.Sleep += machine.WakeupNs;
+            c.Sleeps++;
+            return;
         }
     }
 
-    private void Wake(int thread, object lockObj, double at, int waker = -1)
+    // thread may run again at `at`: it retries the lock it waited for (a sleeper: a woken
+    // writer its semaphore; a granted reader holds it already; the scheduler's retry round
+    // lets a sleeper only look again).
+    private void Wake(int thread, object lockObj, double at)
     {
         var c = clocks[thread];
         c.WaitingOn = null;
-        c.WokenBy = waker;
         if (at > c.Now)
         {
             c.Wait += at - c.Now;
             c.Now = at;
         }
-        if (!ReferenceEquals(lockObj, this))
+        if (c.Sleeping)
+            c.Retrying = c.SleepsToWrite ? c.LastLock : null;
+        else if (!ReferenceEquals(lockObj, this))
             c.Retrying = lockObj;
     }
 

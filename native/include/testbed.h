@@ -249,17 +249,28 @@ enum tb_sched_point {
 	 */
 	TB_SCHED_PREEMPT = 9,
 	/*
-	 * A controlled hook's blocked try on an rw_semaphore (obj = the
-	 * semaphore), reported instead of TB_SCHED_BLOCKED, so a scheduler
-	 * knows what the 4.16 rwsem would do: a down_read that finds a writer
-	 * holding or queued (it sleeps in rwsem_down_read_failed), a
-	 * down_write behind readers (it sleeps) and a down_write while a
-	 * writer holds it (it spins on the running owner).  spinlock_t and
-	 * rwlock_t keep TB_SCHED_BLOCKED: they never sleep.
+	 * A controlled hook's blocked wait on an rw_semaphore, reported
+	 * instead of TB_SCHED_BLOCKED, so a scheduler knows what the 4.16
+	 * rwsem does: a down_read queued in the wait list (it sleeps in
+	 * rwsem_down_read_failed until a waker grants it the lock) and a
+	 * down_write queued there (it sleeps until woken, then competes),
+	 * both with obj = the sleeper's own wait (woken only by
+	 * TB_SCHED_WAKE on it); and a down_write spinning on a writer owner
+	 * (rwsem_optimistic_spin, obj = the semaphore: it retries at the
+	 * semaphore's TB_SCHED_UNLOCK).  spinlock_t and rwlock_t keep
+	 * TB_SCHED_BLOCKED: they never sleep.
 	 */
 	TB_SCHED_SEM_WAIT_READ = 10,
 	TB_SCHED_SEM_WAIT_WRITE = 11,
 	TB_SCHED_SEM_WAIT_WRITE_ON_WRITER = 12,
+	/*
+	 * A controlled hook's wake-up of one sleeper (obj = what it sleeps
+	 * on): the rw_semaphore's waker, after its release, wakes the
+	 * waiters 4.16's __rwsem_mark_wake picked, one point each, in
+	 * wake_up_q's order.  A thread blocked on obj may run again; a
+	 * cost, not a write.
+	 */
+	TB_SCHED_WAKE = 13,
 };
 
 /* Why a speculative fault gave up and fell back to the classic path. */

@@ -173,11 +173,11 @@ void tb_count_point(int point, const void *obj)
 	struct line_counts *c;
 
 	/*
-	 * a read leaves the line shared; BLOCKED reports a retry and PREEMPT
-	 * a window, not a write
+	 * a read leaves the line shared; BLOCKED reports a retry, PREEMPT
+	 * a window and WAKE a wake-up, not a write
 	 */
 	if (point == SCHED_SEQ_READ || tb_sched_point_blocked(point) ||
-	    point == SCHED_PREEMPT)
+	    point == SCHED_PREEMPT || point == SCHED_WAKE)
 		return;
 	c = my_op_counts();
 	if (!c)

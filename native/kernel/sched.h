@@ -30,10 +30,11 @@ enum sched_point {
 	SCHED_BLOCKED = 7,	/* a controlled hook: lock taken, try again */
 	SCHED_RCU_SYNC = 8,	/* synchronize_rcu, before it waits */
 	SCHED_PREEMPT = 9,	/* a window no primitive marks (see below) */
-	/* a controlled hook: an rw_semaphore taken, try again (testbed.h) */
-	SCHED_SEM_WAIT_READ = 10,	/* down_read: a writer holds or waits */
-	SCHED_SEM_WAIT_WRITE = 11,	/* down_write: readers hold it */
-	SCHED_SEM_WAIT_WRITE_ON_WRITER = 12, /* down_write: a writer holds it */
+	/* a controlled hook: an rw_semaphore's waits (testbed.h) */
+	SCHED_SEM_WAIT_READ = 10,	/* down_read: asleep in the wait list */
+	SCHED_SEM_WAIT_WRITE = 11,	/* down_write: asleep in the wait list */
+	SCHED_SEM_WAIT_WRITE_ON_WRITER = 12, /* down_write: spins on a writer */
+	SCHED_WAKE = 13,	/* a controlled hook: wakes the sleeper on obj */
 };
 
 typedef void (*sched_hook_fn)(int point, const void *obj, void *ctx);

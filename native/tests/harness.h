@@ -48,5 +48,6 @@ void run_lockdep_tests(void);
 void run_slab_tests(void);
 void run_seqlock_tests(void);
 void run_sched_tests(void);
+void run_rwsem_tests(void);
 
 #endif /* _TB_TESTS_HARNESS_H */

@@ -15,6 +15,7 @@ int main(void)
 	run_slab_tests();
 	run_seqlock_tests();
 	run_sched_tests();
+	run_rwsem_tests();
 	printf("%d tests run, %d passed, %d failed\n",
 	       tests_run, tests_passed, tests_failed);
 	return tests_failed ? EXIT_FAILURE : EXIT_SUCCESS;

@@ -18,6 +18,7 @@ struct blocked_count {
 	int blocked;		/* blocked tries reported so far */
 	const void *obj;	/* the object of the last one */
 	int point;		/* and its point */
+	const void *woken;	/* the object of the last SCHED_WAKE */
 };
 
 static void blocked_hook(int point, const void *obj, void *ctx)
@@ -29,6 +30,8 @@ static void blocked_hook(int point, const void *obj, void *ctx)
 		__atomic_store_n(&b->point, point, __ATOMIC_RELAXED);
 		__atomic_add_fetch(&b->blocked, 1, __ATOMIC_RELEASE);
 	}
+	if (point == SCHED_WAKE)
+		__atomic_store_n(&b->woken, obj, __ATOMIC_RELAXED);
 }
 
 /* Waits (bounded) until the other thread reported BLOCKED n times. */
@@ -64,7 +67,7 @@ static void *take_rwsem_write(void *arg)
 
 static bool test_controlled_hook_retries_contended_locks(void)
 {
-	struct blocked_count b = { 0, NULL, 0 };
+	struct blocked_count b = { 0, NULL, 0, NULL };
 	struct rw_semaphore sem;
 	spinlock_t l;
 	pthread_t t;
@@ -87,11 +90,16 @@ static bool test_controlled_hook_retries_contended_locks(void)
 	down_read(&sem);
 	ASSERT_EQ(pthread_create(&t, NULL, take_rwsem_write, &sem), 0);
 	ASSERT_TRUE(wait_blocked(&b, 3));
-	ASSERT_TRUE(__atomic_load_n(&b.obj, __ATOMIC_RELAXED) == &sem);
-	/* a writer behind a reader: the 4.16 rwsem's writer sleeps there */
+	/*
+	 * a writer behind a reader: the 4.16 rwsem's writer sleeps in the
+	 * wait list, on its own wait, which the last reader's up_read wakes
+	 */
 	ASSERT_EQ(__atomic_load_n(&b.point, __ATOMIC_RELAXED),
 		  SCHED_SEM_WAIT_WRITE);
+	ASSERT_TRUE(__atomic_load_n(&b.obj, __ATOMIC_RELAXED) != &sem);
 	up_read(&sem);
+	ASSERT_TRUE(__atomic_load_n(&b.woken, __ATOMIC_RELAXED) ==
+		    __atomic_load_n(&b.obj, __ATOMIC_RELAXED));
 	ASSERT_EQ(pthread_join(t, NULL), 0);
 	ASSERT_FALSE(rwsem_is_locked(&sem));
 
@@ -103,7 +111,7 @@ static bool test_controlled_hook_retries_contended_locks(void)
 
 static bool test_plain_hook_keeps_blocking_locks(void)
 {
-	struct blocked_count b = { 0, NULL, 0 };
+	struct blocked_count b = { 0, NULL, 0, NULL };
 	spinlock_t l;
 	pthread_t t;
 

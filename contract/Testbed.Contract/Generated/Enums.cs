@@ -318,6 +318,8 @@ public enum SchedPoint : uint
     SemWaitWrite = 11,
     /// <summary><c>TB_SCHED_SEM_WAIT_WRITE_ON_WRITER</c>.</summary>
     SemWaitWriteOnWriter = 12,
+    /// <summary><c>TB_SCHED_WAKE</c>.</summary>
+    Wake = 13,
 }
 
 /// <summary><c>enum tb_spf_abort</c> (<c>unsigned int</c>).</summary>

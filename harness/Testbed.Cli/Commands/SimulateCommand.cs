@@ -45,10 +45,13 @@ public static class SimulateCommand
         latency between two hardware threads of one core, two cores of one socket, or two sockets: virtual
         CPU t runs on the machine's CPU t, numbered as its OS does, every core before a second thread on
         x86, a core's threads together on POWER); a lock acquisition that finds
-        the lock taken waits until the release, then pays the retry's transfer; one that 4.16's rw_semaphore
-        would sleep on (a reader behind a writer holding or queued, a writer behind readers) also pays a
-        wake-up (the wake -> run latency measured here, and the releaser's wake call), while a writer behind
-        a writer and every spinlock_t and rwlock_t wait spin: the wait only. Each CPU runs a window of
+        the lock taken waits until the release, then pays the retry's transfer; the model's rw_semaphore
+        keeps 4.16's rules (a FIFO wait list: a release grants read to the readers at its head up to the
+        first queued writer, only wakes a head writer, which competes when it runs, and a writer spinning
+        on a writer owner steals the lock ahead of the list): a sleeper runs only after its waker's wake
+        call, the waker paying one call per wakee one after another and each wakee the wake -> run
+        latency (both measured here); a spinning writer and every spinlock_t and rwlock_t wait spin: the
+        wait only. Each CPU runs a window of
         its bench stream at its own phase of the iteration (the prefix runs untimed), so N CPUs sample
         every phase of the steady state. Throughput counts the operations done before the first CPU ran
         out of work.

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
-// The reader/writer word shared by RwLock (rwlock_t) and RwSemaphore (rw_semaphore).
-// Writer-preferring: a waiting writer stops new readers, so munmap is not starved by
-// a stream of speculative faults.
+// The reader/writer word of RwLock (rwlock_t). Writer-preferring: a waiting writer stops
+// new readers, as the C side's pthread rwlock (PREFER_WRITER_NONRECURSIVE).
 
 using System.Runtime.CompilerServices;
 using Testbed.Contract;
@@ -65,37 +64,20 @@ internal sealed class RwLockCore
     /// <summary>Drops the exclusive hold.</summary>
     public void ExitWrite() => Interlocked.Exchange(ref state, 0);
 
-    /// <summary>Turns an exclusive hold into a shared one without a window.</summary>
-    public void Downgrade() => Interlocked.Exchange(ref state, 1);
-
     /// <summary>
-    /// The lock side of read_lock/write_lock and down_read/down_write on <paramref name="owner"/>:
-    /// the scheduling point, lockdep (at the caller's site), then the word. Under the controlled
-    /// scheduler a blocked attempt parks at a Blocked point instead of spinning, so the lock's
-    /// holder gets to run.
+    /// The lock side of read_lock/write_lock on <paramref name="owner"/>: the scheduling point,
+    /// lockdep (at the caller's site), then the word. Under the controlled scheduler a blocked
+    /// attempt parks at a Blocked point instead of spinning, so the lock's holder gets to run.
     /// </summary>
-    /// <param name="semaphore">
-    /// rw_semaphore, not rwlock_t. A writer that must wait marks itself waiting under the
-    /// controlled scheduler too, so that readers coming after it queue behind it (as
-    /// native/kernel/locks.c's down_write; rwlock_t's C side is a pthread rwlock, which does
-    /// not), and a blocked try reports what 4.16's rwsem would do (<see cref="WaitPoint"/>).
-    /// </param>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Lock(object owner, LockRank rank, bool write, bool semaphore = false, [CallerMemberName] string site = "", [CallerLineNumber] int line = 0)
+    public void Lock(object owner, LockRank rank, bool write, [CallerMemberName] string site = "", [CallerLineNumber] int line = 0)
     {
         SchedHook.Sched(SchedPoint.Lock, owner);
         Lockdep.Acquire(owner, rank, write, site, line);
         if (SchedHook.Controlled)
         {
-            if (write ? TryEnterWrite() : TryEnterRead())
-                return;
-            if (write && semaphore)
-                Interlocked.Increment(ref writersWaiting);
-            do
-                SchedHook.Sched(semaphore ? WaitPoint(write) : SchedPoint.Blocked, owner);
-            while (!(write ? TryEnterWrite() : TryEnterRead()));
-            if (write && semaphore)
-                Interlocked.Decrement(ref writersWaiting);
+            while (!(write ? TryEnterWrite() : TryEnterRead()))
+                SchedHook.Sched(SchedPoint.Blocked, owner);
         }
         else if (write)
         {
@@ -106,14 +88,6 @@ internal sealed class RwLockCore
             EnterRead();
         }
     }
-
-    // A blocked try on an rw_semaphore (native/kernel/locks.c alike): a reader found a writer
-    // holding or queued (4.16: it sleeps); a writer found readers (it sleeps) or a writer
-    // (it spins on the running owner).
-    private SchedPoint WaitPoint(bool write) =>
-        !write ? SchedPoint.SemWaitRead
-        : (Volatile.Read(ref state) & Writer) != 0 ? SchedPoint.SemWaitWriteOnWriter
-        : SchedPoint.SemWaitWrite;
 
     /// <summary>The unlock side: the word, lockdep (at the caller's site), then the scheduling point.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -18,9 +18,10 @@ public static class SchedHook
     /// <summary>
     /// tb_sched_controlled: set by a controlled scheduler next to <see cref="Hook"/>. While
     /// it is true and a hook is installed, the lock types never wait on their own; they retry
-    /// and report <see cref="SchedPoint.Blocked"/> between tries (an rw_semaphore: the
-    /// SemWait point that says what the kernel's rwsem would do, see <see cref="IsBlocked"/>),
-    /// so a scheduler that runs one thread at a time can run the holder. A plain hook keeps the waiting locks.
+    /// and report <see cref="SchedPoint.Blocked"/> between tries (an rw_semaphore: 4.16's wait
+    /// list, its sleepers blocked on their own waits until a <see cref="SchedPoint.Wake"/>, see
+    /// <see cref="IsBlocked"/> and <see cref="RwSemaphore"/>), so a scheduler that runs one thread
+    /// at a time can run the holder. A plain hook keeps the waiting locks.
     /// </summary>
     public static bool Controlled
     {

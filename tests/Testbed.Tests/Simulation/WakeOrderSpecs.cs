@@ -10,9 +10,10 @@ using Xunit;
 namespace Testbed.Tests.Simulation;
 
 /// <summary>
-/// The waiters one release wakes resume at the same virtual time; they retry in the order
-/// they began to wait, as 4.16's locks serve their queues (rw_semaphore's FIFO wait list,
-/// qspinlock's MCS queue), not in CPU-number order. Three waiters queue behind a holder in
+/// The waiters one release lets go take the lock in the order they began to wait, as 4.16's
+/// locks serve their queues (rw_semaphore's FIFO wait list, whose readers the release wakes one
+/// after another from the head; qspinlock's MCS queue, whose spinners resume together and retry
+/// in that order), not in CPU-number order. Three waiters queue behind a holder in
 /// the reverse of their numbers (t3, then t2, then t1); the controlled scheduler with
 /// <see cref="VirtualTime"/>; counts, order and virtual ns, never wall time.
 /// </summary>
