@@ -75,10 +75,12 @@ internal sealed class RwLockCore
     /// holder gets to run.
     /// </summary>
     /// <param name="semaphore">
-    /// rw_semaphore, not rwlock_t. A writer that must wait marks itself waiting under the
-    /// controlled scheduler too, so that readers coming after it queue behind it (as
-    /// native/kernel/locks.c's down_write; rwlock_t's C side is a pthread rwlock, which does
-    /// not), and a blocked try reports what 4.16's rwsem would do (<see cref="WaitPoint"/>).
+    /// rw_semaphore, not rwlock_t: a blocked try reports what 4.16's rwsem would do
+    /// (<see cref="WaitPoint"/>); rwlock_t's waiters spin. Either way a writer that must wait
+    /// marks itself waiting under the controlled scheduler too, so that readers coming after
+    /// it queue behind it: 4.16's rwsem and its queued rwlock_t (qrwlock: a waiting writer
+    /// sets _QW_WAITING, and a reader outside interrupt context then waits) alike, as
+    /// native/kernel/locks.c.
     /// </param>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Lock(object owner, LockRank rank, bool write, bool semaphore = false, [CallerMemberName] string site = "", [CallerLineNumber] int line = 0)
@@ -89,12 +91,12 @@ internal sealed class RwLockCore
         {
             if (write ? TryEnterWrite() : TryEnterRead())
                 return;
-            if (write && semaphore)
+            if (write)
                 Interlocked.Increment(ref writersWaiting);
             do
                 SchedHook.Sched(semaphore ? WaitPoint(write) : SchedPoint.Blocked, owner);
             while (!(write ? TryEnterWrite() : TryEnterRead()));
-            if (write && semaphore)
+            if (write)
                 Interlocked.Decrement(ref writersWaiting);
         }
         else if (write)
