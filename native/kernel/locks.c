@@ -120,6 +120,7 @@ void __rwlock_init(rwlock_t *lock, const char *name)
 #endif
 	pthread_rwlock_init(&lock->l, &attr);
 	pthread_rwlockattr_destroy(&attr);
+	lock->writers_waiting = 0;
 	lockdep_init_map(&lock->dep_map, name);
 }
 
@@ -133,7 +134,9 @@ void __read_lock(rwlock_t *lock, const char *site, unsigned int line)
 	tb_sched(SCHED_LOCK, lock);
 	lock_acquire(&lock->dep_map, 1, 0, site, line);
 	if (tb_sched_controlled()) {
-		while (pthread_rwlock_tryrdlock(&lock->l))
+		/* a waiting writer stops new readers, as a qrwlock's */
+		while (__atomic_load_n(&lock->writers_waiting, __ATOMIC_SEQ_CST) ||
+		       pthread_rwlock_tryrdlock(&lock->l))
 			tb_sched(SCHED_BLOCKED, lock);
 		return;
 	}
@@ -154,8 +157,13 @@ void __write_lock(rwlock_t *lock, const char *site, unsigned int line)
 	tb_sched(SCHED_LOCK, lock);
 	lock_acquire(&lock->dep_map, 0, 0, site, line);
 	if (tb_sched_controlled()) {
-		while (pthread_rwlock_trywrlock(&lock->l))
+		if (!pthread_rwlock_trywrlock(&lock->l))
+			return;
+		__atomic_fetch_add(&lock->writers_waiting, 1, __ATOMIC_SEQ_CST);
+		do
 			tb_sched(SCHED_BLOCKED, lock);
+		while (pthread_rwlock_trywrlock(&lock->l));
+		__atomic_fetch_sub(&lock->writers_waiting, 1, __ATOMIC_SEQ_CST);
 		return;
 	}
 	acquire_counted(lock, false, pthread_rwlock_trywrlock(&lock->l),

@@ -14,6 +14,12 @@
 
 typedef struct rwlock {
 	pthread_rwlock_t l;
+	/*
+	 * Writers waiting under a controlled scheduler, which only tries the
+	 * pthread lock: 4.16's queued rwlock_t stops new readers behind a
+	 * waiting writer (_QW_WAITING), which a failed trywrlock does not.
+	 */
+	int writers_waiting;
 	struct lockdep_map dep_map;
 } rwlock_t;
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // The reader/writer word of RwLock (rwlock_t). Writer-preferring: a waiting writer stops
-// new readers, as the C side's pthread rwlock (PREFER_WRITER_NONRECURSIVE).
+// new readers, as the C side's pthread rwlock (PREFER_WRITER_NONRECURSIVE) and 4.16's qrwlock.
 
 using System.Runtime.CompilerServices;
 using Testbed.Contract;
@@ -76,8 +76,19 @@ internal sealed class RwLockCore
         Lockdep.Acquire(owner, rank, write, site, line);
         if (SchedHook.Controlled)
         {
-            while (!(write ? TryEnterWrite() : TryEnterRead()))
+            if (write ? TryEnterWrite() : TryEnterRead())
+                return;
+            // A writer that must wait marks itself waiting, so that readers coming after it
+            // queue behind it: 4.16's queued rwlock_t (qrwlock: a waiting writer sets
+            // _QW_WAITING, and a reader outside interrupt context then waits), as
+            // native/kernel/locks.c.
+            if (write)
+                Interlocked.Increment(ref writersWaiting);
+            do
                 SchedHook.Sched(SchedPoint.Blocked, owner);
+            while (!(write ? TryEnterWrite() : TryEnterRead()));
+            if (write)
+                Interlocked.Decrement(ref writersWaiting);
         }
         else if (write)
         {
