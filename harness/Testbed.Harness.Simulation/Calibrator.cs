@@ -12,8 +12,8 @@ namespace Testbed.Harness.Simulation;
 /// thread runs the workload on the perf flavour of the native library (checking compiled out,
 /// page work in), a first iteration untimed, then every run of same-kind operations (up to a
 /// tb_batch of 256) timed; the cost of a kind is its time over its count, the median over
-/// rounds of fresh address spaces. Then the ping-pong transfer cost, the wake-up and the host
-/// kernel's own costs (<see cref="KernelCalibrator"/>, with the native bench driver).
+/// rounds of fresh address spaces. Then the ping-pong transfer cost, and with the native bench
+/// driver the wake-up (<see cref="WakeupLatency"/>) and the host kernel's own costs (<see cref="KernelCalibrator"/>).
 /// </summary>
 public static class Calibrator
 {
@@ -55,7 +55,7 @@ public static class Calibrator
         var pingPong = PingPong.Measure(rounds);
         var sorted = pingPong.Order().ToArray();
         progress?.Invoke("wake-up");
-        var wakeup = WakeupLatency.Measure(rounds);
+        var wakeup = WakeupLatency.Measure(driver, rounds);
         var kernel = KernelCalibrator.Measure(driver, workloads, budget, rounds, progress);
         return new Calibration(DateTimeOffset.UtcNow, Environment.MachineName, Environment.ProcessorCount, budget, rounds,
             sorted[sorted.Length / 2], pingPong, costs) { Wakeup = wakeup, Kernel = kernel };

@@ -63,8 +63,9 @@ public sealed record Machine(string Name, Topology Topology, double SiblingNs, d
     public double WakeCallNs { get; init; }
 
     /// <summary>
-    /// The machine with the wake-up measured here (<see cref="Calibration.Wakeup"/>): no published
-    /// wake-up latency was found for the anchors' machines, so every machine takes this one's.
+    /// The machine with the wake-up measured here (<see cref="Calibration.Wakeup"/>: the kernel's
+    /// futex wake between two pinned threads, <see cref="WakeupLatency"/>): no published cross-CPU
+    /// wake-up cost was found for the anchors' machines, so every machine takes this one's.
     /// </summary>
     public Machine WithWakeup(Wakeup wakeup)
     {

@@ -15,6 +15,7 @@
  *   bench hot   -l lib [-v vmas] [-n iters] [-r repeats]
  *   bench mix   -l lib [-n rounds] [-b batch] [-r repeats]
  *   bench kernel -w workload [-n ops] [-r repeats]
+ *   bench wakeup [-n hand-overs per thread] [-r repeats]
  *
  * Each prints one JSON object per line; times are the median over the
  * repeats, in nanoseconds per operation.  The kernel mode times the host
@@ -23,12 +24,17 @@
  * { mmap 16 anonymous pages, 16 write faults, 16 read faults, munmap } at
  * one address, run through tb_batch in batches of -b operations;
  * HotPaths.MixOps (harness/Testbed.Harness.Bench/HotPaths.cs) generates
- * the same stream.
+ * the same stream.  The wakeup mode times a sleeping thread's wake-up by
+ * the kernel: two threads pinned to two CPUs hand a turn back and forth
+ * through a futex, the simulation's wake-up without any runtime between.
  */
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/futex.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +42,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/statfs.h>
+#include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
@@ -707,13 +714,181 @@ static void run_kernel(const char *name, long ops, int repeats)
 		close(w->fd);
 }
 
+/* ---- the wake-up of a sleeper ------------------------------------------ */
+
+/*
+ * What the kernel charges a sleeping lock waiter and its waker, without a
+ * language runtime between: two threads, pinned to the first two CPUs the
+ * process may use, hand a turn back and forth through one futex.  The
+ * holder of the turn reads the clock, stores it and the other's turn, and
+ * calls FUTEX_WAKE (try_to_wake_up on the sleeper: the wake call is the
+ * time in that syscall); the other sleeps in FUTEX_WAIT until its turn
+ * comes and reads the clock as soon as it returns (wake -> run: the
+ * waker's syscall, the IPI and the sleeper's schedule-in).  Only hand-overs
+ * whose receiver really slept count: one that found its turn already there
+ * measured no wake-up.  Per round the median of its hand-overs; the
+ * output has every round and their median.
+ */
+struct wake_pair {
+	_Atomic int turn;		/* the futex word: whose turn it is */
+	_Atomic double woken_at;	/* the waker's clock before the wake */
+	int cpu[2];
+	long handovers;
+	double *run_ns[2], *call_ns[2];
+	long runs[2], calls[2];
+};
+
+struct wake_player {
+	struct wake_pair *p;
+	int me;
+};
+
+static long futex(_Atomic int *word, int op, int val)
+{
+	return syscall(SYS_futex, word, op | FUTEX_PRIVATE_FLAG, val,
+		       NULL, NULL, 0);
+}
+
+static void pin(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	if (pthread_setaffinity_np(pthread_self(), sizeof(set), &set))
+		die("pthread_setaffinity_np failed");
+}
+
+static void *wake_play(void *arg)
+{
+	struct wake_player *pl = arg;
+	struct wake_pair *p = pl->p;
+	int me = pl->me, other = 1 - me;
+	long i;
+
+	pin(p->cpu[me]);
+	for (i = 0; i < p->handovers; i++) {
+		int slept = 0;
+		double ran, before;
+
+		while (atomic_load(&p->turn) != me) {
+			if (futex(&p->turn, FUTEX_WAIT, other) == 0)
+				slept = 1;
+			else if (errno != EAGAIN && errno != EINTR)
+				die_errno("futex(FUTEX_WAIT)");
+		}
+		ran = now_ns();
+		if (slept)
+			p->run_ns[me][p->runs[me]++] = ran -
+				atomic_load(&p->woken_at);
+		before = now_ns();
+		atomic_store(&p->woken_at, before);
+		atomic_store(&p->turn, other);
+		if (futex(&p->turn, FUTEX_WAKE, 1) < 0)
+			die_errno("futex(FUTEX_WAKE)");
+		p->call_ns[me][p->calls[me]++] = now_ns() - before;
+	}
+	return NULL;
+}
+
+/* The first two CPUs this process may run on, or exit 2. */
+static void two_cpus(int cpu[2])
+{
+	cpu_set_t set;
+	int c, n = 0;
+
+	if (sched_getaffinity(0, sizeof(set), &set))
+		die_errno("sched_getaffinity");
+	for (c = 0; c < CPU_SETSIZE && n < 2; c++)
+		if (CPU_ISSET(c, &set))
+			cpu[n++] = c;
+	if (n < 2)
+		die("wakeup: needs two CPUs to pin its threads to");
+}
+
+static void print_list(const char *name, double *v, int n)
+{
+	int i;
+
+	printf(",\"%s\":[", name);
+	for (i = 0; i < n; i++)
+		printf("%s%.1f", i ? "," : "", v[i]);
+	printf("]");
+}
+
+static void run_wakeup(long handovers, int repeats)
+{
+	double run[MAX_REPEATS], call[MAX_REPEATS], run_all[MAX_REPEATS];
+	double call_all[MAX_REPEATS];
+	struct wake_pair p;
+	struct wake_player pl[2];
+	pthread_t partner;
+	long slept = 0;
+	int r, k;
+
+	memset(&p, 0, sizeof(p));
+	two_cpus(p.cpu);
+	p.handovers = handovers;
+	for (k = 0; k < 2; k++) {
+		p.run_ns[k] = malloc(sizeof(double) * (size_t)handovers);
+		p.call_ns[k] = malloc(sizeof(double) * (size_t)handovers);
+		if (!p.run_ns[k] || !p.call_ns[k])
+			die("out of memory");
+	}
+	for (r = 0; r < repeats; r++) {
+		double *all;
+		long n;
+
+		p.runs[0] = p.runs[1] = p.calls[0] = p.calls[1] = 0;
+		atomic_store(&p.turn, 0);
+		for (k = 0; k < 2; k++)
+			pl[k] = (struct wake_player){ &p, k };
+		if (pthread_create(&partner, NULL, wake_play, &pl[1]))
+			die("pthread_create failed");
+		wake_play(&pl[0]);
+		pthread_join(partner, NULL);
+		n = p.runs[0] + p.runs[1];
+		if (n == 0)
+			die("wakeup: no hand-over slept");
+		slept += n;
+		all = malloc(sizeof(double) * (size_t)(2 * handovers));
+		if (!all)
+			die("out of memory");
+		memcpy(all, p.run_ns[0], sizeof(double) * (size_t)p.runs[0]);
+		memcpy(all + p.runs[0], p.run_ns[1],
+		       sizeof(double) * (size_t)p.runs[1]);
+		run[r] = median(all, (int)n);
+		memcpy(all, p.call_ns[0], sizeof(double) * (size_t)handovers);
+		memcpy(all + handovers, p.call_ns[1],
+		       sizeof(double) * (size_t)handovers);
+		call[r] = median(all, (int)(2 * handovers));
+		free(all);
+	}
+	memcpy(run_all, run, sizeof(run));
+	memcpy(call_all, call, sizeof(call));
+	printf("{\"kind\":\"wakeup\",\"cpus\":[%d,%d],\"handovers_per_thread\":%ld,"
+	       "\"repeats\":%d,\"slept\":%ld,\"clock_pair_ns\":%.2f,"
+	       "\"wake_run_ns\":%.1f,\"wake_call_ns\":%.1f",
+	       p.cpu[0], p.cpu[1], handovers, repeats, slept,
+	       clock_pair_ns(), median(run_all, repeats),
+	       median(call_all, repeats));
+	print_list("wake_run_rounds_ns", run, repeats);
+	print_list("wake_call_rounds_ns", call, repeats);
+	printf("}\n");
+	for (k = 0; k < 2; k++) {
+		free(p.run_ns[k]);
+		free(p.call_ns[k]);
+	}
+}
+
 static void usage(void)
 {
 	fprintf(stderr,
 		"usage: bench floor [-v vmas] [-n iters] [-r repeats]\n"
 		"       bench hot -l lib [-v vmas] [-n iters] [-r repeats]\n"
 		"       bench mix -l lib [-n rounds] [-b batch] [-r repeats]\n"
-		"       bench kernel -w workload [-n ops] [-r repeats]\n");
+		"       bench kernel -w workload [-n ops] [-r repeats]\n"
+		"       bench wakeup [-n hand-overs per thread] [-r repeats]\n");
 	exit(2);
 }
 
@@ -767,6 +942,18 @@ int main(int argc, char **argv)
 			exit(2);
 		}
 		run_kernel(workload, iters < 0 ? 8192 : iters, repeats);
+		return 0;
+	}
+	if (!strcmp(mode, "wakeup")) {
+		if (path || workload)
+			usage();
+		/* each thread keeps one time per hand-over it makes */
+		if (iters > 1L << 24) {
+			fprintf(stderr, "bench: -n: at most %ld hand-overs in wakeup mode\n",
+				1L << 24);
+			exit(2);
+		}
+		run_wakeup(iters < 0 ? 1000 : iters, repeats);
 		return 0;
 	}
 	if (iters < 0)

@@ -64,7 +64,8 @@ public static class SimulateCommand
         same mmu point. The calibration is read from --calibration (committed:
         docs/design-study/simulate-calibration.json) unless --calibrate measures a new one (the perf
         libraries' per-operation costs, the ping-pong transfer cost between two of this machine's cores and
-        the wake-up of a thread sleeping on a futex, and the host kernel's own mmap, fault and munmap costs
+        the wake-up of a thread sleeping on a futex (native/bench wakeup: FUTEX_WAIT/FUTEX_WAKE between two pinned threads;
+        every machine takes it: no published wake-up cost was found for the anchors' machines), and the host kernel's own mmap, fault and munmap costs
         per workload), written to --out; --calibrate-wakeup re-measures only the wake-up, and
         --calibrate-kernel only the kernel costs, into a copy of --calibration written to --out. Writes <out>/simulate.json and <out>/simulate-<workload>.png (predicted
         throughput against virtual CPUs, log2 axis, one line per design of the sweep, the anchors as markers).
@@ -83,7 +84,7 @@ public static class SimulateCommand
         var calibrate = new Option<bool>("--calibrate") { Description = "Measure a new calibration (per-operation costs on the perf libraries, ping-pong, wake-up, the host kernel's costs) and use it." };
         var calibrateWakeup = new Option<bool>("--calibrate-wakeup")
         {
-            Description = "Measure only the wake-up latency (a futex hand-over between two threads) into a copy of --calibration written to --out, and use it.",
+            Description = "Measure only the wake-up latency (native/bench wakeup: a futex hand-over between two pinned threads) into a copy of --calibration written to --out, and use it.",
         };
         var calibrateKernel = new Option<bool>("--calibrate-kernel")
         {
@@ -199,7 +200,7 @@ public static class SimulateCommand
         if (s.CalibrateWakeup)
         {
             Terminal.Line("simulate: measuring the wake-up latency");
-            calibration = calibration with { Wakeup = WakeupLatency.Measure(CalibrationRounds) };
+            calibration = calibration with { Wakeup = WakeupLatency.Measure(Driver(), CalibrationRounds) };
             var written = Path.Combine(s.Output, "simulate-calibration.json");
             SimulationFiles.Write(calibration, written);
             Terminal.Line($"wrote {written}");
