@@ -9,8 +9,8 @@ namespace Testbed.Harness.Simulation;
 /// What each virtual CPU runs: a window of its bench stream in the steady state. A workload
 /// iterates (page-fault1: mmap, 32,768 faults, munmap), and N threads of a long run are
 /// at independent phases of their iterations; so thread t's window is centred on phase
-/// (t + u) * L / N of the iteration of L operations (stratified: one phase in each N-th of the
-/// iteration), where u in [0, 1) is the seed's (<see cref="PhaseOf"/>): the workloads' streams
+/// t * L / N + u * max(1, L / N) of the iteration of L operations (stratified: the phases L / N
+/// apart, all moved by u strata, or by u operations when L &lt; N), where u in [0, 1) is the seed's (<see cref="PhaseOf"/>): the workloads' streams
 /// do not depend on the seed, so the seed picks which alignment of the steady state the run
 /// samples (pft has no iteration to be at a phase of: its windows all start at 0). Each window runs <see cref="PerThread"/> operations, and its prefix (the mmap and the faults before the
 /// phase) runs untimed before the simulation starts. Every thread runs the same number of
@@ -57,8 +57,12 @@ internal sealed class Windows
             // Each window is centred on its thread's phase, so an operation that comes once an
             // iteration (page-fault1's munmap) falls inside some window, not at its end, after
             // the steady state is over.
+            // The phase moves every window by u strata, or by u operations where a stratum is
+            // less than one (malloc1's 3 operations over 192 CPUs), so that every seed's shift
+            // can move some window.
+            var shift = phase * Math.Max(1.0, (double)iteration / threads);
             for (var t = 0; t < threads; t++)
-                offsets[t] = (int)((((long)Math.Floor((t + phase) * iteration / threads) - perThread / 2) % iteration + iteration) % iteration);
+                offsets[t] = (int)((((long)Math.Floor((double)t * iteration / threads + shift) - perThread / 2) % iteration + iteration) % iteration);
         }
         var need = offsets.Max() + perThread;
         // BenchPlan cuts whole iterations: ask for enough of them (pft: its region is sized by this).
