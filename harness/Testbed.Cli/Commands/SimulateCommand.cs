@@ -92,7 +92,7 @@ public static class SimulateCommand
         }.AcceptOnlyFromAmong([.. Anchors.All.Select(a => a.Row)]);
         var seeds = OptionRules.AtLeast(new Option<int>("--seeds")
         {
-            Description = "Seeds per anchor: --seed, --seed + 1, ..; the anchor table gives the median and the range over them, a range across zero a tie (default 1).",
+            Description = "Seeds per anchor: --seed, --seed + 1, ..; the anchor table gives the median and the range over them, a range across zero a tie.",
             DefaultValueFactory = _ => 1,
         }, 1);
         var calibrate = new Option<bool>("--calibrate") { Description = "Measure a new calibration (per-operation costs on the perf libraries, ping-pong, wake-up, the host kernel's costs) and use it." };
