@@ -1,10 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-only
 namespace Testbed.Harness.Simulation;
 
-/// <summary>What <c>testbed simulate</c> writes: its inputs, the validation, every simulated point and the anchors.</summary>
+/// <summary>
+/// What <c>testbed simulate</c> writes: its inputs, the validation, every simulated point and the
+/// anchors, each anchor once per seed (<see cref="Seeds"/> of them from <see cref="Seed"/> on;
+/// a prediction's seed is its points').
+/// </summary>
 public sealed record SimulationReport(
     DateTimeOffset Taken,
     ulong Seed,
+    int Seeds,
     string Backend,
     int Budget,
     Calibration Calibration,

@@ -48,32 +48,54 @@ public static class SimulationText
         }
     }
 
-    /// <summary>The anchors, predicted beside published, and the counts.</summary>
-    public static IEnumerable<string> Anchors(IReadOnlyList<AnchorPrediction> rows)
+    /// <summary>
+    /// The anchors, predicted beside published, and the counts. With one seed an anchor's
+    /// prediction is its value; with several, the median and the range over the seeds, the sign
+    /// judged on the range (<see cref="AnchorOverSeeds.Judge"/>: a range across zero is a tie,
+    /// counted apart), ±10 pp and ×2 on the median.
+    /// </summary>
+    public static IEnumerable<string> Anchors(IReadOnlyList<AnchorOverSeeds> rows)
     {
-        yield return "| # | machine | benchmark | design vs mmu | CPUs | published | predicted | sign | ±10 pp | ×2 |";
-        yield return "|---|---|---|---|---:|---|---:|---|---|---|";
-        foreach (var a in rows)
+        ArgumentNullException.ThrowIfNull(rows);
+        var seeds = rows.Select(a => a.Seeds.Count).DefaultIfEmpty(1).Max();
+        if (seeds == 1)
         {
-            yield return string.Format(Inv, "| {0} | {1} | {2} | {3} | {4} | {5} | {6:+0.0;-0.0;0.0} % | {7} | {8} | {9} |",
-                a.Row, a.Machine, a.Workload, a.Config, a.Threads, a.Published, a.PredictedPct,
-                a.SignMatches ? "yes" : "no", Mark(a.Within10), Mark(a.WithinFactor2));
+            yield return "| # | machine | benchmark | design vs mmu | CPUs | published | predicted | sign | ±10 pp | ×2 |";
+            yield return "|---|---|---|---|---:|---|---:|---|---|---|";
+        }
+        else
+        {
+            yield return $"| # | machine | benchmark | design vs mmu | CPUs | published | predicted (median of {seeds} seeds) | range | sign | ±10 pp | ×2 |";
+            yield return "|---|---|---|---|---:|---|---:|---:|---|---|---|";
+        }
+        foreach (var r in rows)
+        {
+            var a = r.First;
+            var range = seeds == 1 ? "" : string.Format(Inv, " {0:+0.0;-0.0;0.0} … {1:+0.0;-0.0;0.0} % |", r.Min, r.Max);
+            yield return string.Format(Inv, "| {0} | {1} | {2} | {3} | {4} | {5} | {6:+0.0;-0.0;0.0} % |{7} {8} | {9} | {10} |",
+                a.Row, a.Machine, a.Workload, a.Config, a.Threads, a.Published, r.Median, range,
+                r.Sign.ToString().ToLowerInvariant(), Mark(r.Within10), Mark(r.WithinFactor2));
         }
         var numbered = rows.Count(a => a.Within10 is not null);
+        var ties = rows.Count(a => a.Sign == SignVerdict.Tie);
         yield return "";
-        yield return string.Format(Inv, "sign matches on {0} of {1} anchors; within ±10 pp on {2} of {3} with a number; within a factor of 2 on {4} of {3}",
-            rows.Count(a => a.SignMatches), rows.Count, rows.Count(a => a.Within10 == true), numbered, rows.Count(a => a.WithinFactor2 == true));
+        yield return string.Format(Inv, "sign matches on {0} of {1} anchors{5}; within ±10 pp on {2} of {3} with a number; within a factor of 2 on {4} of {3}",
+            rows.Count(a => a.Sign == SignVerdict.Yes), rows.Count, rows.Count(a => a.Within10 == true), numbered, rows.Count(a => a.WithinFactor2 == true),
+            seeds == 1 ? "" : string.Format(Inv, " over {0} seeds, a tie (the range straddles zero) on {1}", seeds, ties));
     }
 
-    /// <summary>Every design's predicted difference from mmu on each anchor's machine and CPU count.</summary>
-    public static IEnumerable<string> AllDesigns(IReadOnlyList<AnchorPrediction> rows)
+    /// <summary>Every design's predicted difference from mmu on each anchor's machine and CPU count (with several seeds: the median).</summary>
+    public static IEnumerable<string> AllDesigns(IReadOnlyList<AnchorOverSeeds> rows)
     {
-        var configs = rows.SelectMany(a => a.Others.Keys.Append(a.Config)).Distinct().Order(StringComparer.Ordinal).ToArray();
+        ArgumentNullException.ThrowIfNull(rows);
+        var configs = rows.SelectMany(r => r.First.Others.Keys.Append(r.First.Config)).Distinct().Order(StringComparer.Ordinal).ToArray();
         yield return "| # | machine | benchmark | CPUs | published (design) | " + string.Join(" | ", configs.Select(c => c + " vs mmu")) + " |";
         yield return "|---|---|---|---:|---|" + string.Concat(configs.Select(_ => "---:|"));
-        foreach (var a in rows)
+        foreach (var r in rows)
         {
-            var cells = configs.Select(c => c == a.Config ? a.PredictedPct : a.Others.TryGetValue(c, out var v) ? v : (double?)null)
+            var a = r.First;
+            var cells = configs.Select(c => c == a.Config ? r.Median
+                    : r.Seeds.All(p => p.Others.ContainsKey(c)) ? AnchorOverSeeds.MedianOf([.. r.Seeds.Select(p => p.Others[c])]) : (double?)null)
                 .Select(v => v is { } x ? x.ToString("+0.0;-0.0;0.0", Inv) + " %" : "-");
             yield return $"| {a.Row} | {a.Machine} | {a.Workload} | {a.Threads} | {a.Published} ({a.Config}) | {string.Join(" | ", cells)} |";
         }

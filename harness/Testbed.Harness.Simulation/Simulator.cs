@@ -95,7 +95,7 @@ public static class Simulator
         ArgumentNullException.ThrowIfNull(spread);
         using var space = Create(p.Backend, p.Config);
         Func<object?, string> name = space is ManagedAddressSpace managed ? managed.LineName : _ => "line";
-        var windows = Windows.Prepare(space, p.Workload, p.Seed, p.Threads, p.Budget, p.MmThreads);
+        var windows = Windows.Prepare(space, p.Workload, p.Seed, Windows.PhaseOf(p.Seed), p.Threads, p.Budget, p.MmThreads);
         var time = new VirtualTime(machine, p.Threads, spread.SegmentNs, spread.PageNs);
         var failed = new long[p.Threads];
         var bodies = new Action[p.Threads];

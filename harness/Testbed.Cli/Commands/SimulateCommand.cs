@@ -53,25 +53,30 @@ public static class SimulateCommand
         latency (both measured here); a spinning writer and every spinlock_t and rwlock_t wait spin: the
         wait only. Each CPU runs a window of
         its bench stream at its own phase of the iteration (the prefix runs untimed), so N CPUs sample
-        every phase of the steady state. Throughput counts the operations done before the first CPU ran
-        out of work.
+        every phase of the steady state: CPU t at operation t L / N + u max(1, L / N) of an iteration of L,
+        u in [0, 1) drawn from the seed (the streams do not depend on it; the seed picks the alignment the
+        run samples; pft has no phase). Throughput counts the operations done before the first CPU ran out of work.
 
         Runs first the validation (one CPU = the calibrated time; no transfer cost = linear scaling of
         pft on mmu; the same seed = the same virtual times; exit 1 when one fails), then a sweep over
         --threads on --machine (not with --quick), then with --anchors (always with --quick) each anchor
         of the design study: its design and mmu on the anchor's machine and thread count, predicted
         difference beside the published one, and (not with --quick) every other --config against the
-        same mmu point. The calibration is read from --calibration (committed:
+        same mmu point. With --seeds K each anchor runs with seeds --seed .. --seed + K - 1 (each its own
+        unit; the validation and the sweep take --seed only), and the table gives the median predicted
+        difference and its range over the seeds: the sign matches when the whole range lies on the
+        published side of zero, is a tie when the range straddles zero, and ±10 pp and ×2 take the median.
+        The calibration is read from --calibration (committed:
         docs/design-study/simulate-calibration.json) unless --calibrate measures a new one (the perf
         libraries' per-operation costs, the ping-pong transfer cost between two of this machine's cores and
         the wake-up of a thread sleeping on a futex (native/bench wakeup: FUTEX_WAIT/FUTEX_WAKE between two pinned threads;
         every machine takes it: no published wake-up cost was found for the anchors' machines), and the host kernel's own mmap, fault and munmap costs
         per workload), written to --out; --calibrate-wakeup re-measures only the wake-up, and
         --calibrate-kernel only the kernel costs, into a copy of --calibration written to --out. Writes <out>/simulate.json and <out>/simulate-<workload>.png (predicted
-        throughput against virtual CPUs, log2 axis, one line per design of the sweep, the anchors as markers).
+        throughput against virtual CPUs, log2 axis, one line per design of the sweep, the anchors of --seed as markers).
 
         A run is a sweep of units: the validation, then each sweep point (workload x config x CPUs), then
-        each anchor. --shard k/n --result FILE computes units i % n == k only (each unit is a pure function
+        each anchor with each seed. --shard k/n --result FILE computes units i % n == k only (each unit is a pure function
         of the calibration, seed and budget, so a shard computes it as a single run does) and `testbed merge`
         prints the tables a single run prints; simulate.json and the plots are written by a whole run only.
         """;
@@ -81,6 +86,16 @@ public static class SimulateCommand
         var seed = CommonOptions.Seed();
         var quick = new Option<bool>("--quick") { Description = "Validation and the anchors at a small budget (under 5 minutes on 2 cores)." };
         var anchors = new Option<bool>("--anchors") { Description = "Predict every anchor of the design study's table." };
+        var only = new Option<string[]>("--anchor")
+        {
+            Description = "Predict only these anchors (rows of the design study's table; implies --anchors).",
+            AllowMultipleArgumentsPerToken = true,
+        }.AcceptOnlyFromAmong([.. Anchors.All.Select(a => a.Row)]);
+        var seeds = OptionRules.AtLeast(new Option<int>("--seeds")
+        {
+            Description = "Seeds per anchor: --seed, --seed + 1, ..; the anchor table gives the median and the range over them, a range across zero a tie.",
+            DefaultValueFactory = _ => 1,
+        }, 1);
         var calibrate = new Option<bool>("--calibrate") { Description = "Measure a new calibration (per-operation costs on the perf libraries, ping-pong, wake-up, the host kernel's costs) and use it." };
         var calibrateWakeup = new Option<bool>("--calibrate-wakeup")
         {
@@ -136,7 +151,7 @@ public static class SimulateCommand
         var result = SweepOptions.Result();
 
         var command = new Command("simulate", Description);
-        foreach (var option in new Option[] { seed, quick, anchors, calibrate, calibrateWakeup, calibrateKernel, local, calibration, budget, backend, machine, threads, configs, workloads, output, shard, result })
+        foreach (var option in new Option[] { seed, seeds, quick, anchors, only, calibrate, calibrateWakeup, calibrateKernel, local, calibration, budget, backend, machine, threads, configs, workloads, output, shard, result })
             command.Options.Add(option);
         SweepOptions.RequireResultWithShard(command, shard, result);
         command.Validators.Add(r =>
@@ -152,7 +167,10 @@ public static class SimulateCommand
         command.SetAction(parse =>
         {
             var isQuick = parse.GetValue(quick);
-            var settings = new Settings(parse.GetValue(seed), isQuick, isQuick || parse.GetValue(anchors), parse.GetValue(calibrate), parse.GetValue(calibrateWakeup),
+            var rows = parse.GetValue(only) ?? [];
+            var settings = new Settings(parse.GetValue(seed), parse.GetValue(seeds), isQuick,
+                isQuick || parse.GetValue(anchors) || rows.Length > 0 ? [.. Anchors.All.Where(a => rows.Length == 0 || rows.Contains(a.Row))] : [],
+                parse.GetValue(calibrate), parse.GetValue(calibrateWakeup),
                 parse.GetValue(calibrateKernel), parse.GetValue(local) is { } l ? LocalWorks.Parse(l) : null,
                 parse.GetValue(calibration)?.FullName ?? Path.Combine(RepoPaths.Root(), "docs", "design-study", "simulate-calibration.json"),
                 parse.GetValue(budget) ?? (isQuick ? 2048 : 8192), parse.GetValue(backend)!,
@@ -169,7 +187,7 @@ public static class SimulateCommand
 
     private const int CalibrationRounds = 11;
 
-    private sealed record Settings(ulong Seed, bool Quick, bool Anchors, bool Calibrate, bool CalibrateWakeup, bool CalibrateKernel, LocalWork? Local, string CalibrationPath, int Budget, string Backend,
+    private sealed record Settings(ulong Seed, int Seeds, bool Quick, IReadOnlyList<Anchor> Anchors, bool Calibrate, bool CalibrateWakeup, bool CalibrateKernel, LocalWork? Local, string CalibrationPath, int Budget, string Backend,
         string Machine, int[] Threads, string[] Configs, BenchWorkload[] Workloads, string Output, Shard Shard, FileInfo? Result);
 
     /// <summary>The sweep kind in result files.</summary>
@@ -225,8 +243,17 @@ public static class SimulateCommand
 
         var sweep = s.Machine == Here ? here : Machines.Published.First(m => Key(m) == s.Machine);
         var points = s.Quick ? [] : (from w in s.Workloads from config in s.Configs from t in s.Threads.Where(t => t <= sweep.Cpus) select (w, config, t)).ToArray();
-        var anchorList = s.Anchors ? Anchors.All : [];
+        var anchorList = s.Anchors;
         var study = new SimulationStudy(calibration, s.Seed, s.Budget, s.Backend, s.Local);
+        // One study per seed: an anchor's unit with seed s + j is a pure function of that seed.
+        var studies = new Dictionary<ulong, SimulationStudy> { [s.Seed] = study };
+        SimulationStudy StudyOf(int j)
+        {
+            var seed = unchecked(s.Seed + (ulong)j);
+            if (!studies.TryGetValue(seed, out var st))
+                studies[seed] = st = new SimulationStudy(calibration, seed, s.Budget, s.Backend, s.Local);
+            return st;
+        }
         // The validation's one-CPU and zero-cost points take the local work the predictions take.
         var validationWork = study.LocalFor(anchorList.Count > 0 ? anchorList[0].Machine : sweep);
         Terminal.Line($"simulate: local work: {study.LocalFor(here).Name()} on {here.Name}, " +
@@ -239,6 +266,7 @@ public static class SimulateCommand
         var parameters = new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
             ["seed"] = s.Seed.ToString(CultureInfo.InvariantCulture),
+            ["seeds"] = s.Seeds.ToString(CultureInfo.InvariantCulture),
             ["budget"] = s.Budget.ToString(CultureInfo.InvariantCulture),
             ["backend"] = s.Backend,
             ["calibration"] = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(SimulationFiles.Text(calibration)))),
@@ -262,12 +290,14 @@ public static class SimulateCommand
                 Terminal.Line($"point: {w.Name()} {config}, {t} CPUs of {sweep.Name}");
                 return new SimulationUnit(null, study.Simulate(w, config, t, sweep), null);
             }
-            var a = anchorList[i - 1 - points.Length];
-            Terminal.Line($"anchor {a.Row}: {a.Workload.Name()} {a.Config} vs mmu, {a.Threads} CPUs of {a.Machine.Name}");
-            return new SimulationUnit(null, null, study.Predict(a, s.Quick ? null : s.Configs));
+            var (anchor, j) = int.DivRem(i - 1 - points.Length, s.Seeds);
+            var a = anchorList[anchor];
+            var on = StudyOf(j);
+            Terminal.Line($"anchor {a.Row}: {a.Workload.Name()} {a.Config} vs mmu, {a.Threads} CPUs of {a.Machine.Name}, seed {unchecked(s.Seed + (ulong)j)}");
+            return new SimulationUnit(null, null, on.Predict(a, s.Quick ? null : s.Configs));
         }
 
-        var units = 1 + points.Length + anchorList.Count;
+        var units = 1 + points.Length + anchorList.Count * s.Seeds;
         return SweepRun.Execute(Kind, parameters, units, s.Shard, s.Result, i => new SweepUnit(i, Compute(i).ToJson()), file =>
         {
             var code = Report(file);
@@ -282,9 +312,16 @@ public static class SimulateCommand
     private static string Ns(KernelCost k, string kind) =>
         k.NsPerOp.TryGetValue(kind, out var ns) ? ns.ToString("F0", CultureInfo.InvariantCulture) : "-";
 
-    /// <summary>The units a result file's parameters make: the validation, the sweep's points, the anchors.</summary>
-    public static long UnitsOf(IReadOnlyDictionary<string, string> parameters) =>
-        1 + SweepParameters.ListLength(parameters, "points") + SweepParameters.ListLength(parameters, "anchors");
+    /// <summary>
+    /// The units a result file's parameters make: the validation, the sweep's points, the anchors
+    /// times the seeds (one seed in a file from before --seeds).
+    /// </summary>
+    public static long UnitsOf(IReadOnlyDictionary<string, string> parameters)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        var seeds = parameters.ContainsKey("seeds") ? SweepParameters.Count(parameters, "seeds") : 1;
+        return 1 + SweepParameters.ListLength(parameters, "points") + (long)SweepParameters.ListLength(parameters, "anchors") * seeds;
+    }
 
     /// <summary>Null when <paramref name="unit"/> holds the kind of unit its index makes (validation, point, anchor); else what is wrong.</summary>
     public static string? CheckUnit(IReadOnlyDictionary<string, string> parameters, SweepUnit unit)
@@ -314,6 +351,7 @@ public static class SimulateCommand
         var validation = units.Select(u => u.Validation).FirstOrDefault(v => v is not null);
         var points = units.Where(u => u.Point is not null).Select(u => u.Point!).ToArray();
         var predictions = units.Where(u => u.Anchor is not null).Select(u => u.Anchor!).ToArray();
+        var anchors = AnchorOverSeeds.Group(predictions);
         var code = ExitCodes.Clean;
         if (validation is not null)
         {
@@ -340,12 +378,12 @@ public static class SimulateCommand
             foreach (var line in SimulationText.Points(predictions.SelectMany(p => new[] { p.Design, p.Baseline })))
                 Terminal.Line(line);
             Terminal.Line("");
-            foreach (var line in SimulationText.Anchors(predictions))
+            foreach (var line in SimulationText.Anchors(anchors))
                 Terminal.Line(line);
             if (predictions.Any(p => p.Others.Count > 0))
             {
                 Terminal.Line("");
-                foreach (var line in SimulationText.AllDesigns(predictions))
+                foreach (var line in SimulationText.AllDesigns(anchors))
                     Terminal.Line(line);
             }
         }
@@ -367,11 +405,11 @@ public static class SimulateCommand
         var validation = units.Select(u => u.Validation).First(v => v is not null)!;
         var points = units.Where(u => u.Point is not null).Select(u => u.Point!).ToArray();
         var predictions = units.Where(u => u.Anchor is not null).Select(u => u.Anchor!).ToArray();
-        var report = new SimulationReport(DateTimeOffset.UtcNow, s.Seed, s.Backend, s.Budget, calibration, [here, .. Machines.Published],
+        var report = new SimulationReport(DateTimeOffset.UtcNow, s.Seed, s.Seeds, s.Backend, s.Budget, calibration, [here, .. Machines.Published],
             validation, [.. points, .. predictions.SelectMany(p => new[] { p.Design, p.Baseline })], predictions);
         var json = Path.Combine(s.Output, "simulate.json");
         SimulationFiles.Write(report, json);
-        var plots = SimulationPlot.Save(points, predictions, s.Output);
+        var plots = SimulationPlot.Save(points, [.. predictions.Where(p => p.Design.Seed == s.Seed)], s.Output);
         Terminal.Line($"wrote {json} and {plots.Count} plot(s) in {s.Output}");
     }
 }

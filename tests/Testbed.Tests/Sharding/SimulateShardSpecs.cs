@@ -46,6 +46,30 @@ public sealed class SimulateShardSpecs(ITestOutputHelper output) : IDisposable
         Assert.Equal(report, Table(single.Stdout)[^report.Length..]);
     }
 
+    [Fact]
+    public void Three_shards_of_an_anchor_over_seeds_merge_into_the_single_run()
+    {
+        string[] anchors = ["simulate", "--quick", "--anchor", "1", "--seeds", "2", "--budget", "64", "--out", _folder];
+
+        var single = Cli([.. anchors, "--result", Path.Combine(_folder, "single.json")]);
+        for (var k = 0; k < 3; k++)
+            Assert.Equal(0, Cli([.. anchors, "--shard", $"{k}/3", "--result", Path.Combine(_folder, $"shard{k}.json")]).Code);
+        var merge = Cli(["merge", .. Enumerable.Range(0, 3).Select(k => Path.Combine(_folder, $"shard{k}.json")),
+            "--result", Path.Combine(_folder, "merged.json"), "--same-as", Path.Combine(_folder, "single.json")]);
+
+        Assert.Equal(0, single.Code);
+        Assert.Equal(0, merge.Code);
+        var merged = SweepFile.Read(Path.Combine(_folder, "merged.json"));
+        Assert.Equal(SweepFile.Read(Path.Combine(_folder, "single.json")).ReportJson(), merged.ReportJson());
+        // the validation, then anchor 1 with seeds 1 and 2
+        Assert.Equal(1 + 2, merged.Units);
+        var report = Table(merge.Stdout);
+        Assert.Equal(report, Table(single.Stdout)[^report.Length..]);
+        var row = Assert.Single(report, l => l.StartsWith("| 1 |", StringComparison.Ordinal) && l.Contains("ebizzy", StringComparison.Ordinal) && l.Contains('…'));
+        Assert.Contains(report, l => l.Contains("median of 2 seeds", StringComparison.Ordinal));
+        output.WriteLine(row);
+    }
+
     [Theory]
     [InlineData("--calibrate")]
     [InlineData("--calibrate-wakeup")]

@@ -28,6 +28,7 @@ public sealed class SweepUnitCountSpecs
         Assert.Equal(2, MutantsCommand.UnitsOf(Parameters(("mutants", "x,y"))));
         Assert.Equal(1 + 2 + 3, SimulateCommand.UnitsOf(Parameters(("points", "pft/mmu/1,pft/mmu/2"), ("anchors", "1,2,4"))));
         Assert.Equal(1, SimulateCommand.UnitsOf(Parameters(("points", ""), ("anchors", ""))));
+        Assert.Equal(1 + 2 + 3 * 5, SimulateCommand.UnitsOf(Parameters(("points", "pft/mmu/1,pft/mmu/2"), ("anchors", "1,2,4"), ("seeds", "5"))));
     }
 
     [Fact]
