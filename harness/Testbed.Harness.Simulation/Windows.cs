@@ -19,14 +19,14 @@ namespace Testbed.Harness.Simulation;
 /// </summary>
 internal sealed class Windows
 {
-    private readonly StreamCursor[] _cursors;
+    private readonly StreamCursor[] cursors;
 
     private Windows(BenchPlan plan, int[] offsets, int perThread, StreamCursor[] cursors)
     {
         Plan = plan;
         Offsets = offsets;
         PerThread = perThread;
-        _cursors = cursors;
+        this.cursors = cursors;
     }
 
     /// <summary>The bench plan the windows cut (streams long enough for every window).</summary>
@@ -96,5 +96,5 @@ internal sealed class Windows
     public ReadOnlySpan<BenchOp> Of(int thread) => Plan.Streams[thread].AsSpan(Offsets[thread], PerThread);
 
     /// <summary>Thread <paramref name="thread"/>'s cursor, past its prefix: the window's operations resolve through it.</summary>
-    public StreamCursor Cursor(int thread) => _cursors[thread];
+    public StreamCursor Cursor(int thread) => cursors[thread];
 }
