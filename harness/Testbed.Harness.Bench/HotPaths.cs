@@ -25,6 +25,13 @@ public static class HotPaths
     private const ulong MixAddr = 0x200000000;
     private const int MixPages = 16;
 
+    /// <summary>Throws, naming how to build it, when the bench driver <paramref name="driver"/> is not there.</summary>
+    public static void RequireDriver(string driver)
+    {
+        if (!File.Exists(driver))
+            throw new FileNotFoundException($"the bench driver {driver} is missing: build it (make -C native perf)", driver);
+    }
+
     /// <summary>Runs native/bench with <paramref name="arguments"/>; returns its one JSON object.</summary>
     public static JsonElement RunDriver(string driver, params string[] arguments)
     {

@@ -30,8 +30,7 @@ public static class KernelCalibrator
         ArgumentNullException.ThrowIfNull(workloads);
         ArgumentOutOfRangeException.ThrowIfLessThan(ops, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(rounds, 1);
-        if (!File.Exists(driver))
-            throw new FileNotFoundException($"the bench driver {driver} is missing: build it (make -C native perf)", driver);
+        HotPaths.RequireDriver(driver);
         var load = LoadAverage();
         var clock = Stopwatch.StartNew();
         var taken = DateTimeOffset.UtcNow;

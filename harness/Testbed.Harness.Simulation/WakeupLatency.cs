@@ -33,8 +33,7 @@ public static class WakeupLatency
     public static Wakeup Measure(string driver, int rounds)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(rounds, 1);
-        if (!File.Exists(driver))
-            throw new FileNotFoundException($"the bench driver {driver} is missing: build it (make -C native perf)", driver);
+        HotPaths.RequireDriver(driver);
         var j = HotPaths.RunDriver(driver, "wakeup", "-n", HandOvers.ToString(CultureInfo.InvariantCulture), "-r", rounds.ToString(CultureInfo.InvariantCulture));
         return Parse(j);
     }

@@ -204,14 +204,20 @@ public static class SimulateCommand
 
     private static int Run(Settings s)
     {
+        // A calibration measured (whole or in part) by this run goes to --out.
+        void Save(Calibration measured)
+        {
+            var written = Path.Combine(s.Output, "simulate-calibration.json");
+            SimulationFiles.Write(measured, written);
+            Terminal.Line($"wrote {written}");
+        }
+
         Calibration calibration;
         if (s.Calibrate || !File.Exists(s.CalibrationPath))
         {
             Terminal.Line(s.Calibrate ? "simulate: calibrating" : $"simulate: no calibration at {s.CalibrationPath}: calibrating");
             calibration = Calibrator.Measure(CommonOptions.MmuConfigs, BenchWorkloads.All, s.Seed, CalibrationBudget, CalibrationRounds, Driver(), Terminal.Line);
-            var written = Path.Combine(s.Output, "simulate-calibration.json");
-            SimulationFiles.Write(calibration, written);
-            Terminal.Line($"wrote {written}");
+            Save(calibration);
         }
         else
             calibration = SimulationFiles.ReadCalibration(s.CalibrationPath);
@@ -219,17 +225,13 @@ public static class SimulateCommand
         {
             Terminal.Line("simulate: measuring the wake-up latency");
             calibration = calibration with { Wakeup = WakeupLatency.Measure(Driver(), CalibrationRounds) };
-            var written = Path.Combine(s.Output, "simulate-calibration.json");
-            SimulationFiles.Write(calibration, written);
-            Terminal.Line($"wrote {written}");
+            Save(calibration);
         }
         if (s.CalibrateKernel)
         {
             Terminal.Line("simulate: measuring the host kernel's costs");
             calibration = calibration with { Kernel = KernelCalibrator.Measure(Driver(), BenchWorkloads.All, CalibrationBudget, CalibrationRounds, Terminal.Line) };
-            var written = Path.Combine(s.Output, "simulate-calibration.json");
-            SimulationFiles.Write(calibration, written);
-            Terminal.Line($"wrote {written}");
+            Save(calibration);
         }
         var wakeup = calibration.RequireWakeup();
 
