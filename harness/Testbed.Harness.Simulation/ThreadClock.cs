@@ -67,4 +67,23 @@ internal sealed class ThreadClock
 
     /// <summary>Virtual ns at which each of its operations ended.</summary>
     public List<double> OpEnds { get; } = [];
+
+    /// <summary>Waits (not runnable) until virtual ns <paramref name="at"/>, if that is later; returns the ns waited.</summary>
+    public double WaitUntil(double at)
+    {
+        if (at <= Now)
+            return 0;
+        var waited = at - Now;
+        Wait += waited;
+        Now = at;
+        return waited;
+    }
+
+    /// <summary>Spends <paramref name="ns"/> on a wake-up (a wake call it makes, or its own wake → run latency): a wait that was a sleep's.</summary>
+    public void SpendWaking(double ns)
+    {
+        Now += ns;
+        Wait += ns;
+        Sleep += ns;
+    }
 }

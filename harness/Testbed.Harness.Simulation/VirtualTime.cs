@@ -229,15 +229,12 @@ public sealed class VirtualTime : ISchedulingStrategy, IPointObserver
     {
         var c = clocks[thread];
         var zone = zones[machine.NodeOf(thread)];
-        if (zone.Holder != thread && zone.FreeAt > c.Now)
+        if (zone.Holder != thread && c.WaitUntil(zone.FreeAt) is var wait and > 0)
         {
-            var wait = zone.FreeAt - c.Now;
             ZoneWaits++;
             ZoneWaitNs += wait;
             if (drain)
                 ZoneDrainWaitNs += wait;
-            c.Wait += wait;
-            c.Now = zone.FreeAt;
         }
         if (zone.Holder >= 0 && zone.Holder != thread)
         {
@@ -411,13 +408,9 @@ public sealed class VirtualTime : ISchedulingStrategy, IPointObserver
             if (t == waker || c.WaitingOn is not { } w || !w.Equals(wait))
                 continue;
             var by = clocks[waker];
-            by.Now += machine.WakeCallNs;
-            by.Wait += machine.WakeCallNs;
-            by.Sleep += machine.WakeCallNs;
+            by.SpendWaking(machine.WakeCallNs);
             Wake(t, wait, by.Now);
-            c.Now += machine.WakeupNs;
-            c.Wait += machine.WakeupNs;
-            c.Sleep += machine.WakeupNs;
+            c.SpendWaking(machine.WakeupNs);
             c.Sleeps++;
             return;
         }
@@ -430,11 +423,7 @@ public sealed class VirtualTime : ISchedulingStrategy, IPointObserver
     {
         var c = clocks[thread];
         c.WaitingOn = null;
-        if (at > c.Now)
-        {
-            c.Wait += at - c.Now;
-            c.Now = at;
-        }
+        c.WaitUntil(at);
         if (c.Sleeping)
             c.Retrying = c.SleepsToWrite ? c.LastLock : null;
         else if (!ReferenceEquals(lockObj, this))
