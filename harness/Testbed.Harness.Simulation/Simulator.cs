@@ -119,16 +119,9 @@ public static class Simulator
         ControlledRun run;
         // The managed port's page events charge the run's clocks and its per-CPU lists (the
         // native library reports none: no zone->lock there).
-        PageWork.Hook = time.OnPage;
-        try
-        {
-            using (SchedulerHooks.Install(p.Backend, p.Config))
-                run = ControlledScheduler.Run(bodies, time, maxSteps: int.MaxValue, record: false, limit: TimeSpan.FromHours(1));
-        }
-        finally
-        {
-            PageWork.Hook = null;
-        }
+        using (PageWork.Install(time.OnPage))
+        using (SchedulerHooks.Install(p.Backend, p.Config))
+            run = ControlledScheduler.Run(bodies, time, maxSteps: int.MaxValue, record: false, limit: TimeSpan.FromHours(1));
         vt = time;
         var error = run.Errors.FirstOrDefault(e => e is not null);
         if (error is not null)

@@ -27,6 +27,16 @@ public static class PageWork
         get => ManagedFlavour.Checked && Hook is not null;
     }
 
+    /// <summary>
+    /// Installs <paramref name="hook"/> (null: none) until the result is disposed, which
+    /// uninstalls it (as <c>SchedulerHooks.Install</c> does for the scheduling hook).
+    /// </summary>
+    public static IDisposable Install(Action<PageEvent>? hook)
+    {
+        Hook = hook;
+        return new Installed();
+    }
+
     /// <summary>One page of work by the calling thread, now: <paramref name="page"/> says what it is.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Page(PageEvent page)
@@ -34,5 +44,10 @@ public static class PageWork
         if (!ManagedFlavour.Checked)
             return;
         Hook?.Invoke(page);
+    }
+
+    private sealed class Installed : IDisposable
+    {
+        public void Dispose() => Hook = null;
     }
 }
