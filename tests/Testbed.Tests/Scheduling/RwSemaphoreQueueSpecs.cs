@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
 using Testbed.Contract;
-using Testbed.Harness.Backends;
 using Testbed.Harness.Scheduling;
 using Testbed.Managed.Kernel;
 using Testbed.Tests.Interleaving;
@@ -227,15 +226,7 @@ public sealed class RwSemaphoreQueueSpecs
         return taken;
     }
 
-    private static ControlledRun Run(Action[] bodies, Func<int[]> preference)
-    {
-        ControlledRun run;
-        using (SchedulerHooks.Install(AddressSpaceFactory.Managed, "mmu"))
-            run = ControlledScheduler.Run(bodies, new Forced(preference));
-        Assert.Null(run.SchedulerFailure);
-        Assert.All(run.Errors, e => Assert.Null(e));
-        return run;
-    }
+    private static ControlledRun Run(Action[] bodies, Func<int[]> preference) => ManagedRun.Clean(bodies, new Forced(preference));
 
     // The first thread of the preference that is runnable.
     private sealed class Forced(Func<int[]> preference) : ISchedulingStrategy

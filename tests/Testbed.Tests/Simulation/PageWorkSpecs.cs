@@ -2,11 +2,11 @@
 using Testbed.Contract;
 using Testbed.Harness.Backends;
 using Testbed.Harness.Bench;
-using Testbed.Harness.Scheduling;
 using Testbed.Harness.Simulation;
 using Testbed.Managed;
 using Testbed.Managed.Kernel;
 using Testbed.Tests.Interleaving;
+using Testbed.Tests.Scheduling;
 using Xunit;
 
 namespace Testbed.Tests.Simulation;
@@ -115,21 +115,7 @@ public sealed class PageWorkSpecs
                 ptl.Unlock();
             },
         ];
-        ControlledRun run;
-        if (hooked)
-            PageWork.Hook = time.OnPage;
-        try
-        {
-            using (SchedulerHooks.Install(AddressSpaceFactory.Managed, "mmu"))
-                run = ControlledScheduler.Run(bodies, time);
-        }
-        finally
-        {
-            PageWork.Hook = null;
-        }
-
-        Assert.Null(run.SchedulerFailure);
-        Assert.All(run.Errors, e => Assert.Null(e));
+        ManagedRun.Clean(bodies, time, hooked ? time.OnPage : null);
         Assert.Equal(hooked ? 1 : 0, time.PagesByKind[0]);
         // The holder's three segments (the op's start, the preempt, the unlock) always; the
         // page only while it holds the lock, and only with the hook: without one it costs nothing.

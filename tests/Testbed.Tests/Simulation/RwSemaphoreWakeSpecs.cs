@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 using Testbed.Contract;
-using Testbed.Harness.Backends;
-using Testbed.Harness.Scheduling;
 using Testbed.Harness.Simulation;
 using Testbed.Managed.Kernel;
 using Testbed.Tests.Interleaving;
+using Testbed.Tests.Scheduling;
 using Xunit;
 
 namespace Testbed.Tests.Simulation;
@@ -129,12 +128,5 @@ public sealed class RwSemaphoreWakeSpecs
             time.EndOp(t);
     };
 
-    private static void Run(VirtualTime time, params Action[] bodies)
-    {
-        ControlledRun run;
-        using (SchedulerHooks.Install(AddressSpaceFactory.Managed, "mmu"))
-            run = ControlledScheduler.Run(bodies, time);
-        Assert.Null(run.SchedulerFailure);
-        Assert.All(run.Errors, e => Assert.Null(e));
-    }
+    private static void Run(VirtualTime time, params Action[] bodies) => ManagedRun.Clean(bodies, time);
 }

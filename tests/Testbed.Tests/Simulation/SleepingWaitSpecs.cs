@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 using Testbed.Contract;
-using Testbed.Harness.Backends;
-using Testbed.Harness.Scheduling;
 using Testbed.Harness.Simulation;
 using Testbed.Managed.Kernel;
 using Testbed.Tests.Interleaving;
+using Testbed.Tests.Scheduling;
 using Xunit;
 
 namespace Testbed.Tests.Simulation;
@@ -88,11 +87,7 @@ public sealed class SleepingWaitSpecs
                 releaseToo();
             },
         ];
-        ControlledRun run;
-        using (SchedulerHooks.Install(AddressSpaceFactory.Managed, "mmu"))
-            run = ControlledScheduler.Run(bodies, time);
-        Assert.Null(run.SchedulerFailure);
-        Assert.All(run.Errors, e => Assert.Null(e));
+        var run = ManagedRun.Clean(bodies, time);
         seen.AddRange(run.Decisions.Where(d => d.Previous == 1 && d.Point is not null).Select(d => d.Point!.Value));
         points = seen;
         return time;

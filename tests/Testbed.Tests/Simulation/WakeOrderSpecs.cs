@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 using Testbed.Contract;
-using Testbed.Harness.Backends;
-using Testbed.Harness.Scheduling;
 using Testbed.Harness.Simulation;
 using Testbed.Managed.Kernel;
 using Testbed.Tests.Interleaving;
+using Testbed.Tests.Scheduling;
 using Xunit;
 
 namespace Testbed.Tests.Simulation;
@@ -99,11 +98,7 @@ public sealed class WakeOrderSpecs
             Waiter(2),
             Waiter(3),
         ];
-        ControlledRun run;
-        using (SchedulerHooks.Install(AddressSpaceFactory.Managed, "mmu"))
-            run = ControlledScheduler.Run(bodies, time);
-        Assert.Null(run.SchedulerFailure);
-        Assert.All(run.Errors, e => Assert.Null(e));
+        ManagedRun.Clean(bodies, time);
         return (order, time);
     }
 }

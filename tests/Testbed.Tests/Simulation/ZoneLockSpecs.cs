@@ -5,6 +5,7 @@ using Testbed.Harness.Scheduling;
 using Testbed.Harness.Simulation;
 using Testbed.Managed.Kernel;
 using Testbed.Tests.Interleaving;
+using Testbed.Tests.Scheduling;
 using Xunit;
 
 namespace Testbed.Tests.Simulation;
@@ -181,19 +182,6 @@ public sealed class ZoneLockSpecs
             }
             time.EndOp(b.Thread);
         })).ToArray();
-        ControlledRun run;
-        PageWork.Hook = time.OnPage;
-        try
-        {
-            using (SchedulerHooks.Install(AddressSpaceFactory.Managed, "mmu"))
-                run = ControlledScheduler.Run(actions, time);
-        }
-        finally
-        {
-            PageWork.Hook = null;
-        }
-        Assert.Null(run.SchedulerFailure);
-        Assert.All(run.Errors, e => Assert.Null(e));
-        return (time, run);
+        return (time, ManagedRun.Clean(actions, time, time.OnPage));
     }
 }
