@@ -2,7 +2,8 @@
 // trx-count DISCOVERED [TRX]: what scripts/build-and-test.sh counts for one xunit run.
 // DISCOVERED holds the display names `dotnet test --list-tests` found, one a line; TRX is the
 // run's results file (left out when the run wrote none: every discovered test then never ran).
-// Prints "NOT RUN (counted as failed): NAME" for each discovered test without a result, then
+// Prints "NOT RUN (counted as failed): NAME" for each discovered test without a result, and
+// "FAILED NAME" with the first 40 lines of its message, indented, for each failed result; then
 // one line "PASSED FAILED NOT_EXECUTED NEVER_RAN". Exit 0; 1 for an unreadable TRX; 2 for usage.
 using System.Xml;
 using Testbed.TrxCount;
@@ -20,6 +21,8 @@ try
     var counts = TrxCounter.Count(trx, discovered);
     foreach (var test in counts.NeverRan)
         Console.WriteLine($"NOT RUN (counted as failed): {test}");
+    foreach (var line in counts.Failures.SelectMany(f => f.Report(maxLines: 40)))
+        Console.WriteLine(line);
     Console.WriteLine($"{counts.Passed} {counts.Failed} {counts.NotExecuted} {counts.NeverRan.Count}");
     return 0;
 }

@@ -5,8 +5,9 @@ namespace Testbed.TrxCount;
 
 /// <summary>
 /// Reads a TRX file (Visual Studio's test results XML, which <c>dotnet test --logger trx</c>
-/// writes) with an XML reader: the first <c>Counters</c> element's totals and the display
-/// name of every <c>UnitTestResult</c>, against the tests <c>dotnet test --list-tests</c> discovered.
+/// writes) with an XML reader: the first <c>Counters</c> element's totals, the display
+/// name of every <c>UnitTestResult</c> and the message of every failed one, against the tests
+/// <c>dotnet test --list-tests</c> discovered.
 /// </summary>
 public static class TrxCounter
 {
@@ -20,6 +21,7 @@ public static class TrxCounter
         ArgumentNullException.ThrowIfNull(discovered);
         long passed = 0, failed = 0, total = 0, executed = 0;
         var reported = new HashSet<string>(StringComparer.Ordinal);
+        var failures = new List<TrxFailure>();
         var countersSeen = false;
         if (trx is not null)
         {
@@ -31,6 +33,8 @@ public static class TrxCounter
                 if (reader.LocalName == "UnitTestResult" && reader.GetAttribute("testName") is { } name)
                 {
                     reported.Add(name);
+                    if (reader.GetAttribute("outcome") == "Failed")
+                        failures.Add(new TrxFailure(name, FirstMessage(reader)));
                 }
                 else if (reader.LocalName == "Counters" && !countersSeen)
                 {
@@ -47,7 +51,22 @@ public static class TrxCounter
             .Distinct(StringComparer.Ordinal)
             .Where(test => !reported.Contains(test) && !reported.Any(r => r.Contains(test + "(", StringComparison.Ordinal)))
             .ToArray();
-        return new TrxCounts(passed, failed, total - executed, neverRan);
+        return new TrxCounts(passed, failed, total - executed, neverRan, failures);
+    }
+
+    /// <summary>The text of the first <c>Message</c> inside the result the reader stands on ("" if none).</summary>
+    private static string FirstMessage(XmlReader reader)
+    {
+        if (reader.IsEmptyElement)
+            return "";
+        using var result = reader.ReadSubtree();
+        while (result.Read())
+        {
+            if (result.NodeType == XmlNodeType.Element && result.LocalName == "Message")
+                return result.ReadElementContentAsString();
+        }
+
+        return "";
     }
 
     private static long Attribute(XmlReader reader, string name) =>

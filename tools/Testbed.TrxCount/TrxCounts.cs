@@ -3,9 +3,10 @@ namespace Testbed.TrxCount;
 
 /// <summary>
 /// What one xunit run counts for: the TRX summary's passed and failed, the tests it did not
-/// execute (total - executed: skipped), and the discovered tests it reports no result for.
+/// execute (total - executed: skipped), the discovered tests it reports no result for, and
+/// each failed result with its message.
 /// </summary>
-public sealed record TrxCounts(long Passed, long Failed, long NotExecuted, IReadOnlyList<string> NeverRan)
+public sealed record TrxCounts(long Passed, long Failed, long NotExecuted, IReadOnlyList<string> NeverRan, IReadOnlyList<TrxFailure> Failures)
 {
     /// <summary>The failures the test command counts: the failed results and the tests that never ran.</summary>
     public long CountedFailed => Failed + NeverRan.Count;

@@ -55,12 +55,32 @@ public sealed class TrxCounterSpecs
     }
 
     [Fact]
+    public void A_failed_result_is_reported_with_its_message_and_only_a_failed_one()
+    {
+        var counts = TrxCounter.Count(new StringReader(Trx), Discovered);
+
+        var failure = Assert.Single(counts.Failures);
+        Assert.Equal("Ns.Specs.Fails", failure.Test);
+        Assert.Equal("Assert.True() Failure <Counters total=\"99\">", failure.Message);
+        Assert.Equal(["FAILED Ns.Specs.Fails", "    Assert.True() Failure <Counters total=\"99\">"], failure.Report(maxLines: 40));
+    }
+
+    [Fact]
+    public void A_long_message_is_cut_to_its_first_lines_and_says_how_many_it_left_out()
+    {
+        var failure = new TrxFailure("Ns.Specs.Fails", "one\ntwo\r\nthree\nfour");
+
+        Assert.Equal(["FAILED Ns.Specs.Fails", "    one", "    two", "    ... (2 more lines in the TRX)"], failure.Report(maxLines: 2));
+    }
+
+    [Fact]
     public void Without_a_trx_every_discovered_test_never_ran()
     {
         var counts = TrxCounter.Count(null, Discovered);
 
         Assert.Equal((0, 0, 0), (counts.Passed, counts.Failed, counts.NotExecuted));
         Assert.Equal(Discovered, counts.NeverRan);
+        Assert.Empty(counts.Failures);
     }
 
     [Fact]
