@@ -63,14 +63,29 @@ public sealed record Machine(string Name, Topology Topology, double SiblingNs, d
     public double WakeCallNs { get; init; }
 
     /// <summary>
-    /// The machine with the wake-up measured here (<see cref="Calibration.Wakeup"/>: the kernel's
-    /// futex wake between two pinned threads, <see cref="WakeupLatency"/>): no published cross-CPU
-    /// wake-up cost was found for the anchors' machines, so every machine takes this one's.
+    /// The machine's own wake-up from a published figure (<see cref="PublishedWakeup"/>), or
+    /// null when none of its family was found: it then takes the one measured here.
     /// </summary>
-    public Machine WithWakeup(Wakeup wakeup)
+    public PublishedWakeup? OwnWakeup { get; init; }
+
+    /// <summary>Why a machine without <see cref="OwnWakeup"/> takes the wake-up measured here.</summary>
+    public string WakeupNote { get; init; } = "";
+
+    /// <summary>Where <see cref="WakeupNs"/> and <see cref="WakeCallNs"/> came from (empty until <see cref="WithWakeup"/>).</summary>
+    public string WakeupSource { get; init; } = "";
+
+    /// <summary>
+    /// The machine with its wake-up: its own (<see cref="OwnWakeup"/>, derived from a published
+    /// figure of its family) when it has one, else <paramref name="measured"/>, the one measured
+    /// here (<see cref="Calibration.Wakeup"/>: the kernel's futex wake between two pinned threads,
+    /// <see cref="WakeupLatency"/>).
+    /// </summary>
+    public Machine WithWakeup(Wakeup measured)
     {
-        ArgumentNullException.ThrowIfNull(wakeup);
-        return this with { WakeupNs = wakeup.LatencyNs, WakeCallNs = wakeup.WakeCallNs };
+        ArgumentNullException.ThrowIfNull(measured);
+        return OwnWakeup is { } own
+            ? this with { WakeupNs = own.LatencyNs, WakeCallNs = own.WakeCallNs, WakeupSource = $"{own.Source}; {own.Derivation}" }
+            : this with { WakeupNs = measured.LatencyNs, WakeCallNs = measured.WakeCallNs, WakeupSource = $"measured here (native/bench wakeup): {WakeupNote}" };
     }
 
     /// <summary>

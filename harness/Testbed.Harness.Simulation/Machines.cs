@@ -7,28 +7,57 @@ namespace Testbed.Harness.Simulation;
 /// the tables in nviennot/core-to-core-latency's README — across cores of one socket, across two
 /// sockets, and between the two hyper-threads of one core — for the nearest CPU it lists; where
 /// the anchor's own CPU is not there, the nearest relative is named. Nothing here was chosen to
-/// make an anchor come out.
+/// make an anchor come out. A machine's wake-up of a sleeping lock waiter is its own
+/// (<see cref="Machine.OwnWakeup"/>) where a perf bench sched pipe figure of its family was
+/// published; otherwise it takes the one measured here (<see cref="Machine.WakeupNote"/> says why).
 /// </summary>
 public static class Machines
 {
     private const string Table = "nviennot/core-to-core-latency README, median latency tables (single socket, dual sockets, hyper-threads)";
 
+    /// <summary>
+    /// Cascade Lake (Skylake-SP's successor: the same cores, mesh and UPI), 4 sockets, 192
+    /// CPUs: the kernel test robot's perf-bench-sched-pipe run on lkp-csl-2sp10, v6.17-rc2.
+    /// </summary>
+    public static PublishedWakeup CascadeLakePipe { get; } = new(1e9 / 217_049, 0.9183,
+        "kernel test robot, '[linus:master] [cpuidle] 779b1a1cb1: perf-bench-sched-pipe.ops_per_sec 12.9% regression', " +
+        "25 Aug 2025 (lore.kernel.org/oe-lkp/202508251419.d8117ed7-lkp@intel.com): lkp-csl-2sp10, 192 threads 4 sockets Intel Xeon Platinum 9242 " +
+        "(Cascade Lake), perf bench sched pipe, threads mode, 10,000,000 ops, performance governor; v6.17-rc2 (the base): 217,049 ops/s " +
+        "(4,607 ns per round trip), time.percent_of_cpu_this_job_got 91.83 %, 854,948 context switches/s (3.9 per round trip: the two threads " +
+        "on two CPUs, each switching to idle and back)");
+
+    /// <summary>
+    /// Power8, an LPAR of 8 nodes and 256 CPUs: Srikar Dronamraju's perf bench sched pipe on
+    /// powerpc/next (the series' base), the only Power8 figure found.
+    /// </summary>
+    public static PublishedWakeup Power8Pipe { get; } = new(6_013.963, null,
+        "Srikar Dronamraju, '[PATCH v5 00/10] Coregroup support on Powerpc', linuxppc-dev, 10 Aug 2020 " +
+        "(lore.kernel.org/lkml/20200810071834.92514-1-srikar@linux.vnet.ibm.com): Power 8 LPAR (8 nodes, 256 CPUs), perf bench sched pipe " +
+        "(processes, 1,000,000 ops), powerpc/next: 6.013963 usecs/op; unpinned, the CPUs the two tasks ran on and their busy share not published");
+
     /// <summary>This machine: its CPU count, one socket, every CPU a core, the ping-pong cost measured here.</summary>
     public static Machine Here(int cpus, double pingPongNs) =>
         new("here", Topology.OneThreadPerCore(cpus, 1, "this machine's CPU count; one socket, every CPU a core (its SMT not modelled)"), 0,
-            pingPongNs, pingPongNs, $"ping-pong measured on this machine ({pingPongNs:F1} ns)");
+            pingPongNs, pingPongNs, $"ping-pong measured on this machine ({pingPongNs:F1} ns)")
+        {
+            WakeupNote = "this machine",
+        };
 
     /// <summary>The v11 cover letter's 16-CPU x86 VM (host CPU not published): one socket of a Broadwell Xeon E5-2695 v4, 44 ns; every vCPU a core.</summary>
     public static Machine X86Vm16 { get; } =
         new("16-CPU x86 VM",
             Topology.OneThreadPerCore(16, 1, "v11 cover letter: a 16-CPU x86 VM; its host and vCPU topology are not published: one socket, every vCPU a core assumed"),
             7.6, 44, 118,
-            Table + ": Xeon E5-2695 v4 (Broadwell, 2016), 44 ns same socket (118 ns across and 7.6 ns between hyper-threads, unused: one socket, no siblings assumed)");
+            Table + ": Xeon E5-2695 v4 (Broadwell, 2016), 44 ns same socket (118 ns across and 7.6 ns between hyper-threads, unused: one socket, no siblings assumed)")
+        {
+            WakeupNote = "a VM, as this machine is: its wake-up of an idle vCPU goes through a hypervisor too (host and hypervisor not published)",
+        };
 
     /// <summary>
     /// The v11 cover letter's 80-CPU Power8: one chip of 10 SMT8 cores assumed, a core's 8 threads
     /// consecutive CPUs (POWER Linux); Power8 is not in the table, Power7 is: 173 ns, 443 ns across,
-    /// 70 ns between the hardware threads of one core.
+    /// 70 ns between the hardware threads of one core. Its wake-up: a Power8 LPAR's pipe round
+    /// trip (<see cref="Power8Pipe"/>).
     /// </summary>
     public static Machine Power8x80 { get; } =
         new("80-CPU Power8",
@@ -36,12 +65,16 @@ public static class Machines
                 "v11 cover letter: '80 CPUs Power8', no more; 10 cores of 8 hardware threads (POWER8's SMT8: IBM Redbook, Power System S822 " +
                 "technical overview) on one chip assumed (20 cores at SMT4 would also make 80); a core's threads are consecutive CPUs on POWER Linux"),
             70, 173, 443,
-            Table + ": IBM Power7 3.3 GHz (the nearest listed), 173 ns same chip, 443 ns across two (unused: one chip assumed), 70 ns between hardware threads of one core");
+            Table + ": IBM Power7 3.3 GHz (the nearest listed), 173 ns same chip, 443 ns across two (unused: one chip assumed), 70 ns between hardware threads of one core")
+        {
+            OwnWakeup = Power8Pipe,
+        };
 
     /// <summary>
     /// LKP's lkp-skl-4sp1: 4 Skylake-SP sockets of 24 cores with Hyper-Threading (192 CPUs); the
     /// table's nearest is Cascade Lake (Skylake-SP's successor on the same mesh and UPI): 47 ns,
-    /// 134 ns across, 7.6 ns between hyper-threads.
+    /// 134 ns across, 7.6 ns between hyper-threads. Its wake-up: a 4-socket, 192-CPU Cascade
+    /// Lake's pipe round trip (<see cref="CascadeLakePipe"/>).
     /// </summary>
     public static Machine SkylakeSp4x192 { get; } =
         new("lkp-skl-4sp1 (192 CPUs, 4 sockets)",
@@ -49,7 +82,10 @@ public static class Machines
                 "lkp-tests hosts/lkp-skl-4sp1 (model Skylake-SP, nr_node 4, nr_cpu 192) and LKP's reports ('192 threads Skylake-4S'): " +
                 "Skylake-SP runs 2 threads per core, so 24 cores per socket (as the 24-core Xeon Platinum 8160); x86 Linux numbering"),
             7.6, 47, 134,
-            Table + ": Xeon Platinum 8275CL (Cascade Lake), 47 ns same socket, 134 ns across (dual-socket figure), 7.6 ns between hyper-threads");
+            Table + ": Xeon Platinum 8275CL (Cascade Lake), 47 ns same socket, 134 ns across (dual-socket figure), 7.6 ns between hyper-threads")
+        {
+            OwnWakeup = CascadeLakePipe,
+        };
 
     /// <summary>
     /// The per-VMA-lock series' pft-threads machine: 2 Ice Lake sockets of 32 cores with
@@ -62,7 +98,10 @@ public static class Machines
                 "Punit Agrawal's pft-threads results (15 Feb 2023): 'a 2-socket 32 core (64 threads) system with Intel 8336C (Ice Lake)', " +
                 "run up to 128 threads: 2 sockets x 32 cores x 2 threads; x86 Linux numbering"),
             8.1, 51, 108,
-            Table + ": Xeon Platinum 8375C (Ice Lake, 32 cores; the 8336C is not listed), 51 ns same socket, 108 ns across, 8.1 ns between hyper-threads");
+            Table + ": Xeon Platinum 8375C (Ice Lake, 32 cores; the 8336C is not listed), 51 ns same socket, 108 ns across, 8.1 ns between hyper-threads")
+        {
+            WakeupNote = "no published Ice Lake figure was found (Cascade Lake's is another core and mesh generation, not used)",
+        };
 
     /// <summary>The published machines.</summary>
     public static IReadOnlyList<Machine> Published { get; } = [X86Vm16, Power8x80, SkylakeSp4x192, IceLake2x128];

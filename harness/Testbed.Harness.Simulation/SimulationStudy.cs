@@ -91,7 +91,7 @@ public sealed class SimulationStudy(Calibration calibration, ulong seed, int bud
             $"{one.Name()} mmu-spf, {threads} CPUs, run twice", same) { Local = work.Name() };
     }
 
-    // No published wake-up latency was found for any machine: each takes the one measured here.
+    // Each machine its own wake-up where one of its family was published, the one measured here otherwise.
     private Machine Wakes(Machine machine) => machine.WithWakeup(calibration.RequireWakeup());
 
     // Every simulated mm is multithreaded, as the calibration's is: a one-CPU point is one

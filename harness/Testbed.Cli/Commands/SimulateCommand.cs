@@ -50,7 +50,9 @@ public static class SimulateCommand
         first queued writer, only wakes a head writer, which competes when it runs, and a writer spinning
         on a writer owner steals the lock ahead of the list): a sleeper runs only after its waker's wake
         call, the waker paying one call per wakee one after another and each wakee the wake -> run
-        latency (both measured here); a spinning writer and every spinlock_t and rwlock_t wait spin: the
+        latency (both measured here, or for a machine with a published perf bench sched pipe figure of
+        its family derived from it: half a round trip, and the call bounded by one task's busy time);
+        a spinning writer and every spinlock_t and rwlock_t wait spin: the
         wait only. Each CPU runs a window of
         its bench stream at its own phase of the iteration (the prefix runs untimed), so N CPUs sample
         every phase of the steady state: CPU t at operation t L / N + u max(1, L / N) of an iteration of L,
@@ -70,7 +72,7 @@ public static class SimulateCommand
         docs/design-study/simulate-calibration.json) unless --calibrate measures a new one (the perf
         libraries' per-operation costs, the ping-pong transfer cost between two of this machine's cores and
         the wake-up of a thread sleeping on a futex (native/bench wakeup: FUTEX_WAIT/FUTEX_WAKE between two pinned threads;
-        every machine takes it: no published wake-up cost was found for the anchors' machines), and the host kernel's own mmap, fault and munmap costs
+        the machines without a published figure of their family take it), and the host kernel's own mmap, fault and munmap costs
         per workload), written to --out; --calibrate-wakeup re-measures only the wake-up, and
         --calibrate-kernel only the kernel costs, into a copy of --calibration written to --out. Writes <out>/simulate.json and <out>/simulate-<workload>.png (predicted
         throughput against virtual CPUs, log2 axis, one line per design of the sweep, the anchors of --seed as markers).
@@ -238,9 +240,10 @@ public static class SimulateCommand
         var here = Machines.Here(Math.Max(2, Environment.ProcessorCount), calibration.PingPongNs);
         Terminal.Line($"simulate: backend {s.Backend}, seed {s.Seed}, {s.Budget} operations per point; calibration of {calibration.Taken:yyyy-MM-dd HH:mm} UTC on {calibration.Host} " +
             $"({calibration.Cpus} CPUs): ping-pong {calibration.PingPongNs:F1} ns per transfer (rounds: {string.Join(", ", calibration.PingPongRoundsNs.Select(v => v.ToString("F1", System.Globalization.CultureInfo.InvariantCulture)))})");
-        Terminal.Line($"simulate: wake-up of a sleeping lock waiter (measured here, used for every machine: none published found): wake -> run {wakeup.LatencyNs:F0} ns, " +
-            $"the waker's call {wakeup.WakeCallNs:F0} ns (rounds: {string.Join(", ", wakeup.LatencyRoundsNs.Select(v => v.ToString("F0", CultureInfo.InvariantCulture)))} ns)");
-        foreach (var line in SimulationText.Machines([here, .. Machines.Published]))
+        Terminal.Line($"simulate: wake-up of a sleeping lock waiter measured here: wake -> run {wakeup.LatencyNs:F0} ns, " +
+            $"the waker's call {wakeup.WakeCallNs:F0} ns (rounds: {string.Join(", ", wakeup.LatencyRoundsNs.Select(v => v.ToString("F0", CultureInfo.InvariantCulture)))} ns); " +
+            "a machine with a published perf bench sched pipe figure of its family takes its own (the table's wake-up columns)");
+        foreach (var line in SimulationText.Machines([here.WithWakeup(wakeup), .. Machines.Published.Select(m => m.WithWakeup(wakeup))]))
             Terminal.Line(line);
 
         var sweep = s.Machine == Here ? here : Machines.Published.First(m => Key(m) == s.Machine);
@@ -407,7 +410,7 @@ public static class SimulateCommand
         var validation = units.Select(u => u.Validation).First(v => v is not null)!;
         var points = units.Where(u => u.Point is not null).Select(u => u.Point!).ToArray();
         var predictions = units.Where(u => u.Anchor is not null).Select(u => u.Anchor!).ToArray();
-        var report = new SimulationReport(DateTimeOffset.UtcNow, s.Seed, s.Seeds, s.Backend, s.Budget, calibration, [here, .. Machines.Published],
+        var report = new SimulationReport(DateTimeOffset.UtcNow, s.Seed, s.Seeds, s.Backend, s.Budget, calibration, [.. new[] { here }.Concat(Machines.Published).Select(m => m.WithWakeup(calibration.RequireWakeup()))],
             validation, [.. points, .. predictions.SelectMany(p => new[] { p.Design, p.Baseline })], predictions);
         var json = Path.Combine(s.Output, "simulate.json");
         SimulationFiles.Write(report, json);

@@ -114,6 +114,23 @@ public sealed class SimulationSpecs
     }
 
     [Fact]
+    public void A_machine_with_its_own_wake_up_sleeps_at_its_cost_whatever_was_measured_here()
+    {
+        var own = Eight with { OwnWakeup = new PublishedWakeup(2_000, 1.0, "test values") };
+        var slower = Fixed with { Wakeup = new Wakeup(4 * WakeupNs, 4 * WakeCallNs, [4 * WakeupNs], [4 * WakeCallNs], "test values") };
+        SimResult Run(Calibration c, Machine m) =>
+            new SimulationStudy(c, Seed, Budget, AddressSpaceFactory.Managed).Simulate(BenchWorkload.Ebizzy, "mmu", 4, m);
+
+        var a = Run(Fixed, own);
+        var b = Run(slower, own);
+
+        Assert.True(a.Sleeps > 0 && a.SleepNs >= a.Sleeps * own.OwnWakeup!.LatencyNs, $"{a.Sleeps} sleeps, {a.SleepNs} ns");
+        Assert.Equal((a.SteadyNs, a.MakespanNs, a.WaitNs, a.SleepNs, a.Sleeps), (b.SteadyNs, b.MakespanNs, b.WaitNs, b.SleepNs, b.Sleeps));
+        // A machine without one takes the measurement: a slower one costs it more.
+        Assert.True(Run(slower, Eight).SleepNs > Run(Fixed, Eight).SleepNs);
+    }
+
+    [Fact]
     public void A_line_every_cpu_writes_costs_transfers_named_by_the_line()
     {
         var study = new SimulationStudy(Fixed, Seed, Budget, AddressSpaceFactory.Managed);

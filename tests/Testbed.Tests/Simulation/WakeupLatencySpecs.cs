@@ -10,7 +10,8 @@ namespace Testbed.Tests.Simulation;
 /// <summary>
 /// The wake-up of a sleeper (native/bench's wakeup mode) on this machine's real kernel: a
 /// positive wake → run and wake call from hand-overs whose receiver really slept, bad input
-/// refused with a message and exit 2, and the machines take the measured wake-up (none published).
+/// refused with a message and exit 2; a machine takes its own wake-up where a perf bench sched
+/// pipe figure of its family was published, and the measured one otherwise.
 /// </summary>
 public sealed class WakeupLatencySpecs
 {
@@ -64,16 +65,66 @@ public sealed class WakeupLatencySpecs
     }
 
     [Fact]
-    public void Every_published_machine_takes_the_wake_up_measured_here()
+    public void A_machine_without_a_published_figure_of_its_family_takes_the_wake_up_measured_here()
     {
         var wakeup = new Wakeup(15_333, 8_132, [15_333], [8_132], WakeupLatency.Method);
-        foreach (var machine in Machines.Published)
+        foreach (var machine in new[] { Machines.Here(2, 40), Machines.X86Vm16, Machines.IceLake2x128 })
         {
-            Assert.Equal(0, machine.WakeupNs);
-            Assert.Equal(0, machine.WakeCallNs);
+            Assert.Null(machine.OwnWakeup);
+            Assert.Equal((0.0, 0.0), (machine.WakeupNs, machine.WakeCallNs));
             var woken = machine.WithWakeup(wakeup);
             Assert.Equal((15_333.0, 8_132.0), (woken.WakeupNs, woken.WakeCallNs));
             Assert.Equal(machine.Topology, woken.Topology);
+            Assert.StartsWith("measured here", woken.WakeupSource);
+            Assert.EndsWith(machine.WakeupNote, woken.WakeupSource);
+            Assert.NotEqual("", machine.WakeupNote);
         }
+    }
+
+    [Fact]
+    public void A_bare_metal_machine_takes_its_own_wake_up_from_the_named_perf_bench_sched_pipe_figure()
+    {
+        var measured = new Wakeup(15_333, 8_132, [15_333], [8_132], WakeupLatency.Method);
+        var other = measured with { LatencyNs = 99_999, WakeCallNs = 77_777 };
+
+        // lkp-csl-2sp10 (Cascade Lake, 4 sockets, 192 CPUs): 217,049 round trips/s, 91.83 % of a CPU busy.
+        var skl = Machines.SkylakeSp4x192.WithWakeup(measured);
+        Assert.Same(Machines.CascadeLakePipe, skl.OwnWakeup);
+        Assert.Equal(1e9 / 217_049 / 2, skl.WakeupNs, 6);
+        Assert.Equal(1e9 / 217_049 * 0.9183 / 2, skl.WakeCallNs, 6);
+        Assert.Contains("202508251419.d8117ed7-lkp@intel.com", skl.WakeupSource);
+        Assert.Contains("Cascade Lake", skl.WakeupSource);
+
+        // A Power8 LPAR: 6.013963 usecs/op, no busy share: the call bounded by the hand-over.
+        var p8 = Machines.Power8x80.WithWakeup(measured);
+        Assert.Same(Machines.Power8Pipe, p8.OwnWakeup);
+        Assert.Equal(6_013.963 / 2, p8.WakeupNs, 6);
+        Assert.Equal(6_013.963 / 2, p8.WakeCallNs, 6);
+        Assert.Contains("20200810071834.92514-1-srikar@linux.vnet.ibm.com", p8.WakeupSource);
+
+        // The measurement here does not reach them.
+        Assert.Equal((skl.WakeupNs, skl.WakeCallNs), (Machines.SkylakeSp4x192.WithWakeup(other).WakeupNs, Machines.SkylakeSp4x192.WithWakeup(other).WakeCallNs));
+        Assert.Equal((p8.WakeupNs, p8.WakeCallNs), (Machines.Power8x80.WithWakeup(other).WakeupNs, Machines.Power8x80.WithWakeup(other).WakeCallNs));
+    }
+
+    [Theory]
+    [InlineData(0, null)]
+    [InlineData(-1, null)]
+    [InlineData(double.NaN, null)]
+    [InlineData(double.PositiveInfinity, null)]
+    [InlineData(4_000, 0.0)]
+    [InlineData(4_000, 2.5)]
+    public void A_published_wake_up_refuses_a_figure_that_is_not_one(double roundTripNs, double? busyCpus)
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => new PublishedWakeup(roundTripNs, busyCpus, "test"));
+    }
+
+    [Fact]
+    public void A_published_wake_up_states_its_derivation()
+    {
+        var own = new PublishedWakeup(4_000, 0.5, "test");
+        Assert.Equal((2_000.0, 1_000.0), (own.LatencyNs, own.WakeCallNs));
+        Assert.Equal("wake -> run = 4000 / 2 = 2000 ns; wake call <= one task's busy time = 4000 x 0.5000 / 2 = 1000 ns", own.Derivation);
+        Assert.Contains("no busy share published", new PublishedWakeup(4_000, null, "test").Derivation);
     }
 }
