@@ -47,8 +47,8 @@ namespace Testbed.Harness.Simulation;
 /// the wait only. A sleeper (<see cref="SchedPoint.SemWaitRead"/>, <see cref="SchedPoint.SemWaitWrite"/>,
 /// on its own wait) runs only after a waker's <see cref="SchedPoint.Wake"/> on that wait: each
 /// wake call costs the waker <see cref="Machine.WakeCallNs"/>, one after another (the k-th wakee
-/// of a release becomes runnable k calls after it), and the wakee its wake → run latency
-/// (<see cref="Machine.WakeupNs"/>) from there. A woken reader already holds the lock (the waker
+/// of a release is woken k − 1 calls after it), and the wakee its wake → run latency
+/// (<see cref="Machine.WakeupNs"/>) from the start of its call, which that latency holds. A woken reader already holds the lock (the waker
 /// granted it); a woken writer then competes (a transfer when it takes the lock) and, robbed by a
 /// spinner, sleeps again and pays the next wake-up too. A wake-up is a cost, not a point: no
 /// segment of local work.</item>
@@ -398,8 +398,9 @@ public sealed class VirtualTime : ISchedulingStrategy, IPointObserver
     }
 
     // The waker's wake call on the sleeper waiting on wait (none, if nobody sleeps there any
-    // more: a second wake of a woken writer). The sleeper becomes runnable when the call is
-    // done and runs after its wake → run latency.
+    // more: a second wake of a woken writer). The sleeper runs its wake → run latency after the
+    // call began: that latency was measured from the waker's clock before its FUTEX_WAKE
+    // (native/bench wakeup), so it holds the call; the waker pays the call itself.
     private void WakeSleeper(int waker, object wait)
     {
         for (var t = 0; t < clocks.Length; t++)
@@ -408,8 +409,8 @@ public sealed class VirtualTime : ISchedulingStrategy, IPointObserver
             if (t == waker || c.WaitingOn is not { } w || !w.Equals(wait))
                 continue;
             var by = clocks[waker];
-            by.SpendWaking(machine.WakeCallNs);
             Wake(t, wait, by.Now);
+            by.SpendWaking(machine.WakeCallNs);
             c.SpendWaking(machine.WakeupNs);
             c.Sleeps++;
             return;

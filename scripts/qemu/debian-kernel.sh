@@ -71,8 +71,14 @@ if [ -z "$k" ]; then
 	dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$tmp/root" --wildcards './boot/vmlinuz-*' './boot/config-*'
 	mkdir -p "$tmp/out"
 	mv "$tmp"/root/boot/* "$tmp/out/"
-	rm -rf "$dest"
-	mv "$tmp/out" "$dest" 2>/dev/null || [ -d "$dest" ]	# another run may have won
+	# Renamed into place whole; a run that lost the race keeps the winner's
+	# copy (never removes a directory another run may be booting from), and
+	# only a leftover without an image is replaced.
+	if ! mv -T "$tmp/out" "$dest" 2>/dev/null &&
+	   ! ls "$dest"/vmlinuz-* >/dev/null 2>&1; then
+		rm -rf "$dest"
+		mv -T "$tmp/out" "$dest"
+	fi
 	k=$(ls "$dest"/vmlinuz-* | head -n 1)
 fi
 [ -r "$k" ] || { echo "$k is not readable" >&2; exit 1; }

@@ -2,9 +2,9 @@
 // trx-count DISCOVERED [TRX]: what scripts/build-and-test.sh counts for one xunit run.
 // DISCOVERED holds the display names `dotnet test --list-tests` found, one a line; TRX is the
 // run's results file (left out when the run wrote none: every discovered test then never ran).
-// Prints "NOT RUN (counted as failed): NAME" for each discovered test without a result, and
-// "FAILED NAME" with the first 40 lines of its message, indented, for each failed result; then
-// one line "PASSED FAILED NOT_EXECUTED NEVER_RAN". Exit 0; 1 for an unreadable TRX; 2 for usage.
+// Prints "NOT RUN (counted as failed): NAME" for each discovered test without a result,
+// "FAILED NAME" and its message, indented (a long one: its first and last 20 lines), for each
+// failed result, then one line "PASSED FAILED NOT_EXECUTED NEVER_RAN". Exit 0; 1 for an unreadable TRX; 2 for usage.
 using System.Xml;
 using Testbed.TrxCount;
 

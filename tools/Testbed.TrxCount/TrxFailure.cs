@@ -5,17 +5,24 @@ namespace Testbed.TrxCount;
 public sealed record TrxFailure(string Test, string Message)
 {
     /// <summary>
-    /// The report the test command prints: "FAILED NAME", then the message indented, at most
-    /// <paramref name="maxLines"/> of its lines (a CI log shows why without the TRX at hand).
+    /// The report the test command prints: "FAILED NAME", then the message indented; a message
+    /// longer than <paramref name="maxLines"/> lines keeps its first and last halves of that
+    /// (an assertion's text comes first, a console log's end last), so a CI log says why
+    /// without the TRX at hand.
     /// </summary>
     public IEnumerable<string> Report(int maxLines)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(maxLines);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxLines, 2);
         yield return $"FAILED {Test}";
         var lines = Message.ReplaceLineEndings("\n").Split('\n');
-        foreach (var line in lines.Take(maxLines))
+        var head = lines.Length <= maxLines ? lines.Length : maxLines / 2;
+        foreach (var line in lines.Take(head))
             yield return "    " + line;
-        if (lines.Length > maxLines)
-            yield return $"    ... ({lines.Length - maxLines} more lines in the TRX)";
+        if (head == lines.Length)
+            yield break;
+        var tail = maxLines - head;
+        yield return $"    ... ({lines.Length - head - tail} lines left out; the TRX has them all)";
+        foreach (var line in lines.TakeLast(tail))
+            yield return "    " + line;
     }
 }

@@ -35,6 +35,7 @@ public sealed class RwSemaphoreWakeSpecs
         var time = new VirtualTime(Four, 4, [5000, 3000, 2000, 1000]);
         var order = new List<int>();
         var ranAt = new double[4];
+        var releasedAt = 0.0;
         Action Reader(int t) => () =>
         {
             time.BeginOp(t, t);
@@ -53,6 +54,7 @@ public sealed class RwSemaphoreWakeSpecs
                 time.BeginOp(0, 0);
                 SchedHook.Sched(SchedPoint.Preempt, null);
                 sem.UpWrite();
+                releasedAt = time.Clocks[0].Now;
                 time.EndOp(0);
             },
             Reader(1), Reader(2), Reader(3));
@@ -62,6 +64,9 @@ public sealed class RwSemaphoreWakeSpecs
         Assert.Equal(3 * (WakeupNs + WakeCallNs), time.SleepNs);
         Assert.Equal(WakeCallNs, ranAt[2] - ranAt[3], 6);
         Assert.Equal(WakeCallNs, ranAt[1] - ranAt[2], 6);
+        // the first reader runs its wake → run latency after the first of t0's three calls began
+        // (the measured latency holds the waker's call), not after that call ended
+        Assert.Equal(WakeupNs - (3 * WakeCallNs), ranAt[3] - releasedAt, 6);
     }
 
     [Fact]

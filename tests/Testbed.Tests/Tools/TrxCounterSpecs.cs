@@ -66,11 +66,13 @@ public sealed class TrxCounterSpecs
     }
 
     [Fact]
-    public void A_long_message_is_cut_to_its_first_lines_and_says_how_many_it_left_out()
+    public void A_long_message_keeps_its_first_and_last_lines_and_says_how_many_it_left_out()
     {
-        var failure = new TrxFailure("Ns.Specs.Fails", "one\ntwo\r\nthree\nfour");
+        var failure = new TrxFailure("Ns.Specs.Fails", "one\ntwo\r\nthree\nfour\nfive");
 
-        Assert.Equal(["FAILED Ns.Specs.Fails", "    one", "    two", "    ... (2 more lines in the TRX)"], failure.Report(maxLines: 2));
+        Assert.Equal(["FAILED Ns.Specs.Fails", "    one", "    ... (3 lines left out; the TRX has them all)", "    five"],
+            failure.Report(maxLines: 2));
+        Assert.Equal(5, failure.Report(maxLines: 5).Count() - 1);
     }
 
     [Fact]
