@@ -8,8 +8,9 @@ namespace Testbed.Harness.Simulation;
 /// simulation is a pure function of (calibration, machine, seed): the local cost of every
 /// operation kind per design and workload, and the ping-pong transfer cost between this
 /// machine's cores (reported beside the published parameters of bigger machines; the "here"
-/// machine uses it), the wake-up of a sleeping lock waiter (<see cref="Wakeup"/>; a machine
-/// without a published figure of its family uses it, <see cref="Machine.WithWakeup"/>), and the host
+/// machine uses it), the wake-up of a sleeping lock waiter (<see cref="Wakeup"/>; every machine
+/// uses it unless <see cref="WakeupChoice.Published"/> gives one its family's published figure,
+/// <see cref="Machine.WithWakeup"/>), and the host
 /// kernel's own cost per operation (<see cref="Kernel"/>: the local work the model leaves out).
 /// </summary>
 public sealed record Calibration(

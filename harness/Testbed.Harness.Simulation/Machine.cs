@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
+using System.Globalization;
+
 namespace Testbed.Harness.Simulation;
 
 /// <summary>
@@ -63,29 +65,43 @@ public sealed record Machine(string Name, Topology Topology, double SiblingNs, d
     public double WakeCallNs { get; init; }
 
     /// <summary>
-    /// The machine's own wake-up from a published figure (<see cref="PublishedWakeup"/>), or
-    /// null when none of its family was found: it then takes the one measured here.
+    /// The machine's own wake-up from a published figure (<see cref="PublishedWakeup"/>), taken
+    /// with <see cref="WakeupChoice.Published"/> only; null when none of its family was found.
     /// </summary>
     public PublishedWakeup? OwnWakeup { get; init; }
 
-    /// <summary>Why a machine without <see cref="OwnWakeup"/> takes the wake-up measured here.</summary>
+    /// <summary>Why a machine without <see cref="OwnWakeup"/> takes the wake-up measured here whatever the choice.</summary>
     public string WakeupNote { get; init; } = "";
 
-    /// <summary>Where <see cref="WakeupNs"/> and <see cref="WakeCallNs"/> came from (empty until <see cref="WithWakeup"/>).</summary>
+    /// <summary>Where <see cref="WakeupNs"/> and <see cref="WakeCallNs"/> came from, the choice named (empty until <see cref="WithWakeup"/>).</summary>
     public string WakeupSource { get; init; } = "";
 
     /// <summary>
-    /// The machine with its wake-up: its own (<see cref="OwnWakeup"/>, derived from a published
-    /// figure of its family) when it has one, else <paramref name="measured"/>, the one measured
-    /// here (<see cref="Calibration.Wakeup"/>: the kernel's futex wake between two pinned threads,
-    /// <see cref="WakeupLatency"/>).
+    /// The machine with its wake-up: <paramref name="measured"/>, the one measured here
+    /// (<see cref="Calibration.Wakeup"/>: the kernel's futex wake between two pinned threads,
+    /// <see cref="WakeupLatency"/>), unless <paramref name="choice"/> is
+    /// <see cref="WakeupChoice.Published"/> and the machine has its own
+    /// (<see cref="OwnWakeup"/>, derived from a published figure of its family).
     /// </summary>
-    public Machine WithWakeup(Wakeup measured)
+    public Machine WithWakeup(Wakeup measured, WakeupChoice choice = WakeupChoice.Measured)
     {
         ArgumentNullException.ThrowIfNull(measured);
-        return OwnWakeup is { } own
-            ? this with { WakeupNs = own.LatencyNs, WakeCallNs = own.WakeCallNs, WakeupSource = $"{own.Source}; {own.Derivation}" }
-            : this with { WakeupNs = measured.LatencyNs, WakeCallNs = measured.WakeCallNs, WakeupSource = $"measured here (native/bench wakeup): {WakeupNote}" };
+        var here = $"--wakeup {choice.Name()}: measured here (native/bench wakeup)";
+        return (OwnWakeup, choice) switch
+        {
+            ({ } own, WakeupChoice.Published) =>
+                this with { WakeupNs = own.LatencyNs, WakeCallNs = own.WakeCallNs, WakeupSource = $"--wakeup published: {own.Source}; {own.Derivation}" },
+            ({ } own, _) => this with
+            {
+                WakeupNs = measured.LatencyNs,
+                WakeCallNs = measured.WakeCallNs,
+                WakeupSource = string.Format(CultureInfo.InvariantCulture,
+                    "{0}: a perf bench sched pipe figure of its family bounds a hand-over to a sleeper whose CPU idled from below, " +
+                    "it is not its cost (--wakeup published takes it: wake -> run {1:F0} ns, wake call {2:F0} ns)",
+                    here, own.LatencyNs, own.WakeCallNs),
+            },
+            _ => this with { WakeupNs = measured.LatencyNs, WakeCallNs = measured.WakeCallNs, WakeupSource = $"{here}: {WakeupNote}" },
+        };
     }
 
     /// <summary>

@@ -7,9 +7,11 @@ namespace Testbed.Harness.Simulation;
 /// the tables in nviennot/core-to-core-latency's README — across cores of one socket, across two
 /// sockets, and between the two hyper-threads of one core — for the nearest CPU it lists; where
 /// the anchor's own CPU is not there, the nearest relative is named. Nothing here was chosen to
-/// make an anchor come out. A machine's wake-up of a sleeping lock waiter is its own
-/// (<see cref="Machine.OwnWakeup"/>) where a perf bench sched pipe figure of its family was
-/// published; otherwise it takes the one measured here (<see cref="Machine.WakeupNote"/> says why).
+/// make an anchor come out. A machine's wake-up of a sleeping lock waiter is the one measured
+/// here; where a perf bench sched pipe figure of its family was published the machine holds it
+/// (<see cref="Machine.OwnWakeup"/>), taken only with <see cref="WakeupChoice.Published"/>
+/// (<see cref="WakeupChoice"/> says why it is not the default); otherwise
+/// <see cref="Machine.WakeupNote"/> says why none is held.
 /// </summary>
 public static class Machines
 {
@@ -56,8 +58,8 @@ public static class Machines
     /// <summary>
     /// The v11 cover letter's 80-CPU Power8: one chip of 10 SMT8 cores assumed, a core's 8 threads
     /// consecutive CPUs (POWER Linux); Power8 is not in the table, Power7 is: 173 ns, 443 ns across,
-    /// 70 ns between the hardware threads of one core. Its wake-up: a Power8 LPAR's pipe round
-    /// trip (<see cref="Power8Pipe"/>).
+    /// 70 ns between the hardware threads of one core. Its wake-up with --wakeup published: a Power8
+    /// LPAR's pipe round trip (<see cref="Power8Pipe"/>).
     /// </summary>
     public static Machine Power8x80 { get; } =
         new("80-CPU Power8",
@@ -73,8 +75,8 @@ public static class Machines
     /// <summary>
     /// LKP's lkp-skl-4sp1: 4 Skylake-SP sockets of 24 cores with Hyper-Threading (192 CPUs); the
     /// table's nearest is Cascade Lake (Skylake-SP's successor on the same mesh and UPI): 47 ns,
-    /// 134 ns across, 7.6 ns between hyper-threads. Its wake-up: a 4-socket, 192-CPU Cascade
-    /// Lake's pipe round trip (<see cref="CascadeLakePipe"/>).
+    /// 134 ns across, 7.6 ns between hyper-threads. Its wake-up with --wakeup published: a
+    /// 4-socket, 192-CPU Cascade Lake's pipe round trip (<see cref="CascadeLakePipe"/>).
     /// </summary>
     public static Machine SkylakeSp4x192 { get; } =
         new("lkp-skl-4sp1 (192 CPUs, 4 sockets)",

@@ -4,7 +4,8 @@ namespace Testbed.Harness.Simulation;
 /// <summary>
 /// What <c>testbed simulate</c> writes: its inputs, the validation, every simulated point and the
 /// anchors, each anchor once per seed (<see cref="Seeds"/> of them from <see cref="Seed"/> on;
-/// a prediction's seed is its points').
+/// a prediction's seed is its points'); <see cref="Wakeup"/> names the wake-up choice, and each
+/// of <see cref="Machines"/> its wake-up and where it came from.
 /// </summary>
 public sealed record SimulationReport(
     DateTimeOffset Taken,
@@ -13,6 +14,7 @@ public sealed record SimulationReport(
     string Backend,
     int Budget,
     Calibration Calibration,
+    string Wakeup,
     IReadOnlyList<Machine> Machines,
     Validation Validation,
     IReadOnlyList<SimResult> Results,

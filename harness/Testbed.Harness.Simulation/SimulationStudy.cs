@@ -10,9 +10,12 @@ namespace Testbed.Harness.Simulation;
 /// The local work is <paramref name="local"/> on every machine, or when it is null the
 /// kernel-augmented one (<see cref="LocalWork.Kernel"/>) on the published machines and the
 /// model's own on any other (this machine: its 2-CPU validation compares the model with the
-/// model's own bench measurement).
+/// model's own bench measurement). Each machine's wake-up is the one measured here, or with
+/// <paramref name="wakeup"/> <see cref="WakeupChoice.Published"/> its family's published figure
+/// where it has one (<see cref="Machine.WithWakeup"/>).
 /// </summary>
-public sealed class SimulationStudy(Calibration calibration, ulong seed, int budget, string backend, LocalWork? local = null)
+public sealed class SimulationStudy(Calibration calibration, ulong seed, int budget, string backend, LocalWork? local = null,
+    WakeupChoice wakeup = WakeupChoice.Measured)
 {
     private readonly Dictionary<(string, BenchWorkload, LocalWork), LocalSpread> spreads = [];
     private readonly Dictionary<(string, BenchWorkload), OpProfile> profiles = [];
@@ -91,8 +94,15 @@ public sealed class SimulationStudy(Calibration calibration, ulong seed, int bud
             $"{one.Name()} mmu-spf, {threads} CPUs, run twice", same) { Local = work.Name() };
     }
 
-    // Each machine its own wake-up where one of its family was published, the one measured here otherwise.
-    private Machine Wakes(Machine machine) => machine.WithWakeup(calibration.RequireWakeup());
+    /// <summary>Which wake-up the machines take.</summary>
+    public WakeupChoice Wakeup => wakeup;
+
+    /// <summary><paramref name="machine"/> with the wake-up this study's choice gives it.</summary>
+    public Machine Wakes(Machine machine)
+    {
+        ArgumentNullException.ThrowIfNull(machine);
+        return machine.WithWakeup(calibration.RequireWakeup(), wakeup);
+    }
 
     // Every simulated mm is multithreaded, as the calibration's is: a one-CPU point is one
     // thread of a multithreaded process, on the path the N-CPU points take.

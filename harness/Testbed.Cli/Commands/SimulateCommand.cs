@@ -50,9 +50,9 @@ public static class SimulateCommand
         first queued writer, only wakes a head writer, which competes when it runs, and a writer spinning
         on a writer owner steals the lock ahead of the list): a sleeper runs only after its waker's wake
         call, the waker paying one call per wakee one after another and each wakee the wake -> run
-        latency (both measured here, or for a machine with a published perf bench sched pipe figure of
-        its family derived from it: half a round trip, and the call bounded by one task's busy time);
-        a spinning writer and every spinlock_t and rwlock_t wait spin: the
+        latency (both measured here; with --wakeup published, for lkp-skl-4sp1 and the Power8, derived
+        from a published perf bench sched pipe figure of their family: half a round trip, and the call
+        bounded by one task's busy time); a spinning writer and every spinlock_t and rwlock_t wait spin: the
         wait only. Each CPU runs a window of
         its bench stream at its own phase of the iteration (the prefix runs untimed), so N CPUs sample
         every phase of the steady state: CPU t at operation t L / N + u max(1, L / N) of an iteration of L,
@@ -72,7 +72,7 @@ public static class SimulateCommand
         docs/design-study/simulate-calibration.json) unless --calibrate measures a new one (the perf
         libraries' per-operation costs, the ping-pong transfer cost between two of this machine's cores and
         the wake-up of a thread sleeping on a futex (native/bench wakeup: FUTEX_WAIT/FUTEX_WAKE between two pinned threads;
-        the machines without a published figure of their family take it), and the host kernel's own mmap, fault and munmap costs
+        every machine takes it unless --wakeup published gives it its family's published figure), and the host kernel's own mmap, fault and munmap costs
         per workload), written to --out; --calibrate-wakeup re-measures only the wake-up, and
         --calibrate-kernel only the kernel costs, into a copy of --calibration written to --out. Writes <out>/simulate.json and <out>/simulate-<workload>.png (predicted
         throughput against virtual CPUs, log2 axis, one line per design of the sweep, the anchors of --seed as markers).
@@ -142,6 +142,13 @@ public static class SimulateCommand
             DefaultValueFactory = _ => [.. BenchWorkloads.All.Select(w => w.Name())],
             AllowMultipleArgumentsPerToken = true,
         }.AcceptOnlyFromAmong([.. BenchWorkloads.All.Select(w => w.Name())]);
+        var wakeupChoice = new Option<string>("--wakeup")
+        {
+            Description = "The bare-metal machines' wake-up of a sleeping lock waiter: measured (the futex hand-over measured here, as every " +
+                "other machine takes) or published (lkp-skl-4sp1's and the Power8's derived from a published perf bench sched pipe figure of " +
+                "their family: a ping-pong whose CPUs never idle deeply, so a lower bound for a hand-over to a sleeper, not its cost).",
+            DefaultValueFactory = _ => WakeupChoice.Measured.Name(),
+        }.AcceptOnlyFromAmong([.. WakeupChoices.Names]);
         var output = new OutputFolder("--out")
         {
             Description = "Folder for simulate.json (and simulate-calibration.json with --calibrate).",
@@ -153,7 +160,7 @@ public static class SimulateCommand
         var result = SweepOptions.Result();
 
         var command = new Command("simulate", Description);
-        foreach (var option in new Option[] { seed, seeds, quick, anchors, only, calibrate, calibrateWakeup, calibrateKernel, local, calibration, budget, backend, machine, threads, configs, workloads, output, shard, result })
+        foreach (var option in new Option[] { seed, seeds, quick, anchors, only, calibrate, calibrateWakeup, calibrateKernel, local, wakeupChoice, calibration, budget, backend, machine, threads, configs, workloads, output, shard, result })
             command.Options.Add(option);
         SweepOptions.RequireResultWithShard(command, shard, result);
         command.Validators.Add(r =>
@@ -174,6 +181,7 @@ public static class SimulateCommand
                 isQuick || parse.GetValue(anchors) || rows.Length > 0 ? [.. Anchors.All.Where(a => rows.Length == 0 || rows.Contains(a.Row))] : [],
                 parse.GetValue(calibrate), parse.GetValue(calibrateWakeup),
                 parse.GetValue(calibrateKernel), parse.GetValue(local) is { } l ? LocalWorks.Parse(l) : null,
+                WakeupChoices.Parse(parse.GetValue(wakeupChoice)!),
                 parse.GetValue(calibration)?.FullName ?? Path.Combine(RepoPaths.Root(), "docs", "design-study", "simulate-calibration.json"),
                 parse.GetValue(budget) ?? (isQuick ? 2048 : 8192), parse.GetValue(backend)!,
                 parse.GetValue(machine)!, parse.GetValue(threads)!, parse.GetValue(configs)!,
@@ -189,7 +197,7 @@ public static class SimulateCommand
 
     private const int CalibrationRounds = 11;
 
-    private sealed record Settings(ulong Seed, int Seeds, bool Quick, IReadOnlyList<Anchor> Anchors, bool Calibrate, bool CalibrateWakeup, bool CalibrateKernel, LocalWork? Local, string CalibrationPath, int Budget, string Backend,
+    private sealed record Settings(ulong Seed, int Seeds, bool Quick, IReadOnlyList<Anchor> Anchors, bool Calibrate, bool CalibrateWakeup, bool CalibrateKernel, LocalWork? Local, WakeupChoice Wakeup, string CalibrationPath, int Budget, string Backend,
         string Machine, int[] Threads, string[] Configs, BenchWorkload[] Workloads, string Output, Shard Shard, FileInfo? Result);
 
     /// <summary>The sweep kind in result files.</summary>
@@ -240,23 +248,25 @@ public static class SimulateCommand
         var here = Machines.Here(Math.Max(2, Environment.ProcessorCount), calibration.PingPongNs);
         Terminal.Line($"simulate: backend {s.Backend}, seed {s.Seed}, {s.Budget} operations per point; calibration of {calibration.Taken:yyyy-MM-dd HH:mm} UTC on {calibration.Host} " +
             $"({calibration.Cpus} CPUs): ping-pong {calibration.PingPongNs:F1} ns per transfer (rounds: {string.Join(", ", calibration.PingPongRoundsNs.Select(v => v.ToString("F1", System.Globalization.CultureInfo.InvariantCulture)))})");
+        var study = new SimulationStudy(calibration, s.Seed, s.Budget, s.Backend, s.Local, s.Wakeup);
         Terminal.Line($"simulate: wake-up of a sleeping lock waiter measured here: wake -> run {wakeup.LatencyNs:F0} ns, " +
             $"the waker's call {wakeup.WakeCallNs:F0} ns (rounds: {string.Join(", ", wakeup.LatencyRoundsNs.Select(v => v.ToString("F0", CultureInfo.InvariantCulture)))} ns); " +
-            "a machine with a published perf bench sched pipe figure of its family takes its own (the table's wake-up columns)");
-        foreach (var line in SimulationText.Machines([here.WithWakeup(wakeup), .. Machines.Published.Select(m => m.WithWakeup(wakeup))]))
+            $"--wakeup {s.Wakeup.Name()}: " + (s.Wakeup == WakeupChoice.Published
+                ? "lkp-skl-4sp1 and the Power8 take their family's published perf bench sched pipe figure, every other machine this one (the table's wake-up columns)"
+                : "every machine takes it"));
+        foreach (var line in SimulationText.Machines(new[] { here }.Concat(Machines.Published).Select(study.Wakes)))
             Terminal.Line(line);
 
         var sweep = s.Machine == Here ? here : Machines.Published.First(m => Key(m) == s.Machine);
         var points = s.Quick ? [] : (from w in s.Workloads from config in s.Configs from t in s.Threads.Where(t => t <= sweep.Cpus) select (w, config, t)).ToArray();
         var anchorList = s.Anchors;
-        var study = new SimulationStudy(calibration, s.Seed, s.Budget, s.Backend, s.Local);
         // One study per seed: an anchor's unit with seed s + j is a pure function of that seed.
         var studies = new Dictionary<ulong, SimulationStudy> { [s.Seed] = study };
         SimulationStudy StudyOf(int j)
         {
             var seed = unchecked(s.Seed + (ulong)j);
             if (!studies.TryGetValue(seed, out var st))
-                studies[seed] = st = new SimulationStudy(calibration, seed, s.Budget, s.Backend, s.Local);
+                studies[seed] = st = new SimulationStudy(calibration, seed, s.Budget, s.Backend, s.Local, s.Wakeup);
             return st;
         }
         // The validation's one-CPU and zero-cost points take the local work the predictions take.
@@ -280,6 +290,7 @@ public static class SimulateCommand
             ["anchors"] = string.Join(",", anchorList.Select(a => a.Row)),
             ["others"] = s.Quick ? "" : string.Join(",", s.Configs),
             ["local"] = s.Local is { } work ? work.Name() : "per machine",
+            ["wakeup"] = s.Wakeup.Name(),
         };
         SimulationUnit Compute(int i)
         {
@@ -410,7 +421,8 @@ public static class SimulateCommand
         var validation = units.Select(u => u.Validation).First(v => v is not null)!;
         var points = units.Where(u => u.Point is not null).Select(u => u.Point!).ToArray();
         var predictions = units.Where(u => u.Anchor is not null).Select(u => u.Anchor!).ToArray();
-        var report = new SimulationReport(DateTimeOffset.UtcNow, s.Seed, s.Seeds, s.Backend, s.Budget, calibration, [.. new[] { here }.Concat(Machines.Published).Select(m => m.WithWakeup(calibration.RequireWakeup()))],
+        var report = new SimulationReport(DateTimeOffset.UtcNow, s.Seed, s.Seeds, s.Backend, s.Budget, calibration, s.Wakeup.Name(),
+            [.. new[] { here }.Concat(Machines.Published).Select(m => m.WithWakeup(calibration.RequireWakeup(), s.Wakeup))],
             validation, [.. points, .. predictions.SelectMany(p => new[] { p.Design, p.Baseline })], predictions);
         var json = Path.Combine(s.Output, "simulate.json");
         SimulationFiles.Write(report, json);

@@ -51,6 +51,7 @@ public sealed class CliSpecs
     [InlineData("kernel", "--lock-stats", "--only", "3")]
     [InlineData("kernel", "--runs", "2")]
     [InlineData("kernel", "--lock-stats", "--model-runs", "0")]
+    [InlineData("simulate", "--wakeup", "pipe")]
     [InlineData("mutants", "--shard", "1/4")]
     [InlineData("mutants", "--run-detector", "pct", "--mutant", "managed-put-vma-leak", "--result", "r.json")]
     [InlineData("frobnicate")]

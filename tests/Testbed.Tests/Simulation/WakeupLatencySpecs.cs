@@ -10,8 +10,9 @@ namespace Testbed.Tests.Simulation;
 /// <summary>
 /// The wake-up of a sleeper (native/bench's wakeup mode) on this machine's real kernel: a
 /// positive wake → run and wake call from hand-overs whose receiver really slept, bad input
-/// refused with a message and exit 2; a machine takes its own wake-up where a perf bench sched
-/// pipe figure of its family was published, and the measured one otherwise.
+/// refused with a message and exit 2; every machine takes the measured wake-up by default, and
+/// with <see cref="WakeupChoice.Published"/> a machine with a perf bench sched pipe figure of its
+/// family its own.
 /// </summary>
 public sealed class WakeupLatencySpecs
 {
@@ -65,46 +66,79 @@ public sealed class WakeupLatencySpecs
     }
 
     [Fact]
-    public void A_machine_without_a_published_figure_of_its_family_takes_the_wake_up_measured_here()
+    public void By_default_every_machine_takes_the_wake_up_measured_here()
+    {
+        var wakeup = new Wakeup(15_333, 8_132, [15_333], [8_132], WakeupLatency.Method);
+        foreach (var machine in Machines.Published.Prepend(Machines.Here(2, 40)))
+        {
+            Assert.Equal((0.0, 0.0), (machine.WakeupNs, machine.WakeCallNs));
+            foreach (var woken in new[] { machine.WithWakeup(wakeup), machine.WithWakeup(wakeup, WakeupChoice.Measured) })
+            {
+                Assert.Equal((15_333.0, 8_132.0), (woken.WakeupNs, woken.WakeCallNs));
+                Assert.Equal(machine.Topology, woken.Topology);
+                Assert.StartsWith("--wakeup measured: measured here", woken.WakeupSource);
+            }
+        }
+        // The bare-metal machines name the figure they leave out and why.
+        var skl = Machines.SkylakeSp4x192.WithWakeup(wakeup);
+        Assert.Contains("bounds a hand-over to a sleeper whose CPU idled from below", skl.WakeupSource);
+        Assert.Contains("wake -> run 2304 ns, wake call 2115 ns", skl.WakeupSource);
+        Assert.Contains("wake -> run 3007 ns, wake call 3007 ns", Machines.Power8x80.WithWakeup(wakeup).WakeupSource);
+    }
+
+    [Fact]
+    public void A_machine_without_a_published_figure_of_its_family_takes_the_wake_up_measured_here_whatever_the_choice()
     {
         var wakeup = new Wakeup(15_333, 8_132, [15_333], [8_132], WakeupLatency.Method);
         foreach (var machine in new[] { Machines.Here(2, 40), Machines.X86Vm16, Machines.IceLake2x128 })
         {
             Assert.Null(machine.OwnWakeup);
-            Assert.Equal((0.0, 0.0), (machine.WakeupNs, machine.WakeCallNs));
-            var woken = machine.WithWakeup(wakeup);
-            Assert.Equal((15_333.0, 8_132.0), (woken.WakeupNs, woken.WakeCallNs));
-            Assert.Equal(machine.Topology, woken.Topology);
-            Assert.StartsWith("measured here", woken.WakeupSource);
-            Assert.EndsWith(machine.WakeupNote, woken.WakeupSource);
             Assert.NotEqual("", machine.WakeupNote);
+            foreach (var choice in Enum.GetValues<WakeupChoice>())
+            {
+                var woken = machine.WithWakeup(wakeup, choice);
+                Assert.Equal((15_333.0, 8_132.0), (woken.WakeupNs, woken.WakeCallNs));
+                Assert.Equal($"--wakeup {choice.Name()}: measured here (native/bench wakeup): {machine.WakeupNote}", woken.WakeupSource);
+            }
         }
     }
 
     [Fact]
-    public void A_bare_metal_machine_takes_its_own_wake_up_from_the_named_perf_bench_sched_pipe_figure()
+    public void With_published_a_bare_metal_machine_takes_its_own_wake_up_from_the_named_perf_bench_sched_pipe_figure()
     {
         var measured = new Wakeup(15_333, 8_132, [15_333], [8_132], WakeupLatency.Method);
         var other = measured with { LatencyNs = 99_999, WakeCallNs = 77_777 };
+        const WakeupChoice published = WakeupChoice.Published;
 
         // lkp-csl-2sp10 (Cascade Lake, 4 sockets, 192 CPUs): 217,049 round trips/s, 91.83 % of a CPU busy.
-        var skl = Machines.SkylakeSp4x192.WithWakeup(measured);
+        var skl = Machines.SkylakeSp4x192.WithWakeup(measured, published);
         Assert.Same(Machines.CascadeLakePipe, skl.OwnWakeup);
         Assert.Equal(1e9 / 217_049 / 2, skl.WakeupNs, 6);
         Assert.Equal(1e9 / 217_049 * 0.9183 / 2, skl.WakeCallNs, 6);
+        Assert.StartsWith("--wakeup published: kernel test robot", skl.WakeupSource);
         Assert.Contains("202508251419.d8117ed7-lkp@intel.com", skl.WakeupSource);
         Assert.Contains("Cascade Lake", skl.WakeupSource);
 
         // A Power8 LPAR: 6.013963 usecs/op, no busy share: the call bounded by the hand-over.
-        var p8 = Machines.Power8x80.WithWakeup(measured);
+        var p8 = Machines.Power8x80.WithWakeup(measured, published);
         Assert.Same(Machines.Power8Pipe, p8.OwnWakeup);
         Assert.Equal(6_013.963 / 2, p8.WakeupNs, 6);
         Assert.Equal(6_013.963 / 2, p8.WakeCallNs, 6);
         Assert.Contains("20200810071834.92514-1-srikar@linux.vnet.ibm.com", p8.WakeupSource);
 
         // The measurement here does not reach them.
-        Assert.Equal((skl.WakeupNs, skl.WakeCallNs), (Machines.SkylakeSp4x192.WithWakeup(other).WakeupNs, Machines.SkylakeSp4x192.WithWakeup(other).WakeCallNs));
-        Assert.Equal((p8.WakeupNs, p8.WakeCallNs), (Machines.Power8x80.WithWakeup(other).WakeupNs, Machines.Power8x80.WithWakeup(other).WakeCallNs));
+        Assert.Equal((skl.WakeupNs, skl.WakeCallNs), (Machines.SkylakeSp4x192.WithWakeup(other, published).WakeupNs, Machines.SkylakeSp4x192.WithWakeup(other, published).WakeCallNs));
+        Assert.Equal((p8.WakeupNs, p8.WakeCallNs), (Machines.Power8x80.WithWakeup(other, published).WakeupNs, Machines.Power8x80.WithWakeup(other, published).WakeCallNs));
+    }
+
+    [Fact]
+    public void The_wake_up_choices_are_named_as_the_command_line_takes_them()
+    {
+        Assert.Equal(["measured", "published"], WakeupChoices.Names);
+        foreach (var choice in Enum.GetValues<WakeupChoice>())
+            Assert.Equal(choice, WakeupChoices.Parse(choice.Name()));
+        var e = Assert.Throws<ArgumentException>(() => WakeupChoices.Parse("pipe"));
+        Assert.Contains("unknown wake-up choice 'pipe'; known: measured, published", e.Message);
     }
 
     [Theory]
