@@ -94,9 +94,6 @@ public sealed class SimulationStudy(Calibration calibration, ulong seed, int bud
             $"{one.Name()} mmu-spf, {threads} CPUs, run twice", same) { Local = work.Name() };
     }
 
-    /// <summary>Which wake-up the machines take.</summary>
-    public WakeupChoice Wakeup => wakeup;
-
     /// <summary><paramref name="machine"/> with the wake-up this study's choice gives it.</summary>
     public Machine Wakes(Machine machine)
     {
