@@ -5,10 +5,11 @@ namespace Testbed.Harness.Simulation;
 /// Which wake-up a bare-metal machine with a published <c>perf bench sched pipe</c> figure of
 /// its family (<see cref="Machine.OwnWakeup"/>) takes (<c>simulate --wakeup</c>); every other
 /// machine takes the one measured here either way. <see cref="Measured"/> is the default: a
-/// pipe ping-pong keeps both its CPUs busy (the Cascade Lake run: 92 % of two), so its wake-up
-/// never leaves a shallow idle state, while a sleeper on mmap_sem sleeps long enough for its CPU
-/// to idle deeper (a C-state's exit latency, an IPI to an idle CPU): the pipe figure bounds such
-/// a hand-over from below, it is not its cost. <see cref="Published"/> takes it all the same,
+/// pipe ping-pong keeps its two CPUs busy in turns (each task sleeps only for the other's half
+/// of a round trip, about 2 µs on the Cascade Lake), so its wake-up never leaves a shallow idle
+/// state, while a sleeper on mmap_sem sleeps long enough for its CPU to idle deeper (a C-state's
+/// exit latency, an IPI to an idle CPU): the pipe figure bounds such a hand-over from below, it
+/// is not its cost. <see cref="Published"/> takes it all the same,
 /// to show what the predictions owe to the wake-up's price.
 /// </summary>
 public enum WakeupChoice
