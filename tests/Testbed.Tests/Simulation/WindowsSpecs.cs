@@ -82,6 +82,16 @@ public sealed class WindowsSpecs
     }
 
     [Fact]
+    public void A_stratum_outside_the_strata_or_an_empty_deal_is_refused()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => Windows.StartOf(3, 3, 130));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Windows.StartOf(-1, 3, 130));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Windows.StartOf(0, 0, 130));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Windows.StrataOf(1, 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Windows.PerThreadOf(BenchWorkload.Ebizzy, 4, 0));
+    }
+
+    [Fact]
     public void A_stratum_that_starts_at_the_munmap_runs_it_first_in_the_prepared_stream()
     {
         const int threads = 4;
