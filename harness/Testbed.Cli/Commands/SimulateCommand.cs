@@ -53,9 +53,12 @@ public static class SimulateCommand
         latency (both measured here); a spinning writer and every spinlock_t and rwlock_t wait spin: the
         wait only. Each CPU runs a window of
         its bench stream at its own phase of the iteration (the prefix runs untimed), so N CPUs sample
-        every phase of the steady state: CPU t at operation t L / N + u max(1, L / N) of an iteration of L,
-        u in [0, 1) drawn from the seed (the streams do not depend on it; the seed picks the alignment the
-        run samples; pft has no phase). Throughput counts the operations done before the first CPU ran out of work.
+        every phase of the steady state: the iteration of L operations is cut into N strata, stratum j
+        starting at operation L - 1 + floor(j L / N) (mod L), so a window that holds a munmap starts with
+        it while every other CPU has its whole window to run; the seed deals the strata to the CPUs (a
+        permutation: the streams do not depend on it; pft has no phase). Throughput is every operation
+        over the CPUs' mean end of work: the windows tile the iteration, so the sum of their ends is one
+        thread's iteration time, stratum by stratum.
 
         Runs first the validation (one CPU = the calibrated time; no transfer cost = linear scaling of
         pft on mmu; the same seed = the same virtual times; exit 1 when one fails), then a sweep over
