@@ -36,7 +36,10 @@ namespace Testbed.Harness.Simulation;
 /// fault's one page; a zap's PTE table, at most 512 pages, 16 drains);</item>
 /// <item>a transfer, when the point's line (the lock, atomic or seqcount it names) is in
 /// another CPU's cache: a write (lock, unlock, atomic, seqcount write) takes the line
-/// exclusive, a read (seqcount read) shares it; a line moves to one CPU at a time;</item>
+/// exclusive, a read (seqcount read) shares it; a line moves to one CPU at a time; a plain
+/// read the model reports through <see cref="LineRead.Hook"/> (a fault's walk reading mm->pgd,
+/// on mmap_sem's line) is a read of that line, made when the thread next runs
+/// (<see cref="OnLineRead"/>);</item>
 /// <item>for a lock acquisition that found the lock taken: the wait until the holder's
 /// release, then one transfer when the retry takes it (retries that fail again, behind
 /// another waiter, move nothing: the kernel's waiters sleep). Each acquisition that had to
@@ -147,6 +150,9 @@ public sealed class VirtualTime : ISchedulingStrategy, IPointObserver
     /// <summary>Page events (<see cref="OnPage"/>) per operation kind index.</summary>
     public IReadOnlyList<long> PagesByKind => pagesByKind;
 
+    /// <summary>Plain reads reported by <see cref="LineRead"/> during the run's operations (<see cref="OnLineRead"/>), all CPUs.</summary>
+    public long LineReads { get; private set; }
+
     /// <summary>Refills of a per-CPU list from its zone (each one zone->lock acquisition), all CPUs.</summary>
     public long ZoneRefills { get; private set; }
 
@@ -219,6 +225,30 @@ public sealed class VirtualTime : ISchedulingStrategy, IPointObserver
             TakeZone(thread, hold, drain: true);
             pcpCount[thread] -= PerCpuPages.Batch;
         }
+    }
+
+    /// <summary>
+    /// The <see cref="LineRead.Hook"/>: the calling thread's operation read a field on the line
+    /// of <paramref name="line"/> (a fault's walk reading mm->pgd on mmap_sem's line). The read is
+    /// made when the thread next runs — after its next point, once the threads with earlier
+    /// clocks have made their accesses — so it finds the line where the run's order left it:
+    /// shared (a hit) when no CPU wrote it since this one last read or wrote it, else one
+    /// transfer from its owner, which keeps the line busy as any move does. That is one segment
+    /// of local work later than the kernel's read (a fault's walk comes right after its
+    /// down_read; the model's next point follows the page work), so where few CPUs write the
+    /// line it finds the line moved more often than the kernel's does. Outside an operation of
+    /// this run (set-up) nothing.
+    /// </summary>
+    public void OnLineRead(object line)
+    {
+        ArgumentNullException.ThrowIfNull(line);
+        if (!ReferenceEquals(opOwner, this))
+            return;
+        var c = clocks[opThread];
+        if (c.Kind < 0)
+            return;
+        LineReads++;
+        c.PendingRead = line;
     }
 
     // A refill or drain by CPU thread: the node's zone->lock once it is free, its line from
@@ -347,6 +377,11 @@ public sealed class VirtualTime : ISchedulingStrategy, IPointObserver
         }
         var c = clocks[chosen];
         now = Math.Max(now, c.Now);
+        if (c.PendingRead is { } read)
+        {
+            c.PendingRead = null;
+            Access(chosen, read, write: false);
+        }
         if (c.PendingLine is { } line)
         {
             c.PendingLine = null;
