@@ -51,8 +51,9 @@ internal sealed class ThreadClock
     public bool PendingWrite;
 
     /// <summary>
-    /// A plain read it made since its last point (<see cref="VirtualTime.OnLineRead"/>): the line,
-    /// read when it next runs, after the threads with earlier clocks have made their accesses.
+    /// A plain read it made since its last point behind another CPU's earlier write request
+    /// (<see cref="VirtualTime.OnLineRead"/>): the line, read when it next runs, after the threads
+    /// with earlier clocks have made their accesses.
     /// </summary>
     public object? PendingRead;
 

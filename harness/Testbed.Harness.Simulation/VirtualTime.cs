@@ -38,8 +38,8 @@ namespace Testbed.Harness.Simulation;
 /// another CPU's cache: a write (lock, unlock, atomic, seqcount write) takes the line
 /// exclusive, a read (seqcount read) shares it; a line moves to one CPU at a time; a plain
 /// read the model reports through <see cref="LineRead.Hook"/> (a fault's walk reading mm->pgd,
-/// on mmap_sem's line) is a read of that line, made when the thread next runs
-/// (<see cref="OnLineRead"/>);</item>
+/// on mmap_sem's line) is a read of that line at that moment, after any write to it another CPU
+/// requested earlier (<see cref="OnLineRead"/>);</item>
 /// <item>for a lock acquisition that found the lock taken: the wait until the holder's
 /// release, then one transfer when the retry takes it (retries that fail again, behind
 /// another waiter, move nothing: the kernel's waiters sleep). Each acquisition that had to
@@ -229,26 +229,42 @@ public sealed class VirtualTime : ISchedulingStrategy, IPointObserver
 
     /// <summary>
     /// The <see cref="LineRead.Hook"/>: the calling thread's operation read a field on the line
-    /// of <paramref name="line"/> (a fault's walk reading mm->pgd on mmap_sem's line). The read is
-    /// made when the thread next runs — after its next point, once the threads with earlier
-    /// clocks have made their accesses — so it finds the line where the run's order left it:
-    /// shared (a hit) when no CPU wrote it since this one last read or wrote it, else one
-    /// transfer from its owner, which keeps the line busy as any move does. That is one segment
-    /// of local work later than the kernel's read (a fault's walk comes right after its
-    /// down_read; the model's next point follows the page work), so where few CPUs write the
-    /// line it finds the line moved more often than the kernel's does. Outside an operation of
-    /// this run (set-up) nothing.
+    /// of <paramref name="line"/> (a fault's walk reading mm->pgd on mmap_sem's line), now — right
+    /// after its last point, the walk coming right after the down_read. Another CPU's write to
+    /// the line requested no later than now (a thread waiting at a point that writes it, whose
+    /// clock is not after this one's) goes first, as a coherence protocol serves the request
+    /// queued before the read: then the read is made when this thread next runs, once the
+    /// threads with earlier clocks have made their accesses, and pays one transfer from the
+    /// line's new owner (busy, like any move). Otherwise it is made now: a hit when this CPU
+    /// holds the line (it has just written it, or shares it), else a transfer. Outside an
+    /// operation of this run (set-up) nothing.
     /// </summary>
     public void OnLineRead(object line)
     {
         ArgumentNullException.ThrowIfNull(line);
         if (!ReferenceEquals(opOwner, this))
             return;
-        var c = clocks[opThread];
+        var thread = opThread;
+        var c = clocks[thread];
         if (c.Kind < 0)
             return;
         LineReads++;
-        c.PendingRead = line;
+        if (WriteRequested(line, thread, c.Now))
+            c.PendingRead = line;
+        else
+            Access(thread, line, write: false);
+    }
+
+    // Whether a CPU other than thread waits to write line with a request made no later than at.
+    private bool WriteRequested(object line, int thread, double at)
+    {
+        for (var t = 0; t < clocks.Length; t++)
+        {
+            var o = clocks[t];
+            if (t != thread && o.PendingWrite && ReferenceEquals(o.PendingLine, line) && o.Now <= at)
+                return true;
+        }
+        return false;
     }
 
     // A refill or drain by CPU thread: the node's zone->lock once it is free, its line from
