@@ -150,9 +150,6 @@ public sealed class VirtualTime : ISchedulingStrategy, IPointObserver
     /// <summary>Page events (<see cref="OnPage"/>) per operation kind index.</summary>
     public IReadOnlyList<long> PagesByKind => pagesByKind;
 
-    /// <summary>Plain reads reported by <see cref="LineRead"/> during the run's operations (<see cref="OnLineRead"/>), all CPUs.</summary>
-    public long LineReads { get; private set; }
-
     /// <summary>Refills of a per-CPU list from its zone (each one zone->lock acquisition), all CPUs.</summary>
     public long ZoneRefills { get; private set; }
 
@@ -248,7 +245,6 @@ public sealed class VirtualTime : ISchedulingStrategy, IPointObserver
         var c = clocks[thread];
         if (c.Kind < 0)
             return;
-        LineReads++;
         if (WriteRequested(line, thread, c.Now))
             c.PendingRead = line;
         else
