@@ -117,9 +117,11 @@ public static class Simulator
         }
 
         ControlledRun run;
-        // The managed port's page events charge the run's clocks and its per-CPU lists (the
-        // native library reports none: no zone->lock there).
+        // The managed port's page events charge the run's clocks and its per-CPU lists, and its
+        // plain reads of a lock's line (a fault's walk reading mm->pgd) move that line (the
+        // native library reports neither: no zone->lock there, and no read of pgd).
         using (PageWork.Install(time.OnPage))
+        using (LineRead.Install(time.OnLineRead))
         using (SchedulerHooks.Install(p.Backend, p.Config))
             run = ControlledScheduler.Run(bodies, time, maxSteps: int.MaxValue, record: false, limit: TimeSpan.FromHours(1));
         vt = time;

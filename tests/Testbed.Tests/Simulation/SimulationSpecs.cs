@@ -122,9 +122,10 @@ public sealed class SimulationSpecs
         var alone = study.Simulate(BenchWorkload.SingleVma, "mmu", 1, Eight);
 
         // Every fault takes mmap_sem for read: a down and an up, each a write to its line, which
-        // the previous fault of another CPU left in that CPU's cache.
+        // the previous fault of another CPU left in that CPU's cache, and between them the walk's
+        // read of pgd on the same line (LineReadSpecs).
         var mmapSem = Assert.Single(mmu.ByLine, l => l.Line == "mmap_sem");
-        Assert.InRange(mmapSem.PerOp, 1.0, 2.0);
+        Assert.InRange(mmapSem.PerOp, 1.0, 3.0);
         Assert.True(mmu.TransferNs > 0);
         Assert.Equal(0, alone.Transfers);
         Assert.True(mmu.OpsPerSecond < 4 * alone.OpsPerSecond, $"4 CPUs {mmu.OpsPerSecond} ops/s against 1 CPU's {alone.OpsPerSecond}");
