@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
+using System.Diagnostics.CodeAnalysis;
 using Testbed.Contract;
 using Testbed.Harness.Scheduling;
 using Testbed.Managed.Kernel;
@@ -196,11 +197,7 @@ public sealed class VirtualTime : ISchedulingStrategy, IPointObserver
     /// </summary>
     public void OnPage(PageEvent page)
     {
-        if (!ReferenceEquals(opOwner, this))
-            return;
-        var thread = opThread;
-        var c = clocks[thread];
-        if (c.Kind < 0)
+        if (!InOperation(out var thread, out var c))
             return;
         pagesByKind[c.Kind]++;
         var ns = pageNs[c.Kind];
@@ -239,16 +236,21 @@ public sealed class VirtualTime : ISchedulingStrategy, IPointObserver
     public void OnLineRead(object line)
     {
         ArgumentNullException.ThrowIfNull(line);
-        if (!ReferenceEquals(opOwner, this))
-            return;
-        var thread = opThread;
-        var c = clocks[thread];
-        if (c.Kind < 0)
+        if (!InOperation(out var thread, out var c))
             return;
         if (WriteRequested(line, thread, c.Now))
             c.PendingRead = line;
         else
             Access(thread, line, write: false);
+    }
+
+    // The thread whose operation of this run reports a cost hook's event, and its clock; false
+    // outside one (set-up, or another run's operation).
+    private bool InOperation(out int thread, [NotNullWhen(true)] out ThreadClock? clock)
+    {
+        thread = opThread;
+        clock = ReferenceEquals(opOwner, this) ? clocks[thread] : null;
+        return clock is { Kind: >= 0 };
     }
 
     // Whether a CPU other than thread waits to write line with a request made no later than at.
