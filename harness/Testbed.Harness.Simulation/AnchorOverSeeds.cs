@@ -2,8 +2,8 @@
 namespace Testbed.Harness.Simulation;
 
 /// <summary>
-/// One anchor predicted with several seeds (each seed a different alignment of the threads'
-/// windows, <see cref="Windows.PhaseOf"/>): the median predicted difference, its range over
+/// One anchor predicted with several seeds (each seed a different deal of the iteration's
+/// strata to the CPUs, <see cref="Windows.StrataOf"/>): the median predicted difference, its range over
 /// the seeds, and the sign judged on the range (<see cref="Judge"/>); ±10 pp and ×2 are judged
 /// on the median. With one seed it is that seed's prediction.
 /// </summary>

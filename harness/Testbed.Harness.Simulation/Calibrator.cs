@@ -70,8 +70,9 @@ public static class Calibrator
         var iteration = BenchPlan.OpsPerIteration(workload);
         var timed = iteration * ((Math.Max(budget, iteration) + iteration - 1) / iteration);
         using var space = new NativeAddressSpace(config, "perf");
-        // Phase 0: the timed part is whole iterations whatever the seed (a phase only picks an alignment of N threads).
-        var windows = Windows.Prepare(space, workload, seed, 0, 1, iteration + timed, Simulator.ProfileMmThreads);
+        // One thread takes stratum 0 (the window starts at the iteration's munmap): the timed part
+        // is whole iterations' worth of every kind whatever the seed.
+        var windows = Windows.Prepare(space, workload, seed, 1, iteration + timed, Simulator.ProfileMmThreads);
         var window = windows.Of(0).ToArray();
         var cursor = windows.Cursor(0);
         var ns = new Dictionary<OpKind, double>();

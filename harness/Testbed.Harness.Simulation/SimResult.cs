@@ -3,9 +3,12 @@ namespace Testbed.Harness.Simulation;
 
 /// <summary>
 /// One simulated point: <see cref="Threads"/> virtual CPUs of <see cref="Machine"/> running
-/// <see cref="Workload"/> on <see cref="Config"/>. Throughput is taken over the steady state:
-/// the operations every CPU completed by the time the first CPU ran out of work
-/// (<see cref="SteadyNs"/>), so the tail in which fewer CPUs compete does not flatter it.
+/// <see cref="Workload"/> on <see cref="Config"/>. Throughput is every CPU's window over the
+/// CPUs' mean end of work (<see cref="MeanEndNs"/>): N windows of P operations that tile the
+/// iteration (<see cref="Windows"/>) take one thread's iteration time, stratum by stratum, in the
+/// sum of their ends, so the operations over the mean end are the rate of a thread whose every
+/// phase costs what its sampled CPU spent on it — a munmap once, with the waits it caused every
+/// other CPU (which were all running when it started).
 /// Where virtual time went is summed over the CPUs up to the end of each one's work; waits
 /// include the wake-ups of sleeping lock waiters (<see cref="SleepNs"/>) and the waits for a
 /// node's zone->lock (<see cref="ZoneWaitNs"/>), transfers the zone->lock's line.
@@ -19,8 +22,7 @@ public sealed record SimResult(
     ulong Seed,
     long Ops,
     IReadOnlyDictionary<string, long> OpsByKind,
-    long SteadyOps,
-    double SteadyNs,
+    double MeanEndNs,
     double MakespanNs,
     double LocalNs,
     double TransferNs,
@@ -60,8 +62,8 @@ public sealed record SimResult(
     /// <summary>Sleeps per operation.</summary>
     public double SleepsPerOp => Sleeps / (double)Math.Max(1, Ops);
 
-    /// <summary>Operations per second of virtual time, all CPUs together, in the steady state.</summary>
-    public double OpsPerSecond => SteadyOps / Math.Max(SteadyNs, 1e-9) * 1e9;
+    /// <summary>Operations per second of virtual time, all CPUs together: every operation over the CPUs' mean end.</summary>
+    public double OpsPerSecond => Ops / Math.Max(MeanEndNs, 1e-9) * 1e9;
 
     /// <summary>Line transfers per operation.</summary>
     public double TransfersPerOp => Transfers / (double)Math.Max(1, Ops);

@@ -86,7 +86,7 @@ public sealed class SimulationStudy(Calibration calibration, ulong seed, int bud
         var twice = here.WithAtLeast(threads);
         var a = Simulator.Run(PointOf(one, "mmu-spf", threads), twice, SpreadOf(one, "mmu-spf", work));
         var b = Simulator.Run(PointOf(one, "mmu-spf", threads), twice, SpreadOf(one, "mmu-spf", work));
-        var same = a.SteadyNs == b.SteadyNs && a.MakespanNs == b.MakespanNs && a.LocalNs == b.LocalNs
+        var same = a.MeanEndNs == b.MeanEndNs && a.MakespanNs == b.MakespanNs && a.LocalNs == b.LocalNs
             && a.TransferNs == b.TransferNs && a.WaitNs == b.WaitNs && a.SleepNs == b.SleepNs && a.Transfers == b.Transfers;
 
         return new Validation($"{one.Name()} mmu-spf, 1 CPU", calibrated, single.MakespanNs, single.Transfers, single.WaitNs,

@@ -95,7 +95,7 @@ public static class Simulator
         ArgumentNullException.ThrowIfNull(spread);
         using var space = Create(p.Backend, p.Config);
         Func<object?, string> name = space is ManagedAddressSpace managed ? managed.LineName : _ => "line";
-        var windows = Windows.Prepare(space, p.Workload, p.Seed, Windows.PhaseOf(p.Seed), p.Threads, p.Budget, p.MmThreads);
+        var windows = Windows.Prepare(space, p.Workload, p.Seed, p.Threads, p.Budget, p.MmThreads);
         var time = new VirtualTime(machine, p.Threads, spread.SegmentNs, spread.PageNs);
         var failed = new long[p.Threads];
         var bodies = new Action[p.Threads];
@@ -117,9 +117,11 @@ public static class Simulator
         }
 
         ControlledRun run;
-        // The managed port's page events charge the run's clocks and its per-CPU lists (the
-        // native library reports none: no zone->lock there).
+        // The managed port's page events charge the run's clocks and its per-CPU lists, and its
+        // plain reads of a lock's line (a fault's walk reading mm->pgd) move that line (the
+        // native library reports neither: no zone->lock there, and no read of pgd).
         using (PageWork.Install(time.OnPage))
+        using (LineRead.Install(time.OnLineRead))
         using (SchedulerHooks.Install(p.Backend, p.Config))
             run = ControlledScheduler.Run(bodies, time, maxSteps: int.MaxValue, record: false, limit: TimeSpan.FromHours(1));
         vt = time;
@@ -148,8 +150,7 @@ public static class Simulator
     {
         var clocks = vt.Clocks;
         var ops = clocks.Sum(c => (long)c.OpEnds.Count);
-        var steady = clocks.Min(c => c.Now);
-        var steadyOps = clocks.Sum(c => (long)c.OpEnds.Count(e => e <= steady));
+        var meanEnd = clocks.Average(c => c.Now);
         var byLine = new List<LineTransfers>();
         foreach (var group in vt.LineObjects.GroupBy(l => name(l.Key)).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
@@ -163,7 +164,7 @@ public static class Simulator
             if (vt.OpsByKind[k] > 0)
                 byKind[((OpKind)k).ToString()] = vt.OpsByKind[k];
         }
-        return new SimResult(p.Workload.Name(), p.Config, p.Backend, machine.Name, p.Threads, p.Seed, ops, byKind, steadyOps, steady,
+        return new SimResult(p.Workload.Name(), p.Config, p.Backend, machine.Name, p.Threads, p.Seed, ops, byKind, meanEnd,
             clocks.Max(c => c.Now), clocks.Sum(c => c.Local), clocks.Sum(c => c.Transfer), clocks.Sum(c => c.Wait),
             clocks.Sum(c => c.Transfers), failed, byLine, failure)
         {

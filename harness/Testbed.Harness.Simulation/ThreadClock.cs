@@ -50,6 +50,13 @@ internal sealed class ThreadClock
     /// <summary>Whether the pending access is a write.</summary>
     public bool PendingWrite;
 
+    /// <summary>
+    /// A plain read it made since its last point behind another CPU's earlier write request
+    /// (<see cref="VirtualTime.OnLineRead"/>): the line, read when it next runs, after the threads
+    /// with earlier clocks have made their accesses.
+    /// </summary>
+    public object? PendingRead;
+
     /// <summary>Whether its current acquisition has already been counted as blocked (retries that fail again are the same wait).</summary>
     public bool Blocking;
 

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
+using System.Diagnostics.CodeAnalysis;
 using Testbed.Contract;
 using Testbed.Harness.Scheduling;
 using Testbed.Managed.Kernel;
@@ -36,7 +37,10 @@ namespace Testbed.Harness.Simulation;
 /// fault's one page; a zap's PTE table, at most 512 pages, 16 drains);</item>
 /// <item>a transfer, when the point's line (the lock, atomic or seqcount it names) is in
 /// another CPU's cache: a write (lock, unlock, atomic, seqcount write) takes the line
-/// exclusive, a read (seqcount read) shares it; a line moves to one CPU at a time;</item>
+/// exclusive, a read (seqcount read) shares it; a line moves to one CPU at a time; a plain
+/// read the model reports through <see cref="LineRead.Hook"/> (a fault's walk reading mm->pgd,
+/// on mmap_sem's line) is a read of that line at that moment, after any write to it another CPU
+/// requested earlier (<see cref="OnLineRead"/>);</item>
 /// <item>for a lock acquisition that found the lock taken: the wait until the holder's
 /// release, then one transfer when the retry takes it (retries that fail again, behind
 /// another waiter, move nothing: the kernel's waiters sleep). Each acquisition that had to
@@ -193,11 +197,7 @@ public sealed class VirtualTime : ISchedulingStrategy, IPointObserver
     /// </summary>
     public void OnPage(PageEvent page)
     {
-        if (!ReferenceEquals(opOwner, this))
-            return;
-        var thread = opThread;
-        var c = clocks[thread];
-        if (c.Kind < 0)
+        if (!InOperation(out var thread, out var c))
             return;
         pagesByKind[c.Kind]++;
         var ns = pageNs[c.Kind];
@@ -219,6 +219,50 @@ public sealed class VirtualTime : ISchedulingStrategy, IPointObserver
             TakeZone(thread, hold, drain: true);
             pcpCount[thread] -= PerCpuPages.Batch;
         }
+    }
+
+    /// <summary>
+    /// The <see cref="LineRead.Hook"/>: the calling thread's operation read a field on the line
+    /// of <paramref name="line"/> (a fault's walk reading mm->pgd on mmap_sem's line), now — right
+    /// after its last point, the walk coming right after the down_read. Another CPU's write to
+    /// the line requested no later than now (a thread waiting at a point that writes it, whose
+    /// clock is not after this one's) goes first, as a coherence protocol serves the request
+    /// queued before the read: then the read is made when this thread next runs, once the
+    /// threads with earlier clocks have made their accesses, and pays one transfer from the
+    /// line's new owner (busy, like any move). Otherwise it is made now: a hit when this CPU
+    /// holds the line (it has just written it, or shares it), else a transfer. Outside an
+    /// operation of this run (set-up) nothing.
+    /// </summary>
+    public void OnLineRead(object line)
+    {
+        ArgumentNullException.ThrowIfNull(line);
+        if (!InOperation(out var thread, out var c))
+            return;
+        if (WriteRequested(line, thread, c.Now))
+            c.PendingRead = line;
+        else
+            Access(thread, line, write: false);
+    }
+
+    // The thread whose operation of this run reports a cost hook's event, and its clock; false
+    // outside one (set-up, or another run's operation).
+    private bool InOperation(out int thread, [NotNullWhen(true)] out ThreadClock? clock)
+    {
+        thread = opThread;
+        clock = ReferenceEquals(opOwner, this) ? clocks[thread] : null;
+        return clock is { Kind: >= 0 };
+    }
+
+    // Whether a CPU other than thread waits to write line with a request made no later than at.
+    private bool WriteRequested(object line, int thread, double at)
+    {
+        for (var t = 0; t < clocks.Length; t++)
+        {
+            var o = clocks[t];
+            if (t != thread && o.PendingWrite && ReferenceEquals(o.PendingLine, line) && o.Now <= at)
+                return true;
+        }
+        return false;
     }
 
     // A refill or drain by CPU thread: the node's zone->lock once it is free, its line from
@@ -347,6 +391,11 @@ public sealed class VirtualTime : ISchedulingStrategy, IPointObserver
         }
         var c = clocks[chosen];
         now = Math.Max(now, c.Now);
+        if (c.PendingRead is { } read)
+        {
+            c.PendingRead = null;
+            Access(chosen, read, write: false);
+        }
         if (c.PendingLine is { } line)
         {
             c.PendingLine = null;

@@ -7,18 +7,25 @@ namespace Testbed.Harness.Simulation;
 
 /// <summary>
 /// What each virtual CPU runs: a window of its bench stream in the steady state. A workload
-/// iterates (page-fault1: mmap, 32,768 faults, munmap), and N threads of a long run are
-/// at independent phases of their iterations; so thread t's window is centred on phase
-/// t * L / N + u * max(1, L / N) of the iteration of L operations (stratified: the phases L / N
-/// apart, all moved by u strata, or by u operations when L &lt; N), where u in [0, 1) is the seed's (<see cref="PhaseOf"/>): the workloads' streams
-/// do not depend on the seed, so the seed picks which alignment of the steady state the run
-/// samples (pft has no iteration to be at a phase of: its windows all start at 0). Each window runs <see cref="PerThread"/> operations, and its prefix (the mmap and the faults before the
-/// phase) runs untimed before the simulation starts. Every thread runs the same number of
-/// operations, the whole set at least one iteration's worth. Each thread's
+/// iterates (page-fault1: mmap, 32,768 faults, munmap), and N threads of a long run are at
+/// independent phases of their iterations; so the iteration of L operations is cut into N strata,
+/// stratum j starting at operation L - 1 + floor(j L / N) (mod L) (<see cref="StartOf"/>), and
+/// each CPU's window starts at the stratum the seed deals it (<see cref="StrataOf"/>: a
+/// permutation, since a thread's phase has nothing to do with its CPU's number). A stratum
+/// boundary lies at the iteration's last operation, its munmap, so a window that holds a munmap
+/// starts with it, at virtual time 0, while every other CPU has its whole window to run: every
+/// CPU meets the munmap's write section, as every thread of a steady state does (pft has no
+/// iteration to be at a phase of: its windows all start at 0). Each window runs
+/// <see cref="PerThread"/> operations, every phase held by N PerThread / L windows, within one;
+/// its prefix (the mmap and the faults before the phase) runs untimed before the simulation
+/// starts. The whole set is at least one iteration's worth. Each thread's
 /// <see cref="StreamCursor"/> carries the mapping its prefix's mmap returned into its window.
 /// </summary>
 internal sealed class Windows
 {
+    // The SplitMix64 stream of a seed that deals the strata (the bench streams draw on their own).
+    private const ulong StrataStream = 0x5354524154; // "STRAT"
+
     private readonly StreamCursor[] cursors;
 
     private Windows(BenchPlan plan, int[] offsets, int perThread, StreamCursor[] cursors)
@@ -42,28 +49,13 @@ internal sealed class Windows
     /// Prepares <paramref name="space"/> for <paramref name="threads"/> threads of
     /// <paramref name="workload"/> (in an mm of <paramref name="mmThreads"/> threads when that
     /// is more) and cuts the windows: about <paramref name="budget"/> operations in all, at
-    /// least one iteration's worth.
-    /// <paramref name="phase"/> is the windows' common offset u, in [0, 1).
+    /// least one iteration's worth, the strata dealt to the CPUs by <paramref name="seed"/>.
     /// </summary>
-    public static Windows Prepare(IAddressSpace space, BenchWorkload workload, ulong seed, double phase, int threads, int budget, int mmThreads = 0)
+    public static Windows Prepare(IAddressSpace space, BenchWorkload workload, ulong seed, int threads, int budget, int mmThreads = 0)
     {
-        if (phase is not (>= 0 and < 1))
-            throw new ArgumentOutOfRangeException(nameof(phase), phase, "a phase is in [0, 1)");
         var iteration = BenchPlan.OpsPerIteration(workload);
-        var perThread = Math.Max((budget + threads - 1) / threads, (iteration + threads - 1) / threads);
-        var offsets = new int[threads];
-        if (workload != BenchWorkload.Pft)
-        {
-            // Each window is centred on its thread's phase, so an operation that comes once an
-            // iteration (page-fault1's munmap) falls inside some window, not at its end, after
-            // the steady state is over.
-            // The phase moves every window by u strata, or by u operations where a stratum is
-            // less than one (malloc1's 3 operations over 192 CPUs), so that every seed's shift
-            // can move some window.
-            var shift = phase * Math.Max(1.0, (double)iteration / threads);
-            for (var t = 0; t < threads; t++)
-                offsets[t] = (int)((((long)Math.Floor((double)t * iteration / threads + shift) - perThread / 2) % iteration + iteration) % iteration);
-        }
+        var perThread = PerThreadOf(workload, threads, budget);
+        var offsets = OffsetsOf(workload, seed, threads);
         var need = offsets.Max() + perThread;
         // BenchPlan cuts whole iterations: ask for enough of them (pft: its region is sized by this).
         var ops = workload == BenchWorkload.Pft ? need : iteration * ((need + iteration - 1) / iteration);
@@ -89,8 +81,53 @@ internal sealed class Windows
         return new Windows(plan, offsets, perThread, cursors);
     }
 
-    /// <summary>The seed's phase u in [0, 1): the top 53 bits of SplitMix64's hash of it.</summary>
-    public static double PhaseOf(ulong seed) => (SplitMix64.Mix(seed) >> 11) * (1.0 / (1UL << 53));
+    /// <summary>Operations each of <paramref name="threads"/> windows runs: its share of <paramref name="budget"/>, at least of one iteration.</summary>
+    public static int PerThreadOf(BenchWorkload workload, int threads, int budget)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(threads);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(budget);
+        var iteration = BenchPlan.OpsPerIteration(workload);
+        return Math.Max((budget + threads - 1) / threads, (iteration + threads - 1) / threads);
+    }
+
+    /// <summary>Where each of <paramref name="threads"/> windows starts in its stream: at the stratum <paramref name="seed"/> deals it (pft: 0).</summary>
+    public static int[] OffsetsOf(BenchWorkload workload, ulong seed, int threads)
+    {
+        var iteration = BenchPlan.OpsPerIteration(workload);
+        if (workload == BenchWorkload.Pft)
+            return new int[threads];
+        var strata = StrataOf(seed, threads);
+        return [.. strata.Select(j => StartOf(j, threads, iteration))];
+    }
+
+    /// <summary>
+    /// The operation of an iteration of <paramref name="iteration"/> at which stratum
+    /// <paramref name="stratum"/> of <paramref name="strata"/> starts: L - 1 + floor(j L / N)
+    /// (mod L), so stratum 0 starts at the last operation (a munmap) and the strata are L / N
+    /// apart (several start at one operation where L &lt; N: malloc1's 3 over 192 CPUs).
+    /// </summary>
+    public static int StartOf(int stratum, int strata, int iteration)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(strata);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(iteration);
+        if (stratum < 0 || stratum >= strata)
+            throw new ArgumentOutOfRangeException(nameof(stratum), stratum, $"a stratum of {strata} is in [0, {strata})");
+        return (int)((iteration - 1 + (long)stratum * iteration / strata) % iteration);
+    }
+
+    /// <summary>The stratum each of <paramref name="threads"/> CPUs takes: a permutation of 0 .. N - 1 drawn from <paramref name="seed"/> (Fisher-Yates on SplitMix64).</summary>
+    public static int[] StrataOf(ulong seed, int threads)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(threads);
+        var strata = Enumerable.Range(0, threads).ToArray();
+        var rng = SplitMix64.Derive(seed, StrataStream);
+        for (var i = threads - 1; i > 0; i--)
+        {
+            var k = rng.Below(i + 1);
+            (strata[i], strata[k]) = (strata[k], strata[i]);
+        }
+        return strata;
+    }
 
     /// <summary>Thread <paramref name="thread"/>'s window.</summary>
     public ReadOnlySpan<BenchOp> Of(int thread) => Plan.Streams[thread].AsSpan(Offsets[thread], PerThread);

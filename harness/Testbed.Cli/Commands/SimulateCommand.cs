@@ -44,7 +44,10 @@ public static class SimulateCommand
         line exclusive, a read shares it; a line moves to one CPU at a time; it costs the machine's published
         latency between two hardware threads of one core, two cores of one socket, or two sockets: virtual
         CPU t runs on the machine's CPU t, numbered as its OS does, every core before a second thread on
-        x86, a core's threads together on POWER); a lock acquisition that finds
+        x86, a core's threads together on POWER); a fault's page-table walk reads mm->pgd, which the
+        kernel's mm_struct keeps on mmap_sem's line (4.16 and 6.4 alike), so on the managed port each
+        fault also reads that line right after its last point: a hit when its CPU still holds the
+        line, a transfer once a write another CPU requested earlier has moved it; a lock acquisition that finds
         the lock taken waits until the release, then pays the retry's transfer; the model's rw_semaphore
         keeps 4.16's rules (a FIFO wait list: a release grants read to the readers at its head up to the
         first queued writer, only wakes a head writer, which competes when it runs, and a writer spinning
@@ -55,9 +58,12 @@ public static class SimulateCommand
         bounded by one task's busy time); a spinning writer and every spinlock_t and rwlock_t wait spin: the
         wait only. Each CPU runs a window of
         its bench stream at its own phase of the iteration (the prefix runs untimed), so N CPUs sample
-        every phase of the steady state: CPU t at operation t L / N + u max(1, L / N) of an iteration of L,
-        u in [0, 1) drawn from the seed (the streams do not depend on it; the seed picks the alignment the
-        run samples; pft has no phase). Throughput counts the operations done before the first CPU ran out of work.
+        every phase of the steady state: the iteration of L operations is cut into N strata, stratum j
+        starting at operation L - 1 + floor(j L / N) (mod L), so a window that holds a munmap starts with
+        it while every other CPU has its whole window to run; the seed deals the strata to the CPUs (a
+        permutation: the streams do not depend on it; pft has no phase). Throughput is every operation
+        over the CPUs' mean end of work: the windows tile the iteration, so the sum of their ends is one
+        thread's iteration time, stratum by stratum.
 
         Runs first the validation (one CPU = the calibrated time; no transfer cost = linear scaling of
         pft on mmu; the same seed = the same virtual times; exit 1 when one fails), then a sweep over

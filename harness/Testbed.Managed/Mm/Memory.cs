@@ -34,9 +34,13 @@ internal sealed partial class MmStruct
         return null;
     }
 
-    /// <summary>__pte_alloc: the table mapping addr, installed under page_table_lock if missing.</summary>
+    /// <summary>
+    /// __pte_alloc: the table mapping addr, installed under page_table_lock if missing. The walk
+    /// begins at mm->pgd, which shares mmap_sem's line in the kernel's mm_struct (<see cref="LineRead"/>).
+    /// </summary>
     private PteTable PteAlloc(ulong addr)
     {
+        LineRead.Read(MmapSem);
         if (PteOffsetMap(addr) is { } t)
             return t;
         var pmd = addr & ~(PteTable.PmdSize - 1);

@@ -77,25 +77,26 @@ public sealed class SimulationSpecs
 
         // ebizzy's mmap and munmap hold mmap_sem for write while the others fault: waits and transfers both.
         Assert.True(a.WaitNs > 0 && a.TransferNs > 0, $"wait {a.WaitNs} ns, transfers {a.TransferNs} ns");
-        Assert.Equal(a.SteadyNs, b.SteadyNs);
+        Assert.Equal(a.MeanEndNs, b.MeanEndNs);
         Assert.Equal(a.MakespanNs, b.MakespanNs);
         Assert.Equal((a.LocalNs, a.TransferNs, a.WaitNs, a.Transfers), (b.LocalNs, b.TransferNs, b.WaitNs, b.Transfers));
         Assert.Equal(a.ByLine, b.ByLine);
     }
 
     [Fact]
-    public void Another_seed_samples_another_alignment_of_the_windows()
+    public void Another_seed_deals_the_strata_to_other_cpus()
     {
         SimResult Run(ulong seed) =>
             new SimulationStudy(Fixed, seed, Budget, AddressSpaceFactory.Managed).Simulate(BenchWorkload.Ebizzy, "mmu-spf", 4, Eight);
 
-        // ebizzy's streams do not depend on the seed: only the windows' common phase does.
-        Assert.NotEqual(Windows.PhaseOf(Seed), Windows.PhaseOf(Seed + 1));
-        Assert.All(Enumerable.Range(0, 64).Select(s => Windows.PhaseOf((ulong)s)), u => Assert.InRange(u, 0, Math.BitDecrement(1.0)));
+        // ebizzy's streams do not depend on the seed: only which CPU runs which stratum does (a
+        // deal of 4 strata repeats once in 24 seeds: the next seed that deals them otherwise).
+        var other = Enumerable.Range(1, 64).Select(i => Seed + (ulong)i)
+            .First(s => !Windows.StrataOf(s, 4).SequenceEqual(Windows.StrataOf(Seed, 4)));
         var a = Run(Seed);
-        var b = Run(Seed + 1);
+        var b = Run(other);
 
-        Assert.NotEqual((a.SteadyNs, a.MakespanNs, a.Transfers), (b.SteadyNs, b.MakespanNs, b.Transfers));
+        Assert.NotEqual((a.MeanEndNs, a.MakespanNs, a.Transfers), (b.MeanEndNs, b.MakespanNs, b.Transfers));
         Assert.Equal(0, a.Failed + b.Failed);
     }
 
@@ -110,7 +111,7 @@ public sealed class SimulationSpecs
 
         // mmu's faults take mmap_sem for read behind ebizzy's mmap and munmap writers: they sleep.
         Assert.True(a.Sleeps > 0 && a.SleepNs >= a.Sleeps * WakeupNs, $"{a.Sleeps} sleeps, {a.SleepNs} ns");
-        Assert.Equal((a.SteadyNs, a.MakespanNs, a.WaitNs, a.SleepNs, a.Sleeps), (b.SteadyNs, b.MakespanNs, b.WaitNs, b.SleepNs, b.Sleeps));
+        Assert.Equal((a.MeanEndNs, a.MakespanNs, a.WaitNs, a.SleepNs, a.Sleeps), (b.MeanEndNs, b.MakespanNs, b.WaitNs, b.SleepNs, b.Sleeps));
     }
 
     [Fact]
@@ -125,7 +126,7 @@ public sealed class SimulationSpecs
                 : new SimulationStudy(c, Seed, Budget, AddressSpaceFactory.Managed);
             return study.Simulate(BenchWorkload.Ebizzy, "mmu", 4, m);
         }
-        static (double, double, double, double, long) Times(SimResult r) => (r.SteadyNs, r.MakespanNs, r.WaitNs, r.SleepNs, r.Sleeps);
+        static (double, double, double, double, long) Times(SimResult r) => (r.MeanEndNs, r.MakespanNs, r.WaitNs, r.SleepNs, r.Sleeps);
 
         // Published: its own cost, whatever was measured here; the same seed, the same times.
         var a = Run(Fixed, own, WakeupChoice.Published);
@@ -150,9 +151,10 @@ public sealed class SimulationSpecs
         var alone = study.Simulate(BenchWorkload.SingleVma, "mmu", 1, Eight);
 
         // Every fault takes mmap_sem for read: a down and an up, each a write to its line, which
-        // the previous fault of another CPU left in that CPU's cache.
+        // the previous fault of another CPU left in that CPU's cache, and between them the walk's
+        // read of pgd on the same line (LineReadSpecs).
         var mmapSem = Assert.Single(mmu.ByLine, l => l.Line == "mmap_sem");
-        Assert.InRange(mmapSem.PerOp, 1.0, 2.0);
+        Assert.InRange(mmapSem.PerOp, 1.0, 3.0);
         Assert.True(mmu.TransferNs > 0);
         Assert.Equal(0, alone.Transfers);
         Assert.True(mmu.OpsPerSecond < 4 * alone.OpsPerSecond, $"4 CPUs {mmu.OpsPerSecond} ops/s against 1 CPU's {alone.OpsPerSecond}");

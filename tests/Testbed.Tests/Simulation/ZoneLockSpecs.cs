@@ -145,12 +145,15 @@ public sealed class ZoneLockSpecs
         Assert.True(a.ZoneRefills > 0 && a.ZoneDrains > 0, $"{a.ZoneRefills} refills, {a.ZoneDrains} drains");
         Assert.Equal((a.ZoneRefills, a.ZoneDrains, a.ZoneWaits), (b.ZoneRefills, b.ZoneDrains, b.ZoneWaits));
         Assert.Equal(a.ZoneWaitNs, b.ZoneWaitNs);
-        Assert.Equal((a.SteadyNs, a.MakespanNs, a.LocalNs, a.TransferNs, a.WaitNs), (b.SteadyNs, b.MakespanNs, b.LocalNs, b.TransferNs, b.WaitNs));
+        Assert.Equal((a.MeanEndNs, a.MakespanNs, a.LocalNs, a.TransferNs, a.WaitNs), (b.MeanEndNs, b.MakespanNs, b.LocalNs, b.TransferNs, b.WaitNs));
         Assert.True(a.ZoneWaitNs <= a.WaitNs);
     }
 
+    // Workloads whose iteration allocates more pages than a per-CPU list holds (ebizzy's 128-page
+    // chunks do not: alone, its window starts at a munmap and the list carries each chunk's pages
+    // to the next, never touching the zone).
     [Theory]
-    [InlineData(BenchWorkload.Ebizzy)]
+    [InlineData(BenchWorkload.PageFault2)]
     [InlineData(BenchWorkload.PageFault1)]
     public void One_cpu_with_the_kernels_page_work_takes_the_zone_and_still_spends_exactly_its_costs(BenchWorkload workload)
     {
