@@ -31,13 +31,5 @@ public static class LocalWorks
     };
 
     /// <summary>The local work called <paramref name="name"/>.</summary>
-    public static LocalWork Parse(string name)
-    {
-        foreach (var w in Enum.GetValues<LocalWork>())
-        {
-            if (w.Name() == name)
-                return w;
-        }
-        throw new ArgumentException($"unknown local work '{name}'; known: {string.Join(", ", Names)}", nameof(name));
-    }
+    public static LocalWork Parse(string name) => EnumNames.Parse<LocalWork>(name, Name, "local work");
 }

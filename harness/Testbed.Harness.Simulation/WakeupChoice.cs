@@ -36,13 +36,5 @@ public static class WakeupChoices
     };
 
     /// <summary>The choice called <paramref name="name"/>.</summary>
-    public static WakeupChoice Parse(string name)
-    {
-        foreach (var c in Enum.GetValues<WakeupChoice>())
-        {
-            if (c.Name() == name)
-                return c;
-        }
-        throw new ArgumentException($"unknown wake-up choice '{name}'; known: {string.Join(", ", Names)}", nameof(name));
-    }
+    public static WakeupChoice Parse(string name) => EnumNames.Parse<WakeupChoice>(name, Name, "wake-up choice");
 }
