@@ -34,18 +34,8 @@ public sealed class RwSemaphoreQueueSpecs
                 SchedHook.Sched(SchedPoint.Preempt, null);
                 sem.UpRead();
             },
-            () =>
-            {
-                sem.DownWrite();
-                order.Add("t1 write");
-                sem.UpWrite();
-            },
-            () =>
-            {
-                sem.DownRead();
-                order.Add("t2 read");
-                sem.UpRead();
-            },
+            Writer(sem, order, "t1 write"),
+            Reader(sem, order, "t2 read"),
         ];
 
         var run = Run(bodies, () => order.Contains("t0 read") ? [1, 2, 0] : [0, 1, 2]);
@@ -76,18 +66,8 @@ public sealed class RwSemaphoreQueueSpecs
                 sem.UpWrite();
                 order.Add("t0 released");
             },
-            () =>
-            {
-                sem.DownRead();
-                order.Add("t1 read");
-                sem.UpRead();
-            },
-            () =>
-            {
-                sem.DownWrite();
-                order.Add("t2 write");
-                sem.UpWrite();
-            },
+            Reader(sem, order, "t1 read"),
+            Writer(sem, order, "t2 write"),
         ];
 
         var run = Run(bodies, () =>
@@ -120,12 +100,7 @@ public sealed class RwSemaphoreQueueSpecs
                 SchedHook.Sched(SchedPoint.Preempt, null);
                 sem.UpRead();
             },
-            () =>
-            {
-                sem.DownWrite();
-                order.Add("t1 write");
-                sem.UpWrite();
-            },
+            Writer(sem, order, "t1 write"),
         ];
 
         var run = Run(bodies, () => order.Contains("t0 read") ? [1, 0] : [0, 1]);
@@ -160,18 +135,8 @@ public sealed class RwSemaphoreQueueSpecs
                 order.Add("t0 up_read");
                 sem.UpRead();
             },
-            () =>
-            {
-                sem.DownRead();
-                order.Add("t1 read");
-                sem.UpRead();
-            },
-            () =>
-            {
-                sem.DownWrite();
-                order.Add("t2 write");
-                sem.UpWrite();
-            },
+            Reader(sem, order, "t1 read"),
+            Writer(sem, order, "t2 write"),
         ];
 
         Run(bodies, () =>
@@ -201,12 +166,7 @@ public sealed class RwSemaphoreQueueSpecs
                 results.Add($"read trylock with a writer queued: {Took(sem.DownReadTrylock(), sem)}");
                 sem.UpRead();
             },
-            () =>
-            {
-                sem.DownWrite();
-                results.Add("t1 write");
-                sem.UpWrite();
-            },
+            Writer(sem, results, "t1 write"),
         ];
 
         Run(bodies, () => results.Count > 0 ? [1, 0] : [0, 1]);
@@ -218,6 +178,22 @@ public sealed class RwSemaphoreQueueSpecs
         sem.UpWrite();
         Assert.False(sem.IsLocked);
     }
+
+    // A thread that takes the semaphore for read, notes it as `name` and releases it at once.
+    private static Action Reader(RwSemaphore sem, List<string> order, string name) => () =>
+    {
+        sem.DownRead();
+        order.Add(name);
+        sem.UpRead();
+    };
+
+    // A thread that takes the semaphore for write, notes it as `name` and releases it at once.
+    private static Action Writer(RwSemaphore sem, List<string> order, string name) => () =>
+    {
+        sem.DownWrite();
+        order.Add(name);
+        sem.UpWrite();
+    };
 
     private static bool Took(bool taken, RwSemaphore sem)
     {
