@@ -203,17 +203,29 @@ static bool finish(struct rw_semaphore *sem, struct job *jobs, int n)
 	return true;
 }
 
+/*
+ * The scene of rules 1 and 2: we hold the semaphore for write, job 1's
+ * read sleeps in the wait list, job 2's write spins on us (held at its
+ * point by its gate).
+ */
+static bool queue_reader_and_spinner(struct rw_semaphore *sem,
+				     struct job *jobs)
+{
+	down_write(sem);
+	ASSERT_TRUE(start(&jobs[1], 1, false, sem, false));
+	ASSERT_TRUE(wait_point(1, SCHED_SEM_WAIT_READ));
+	ASSERT_TRUE(start(&jobs[2], 2, true, sem, true));
+	ASSERT_TRUE(wait_point(2, SCHED_SEM_WAIT_WRITE_ON_WRITER));
+	return true;
+}
+
 static bool test_release_grants_queued_reader_ahead_of_spinner(void)
 {
 	struct rw_semaphore sem;
 	struct job jobs[NTHREADS];
 
 	reset(&sem, jobs);
-	down_write(&sem);
-	ASSERT_TRUE(start(&jobs[1], 1, false, &sem, false));
-	ASSERT_TRUE(wait_point(1, SCHED_SEM_WAIT_READ));
-	ASSERT_TRUE(start(&jobs[2], 2, true, &sem, true));
-	ASSERT_TRUE(wait_point(2, SCHED_SEM_WAIT_WRITE_ON_WRITER));
+	ASSERT_TRUE(queue_reader_and_spinner(&sem, jobs));
 	up_write(&sem);
 	/* granted before it ran, while the spinner is held at its point */
 	ASSERT_TRUE(wait_for(&g.holds[1], 1));
@@ -242,12 +254,8 @@ static bool test_spinner_steals_ahead_of_queued_reader(void)
 	const void *reader;
 
 	reset(&sem, jobs);
-	down_write(&sem);
-	ASSERT_TRUE(start(&jobs[1], 1, false, &sem, false));
-	ASSERT_TRUE(wait_point(1, SCHED_SEM_WAIT_READ));
+	ASSERT_TRUE(queue_reader_and_spinner(&sem, jobs));
 	reader = first_obj(1, SCHED_SEM_WAIT_READ);
-	ASSERT_TRUE(start(&jobs[2], 2, true, &sem, true));
-	ASSERT_TRUE(wait_point(2, SCHED_SEM_WAIT_WRITE_ON_WRITER));
 	/* the spinner runs between our release and our wake-up */
 	g.on_unlock = let_spinner_steal;
 	up_write(&sem);
@@ -333,11 +341,7 @@ static bool test_downgrade_grants_head_readers_ahead_of_spinner(void)
 	struct job jobs[NTHREADS];
 
 	reset(&sem, jobs);
-	down_write(&sem);
-	ASSERT_TRUE(start(&jobs[1], 1, false, &sem, false));
-	ASSERT_TRUE(wait_point(1, SCHED_SEM_WAIT_READ));
-	ASSERT_TRUE(start(&jobs[2], 2, true, &sem, true));
-	ASSERT_TRUE(wait_point(2, SCHED_SEM_WAIT_WRITE_ON_WRITER));
+	ASSERT_TRUE(queue_reader_and_spinner(&sem, jobs));
 	downgrade_write(&sem);
 	/* the queued reader reads beside us */
 	ASSERT_TRUE(wait_for(&g.holds[1], 1));
