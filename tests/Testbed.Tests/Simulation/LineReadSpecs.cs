@@ -33,14 +33,8 @@ public sealed class LineReadSpecs
     // wanted by another CPU at every moment; long ones leave it alone most of the time.
     private static readonly Calibration Fixed = FaultsOf(300);
 
-    private static Calibration FaultsOf(double faultNs) => new(DateTimeOffset.UnixEpoch, "test", 8, Budget, 1, 40, [40],
-    [
-        .. new[] { "mmu", "mmu-pvl" }.Select(c => new LocalCost(c, BenchWorkload.Pft.Name(),
-            new Dictionary<string, double> { ["Mmap"] = 900, ["Munmap"] = 4000, ["Fault"] = faultNs, ["FileOpen"] = 100 })),
-    ])
-    {
-        Wakeup = new Wakeup(3000, 700, [3000], [700], "test values"),
-    };
+    private static Calibration FaultsOf(double faultNs) =>
+        TestCalibrations.Of(Budget, ["mmu", "mmu-pvl"], [BenchWorkload.Pft], _ => TestCalibrations.PerKind(900, 4000, faultNs));
 
     [Theory]
     [InlineData("mmu", FaultFlags.Write | FaultFlags.NoSpeculative)]

@@ -21,17 +21,12 @@ public sealed class LocalWorkSpecs
 
     // Fixed costs, ns per operation: mmu-spf's fault and mmap cost more than mmu's in the model;
     // the kernel's munmap costs less than the model's (so it adds nothing).
-    private static readonly Calibration Fixed = new(DateTimeOffset.UnixEpoch, "test", 8, Budget, 1, 40, [40],
-    [
-        .. new[] { "mmu", "mmu-spf", "mmu-spf-rcu", "mmu-pvl" }.SelectMany(c => BenchWorkloads.All.Select(w => new LocalCost(c, w.Name(),
-            new Dictionary<string, double> { ["Mmap"] = c == "mmu" ? 900 : 950, ["Munmap"] = 4000, ["Fault"] = c == "mmu" ? 300 : 345, ["FileOpen"] = 100 }))),
-    ])
-    {
-        Wakeup = new Wakeup(3000, 700, [3000], [700], "test values"),
-        Kernel = new KernelCosts("test", DateTimeOffset.UnixEpoch, 1, "0 0 0 -> 0 0 0", Budget, 1, "ext4", "test values",
-            [.. BenchWorkloads.All.Select(w => new KernelCost(w.Name(),
-                new Dictionary<string, double> { ["Mmap"] = 2900, ["Munmap"] = 3000, ["Fault"] = 2300, ["FileOpen"] = 100 }))]),
-    };
+    private static readonly Calibration Fixed = TestCalibrations.Of(Budget, ["mmu", "mmu-spf", "mmu-spf-rcu", "mmu-pvl"], BenchWorkloads.All,
+        ModelPerKind, () => TestCalibrations.PerKind(2900, 3000, 2300));
+
+    // The model's costs: mmu-spf-era designs' mmap and fault dearer than mmu's (PageWorkSpecs takes them too).
+    internal static Dictionary<string, double> ModelPerKind(string config) =>
+        TestCalibrations.PerKind(config == "mmu" ? 900 : 950, 4000, config == "mmu" ? 300 : 345);
 
     [Fact]
     public void The_kernel_adds_the_work_the_model_leaves_out_alike_to_every_design()

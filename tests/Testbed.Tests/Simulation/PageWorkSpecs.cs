@@ -164,17 +164,8 @@ public sealed class PageWorkSpecs
     }
 
     // LocalWorkSpecs' fixed costs, but the kernel's munmap dearer than the model's, so munmap has added work too.
-    internal static readonly Calibration WithMunmapWork = new(DateTimeOffset.UnixEpoch, "test", 8, 512, 1, 40, [40],
-    [
-        .. new[] { "mmu", "mmu-spf" }.SelectMany(c => BenchWorkloads.All.Select(w => new LocalCost(c, w.Name(),
-            new Dictionary<string, double> { ["Mmap"] = c == "mmu" ? 900 : 950, ["Munmap"] = 4000, ["Fault"] = c == "mmu" ? 300 : 345, ["FileOpen"] = 100 }))),
-    ])
-    {
-        Wakeup = new Wakeup(3000, 700, [3000], [700], "test values"),
-        Kernel = new KernelCosts("test", DateTimeOffset.UnixEpoch, 1, "0 0 0 -> 0 0 0", 512, 1, "ext4", "test values",
-            [.. BenchWorkloads.All.Select(w => new KernelCost(w.Name(),
-                new Dictionary<string, double> { ["Mmap"] = 2900, ["Munmap"] = 37_000, ["Fault"] = 2300, ["FileOpen"] = 100 }))]),
-    };
+    internal static readonly Calibration WithMunmapWork = TestCalibrations.Of(512, ["mmu", "mmu-spf"], BenchWorkloads.All,
+        LocalWorkSpecs.ModelPerKind, () => TestCalibrations.PerKind(2900, 37_000, 2300));
 
     private readonly record struct Held(int MmapSem, int MmRbLock, int Pte, int Seq);
 

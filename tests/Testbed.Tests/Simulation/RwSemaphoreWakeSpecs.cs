@@ -20,11 +20,11 @@ namespace Testbed.Tests.Simulation;
 [Collection(InterleavingCollection.Name)]
 public sealed class RwSemaphoreWakeSpecs
 {
-    private const double WakeupNs = 3000;
-    private const double WakeCallNs = 700;
+    private const double WakeupNs = TestCalibrations.WakeupNs;
+    private const double WakeCallNs = TestCalibrations.WakeCallNs;
 
     private static readonly Machine Four = new Machine("test", 4, 1, 50, 50, "test values")
-        .WithWakeup(new Wakeup(WakeupNs, WakeCallNs, [WakeupNs], [WakeCallNs], "test values"));
+        .WithWakeup(TestCalibrations.Wakeup);
 
     [Fact]
     public void A_writers_release_wakes_the_queued_readers_one_after_another()

@@ -24,22 +24,13 @@ public sealed class SimulationSpecs
     private static readonly Machine Eight = new("test", 8, 2, 50, 120, "test values");
 
     // Fixed costs, ns per operation: nothing here is measured.
-    private static readonly Calibration Fixed = new(DateTimeOffset.UnixEpoch, "test", 8, Budget, 1, 40, [40],
-    [
-        .. CommonConfigs.SelectMany(c => BenchWorkloads.All.Select(w => new LocalCost(c, w.Name(),
-            new Dictionary<string, double> { ["Mmap"] = 900, ["Munmap"] = 4000, ["Fault"] = 300, ["FileOpen"] = 100 }))),
-    ])
-    {
-        Wakeup = new Wakeup(WakeupNs, WakeCallNs, [WakeupNs], [WakeCallNs], "test values"),
-        // The published machines' local work adds the kernel's (LocalWorkSpecs).
-        Kernel = new KernelCosts("test", DateTimeOffset.UnixEpoch, 1, "0 0 0 -> 0 0 0", Budget, 1, "ext4", "test values",
-            [.. BenchWorkloads.All.Select(w => new KernelCost(w.Name(),
-                new Dictionary<string, double> { ["Mmap"] = 2900, ["Munmap"] = 3000, ["Fault"] = 2300, ["FileOpen"] = 100 }))]),
-    };
+    // The published machines' local work adds the kernel's (LocalWorkSpecs).
+    private static readonly Calibration Fixed = TestCalibrations.Of(Budget, CommonConfigs, BenchWorkloads.All,
+        _ => TestCalibrations.PerKind(900, 4000, 300), () => TestCalibrations.PerKind(2900, 3000, 2300));
 
     // Fixed wake-up costs, ns: a sleeper's wake -> run, the releaser's wake call.
-    private const double WakeupNs = 3000;
-    private const double WakeCallNs = 700;
+    private const double WakeupNs = TestCalibrations.WakeupNs;
+    private const double WakeCallNs = TestCalibrations.WakeCallNs;
 
     private static string[] CommonConfigs => ["mmu", "mmu-spf", "mmu-spf-rcu", "mmu-pvl"];
 

@@ -18,12 +18,12 @@ namespace Testbed.Tests.Simulation;
 [Collection(InterleavingCollection.Name)]
 public sealed class SleepingWaitSpecs
 {
-    private const double WakeupNs = 3000;
-    private const double WakeCallNs = 700;
+    private const double WakeupNs = TestCalibrations.WakeupNs;
+    private const double WakeCallNs = TestCalibrations.WakeCallNs;
     private const double HoldNs = 1000;
 
     private static readonly Machine Two = new Machine("test", 2, 1, 50, 50, "test values")
-        .WithWakeup(new Wakeup(WakeupNs, WakeCallNs, [WakeupNs], [WakeCallNs], "test values"));
+        .WithWakeup(TestCalibrations.Wakeup);
 
     [Fact]
     public void A_read_of_mmap_sem_blocked_behind_a_writer_sleeps_and_pays_one_wake_up()

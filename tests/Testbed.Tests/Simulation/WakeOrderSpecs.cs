@@ -22,7 +22,7 @@ public sealed class WakeOrderSpecs
     private const double HoldNs = 10_000;
 
     private static readonly Machine Four = new Machine("test", 4, 1, 50, 50, "test values")
-        .WithWakeup(new Wakeup(3000, 700, [3000], [700], "test values"));
+        .WithWakeup(TestCalibrations.Wakeup);
 
     [Fact]
     public void Readers_a_writers_release_wakes_take_mmap_sem_in_queue_order()
