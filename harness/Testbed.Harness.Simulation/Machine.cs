@@ -6,10 +6,8 @@ namespace Testbed.Harness.Simulation;
 /// <summary>
 /// The virtual machine a simulation runs on: its <see cref="Topology"/> (sockets, cores, SMT
 /// siblings and the OS's CPU numbering) and what one cache-line transfer costs between two
-/// hardware threads of one core, two cores of one socket, and two sockets. Virtual CPU t runs
-/// on the machine's CPU t, as will-it-scale places its tasks (task i on core i mod cores,
-/// cores before a core's second thread) and as the scheduler spreads unbound threads (ebizzy,
-/// pft) over idle cores first. Every parameter says where it came from (<see cref="Source"/>,
+/// hardware threads of one core, two cores of one socket, and two sockets. Which CPU a virtual
+/// CPU runs on is its benchmark's (<see cref="ThreadPlacement"/>). Every parameter says where it came from (<see cref="Source"/>,
 /// <see cref="Topology.Source"/>); none is fitted to an anchor.
 /// </summary>
 public sealed record Machine(string Name, Topology Topology, double SiblingNs, double SameSocketNs, double CrossSocketNs, string Source)

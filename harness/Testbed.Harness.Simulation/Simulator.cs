@@ -11,7 +11,8 @@ namespace Testbed.Harness.Simulation;
 
 /// <summary>
 /// Runs one simulated point: the workload's windows (<see cref="Windows"/>) on one thread per
-/// virtual CPU under <see cref="ControlledScheduler"/> with <see cref="VirtualTime"/> as its
+/// virtual CPU, each on the machine's CPU its benchmark's placement gives it
+/// (<see cref="ThreadPlacement"/>: pinned in the benchmark's order, or dealt by the seed), under <see cref="ControlledScheduler"/> with <see cref="VirtualTime"/> as its
 /// strategy. The backend is the managed port (checked flavour: its scheduling points are the
 /// design's own, and its lines have names) or the checked native library (whose points also
 /// include the testbed's bookkeeping: op_seq, the validate pins, the API call's mm_users pin,
@@ -96,7 +97,8 @@ public static class Simulator
         using var space = Create(p.Backend, p.Config);
         Func<object?, string> name = space is ManagedAddressSpace managed ? managed.LineName : _ => "line";
         var windows = Windows.Prepare(space, p.Workload, p.Seed, p.Threads, p.Budget, p.MmThreads);
-        var time = new VirtualTime(machine, p.Threads, spread.SegmentNs, spread.PageNs);
+        var cpus = ThreadPlacement.Of(p.Workload).CpusOf(machine.Topology, p.Threads, p.Seed);
+        var time = new VirtualTime(machine, p.Threads, spread.SegmentNs, spread.PageNs, cpus);
         var failed = new long[p.Threads];
         var bodies = new Action[p.Threads];
         for (var t = 0; t < p.Threads; t++)

@@ -52,6 +52,16 @@ public sealed record Topology(int Sockets, int CoresPerSocket, int ThreadsPerCor
     /// <summary>The socket of CPU <paramref name="cpu"/>.</summary>
     public int SocketOf(int cpu) => CoreOf(cpu) / CoresPerSocket;
 
+    /// <summary>The CPU that is hardware thread <paramref name="thread"/> of core <paramref name="core"/>, in the OS's numbering.</summary>
+    public int CpuOf(int core, int thread)
+    {
+        if (core < 0 || core >= Cores)
+            throw new ArgumentOutOfRangeException(nameof(core), core, $"core {core} of a {Cores}-core machine");
+        if (thread < 0 || thread >= ThreadsPerCore)
+            throw new ArgumentOutOfRangeException(nameof(thread), thread, $"hardware thread {thread} of a {ThreadsPerCore}-thread core");
+        return Numbering == CpuNumbering.CoresFirst ? (thread * Cores) + core : (core * ThreadsPerCore) + thread;
+    }
+
     private void Check(int cpu)
     {
         if (cpu < 0 || cpu >= Cpus)

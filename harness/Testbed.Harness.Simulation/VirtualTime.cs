@@ -8,7 +8,8 @@ namespace Testbed.Harness.Simulation;
 
 /// <summary>
 /// The discrete-event core: a scheduling strategy for <see cref="ControlledScheduler"/> that
-/// keeps one virtual clock per thread (one virtual CPU each) and always resumes the runnable
+/// keeps one virtual clock per thread (one virtual CPU each, on the machine's CPU its placement
+/// names: <see cref="ThreadPlacement"/>) and always resumes the runnable
 /// thread whose clock is earliest, so the model's own code runs its scheduling points in
 /// virtual-time order. Ties go to the lock's queue order: among threads woken from a wait, the
 /// one whose wait began earlier, then threads not woken from a wait, lowest-numbered first
@@ -66,6 +67,7 @@ public sealed class VirtualTime : ISchedulingStrategy, IPointObserver
     private readonly IReadOnlyList<double> segmentNs;
     private readonly IReadOnlyList<double> pageNs;
     private readonly ThreadClock[] clocks;
+    private readonly int[] cpus;
     private readonly Dictionary<object, CacheLine> lines = [];
     private readonly long[] pointsByKind;
     private readonly long[] opsByKind;
@@ -87,7 +89,8 @@ public sealed class VirtualTime : ISchedulingStrategy, IPointObserver
     /// <param name="threads">Virtual CPUs (one thread each).</param>
     /// <param name="segmentNs">Local work of one segment of an operation, per kind index (see <see cref="BeginOp"/>).</param>
     /// <param name="pageNs">Local work of one page event of an operation, per kind index (see <see cref="OnPage"/>); null: none.</param>
-    public VirtualTime(Machine machine, int threads, IReadOnlyList<double> segmentNs, IReadOnlyList<double>? pageNs = null)
+    /// <param name="cpus">The machine's CPU each thread runs on (distinct); null: thread t on CPU t.</param>
+    public VirtualTime(Machine machine, int threads, IReadOnlyList<double> segmentNs, IReadOnlyList<double>? pageNs = null, IReadOnlyList<int>? cpus = null)
     {
         ArgumentNullException.ThrowIfNull(machine);
         ArgumentNullException.ThrowIfNull(segmentNs);
@@ -98,13 +101,16 @@ public sealed class VirtualTime : ISchedulingStrategy, IPointObserver
         this.pageNs = pageNs ?? new double[segmentNs.Count];
         if (this.pageNs.Count != segmentNs.Count)
             throw new ArgumentException($"{this.pageNs.Count} page costs for {segmentNs.Count} kinds", nameof(pageNs));
+        this.cpus = cpus is null ? [.. Enumerable.Range(0, threads)] : [.. cpus];
+        if (this.cpus.Length != threads || this.cpus.Any(c => c < 0 || c >= machine.Cpus) || this.cpus.Distinct().Count() != threads)
+            throw new ArgumentException($"a placement of {threads} threads on distinct CPUs of {machine.Name}'s {machine.Cpus}: [{string.Join(", ", this.cpus)}]", nameof(cpus));
         clocks = [.. Enumerable.Range(0, threads).Select(_ => new ThreadClock())];
         pointsByKind = new long[segmentNs.Count];
         opsByKind = new long[segmentNs.Count];
         pagesByKind = new long[segmentNs.Count];
         currentPoints = new long[threads];
         zones = [.. Enumerable.Range(0, machine.Sockets).Select(_ => new ZoneLock())];
-        pcpCount = StartingLists(machine, threads);
+        pcpCount = StartingLists(machine, this.cpus);
     }
 
     // Where a long run leaves the per-CPU lists: a CPU that allocates cycles its count through
@@ -112,20 +118,25 @@ public sealed class VirtualTime : ISchedulingStrategy, IPointObserver
     // among the CPUs of a node (by their order in the node), not all empty — a cold start
     // would have every CPU of a node refill at its first fault, at once, a convoy the
     // benchmark's minutes of steady state do not have. Alone on its node a CPU starts empty.
-    private static int[] StartingLists(Machine machine, int threads)
+    // A thread's node is its CPU's (cpus: thread -> CPU).
+    private static int[] StartingLists(Machine machine, int[] cpus)
     {
+        var threads = cpus.Length;
         var perNode = new int[machine.Sockets];
         for (var t = 0; t < threads; t++)
-            perNode[machine.NodeOf(t)]++;
+            perNode[machine.NodeOf(cpus[t])]++;
         var rank = new int[machine.Sockets];
         var lists = new int[threads];
         for (var t = 0; t < threads; t++)
         {
-            var node = machine.NodeOf(t);
+            var node = machine.NodeOf(cpus[t]);
             lists[t] = rank[node]++ * PerCpuPages.Batch / perNode[node];
         }
         return lists;
     }
+
+    /// <summary>The machine's CPU thread <paramref name="thread"/> runs on.</summary>
+    public int CpuOf(int thread) => cpus[thread];
 
     /// <summary>The clocks, per thread.</summary>
     internal IReadOnlyList<ThreadClock> Clocks => clocks;
@@ -272,7 +283,7 @@ public sealed class VirtualTime : ISchedulingStrategy, IPointObserver
     private void TakeZone(int thread, double holdPerPage, bool drain)
     {
         var c = clocks[thread];
-        var zone = zones[machine.NodeOf(thread)];
+        var zone = zones[machine.NodeOf(cpus[thread])];
         if (zone.Holder != thread && c.WaitUntil(zone.FreeAt) is var wait and > 0)
         {
             ZoneWaits++;
@@ -282,7 +293,7 @@ public sealed class VirtualTime : ISchedulingStrategy, IPointObserver
         }
         if (zone.Holder >= 0 && zone.Holder != thread)
         {
-            var cost = machine.Transfer(zone.Holder, thread);
+            var cost = Move(zone.Holder, thread);
             c.Transfer += cost;
             c.Now += cost;
             c.Transfers++;
@@ -490,47 +501,52 @@ public sealed class VirtualTime : ISchedulingStrategy, IPointObserver
         return line;
     }
 
-    private void Access(int cpu, object obj, bool write)
+    // What moving a line from thread from's cache to thread to's costs: the machine's
+    // transfer between the CPUs they run on.
+    private double Move(int from, int to) => machine.Transfer(cpus[from], cpus[to]);
+
+    // A line's owner and sharers are threads (each on its one CPU).
+    private void Access(int thread, object obj, bool write)
     {
         var line = LineOf(obj);
-        var c = clocks[cpu];
+        var c = clocks[thread];
         double cost = 0;
         if (write)
         {
-            if (line.Owner != cpu)
+            if (line.Owner != thread)
             {
                 if (line.Owner >= 0)
-                    cost = machine.Transfer(line.Owner, cpu);
+                    cost = Move(line.Owner, thread);
                 foreach (var s in line.Sharers)
                 {
-                    if (s != cpu)
-                        cost = Math.Max(cost, machine.Transfer(s, cpu));
+                    if (s != thread)
+                        cost = Math.Max(cost, Move(s, thread));
                 }
-                var moved = line.Owner >= 0 || line.Sharers.Any(s => s != cpu);
-                line.Owner = cpu;
+                var moved = line.Owner >= 0 || line.Sharers.Any(s => s != thread);
+                line.Owner = thread;
                 line.Sharers.Clear();
                 if (moved)
                     Transfer(c, line, cost, busy: true);
             }
         }
-        else if (!line.Holds(cpu))
+        else if (!line.Holds(thread))
         {
             if (line.Owner >= 0)
             {
-                cost = machine.Transfer(line.Owner, cpu);
+                cost = Move(line.Owner, thread);
                 line.Sharers.Add(line.Owner);
-                line.Sharers.Add(cpu);
+                line.Sharers.Add(thread);
                 line.Owner = -1;
                 Transfer(c, line, cost, busy: true);
             }
             else if (line.Sharers.Count > 0)
             {
-                cost = line.Sharers.Min(s => machine.Transfer(s, cpu));
-                line.Sharers.Add(cpu);
+                cost = line.Sharers.Min(s => Move(s, thread));
+                line.Sharers.Add(thread);
                 Transfer(c, line, cost, busy: false);
             }
             else
-                line.Owner = cpu; // first touch: exclusive, as MESI's E state
+                line.Owner = thread; // first touch: exclusive, as MESI's E state
         }
     }
 

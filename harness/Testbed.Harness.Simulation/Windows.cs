@@ -15,7 +15,8 @@ namespace Testbed.Harness.Simulation;
 /// boundary lies at the iteration's last operation, its munmap, so a window that holds a munmap
 /// starts with it, at virtual time 0, while every other CPU has its whole window to run: every
 /// CPU meets the munmap's write section, as every thread of a steady state does (pft has no
-/// iteration to be at a phase of: its windows all start at 0). Each window runs
+/// iteration to be at a phase of: its windows all start at 0, and a seed changes only where its
+/// threads run, <see cref="ThreadPlacement"/>). Each window runs
 /// <see cref="PerThread"/> operations, every phase held by N PerThread / L windows, within one;
 /// its prefix (the mmap and the faults before the phase) runs untimed before the simulation
 /// starts. The whole set is at least one iteration's worth. Each thread's

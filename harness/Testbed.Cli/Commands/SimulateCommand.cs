@@ -42,9 +42,13 @@ public static class SimulateCommand
         page: Aaron Lu's zone->lock series, 2018), time already inside the page work charged) plus, when the point's line (the lock,
         atomic or seqcount it names) is in another CPU's cache, one transfer (MESI-like: a write takes the
         line exclusive, a read shares it; a line moves to one CPU at a time; it costs the machine's published
-        latency between two hardware threads of one core, two cores of one socket, or two sockets: virtual
-        CPU t runs on the machine's CPU t, numbered as its OS does, every core before a second thread on
-        x86, a core's threads together on POWER); a fault's page-table walk reads mm->pgd, which the
+        latency between two hardware threads of one core, two cores of one socket, or two sockets, the
+        machine's CPUs numbered as its OS does, every core before a second thread on x86, a core's threads
+        together on POWER; where a thread runs is its benchmark's: will-it-scale (page-fault1..3, malloc1)
+        pins task i to core i mod cores, its hardware thread i / cores, and virtual CPU t runs there;
+        ebizzy, pft and single-vma do not pin, so virtual CPU t runs on CPU perm(t), perm a permutation
+        the seed draws of the CPUs a scheduler fills first, idle cores before a busy core's sibling);
+        a fault's page-table walk reads mm->pgd, which the
         kernel's mm_struct keeps on mmap_sem's line (4.16 and 6.4 alike), so on the managed port each
         fault also reads that line right after its last point: a hit when its CPU still holds the
         line, a transfer once a write another CPU requested earlier has moved it; a lock acquisition that finds
@@ -61,7 +65,8 @@ public static class SimulateCommand
         every phase of the steady state: the iteration of L operations is cut into N strata, stratum j
         starting at operation L - 1 + floor(j L / N) (mod L), so a window that holds a munmap starts with
         it while every other CPU has its whole window to run; the seed deals the strata to the CPUs (a
-        permutation: the streams do not depend on it; pft has no phase). Throughput is every operation
+        permutation: the streams do not depend on it; pft has no phase, so on pft a seed changes only
+        the placement of its threads). Throughput is every operation
         over the CPUs' mean end of work: the windows tile the iteration, so the sum of their ends is one
         thread's iteration time, stratum by stratum.
 
@@ -71,7 +76,7 @@ public static class SimulateCommand
         of the design study: its design and mmu on the anchor's machine and thread count, predicted
         difference beside the published one, and (not with --quick) every other --config against the
         same mmu point. With --seeds K each anchor runs with seeds --seed .. --seed + K - 1 (each its own
-        unit; the validation and the sweep take --seed only), and the table gives the median predicted
+        unit, a different deal of strata and, unpinned, of CPUs; the validation and the sweep take --seed only), and the table gives the median predicted
         difference and its range over the seeds: the sign matches when the whole range lies on the
         published side of zero, is a tie when the range straddles zero, and ±10 pp and ×2 take the median.
         The calibration is read from --calibration (committed:

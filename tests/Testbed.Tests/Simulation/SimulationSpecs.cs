@@ -92,6 +92,32 @@ public sealed class SimulationSpecs
     }
 
     [Fact]
+    public void Another_seed_places_pfts_unpinned_threads_on_other_cpus_and_the_same_seed_on_the_same()
+    {
+        // Two sockets of two cores: which threads share a socket is the placement's.
+        var twoByTwo = new Machine("test", 4, 2, 50, 120, "test values");
+        SimResult Run(ulong seed) =>
+            new SimulationStudy(Fixed, seed, Budget, AddressSpaceFactory.Managed).Simulate(BenchWorkload.Pft, "mmu", 4, twoByTwo);
+        // The sockets of threads 0 .. 3, named in the order they appear (a relabelling of the two
+        // sockets is the same placement to the engine).
+        string Pattern(ulong seed)
+        {
+            var sockets = ThreadPlacement.Of(BenchWorkload.Pft).CpusOf(twoByTwo.Topology, 4, seed).Select(twoByTwo.SocketOf).ToArray();
+            return string.Concat(sockets.Select(s => s == sockets[0] ? 'a' : 'b'));
+        }
+
+        // pft has no phase: its windows are the same at every seed; only the placement moves.
+        var other = Enumerable.Range(1, 64).Select(i => Seed + (ulong)i).First(s => Pattern(s) != Pattern(Seed));
+        var a = Run(Seed);
+        var again = Run(Seed);
+        var b = Run(other);
+
+        Assert.Equal((a.MeanEndNs, a.MakespanNs, a.TransferNs, a.Transfers), (again.MeanEndNs, again.MakespanNs, again.TransferNs, again.Transfers));
+        Assert.NotEqual((a.MeanEndNs, a.TransferNs), (b.MeanEndNs, b.TransferNs));
+        Assert.Equal(0, a.Failed + b.Failed);
+    }
+
+    [Fact]
     public void The_same_seed_gives_the_same_sleeps()
     {
         SimResult Run() =>
