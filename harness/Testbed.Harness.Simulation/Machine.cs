@@ -42,6 +42,19 @@ public sealed record Machine(string Name, Topology Topology, double SiblingNs, d
     public double ZoneHoldNsPerPage => PerCpuPages.StructPageMissesPerPage * SameSocketNs;
 
     /// <summary>
+    /// The lru_lock's hold per acquisition before its pages, ns: <see cref="LruLists.LruvecMissesPerAcquisition"/>
+    /// misses on the node's lruvec, each a transfer between two cores of one socket (the previous
+    /// holder wrote it). Source: <see cref="LruLists.Source"/>.
+    /// </summary>
+    public double LruAcquireHoldNs => LruLists.LruvecMissesPerAcquisition * SameSocketNs;
+
+    /// <summary>
+    /// The lru_lock's hold per page a zap releases, ns: <see cref="LruLists.StructPageMissesPerReleasedPage"/>
+    /// misses on struct page at one same-socket transfer each. Source: <see cref="LruLists.Source"/>.
+    /// </summary>
+    public double LruReleaseHoldNsPerPage => LruLists.StructPageMissesPerReleasedPage * SameSocketNs;
+
+    /// <summary>
     /// What moving a line from <paramref name="from"/>'s cache to <paramref name="to"/>'s costs, ns:
     /// nothing on the same CPU; <see cref="SiblingNs"/> between two hardware threads of one core
     /// (they share its L1 and L2: no transfer between cores); <see cref="SameSocketNs"/> between

@@ -11,7 +11,7 @@ namespace Testbed.Harness.Simulation;
 /// other CPU (which were all running when it started).
 /// Where virtual time went is summed over the CPUs up to the end of each one's work; waits
 /// include the wake-ups of sleeping lock waiters (<see cref="SleepNs"/>) and the waits for a
-/// node's zone->lock (<see cref="ZoneWaitNs"/>), transfers the zone->lock's line.
+/// node's zone->lock (<see cref="ZoneWaitNs"/>) and lru_lock (<see cref="LruWaitNs"/>), transfers those locks' lines.
 /// </summary>
 public sealed record SimResult(
     string Workload,
@@ -55,6 +55,24 @@ public sealed record SimResult(
 
     /// <summary>zone->lock acquisitions, refills and drains.</summary>
     public long ZoneAcquisitions => ZoneRefills + ZoneDrains;
+
+    /// <summary>Drains of a CPU's lru_add pagevec onto its node's LRU (each one lru_lock acquisition; <see cref="LruLists"/>).</summary>
+    public long LruDrains { get; init; }
+
+    /// <summary>lru_lock acquisitions of a zap's release_pages (one per lock batch of freed pages).</summary>
+    public long LruReleases { get; init; }
+
+    /// <summary>lru_lock acquisitions that found the lock held and waited.</summary>
+    public long LruWaits { get; init; }
+
+    /// <summary>Virtual ns waited for an lru_lock, all CPUs (part of <see cref="WaitNs"/>).</summary>
+    public double LruWaitNs { get; init; }
+
+    /// <summary>The part of <see cref="LruWaitNs"/> that releases waited (a zap's frees); the rest is pagevec drains (a fault's).</summary>
+    public double LruReleaseWaitNs { get; init; }
+
+    /// <summary>lru_lock acquisitions, pagevec drains and releases.</summary>
+    public long LruAcquisitions => LruDrains + LruReleases;
 
     /// <summary>Which local work the point cost (<see cref="LocalWork"/>: "model" or "kernel").</summary>
     public string Local { get; init; } = LocalWork.Model.Name();

@@ -32,19 +32,19 @@ public static class SimulationText
         yield return $"determinism ({v.DeterminismPoint}): {(v.Deterministic ? "the same virtual times" : "DIFFERENT virtual times")}";
     }
 
-    /// <summary>Simulated points: throughput, transfers per operation by line, the zone->lock, where the time went.</summary>
+    /// <summary>Simulated points: throughput, transfers per operation by line, the zone->lock, the lru_lock, where the time went.</summary>
     public static IEnumerable<string> Points(IEnumerable<SimResult> results)
     {
-        yield return "| workload | config | machine | CPUs | ops/s (virtual) | transfers/op | by line (transfers/op) | blocked acquisitions/op by line | zone->lock: acquisitions/op, waited, wait share (drains' part) | local / transfer / wait |";
-        yield return "|---|---|---|---:|---:|---:|---|---|---|---|";
+        yield return "| workload | config | machine | CPUs | ops/s (virtual) | transfers/op | by line (transfers/op) | blocked acquisitions/op by line | zone->lock: acquisitions/op, waited, wait share (drains' part) | lru_lock: acquisitions/op, waited, wait share (releases' part) | local / transfer / wait |";
+        yield return "|---|---|---|---:|---:|---:|---|---|---|---|---|";
         foreach (var r in results)
         {
             var (local, transfer, wait) = r.Shares;
             var lines = string.Join(", ", r.ByLine.Where(l => l.PerOp >= 0.005).Select(l => string.Format(Inv, "{0} {1:F2}", l.Line, l.PerOp)));
             var blocked = string.Join(", ", r.ByLine.Where(l => l.BlockedPerOp >= 0.0005).Select(l => string.Format(Inv, "{0} {1:F3}", l.Line, l.BlockedPerOp)));
-            yield return string.Format(Inv, "| {0} | {1} | {2} | {3} | {4:E3} | {5:F2} | {6} | {7} | {8} | {9:P0} / {10:P0} / {11:P0} |",
+            yield return string.Format(Inv, "| {0} | {1} | {2} | {3} | {4:E3} | {5:F2} | {6} | {7} | {8} | {9} | {10:P0} / {11:P0} / {12:P0} |",
                 r.Workload, r.Config, r.Machine, r.Threads, r.OpsPerSecond, r.TransfersPerOp, lines.Length == 0 ? "-" : lines,
-                blocked.Length == 0 ? "-" : blocked, Zone(r), local, transfer, wait);
+                blocked.Length == 0 ? "-" : blocked, Zone(r), Lru(r), local, transfer, wait);
         }
     }
 
@@ -102,13 +102,18 @@ public static class SimulationText
     }
 
     // The zone->lock's acquisitions per operation, the share of them that waited, its waits' share of all time and the drains' part of those waits.
-    private static string Zone(SimResult r)
+    private static string Zone(SimResult r) => NodeLock(r, r.ZoneAcquisitions, r.ZoneWaits, r.ZoneWaitNs, r.ZoneDrainWaitNs);
+
+    // The lru_lock's, the same, with the releases' part of its waits.
+    private static string Lru(SimResult r) => NodeLock(r, r.LruAcquisitions, r.LruWaits, r.LruWaitNs, r.LruReleaseWaitNs);
+
+    private static string NodeLock(SimResult r, long acquisitions, long waits, double waitNs, double partNs)
     {
-        if (r.ZoneAcquisitions == 0)
+        if (acquisitions == 0)
             return "-";
         var all = Math.Max(r.LocalNs + r.TransferNs + r.WaitNs, 1e-9);
-        return string.Format(Inv, "{0:F3}, {1:P1} waited, {2:P2} of time ({3:P0})", r.ZoneAcquisitions / (double)Math.Max(1, r.Ops),
-            r.ZoneWaits / (double)r.ZoneAcquisitions, r.ZoneWaitNs / all, r.ZoneDrainWaitNs / Math.Max(r.ZoneWaitNs, 1e-9));
+        return string.Format(Inv, "{0:F3}, {1:P1} waited, {2:P2} of time ({3:P0})", acquisitions / (double)Math.Max(1, r.Ops),
+            waits / (double)acquisitions, waitNs / all, partNs / Math.Max(waitNs, 1e-9));
     }
 
     private static string Mark(bool? b) => b switch

@@ -121,7 +121,7 @@ public static class Simulator
         ControlledRun run;
         // The managed port's page events charge the run's clocks and its per-CPU lists, and its
         // plain reads of a lock's line (a fault's walk reading mm->pgd) move that line (the
-        // native library reports neither: no zone->lock there, and no read of pgd).
+        // native library reports neither: no zone->lock or lru_lock there, and no read of pgd).
         using (PageWork.Install(time.OnPage))
         using (LineRead.Install(time.OnLineRead))
         using (SchedulerHooks.Install(p.Backend, p.Config))
@@ -177,6 +177,11 @@ public static class Simulator
             ZoneWaits = vt.ZoneWaits,
             ZoneWaitNs = vt.ZoneWaitNs,
             ZoneDrainWaitNs = vt.ZoneDrainWaitNs,
+            LruDrains = vt.LruDrains,
+            LruReleases = vt.LruReleases,
+            LruWaits = vt.LruWaits,
+            LruWaitNs = vt.LruWaitNs,
+            LruReleaseWaitNs = vt.LruReleaseWaitNs,
         };
     }
 }

@@ -36,6 +36,17 @@ namespace Testbed.Harness.Simulation;
 /// reserved by a hold that, in virtual time, began after it asked — the same approximation as
 /// a line's <see cref="CacheLine.FreeAt"/>, bounded by how far a thread runs between points (a
 /// fault's one page; a zap's PTE table, at most 512 pages, 16 drains);</item>
+/// <item>the LRU's pgdat->lru_lock, the same way (<see cref="LruLists"/>, <see cref="LruLock"/>,
+/// one per node): each CPU keeps 4.16's lru_add pagevec count, spread over [0, pagevec) at the
+/// start as the lists are; a fault's new page joining the LRU (<see cref="PageEvent.LruAdd"/>,
+/// under the PTE lock) that fills it drains it, and a zap's freed page is released from the
+/// LRU (<see cref="PageEvent.Free"/>, before it goes to the per-CPU list), one acquisition per
+/// <see cref="LruLists.LockBatch"/> consecutive pages of an operation. Each acquisition waits
+/// until the lock is free, pays one transfer of its line from the previous holder, and keeps
+/// it busy for <see cref="Machine.LruAcquireHoldNs"/>, plus <see cref="Machine.LruReleaseHoldNsPerPage"/>
+/// per released page, end to end (the zap's other page work lies before the release). Like the
+/// zone's, the hold is inside the page work already charged, never above a page's work and
+/// none without it;</item>
 /// <item>a transfer, when the point's line (the lock, atomic or seqcount it names) is in
 /// another CPU's cache: a write (lock, unlock, atomic, seqcount write) takes the line
 /// exclusive, a read (seqcount read) shares it; a line moves to one CPU at a time; a plain
@@ -75,6 +86,9 @@ public sealed class VirtualTime : ISchedulingStrategy, IPointObserver
     private readonly long[] currentPoints;
     private readonly ZoneLock[] zones;
     private readonly int[] pcpCount;
+    private readonly LruLock[] lrus;
+    private readonly int[] pagevecCount;
+    private readonly int[] releaseRun;
     private double now;
     private long waitsBegun;
 
@@ -110,16 +124,19 @@ public sealed class VirtualTime : ISchedulingStrategy, IPointObserver
         pagesByKind = new long[segmentNs.Count];
         currentPoints = new long[threads];
         zones = [.. Enumerable.Range(0, machine.Sockets).Select(_ => new ZoneLock())];
-        pcpCount = StartingLists(machine, this.cpus);
+        pcpCount = StartingLists(machine, this.cpus, PerCpuPages.Batch);
+        lrus = [.. Enumerable.Range(0, machine.Sockets).Select(_ => new LruLock())];
+        pagevecCount = StartingLists(machine, this.cpus, LruLists.PagevecSize);
+        releaseRun = new int[threads];
     }
 
-    // Where a long run leaves the per-CPU lists: a CPU that allocates cycles its count through
-    // batch − 1 … 0, each at its own phase, so the counts start evenly spread over [0, batch)
-    // among the CPUs of a node (by their order in the node), not all empty — a cold start
-    // would have every CPU of a node refill at its first fault, at once, a convoy the
-    // benchmark's minutes of steady state do not have. Alone on its node a CPU starts empty.
-    // A thread's node is its CPU's (cpus: thread -> CPU).
-    private static int[] StartingLists(Machine machine, int[] cpus)
+    // Where a long run leaves the per-CPU lists (and pagevecs, size = the pagevec's): a CPU
+    // that allocates cycles its count through size − 1 … 0, each at its own phase, so the counts
+    // start evenly spread over [0, size) among the CPUs of a node (by their order in the node),
+    // not all alike — a cold start would have every CPU of a node refill (or drain) at its
+    // first fault, at once, a convoy the benchmark's minutes of steady state do not have. Alone
+    // on its node a CPU starts at 0. A thread's node is its CPU's (cpus: thread -> CPU).
+    private static int[] StartingLists(Machine machine, int[] cpus, int size)
     {
         var threads = cpus.Length;
         var perNode = new int[machine.Sockets];
@@ -130,7 +147,7 @@ public sealed class VirtualTime : ISchedulingStrategy, IPointObserver
         for (var t = 0; t < threads; t++)
         {
             var node = machine.NodeOf(cpus[t]);
-            lists[t] = rank[node]++ * PerCpuPages.Batch / perNode[node];
+            lists[t] = rank[node]++ * size / perNode[node];
         }
         return lists;
     }
@@ -177,6 +194,21 @@ public sealed class VirtualTime : ISchedulingStrategy, IPointObserver
     /// <summary>The part of <see cref="ZoneWaitNs"/> that drains waited (the frees of a zap; the rest is refills, a fault's allocation).</summary>
     public double ZoneDrainWaitNs { get; private set; }
 
+    /// <summary>Drains of a CPU's lru_add pagevec onto its node's LRU (each one lru_lock acquisition), all CPUs.</summary>
+    public long LruDrains { get; private set; }
+
+    /// <summary>lru_lock acquisitions of a zap's release (one per <see cref="LruLists.LockBatch"/> consecutive freed pages of an operation), all CPUs.</summary>
+    public long LruReleases { get; private set; }
+
+    /// <summary>lru_lock acquisitions that found the lock held and waited.</summary>
+    public long LruWaits { get; private set; }
+
+    /// <summary>Virtual ns waited for an lru_lock, all CPUs (part of <see cref="WaitNs"/>).</summary>
+    public double LruWaitNs { get; private set; }
+
+    /// <summary>The part of <see cref="LruWaitNs"/> that releases waited (a zap's frees; the rest is pagevec drains, a fault's).</summary>
+    public double LruReleaseWaitNs { get; private set; }
+
     /// <summary>CPU <paramref name="thread"/>'s virtual clock now, ns.</summary>
     public double NowOf(int thread) => clocks[thread].Now;
 
@@ -185,6 +217,9 @@ public sealed class VirtualTime : ISchedulingStrategy, IPointObserver
 
     /// <summary>The pages on CPU <paramref name="thread"/>'s per-CPU list now.</summary>
     public int PcpCount(int thread) => pcpCount[thread];
+
+    /// <summary>The pages on CPU <paramref name="thread"/>'s lru_add pagevec now.</summary>
+    public int PagevecCount(int thread) => pagevecCount[thread];
 
     /// <summary>Thread <paramref name="thread"/> starts an operation of kind index <paramref name="kind"/>: the segment before its first point.</summary>
     public void BeginOp(int thread, int kind)
@@ -203,15 +238,27 @@ public sealed class VirtualTime : ISchedulingStrategy, IPointObserver
     /// (a fault's page allocation, a page its zap cleared), now, between the points around it:
     /// its clock takes the kind's per-page work, and an allocation or a free goes through its
     /// per-CPU list (an allocation takes the zone->lock before its page work when the list is
-    /// empty, a free after it when the list reaches high). Outside an operation of this run
-    /// (set-up) nothing.
+    /// empty, a free after it when the list reaches high); a free is first released from the
+    /// LRU under the node's lru_lock. The fault's page joining the LRU is no page work of its
+    /// own (not counted, nothing charged): it goes on the CPU's pagevec and drains a full one
+    /// under the lru_lock. Outside an operation of this run (set-up) nothing.
     /// </summary>
     public void OnPage(PageEvent page)
     {
         if (!InOperation(out var thread, out var c))
             return;
-        pagesByKind[c.Kind]++;
         var ns = pageNs[c.Kind];
+        if (page == PageEvent.LruAdd)
+        {
+            if (ns > 0 && ++pagevecCount[thread] == LruLists.PagevecSize)
+            {
+                LruDrains++;
+                TakeLru(thread, Math.Min(machine.LruAcquireHoldNs, ns), release: false);
+                pagevecCount[thread] = 0;
+            }
+            return;
+        }
+        pagesByKind[c.Kind]++;
         var hold = Math.Min(machine.ZoneHoldNsPerPage, ns);
         if (page == PageEvent.Allocate && hold > 0)
         {
@@ -224,12 +271,57 @@ public sealed class VirtualTime : ISchedulingStrategy, IPointObserver
             pcpCount[thread]--;
         }
         Charge(c, ns);
+        if (page == PageEvent.Free && ns > 0)
+            ReleaseFromLru(thread, ns);
         if (page == PageEvent.Free && hold > 0 && ++pcpCount[thread] >= PerCpuPages.High)
         {
             ZoneDrains++;
             TakeZone(thread, hold, drain: true);
             pcpCount[thread] -= PerCpuPages.Batch;
         }
+    }
+
+    // release_pages for one freed page of CPU thread's operation: the first page of a lock
+    // batch takes the node's lru_lock (its lruvec miss and this page), each further one
+    // lengthens the hold end to end while this CPU still holds it; after LockBatch pages, or
+    // when another CPU took the lock in between, the next page takes it again.
+    private void ReleaseFromLru(int thread, double ns)
+    {
+        var perPage = Math.Min(machine.LruReleaseHoldNsPerPage, ns);
+        var lru = lrus[machine.NodeOf(cpus[thread])];
+        if (releaseRun[thread] is > 0 and < LruLists.LockBatch && lru.Holder == thread)
+        {
+            lru.FreeAt += perPage;
+            releaseRun[thread]++;
+            return;
+        }
+        LruReleases++;
+        TakeLru(thread, Math.Min(machine.LruAcquireHoldNs, ns) + perPage, release: true);
+        releaseRun[thread] = 1;
+    }
+
+    // An lru_lock acquisition by CPU thread, as TakeZone: the node's lock once it is free (not
+    // its own last hold), its line from the last holder, then the lock busy for hold.
+    private void TakeLru(int thread, double hold, bool release)
+    {
+        var c = clocks[thread];
+        var lru = lrus[machine.NodeOf(cpus[thread])];
+        if (lru.Holder != thread && c.WaitUntil(lru.FreeAt) is var wait and > 0)
+        {
+            LruWaits++;
+            LruWaitNs += wait;
+            if (release)
+                LruReleaseWaitNs += wait;
+        }
+        if (lru.Holder >= 0 && lru.Holder != thread)
+        {
+            var cost = Move(lru.Holder, thread);
+            c.Transfer += cost;
+            c.Now += cost;
+            c.Transfers++;
+        }
+        lru.Holder = thread;
+        lru.FreeAt = Math.Max(lru.FreeAt, c.Now) + hold;
     }
 
     /// <summary>
@@ -313,6 +405,8 @@ public sealed class VirtualTime : ISchedulingStrategy, IPointObserver
         pointsByKind[c.Kind] += currentPoints[thread];
         opsByKind[c.Kind]++;
         c.OpEnds.Add(c.Now);
+        // release_pages' last batch ends with the operation (the munmap's tlb_finish_mmu).
+        releaseRun[thread] = 0;
         c.Kind = -1;
         c.Segment = 0;
         opOwner = null;

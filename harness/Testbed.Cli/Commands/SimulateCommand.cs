@@ -39,7 +39,12 @@ public static class SimulateCommand
         brings the list to 186 drains 31, each under the node's zone->lock (one node per socket), which a
         CPU waits for when another CPU of its node holds it, takes with one transfer of its line from the
         last holder, and keeps busy for 31 x one same-socket transfer per page (one struct page miss per
-        page: Aaron Lu's zone->lock series, 2018), time already inside the page work charged) plus, when the point's line (the lock,
+        page: Aaron Lu's zone->lock series, 2018), time already inside the page work charged); the same way, a
+        fault's new page joins the LRU after the PTE check, under the PTE lock, on the CPU's pagevec of 15, a
+        full one drained under the node's lru_lock, and munmap's freed pages leave the LRU under it, one
+        acquisition per 32 pages (4.16's release_pages), each acquisition holding it for one same-socket
+        transfer (the lruvec's line) plus one per released page (its struct page), also inside the page work
+        charged) plus, when the point's line (the lock,
         atomic or seqcount it names) is in another CPU's cache, one transfer (MESI-like: a write takes the
         line exclusive, a read shares it; a line moves to one CPU at a time; it costs the machine's published
         latency between two hardware threads of one core, two cores of one socket, or two sockets, the

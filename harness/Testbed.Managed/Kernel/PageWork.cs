@@ -7,8 +7,10 @@ namespace Testbed.Managed.Kernel;
 /// <summary>
 /// The page events of the model's own page work, reported to a simulation that charges the
 /// kernel's per-page work there: a fault's page allocation (do_anonymous_page, the COW copy of
-/// wp_page_copy), called where the kernel allocates it (before the PTE lock), and each entry a
-/// zap clears (zap_pte_range: the page freed or unmapped). It is not a scheduling point: it
+/// wp_page_copy), called where the kernel allocates it (before the PTE lock), the same page
+/// joining the LRU (after the PTE check, under the PTE lock, where the kernel calls
+/// lru_cache_add_active_or_unevictable), and each entry a zap clears (zap_pte_range: the page
+/// freed or unmapped). It is not a scheduling point: it
 /// adds no decision and no line, it only tells the hook "one page, here". A no-op while
 /// <see cref="Hook"/> is null (the default: no simulation runs) and in the perf flavour.
 /// </summary>

@@ -65,7 +65,8 @@ internal sealed class PteTable(ulong addr, PteTable? next)
     /// set_pte_at with the lock held: populate addr (no-op if present). A
     /// <paramref name="newPage"/> fault (a private write: do_anonymous_page, or the COW copy of
     /// a file page) takes a zeroed page in the perf flavour. The kernel allocates it before
-    /// taking the PTE lock; here under it, once the entry is known to be new.
+    /// taking the PTE lock; here under it, once the entry is known to be new. The page joins the
+    /// LRU here (<see cref="PageEvent.LruAdd"/>), as in the kernel.
     /// </summary>
     public void Populate(ulong addr, ulong vmaId, bool newPage)
     {
@@ -73,6 +74,11 @@ internal sealed class PteTable(ulong addr, PteTable? next)
         ref var e = ref Pte[i];
         if (e != 0)
             return;
+        // The new page joins the LRU (page_add_new_anon_rmap, mem_cgroup_commit_charge,
+        // lru_cache_add_active_or_unevictable) once the entry is known to be none, before
+        // set_pte_at, with the lock held.
+        if (newPage)
+            PageWork.Page(PageEvent.LruAdd);
         e = vmaId | (newPage ? PteAnon : 0);
         if (newPage && Pages is { } pages)
             pages[i] = PageAlloc.AllocZeroed();
@@ -141,8 +147,11 @@ internal sealed class PteTable(ulong addr, PteTable? next)
             return;
         }
         // The old page is not freed here (another mapping holds it, or it is the page cache's):
-        // no page event beyond the copy's allocation, which ReportFaultPage reported.
+        // no page event beyond the copy's allocation, which ReportFaultPage reported, and its
+        // joining the LRU.
         _ = PutPage(i);
+        // wp_page_copy: the copy joins the LRU after pte_same, before the entry is set.
+        PageWork.Page(PageEvent.LruAdd);
         e = vmaId | PteAnon;
         if (Pages is { } pages)
             pages[i] = PageAlloc.AllocZeroed();

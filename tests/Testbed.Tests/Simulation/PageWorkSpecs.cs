@@ -14,8 +14,8 @@ namespace Testbed.Tests.Simulation;
 /// <summary>
 /// The kernel's added work is page work, charged where the model does its page work
 /// (<see cref="PageWork"/>, a cost hook, not a scheduling point): a fault's page allocation
-/// before the PTE lock, each entry munmap's zap clears inside it, after the VMAs were split and
-/// detached. Read from the port's own points and page events (single thread, a recording
+/// before the PTE lock and the page joining the LRU inside it, each entry munmap's zap clears
+/// inside it, after the VMAs were split and detached. Read from the port's own points and page events (single thread, a recording
 /// hook), and from virtual time: the page's time lands at that moment, in its lock context;
 /// with no hook it costs nothing; one CPU still spends the augmented costs to the digit.
 /// </summary>
@@ -27,7 +27,7 @@ public sealed class PageWorkSpecs
     private const int Pages = 16;
 
     [Fact]
-    public void A_fault_reports_its_page_before_the_pte_lock_and_a_zap_each_entry_inside_it_outside_mm_rb_lock_and_the_split()
+    public void A_fault_reports_its_page_before_the_pte_lock_and_its_lru_add_inside_it_and_a_zap_each_entry_inside_it_outside_mm_rb_lock_and_the_split()
     {
         using var mm = new ManagedAddressSpace("mmu-spf");
         Assert.Equal(0, mm.SetThreads(2)); // the series speculates only in a multithreaded mm
@@ -44,17 +44,21 @@ public sealed class PageWorkSpecs
         };
         try
         {
-            // A classic write fault (it also gives the VMA its anon_vma): its page under mmap_sem, before the PTE lock.
+            // A classic write fault (it also gives the VMA its anon_vma): its page under mmap_sem,
+            // before the PTE lock; the page joins the LRU inside it (do_anonymous_page: after the
+            // pte_none check, before set_pte_at).
             var classic = Events(log, () => mm.Execute(Operation.Fault(Base, FaultFlags.Write | FaultFlags.NoSpeculative)));
-            Assert.Equal(1, classic.Count(e => e == "page"));
-            Assert.Equal([PageEvent.Allocate], kinds);
-            Assert.Equal(new Held(MmapSem: 1, MmRbLock: 0, Pte: 0, Seq: 0), Context(classic).Single());
+            Assert.Equal([PageEvent.Allocate, PageEvent.LruAdd], kinds);
+            Assert.Equal([new Held(MmapSem: 1, MmRbLock: 0, Pte: 0, Seq: 0), new Held(MmapSem: 1, MmRbLock: 0, Pte: 1, Seq: 0)], Context(classic));
 
-            // A speculative write fault: no lock at all when it allocates.
+            // A speculative write fault: no lock at all when it allocates; the LRU add after
+            // pte_map_lock took the PTE lock, outside the speculative window.
+            kinds.Clear();
             long result = 0;
             var speculative = Events(log, () => result = mm.Execute(Operation.Fault(Base + Page, FaultFlags.Write)));
             Assert.Equal((long)FaultResult.Speculative, result);
-            Assert.Equal(new Held(0, 0, 0, 0), Context(speculative).Single());
+            Assert.Equal([PageEvent.Allocate, PageEvent.LruAdd], kinds);
+            Assert.Equal([new Held(0, 0, 0, 0), new Held(0, 0, 1, 0)], Context(speculative));
 
             // No page: a read maps the zero page, a write to a present page installs none.
             Assert.DoesNotContain("page", Events(log, () => mm.Execute(Operation.Fault(Base + (2 * Page), FaultFlags.Read))));
