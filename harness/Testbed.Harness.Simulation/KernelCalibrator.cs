@@ -17,7 +17,7 @@ public static class KernelCalibrator
     public const string Method =
         "native/bench kernel -w WORKLOAD: real mmap/fault/munmap in the bench workload's shape (ebizzy: mmap 512 KiB anon, " +
         "write its 128 pages, munmap; page-fault1: 128 MiB anon private, write every page, munmap; page-fault2/3: a private/shared " +
-        "mapping of a 128 MiB file made by mkstemp in /tmp, unlinked, ftruncated; malloc1: mmap 128 MiB + 4 KiB, one write, munmap; " +
+        "mapping of a 128 MiB file made by mkstemp in /tmp, unlinked, ftruncated; malloc1: mmap 128 MiB + 4 KiB into the hole between two live, written chunks (it merges with both, as at many threads), one write, munmap; " +
         "pft: write every page of a fresh anon VMA of -n pages, its mmap/munmap untimed; single-vma: read faults mapping the zero " +
         "page after one MADV_DONTNEED of a populated 256-page VMA, untimed -- the kernel takes no fault on a populated page), " +
         "THP off for the process, a second thread parked in read() so the mm is multithreaded; clock_gettime around each run " +

@@ -528,14 +528,82 @@ static void k_page_fault3(struct kwork *w, struct ktimes *t)
 	k_page_fault(w, t, MAP_SHARED);
 }
 
-/* malloc1 as glibc runs it: mmap 128 MiB + 4 KiB, write its header, munmap. */
+/*
+ * malloc1 as its threads run it: glibc maps 128 MiB + 4 KiB, writes the
+ * chunk header (one fault on the first page) and unmaps it.  With many
+ * threads the chunk lands in the hole another thread's munmap left
+ * between two live, written chunks (get_unmapped_area's highest gap that
+ * fits): the mmap merges with both and so takes their anon_vma, the fault
+ * finds it (no anon_vma_prepare) and the page table the hole's last
+ * occupant used (free_pgtables keeps a table the live neighbour below
+ * shares), and the munmap splits the run again.  A lone chunk's first
+ * fault, which prepares an anon_vma, is another path, one only a single
+ * thread takes.  k_malloc1_setup makes the hole; each iteration maps into
+ * it (checked) and unmaps it.
+ */
+#define MALLOC1_LEN	(K128M + KPAGE)
+
 static void k_malloc1(struct kwork *w, struct ktimes *t)
 {
-	char *p = kmap(K128M + KPAGE, MAP_PRIVATE | MAP_ANONYMOUS, -1, t);
+	char *p = kmap(MALLOC1_LEN, MAP_PRIVATE | MAP_ANONYMOUS, -1, t);
 
-	(void)w;
+	if (p != w->region) {
+		fprintf(stderr, "bench: malloc1: the chunk landed at %p, not in the hole at %p\n",
+			(void *)p, (void *)w->region);
+		exit(2);
+	}
 	ktouch(p, 1, 1, t);
-	kunmap(p, K128M + KPAGE, t);
+	kunmap(p, MALLOC1_LEN, t);
+}
+
+/* Whether one line of /proc/self/maps covers [lo, hi): one VMA, merged. */
+static int one_vma(char *lo, char *hi)
+{
+	FILE *f = fopen("/proc/self/maps", "r");
+	unsigned long start, end;
+	char line[512];
+	int found = 0;
+
+	if (!f)
+		die_errno("fopen /proc/self/maps");
+	while (!found && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%lx-%lx", &start, &end) == 2 &&
+		    start <= (unsigned long)lo && (unsigned long)hi <= end)
+			found = 1;
+	fclose(f);
+	return found;
+}
+
+/*
+ * Three chunks mapped one below the other (top-down placement puts each
+ * right below the last), each header written, the middle one unmapped:
+ * the hole between two written chunks.  The first mapping into it must
+ * make one VMA of all three.
+ */
+static void k_malloc1_setup(struct kwork *w)
+{
+	char *a = kmap(MALLOC1_LEN, MAP_PRIVATE | MAP_ANONYMOUS, -1, NULL);
+	char *b = kmap(MALLOC1_LEN, MAP_PRIVATE | MAP_ANONYMOUS, -1, NULL);
+	char *c = kmap(MALLOC1_LEN, MAP_PRIVATE | MAP_ANONYMOUS, -1, NULL);
+
+	if (b != a - MALLOC1_LEN || c != b - MALLOC1_LEN) {
+		fprintf(stderr, "bench: malloc1: chunks at %p, %p, %p are not one below the other\n",
+			(void *)a, (void *)b, (void *)c);
+		exit(2);
+	}
+	ktouch(a, 1, 1, NULL);
+	ktouch(b, 1, 1, NULL);
+	ktouch(c, 1, 1, NULL);
+	kunmap(b, MALLOC1_LEN, NULL);
+	w->region = b;
+	w->pages = 3 * (MALLOC1_LEN / KPAGE);
+	b = kmap(MALLOC1_LEN, MAP_PRIVATE | MAP_ANONYMOUS, -1, NULL);
+	if (b != w->region || !one_vma(c, a + MALLOC1_LEN)) {
+		fprintf(stderr, "bench: malloc1: a chunk mapped into the hole at %p did not merge with its neighbours\n",
+			(void *)w->region);
+		exit(2);
+	}
+	kunmap(b, MALLOC1_LEN, NULL);
 }
 
 /* pft: write-fault every page of a fresh anonymous VMA (its map and unmap untimed). */
@@ -670,6 +738,8 @@ static void run_kernel(const char *name, long ops, int repeats)
 		w->fd = kfile();
 		fs = fs_name(KFILE_DIR);
 	}
+	if (w->iteration == k_malloc1)
+		k_malloc1_setup(w);
 	if (w->iteration == k_single_vma) {
 		w->region = kmap((size_t)w->pages * KPAGE,
 				 MAP_PRIVATE | MAP_ANONYMOUS, -1, NULL);
@@ -693,6 +763,8 @@ static void run_kernel(const char *name, long ops, int repeats)
 		printf("\"%s\"", fs);
 	else
 		printf("null");
+	if (w->iteration == k_malloc1)
+		printf(",\"written_neighbours\":2");
 	printf(",\"ops_per_iteration\":%ld,\"iterations\":%ld,"
 	       "\"repeats\":%d,\"clock_pair_ns\":%.2f,\"ns\":{",
 	       w->ops, iterations, repeats, clock_pair_ns());
@@ -708,7 +780,9 @@ static void run_kernel(const char *name, long ops, int repeats)
 	close(pipefd[1]);
 	pthread_join(parked, NULL);
 	close(pipefd[0]);
-	if (w->region)
+	if (w->iteration == k_malloc1)
+		munmap(w->region - MALLOC1_LEN, (size_t)w->pages * KPAGE);
+	else if (w->region)
 		munmap(w->region, (size_t)w->pages * KPAGE);
 	if (w->fd >= 0)
 		close(w->fd);

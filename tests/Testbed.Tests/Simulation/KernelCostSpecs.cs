@@ -34,6 +34,17 @@ public sealed class KernelCostSpecs
         Assert.True(costs.For("page-fault1").NsPerOp["Munmap"] > costs.For("malloc1").NsPerOp["Munmap"]);
     }
 
+    [Fact]
+    public void The_kernel_mode_times_malloc1_in_a_hole_between_two_written_chunks()
+    {
+        // At many threads malloc1's chunk merges with live, written neighbours: its fault finds
+        // the anon_vma. A lone chunk's first fault prepares one, a path only one thread takes.
+        var run = ChildProcess.Run(Driver, ["kernel", "-w", "malloc1", "-n", "30", "-r", "1"], TimeSpan.FromMinutes(1));
+
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        Assert.Contains("\"written_neighbours\":2", run.Stdout);
+    }
+
     [Theory]
     [InlineData("unknown workload 'nope'", "kernel", "-w", "nope")]
     [InlineData("-n: '12x' is not a number", "kernel", "-w", "pft", "-n", "12x")]
