@@ -47,7 +47,7 @@ public static class SimulateCommand
         x86, a core's threads together on POWER); on the managed port the mm's locks and plain accesses
         land on the kernel's mm_struct lines (4.16 + SPF; 6.4 for the per-VMA-lock designs): pgd,
         page_table_lock and mmap_sem's count share one line, mm_rb, mm_rb_lock and vmacache_seqnum
-        another, mmap_sem's wait lock and (4.16) owner a third; a fault's walk reads pgd right after
+        another, mmap_sem's owner and wait lock a third; a fault's walk reads pgd right after
         its last point, find_vma reads mm_rb's root, and mmap_sem's owner, wait lock and spinner queue
         are read and written where its code touches them: a hit when the CPU still holds the line, a
         transfer once a write another CPU requested earlier has moved it; a lock acquisition that finds

@@ -7,7 +7,6 @@ namespace Testbed.Managed.Kernel;
 /// the one its scheduling points name (the semaphore itself); these name the lines of its plain
 /// accesses, reported through <see cref="LineAccess"/>.
 /// </summary>
-/// <param name="Owner">sem->owner: rwsem_set_owner, rwsem_clear_owner, rwsem_set_reader_owned's read and write, a spinner's first look.</param>
-/// <param name="Wait">sem->wait_lock, sem->osq and wait_list's tail pointer (wait_list.prev).</param>
+/// <param name="Wait">sem->owner (rwsem_set_owner, rwsem_clear_owner, rwsem_set_reader_owned's read and write, a spinner's first look), sem->wait_lock, sem->osq and wait_list's tail pointer (wait_list.prev): after the count, on the next line (4.16 and 6.4 alike).</param>
 /// <param name="WaitListHead">wait_list's head pointer (wait_list.next), written when the list's first waiter changes.</param>
-internal sealed record RwSemLines(object Owner, object Wait, object WaitListHead);
+internal sealed record RwSemLines(object Wait, object WaitListHead);

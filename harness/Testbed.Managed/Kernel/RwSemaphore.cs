@@ -125,7 +125,7 @@ internal sealed class RwSemaphore(LockRank rank, RwSemLines? lines = null)
         Lockdep.Release(this);
         // 4.16 clears the owner first: a spinner then polls the count.
         Volatile.Write(ref owner, (int)Owner.None);
-        Wrote(lines?.Owner);
+        Wrote(lines?.Wait);
         var c = Interlocked.CompareExchange(ref count, 0, WriterHeld);
         if (Bug.Warn(c != WriterHeld, $"up_write not write-locked (count {c})"))
             return;
@@ -144,7 +144,7 @@ internal sealed class RwSemaphore(LockRank rank, RwSemLines? lines = null)
             return;
         }
         Volatile.Write(ref owner, (int)Owner.Readers);
-        Wrote(lines?.Owner);
+        Wrote(lines?.Wait);
         // The spinners see the reader owner and stop, then the wake (native/kernel/locks.c alike).
         SchedHook.Sched(SchedPoint.Unlock, this);
         if (SchedHook.Controlled && Queued)
@@ -168,11 +168,11 @@ internal sealed class RwSemaphore(LockRank rank, RwSemLines? lines = null)
     // 4.16's rwsem_set_reader_owned: read, and only written when it changes.
     private void SetReaderOwned()
     {
-        Read(lines?.Owner);
+        Read(lines?.Wait);
         if (Volatile.Read(ref owner) != (int)Owner.Readers)
         {
             Volatile.Write(ref owner, (int)Owner.Readers);
-            Wrote(lines?.Owner);
+            Wrote(lines?.Wait);
         }
     }
 
@@ -221,7 +221,7 @@ internal sealed class RwSemaphore(LockRank rank, RwSemLines? lines = null)
         if (Interlocked.CompareExchange(ref count, WriterHeld, 0) != 0)
             return false;
         Volatile.Write(ref owner, (int)Owner.Writer);
-        Wrote(lines?.Owner);
+        Wrote(lines?.Wait);
         return true;
     }
 
@@ -378,7 +378,7 @@ internal sealed class RwSemaphore(LockRank rank, RwSemLines? lines = null)
     // scheduler orders the spinners' retries (the simulation: in the order they began).
     private bool OptimisticSpin()
     {
-        Read(lines?.Owner);
+        Read(lines?.Wait);
         if (Volatile.Read(ref owner) == (int)Owner.Readers)
             return false;
         // osq_lock: the spinners' queue, on the wait lock's line.

@@ -24,10 +24,12 @@ internal sealed class MmLine(string name)
 /// page_table_lock 108|116, then mmap_sem (4.16's count, wait_list, wait_lock, osq, owner) at
 /// 112|120: count on line 1 with pgd and page_table_lock; wait_list at 120..135 (mmu: its next
 /// pointer on line 1, its prev on line 2) or 128..143 (SPF: line 2); wait_lock, osq and owner on
-/// line 2. 6.4 (per-VMA locks): mm_count alone on line 0 (____cacheline_aligned_in_smp), mm_mt
-/// on line 1, pgd 128, mm_users, pgtables_bytes, map_count, page_table_lock and mmap_lock at 176
-/// (5.x's order: count, owner, osq, wait_lock, wait_list) on line 2 with count and owner; osq,
-/// wait_lock and wait_list on line 3.
+/// line 2. 6.4 (per-VMA locks), before 6.5 gave mm_count a line of its own: mm_mt (its root at
+/// 8) on line 0, pgd 64, membarrier_state, mm_users, mm_count, SCHED_MM_CID's pcpu_cid and
+/// mm_cid_next_scan, pgtables_bytes, map_count, page_table_lock 116 and mmap_lock at 120, the
+/// offset its comment keeps on purpose so that 5.x's rw_semaphore (count, owner, osq, wait_lock,
+/// wait_list) has its count on line 1 with pgd and its owner, osq, wait_lock and wait_list on
+/// line 2: the same split as 4.16's.
 /// </summary>
 internal sealed class MmLines
 {
@@ -38,21 +40,17 @@ internal sealed class MmLines
         Tree = new MmLine(perVmaLock ? "mm_mt" : spf ? "mm_rb_lock" : "mm_rb");
         Sem = new MmLine("mmap_sem");
         SemWait = new MmLine("mmap_sem wait");
-        SemOwner = perVmaLock ? Sem : SemWait;
         SemWaitListHead = spf || perVmaLock ? SemWait : Sem;
     }
 
     /// <summary>The VMA tree's root (4.16: mmap, mm_rb, mm_rb_lock with SPF, vmacache_seqnum; 6.4: mm_mt).</summary>
     public MmLine Tree { get; }
 
-    /// <summary>pgd, page_table_lock and mmap_sem's count (6.4: and its owner).</summary>
+    /// <summary>pgd, page_table_lock and mmap_sem's count.</summary>
     public MmLine Sem { get; }
 
-    /// <summary>mmap_sem's wait_lock, osq and wait_list's tail pointer (4.16: and its owner).</summary>
+    /// <summary>mmap_sem's owner, wait_lock, osq and wait_list's tail pointer.</summary>
     public MmLine SemWait { get; }
-
-    /// <summary>mmap_sem's owner: on <see cref="SemWait"/> in 4.16, on <see cref="Sem"/> in 6.4.</summary>
-    public MmLine SemOwner { get; }
 
     /// <summary>mmap_sem's wait_list.next: on <see cref="Sem"/> in 4.16 without SPF, which straddles it, else on <see cref="SemWait"/>.</summary>
     public MmLine SemWaitListHead { get; }

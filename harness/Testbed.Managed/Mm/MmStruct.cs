@@ -53,7 +53,7 @@ internal sealed partial class MmStruct
         Options = options;
         Flags = flags;
         Lines = new MmLines(Spf, PerVmaLock);
-        MmapSem = new RwSemaphore(LockRank.MmapSem, new RwSemLines(Lines.SemOwner, Lines.SemWait, Lines.SemWaitListHead));
+        MmapSem = new RwSemaphore(LockRank.MmapSem, new RwSemLines(Lines.SemWait, Lines.SemWaitListHead));
     }
 
     /// <summary>The kernel's cache lines of this mm_struct (its design's kernel: 4.16 + SPF, or 6.4).</summary>
