@@ -95,10 +95,11 @@ public static class Simulator
         ArgumentNullException.ThrowIfNull(machine);
         ArgumentNullException.ThrowIfNull(spread);
         using var space = Create(p.Backend, p.Config);
-        Func<object?, string> name = space is ManagedAddressSpace managed ? managed.LineName : _ => "line";
+        var managed = space as ManagedAddressSpace;
+        Func<object?, string> name = managed is not null ? managed.LineName : _ => "line";
         var windows = Windows.Prepare(space, p.Workload, p.Seed, p.Threads, p.Budget, p.MmThreads);
         var cpus = ThreadPlacement.Of(p.Workload).CpusOf(machine.Topology, p.Threads, p.Seed);
-        var time = new VirtualTime(machine, p.Threads, spread.SegmentNs, spread.PageNs, cpus);
+        var time = new VirtualTime(machine, p.Threads, spread.SegmentNs, spread.PageNs, cpus, managed is not null ? managed.LineOf : null);
         var failed = new long[p.Threads];
         var bodies = new Action[p.Threads];
         for (var t = 0; t < p.Threads; t++)
@@ -119,11 +120,13 @@ public static class Simulator
         }
 
         ControlledRun run;
-        // The managed port's page events charge the run's clocks and its per-CPU lists, and its
-        // plain reads of a lock's line (a fault's walk reading mm->pgd) move that line (the
-        // native library reports neither: no zone->lock or lru_lock there, and no read of pgd).
+        // The managed port's page events charge the run's clocks, its per-CPU lists and its
+        // pagevecs, its locks share the mm_struct's lines as the kernel lays them out, and its
+        // plain accesses (a fault's walk reading mm->pgd, find_vma reading mm_rb's root, mmap_sem's
+        // owner and wait lock) move their lines (the native library does none of these: no
+        // zone->lock or lru_lock there, each lock its own line, no plain access reported).
         using (PageWork.Install(time.OnPage))
-        using (LineRead.Install(time.OnLineRead))
+        using (LineAccess.Install(time.OnLineAccess))
         using (SchedulerHooks.Install(p.Backend, p.Config))
             run = ControlledScheduler.Run(bodies, time, maxSteps: int.MaxValue, record: false, limit: TimeSpan.FromHours(1));
         vt = time;

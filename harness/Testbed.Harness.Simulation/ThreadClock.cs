@@ -51,11 +51,12 @@ internal sealed class ThreadClock
     public bool PendingWrite;
 
     /// <summary>
-    /// A plain read it made since its last point behind another CPU's earlier write request
-    /// (<see cref="VirtualTime.OnLineRead"/>): the line, read when it next runs, after the threads
-    /// with earlier clocks have made their accesses.
+    /// The plain accesses it made since its last point from the first one behind another CPU's
+    /// earlier write request on (<see cref="VirtualTime.OnLineAccess"/>): each line and whether
+    /// it writes, made in order when it next runs, after the threads with earlier clocks have
+    /// made their accesses.
     /// </summary>
-    public object? PendingRead;
+    public List<(object Line, bool Write)> PendingAccesses { get; } = [];
 
     /// <summary>Whether its current acquisition has already been counted as blocked (retries that fail again are the same wait).</summary>
     public bool Blocking;

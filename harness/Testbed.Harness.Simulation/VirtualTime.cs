@@ -47,12 +47,14 @@ namespace Testbed.Harness.Simulation;
 /// per released page, end to end (the zap's other page work lies before the release). Like the
 /// zone's, the hold is inside the page work already charged, never above a page's work and
 /// none without it;</item>
-/// <item>a transfer, when the point's line (the lock, atomic or seqcount it names) is in
-/// another CPU's cache: a write (lock, unlock, atomic, seqcount write) takes the line
-/// exclusive, a read (seqcount read) shares it; a line moves to one CPU at a time; a plain
-/// read the model reports through <see cref="LineRead.Hook"/> (a fault's walk reading mm->pgd,
-/// on mmap_sem's line) is a read of that line at that moment, after any write to it another CPU
-/// requested earlier (<see cref="OnLineRead"/>);</item>
+/// <item>a transfer, when the point's line (the lock, atomic or seqcount it names, on the line
+/// the backend's layout puts it: mmap_sem, page_table_lock and mm_rb_lock share the mm_struct's
+/// lines as the kernel's do) is in another CPU's cache: a write (lock, unlock, atomic, seqcount
+/// write) takes the line exclusive, a read (seqcount read) shares it; a line moves to one CPU
+/// at a time; a plain access the model reports through <see cref="LineAccess.Hook"/> (a fault's
+/// walk reading mm->pgd, find_vma reading mm_rb's root, mmap_sem's owner and wait lock) is an
+/// access of that line at that moment, after any write to it another CPU requested earlier
+/// (<see cref="OnLineAccess"/>);</item>
 /// <item>for a lock acquisition that found the lock taken: the wait until the holder's
 /// release, then one transfer when the retry takes it (retries that fail again, behind
 /// another waiter, move nothing: the kernel's waiters sleep). Each acquisition that had to
@@ -89,6 +91,7 @@ public sealed class VirtualTime : ISchedulingStrategy, IPointObserver
     private readonly LruLock[] lrus;
     private readonly int[] pagevecCount;
     private readonly int[] releaseRun;
+    private readonly Func<object, object> lineOf;
     private double now;
     private long waitsBegun;
 
@@ -104,8 +107,11 @@ public sealed class VirtualTime : ISchedulingStrategy, IPointObserver
     /// <param name="segmentNs">Local work of one segment of an operation, per kind index (see <see cref="BeginOp"/>).</param>
     /// <param name="pageNs">Local work of one page event of an operation, per kind index (see <see cref="OnPage"/>); null: none.</param>
     /// <param name="cpus">The machine's CPU each thread runs on (distinct); null: thread t on CPU t.</param>
-    public VirtualTime(Machine machine, int threads, IReadOnlyList<double> segmentNs, IReadOnlyList<double>? pageNs = null, IReadOnlyList<int>? cpus = null)
+    /// <param name="lineOf">The cache line a point's object sits on (an object that names it); null: each object is its own line.</param>
+    public VirtualTime(Machine machine, int threads, IReadOnlyList<double> segmentNs, IReadOnlyList<double>? pageNs = null,
+        IReadOnlyList<int>? cpus = null, Func<object, object>? lineOf = null)
     {
+        this.lineOf = lineOf ?? (o => o);
         ArgumentNullException.ThrowIfNull(machine);
         ArgumentNullException.ThrowIfNull(segmentNs);
         if (threads > machine.Cpus)
@@ -158,7 +164,7 @@ public sealed class VirtualTime : ISchedulingStrategy, IPointObserver
     /// <summary>The clocks, per thread.</summary>
     internal IReadOnlyList<ThreadClock> Clocks => clocks;
 
-    /// <summary>The lines the run touched, by the object its points named.</summary>
+    /// <summary>The lines the run touched, by the object that names each (see the constructor's lineOf).</summary>
     internal IReadOnlyDictionary<object, CacheLine> LineObjects => lines;
 
     /// <summary>Wake-ups of sleepers (each paid one wake → run latency), all CPUs.</summary>
@@ -325,26 +331,28 @@ public sealed class VirtualTime : ISchedulingStrategy, IPointObserver
     }
 
     /// <summary>
-    /// The <see cref="LineRead.Hook"/>: the calling thread's operation read a field on the line
-    /// of <paramref name="line"/> (a fault's walk reading mm->pgd on mmap_sem's line), now — right
-    /// after its last point, the walk coming right after the down_read. Another CPU's write to
-    /// the line requested no later than now (a thread waiting at a point that writes it, whose
-    /// clock is not after this one's) goes first, as a coherence protocol serves the request
-    /// queued before the read: then the read is made when this thread next runs, once the
-    /// threads with earlier clocks have made their accesses, and pays one transfer from the
-    /// line's new owner (busy, like any move). Otherwise it is made now: a hit when this CPU
-    /// holds the line (it has just written it, or shares it), else a transfer. Outside an
-    /// operation of this run (set-up) nothing.
+    /// The <see cref="LineAccess.Hook"/>: the calling thread's operation read (or wrote) a field
+    /// on the line <paramref name="line"/> names (a fault's walk reading mm->pgd on mmap_sem's
+    /// line, right after the down_read), now, between two points. Another CPU's write to the
+    /// line requested no later than now (a thread waiting at a point that writes it, whose clock
+    /// is not after this one's) goes first, as a coherence protocol serves the request queued
+    /// before this one: then the access, and any this thread makes after it before its next
+    /// point, is made when this thread next runs, once the threads with earlier clocks have made
+    /// theirs, and pays one transfer from the line's new owner (busy, like any move). Otherwise
+    /// it is made now: a hit when this CPU holds the line (a read: it has just written it, or
+    /// shares it; a write: it holds it exclusive), else a transfer. Outside an operation of this
+    /// run (set-up) nothing.
     /// </summary>
-    public void OnLineRead(object line)
+    public void OnLineAccess(object line, bool write)
     {
         ArgumentNullException.ThrowIfNull(line);
         if (!InOperation(out var thread, out var c))
             return;
-        if (WriteRequested(line, thread, c.Now))
-            c.PendingRead = line;
+        var key = lineOf(line);
+        if (c.PendingAccesses.Count > 0 || WriteRequested(key, thread, c.Now))
+            c.PendingAccesses.Add((key, write));
         else
-            Access(thread, line, write: false);
+            Access(thread, key, write);
     }
 
     // The thread whose operation of this run reports a cost hook's event, and its clock; false
@@ -362,7 +370,7 @@ public sealed class VirtualTime : ISchedulingStrategy, IPointObserver
         for (var t = 0; t < clocks.Length; t++)
         {
             var o = clocks[t];
-            if (t != thread && o.PendingWrite && ReferenceEquals(o.PendingLine, line) && o.Now <= at)
+            if (t != thread && o.PendingWrite && o.PendingLine is { } pending && ReferenceEquals(lineOf(pending), line) && o.Now <= at)
                 return true;
         }
         return false;
@@ -496,15 +504,13 @@ public sealed class VirtualTime : ISchedulingStrategy, IPointObserver
         }
         var c = clocks[chosen];
         now = Math.Max(now, c.Now);
-        if (c.PendingRead is { } read)
-        {
-            c.PendingRead = null;
-            Access(chosen, read, write: false);
-        }
-        if (c.PendingLine is { } line)
+        foreach (var (line, write) in c.PendingAccesses)
+            Access(chosen, line, write);
+        c.PendingAccesses.Clear();
+        if (c.PendingLine is { } pendingLine)
         {
             c.PendingLine = null;
-            Access(chosen, line, c.PendingWrite);
+            Access(chosen, pendingLine, c.PendingWrite);
         }
         return chosen;
     }
@@ -585,12 +591,14 @@ public sealed class VirtualTime : ISchedulingStrategy, IPointObserver
             c.Retrying = lockObj;
     }
 
+    // The line obj sits on (obj: a point's object, or a line a plain access named).
     private CacheLine LineOf(object obj)
     {
-        if (!lines.TryGetValue(obj, out var line))
+        var key = lineOf(obj);
+        if (!lines.TryGetValue(key, out var line))
         {
             line = new CacheLine();
-            lines.Add(obj, line);
+            lines.Add(key, line);
         }
         return line;
     }

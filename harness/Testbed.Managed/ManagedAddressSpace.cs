@@ -82,6 +82,9 @@ public sealed class ManagedAddressSpace : IAddressSpace
     /// <inheritdoc/>
     public string Backend => "managed";
 
+    /// <summary>The mm itself (the specs read its locks and lines).</summary>
+    internal MmStruct Mm => mm;
+
     /// <summary>
     /// Runs <paramref name="run"/> with this mm's faults counted by line class (the checked
     /// flavour's scheduling hook, which must be free: the hook is process-wide).
@@ -107,10 +110,13 @@ public sealed class ManagedAddressSpace : IAddressSpace
     /// The cache line a scheduling point of this mm names, classed as the counted costs class
     /// it (<see cref="LineCounts"/>): "mmap_sem", "mm_rb_lock", "page_table_lock" (the
     /// mm-wide three), "pte lock" (a split PTE lock), "vma" (a VMA's refcount and sequence),
-    /// "vma lock" (the per-VMA-lock design's own lock), else "other".
+    /// "vma lock" (the per-VMA-lock design's own lock), else "other"; a line of the mm_struct
+    /// (<see cref="LineOf"/>) by its name ("mm_rb", "mm_rb_lock" or "mm_mt", "mmap_sem",
+    /// "mmap_sem wait").
     /// </summary>
     public string LineName(object? obj) => obj switch
     {
+        MmLine line => line.Name,
         _ when ReferenceEquals(obj, mm.MmapSem) => "mmap_sem",
         _ when ReferenceEquals(obj, mm.MmRbLock) => "mm_rb_lock",
         _ when ReferenceEquals(obj, mm.PageTableLock) => "page_table_lock",
@@ -119,6 +125,13 @@ public sealed class ManagedAddressSpace : IAddressSpace
         RwSemaphore => "vma lock",
         _ => "other",
     };
+
+    /// <summary>
+    /// The cache line the object of a scheduling point sits on in the kernel's layout: the
+    /// mm_struct's line of mmap_sem, page_table_lock and mm_rb_lock (<see cref="MmLines"/>),
+    /// else the object itself.
+    /// </summary>
+    public object LineOf(object obj) => mm.LineOf(obj);
 
     /// <inheritdoc/>
     public ConfigInfo Config { get; }

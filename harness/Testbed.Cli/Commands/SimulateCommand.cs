@@ -53,10 +53,13 @@ public static class SimulateCommand
         pins task i to core i mod cores, its hardware thread i / cores, and virtual CPU t runs there;
         ebizzy, pft and single-vma do not pin, so virtual CPU t runs on CPU perm(t), perm a permutation
         the seed draws of the CPUs a scheduler fills first, idle cores before a busy core's sibling);
-        a fault's page-table walk reads mm->pgd, which the
-        kernel's mm_struct keeps on mmap_sem's line (4.16 and 6.4 alike), so on the managed port each
-        fault also reads that line right after its last point: a hit when its CPU still holds the
-        line, a transfer once a write another CPU requested earlier has moved it; a lock acquisition that finds
+        on the managed port the mm's locks and plain accesses
+        land on the kernel's mm_struct lines (4.16 + SPF; 6.4 for the per-VMA-lock designs): pgd,
+        page_table_lock and mmap_sem's count share one line, mm_rb, mm_rb_lock and vmacache_seqnum
+        another, mmap_sem's owner and wait lock a third; a fault's walk reads pgd right after
+        its last point, find_vma reads mm_rb's root, and mmap_sem's owner, wait lock and spinner queue
+        are read and written where its code touches them: a hit when the CPU still holds the line, a
+        transfer once a write another CPU requested earlier has moved it; a lock acquisition that finds
         the lock taken waits until the release, then pays the retry's transfer; the model's rw_semaphore
         keeps 4.16's rules (a FIFO wait list: a release grants read to the readers at its head up to the
         first queued writer, only wakes a head writer, which competes when it runs, and a writer spinning

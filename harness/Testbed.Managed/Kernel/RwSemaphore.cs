@@ -9,8 +9,13 @@ using Testbed.Contract;
 
 namespace Testbed.Managed.Kernel;
 
-/// <summary>rw_semaphore: the mmap_sem.</summary>
-internal sealed class RwSemaphore(LockRank rank)
+/// <summary>
+/// rw_semaphore: the mmap_sem. With <paramref name="lines"/> (mmap_sem in its mm_struct), its
+/// plain accesses to the owner, the wait lock, the spinners' queue and the wait list's head are
+/// reported through <see cref="LineAccess"/> on the lines its container puts them on; its count's
+/// line is the one its points name.
+/// </summary>
+internal sealed class RwSemaphore(LockRank rank, RwSemLines? lines = null)
 {
     private const int WriterHeld = -1;
 
@@ -120,6 +125,7 @@ internal sealed class RwSemaphore(LockRank rank)
         Lockdep.Release(this);
         // 4.16 clears the owner first: a spinner then polls the count.
         Volatile.Write(ref owner, (int)Owner.None);
+        Wrote(lines?.Wait);
         var c = Interlocked.CompareExchange(ref count, 0, WriterHeld);
         if (Bug.Warn(c != WriterHeld, $"up_write not write-locked (count {c})"))
             return;
@@ -138,6 +144,7 @@ internal sealed class RwSemaphore(LockRank rank)
             return;
         }
         Volatile.Write(ref owner, (int)Owner.Readers);
+        Wrote(lines?.Wait);
         // The spinners see the reader owner and stop, then the wake (native/kernel/locks.c alike).
         SchedHook.Sched(SchedPoint.Unlock, this);
         if (SchedHook.Controlled && Queued)
@@ -145,6 +152,7 @@ internal sealed class RwSemaphore(LockRank rank)
             var q = new List<RwSemWaiter>();
             lock (waitLock)
             {
+                Wrote(lines?.Wait);
                 if (head is not null)
                     MarkWake(WakeType.ReadOwned, q);
             }
@@ -157,11 +165,35 @@ internal sealed class RwSemaphore(LockRank rank)
 
     private bool Queued => Volatile.Read(ref head) is not null;
 
-    // 4.16's rwsem_set_reader_owned: only written when it changes.
+    // 4.16's rwsem_set_reader_owned: read, and only written when it changes.
     private void SetReaderOwned()
     {
+        Read(lines?.Wait);
         if (Volatile.Read(ref owner) != (int)Owner.Readers)
+        {
             Volatile.Write(ref owner, (int)Owner.Readers);
+            Wrote(lines?.Wait);
+        }
+    }
+
+    // raw_spin_lock(&sem->wait_lock): a write of its line.
+    private void EnterWaitLock()
+    {
+        waitLock.Enter();
+        Wrote(lines?.Wait);
+    }
+
+    // A plain access to a field off the count's line, where the container lays it out.
+    private static void Read(object? line)
+    {
+        if (line is not null)
+            LineAccess.Read(line);
+    }
+
+    private static void Wrote(object? line)
+    {
+        if (line is not null)
+            LineAccess.Write(line);
     }
 
     // One attempt at a read hold, 4.16's fast path and down_read_trylock: no writer holds it
@@ -189,6 +221,7 @@ internal sealed class RwSemaphore(LockRank rank)
         if (Interlocked.CompareExchange(ref count, WriterHeld, 0) != 0)
             return false;
         Volatile.Write(ref owner, (int)Owner.Writer);
+        Wrote(lines?.Wait);
         return true;
     }
 
@@ -210,18 +243,28 @@ internal sealed class RwSemaphore(LockRank rank)
         w.Next = null;
         w.Prev = tail;
         if (tail is not null)
+        {
             tail.Next = w;
+        }
         else
+        {
             Volatile.Write(ref head, w);
+            Wrote(lines?.WaitListHead);
+        }
         tail = w;
     }
 
     private void Dequeue(RwSemWaiter w)
     {
         if (w.Prev is not null)
+        {
             w.Prev.Next = w.Next;
+        }
         else
+        {
             Volatile.Write(ref head, w.Next);
+            Wrote(lines?.WaitListHead);
+        }
         if (w.Next is not null)
             w.Next.Prev = w.Prev;
         else
@@ -284,6 +327,8 @@ internal sealed class RwSemaphore(LockRank rank)
         if (!Queued)
             return;
         var q = new List<RwSemWaiter>();
+        // rwsem_has_spinner reads the osq, on the wait lock's line.
+        Read(lines?.Wait);
         if (Volatile.Read(ref spinners) != 0)
         {
             if (!waitLock.TryEnter())
@@ -293,6 +338,7 @@ internal sealed class RwSemaphore(LockRank rank)
         {
             waitLock.Enter();
         }
+        Wrote(lines?.Wait);
         try
         {
             if (head is not null)
@@ -314,6 +360,7 @@ internal sealed class RwSemaphore(LockRank rank)
         var q = new List<RwSemWaiter>();
         lock (waitLock)
         {
+            Wrote(lines?.Wait);
             var first = head is null;
             Enqueue(w);
             var c = Volatile.Read(ref count);
@@ -331,9 +378,12 @@ internal sealed class RwSemaphore(LockRank rank)
     // scheduler orders the spinners' retries (the simulation: in the order they began).
     private bool OptimisticSpin()
     {
+        Read(lines?.Wait);
         if (Volatile.Read(ref owner) == (int)Owner.Readers)
             return false;
+        // osq_lock: the spinners' queue, on the wait lock's line.
         Interlocked.Increment(ref spinners);
+        Wrote(lines?.Wait);
         var taken = false;
         while (true)
         {
@@ -347,6 +397,7 @@ internal sealed class RwSemaphore(LockRank rank)
             SchedHook.Sched(SchedPoint.SemWaitWriteOnWriter, this);
         }
         Interlocked.Decrement(ref spinners);
+        Wrote(lines?.Wait);
         return taken;
     }
 
@@ -359,14 +410,14 @@ internal sealed class RwSemaphore(LockRank rank)
     {
         var w = new RwSemWaiter(writer: true);
         var q = new List<RwSemWaiter>();
-        waitLock.Enter();
+        EnterWaitLock();
         if (head is not null && Volatile.Read(ref count) > 0)
         {
             Enqueue(w);
             MarkWake(WakeType.Readers, q);
             waitLock.Exit();
             WakeUp(q, null);
-            waitLock.Enter();
+            EnterWaitLock();
         }
         else
         {
@@ -382,7 +433,7 @@ internal sealed class RwSemaphore(LockRank rank)
                 w.Woken = false;
             }
             while (Volatile.Read(ref count) != 0);
-            waitLock.Enter();
+            EnterWaitLock();
         }
         Dequeue(w);
         waitLock.Exit();

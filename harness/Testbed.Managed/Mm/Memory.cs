@@ -36,11 +36,11 @@ internal sealed partial class MmStruct
 
     /// <summary>
     /// __pte_alloc: the table mapping addr, installed under page_table_lock if missing. The walk
-    /// begins at mm->pgd, which shares mmap_sem's line in the kernel's mm_struct (<see cref="LineRead"/>).
+    /// begins at mm->pgd, which shares mmap_sem's line in the kernel's mm_struct (<see cref="MmLines.Sem"/>).
     /// </summary>
     private PteTable PteAlloc(ulong addr)
     {
-        LineRead.Read(MmapSem);
+        LineAccess.Read(Lines.Sem);
         if (PteOffsetMap(addr) is { } t)
             return t;
         var pmd = addr & ~(PteTable.PmdSize - 1);

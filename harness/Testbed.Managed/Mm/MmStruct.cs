@@ -52,7 +52,22 @@ internal sealed partial class MmStruct
         VmaRefcnt = PerVmaLock && vmaRefcnt;
         Options = options;
         Flags = flags;
+        Lines = new MmLines(Spf, PerVmaLock);
+        MmapSem = new RwSemaphore(LockRank.MmapSem, new RwSemLines(Lines.SemWait, Lines.SemWaitListHead));
     }
+
+    /// <summary>The kernel's cache lines of this mm_struct (its design's kernel: 4.16 + SPF, or 6.4).</summary>
+    public MmLines Lines { get; }
+
+    /// <summary>
+    /// The line a scheduling point's object sits on: mmap_sem (its count) and page_table_lock on
+    /// <see cref="MmLines.Sem"/>, mm_rb_lock on <see cref="MmLines.Tree"/>; anything else (a VMA's
+    /// fields, a PTE lock, an anon_vma) is its own line.
+    /// </summary>
+    public object LineOf(object obj) =>
+        ReferenceEquals(obj, MmapSem) || ReferenceEquals(obj, PageTableLock) ? Lines.Sem
+        : ReferenceEquals(obj, MmRbLock) ? Lines.Tree
+        : obj;
 
     /// <summary>CONFIG_SPF_RCU: the speculative fault keeps its VMA with an RCU read-side section, not vm_ref_count.</summary>
     public bool SpfRcu { get; }
@@ -132,7 +147,7 @@ internal sealed partial class MmStruct
     public readonly RwLock MmRbLock = new(LockRank.MmRbLock);
 
     /// <summary>mmap_sem.</summary>
-    public readonly RwSemaphore MmapSem = new(LockRank.MmapSem);
+    public readonly RwSemaphore MmapSem;
 
     /// <summary>page_table_lock: anon_vma installation and page-table page allocation (not the PTEs).</summary>
     public readonly SpinLockT PageTableLock = new(LockRank.PageTableLock);

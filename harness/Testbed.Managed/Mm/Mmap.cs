@@ -13,10 +13,14 @@ internal sealed partial class MmStruct
 {
     private const VmFlags ProtMask = VmFlags.Read | VmFlags.Write | VmFlags.Exec;
 
-    /// <summary>find_vma: the first VMA with addr &lt; vm_end (caller holds mmap_sem, or mm_rb_lock).</summary>
+    /// <summary>
+    /// find_vma: the first VMA with addr &lt; vm_end (caller holds mmap_sem, or mm_rb_lock). It
+    /// reads the tree's line (4.16: vmacache_find's mm->vmacache_seqnum, then mm->mm_rb's root).
+    /// </summary>
     public VmAreaStruct? FindVma(ulong addr)
     {
         VmAreaStruct? vma = null;
+        LineAccess.Read(Lines.Tree);
         var node = MmRb.Node;
         while (node is not null)
         {
@@ -184,6 +188,7 @@ internal sealed partial class MmStruct
         RbNode<VmAreaStruct>? rbPrev = null;
         rbParent = null;
         left = false;
+        LineAccess.Read(Lines.Tree);
         var link = MmRb.Node;
         while (link is not null)
         {
@@ -784,6 +789,7 @@ internal sealed partial class MmStruct
         if (gapStart <= highLimit)
             return (long)(gapEnd - length);
 
+        LineAccess.Read(Lines.Tree);
         if (MmRb.Node is null)
             return -Errno.ENOMEM;
         var vma = MmRb.Node.Entry;

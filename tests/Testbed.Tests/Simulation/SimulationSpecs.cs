@@ -169,7 +169,7 @@ public sealed class SimulationSpecs
 
         // Every fault takes mmap_sem for read: a down and an up, each a write to its line, which
         // the previous fault of another CPU left in that CPU's cache, and between them the walk's
-        // read of pgd on the same line (LineReadSpecs).
+        // read of pgd on the same line (LineAccessSpecs).
         var mmapSem = Assert.Single(mmu.ByLine, l => l.Line == "mmap_sem");
         Assert.InRange(mmapSem.PerOp, 1.0, 3.0);
         Assert.True(mmu.TransferNs > 0);
