@@ -51,6 +51,13 @@ internal sealed class ThreadClock
     public bool PendingWrite;
 
     /// <summary>
+    /// The line its last point's access took, until its next plain access
+    /// (<see cref="VirtualTime.OnLineAccess"/>): a plain access of that same line right after
+    /// the point's own is made at once, behind no other CPU's request.
+    /// </summary>
+    public object? PointLine;
+
+    /// <summary>
     /// The plain accesses it made since its last point from the first one behind another CPU's
     /// earlier write request on (<see cref="VirtualTime.OnLineAccess"/>): each line and whether
     /// it writes, made in order when it next runs, after the threads with earlier clocks have

@@ -338,10 +338,13 @@ public sealed class VirtualTime : ISchedulingStrategy, IPointObserver
     /// is not after this one's) goes first, as a coherence protocol serves the request queued
     /// before this one: then the access, and any this thread makes after it before its next
     /// point, is made when this thread next runs, once the threads with earlier clocks have made
-    /// theirs, and pays one transfer from the line's new owner (busy, like any move). Otherwise
-    /// it is made now: a hit when this CPU holds the line (a read: it has just written it, or
-    /// shares it; a write: it holds it exclusive), else a transfer. Outside an operation of this
-    /// run (set-up) nothing.
+    /// theirs, and pays one transfer from the line's new owner (busy, like any move). Except the
+    /// first plain access after a point, of the line that point's own access took (get_vma's
+    /// read of mm_rb's root right after its read_lock): the kernel's load follows the locked
+    /// instruction within cycles, from the CPU's own cache, before a queued request can take the
+    /// line — <see cref="ThreadClock.PointLine"/>. Otherwise, and then, it is made now: a hit
+    /// when this CPU holds the line (a read: it has just written it, or shares it; a write: it
+    /// holds it exclusive), else a transfer. Outside an operation of this run (set-up) nothing.
     /// </summary>
     public void OnLineAccess(object line, bool write)
     {
@@ -349,7 +352,9 @@ public sealed class VirtualTime : ISchedulingStrategy, IPointObserver
         if (!InOperation(out var thread, out var c))
             return;
         var key = lineOf(line);
-        if (c.PendingAccesses.Count > 0 || WriteRequested(key, thread, c.Now))
+        var followsPoint = ReferenceEquals(c.PointLine, key);
+        c.PointLine = null;
+        if (!followsPoint && (c.PendingAccesses.Count > 0 || WriteRequested(key, thread, c.Now)))
             c.PendingAccesses.Add((key, write));
         else
             Access(thread, key, write);
@@ -507,10 +512,12 @@ public sealed class VirtualTime : ISchedulingStrategy, IPointObserver
         foreach (var (line, write) in c.PendingAccesses)
             Access(chosen, line, write);
         c.PendingAccesses.Clear();
+        c.PointLine = null;
         if (c.PendingLine is { } pendingLine)
         {
             c.PendingLine = null;
             Access(chosen, pendingLine, c.PendingWrite);
+            c.PointLine = lineOf(pendingLine);
         }
         return chosen;
     }
