@@ -3,7 +3,7 @@ namespace Testbed.Harness.Simulation;
 
 /// <summary>
 /// 4.16's LRU lists and what one page costs under the node's lru_lock, the parameters of
-/// <see cref="LruLock"/>. A fault's new anonymous page (do_anonymous_page, the COW copy) goes
+/// <see cref="NodeLock"/>. A fault's new anonymous page (do_anonymous_page, the COW copy) goes
 /// to this CPU's lru_add pagevec after the PTE check, under the PTE lock
 /// (lru_cache_add_active_or_unevictable); the add that fills it (<see cref="PagevecSize"/>
 /// pages) drains it onto the node's lists under the lock (__pagevec_lru_add). munmap's

@@ -3,7 +3,7 @@ namespace Testbed.Harness.Simulation;
 
 /// <summary>
 /// 4.16's per-CPU page lists (struct per_cpu_pages) and what one page costs under the zone's
-/// lock, the parameters of <see cref="ZoneLock"/>. A CPU allocates order-0 pages from its own
+/// lock, the parameters of <see cref="NodeLock"/>. A CPU allocates order-0 pages from its own
 /// list for its node's zone; an allocation that finds the list empty refills it with
 /// <see cref="Batch"/> pages from the zone (rmqueue_bulk), a free that brings the list to
 /// <see cref="High"/> drains <see cref="Batch"/> pages back (free_pcppages_bulk), each under the

@@ -25,7 +25,7 @@ namespace Testbed.Harness.Simulation;
 /// zone, starting where a steady state leaves it (spread over [0, batch) among the node's
 /// CPUs); an allocation from an empty list refills <see cref="PerCpuPages.Batch"/> pages, a
 /// free that brings it to <see cref="PerCpuPages.High"/> drains as many, and each takes its
-/// node's <see cref="ZoneLock"/>: it waits until the lock is free, pays one transfer of the
+/// node's <see cref="NodeLock"/>: it waits until the lock is free, pays one transfer of the
 /// lock's line from the previous holder, and keeps the lock busy for batch × the machine's
 /// <see cref="Machine.ZoneHoldNsPerPage"/>. That hold is part of the page work already charged
 /// per page (the host kernel's measured cost includes its own buddy work), so it is not added
@@ -36,7 +36,7 @@ namespace Testbed.Harness.Simulation;
 /// reserved by a hold that, in virtual time, began after it asked — the same approximation as
 /// a line's <see cref="CacheLine.FreeAt"/>, bounded by how far a thread runs between points (a
 /// fault's one page; a zap's PTE table, at most 512 pages, 16 drains);</item>
-/// <item>the LRU's pgdat->lru_lock, the same way (<see cref="LruLists"/>, <see cref="LruLock"/>,
+/// <item>the LRU's pgdat->lru_lock, the same way (<see cref="LruLists"/>, <see cref="NodeLock"/>,
 /// one per node): each CPU keeps 4.16's lru_add pagevec count, spread over [0, pagevec) at the
 /// start as the lists are; a fault's new page joining the LRU (<see cref="PageEvent.LruAdd"/>,
 /// under the PTE lock) that fills it drains it, and a zap's freed page is released from the
@@ -86,9 +86,9 @@ public sealed class VirtualTime : ISchedulingStrategy, IPointObserver
     private readonly long[] opsByKind;
     private readonly long[] pagesByKind;
     private readonly long[] currentPoints;
-    private readonly ZoneLock[] zones;
+    private readonly NodeLock[] zones;
     private readonly int[] pcpCount;
-    private readonly LruLock[] lrus;
+    private readonly NodeLock[] lrus;
     private readonly int[] pagevecCount;
     private readonly int[] releaseRun;
     private readonly Func<object, object> lineOf;
@@ -129,9 +129,9 @@ public sealed class VirtualTime : ISchedulingStrategy, IPointObserver
         opsByKind = new long[segmentNs.Count];
         pagesByKind = new long[segmentNs.Count];
         currentPoints = new long[threads];
-        zones = [.. Enumerable.Range(0, machine.Sockets).Select(_ => new ZoneLock())];
+        zones = [.. Enumerable.Range(0, machine.Sockets).Select(_ => new NodeLock())];
         pcpCount = StartingLists(machine, this.cpus, PerCpuPages.Batch);
-        lrus = [.. Enumerable.Range(0, machine.Sockets).Select(_ => new LruLock())];
+        lrus = [.. Enumerable.Range(0, machine.Sockets).Select(_ => new NodeLock())];
         pagevecCount = StartingLists(machine, this.cpus, LruLists.PagevecSize);
         releaseRun = new int[threads];
     }
@@ -306,28 +306,16 @@ public sealed class VirtualTime : ISchedulingStrategy, IPointObserver
         releaseRun[thread] = 1;
     }
 
-    // An lru_lock acquisition by CPU thread, as TakeZone: the node's lock once it is free (not
-    // its own last hold), its line from the last holder, then the lock busy for hold.
+    // An lru_lock acquisition by CPU thread (TakeNodeLock), then the lock busy for hold.
     private void TakeLru(int thread, double hold, bool release)
     {
-        var c = clocks[thread];
-        var lru = lrus[machine.NodeOf(cpus[thread])];
-        if (lru.Holder != thread && c.WaitUntil(lru.FreeAt) is var wait and > 0)
+        if (TakeNodeLock(lrus[machine.NodeOf(cpus[thread])], thread, hold) is var wait and > 0)
         {
             LruWaits++;
             LruWaitNs += wait;
             if (release)
                 LruReleaseWaitNs += wait;
         }
-        if (lru.Holder >= 0 && lru.Holder != thread)
-        {
-            var cost = Move(lru.Holder, thread);
-            c.Transfer += cost;
-            c.Now += cost;
-            c.Transfers++;
-        }
-        lru.Holder = thread;
-        lru.FreeAt = Math.Max(lru.FreeAt, c.Now) + hold;
     }
 
     /// <summary>
@@ -381,30 +369,36 @@ public sealed class VirtualTime : ISchedulingStrategy, IPointObserver
         return false;
     }
 
-    // A refill or drain by CPU thread: the node's zone->lock once it is free, its line from
-    // the last holder, then the lock busy for a batch of holds (already in the page work
-    // charged). A CPU does not wait for its own last hold, which is inside page work it has
-    // charged; its next hold still begins when that one ends, so the lock's holds never overlap.
+    // A refill or drain by CPU thread (TakeNodeLock), then the lock busy for a batch of holds.
     private void TakeZone(int thread, double holdPerPage, bool drain)
     {
-        var c = clocks[thread];
-        var zone = zones[machine.NodeOf(cpus[thread])];
-        if (zone.Holder != thread && c.WaitUntil(zone.FreeAt) is var wait and > 0)
+        if (TakeNodeLock(zones[machine.NodeOf(cpus[thread])], thread, PerCpuPages.Batch * holdPerPage) is var wait and > 0)
         {
             ZoneWaits++;
             ZoneWaitNs += wait;
             if (drain)
                 ZoneDrainWaitNs += wait;
         }
-        if (zone.Holder >= 0 && zone.Holder != thread)
+    }
+
+    // CPU thread takes one of its node's locks: once it is free, its line from the last
+    // holder, then the lock busy for hold (already in the page work charged). A CPU does not
+    // wait for its own last hold, which is inside page work it has charged; its next hold still
+    // begins when that one ends, so the lock's holds never overlap. Returns the wait.
+    private double TakeNodeLock(NodeLock nodeLock, int thread, double hold)
+    {
+        var c = clocks[thread];
+        var wait = nodeLock.Holder != thread ? c.WaitUntil(nodeLock.FreeAt) : 0;
+        if (nodeLock.Holder >= 0 && nodeLock.Holder != thread)
         {
-            var cost = Move(zone.Holder, thread);
+            var cost = Move(nodeLock.Holder, thread);
             c.Transfer += cost;
             c.Now += cost;
             c.Transfers++;
         }
-        zone.Holder = thread;
-        zone.FreeAt = Math.Max(zone.FreeAt, c.Now) + (PerCpuPages.Batch * holdPerPage);
+        nodeLock.Holder = thread;
+        nodeLock.FreeAt = Math.Max(nodeLock.FreeAt, c.Now) + hold;
+        return wait;
     }
 
     /// <summary>

@@ -2,13 +2,14 @@
 namespace Testbed.Harness.Simulation;
 
 /// <summary>
-/// One node's pgdat->lru_lock in virtual time: the spinlock a per-CPU pagevec's drain onto the
-/// LRU lists and a zap's release of pages from them (<see cref="LruLists"/>) take in the order
-/// the engine runs them (qspinlock's queue is FIFO), as <see cref="ZoneLock"/> is taken.
+/// One node's spinlock over page lists in virtual time — its zone->lock (the per-CPU lists'
+/// refills and drains, <see cref="PerCpuPages"/>) or its pgdat->lru_lock (the pagevecs' drains
+/// and a zap's releases, <see cref="LruLists"/>) — taken in the order the engine runs the
+/// takers (qspinlock's queue is FIFO), like a line's <see cref="CacheLine.FreeAt"/>.
 /// <see cref="FreeAt"/> is when its last hold ends, <see cref="Holder"/> the CPU whose cache
 /// has its line.
 /// </summary>
-internal sealed class LruLock
+internal sealed class NodeLock
 {
     /// <summary>Virtual ns at which the last hold ends.</summary>
     public double FreeAt;
