@@ -40,19 +40,21 @@ public static class Simulator
     public static OpProfile Profile(Point p)
     {
         var unit = Enumerable.Repeat(1.0, Kinds).ToArray();
-        var run = Execute(p with { Threads = 1, MmThreads = ProfileMmThreads }, new Machine("profile", 1, 1, 0, 0, "-"), new LocalSpread(unit, new double[Kinds]), out var vt);
+        var run = Execute(p with { Threads = 1, MmThreads = ProfileMmThreads }, new Machine("profile", 1, 1, 0, 0, "-"), new LocalSpread(unit, new double[Kinds], new double[Kinds]), out var vt);
         if (run.SchedulerFailure is { } why)
             throw new InvalidOperationException($"simulate: the profile run of {p.Config} {p.Workload.Name()} lost control: {why}");
         var points = new double[Kinds];
         var pages = new double[Kinds];
+        var afterPage = new double[Kinds];
         for (var k = 0; k < Kinds; k++)
         {
             if (vt.OpsByKind[k] == 0)
                 continue;
             points[k] = vt.PointsByKind[k] / (double)vt.OpsByKind[k];
             pages[k] = vt.PagesByKind[k] / (double)vt.OpsByKind[k];
+            afterPage[k] = vt.PointsAfterPageByKind[k] / (double)vt.OpsByKind[k];
         }
-        return new OpProfile(points, pages);
+        return new OpProfile(points, pages, afterPage);
     }
 
     /// <summary>
@@ -60,7 +62,12 @@ public static class Simulator
     /// <paramref name="model"/> is the model's own: the model's own over the segments
     /// (calibrated cost over points + 1), the rest — the kernel's added work, page work — over the
     /// kind's page events (added over pages per operation), where the model does its page work.
-    /// A kind with no page events spreads all of it over its segments.
+    /// A kind with no page events spreads all of it over its segments. A munmap's own work that
+    /// scales with the pages it zaps goes to those pages (<see cref="LocalSpread.ZapNs"/>), where
+    /// unmap_page_range does it, not into the split's <c>__vma_adjust</c> before it: its share is
+    /// the share of its segments from its first page event on
+    /// (<see cref="OpProfile.PointsAfterPagePerOp"/> over points + 1), a count of the model's own
+    /// path, no fitted constant; it is the model's own time, not page work, so it takes no lock.
     /// </summary>
     public static LocalSpread Spread(LocalCost model, LocalCost local, OpProfile profile)
     {
@@ -69,6 +76,7 @@ public static class Simulator
         ArgumentNullException.ThrowIfNull(profile);
         var segments = new double[Kinds];
         var pages = new double[Kinds];
+        var zaps = new double[Kinds];
         for (var k = 0; k < Kinds; k++)
         {
             var kind = (OpKind)k;
@@ -77,13 +85,15 @@ public static class Simulator
             var segmentsPerOp = profile.PointsPerOp[k] + 1;
             if (profile.PagesPerOp[k] > 0)
             {
-                segments[k] = model.Of(kind) / segmentsPerOp;
+                var zap = kind == OpKind.Munmap ? model.Of(kind) * profile.PointsAfterPagePerOp[k] / segmentsPerOp : 0;
+                segments[k] = (model.Of(kind) - zap) / segmentsPerOp;
                 pages[k] = (local.Of(kind) - model.Of(kind)) / profile.PagesPerOp[k];
+                zaps[k] = zap / profile.PagesPerOp[k];
             }
             else
                 segments[k] = local.Of(kind) / segmentsPerOp;
         }
-        return new LocalSpread(segments, pages);
+        return new LocalSpread(segments, pages, zaps);
     }
 
     /// <summary>Runs <paramref name="p"/> on <paramref name="machine"/> with the local work of <paramref name="spread"/>.</summary>
@@ -99,7 +109,7 @@ public static class Simulator
         Func<object?, string> name = managed is not null ? managed.LineName : _ => "line";
         var windows = Windows.Prepare(space, p.Workload, p.Seed, p.Threads, p.Budget, p.MmThreads);
         var cpus = ThreadPlacement.Of(p.Workload).CpusOf(machine.Topology, p.Threads, p.Seed);
-        var time = new VirtualTime(machine, p.Threads, spread.SegmentNs, spread.PageNs, cpus, managed is not null ? managed.LineOf : null);
+        var time = new VirtualTime(machine, p.Threads, spread.SegmentNs, spread.PageNs, cpus, managed is not null ? managed.LineOf : null, spread.ZapNs);
         var failed = new long[p.Threads];
         var bodies = new Action[p.Threads];
         for (var t = 0; t < p.Threads; t++)

@@ -79,6 +79,7 @@ public sealed class VirtualTime : ISchedulingStrategy, IPointObserver
     private readonly Machine machine;
     private readonly IReadOnlyList<double> segmentNs;
     private readonly IReadOnlyList<double> pageNs;
+    private readonly IReadOnlyList<double> zapNs;
     private readonly ThreadClock[] clocks;
     private readonly int[] cpus;
     private readonly Dictionary<object, CacheLine> lines = [];
@@ -86,6 +87,12 @@ public sealed class VirtualTime : ISchedulingStrategy, IPointObserver
     private readonly long[] opsByKind;
     private readonly long[] pagesByKind;
     private readonly long[] currentPoints;
+
+    // Per thread: the points its operation made from its first page event on, and whether it
+    // had one; per kind, their sum over the operations (a munmap's zap's points).
+    private readonly long[] currentPagedPoints;
+    private readonly bool[] paged;
+    private readonly long[] pointsAfterPageByKind;
     private readonly NodeLock[] zones;
     private readonly int[] pcpCount;
     private readonly NodeLock[] lrus;
@@ -108,8 +115,9 @@ public sealed class VirtualTime : ISchedulingStrategy, IPointObserver
     /// <param name="pageNs">Local work of one page event of an operation, per kind index (see <see cref="OnPage"/>); null: none.</param>
     /// <param name="cpus">The machine's CPU each thread runs on (distinct); null: thread t on CPU t.</param>
     /// <param name="lineOf">The cache line a point's object sits on (an object that names it); null: each object is its own line.</param>
+    /// <param name="zapNs">The model's own work of one page a zap clears (a <see cref="PageEvent.Free"/> or <see cref="PageEvent.Unmap"/>), per kind index, charged with no lock (see <see cref="OnPage"/>); null: none.</param>
     public VirtualTime(Machine machine, int threads, IReadOnlyList<double> segmentNs, IReadOnlyList<double>? pageNs = null,
-        IReadOnlyList<int>? cpus = null, Func<object, object>? lineOf = null)
+        IReadOnlyList<int>? cpus = null, Func<object, object>? lineOf = null, IReadOnlyList<double>? zapNs = null)
     {
         this.lineOf = lineOf ?? (o => o);
         ArgumentNullException.ThrowIfNull(machine);
@@ -121,6 +129,9 @@ public sealed class VirtualTime : ISchedulingStrategy, IPointObserver
         this.pageNs = pageNs ?? new double[segmentNs.Count];
         if (this.pageNs.Count != segmentNs.Count)
             throw new ArgumentException($"{this.pageNs.Count} page costs for {segmentNs.Count} kinds", nameof(pageNs));
+        this.zapNs = zapNs ?? new double[segmentNs.Count];
+        if (this.zapNs.Count != segmentNs.Count)
+            throw new ArgumentException($"{this.zapNs.Count} zap costs for {segmentNs.Count} kinds", nameof(zapNs));
         this.cpus = cpus is null ? [.. Enumerable.Range(0, threads)] : [.. cpus];
         if (this.cpus.Length != threads || this.cpus.Any(c => c < 0 || c >= machine.Cpus) || this.cpus.Distinct().Count() != threads)
             throw new ArgumentException($"a placement of {threads} threads on distinct CPUs of {machine.Name}'s {machine.Cpus}: [{string.Join(", ", this.cpus)}]", nameof(cpus));
@@ -129,6 +140,9 @@ public sealed class VirtualTime : ISchedulingStrategy, IPointObserver
         opsByKind = new long[segmentNs.Count];
         pagesByKind = new long[segmentNs.Count];
         currentPoints = new long[threads];
+        currentPagedPoints = new long[threads];
+        paged = new bool[threads];
+        pointsAfterPageByKind = new long[segmentNs.Count];
         zones = [.. Enumerable.Range(0, machine.Sockets).Select(_ => new NodeLock())];
         pcpCount = StartingLists(machine, this.cpus, PerCpuPages.Batch);
         lrus = [.. Enumerable.Range(0, machine.Sockets).Select(_ => new NodeLock())];
@@ -178,6 +192,12 @@ public sealed class VirtualTime : ISchedulingStrategy, IPointObserver
 
     /// <summary>Scheduling points (blocked retries not counted) per operation kind index.</summary>
     public IReadOnlyList<long> PointsByKind => pointsByKind;
+
+    /// <summary>
+    /// Scheduling points made from the operation's first page event on (<see cref="OnPage"/>),
+    /// per kind index: for munmap its zap (which its first page starts) and what follows it.
+    /// </summary>
+    public IReadOnlyList<long> PointsAfterPageByKind => pointsAfterPageByKind;
 
     /// <summary>Operations per kind index.</summary>
     public IReadOnlyList<long> OpsByKind => opsByKind;
@@ -234,6 +254,8 @@ public sealed class VirtualTime : ISchedulingStrategy, IPointObserver
         c.Kind = kind;
         c.Segment = segmentNs[kind];
         currentPoints[thread] = 0;
+        currentPagedPoints[thread] = 0;
+        paged[thread] = false;
         opOwner = this;
         opThread = thread;
         Charge(c, c.Segment);
@@ -247,7 +269,9 @@ public sealed class VirtualTime : ISchedulingStrategy, IPointObserver
     /// empty, a free after it when the list reaches high); a free is first released from the
     /// LRU under the node's lru_lock. The fault's page joining the LRU is no page work of its
     /// own (not counted, nothing charged): it goes on the CPU's pagevec and drains a full one
-    /// under the lru_lock. Outside an operation of this run (set-up) nothing.
+    /// under the lru_lock. A page a zap clears (a free or an unmap) also takes the kind's zap work,
+    /// the model's own zap loop for that entry: time, not page work, so no lock holds it.
+    /// Outside an operation of this run (set-up) nothing.
     /// </summary>
     public void OnPage(PageEvent page)
     {
@@ -265,6 +289,7 @@ public sealed class VirtualTime : ISchedulingStrategy, IPointObserver
             return;
         }
         pagesByKind[c.Kind]++;
+        paged[thread] = true;
         var hold = Math.Min(machine.ZoneHoldNsPerPage, ns);
         if (page == PageEvent.Allocate && hold > 0)
         {
@@ -277,6 +302,9 @@ public sealed class VirtualTime : ISchedulingStrategy, IPointObserver
             pcpCount[thread]--;
         }
         Charge(c, ns);
+        // The model's own zap work of this entry: its time, not page work (no lock holds it).
+        if (page is PageEvent.Free or PageEvent.Unmap)
+            Charge(c, zapNs[c.Kind]);
         if (page == PageEvent.Free && ns > 0)
             ReleaseFromLru(thread, ns);
         if (page == PageEvent.Free && hold > 0 && ++pcpCount[thread] >= PerCpuPages.High)
@@ -410,6 +438,7 @@ public sealed class VirtualTime : ISchedulingStrategy, IPointObserver
     {
         var c = clocks[thread];
         pointsByKind[c.Kind] += currentPoints[thread];
+        pointsAfterPageByKind[c.Kind] += currentPagedPoints[thread];
         opsByKind[c.Kind]++;
         c.OpEnds.Add(c.Now);
         // release_pages' last batch ends with the operation (the munmap's tlb_finish_mmu).
@@ -461,6 +490,8 @@ public sealed class VirtualTime : ISchedulingStrategy, IPointObserver
             Access(thread, acquired, write: true);
         }
         currentPoints[thread]++;
+        if (paged[thread])
+            currentPagedPoints[thread]++;
         Charge(c, c.Segment);
         switch (point)
         {

@@ -26,8 +26,10 @@ public static class SimulateCommand
         checked flavour by default, or the checked native library) under the controlled scheduler, which
         always resumes the thread whose virtual clock is earliest. Each scheduling point advances that
         thread's clock by its local work (the operation's single-thread time on the native perf flavour,
-        measured here and spread evenly over the operation's points; with --local kernel, the default on
-        the published machines, plus the kernel work the model leaves out: per operation kind
+        measured here and spread evenly over the operation's points, except a munmap's zap: the share of
+        its segments from its first zapped page on goes to its zapped pages, where unmap_page_range does
+        it, not into the split before it, as the model's own time, taking no lock (managed backend); with
+        --local kernel, the default on the published machines, plus the kernel work the model leaves out: per operation kind
         max(0, kernel - model(mmu)), the host kernel's own time for that kind in the workload's shape,
         measured here by native/bench's kernel mode, beyond the mmu model's; the same for every design,
         so the designs' differences stay the model's; it is page work, charged where the model does its

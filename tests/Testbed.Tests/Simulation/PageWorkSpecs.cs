@@ -2,6 +2,7 @@
 using Testbed.Contract;
 using Testbed.Harness.Backends;
 using Testbed.Harness.Bench;
+using Testbed.Harness.Scheduling;
 using Testbed.Harness.Simulation;
 using Testbed.Managed;
 using Testbed.Managed.Kernel;
@@ -87,6 +88,74 @@ public sealed class PageWorkSpecs
         }
     }
 
+    [Fact]
+    public void A_munmaps_points_from_its_first_page_on_are_its_zaps_and_its_split_comes_before()
+    {
+        // The same split munmap twice: once logged by a recording hook, once under virtual time.
+        using var logged = SplitAndFault();
+        using var timed = SplitAndFault();
+        var log = new List<string>();
+        SchedHook.Hook = (point, obj) => log.Add($"{point} {logged.LineName(obj)}");
+        PageWork.Hook = _ => log.Add("page");
+        List<string> events;
+        try
+        {
+            events = Events(log, () => logged.Execute(SplitMunmap));
+        }
+        finally
+        {
+            SchedHook.Hook = null;
+            PageWork.Hook = null;
+        }
+        var beforeZap = events.TakeWhile(e => e != "page").ToList();
+        Assert.Contains("SeqBegin vma", beforeZap);
+        Assert.Contains("SeqEnd vma", beforeZap);
+
+        // Under virtual time with no page work but 1,000 ns of zap work a page: the four pages'
+        // zap lands on the munmap's clock, and its frees take no zone->lock or lru_lock.
+        const double zapNs = 1000;
+        var m = (int)OpKind.Munmap;
+        var kinds = Enum.GetValues<OpKind>().Max(k => (int)k) + 1;
+        var zap = new double[kinds];
+        zap[m] = zapNs;
+        var time = new VirtualTime(new Machine("test", 1, 1, 50, 50, "test values"), 1, new double[kinds], new double[kinds], zapNs: zap);
+        Action[] body =
+        [
+            () =>
+            {
+                time.BeginOp(0, m);
+                Assert.True(timed.Execute(SplitMunmap) >= 0);
+                time.EndOp(0);
+            },
+        ];
+        ControlledRun run;
+        using (PageWork.Install(time.OnPage))
+        using (SchedulerHooks.Install(AddressSpaceFactory.Managed, "mmu-spf"))
+            run = ControlledScheduler.Run(body, time);
+        Assert.Null(run.SchedulerFailure);
+        Assert.Equal(4, time.PagesByKind[m]);
+        // Every point from the first page on is the zap's (or after it), none of the split's.
+        Assert.Equal(events.Count(e => e != "page"), time.PointsByKind[m]);
+        Assert.Equal(time.PointsByKind[m] - beforeZap.Count, time.PointsAfterPageByKind[m]);
+        Assert.InRange(time.PointsAfterPageByKind[m], 1, time.PointsByKind[m] - 1);
+        Assert.Equal(4 * zapNs, time.NowOf(0), 1e-9);
+        Assert.Equal(0, time.ZoneRefills + time.ZoneDrains + time.LruDrains + time.LruReleases);
+    }
+
+    private static Operation SplitMunmap => Operation.Munmap(Base + (4 * Page), 4 * Page);
+
+    // A multithreaded mmu-spf mm whose VMA of Pages pages is faulted in, outside any run.
+    private static ManagedAddressSpace SplitAndFault()
+    {
+        var mm = new ManagedAddressSpace("mmu-spf");
+        Assert.Equal(0, mm.SetThreads(2));
+        Assert.Equal((long)Base, mm.Execute(Operation.Mmap(Base, Pages * Page, Prot.Read | Prot.Write,
+            MapFlags.Fixed | MapFlags.Private | MapFlags.Anonymous)));
+        for (var p = 0; p < Pages; p++)
+            Assert.True(mm.Execute(Operation.Fault(Base + ((ulong)p * Page), FaultFlags.Write)) >= 0);
+        return mm;
+    }
+
     [Theory]
     [InlineData(true, true)]
     [InlineData(false, true)]
@@ -153,12 +222,21 @@ public sealed class PageWorkSpecs
         Assert.Equal(0, profile.PagesPerOp[(int)OpKind.Mmap]);
         Assert.Equal(0, spread.PageNs[(int)OpKind.Mmap]);
         Assert.Equal(kernel.Of(OpKind.Mmap), spread.SegmentNs[(int)OpKind.Mmap] * (profile.PointsPerOp[(int)OpKind.Mmap] + 1), 1e-9);
-        foreach (var kind in new[] { OpKind.Fault, OpKind.Munmap })
-        {
-            var k = (int)kind;
-            Assert.Equal(model.Of(kind), spread.SegmentNs[k] * (profile.PointsPerOp[k] + 1), 1e-9);
-            Assert.Equal(kernel.Of(kind) - model.Of(kind), spread.PageNs[k] * profile.PagesPerOp[k], 1e-9);
-        }
+        var f = (int)OpKind.Fault;
+        Assert.Equal(model.Of(OpKind.Fault), spread.SegmentNs[f] * (profile.PointsPerOp[f] + 1), 1e-9);
+        Assert.Equal(kernel.Of(OpKind.Fault) - model.Of(OpKind.Fault), spread.PageNs[f] * profile.PagesPerOp[f], 1e-9);
+        Assert.Equal(0, spread.ZapNs[f]);
+
+        // A munmap's own work splits at its first page: the share of its segments from it on
+        // (its zap's) goes to its pages as zap work, the rest stays on every segment; its added
+        // work stays page work.
+        var m = (int)OpKind.Munmap;
+        var segments = profile.PointsPerOp[m] + 1;
+        var zap = model.Of(OpKind.Munmap) * profile.PointsAfterPagePerOp[m] / segments;
+        Assert.InRange(profile.PointsAfterPagePerOp[m], 1, profile.PointsPerOp[m] - 1);
+        Assert.Equal(model.Of(OpKind.Munmap) - zap, spread.SegmentNs[m] * segments, 1e-9);
+        Assert.Equal(zap, spread.ZapNs[m] * profile.PagesPerOp[m], 1e-9);
+        Assert.Equal(kernel.Of(OpKind.Munmap) - model.Of(OpKind.Munmap), spread.PageNs[m] * profile.PagesPerOp[m], 1e-9);
 
         var one = new SimulationStudy(calibration, 7, 512, AddressSpaceFactory.Managed).Simulate(workload, "mmu-spf", 1, Machines.X86Vm16);
         var augmented = one.OpsByKind.Sum(kv => kv.Value * kernel.Of(Enum.Parse<OpKind>(kv.Key)));
