@@ -69,6 +69,24 @@ public sealed record Machine(string Name, Topology Topology, double SiblingNs, d
         return SocketOf(from) == SocketOf(to) ? SameSocketNs : CrossSocketNs;
     }
 
+    /// <summary>
+    /// What one core gets done with k of its hardware threads busy, relative to one thread alone
+    /// (<see cref="SmtThroughput"/>, its source named); <see cref="SmtThroughput.NotModelled"/>
+    /// (every thread at full speed) unless the machine's is published.
+    /// </summary>
+    public SmtThroughput SmtCoreThroughput { get; init; } = SmtThroughput.NotModelled;
+
+    /// <summary>
+    /// How much longer local work takes on a CPU whose core runs <paramref name="busy"/> threads
+    /// of the run (its own included): busy / <see cref="SmtCoreThroughput"/>(busy); 1 alone.
+    /// </summary>
+    public double LocalSlowdown(int busy)
+    {
+        if (busy < 1 || busy > Topology.ThreadsPerCore)
+            throw new ArgumentOutOfRangeException(nameof(busy), busy, $"{busy} busy threads on a core of {Topology.ThreadsPerCore}");
+        return SmtCoreThroughput.Slowdown(busy);
+    }
+
     /// <summary>A sleeping lock waiter's wake → run latency, ns, charged to the sleeper (0 until <see cref="WithWakeup"/>).</summary>
     public double WakeupNs { get; init; }
 

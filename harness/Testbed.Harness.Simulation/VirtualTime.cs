@@ -19,7 +19,14 @@ namespace Testbed.Harness.Simulation;
 /// <item>local work: the operation's calibrated single-thread time, spread evenly over the
 /// segments between its points (<see cref="BeginOp"/>), except the kernel's added work of a
 /// kind with page events, which is charged per page where the model does its page work
-/// (<see cref="OnPage"/>, called through <see cref="PageWork.Hook"/>: a cost, not a point);</item>
+/// (<see cref="OnPage"/>, called through <see cref="PageWork.Hook"/>: a cost, not a point);
+/// on a CPU whose core runs k threads of the run, each takes the machine's
+/// <see cref="Machine.LocalSlowdown"/>(k) times as long (the core's execution resources are
+/// shared: <see cref="Machine.SmtCoreThroughput"/>). k is the placement's, fixed for the run: a
+/// sibling that has finished its window still counts, as the benchmarks' threads all run until
+/// the run ends (a finished window is the simulation's, not the benchmark's); a thread waiting
+/// for a lock is not taken off its core either (its spinning or its idle loop shares the core:
+/// not modelled). Transfers, waits and wake-ups are not scaled;</item>
 /// <item>the page allocator's zone->lock, the one lock of the kernel's page work that CPUs
 /// share: each CPU keeps 4.16's per-CPU list count (<see cref="PerCpuPages"/>) for its node's
 /// zone, starting where a steady state leaves it (spread over [0, batch) among the node's
@@ -82,6 +89,7 @@ public sealed class VirtualTime : ISchedulingStrategy, IPointObserver
     private readonly IReadOnlyList<double> zapNs;
     private readonly ThreadClock[] clocks;
     private readonly int[] cpus;
+    private readonly double[] localSlowdown;
     private readonly Dictionary<object, CacheLine> lines = [];
     private readonly long[] pointsByKind;
     private readonly long[] opsByKind;
@@ -136,6 +144,8 @@ public sealed class VirtualTime : ISchedulingStrategy, IPointObserver
         if (this.cpus.Length != threads || this.cpus.Any(c => c < 0 || c >= machine.Cpus) || this.cpus.Distinct().Count() != threads)
             throw new ArgumentException($"a placement of {threads} threads on distinct CPUs of {machine.Name}'s {machine.Cpus}: [{string.Join(", ", this.cpus)}]", nameof(cpus));
         clocks = [.. Enumerable.Range(0, threads).Select(_ => new ThreadClock())];
+        var busy = this.cpus.GroupBy(machine.Topology.CoreOf).ToDictionary(g => g.Key, g => g.Count());
+        localSlowdown = [.. this.cpus.Select(cpu => machine.LocalSlowdown(busy[machine.Topology.CoreOf(cpu)]))];
         pointsByKind = new long[segmentNs.Count];
         opsByKind = new long[segmentNs.Count];
         pagesByKind = new long[segmentNs.Count];
@@ -174,6 +184,9 @@ public sealed class VirtualTime : ISchedulingStrategy, IPointObserver
 
     /// <summary>The machine's CPU thread <paramref name="thread"/> runs on.</summary>
     public int CpuOf(int thread) => cpus[thread];
+
+    /// <summary>How much longer thread <paramref name="thread"/>'s local work takes than alone on its core (1 without busy siblings).</summary>
+    public double LocalSlowdownOf(int thread) => localSlowdown[thread];
 
     /// <summary>The clocks, per thread.</summary>
     internal IReadOnlyList<ThreadClock> Clocks => clocks;
@@ -258,7 +271,7 @@ public sealed class VirtualTime : ISchedulingStrategy, IPointObserver
         paged[thread] = false;
         opOwner = this;
         opThread = thread;
-        Charge(c, c.Segment);
+        Charge(thread, c.Segment);
     }
 
     /// <summary>
@@ -301,10 +314,10 @@ public sealed class VirtualTime : ISchedulingStrategy, IPointObserver
             }
             pcpCount[thread]--;
         }
-        Charge(c, ns);
+        Charge(thread, ns);
         // The model's own zap work of this entry: its time, not page work (no lock holds it).
         if (page is PageEvent.Free or PageEvent.Unmap)
-            Charge(c, zapNs[c.Kind]);
+            Charge(thread, zapNs[c.Kind]);
         if (page == PageEvent.Free && ns > 0)
             ReleaseFromLru(thread, ns);
         if (page == PageEvent.Free && hold > 0 && ++pcpCount[thread] >= PerCpuPages.High)
@@ -492,7 +505,7 @@ public sealed class VirtualTime : ISchedulingStrategy, IPointObserver
         currentPoints[thread]++;
         if (paged[thread])
             currentPagedPoints[thread]++;
-        Charge(c, c.Segment);
+        Charge(thread, c.Segment);
         switch (point)
         {
             case SchedPoint.Unlock when obj is not null:
@@ -571,10 +584,13 @@ public sealed class VirtualTime : ISchedulingStrategy, IPointObserver
         return a < b;
     }
 
-    private static void Charge(ThreadClock c, double ns)
+    // Local work of thread: ns alone on its core, longer with busy siblings.
+    private void Charge(int thread, double ns)
     {
-        c.Now += ns;
-        c.Local += ns;
+        var c = clocks[thread];
+        var local = ns * localSlowdown[thread];
+        c.Now += local;
+        c.Local += local;
     }
 
     // The release of lockObj at the releaser's clock: every thread blocked on it resumes then,

@@ -54,7 +54,12 @@ public static class SimulateCommand
         together on POWER; where a thread runs is its benchmark's: will-it-scale (page-fault1..3, malloc1)
         pins task i to core i mod cores, its hardware thread i / cores, and virtual CPU t runs there;
         ebizzy, pft and single-vma do not pin, so virtual CPU t runs on CPU perm(t), perm a permutation
-        the seed draws of the CPUs a scheduler fills first, idle cores before a busy core's sibling);
+        the seed draws of the CPUs a scheduler fills first, idle cores before a busy core's sibling; a
+        CPU whose core runs k threads of the point does all its local work k / throughput(k) times as
+        long, throughput(k) the core's published work with k threads busy relative to one alone: 2 at
+        1.15 on the Intel machines, 2 at 1.6 and 8 at 1.85 on the Power8 — sources in the machine table;
+        fixed per point by the placement; transfers, waits and wake-ups not scaled; here and the VM have
+        no siblings);
         on the managed port the mm's locks and plain accesses
         land on the kernel's mm_struct lines (4.16 + SPF; 6.4 for the per-VMA-lock designs): pgd,
         page_table_lock and mmap_sem's count share one line, mm_rb, mm_rb_lock and vmacache_seqnum
