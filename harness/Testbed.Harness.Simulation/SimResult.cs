@@ -4,11 +4,12 @@ namespace Testbed.Harness.Simulation;
 /// <summary>
 /// One simulated point: <see cref="Threads"/> virtual CPUs of <see cref="Machine"/> running
 /// <see cref="Workload"/> on <see cref="Config"/>. Throughput is every CPU's window over the
-/// CPUs' mean end of work (<see cref="MeanEndNs"/>): N windows of P operations that tile the
-/// iteration (<see cref="Windows"/>) take one thread's iteration time, stratum by stratum, in the
-/// sum of their ends, so the operations over the mean end are the rate of a thread whose every
-/// phase costs what its sampled CPU spent on it — a munmap once, with the waits it caused every
-/// other CPU (which were all running when it started).
+/// last CPU's end of work (<see cref="MakespanNs"/>). Where the CPUs' windows run side by side
+/// the ends lie within about 15 % of each other and the CPUs' mean end
+/// (<see cref="MeanEndNs"/>, the measure until 2026-12-05) gives nearly the same rate; where the
+/// windows run one after another (malloc1's mmu-spf under hardware threads sharing their cores:
+/// the releaser keeps mmap_sem through its whole run) the ends spread evenly up to the makespan,
+/// and the operations over the mean end would be twice the rate of threads that take turns.
 /// Where virtual time went is summed over the CPUs up to the end of each one's work; waits
 /// include the wake-ups of sleeping lock waiters (<see cref="SleepNs"/>) and the waits for a
 /// node's zone->lock (<see cref="ZoneWaitNs"/>) and lru_lock (<see cref="LruWaitNs"/>), transfers those locks' lines.
@@ -80,8 +81,8 @@ public sealed record SimResult(
     /// <summary>Sleeps per operation.</summary>
     public double SleepsPerOp => Sleeps / (double)Math.Max(1, Ops);
 
-    /// <summary>Operations per second of virtual time, all CPUs together: every operation over the CPUs' mean end.</summary>
-    public double OpsPerSecond => Ops / Math.Max(MeanEndNs, 1e-9) * 1e9;
+    /// <summary>Operations per second of virtual time, all CPUs together: every operation over the makespan.</summary>
+    public double OpsPerSecond => Ops / Math.Max(MakespanNs, 1e-9) * 1e9;
 
     /// <summary>Line transfers per operation.</summary>
     public double TransfersPerOp => Transfers / (double)Math.Max(1, Ops);

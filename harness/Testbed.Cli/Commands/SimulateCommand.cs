@@ -82,8 +82,10 @@ public static class SimulateCommand
         it while every other CPU has its whole window to run; the seed deals the strata to the CPUs (a
         permutation: the streams do not depend on it; pft has no phase, so on pft a seed changes only
         the placement of its threads). Throughput is every operation
-        over the CPUs' mean end of work: the windows tile the iteration, so the sum of their ends is one
-        thread's iteration time, stratum by stratum.
+        over the last CPU's end of work (the makespan): right where the CPUs' windows run side by side
+        (then the ends lie within about 15 % of each other) and where they run one after another
+        (a lock held through one CPU's whole run: malloc1 under SMT), where the operations over the
+        CPUs' mean end (meanEndNs in the JSON) would double the rate.
 
         Runs first the validation (one CPU = the calibrated time; no transfer cost = linear scaling of
         pft on mmu; the same seed = the same virtual times; exit 1 when one fails), then a sweep over
