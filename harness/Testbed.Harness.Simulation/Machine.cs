@@ -99,6 +99,27 @@ public sealed record Machine(string Name, Topology Topology, double SiblingNs, d
     /// </summary>
     public PublishedWakeup? OwnWakeup { get; init; }
 
+    /// <summary>
+    /// The machine's cpuidle states (<see cref="IdleStates"/>), held beside <see cref="OwnWakeup"/>:
+    /// a published pipe figure's sleeps are too short for a deep state, a sleeper on mmap_sem's
+    /// are not. Taken with <see cref="WakeupChoice.Published"/> only (<see cref="SleeperIdle"/>);
+    /// the wake-up measured here already holds its host's idle behaviour.
+    /// </summary>
+    public IdleStates? OwnIdleStates { get; init; }
+
+    /// <summary>The idle states a woken sleeper's CPU leaves (<see cref="SleeperIdleExitNs"/>): set by <see cref="WithWakeup"/> with <see cref="WakeupChoice.Published"/> only, else null.</summary>
+    public IdleStates? SleeperIdle { get; init; }
+
+    /// <summary>
+    /// What a sleeper that slept <paramref name="sleptNs"/> pays beyond <see cref="WakeupNs"/>:
+    /// the exit latency of the state its CPU idled in (<see cref="IdleStates.ExitNs"/>) less that
+    /// of the state the published figure's own sleeps (half its round trip each) already hold,
+    /// never below 0; 0 without <see cref="SleeperIdle"/>.
+    /// </summary>
+    public double SleeperIdleExitNs(double sleptNs) => SleeperIdle is { } idle && OwnWakeup is { } own
+        ? Math.Max(0, idle.ExitNs(sleptNs) - idle.ExitNs(own.LatencyNs))
+        : 0;
+
     /// <summary>Why a machine without <see cref="OwnWakeup"/> takes the wake-up measured here whatever the choice.</summary>
     public string WakeupNote { get; init; } = "";
 
@@ -118,8 +139,17 @@ public sealed record Machine(string Name, Topology Topology, double SiblingNs, d
         var here = $"--wakeup {choice.Name()}: measured here (native/bench wakeup)";
         return (OwnWakeup, choice) switch
         {
-            ({ } own, WakeupChoice.Published) =>
-                this with { WakeupNs = own.LatencyNs, WakeCallNs = own.WakeCallNs, WakeupSource = $"--wakeup published: {own.Source}; {own.Derivation}" },
+            ({ } own, WakeupChoice.Published) => this with
+            {
+                WakeupNs = own.LatencyNs,
+                WakeCallNs = own.WakeCallNs,
+                SleeperIdle = OwnIdleStates,
+                WakeupSource = $"--wakeup published: {own.Source}; {own.Derivation}; " + (OwnIdleStates is { } idle
+                    ? string.Format(CultureInfo.InvariantCulture,
+                        "plus, per sleep, the exit latency of the deepest idle state whose target residency fits the sleep (an oracle governor) " +
+                        "less the {0:F0} ns the figure's own sleeps of {1:F0} ns already hold: {2}", idle.ExitNs(own.LatencyNs), own.LatencyNs, idle.Source)
+                    : "no idle states of its family found: no exit latency added"),
+            },
             ({ } own, _) => this with
             {
                 WakeupNs = measured.LatencyNs,

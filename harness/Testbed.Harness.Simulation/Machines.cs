@@ -37,6 +37,29 @@ public static class Machines
         "(lore.kernel.org/lkml/20200810071834.92514-1-srikar@linux.vnet.ibm.com): Power 8 LPAR (8 nodes, 256 CPUs), perf bench sched pipe " +
         "(processes, 1,000,000 ops), powerpc/next: 6.013963 usecs/op; unpinned, the CPUs the two tasks ran on and their busy share not published");
 
+    /// <summary>
+    /// Skylake-SP's (and Cascade Lake's) cpuidle states as intel_idle registers them
+    /// (skx_cstates): C1 2 µs exit / 2 µs residency, C1E 10 / 20 µs, C6 133 / 600 µs; taken with
+    /// --wakeup published only (<see cref="Machine.SleeperIdle"/>).
+    /// </summary>
+    public static IdleStates SkylakeSpIdle { get; } = new(
+        [new("C1", 2_000, 2_000), new("C1E", 10_000, 20_000), new("C6", 133_000, 600_000)],
+        "intel_idle's skx_cstates (drivers/idle/intel_idle.c; 4.x names C1-SKX, C1E-SKX, C6-SKX, 6.1 the same numbers): C1 exit_latency 2 us, " +
+        "target_residency 2 us; C1E 10 / 20 us; C6 133 / 600 us (6.1's skx_idle_state_table_update lowers C6 to 92 / 276 us only where the " +
+        "BIOS disables package C6; not in 4.16, not taken)");
+
+    /// <summary>
+    /// POWER8's cpuidle states under PowerNV: snooze (cpuidle-powernv's polling state, no exit
+    /// latency) and the states OPAL puts in the device tree (skiboot's power8_cpu_idle_states):
+    /// nap 4 µs exit / 100 µs residency, fastsleep 40 µs / 300 ms; winkle (10 ms / 1 s) serves
+    /// CPU hotplug only, not cpuidle. Taken with --wakeup published only.
+    /// </summary>
+    public static IdleStates Power8Idle { get; } = new(
+        [new("nap", 4_000, 100_000), new("fastsleep", 40_000, 300_000_000)],
+        "skiboot hw/slw.c power8_cpu_idle_states, the device tree's ibm,cpu-idle-state-latencies-ns / -residency-ns that " +
+        "drivers/cpuidle/cpuidle-powernv.c registers after its snooze (polling, no exit latency): nap latency 4,000 ns, residency 100,000 ns; " +
+        "fastsleep latency 40,000 ns, residency 300,000,000 ns (winkle, 10 ms / 1 s, is not a cpuidle state)");
+
     private const string Power8Review = "AnandTech, 'Assessing IBM's POWER8, Part 1' (J. De Gelas, 2016, anandtech.com/show/10435), page 'Multi Threading Prowess'";
 
     /// <summary>
@@ -99,6 +122,7 @@ public static class Machines
             Table + ": IBM Power7 3.3 GHz (the nearest listed), 173 ns same chip, 443 ns across two (unused: one chip assumed), 70 ns between hardware threads of one core")
         {
             OwnWakeup = Power8Pipe,
+            OwnIdleStates = Power8Idle,
             SmtCoreThroughput = Power8Smt,
         };
 
@@ -117,6 +141,7 @@ public static class Machines
             Table + ": Xeon Platinum 8275CL (Cascade Lake), 47 ns same socket, 134 ns across (dual-socket figure), 7.6 ns between hyper-threads")
         {
             OwnWakeup = CascadeLakePipe,
+            OwnIdleStates = SkylakeSpIdle,
             SmtCoreThroughput = IntelHyperThreading,
         };
 

@@ -73,7 +73,8 @@ namespace Testbed.Harness.Simulation;
 /// on its own wait) runs only after a waker's <see cref="SchedPoint.Wake"/> on that wait: each
 /// wake call costs the waker <see cref="Machine.WakeCallNs"/>, one after another (the k-th wakee
 /// of a release is woken k − 1 calls after it), and the wakee its wake → run latency
-/// (<see cref="Machine.WakeupNs"/>) from the start of its call, which that latency holds. A woken reader already holds the lock (the waker
+/// (<see cref="Machine.WakeupNs"/>, plus with --wakeup published the exit of the idle state its CPU slept in,
+/// <see cref="Machine.SleeperIdleExitNs"/>) from the start of its call, which that latency holds. A woken reader already holds the lock (the waker
 /// granted it); a woken writer then competes (a transfer when it takes the lock) and, robbed by a
 /// spinner, sleeps again and pays the next wake-up too. A wake-up is a cost, not a point: no
 /// segment of local work.</item>
@@ -617,9 +618,12 @@ public sealed class VirtualTime : ISchedulingStrategy, IPointObserver
             if (t == waker || c.WaitingOn is not { } w || !w.Equals(wait))
                 continue;
             var by = clocks[waker];
+            // It slept from its block (its clock stood still since) to this call: its CPU
+            // idled that long and leaves its idle state before it runs.
+            var slept = Math.Max(0, by.Now - c.Now);
             Wake(t, wait, by.Now);
             by.SpendWaking(machine.WakeCallNs);
-            c.SpendWaking(machine.WakeupNs);
+            c.SpendWaking(machine.WakeupNs + machine.SleeperIdleExitNs(slept));
             c.Sleeps++;
             return;
         }

@@ -9,7 +9,8 @@ namespace Testbed.Harness.Simulation;
 /// of a round trip, about 2 µs on the Cascade Lake), so its wake-up never leaves a shallow idle
 /// state, while a sleeper on mmap_sem sleeps long enough for its CPU to idle deeper (a C-state's
 /// exit latency, an IPI to an idle CPU): the pipe figure bounds such a hand-over from below, it
-/// is not its cost. <see cref="Published"/> takes it all the same,
+/// is not its cost. <see cref="Published"/> takes it all the same, plus per sleep the exit
+/// latency of the idle state the sleeper's CPU slept in (<see cref="Machine.SleeperIdleExitNs"/>),
 /// to show what the predictions owe to the wake-up's price.
 /// </summary>
 public enum WakeupChoice

@@ -74,7 +74,9 @@ public static class SimulateCommand
         call, the waker paying one call per wakee one after another and each wakee the wake -> run
         latency (both measured here; with --wakeup published, for lkp-skl-4sp1 and the Power8, derived
         from a published perf bench sched pipe figure of their family: half a round trip, and the call
-        bounded by one task's busy time); a spinning writer and every spinlock_t and rwlock_t wait spin: the
+        bounded by one task's busy time, plus per sleep the exit latency of the deepest cpuidle state
+        whose target residency fits the sleep's length, less the one the figure's own sleeps hold:
+        intel_idle's skx_cstates, POWER8's OPAL nap and fastsleep, an oracle governor); a spinning writer and every spinlock_t and rwlock_t wait spin: the
         wait only. Each CPU runs a window of
         its bench stream at its own phase of the iteration (the prefix runs untimed), so N CPUs sample
         every phase of the steady state: the iteration of L operations is cut into N strata, stratum j
@@ -174,7 +176,9 @@ public static class SimulateCommand
         {
             Description = "The bare-metal machines' wake-up of a sleeping lock waiter: measured (the futex hand-over measured here, as every " +
                 "other machine takes) or published (lkp-skl-4sp1's and the Power8's derived from a published perf bench sched pipe figure of " +
-                "their family: a ping-pong whose CPUs never idle deeply, so a lower bound for a hand-over to a sleeper, not its cost).",
+                "their family: a ping-pong whose CPUs never idle deeply, so a lower bound for a hand-over to a sleeper, not its cost; plus, per sleep, " +
+                "the exit latency of the deepest cpuidle state whose target residency fits the sleep's length (intel_idle's skx_cstates, POWER8's " +
+                "OPAL nap and fastsleep; an oracle governor), less the state the figure's own sleeps hold).",
             DefaultValueFactory = _ => WakeupChoice.Measured.Name(),
         }.AcceptOnlyFromAmong([.. WakeupChoices.Names]);
         var output = new OutputFolder("--out")
@@ -280,7 +284,7 @@ public static class SimulateCommand
         Terminal.Line($"simulate: wake-up of a sleeping lock waiter measured here: wake -> run {wakeup.LatencyNs:F0} ns, " +
             $"the waker's call {wakeup.WakeCallNs:F0} ns (rounds: {string.Join(", ", wakeup.LatencyRoundsNs.Select(v => v.ToString("F0", CultureInfo.InvariantCulture)))} ns); " +
             $"--wakeup {s.Wakeup.Name()}: " + (s.Wakeup == WakeupChoice.Published
-                ? "lkp-skl-4sp1 and the Power8 take their family's published perf bench sched pipe figure, every other machine this one (the table's wake-up columns)"
+                ? "lkp-skl-4sp1 and the Power8 take their family's published perf bench sched pipe figure, plus the exit of the idle state a sleeper's CPU slept in, every other machine this one (the table's wake-up columns)"
                 : "every machine takes it"));
         foreach (var line in SimulationText.Machines(new[] { here }.Concat(Machines.Published).Select(study.Wakes)))
             Terminal.Line(line);
