@@ -54,8 +54,8 @@ public sealed class LocalWorkSpecs
         Assert.Equal(published.OpsByKind, here.OpsByKind);
         var kernel = Fixed.Local("mmu-spf", "ebizzy", LocalWork.Kernel);
         var model = Fixed.Local("mmu-spf", "ebizzy", LocalWork.Model);
-        var kernelNs = published.OpsByKind.Sum(kv => kv.Value * kernel.Of(Enum.Parse<OpKind>(kv.Key)));
-        var modelNs = here.OpsByKind.Sum(kv => kv.Value * model.Of(Enum.Parse<OpKind>(kv.Key)));
+        var kernelNs = TestCalibrations.CostOf(published, kernel);
+        var modelNs = TestCalibrations.CostOf(here, model);
         Assert.Equal(kernelNs, published.MakespanNs, kernelNs * 1e-12);
         Assert.Equal(modelNs, here.MakespanNs, modelNs * 1e-12);
         Assert.Equal(published.MakespanNs, published.LocalNs);

@@ -5,7 +5,6 @@ using Testbed.Harness.Scheduling;
 using Testbed.Harness.Simulation;
 using Testbed.Managed.Kernel;
 using Testbed.Tests.Interleaving;
-using Testbed.Tests.Scheduling;
 using Xunit;
 
 namespace Testbed.Tests.Simulation;
@@ -158,7 +157,7 @@ public sealed class LruLockSpecs
         Assert.True(one.LruReleases > 0, $"{one.LruReleases} releases");
         Assert.Equal(0, one.LruWaits);
         Assert.Equal(0, one.Transfers);
-        var augmented = one.OpsByKind.Sum(kv => kv.Value * kernel.Of(Enum.Parse<Testbed.Contract.OpKind>(kv.Key)));
+        var augmented = TestCalibrations.CostOf(one, kernel);
         Assert.Equal(augmented, one.MakespanNs, augmented * 1e-9);
     }
 
@@ -169,19 +168,6 @@ public sealed class LruLockSpecs
     private static (VirtualTime Time, ControlledRun Run) Run(Machine machine, double[]? pageNs, params (int Thread, (PageEvent Page, int Count)[][] Ops)[] bodies)
     {
         var time = new VirtualTime(machine, bodies.Length, SegmentNs, pageNs ?? PageNsByKind);
-        var actions = bodies.Select(b => (Action)(() =>
-        {
-            foreach (var op in b.Ops)
-            {
-                time.BeginOp(b.Thread, 0);
-                foreach (var (page, count) in op)
-                {
-                    for (var i = 0; i < count; i++)
-                        PageWork.Page(page);
-                }
-                time.EndOp(b.Thread);
-            }
-        })).ToArray();
-        return (time, ManagedRun.Clean(actions, time, time.OnPage));
+        return (time, PageEventRuns.Run(time, [.. bodies.Select(b => (b.Thread, b.Ops.Select(pages => (0, pages)).ToArray()))]));
     }
 }

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
+using Testbed.Contract;
 using Testbed.Harness.Bench;
 using Testbed.Harness.Simulation;
 
@@ -38,4 +39,8 @@ internal static class TestCalibrations
             Kernel = kernel is null ? null : new KernelCosts("test", DateTimeOffset.UnixEpoch, 1, "0 0 0 -> 0 0 0", budget, 1, "ext4", "test values",
                 [.. BenchWorkloads.All.Select(w => new KernelCost(w.Name(), kernel()))]),
         };
+
+    /// <summary>What <paramref name="point"/>'s operations cost at <paramref name="costs"/>' ns per operation: one CPU alone spends exactly this.</summary>
+    public static double CostOf(SimResult point, LocalCost costs) =>
+        point.OpsByKind.Sum(kv => kv.Value * costs.Of(Enum.Parse<OpKind>(kv.Key)));
 }

@@ -5,7 +5,6 @@ using Testbed.Harness.Scheduling;
 using Testbed.Harness.Simulation;
 using Testbed.Managed.Kernel;
 using Testbed.Tests.Interleaving;
-using Testbed.Tests.Scheduling;
 using Xunit;
 
 namespace Testbed.Tests.Simulation;
@@ -164,7 +163,7 @@ public sealed class ZoneLockSpecs
         Assert.True(one.ZoneAcquisitions > 0);
         Assert.Equal(0, one.ZoneWaits);
         Assert.Equal(0, one.Transfers);
-        var augmented = one.OpsByKind.Sum(kv => kv.Value * kernel.Of(Enum.Parse<Testbed.Contract.OpKind>(kv.Key)));
+        var augmented = TestCalibrations.CostOf(one, kernel);
         Assert.Equal(augmented, one.MakespanNs, augmented * 1e-9);
     }
 
@@ -175,16 +174,6 @@ public sealed class ZoneLockSpecs
     private static (VirtualTime Time, ControlledRun Run) Run(Machine machine, double[]? pageNs, params (int Thread, int Kind, (PageEvent Page, int Count)[] Pages)[] bodies)
     {
         var time = new VirtualTime(machine, bodies.Length, SegmentNs, pageNs ?? PageNsByKind);
-        var actions = bodies.Select(b => (Action)(() =>
-        {
-            time.BeginOp(b.Thread, b.Kind);
-            foreach (var (page, count) in b.Pages)
-            {
-                for (var i = 0; i < count; i++)
-                    PageWork.Page(page);
-            }
-            time.EndOp(b.Thread);
-        })).ToArray();
-        return (time, ManagedRun.Clean(actions, time, time.OnPage));
+        return (time, PageEventRuns.Run(time, [.. bodies.Select(b => (b.Thread, new[] { (b.Kind, b.Pages) }))]));
     }
 }
