@@ -133,7 +133,7 @@ public sealed record Machine(string Name, Topology Topology, double SiblingNs, d
     /// <see cref="WakeupChoice.Published"/> and the machine has its own
     /// (<see cref="OwnWakeup"/>, derived from a published figure of its family).
     /// </summary>
-    public Machine WithWakeup(Wakeup measured, WakeupChoice choice = WakeupChoice.Measured)
+    public Machine WithWakeup(Wakeup measured, WakeupChoice choice = WakeupChoice.Published)
     {
         ArgumentNullException.ThrowIfNull(measured);
         var here = $"--wakeup {choice.Name()}: measured here (native/bench wakeup)";
@@ -155,8 +155,8 @@ public sealed record Machine(string Name, Topology Topology, double SiblingNs, d
                 WakeupNs = measured.LatencyNs,
                 WakeCallNs = measured.WakeCallNs,
                 WakeupSource = string.Format(CultureInfo.InvariantCulture,
-                    "{0}: a perf bench sched pipe figure of its family bounds a hand-over to a sleeper whose CPU idled from below, " +
-                    "it is not its cost (--wakeup published takes it: wake -> run {1:F0} ns, wake call {2:F0} ns)",
+                    "{0}: a VM's hand-over given to a bare-metal machine (the default, --wakeup published, takes its family's perf bench " +
+                    "sched pipe figure, wake -> run {1:F0} ns, wake call {2:F0} ns, plus its idle exits)",
                     here, own.LatencyNs, own.WakeCallNs),
             },
             _ => this with { WakeupNs = measured.LatencyNs, WakeCallNs = measured.WakeCallNs, WakeupSource = $"{here}: {WakeupNote}" },

@@ -10,12 +10,13 @@ namespace Testbed.Harness.Simulation;
 /// The local work is <paramref name="local"/> on every machine, or when it is null the
 /// kernel-augmented one (<see cref="LocalWork.Kernel"/>) on the published machines and the
 /// model's own on any other (this machine: its 2-CPU validation compares the model with the
-/// model's own bench measurement). Each machine's wake-up is the one measured here, or with
-/// <paramref name="wakeup"/> <see cref="WakeupChoice.Published"/> its family's published figure
-/// where it has one (<see cref="Machine.WithWakeup"/>).
+/// model's own bench measurement). Each machine's wake-up is, with <paramref name="wakeup"/>
+/// <see cref="WakeupChoice.Published"/> (the default), its family's published figure and idle
+/// exits where it has them and the one measured here otherwise, or with
+/// <see cref="WakeupChoice.Measured"/> the one measured here (<see cref="Machine.WithWakeup"/>).
 /// </summary>
 public sealed class SimulationStudy(Calibration calibration, ulong seed, int budget, string backend, LocalWork? local = null,
-    WakeupChoice wakeup = WakeupChoice.Measured)
+    WakeupChoice wakeup = WakeupChoice.Published)
 {
     private readonly Dictionary<(string, BenchWorkload, LocalWork), LocalSpread> spreads = [];
     private readonly Dictionary<(string, BenchWorkload), OpProfile> profiles = [];

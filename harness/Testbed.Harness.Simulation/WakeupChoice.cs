@@ -4,21 +4,20 @@ namespace Testbed.Harness.Simulation;
 /// <summary>
 /// Which wake-up a bare-metal machine with a published <c>perf bench sched pipe</c> figure of
 /// its family (<see cref="Machine.OwnWakeup"/>) takes (<c>simulate --wakeup</c>); every other
-/// machine takes the one measured here either way. <see cref="Measured"/> is the default: a
-/// pipe ping-pong keeps its two CPUs busy in turns (each task sleeps only for the other's half
-/// of a round trip, about 2 µs on the Cascade Lake), so its wake-up never leaves a shallow idle
-/// state, while a sleeper on mmap_sem sleeps long enough for its CPU to idle deeper (a C-state's
-/// exit latency, an IPI to an idle CPU): the pipe figure bounds such a hand-over from below, it
-/// is not its cost. <see cref="Published"/> takes it all the same, plus per sleep the exit
-/// latency of the idle state the sleeper's CPU slept in (<see cref="Machine.SleeperIdleExitNs"/>),
-/// to show what the predictions owe to the wake-up's price.
+/// machine takes the one measured here either way. <see cref="Published"/> is the default: a
+/// hand-over to a sleeper is the machine's own parameter, and the one measured here is a VM's (an
+/// idle vCPU's wake passes through the hypervisor), so the bare-metal machines take their
+/// family's figure, plus per sleep the exit latency of the idle state the sleeper's CPU slept in
+/// (<see cref="Machine.SleeperIdleExitNs"/>), which the pipe's own short sleeps never pay.
+/// <see cref="Measured"/> gives every machine the VM's hand-over, to show what the predictions
+/// owe to the wake-up's price (docs/design-study.md, "The bare-metal machines' default wake-up").
 /// </summary>
 public enum WakeupChoice
 {
-    /// <summary>Every machine the wake-up measured here (<see cref="Calibration.Wakeup"/>).</summary>
+    /// <summary>Every machine the wake-up measured here (<see cref="Calibration.Wakeup"/>), a VM's.</summary>
     Measured,
 
-    /// <summary>A machine with <see cref="Machine.OwnWakeup"/> that one, every other the measured one.</summary>
+    /// <summary>The default: a machine with <see cref="Machine.OwnWakeup"/> that one and its idle exits, every other the measured one.</summary>
     Published,
 }
 

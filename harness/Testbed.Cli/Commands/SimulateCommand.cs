@@ -174,12 +174,12 @@ public static class SimulateCommand
         }.AcceptOnlyFromAmong([.. BenchWorkloads.All.Select(w => w.Name())]);
         var wakeupChoice = new Option<string>("--wakeup")
         {
-            Description = "The bare-metal machines' wake-up of a sleeping lock waiter: measured (the futex hand-over measured here, as every " +
-                "other machine takes) or published (lkp-skl-4sp1's and the Power8's derived from a published perf bench sched pipe figure of " +
-                "their family: a ping-pong whose CPUs never idle deeply, so a lower bound for a hand-over to a sleeper, not its cost; plus, per sleep, " +
-                "the exit latency of the deepest cpuidle state whose target residency fits the sleep's length (intel_idle's skx_cstates, POWER8's " +
-                "OPAL nap and fastsleep; an oracle governor), less the state the figure's own sleeps hold).",
-            DefaultValueFactory = _ => WakeupChoice.Measured.Name(),
+            Description = "The bare-metal machines' wake-up of a sleeping lock waiter: published (the default: lkp-skl-4sp1's and the Power8's " +
+                "derived from a published perf bench sched pipe figure of their family, plus, per sleep, the exit latency of the deepest cpuidle " +
+                "state whose target residency fits the sleep's length — intel_idle's skx_cstates, POWER8's OPAL nap and fastsleep; an oracle " +
+                "governor — less the state the figure's own short sleeps hold) or measured (the futex hand-over measured on this VM, which every " +
+                "other machine takes either way).",
+            DefaultValueFactory = _ => WakeupChoice.Published.Name(),
         }.AcceptOnlyFromAmong([.. WakeupChoices.Names]);
         var output = new OutputFolder("--out")
         {

@@ -57,11 +57,12 @@ public sealed class IdleStateSpecs
     }
 
     [Fact]
-    public void The_default_wake_up_adds_no_exit_latency()
+    public void The_measured_wake_up_adds_no_exit_latency()
     {
         foreach (var m in new[] { Machines.SkylakeSp4x192, Machines.Power8x80 })
         {
-            var measured = m.WithWakeup(Measured);
+            Assert.NotNull(m.WithWakeup(Measured).SleeperIdle);
+            var measured = m.WithWakeup(Measured, WakeupChoice.Measured);
             Assert.Null(measured.SleeperIdle);
             Assert.Equal(0, measured.SleeperIdleExitNs(10_000_000));
         }

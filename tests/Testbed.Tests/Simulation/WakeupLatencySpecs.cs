@@ -10,9 +10,9 @@ namespace Testbed.Tests.Simulation;
 /// <summary>
 /// The wake-up of a sleeper (native/bench's wakeup mode) on this machine's real kernel: a
 /// positive wake → run and wake call from hand-overs whose receiver really slept, bad input
-/// refused with a message and exit 2; every machine takes the measured wake-up by default, and
-/// with <see cref="WakeupChoice.Published"/> a machine with a perf bench sched pipe figure of its
-/// family its own.
+/// refused with a message and exit 2; with <see cref="WakeupChoice.Measured"/> every machine takes
+/// the measured wake-up, and by default (<see cref="WakeupChoice.Published"/>) a machine with a
+/// perf bench sched pipe figure of its family its own.
 /// </summary>
 public sealed class WakeupLatencySpecs
 {
@@ -66,24 +66,35 @@ public sealed class WakeupLatencySpecs
     }
 
     [Fact]
-    public void By_default_every_machine_takes_the_wake_up_measured_here()
+    public void With_measured_every_machine_takes_the_wake_up_measured_here()
     {
         var wakeup = new Wakeup(15_333, 8_132, [15_333], [8_132], WakeupLatency.Method);
         foreach (var machine in Machines.Published.Prepend(Machines.Here(2, 40)))
         {
             Assert.Equal((0.0, 0.0), (machine.WakeupNs, machine.WakeCallNs));
-            foreach (var woken in new[] { machine.WithWakeup(wakeup), machine.WithWakeup(wakeup, WakeupChoice.Measured) })
-            {
-                Assert.Equal((15_333.0, 8_132.0), (woken.WakeupNs, woken.WakeCallNs));
-                Assert.Equal(machine.Topology, woken.Topology);
-                Assert.StartsWith("--wakeup measured: measured here", woken.WakeupSource);
-            }
+            var woken = machine.WithWakeup(wakeup, WakeupChoice.Measured);
+            Assert.Equal((15_333.0, 8_132.0), (woken.WakeupNs, woken.WakeCallNs));
+            Assert.Equal(machine.Topology, woken.Topology);
+            Assert.StartsWith("--wakeup measured: measured here", woken.WakeupSource);
         }
         // The bare-metal machines name the figure they leave out and why.
-        var skl = Machines.SkylakeSp4x192.WithWakeup(wakeup);
-        Assert.Contains("bounds a hand-over to a sleeper whose CPU idled from below", skl.WakeupSource);
+        var skl = Machines.SkylakeSp4x192.WithWakeup(wakeup, WakeupChoice.Measured);
+        Assert.Contains("a VM's hand-over given to a bare-metal machine", skl.WakeupSource);
         Assert.Contains("wake -> run 2304 ns, wake call 2115 ns", skl.WakeupSource);
-        Assert.Contains("wake -> run 3007 ns, wake call 3007 ns", Machines.Power8x80.WithWakeup(wakeup).WakeupSource);
+        Assert.Contains("wake -> run 3007 ns, wake call 3007 ns", Machines.Power8x80.WithWakeup(wakeup, WakeupChoice.Measured).WakeupSource);
+    }
+
+    [Fact]
+    public void By_default_the_bare_metal_machines_take_their_familys_published_figure_and_the_others_the_one_measured_here()
+    {
+        var wakeup = new Wakeup(15_333, 8_132, [15_333], [8_132], WakeupLatency.Method);
+        foreach (var machine in Machines.Published.Prepend(Machines.Here(2, 40)))
+        {
+            var byDefault = machine.WithWakeup(wakeup);
+            var published = machine.WithWakeup(wakeup, WakeupChoice.Published);
+            Assert.Equal((published.WakeupNs, published.WakeCallNs, published.WakeupSource), (byDefault.WakeupNs, byDefault.WakeCallNs, byDefault.WakeupSource));
+            Assert.Equal(machine.OwnWakeup is null, byDefault.WakeupNs == 15_333.0);
+        }
     }
 
     [Fact]
