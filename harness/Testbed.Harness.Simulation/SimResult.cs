@@ -75,6 +75,18 @@ public sealed record SimResult(
     /// <summary>lru_lock acquisitions, pagevec drains and releases.</summary>
     public long LruAcquisitions => LruDrains + LruReleases;
 
+    /// <summary>Faults of the simulated windows that tried the speculative path (0 on a design without one).</summary>
+    public long SpfAttempts { get; init; }
+
+    /// <summary>Of <see cref="SpfAttempts"/>, those the speculative path completed (perf's "spf" event).</summary>
+    public long SpfSuccess { get; init; }
+
+    /// <summary>
+    /// Of <see cref="SpfAttempts"/>, those that gave up because the VMA changed under them: its
+    /// sequence count odd or moved, or the VMA detached (the series' pagefault:spf_vma_changed).
+    /// </summary>
+    public long SpfVmaChanged { get; init; }
+
     /// <summary>Which local work the point cost (<see cref="LocalWork"/>: "model" or "kernel").</summary>
     public string Local { get; init; } = LocalWork.Model.Name();
 

@@ -129,6 +129,8 @@ public static class Simulator
             };
         }
 
+        // The windows' counters only: the prefixes ran in Prepare.
+        var before = space.GetStats();
         ControlledRun run;
         // The managed port's page events charge the run's clocks, its per-CPU lists and its
         // pagevecs, its locks share the mm_struct's lines as the kernel lays them out, and its
@@ -143,7 +145,14 @@ public static class Simulator
         var error = run.Errors.FirstOrDefault(e => e is not null);
         if (error is not null)
             throw new InvalidOperationException($"simulate: a thread of {p.Config} {p.Workload.Name()} threw (seed {p.Seed})", error);
-        return Summarise(p, machine, time, name, failed.Sum(), run.SchedulerFailure);
+        var after = space.GetStats();
+        return Summarise(p, machine, time, name, failed.Sum(), run.SchedulerFailure) with
+        {
+            SpfAttempts = (long)(after.SpfAttempts - before.SpfAttempts),
+            SpfSuccess = (long)(after.SpfSuccess - before.SpfSuccess),
+            SpfVmaChanged = (long)(after.SpfAbortSeqOdd + after.SpfAbortSeqChanged + after.SpfAbortDetached
+                - before.SpfAbortSeqOdd - before.SpfAbortSeqChanged - before.SpfAbortDetached),
+        };
     }
 
     private static IAddressSpace Create(string backend, string config)

@@ -118,6 +118,23 @@ public sealed class SimulationSpecs
     }
 
     [Fact]
+    public void The_speculative_counters_count_the_windows_faults_only()
+    {
+        SimResult Run(string config) =>
+            new SimulationStudy(Fixed, Seed, Budget, AddressSpaceFactory.Managed).Simulate(BenchWorkload.Ebizzy, config, 4, Eight);
+
+        var spf = Run("mmu-spf");
+        var mmu = Run("mmu");
+
+        // Every fault of the windows tries the speculative path once, the prefixes' faults
+        // (run before the simulation) not at all; a VMA that changed is one way of giving up.
+        Assert.Equal(spf.OpsByKind["Fault"], spf.SpfAttempts);
+        Assert.InRange(spf.SpfSuccess, 1, spf.SpfAttempts);
+        Assert.InRange(spf.SpfVmaChanged, 0, spf.SpfAttempts - spf.SpfSuccess);
+        Assert.Equal((0L, 0L, 0L), (mmu.SpfAttempts, mmu.SpfSuccess, mmu.SpfVmaChanged));
+    }
+
+    [Fact]
     public void The_same_seed_gives_the_same_sleeps()
     {
         SimResult Run() =>
