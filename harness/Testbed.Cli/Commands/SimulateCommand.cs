@@ -240,6 +240,7 @@ public static class SimulateCommand
 
     /// <summary>The --machine name of <paramref name="m"/>.</summary>
     private static string Key(Machine m) => m == Machines.X86Vm16 ? "x86-vm16"
+        : m == Machines.X86x24 ? "x86-24"
         : m == Machines.Power8x80 ? "power8-80"
         : m == Machines.SkylakeSp4x192 ? "skl-4s-192"
         : "icl-2s-128";
