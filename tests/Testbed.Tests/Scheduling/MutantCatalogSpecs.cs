@@ -118,6 +118,19 @@ public sealed class MutantCatalogSpecs
     }
 
     [Fact]
+    public void The_pct_detector_finds_the_v9_fallback_that_keeps_its_vma_reference()
+    {
+        // mmu-spf-v9 has no scenario of its own: the spf-* scenarios run on it; a fault that
+        // aborts into a munmap hands over a VMA whose reference is never dropped: a leak
+        var mutant = MutantCatalog.Find("spf-v9-reuse-no-put");
+        ModelPatchBuild.Build(Root, [mutant.Patch(Root)], mutant.Directory(Root), [mutant.Config], "release");
+        var report = new MutantDetectors(mutant, Root).Pct(schedules: 1000, seed: 1, depth: 3);
+        Assert.True(report.Found, $"PCT did not find {mutant.Name} in 1000 schedules per scenario");
+        Assert.StartsWith("spf-", report.Scenario, StringComparison.Ordinal);
+        Assert.Contains(report.Problems, p => p.Contains("leaked", StringComparison.Ordinal) || p.Contains("live_vmas", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void The_pct_detector_finds_a_managed_race_mutant_with_a_replay_command()
     {
         var mutant = MutantCatalog.Find("managed-skip-speculative-recheck");
