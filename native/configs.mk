@@ -7,14 +7,14 @@
 # all agree.  Keep the format: one "NAME := words" per line, # comments.
 
 # Every config, in build order.
-TB_CONFIGS := mmu-spf mmu mmu-spf-rcu mmu-pvl mmu-vmrefcnt nommu nommu-orig nommu-badfree mmu-rcu-nogp mmu-pvl-noseq
+TB_CONFIGS := mmu-spf mmu mmu-spf-rcu mmu-pvl mmu-vmrefcnt mmu-spf-v9 nommu nommu-orig nommu-badfree mmu-rcu-nogp mmu-pvl-noseq
 
 # Test-only: built and bound (the A/B bite test needs it), but the managed
 # port has no such config and the CLI does not list it.
 TB_TEST_CONFIGS := nommu-badfree mmu-rcu-nogp mmu-pvl-noseq
 
 # The stress driver races faults against mmap/munmap/mprotect: mmu only.
-TB_STRESS_CONFIGS := mmu-spf mmu mmu-spf-rcu mmu-pvl mmu-vmrefcnt
+TB_STRESS_CONFIGS := mmu-spf mmu mmu-spf-rcu mmu-pvl mmu-vmrefcnt mmu-spf-v9
 
 # Per config: the model it builds (mmu: mm/mmap.c and friends, nommu:
 # mm/nommu.c), its compiler flags and (TB_LIBS_) the libraries it links.
@@ -38,6 +38,14 @@ TB_LIBS_mmu-pvl := -lurcu-memb
 TB_MODEL_mmu-vmrefcnt := mmu
 TB_FLAGS_mmu-vmrefcnt := -DCONFIG_MMU -DCONFIG_PER_VMA_LOCK -DCONFIG_VMA_REFCNT
 TB_LIBS_mmu-vmrefcnt := -lurcu-memb
+# mmu-spf-v9: mmu-spf with SPF v9's fallback (v7-v10, dropped in v11): a
+# speculative fault that gives up (VM_FAULT_RETRY) keeps its get_vma
+# reference and hands the VMA to the classic path, which under mmap_sem
+# reuses it when can_reuse_spf_vma() holds (still in mm_rb, still covering
+# the address) instead of calling find_vma; either way the reference is
+# dropped there.  The kernel LKP's page_fault1/2/3 and malloc1 rows ran.
+TB_MODEL_mmu-spf-v9 := mmu
+TB_FLAGS_mmu-spf-v9 := -DCONFIG_MMU -DCONFIG_SPECULATIVE_PAGE_FAULT -DCONFIG_SPF_REUSE_VMA
 # nommu: no CONFIG_MMU; VMAs freed through the shared __free_vma.
 TB_MODEL_nommu := nommu
 TB_FLAGS_nommu :=

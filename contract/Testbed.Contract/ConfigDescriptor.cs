@@ -12,6 +12,7 @@ namespace Testbed.Contract;
 /// <param name="SpfRcu">SPF with the VMA kept by an RCU read-side section instead of vm_ref_count (CONFIG_SPF_RCU).</param>
 /// <param name="PerVmaLock">Linux 6.4's per-VMA locks (CONFIG_PER_VMA_LOCK).</param>
 /// <param name="VmaRefcnt">Linux 6.15's vm_refcnt in place of the per-VMA lock, VMAs typesafe by RCU (CONFIG_VMA_REFCNT).</param>
+/// <param name="SpfReuseVma">SPF v9's fallback: the classic path reuses the VMA a speculative attempt gave up on, with its reference, instead of find_vma (CONFIG_SPF_REUSE_VMA).</param>
 public sealed record ConfigDescriptor(
     string Name,
     bool Mmu,
@@ -22,7 +23,8 @@ public sealed record ConfigDescriptor(
     IReadOnlyList<string> Flags,
     bool SpfRcu = false,
     bool PerVmaLock = false,
-    bool VmaRefcnt = false)
+    bool VmaRefcnt = false,
+    bool SpfReuseVma = false)
 {
     /// <summary>VMAs are freed only after an RCU grace period (6.15's typesafe cache reuses them at once).</summary>
     public bool RcuFree => SpfRcu || (PerVmaLock && !VmaRefcnt);

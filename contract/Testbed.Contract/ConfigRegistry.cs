@@ -61,7 +61,8 @@ public static partial class ConfigRegistry
                 TestOnly: testOnly.Contains(name), Stress: stress.Contains(name), flags,
                 SpfRcu: flags.Contains("-DCONFIG_SPF_RCU"),
                 PerVmaLock: flags.Contains("-DCONFIG_PER_VMA_LOCK"),
-                VmaRefcnt: flags.Contains("-DCONFIG_VMA_REFCNT"));
+                VmaRefcnt: flags.Contains("-DCONFIG_VMA_REFCNT"),
+                SpfReuseVma: flags.Contains("-DCONFIG_SPF_REUSE_VMA"));
         }).ToArray();
     }
 

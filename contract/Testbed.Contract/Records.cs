@@ -49,6 +49,7 @@ public sealed record Stats
     public ulong SpfAbortPtlBusy { get; init; }
     public ulong ClassicFaults { get; init; }
     public ulong Fallbacks { get; init; }
+    public ulong SpfVmaReused { get; init; }
     public ulong Segv { get; init; }
     public ulong Violations { get; init; }
     public ulong EventsLost { get; init; }

@@ -23,6 +23,8 @@ public static class MutantCatalog
             "get_vma takes no reference (put_vma still drops one)", "pct"),
         new("spf-abort-double-put", MutantKind.Protocol, "reference counting", "mmu-spf", true,
             "a speculative fault that aborts puts its VMA twice", "pct"),
+        new("spf-v9-reuse-no-put", MutantKind.Protocol, "reference counting", "mmu-spf-v9", false,
+            "can_reuse_spf_vma does not drop the reference the aborted speculative fault handed over", "pct"),
         new("spf-no-seq-check", MutantKind.Protocol, "sequence counts", "mmu-spf", true,
             "the speculative fault's checks ignore vm_sequence (only the detached node counts)", "pct"),
         new("spf-no-recheck-under-ptl", MutantKind.Protocol, "sequence counts", "mmu-spf", true,

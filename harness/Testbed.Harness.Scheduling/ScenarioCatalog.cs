@@ -24,9 +24,10 @@ public static class ScenarioCatalog
     /// <summary>
     /// The designs of the fault path the speculative-fault scenarios run on: the SPF series',
     /// its RCU alternative, 6.4's per-VMA locks and 6.15's vm_refcnt (their writers hand
-    /// removed VMAs to call_rcu, or to the typesafe cache, and never wait for a grace period).
+    /// removed VMAs to call_rcu, or to the typesafe cache, and never wait for a grace period),
+    /// and SPF with v9's fallback (the aborted attempt's VMA reused under mmap_sem).
     /// </summary>
-    public static IReadOnlyList<string> FaultDesigns { get; } = ["mmu-spf", "mmu-spf-rcu", "mmu-pvl", "mmu-vmrefcnt"];
+    public static IReadOnlyList<string> FaultDesigns { get; } = ["mmu-spf", "mmu-spf-rcu", "mmu-pvl", "mmu-vmrefcnt", "mmu-spf-v9"];
 
     /// <summary>Every scenario, in catalog order.</summary>
     public static IReadOnlyList<PctScenario> All { get; } =

@@ -60,8 +60,14 @@ public sealed record Calibration(
         return own with { NsPerOp = ns };
     }
 
-    /// <summary>The local costs of <paramref name="config"/> on <paramref name="workload"/>.</summary>
+    /// <summary>
+    /// The local costs of <paramref name="config"/> on <paramref name="workload"/>. mmu-spf-v9
+    /// (<see cref="ConfigDescriptor.SpfReuseVma"/>) in a calibration taken before it existed has
+    /// mmu-spf's: the same code but for the fallback's find_vma, which it skips, and the put_vma it
+    /// moves; what that changes between CPUs (the tree's line, the VMA's) is the simulation's.
+    /// </summary>
     public LocalCost For(string config, string workload) =>
         Costs.FirstOrDefault(c => c.Config == config && c.Workload == workload)
+        ?? (ConfigRegistry.Find(config) is { SpfReuseVma: true } ? For("mmu-spf", workload) : null)
         ?? throw new InvalidOperationException($"the calibration has no costs for {config} {workload}: recalibrate (testbed simulate --calibrate)");
 }

@@ -62,7 +62,8 @@ public sealed class ManagedAddressSpace : IAddressSpace
         nommu = !mmu;
         sharedFree = descriptor.SharedFree;
         configName = config;
-        mm = new MmStruct(spf, options, flags, descriptor.SpfRcu, descriptor.PerVmaLock, descriptor.VmaRefcnt);
+        mm = new MmStruct(spf, options, flags, descriptor.SpfRcu, descriptor.PerVmaLock, descriptor.VmaRefcnt,
+            spfReuseVma: descriptor.SpfReuseVma);
         Config = new ConfigInfo(config, Mmu: mmu, Spf: spf, SharedFree: sharedFree, options.TestFlags,
             MmStruct.PageSize, MmStruct.TaskSize, MmStruct.MmapMinAddr, MmStruct.MmapBaseAddr, mm.Capabilities);
     }
@@ -75,7 +76,7 @@ public sealed class ManagedAddressSpace : IAddressSpace
         configName = parent.configName;
         var p = parent.mm;
         Interlocked.Increment(ref p.Kmem.Users);
-        mm = new MmStruct(p.Spf, p.Options, p.Flags, p.SpfRcu, p.PerVmaLock, p.VmaRefcnt, p.Kmem);
+        mm = new MmStruct(p.Spf, p.Options, p.Flags, p.SpfRcu, p.PerVmaLock, p.VmaRefcnt, p.Kmem, p.SpfReuseVma);
         Config = parent.Config;
     }
 
@@ -611,6 +612,7 @@ public sealed class ManagedAddressSpace : IAddressSpace
             SpfAbortPtlBusy = (ulong)Volatile.Read(ref c.SpfAborts[(int)SpfAbort.PtlBusy]),
             ClassicFaults = (ulong)Volatile.Read(ref c.ClassicFaults),
             Fallbacks = (ulong)Volatile.Read(ref c.Fallbacks),
+            SpfVmaReused = (ulong)Volatile.Read(ref c.SpfVmaReused),
             Segv = (ulong)Volatile.Read(ref c.Segv),
             Violations = (ulong)mm.ViolationCount,
             EventsLost = mm.EventsLost,

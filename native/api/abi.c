@@ -53,6 +53,7 @@ static const struct tb_abi_field abi_rows[] = {
 	ROW(tb_stats, spf_abort_ptl_busy),
 	ROW(tb_stats, classic_faults),
 	ROW(tb_stats, fallbacks),
+	ROW(tb_stats, spf_vma_reused),
 	ROW(tb_stats, segv),
 	ROW(tb_stats, violations),
 	ROW(tb_stats, events_lost),

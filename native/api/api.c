@@ -787,6 +787,7 @@ static int __tb_stats(struct mm_struct *mm, struct tb_stats *out)
 	out->spf_abort_ptl_busy = ev.spf_abort[SPF_ABORT_PTL_BUSY];
 	out->classic_faults = ev.classic_faults;
 	out->fallbacks = ev.fallbacks;
+	out->spf_vma_reused = ev.spf_vma_reused;
 	out->segv = ev.segv;
 	out->violations = tb_vlog_count(&tb_process_of(mm)->vlog);
 	out->events_lost = tb_evlog_lost(&tb_process_of(mm)->evlog);

@@ -332,6 +332,8 @@ struct tb_stats {
 	uint64_t spf_abort_ptl_busy;
 	uint64_t classic_faults;	/* handled under mmap_sem read */
 	uint64_t fallbacks;		/* speculative aborted, then classic */
+	uint64_t spf_vma_reused;	/* fallbacks that reused the speculative
+					 * VMA, no find_vma (mmu-spf-v9) */
 	uint64_t segv;			/* faults answered -EFAULT or -EACCES */
 	uint64_t violations;
 	uint64_t events_lost;

@@ -169,7 +169,7 @@ int pt_for_each(struct mm_struct *mm,
 /* obj is one of mm's split PTE locks (the line classifier asks). */
 bool pt_is_ptlock(const struct mm_struct *mm, const void *obj);
 int handle_mm_fault(struct mm_struct *mm, unsigned long address,
-		    unsigned int flags);
+		    unsigned int flags, struct vm_area_struct *spf_vma);
 int do_page_fault(struct mm_struct *mm, unsigned long address,
 		  unsigned int flags);
 

@@ -711,22 +711,58 @@ fail:
 }
 #endif
 
+#ifdef CONFIG_SPF_REUSE_VMA
+#if !defined(CONFIG_SPECULATIVE_PAGE_FAULT) || defined(CONFIG_SPF_RCU)
+#error "CONFIG_SPF_REUSE_VMA hands over a get_vma reference: mmu-spf only"
+#endif
+/*
+ * can_reuse_spf_vma (SPF v9, "mm: speculative page fault handler return
+ * VMA"; dropped in v11): with mmap_sem held for read, the VMA the
+ * speculative attempt pinned is what find_vma would return if it is still
+ * in mm_rb (the erase clears its node) and still covers address.  The
+ * reference is dropped after the fields are read, whatever the answer:
+ * mmap_sem keeps a VMA that is still in the tree, and one that left it
+ * may be freed right here by this put_vma.
+ */
+static bool can_reuse_spf_vma(struct vm_area_struct *vma,
+			      unsigned long address)
+{
+	bool ret = !RB_EMPTY_NODE(&vma->vm_rb) &&
+		   vma->vm_start <= address && address < vma->vm_end;
+
+	put_vma(vma);
+	return ret;
+}
+#endif
+
 /*
  * The classic path: mmap_sem held for read keeps every VMA where it is;
- * the table's split PTE lock orders us against other faults.  Returns
+ * the table's split PTE lock orders us against other faults.  spf_vma
+ * is the VMA a speculative attempt gave up on with its reference still
+ * held (mmu-spf-v9 only, else NULL): it is reused or put here.  Returns
  * FAULT_DONE_CLASSIC, -EFAULT (no VMA, or a stack below address that
  * may not expand to it), -EACCES or -ENOMEM (the anon_vma could not be
  * allocated).
  */
 int handle_mm_fault(struct mm_struct *mm, unsigned long address,
-		    unsigned int flags)
+		    unsigned int flags, struct vm_area_struct *spf_vma)
 {
 	struct vm_area_struct *vma;
 	struct pte_table *pte;
 	int ret = FAULT_DONE_CLASSIC;
 
 	down_read(&mm->mmap_sem);
+#ifdef CONFIG_SPF_REUSE_VMA
+	if (spf_vma && can_reuse_spf_vma(spf_vma, address)) {
+		vma = spf_vma;
+		count_fault_event(this_thread_fault_events(mm), spf_vma_reused);
+	} else {
+		vma = find_vma(mm, address);
+	}
+#else
+	(void)spf_vma;
 	vma = find_vma(mm, address);
+#endif
 	if (!vma) {
 		ret = -EFAULT;
 		goto out;
@@ -839,6 +875,12 @@ out:
  * page was installed (or was already there), or 1 with *abort set to the
  * SPF_ABORT_* reason: the caller then takes the classic path.
  *
+ * mmu-spf-v9 (CONFIG_SPF_REUSE_VMA): a give-up after get_vma found a VMA
+ * keeps its reference and returns the VMA in *spf_vma for the classic
+ * path (can_reuse_spf_vma), as v9 did for every VM_FAULT_RETRY; only the
+ * access error (v9's VM_FAULT_SIGSEGV, which x86 retries classic with no
+ * VMA handed over) puts it here.  Elsewhere *spf_vma stays NULL.
+ *
  * The VMA is pinned by get_vma(), so it cannot be freed under us, but it
  * can change or leave the tree at any time: everything read before the
  * PTE lock is validated under it (spf_pte_map_lock).  munmap zaps under
@@ -884,13 +926,15 @@ static void spf_put_vma(struct vm_area_struct *vma)
 
 static int __handle_speculative_fault(struct mm_struct *mm,
 				      unsigned long address,
-				      unsigned int flags, int *abort)
+				      unsigned int flags, int *abort,
+				      struct vm_area_struct **spf_vma)
 {
 	struct vm_area_struct *vma;
 	struct pte_table *pte;
 	unsigned long vm_flags;
 	unsigned int seq;
 
+	*spf_vma = NULL;
 	vma = spf_get_vma(mm, address);
 	if (!vma) {
 		*abort = SPF_ABORT_NO_VMA;
@@ -973,6 +1017,12 @@ static int __handle_speculative_fault(struct mm_struct *mm,
 	return 0;
 
 out_put:
+#ifdef CONFIG_SPF_REUSE_VMA
+	if (*abort != SPF_ABORT_ACCESS) {
+		*spf_vma = vma;
+		return 1;
+	}
+#endif
 	spf_put_vma(vma);
 	return 1;
 }
@@ -1272,6 +1322,7 @@ int do_page_fault(struct mm_struct *mm, unsigned long address,
 		  unsigned int flags)
 {
 	struct mm_fault_events *ev = this_thread_fault_events(mm);
+	struct vm_area_struct *spf_vma = NULL;
 	int ret;
 
 	count_fault_event(ev, faults);
@@ -1299,7 +1350,8 @@ int do_page_fault(struct mm_struct *mm, unsigned long address,
 		int abort = -1;
 
 		count_fault_event(ev, spf_attempts);
-		ret = __handle_speculative_fault(mm, address, flags, &abort);
+		ret = __handle_speculative_fault(mm, address, flags, &abort,
+						 &spf_vma);
 		if (ret == 0) {
 			count_fault_event(ev, spf_success);
 			return FAULT_DONE_SPECULATIVE;
@@ -1310,7 +1362,7 @@ int do_page_fault(struct mm_struct *mm, unsigned long address,
 #endif
 
 	count_fault_event(ev, classic_faults);
-	ret = handle_mm_fault(mm, address, flags);
+	ret = handle_mm_fault(mm, address, flags, spf_vma);
 	if (ret == -EFAULT || ret == -EACCES)
 		count_fault_event(ev, segv);
 	return ret;

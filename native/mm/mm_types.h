@@ -26,6 +26,9 @@
  *    mm_rb_lock and pins the VMA with vm_ref_count;
  *  - mmu-spf-rcu (+ CONFIG_SPF_RCU): the same fault path, but the VMA
  *    found is kept alive by the RCU read-side section, not a reference;
+ *  - mmu-spf-v9 (+ CONFIG_SPF_REUSE_VMA): mmu-spf whose speculative
+ *    attempt, when it gives up, hands its pinned VMA to the classic path,
+ *    which reuses it instead of find_vma (SPF v9's can_reuse_spf_vma);
  *  - mmu-pvl (CONFIG_PER_VMA_LOCK): 6.4's per-VMA locks;
  *  - mmu-vmrefcnt (+ CONFIG_VMA_REFCNT): 6.15's vm_refcnt in place of
  *    the per-VMA rw_semaphore and the detached flag, on a VMA cache that
@@ -286,6 +289,7 @@ struct mm_fault_events {
 	u64 spf_abort[SPF_ABORT_NR];
 	u64 classic_faults;
 	u64 fallbacks;
+	u64 spf_vma_reused;	/* fallbacks that skipped find_vma (v9) */
 	u64 segv;
 };
 

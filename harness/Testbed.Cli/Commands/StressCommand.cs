@@ -9,7 +9,7 @@ using Testbed.Harness.Workloads;
 namespace Testbed.Cli.Commands;
 
 /// <summary>
-/// <c>stress</c>: the threaded mixes on the native mmu models (mmu, mmu-spf, mmu-spf-rcu, mmu-pvl, mmu-vmrefcnt) (each run
+/// <c>stress</c>: the threaded mixes on the native mmu models (mmu, mmu-spf, mmu-spf-rcu, mmu-pvl, mmu-vmrefcnt, mmu-spf-v9) (each run
 /// in a worker process), a table per config, exit 1 on any violation, leak or crash.
 /// </summary>
 internal static class StressCommand

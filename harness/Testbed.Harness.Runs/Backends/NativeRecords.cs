@@ -39,6 +39,7 @@ internal static class NativeRecords
         SpfAbortPtlBusy = s.SpfAbortPtlBusy,
         ClassicFaults = s.ClassicFaults,
         Fallbacks = s.Fallbacks,
+        SpfVmaReused = s.SpfVmaReused,
         Segv = s.Segv,
         Violations = s.Violations,
         EventsLost = s.EventsLost,

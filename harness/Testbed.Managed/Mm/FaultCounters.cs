@@ -26,6 +26,9 @@ internal sealed class FaultCounters
     /// <summary>Speculative aborted, then classic.</summary>
     public long Fallbacks;
 
+    /// <summary>Fallbacks that reused the speculative attempt's VMA instead of find_vma (mmu-spf-v9).</summary>
+    public long SpfVmaReused;
+
     /// <summary>Faults answered -EFAULT or -EACCES.</summary>
     public long Segv;
 
@@ -39,6 +42,7 @@ internal sealed class FaultCounters
             SpfAborts[i] += Volatile.Read(ref other.SpfAborts[i]);
         ClassicFaults += Volatile.Read(ref other.ClassicFaults);
         Fallbacks += Volatile.Read(ref other.Fallbacks);
+        SpfVmaReused += Volatile.Read(ref other.SpfVmaReused);
         Segv += Volatile.Read(ref other.Segv);
     }
 }

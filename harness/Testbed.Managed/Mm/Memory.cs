@@ -202,10 +202,11 @@ internal sealed partial class MmStruct
             c.SpfAborts[(int)abort.Value]++;
             c.Fallbacks++;
         }
+        VmAreaStruct? spfVma = null;
         if (Spf && SpfTry(flags))
         {
             c.SpfAttempts++;
-            var abort = HandleSpeculativeFault(addr, flags);
+            var abort = HandleSpeculativeFault(addr, flags, out spfVma);
             if (abort is null)
             {
                 c.SpfSuccess++;
@@ -215,7 +216,7 @@ internal sealed partial class MmStruct
             c.Fallbacks++;
         }
         c.ClassicFaults++;
-        var ret = HandleClassicFault(addr, flags);
+        var ret = HandleClassicFault(addr, flags, spfVma);
         if (ret == -Errno.EFAULT || ret == -Errno.EACCES)
             c.Segv++;
         return ret;
@@ -231,17 +232,24 @@ internal sealed partial class MmStruct
 
     /// <summary>
     /// __handle_speculative_fault: null when the page was handled without mmap_sem,
-    /// otherwise why it gave up (VM_FAULT_RETRY).
+    /// otherwise why it gave up (VM_FAULT_RETRY). On mmu-spf-v9 a give-up after get_vma found
+    /// a VMA keeps the reference and hands the VMA over in <paramref name="spfVma"/> for the
+    /// classic path (v9's can_reuse_spf_vma), but for the access error (v9's VM_FAULT_SIGSEGV,
+    /// which x86 retries classic without it); otherwise <paramref name="spfVma"/> is null.
     /// </summary>
-    private SpfAbort? HandleSpeculativeFault(ulong addr, FaultFlags flags)
+    private SpfAbort? HandleSpeculativeFault(ulong addr, FaultFlags flags, out VmAreaStruct? spfVma)
     {
+        spfVma = null;
         if (SpfRcu)
             return HandleSpeculativeFaultRcu(addr, flags);
         var vma = GetVma(addr);
         if (vma is null)
             return SpfAbort.NoVma;
         var abort = SpeculativeAnonymousPage(vma, addr, flags);
-        PutVma(vma);
+        if (SpfReuseVma && abort is { } a && a != SpfAbort.Access)
+            spfVma = vma;
+        else
+            PutVma(vma);
         return abort;
     }
 
@@ -359,11 +367,36 @@ internal sealed partial class MmStruct
         return null;
     }
 
-    /// <summary>handle_mm_fault under mmap_sem read (__do_page_fault's classic path).</summary>
-    private int HandleClassicFault(ulong addr, FaultFlags flags)
+    /// <summary>
+    /// can_reuse_spf_vma (SPF v9, dropped in v11), under mmap_sem read: the VMA the speculative
+    /// attempt pinned is what find_vma would return if it is still in mm_rb and still covers
+    /// addr. The reference is dropped after the fields are read, whatever the answer: mmap_sem
+    /// keeps a VMA still in the tree, and one that left it may be freed by this put.
+    /// </summary>
+    private bool CanReuseSpfVma(VmAreaStruct vma, ulong addr)
+    {
+        var reuse = !vma.VmRb.IsEmpty && vma.VmStart <= addr && addr < vma.VmEnd;
+        PutVma(vma);
+        return reuse;
+    }
+
+    /// <summary>
+    /// handle_mm_fault under mmap_sem read (__do_page_fault's classic path); on mmu-spf-v9 the
+    /// VMA a speculative attempt handed over (<paramref name="spfVma"/>) is reused or put here.
+    /// </summary>
+    private int HandleClassicFault(ulong addr, FaultFlags flags, VmAreaStruct? spfVma)
     {
         MmapSem.DownRead();
-        var vma = FindVma(addr);
+        VmAreaStruct? vma;
+        if (spfVma is not null && CanReuseSpfVma(spfVma, addr))
+        {
+            vma = spfVma;
+            Counters.SpfVmaReused++;
+        }
+        else
+        {
+            vma = FindVma(addr);
+        }
         if (vma is not null && vma.VmStart > addr)
         {
             if (PerVmaLock)

@@ -43,13 +43,14 @@ internal sealed partial class MmStruct
 
     /// <summary>Creates an empty mm of a fault design: SPF (optionally with RCU-kept VMAs), per-VMA locks, or neither.</summary>
     public MmStruct(bool spf, ManagedOptions options, MmFlags flags = MmFlags.None, bool spfRcu = false, bool perVmaLock = false,
-        bool vmaRefcnt = false, KmemAccount? family = null)
+        bool vmaRefcnt = false, KmemAccount? family = null, bool spfReuseVma = false)
     {
         Kmem = family ?? new KmemAccount();
         Spf = spf;
         SpfRcu = spf && spfRcu;
         PerVmaLock = perVmaLock && !spf;
         VmaRefcnt = PerVmaLock && vmaRefcnt;
+        SpfReuseVma = VmaRefs && spfReuseVma;
         Options = options;
         Flags = flags;
         Lines = new MmLines(Spf, PerVmaLock);
@@ -77,6 +78,12 @@ internal sealed partial class MmStruct
 
     /// <summary>CONFIG_VMA_REFCNT: 6.15's vm_refcnt in place of the per-VMA lock; the VMA cache is typesafe by RCU.</summary>
     public bool VmaRefcnt { get; }
+
+    /// <summary>
+    /// CONFIG_SPF_REUSE_VMA (mmu-spf-v9): a speculative attempt that gives up hands its VMA, still
+    /// referenced, to the classic path, which reuses it if can_reuse_spf_vma holds (SPF v9).
+    /// </summary>
+    public bool SpfReuseVma { get; }
 
     /// <summary>VMAs carry vm_ref_count (get_vma/put_vma): SPF without RCU.</summary>
     public bool VmaRefs

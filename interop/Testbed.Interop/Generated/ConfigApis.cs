@@ -873,6 +873,179 @@ public readonly unsafe partial struct MmuVmrefcntApi : ITestbedApi
     public static partial int DebugLeakFile([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("int")] int fd);
 }
 
+/// <summary>The entry points of libtestbed-mmu-spf-v9.so (config mmu-spf-v9).</summary>
+public readonly unsafe partial struct MmuSpfV9Api : ITestbedApi
+{
+    /// <summary>The library name passed to the loader.</summary>
+    public const string Library = "testbed-mmu-spf-v9";
+
+    /// <inheritdoc/>
+    public static string ConfigName => "mmu-spf-v9";
+
+    /// <inheritdoc/>
+    public static string LibraryName => Library;
+
+    /// <summary><c>int tb_get_config(struct tb_config_info *out)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_get_config")]
+    [return: NativeTypeName("int")]
+    public static partial int GetConfig([NativeTypeName("struct tb_config_info *")] TbConfigInfo* @out);
+
+    /// <summary><c>int tb_abi_layout(struct tb_abi_field *buf, int cap)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_abi_layout")]
+    [return: NativeTypeName("int")]
+    public static partial int AbiLayout([NativeTypeName("struct tb_abi_field *")] TbAbiField* buf, [NativeTypeName("int")] int cap);
+
+    /// <summary><c>int tb_set_sched_hook(tb_sched_hook_fn fn, void *ctx)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_set_sched_hook")]
+    [return: NativeTypeName("int")]
+    public static partial int SetSchedHook([NativeTypeName("tb_sched_hook_fn")] delegate* unmanaged<int, void*, void*, void> fn, [NativeTypeName("void *")] void* ctx);
+
+    /// <summary><c>int tb_set_sched_hook_controlled(tb_sched_hook_fn fn, void *ctx)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_set_sched_hook_controlled")]
+    [return: NativeTypeName("int")]
+    public static partial int SetSchedHookControlled([NativeTypeName("tb_sched_hook_fn")] delegate* unmanaged<int, void*, void*, void> fn, [NativeTypeName("void *")] void* ctx);
+
+    /// <summary><c>int tb_global_violations(struct tb_violation *buf, int cap)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_global_violations")]
+    [return: NativeTypeName("int")]
+    public static partial int GlobalViolations([NativeTypeName("struct tb_violation *")] TbViolation* buf, [NativeTypeName("int")] int cap);
+
+    /// <summary><c>int tb_kmem_check(void)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_kmem_check")]
+    [return: NativeTypeName("int")]
+    public static partial int KmemCheck();
+
+    /// <summary><c>int tb_mm_create(uint32_t flags, tb_mm_t *out)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_mm_create")]
+    [return: NativeTypeName("int")]
+    public static partial int MmCreate([NativeTypeName("uint32_t")] uint flags, [NativeTypeName("tb_mm_t *")] TbMm* @out);
+
+    /// <summary><c>int tb_mm_destroy(tb_mm_t mm)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_mm_destroy")]
+    [return: NativeTypeName("int")]
+    public static partial int MmDestroy([NativeTypeName("tb_mm_t")] TbMm mm);
+
+    /// <summary><c>int tb_mm_set_threads(tb_mm_t mm, uint32_t nr)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_mm_set_threads")]
+    [return: NativeTypeName("int")]
+    public static partial int MmSetThreads([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("uint32_t")] uint nr);
+
+    /// <summary><c>int tb_file_open(tb_mm_t mm, uint64_t size, uint32_t flags)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_file_open")]
+    [return: NativeTypeName("int")]
+    public static partial int FileOpen([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("uint64_t")] ulong size, [NativeTypeName("uint32_t")] uint flags);
+
+    /// <summary><c>int tb_file_close(tb_mm_t mm, int fd)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_file_close")]
+    [return: NativeTypeName("int")]
+    public static partial int FileClose([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("int")] int fd);
+
+    /// <summary><c>int64_t tb_mmap(tb_mm_t mm, uint64_t addr, uint64_t len, uint32_t prot, uint32_t flags, int fd, uint64_t pgoff)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_mmap")]
+    [return: NativeTypeName("int64_t")]
+    public static partial long Mmap([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("uint64_t")] ulong addr, [NativeTypeName("uint64_t")] ulong len, [NativeTypeName("uint32_t")] uint prot, [NativeTypeName("uint32_t")] uint flags, [NativeTypeName("int")] int fd, [NativeTypeName("uint64_t")] ulong pgoff);
+
+    /// <summary><c>int tb_munmap(tb_mm_t mm, uint64_t addr, uint64_t len)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_munmap")]
+    [return: NativeTypeName("int")]
+    public static partial int Munmap([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("uint64_t")] ulong addr, [NativeTypeName("uint64_t")] ulong len);
+
+    /// <summary><c>int tb_mprotect(tb_mm_t mm, uint64_t addr, uint64_t len, uint32_t prot)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_mprotect")]
+    [return: NativeTypeName("int")]
+    public static partial int Mprotect([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("uint64_t")] ulong addr, [NativeTypeName("uint64_t")] ulong len, [NativeTypeName("uint32_t")] uint prot);
+
+    /// <summary><c>int tb_mbind(tb_mm_t mm, uint64_t addr, uint64_t len, uint32_t mode)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_mbind")]
+    [return: NativeTypeName("int")]
+    public static partial int Mbind([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("uint64_t")] ulong addr, [NativeTypeName("uint64_t")] ulong len, [NativeTypeName("uint32_t")] uint mode);
+
+    /// <summary><c>int tb_fault(tb_mm_t mm, uint64_t addr, uint32_t flags)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_fault")]
+    [return: NativeTypeName("int")]
+    public static partial int Fault([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("uint64_t")] ulong addr, [NativeTypeName("uint32_t")] uint flags);
+
+    /// <summary><c>int tb_batch(tb_mm_t mm, struct tb_op *ops, int n)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_batch")]
+    [return: NativeTypeName("int")]
+    public static partial int Batch([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("struct tb_op *")] TbOp* ops, [NativeTypeName("int")] int n);
+
+    /// <summary><c>int tb_madvise(tb_mm_t mm, uint64_t addr, uint64_t len, uint32_t advice)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_madvise")]
+    [return: NativeTypeName("int")]
+    public static partial int Madvise([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("uint64_t")] ulong addr, [NativeTypeName("uint64_t")] ulong len, [NativeTypeName("uint32_t")] uint advice);
+
+    /// <summary><c>int tb_fork(tb_mm_t mm, tb_mm_t *child)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_fork")]
+    [return: NativeTypeName("int")]
+    public static partial int Fork([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("tb_mm_t *")] TbMm* child);
+
+    /// <summary><c>int tb_get_vma(tb_mm_t mm, uint64_t addr, uint64_t *ref, struct tb_vma_info *info)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_get_vma")]
+    [return: NativeTypeName("int")]
+    public static partial int GetVma([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("uint64_t")] ulong addr, [NativeTypeName("uint64_t *")] ulong* @ref, [NativeTypeName("struct tb_vma_info *")] TbVmaInfo* info);
+
+    /// <summary><c>int tb_vma_ref_info(tb_mm_t mm, uint64_t ref, struct tb_vma_info *info)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_vma_ref_info")]
+    [return: NativeTypeName("int")]
+    public static partial int VmaRefInfo([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("uint64_t")] ulong @ref, [NativeTypeName("struct tb_vma_info *")] TbVmaInfo* info);
+
+    /// <summary><c>int tb_put_vma(tb_mm_t mm, uint64_t ref)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_put_vma")]
+    [return: NativeTypeName("int")]
+    public static partial int PutVma([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("uint64_t")] ulong @ref);
+
+    /// <summary><c>int tb_snapshot(tb_mm_t mm, struct tb_vma_info *buf, int cap)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_snapshot")]
+    [return: NativeTypeName("int")]
+    public static partial int Snapshot([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("struct tb_vma_info *")] TbVmaInfo* buf, [NativeTypeName("int")] int cap);
+
+    /// <summary><c>int tb_stats(tb_mm_t mm, struct tb_stats *out)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_stats")]
+    [return: NativeTypeName("int")]
+    public static partial int Stats([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("struct tb_stats *")] TbStats* @out);
+
+    /// <summary><c>int tb_validate(tb_mm_t mm)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_validate")]
+    [return: NativeTypeName("int")]
+    public static partial int Validate([NativeTypeName("tb_mm_t")] TbMm mm);
+
+    /// <summary><c>int tb_violations(tb_mm_t mm, struct tb_violation *buf, int cap)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_violations")]
+    [return: NativeTypeName("int")]
+    public static partial int Violations([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("struct tb_violation *")] TbViolation* buf, [NativeTypeName("int")] int cap);
+
+    /// <summary><c>int tb_trace(tb_mm_t mm, int enable)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_trace")]
+    [return: NativeTypeName("int")]
+    public static partial int Trace([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("int")] int enable);
+
+    /// <summary><c>int tb_events(tb_mm_t mm, struct tb_event *buf, int cap)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_events")]
+    [return: NativeTypeName("int")]
+    public static partial int Events([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("struct tb_event *")] TbEvent* buf, [NativeTypeName("int")] int cap);
+
+    /// <summary><c>int tb_counts(uint32_t op, struct tb_op_counts *out)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_counts")]
+    [return: NativeTypeName("int")]
+    public static partial int Counts([NativeTypeName("uint32_t")] uint op, [NativeTypeName("struct tb_op_counts *")] TbOpCounts* @out);
+
+    /// <summary><c>int tb_counts_reset(void)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_counts_reset")]
+    [return: NativeTypeName("int")]
+    public static partial int CountsReset();
+
+    /// <summary><c>int tb_inject_alloc_failure(tb_mm_t mm, uint32_t cache, uint64_t nth)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_inject_alloc_failure")]
+    [return: NativeTypeName("int")]
+    public static partial int InjectAllocFailure([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("uint32_t")] uint cache, [NativeTypeName("uint64_t")] ulong nth);
+
+    /// <summary><c>int tb_debug_leak_file(tb_mm_t mm, int fd)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_debug_leak_file")]
+    [return: NativeTypeName("int")]
+    public static partial int DebugLeakFile([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("int")] int fd);
+}
+
 /// <summary>The entry points of libtestbed-nommu.so (config nommu).</summary>
 public readonly unsafe partial struct NommuApi : ITestbedApi
 {
@@ -2438,6 +2611,179 @@ public readonly unsafe partial struct MmuVmrefcntPerfApi : ITestbedApi
 
     /// <inheritdoc/>
     public static string ConfigName => "mmu-vmrefcnt";
+
+    /// <inheritdoc/>
+    public static string LibraryName => Library;
+
+    /// <summary><c>int tb_get_config(struct tb_config_info *out)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_get_config")]
+    [return: NativeTypeName("int")]
+    public static partial int GetConfig([NativeTypeName("struct tb_config_info *")] TbConfigInfo* @out);
+
+    /// <summary><c>int tb_abi_layout(struct tb_abi_field *buf, int cap)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_abi_layout")]
+    [return: NativeTypeName("int")]
+    public static partial int AbiLayout([NativeTypeName("struct tb_abi_field *")] TbAbiField* buf, [NativeTypeName("int")] int cap);
+
+    /// <summary><c>int tb_set_sched_hook(tb_sched_hook_fn fn, void *ctx)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_set_sched_hook")]
+    [return: NativeTypeName("int")]
+    public static partial int SetSchedHook([NativeTypeName("tb_sched_hook_fn")] delegate* unmanaged<int, void*, void*, void> fn, [NativeTypeName("void *")] void* ctx);
+
+    /// <summary><c>int tb_set_sched_hook_controlled(tb_sched_hook_fn fn, void *ctx)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_set_sched_hook_controlled")]
+    [return: NativeTypeName("int")]
+    public static partial int SetSchedHookControlled([NativeTypeName("tb_sched_hook_fn")] delegate* unmanaged<int, void*, void*, void> fn, [NativeTypeName("void *")] void* ctx);
+
+    /// <summary><c>int tb_global_violations(struct tb_violation *buf, int cap)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_global_violations")]
+    [return: NativeTypeName("int")]
+    public static partial int GlobalViolations([NativeTypeName("struct tb_violation *")] TbViolation* buf, [NativeTypeName("int")] int cap);
+
+    /// <summary><c>int tb_kmem_check(void)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_kmem_check")]
+    [return: NativeTypeName("int")]
+    public static partial int KmemCheck();
+
+    /// <summary><c>int tb_mm_create(uint32_t flags, tb_mm_t *out)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_mm_create")]
+    [return: NativeTypeName("int")]
+    public static partial int MmCreate([NativeTypeName("uint32_t")] uint flags, [NativeTypeName("tb_mm_t *")] TbMm* @out);
+
+    /// <summary><c>int tb_mm_destroy(tb_mm_t mm)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_mm_destroy")]
+    [return: NativeTypeName("int")]
+    public static partial int MmDestroy([NativeTypeName("tb_mm_t")] TbMm mm);
+
+    /// <summary><c>int tb_mm_set_threads(tb_mm_t mm, uint32_t nr)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_mm_set_threads")]
+    [return: NativeTypeName("int")]
+    public static partial int MmSetThreads([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("uint32_t")] uint nr);
+
+    /// <summary><c>int tb_file_open(tb_mm_t mm, uint64_t size, uint32_t flags)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_file_open")]
+    [return: NativeTypeName("int")]
+    public static partial int FileOpen([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("uint64_t")] ulong size, [NativeTypeName("uint32_t")] uint flags);
+
+    /// <summary><c>int tb_file_close(tb_mm_t mm, int fd)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_file_close")]
+    [return: NativeTypeName("int")]
+    public static partial int FileClose([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("int")] int fd);
+
+    /// <summary><c>int64_t tb_mmap(tb_mm_t mm, uint64_t addr, uint64_t len, uint32_t prot, uint32_t flags, int fd, uint64_t pgoff)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_mmap")]
+    [return: NativeTypeName("int64_t")]
+    public static partial long Mmap([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("uint64_t")] ulong addr, [NativeTypeName("uint64_t")] ulong len, [NativeTypeName("uint32_t")] uint prot, [NativeTypeName("uint32_t")] uint flags, [NativeTypeName("int")] int fd, [NativeTypeName("uint64_t")] ulong pgoff);
+
+    /// <summary><c>int tb_munmap(tb_mm_t mm, uint64_t addr, uint64_t len)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_munmap")]
+    [return: NativeTypeName("int")]
+    public static partial int Munmap([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("uint64_t")] ulong addr, [NativeTypeName("uint64_t")] ulong len);
+
+    /// <summary><c>int tb_mprotect(tb_mm_t mm, uint64_t addr, uint64_t len, uint32_t prot)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_mprotect")]
+    [return: NativeTypeName("int")]
+    public static partial int Mprotect([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("uint64_t")] ulong addr, [NativeTypeName("uint64_t")] ulong len, [NativeTypeName("uint32_t")] uint prot);
+
+    /// <summary><c>int tb_mbind(tb_mm_t mm, uint64_t addr, uint64_t len, uint32_t mode)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_mbind")]
+    [return: NativeTypeName("int")]
+    public static partial int Mbind([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("uint64_t")] ulong addr, [NativeTypeName("uint64_t")] ulong len, [NativeTypeName("uint32_t")] uint mode);
+
+    /// <summary><c>int tb_fault(tb_mm_t mm, uint64_t addr, uint32_t flags)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_fault")]
+    [return: NativeTypeName("int")]
+    public static partial int Fault([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("uint64_t")] ulong addr, [NativeTypeName("uint32_t")] uint flags);
+
+    /// <summary><c>int tb_batch(tb_mm_t mm, struct tb_op *ops, int n)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_batch")]
+    [return: NativeTypeName("int")]
+    public static partial int Batch([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("struct tb_op *")] TbOp* ops, [NativeTypeName("int")] int n);
+
+    /// <summary><c>int tb_madvise(tb_mm_t mm, uint64_t addr, uint64_t len, uint32_t advice)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_madvise")]
+    [return: NativeTypeName("int")]
+    public static partial int Madvise([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("uint64_t")] ulong addr, [NativeTypeName("uint64_t")] ulong len, [NativeTypeName("uint32_t")] uint advice);
+
+    /// <summary><c>int tb_fork(tb_mm_t mm, tb_mm_t *child)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_fork")]
+    [return: NativeTypeName("int")]
+    public static partial int Fork([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("tb_mm_t *")] TbMm* child);
+
+    /// <summary><c>int tb_get_vma(tb_mm_t mm, uint64_t addr, uint64_t *ref, struct tb_vma_info *info)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_get_vma")]
+    [return: NativeTypeName("int")]
+    public static partial int GetVma([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("uint64_t")] ulong addr, [NativeTypeName("uint64_t *")] ulong* @ref, [NativeTypeName("struct tb_vma_info *")] TbVmaInfo* info);
+
+    /// <summary><c>int tb_vma_ref_info(tb_mm_t mm, uint64_t ref, struct tb_vma_info *info)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_vma_ref_info")]
+    [return: NativeTypeName("int")]
+    public static partial int VmaRefInfo([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("uint64_t")] ulong @ref, [NativeTypeName("struct tb_vma_info *")] TbVmaInfo* info);
+
+    /// <summary><c>int tb_put_vma(tb_mm_t mm, uint64_t ref)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_put_vma")]
+    [return: NativeTypeName("int")]
+    public static partial int PutVma([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("uint64_t")] ulong @ref);
+
+    /// <summary><c>int tb_snapshot(tb_mm_t mm, struct tb_vma_info *buf, int cap)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_snapshot")]
+    [return: NativeTypeName("int")]
+    public static partial int Snapshot([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("struct tb_vma_info *")] TbVmaInfo* buf, [NativeTypeName("int")] int cap);
+
+    /// <summary><c>int tb_stats(tb_mm_t mm, struct tb_stats *out)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_stats")]
+    [return: NativeTypeName("int")]
+    public static partial int Stats([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("struct tb_stats *")] TbStats* @out);
+
+    /// <summary><c>int tb_validate(tb_mm_t mm)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_validate")]
+    [return: NativeTypeName("int")]
+    public static partial int Validate([NativeTypeName("tb_mm_t")] TbMm mm);
+
+    /// <summary><c>int tb_violations(tb_mm_t mm, struct tb_violation *buf, int cap)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_violations")]
+    [return: NativeTypeName("int")]
+    public static partial int Violations([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("struct tb_violation *")] TbViolation* buf, [NativeTypeName("int")] int cap);
+
+    /// <summary><c>int tb_trace(tb_mm_t mm, int enable)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_trace")]
+    [return: NativeTypeName("int")]
+    public static partial int Trace([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("int")] int enable);
+
+    /// <summary><c>int tb_events(tb_mm_t mm, struct tb_event *buf, int cap)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_events")]
+    [return: NativeTypeName("int")]
+    public static partial int Events([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("struct tb_event *")] TbEvent* buf, [NativeTypeName("int")] int cap);
+
+    /// <summary><c>int tb_counts(uint32_t op, struct tb_op_counts *out)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_counts")]
+    [return: NativeTypeName("int")]
+    public static partial int Counts([NativeTypeName("uint32_t")] uint op, [NativeTypeName("struct tb_op_counts *")] TbOpCounts* @out);
+
+    /// <summary><c>int tb_counts_reset(void)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_counts_reset")]
+    [return: NativeTypeName("int")]
+    public static partial int CountsReset();
+
+    /// <summary><c>int tb_inject_alloc_failure(tb_mm_t mm, uint32_t cache, uint64_t nth)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_inject_alloc_failure")]
+    [return: NativeTypeName("int")]
+    public static partial int InjectAllocFailure([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("uint32_t")] uint cache, [NativeTypeName("uint64_t")] ulong nth);
+
+    /// <summary><c>int tb_debug_leak_file(tb_mm_t mm, int fd)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "tb_debug_leak_file")]
+    [return: NativeTypeName("int")]
+    public static partial int DebugLeakFile([NativeTypeName("tb_mm_t")] TbMm mm, [NativeTypeName("int")] int fd);
+}
+
+/// <summary>The entry points of the perf flavour's libtestbed-mmu-spf-v9.so (config mmu-spf-v9).</summary>
+public readonly unsafe partial struct MmuSpfV9PerfApi : ITestbedApi
+{
+    /// <summary>The library name passed to the loader.</summary>
+    public const string Library = "testbed-mmu-spf-v9+perf";
+
+    /// <inheritdoc/>
+    public static string ConfigName => "mmu-spf-v9";
 
     /// <inheritdoc/>
     public static string LibraryName => Library;

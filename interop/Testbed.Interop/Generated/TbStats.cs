@@ -6,7 +6,7 @@
 
 namespace Testbed.Interop;
 
-/// <summary><c>struct tb_stats</c> (208 bytes).</summary>
+/// <summary><c>struct tb_stats</c> (216 bytes).</summary>
 [NativeTypeName("struct tb_stats")]
 public unsafe partial struct TbStats
 {
@@ -102,15 +102,19 @@ public unsafe partial struct TbStats
     [NativeTypeName("uint64_t")]
     public ulong Fallbacks;
 
-    /// <summary><c>segv</c>: <c>uint64_t</c> at offset 184.</summary>
+    /// <summary><c>spf_vma_reused</c>: <c>uint64_t</c> at offset 184.</summary>
+    [NativeTypeName("uint64_t")]
+    public ulong SpfVmaReused;
+
+    /// <summary><c>segv</c>: <c>uint64_t</c> at offset 192.</summary>
     [NativeTypeName("uint64_t")]
     public ulong Segv;
 
-    /// <summary><c>violations</c>: <c>uint64_t</c> at offset 192.</summary>
+    /// <summary><c>violations</c>: <c>uint64_t</c> at offset 200.</summary>
     [NativeTypeName("uint64_t")]
     public ulong Violations;
 
-    /// <summary><c>events_lost</c>: <c>uint64_t</c> at offset 200.</summary>
+    /// <summary><c>events_lost</c>: <c>uint64_t</c> at offset 208.</summary>
     [NativeTypeName("uint64_t")]
     public ulong EventsLost;
 }

@@ -19,6 +19,7 @@ public static class TestbedConfigs
         "mmu-spf-rcu",
         "mmu-pvl",
         "mmu-vmrefcnt",
+        "mmu-spf-v9",
         "nommu",
         "nommu-orig",
         "nommu-badfree",
@@ -34,13 +35,14 @@ public static class TestbedConfigs
         "mmu-spf-rcu" => visitor.Visit<MmuSpfRcuApi>(),
         "mmu-pvl" => visitor.Visit<MmuPvlApi>(),
         "mmu-vmrefcnt" => visitor.Visit<MmuVmrefcntApi>(),
+        "mmu-spf-v9" => visitor.Visit<MmuSpfV9Api>(),
         "nommu" => visitor.Visit<NommuApi>(),
         "nommu-orig" => visitor.Visit<NommuOrigApi>(),
         "nommu-badfree" => visitor.Visit<NommuBadfreeApi>(),
         "mmu-rcu-nogp" => visitor.Visit<MmuRcuNogpApi>(),
         "mmu-pvl-noseq" => visitor.Visit<MmuPvlNoseqApi>(),
         _ => throw new ArgumentException(
-            $"unknown config '{config}'; known: mmu-spf, mmu, mmu-spf-rcu, mmu-pvl, mmu-vmrefcnt, nommu, nommu-orig, nommu-badfree, mmu-rcu-nogp, mmu-pvl-noseq", nameof(config)),
+            $"unknown config '{config}'; known: mmu-spf, mmu, mmu-spf-rcu, mmu-pvl, mmu-vmrefcnt, mmu-spf-v9, nommu, nommu-orig, nommu-badfree, mmu-rcu-nogp, mmu-pvl-noseq", nameof(config)),
     };
 
     /// <summary>The build flavours beside the default one (each a folder of its own).</summary>
@@ -57,6 +59,7 @@ public static class TestbedConfigs
         "mmu-spf-rcu",
         "mmu-pvl",
         "mmu-vmrefcnt",
+        "mmu-spf-v9",
         "nommu",
         "nommu-orig",
     ];
@@ -73,9 +76,10 @@ public static class TestbedConfigs
         ("mmu-spf-rcu", "perf") => visitor.Visit<MmuSpfRcuPerfApi>(),
         ("mmu-pvl", "perf") => visitor.Visit<MmuPvlPerfApi>(),
         ("mmu-vmrefcnt", "perf") => visitor.Visit<MmuVmrefcntPerfApi>(),
+        ("mmu-spf-v9", "perf") => visitor.Visit<MmuSpfV9PerfApi>(),
         ("nommu", "perf") => visitor.Visit<NommuPerfApi>(),
         ("nommu-orig", "perf") => visitor.Visit<NommuOrigPerfApi>(),
         _ => throw new ArgumentException(
-            $"no library of config '{config}' in flavour '{flavour}'; flavours: perf, each built for: mmu-spf, mmu, mmu-spf-rcu, mmu-pvl, mmu-vmrefcnt, nommu, nommu-orig", nameof(flavour)),
+            $"no library of config '{config}' in flavour '{flavour}'; flavours: perf, each built for: mmu-spf, mmu, mmu-spf-rcu, mmu-pvl, mmu-vmrefcnt, mmu-spf-v9, nommu, nommu-orig", nameof(flavour)),
     };
 }

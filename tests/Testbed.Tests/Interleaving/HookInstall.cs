@@ -35,6 +35,7 @@ public sealed unsafe class HookInstall : IDisposable
         "mmu-spf" => MmuSpfApi.SetSchedHook(fn, null),
         "mmu-spf-rcu" => MmuSpfRcuApi.SetSchedHook(fn, null),
         "mmu-pvl" => MmuPvlApi.SetSchedHook(fn, null),
+        "mmu-spf-v9" => MmuSpfV9Api.SetSchedHook(fn, null),
         "mmu-rcu-nogp" => MmuRcuNogpApi.SetSchedHook(fn, null),
         "mmu-pvl-noseq" => MmuPvlNoseqApi.SetSchedHook(fn, null),
         _ => throw new ArgumentException($"no interleaving specs on config {config}", nameof(config)),

@@ -64,7 +64,7 @@ public sealed class ConfigRegistrySpecs
         var factory = AddressSpaceFactory.Default;
 
         // Act / Assert
-        Assert.Equal(["mmu-spf", "mmu", "mmu-spf-rcu", "mmu-pvl", "mmu-vmrefcnt", "nommu", "nommu-orig"], ConfigRegistry.Shipped);
+        Assert.Equal(["mmu-spf", "mmu", "mmu-spf-rcu", "mmu-pvl", "mmu-vmrefcnt", "mmu-spf-v9", "nommu", "nommu-orig"], ConfigRegistry.Shipped);
         Assert.Equal(ConfigRegistry.Shipped, AddressSpaceFactory.KnownConfigs);
         Assert.Equal(ConfigRegistry.Shipped, factory.AvailableConfigs(AddressSpaceFactory.Managed));
         Assert.Equal(ConfigRegistry.Names, NativeAddressSpace.AvailableConfigs());

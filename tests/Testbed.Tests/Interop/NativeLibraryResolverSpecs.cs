@@ -37,11 +37,11 @@ public sealed class NativeLibraryResolverSpecs
 
         // Assert
         Assert.Equal(["libtestbed-mmu-spf.so", "libtestbed-mmu.so", "libtestbed-mmu-spf-rcu.so", "libtestbed-mmu-pvl.so",
-            "libtestbed-mmu-vmrefcnt.so", "libtestbed-nommu.so", "libtestbed-nommu-orig.so", "libtestbed-nommu-badfree.so", "libtestbed-mmu-rcu-nogp.so",
+            "libtestbed-mmu-vmrefcnt.so", "libtestbed-mmu-spf-v9.so", "libtestbed-nommu.so", "libtestbed-nommu-orig.so", "libtestbed-nommu-badfree.so", "libtestbed-mmu-rcu-nogp.so",
             "libtestbed-mmu-pvl-noseq.so"], paths);
-        Assert.Equal(["mmu-spf", "mmu", "mmu-spf-rcu", "mmu-pvl", "mmu-vmrefcnt", "nommu", "nommu-orig", "nommu-badfree", "mmu-rcu-nogp",
+        Assert.Equal(["mmu-spf", "mmu", "mmu-spf-rcu", "mmu-pvl", "mmu-vmrefcnt", "mmu-spf-v9", "nommu", "nommu-orig", "nommu-badfree", "mmu-rcu-nogp",
              "mmu-pvl-noseq"],
-            [MmuSpfApi.ConfigName, MmuApi.ConfigName, MmuSpfRcuApi.ConfigName, MmuPvlApi.ConfigName, MmuVmrefcntApi.ConfigName, NommuApi.ConfigName,
+            [MmuSpfApi.ConfigName, MmuApi.ConfigName, MmuSpfRcuApi.ConfigName, MmuPvlApi.ConfigName, MmuVmrefcntApi.ConfigName, MmuSpfV9Api.ConfigName, NommuApi.ConfigName,
              NommuOrigApi.ConfigName, NommuBadfreeApi.ConfigName, MmuRcuNogpApi.ConfigName, MmuPvlNoseqApi.ConfigName]);
     }
 

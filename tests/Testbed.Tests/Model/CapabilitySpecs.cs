@@ -61,6 +61,7 @@ public sealed class CapabilitySpecs
     [InlineData("mmu-spf-rcu", true, Capabilities.LocklessFaults)]
     [InlineData("mmu-pvl", false, Capabilities.LocklessFaults)]
     [InlineData("mmu-vmrefcnt", false, Capabilities.LocklessFaults)]
+    [InlineData("mmu-spf-v9", true, Capabilities.GetVma | Capabilities.LocklessFaults)]
     [InlineData("nommu", false, Capabilities.None)]
     public void The_spf_field_alone_does_not_tell_whether_get_vma_works(string config, bool spf, Capabilities caps)
     {

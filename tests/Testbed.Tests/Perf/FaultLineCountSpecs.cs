@@ -59,7 +59,7 @@ public sealed class FaultLineCountSpecs
             // gives up after the walk and pays the classic path on top. mmu-spf walks mm_rb
             // under mm_rb_lock (read lock + unlock); the RCU designs walk the maple tree (mm_mt)
             // under RCU alone and write no mm-wide line for it.
-            foreach (var (config, rb) in new[] { ("mmu-spf", 2), ("mmu-spf-rcu", 0), ("mmu-pvl", 0), ("mmu-vmrefcnt", 0) })
+            foreach (var (config, rb) in new[] { ("mmu-spf", 2), ("mmu-spf-rcu", 0), ("mmu-pvl", 0), ("mmu-vmrefcnt", 0), ("mmu-spf-v9", 2) })
             {
                 Add(data, backend, config, Shape.PopulatedRead, new(0, rb, 0, 2));
                 Add(data, backend, config, Shape.AnonWrite, new(0, rb, 0, 2));
@@ -109,6 +109,7 @@ public sealed class FaultLineCountSpecs
     [InlineData("mmu-spf-rcu")]
     [InlineData("mmu-pvl")]
     [InlineData("mmu-vmrefcnt")]
+    [InlineData("mmu-spf-v9")]
     public void The_fault_statistics_write_no_line_of_the_mm(string config)
     {
         using var mm = new NativeAddressSpace(config);
@@ -192,6 +193,7 @@ public sealed class FaultLineCountSpecs
         "mmu-spf-rcu" => NativeConfigs.Counts<MmuSpfRcuApi>(OpKind.Fault),
         "mmu-pvl" => NativeConfigs.Counts<MmuPvlApi>(OpKind.Fault),
         "mmu-vmrefcnt" => NativeConfigs.Counts<MmuVmrefcntApi>(OpKind.Fault),
+        "mmu-spf-v9" => NativeConfigs.Counts<MmuSpfV9Api>(OpKind.Fault),
         _ => throw new ArgumentOutOfRangeException(nameof(config)),
     };
 }

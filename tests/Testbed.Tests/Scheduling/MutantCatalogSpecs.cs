@@ -3,6 +3,7 @@ using Testbed.Harness.Kernel;
 using Testbed.Harness.Mutants;
 using Testbed.Harness.Worker;
 using Testbed.Managed;
+using Testbed.Tests.Cli;
 using Testbed.Tests.Interleaving;
 using Xunit;
 
@@ -115,6 +116,20 @@ public sealed class MutantCatalogSpecs
         var report = new MutantDetectors(mutant, Root).Pct(schedules: 1000, seed: 1, depth: 3);
         Assert.True(report.Found, $"PCT did not find {mutant.Name} in 1000 schedules per scenario");
         Assert.Equal("spf-vs-munmap", report.Scenario);
+    }
+
+    [Fact]
+    public void The_pct_detector_finds_the_v9_fallback_that_keeps_its_vma_reference()
+    {
+        // mmu-spf-v9 has no scenario of its own: the spf-* scenarios run on it; a fault that
+        // aborts into a munmap hands over a VMA whose reference is never dropped: a leak. The
+        // real CLI in a process of its own: this one may hold the unpatched library already.
+        var mutant = MutantCatalog.Find("spf-v9-reuse-no-put");
+        ModelPatchBuild.Build(Root, [mutant.Patch(Root)], mutant.Directory(Root), [mutant.Config], "release");
+        var (rc, stdout, stderr) = CliProcess.Run("pct", "--mutant", mutant.Name, "--scenario", "spf-vs-munmap", "--schedules", "1000");
+        Assert.True(rc == 1, $"exit {rc}: {stdout}\n{stderr}");
+        Assert.Contains("spf-vs-munmap (native, mmu-spf-v9, pct): FAILS", stdout, StringComparison.Ordinal);
+        Assert.Contains("leaked", stdout, StringComparison.Ordinal);
     }
 
     [Fact]
