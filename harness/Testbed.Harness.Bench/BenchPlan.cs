@@ -233,7 +233,7 @@ public sealed class BenchPlan
     }
 
     // A write to each base page (basePages 4 KiB pages) of `pages` 4 KiB pages from start.
-    private static void WriteEvery(IAddressSpace space, ulong start, int pages, int basePages = 1)
+    private static void WriteEvery(IAddressSpace space, ulong start, int pages, int basePages)
     {
         for (var p = 0; p < pages; p += basePages)
             Expect(space, Operation.Fault(start + (ulong)p * Page, FaultFlags.Write), null);
