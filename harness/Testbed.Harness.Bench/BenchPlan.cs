@@ -40,8 +40,8 @@ public sealed class BenchPlan
     public const int WillItScalePages = 128 * 1024 * 1024 / (int)Page;
 
     /// <summary>
-    /// malloc1's mapping: glibc's sysmalloc maps the request plus the chunk header, rounded up
-    /// to a page: 128 MiB + 4 KiB.
+    /// malloc1's mapping on a 4 KiB machine: glibc's sysmalloc maps the request plus the chunk
+    /// header, rounded up to a page: 128 MiB + 4 KiB (+ one base page on a bigger one).
     /// </summary>
     public const int Malloc1Pages = WillItScalePages + 1;
 
@@ -68,26 +68,51 @@ public sealed class BenchPlan
     /// <summary>Operations of all threads together.</summary>
     public long TotalOps => Streams.Sum(s => (long)s.Length);
 
-    /// <summary>Operations one iteration of <paramref name="workload"/> runs per thread (pft: one fault).</summary>
-    public static int OpsPerIteration(BenchWorkload workload) => workload switch
+    /// <summary>
+    /// Operations one iteration of <paramref name="workload"/> runs per thread (pft: one fault)
+    /// on a machine whose base page is <paramref name="basePages"/> of the model's 4 KiB pages
+    /// (<see cref="CheckBasePages"/>): a workload shaped in bytes (ebizzy's chunk, will-it-scale's
+    /// 128 MiB) faults once per base page.
+    /// </summary>
+    public static int OpsPerIteration(BenchWorkload workload, int basePages = 1)
     {
-        BenchWorkload.Ebizzy => 2 + EbizzyChunkPages,
-        BenchWorkload.PageFault1 or BenchWorkload.PageFault2 or BenchWorkload.PageFault3 => 2 + WillItScalePages,
-        BenchWorkload.Malloc1 => 3,
-        BenchWorkload.SingleVma => SingleVmaFaults,
-        BenchWorkload.Pft => 1,
-        _ => throw new ArgumentOutOfRangeException(nameof(workload)),
-    };
+        CheckBasePages(basePages);
+        return workload switch
+        {
+            BenchWorkload.Ebizzy => 2 + EbizzyChunkPages / basePages,
+            BenchWorkload.PageFault1 or BenchWorkload.PageFault2 or BenchWorkload.PageFault3 => 2 + WillItScalePages / basePages,
+            BenchWorkload.Malloc1 => 3,
+            BenchWorkload.SingleVma => SingleVmaFaults,
+            BenchWorkload.Pft => 1,
+            _ => throw new ArgumentOutOfRangeException(nameof(workload)),
+        };
+    }
+
+    /// <summary>
+    /// Checks a machine's base page in the model's 4 KiB pages (1 on x86; 16 for a 64 KiB page):
+    /// a power of two no larger than ebizzy's chunk, so that every workload's bytes are whole
+    /// base pages. The model maps 4 KiB pages: a base page of n is n of them, the first touched
+    /// (the one the base page's fault maps), the rest never faulted.
+    /// </summary>
+    public static int CheckBasePages(int basePages)
+    {
+        if (basePages < 1 || (basePages & (basePages - 1)) != 0 || basePages > EbizzyChunkPages)
+            throw new ArgumentOutOfRangeException(nameof(basePages), basePages, $"a base page is a power of two of 4 KiB pages, at most {EbizzyChunkPages}");
+        return basePages;
+    }
 
     /// <summary>
     /// Prepares <paramref name="space"/> for <paramref name="workload"/> on
     /// <paramref name="threads"/> threads (maps and populates the shared regions, opens one file
     /// per thread) and returns the plan with about <paramref name="opsPerThread"/> operations
-    /// per thread (at least one iteration). Throws when a setup operation fails.
+    /// per thread (at least one iteration), on a machine whose base page is
+    /// <paramref name="basePages"/> 4 KiB pages (<see cref="CheckBasePages"/>: every fault
+    /// touches the first 4 KiB of its base page). Throws when a setup operation fails.
     /// </summary>
-    public static BenchPlan Prepare(IAddressSpace space, BenchWorkload workload, ulong seed, int threads, int opsPerThread)
+    public static BenchPlan Prepare(IAddressSpace space, BenchWorkload workload, ulong seed, int threads, int opsPerThread, int basePages = 1)
     {
         ArgumentNullException.ThrowIfNull(space);
+        CheckBasePages(basePages);
         // As the benchmarks' processes: one thread per stream (the series speculates only in
         // a multithreaded mm, so a one-thread run takes the classic path on every config).
         var set = space.SetThreads((uint)threads);
@@ -98,8 +123,8 @@ public sealed class BenchPlan
         switch (workload)
         {
             case BenchWorkload.SingleVma:
-                Expect(space, Operation.Mmap(SharedBase, SharedPages * Page, rw, MapFlags.Private | MapFlags.Anonymous | MapFlags.Fixed), (long)SharedBase);
-                WriteEvery(space, SharedBase, SharedPages);
+                Expect(space, Operation.Mmap(SharedBase, (ulong)SharedPages * (ulong)basePages * Page, rw, MapFlags.Private | MapFlags.Anonymous | MapFlags.Fixed), (long)SharedBase);
+                WriteEvery(space, SharedBase, SharedPages * basePages, basePages);
                 break;
             case BenchWorkload.Ebizzy:
                 // allocate() and write_pattern(): the chunks, mapped one by one where
@@ -110,7 +135,7 @@ public sealed class BenchPlan
                     var at = (ulong)Expect(space, map, null);
                     if (!Placed(space.Config, map, (long)at))
                         throw new InvalidOperationException($"bench setup: {map} placed at 0x{at:x}, outside the mmap window, on {space.Backend} {space.Config.Name}");
-                    WriteEvery(space, at, EbizzyChunkPages);
+                    WriteEvery(space, at, EbizzyChunkPages, basePages);
                 }
                 break;
             case BenchWorkload.PageFault2:
@@ -126,15 +151,15 @@ public sealed class BenchPlan
                 break;
             case BenchWorkload.Pft:
                 // pft's main thread maps one region; each thread then faults its own part.
-                Expect(space, Operation.Mmap(PftBase, (ulong)threads * (ulong)opsPerThread * Page, rw,
+                Expect(space, Operation.Mmap(PftBase, (ulong)threads * (ulong)opsPerThread * (ulong)basePages * Page, rw,
                     MapFlags.Private | MapFlags.Anonymous), (long)PftBase);
                 break;
         }
 
-        var iterations = Math.Max(1, opsPerThread / OpsPerIteration(workload));
+        var iterations = Math.Max(1, opsPerThread / OpsPerIteration(workload, basePages));
         var streams = new BenchOp[threads][];
         for (var t = 0; t < threads; t++)
-            streams[t] = Stream(workload, SplitMix64.Derive(seed, (ulong)t), t, fds[t], iterations);
+            streams[t] = Stream(workload, SplitMix64.Derive(seed, (ulong)t), t, fds[t], iterations, basePages);
         return new BenchPlan(workload, streams);
     }
 
@@ -157,9 +182,10 @@ public sealed class BenchPlan
         return at % config.PageSize == 0 && at >= config.MmapMinAddr && op.Len <= top && at <= top - op.Len;
     }
 
-    private static BenchOp[] Stream(BenchWorkload workload, SplitMix64 rng, int thread, int fd, int iterations)
+    private static BenchOp[] Stream(BenchWorkload workload, SplitMix64 rng, int thread, int fd, int iterations, int basePages)
     {
-        var ops = new List<BenchOp>(iterations * OpsPerIteration(workload));
+        var ops = new List<BenchOp>(iterations * OpsPerIteration(workload, basePages));
+        var stride = (ulong)basePages * Page;
         const Prot rw = Prot.Read | Prot.Write;
         const MapFlags anon = MapFlags.Private | MapFlags.Anonymous;
         for (var i = 0; i < iterations; i++)
@@ -168,46 +194,48 @@ public sealed class BenchPlan
             {
                 case BenchWorkload.Ebizzy:
                     // search_mem with -m -T: mmap a chunk-sized copy, touch every page, munmap.
-                    AddIteration(ops, Operation.Mmap(0, EbizzyChunkPages * Page, rw, anon), EbizzyChunkPages);
+                    AddIteration(ops, Operation.Mmap(0, EbizzyChunkPages * Page, rw, anon), EbizzyChunkPages / basePages, stride);
                     break;
                 case BenchWorkload.PageFault1:
-                    AddIteration(ops, Operation.Mmap(0, WillItScalePages * Page, rw, anon), WillItScalePages);
+                    AddIteration(ops, Operation.Mmap(0, WillItScalePages * Page, rw, anon), WillItScalePages / basePages, stride);
                     break;
                 case BenchWorkload.PageFault2:
-                    AddIteration(ops, Operation.Mmap(0, WillItScalePages * Page, rw, MapFlags.Private, fd), WillItScalePages);
+                    AddIteration(ops, Operation.Mmap(0, WillItScalePages * Page, rw, MapFlags.Private, fd), WillItScalePages / basePages, stride);
                     break;
                 case BenchWorkload.PageFault3:
-                    AddIteration(ops, Operation.Mmap(0, WillItScalePages * Page, rw, MapFlags.Shared, fd), WillItScalePages);
+                    AddIteration(ops, Operation.Mmap(0, WillItScalePages * Page, rw, MapFlags.Shared, fd), WillItScalePages / basePages, stride);
                     break;
                 case BenchWorkload.Malloc1:
-                    // malloc(128 MiB): sysmalloc's mmap, the chunk header written; free: munmap.
-                    AddIteration(ops, Operation.Mmap(0, Malloc1Pages * Page, rw, anon), 1);
+                    // malloc(128 MiB): sysmalloc's mmap (the request and header rounded up to a
+                    // base page), the chunk header written; free: munmap.
+                    AddIteration(ops, Operation.Mmap(0, (ulong)(Malloc1Pages - 1 + basePages) * Page, rw, anon), 1, stride);
                     break;
                 case BenchWorkload.SingleVma:
                     for (var s = 0; s < SingleVmaFaults; s++)
-                        ops.Add(BenchOp.At(Operation.Fault(SharedBase + (ulong)rng.Below(SharedPages) * Page, FaultFlags.Read)));
+                        ops.Add(BenchOp.At(Operation.Fault(SharedBase + (ulong)rng.Below(SharedPages) * stride, FaultFlags.Read)));
                     break;
                 case BenchWorkload.Pft:
-                    ops.Add(BenchOp.At(Operation.Fault(PftBase + ((ulong)thread * (ulong)iterations + (ulong)i) * Page, FaultFlags.Write)));
+                    ops.Add(BenchOp.At(Operation.Fault(PftBase + ((ulong)thread * (ulong)iterations + (ulong)i) * stride, FaultFlags.Write)));
                     break;
             }
         }
         return [.. ops];
     }
 
-    // mmap(NULL, ...) as the original, a write to each of the first `written` pages of what it
-    // returned, and the munmap of all of it.
-    private static void AddIteration(List<BenchOp> ops, Operation map, int written)
+    // mmap(NULL, ...) as the original, a write to each of the first `written` base pages (of
+    // `stride` bytes) of what it returned, and the munmap of all of it.
+    private static void AddIteration(List<BenchOp> ops, Operation map, int written, ulong stride)
     {
         ops.Add(BenchOp.At(map));
         for (var p = 0; p < written; p++)
-            ops.Add(BenchOp.Mapped(Operation.Fault((ulong)p * Page, FaultFlags.Write)));
+            ops.Add(BenchOp.Mapped(Operation.Fault((ulong)p * stride, FaultFlags.Write)));
         ops.Add(BenchOp.Mapped(Operation.Munmap(0, map.Len)));
     }
 
-    private static void WriteEvery(IAddressSpace space, ulong start, int pages)
+    // A write to each base page (basePages 4 KiB pages) of `pages` 4 KiB pages from start.
+    private static void WriteEvery(IAddressSpace space, ulong start, int pages, int basePages)
     {
-        for (var p = 0; p < pages; p++)
+        for (var p = 0; p < pages; p += basePages)
             Expect(space, Operation.Fault(start + (ulong)p * Page, FaultFlags.Write), null);
     }
 

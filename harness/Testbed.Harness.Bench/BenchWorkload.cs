@@ -62,7 +62,7 @@ public static class BenchWorkloads
         BenchWorkload.Ebizzy =>
             "ebizzy -mTt (the v11 cover letter's benchmark): 10 chunks of 512 KiB mapped and written at start; " +
             "each iteration a thread mmaps a 512 KiB copy (mmap(NULL): get_unmapped_area places it top-down, " +
-            "next to its neighbours, and it merges with them), write-faults each of its 128 pages once, munmaps it.",
+            "next to its neighbours, and it merges with them), write-faults each of its pages once (128 of 4 KiB; 8 of 64 KiB on the Power8), munmaps it.",
         BenchWorkload.PageFault1 =>
             "will-it-scale page_fault1: each thread mmaps 128 MiB anonymous private (mmap(NULL), placed top-down), " +
             "write-faults each of its 32,768 pages, munmaps it, loops.",

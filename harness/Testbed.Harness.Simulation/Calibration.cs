@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 using Testbed.Contract;
+using Testbed.Harness.Bench;
 
 namespace Testbed.Harness.Simulation;
 
@@ -58,6 +59,20 @@ public sealed record Calibration(
             ns[name] = model + Math.Max(0, kernel.Of(kind) - mmu.Of(kind));
         }
         return own with { NsPerOp = ns };
+    }
+
+    /// <summary>
+    /// What a write fault of <paramref name="workload"/> spends in the host kernel on a 4 KiB page
+    /// of its own, ns: its fault's kernel cost less single-vma's (a read fault that maps the zero
+    /// page: the same trap, walk and PTE, no page of its own), at least 0. That is the page's
+    /// allocation, zeroing, memcg charge, rmap and LRU add together: the kernel costs are timed
+    /// per fault and do not separate the zeroing from the rest, so a base page of several 4 KiB
+    /// charged this per further 4 KiB (<see cref="Simulator.ForBasePage"/>) errs long by the rest.
+    /// </summary>
+    public double OwnPageNs(string workload)
+    {
+        var kernel = RequireKernel();
+        return Math.Max(0, kernel.For(workload).Of(OpKind.Fault) - kernel.For(BenchWorkload.SingleVma.Name()).Of(OpKind.Fault));
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 using System.Globalization;
+using Testbed.Harness.Bench;
 
 namespace Testbed.Harness.Simulation;
 
@@ -86,6 +87,24 @@ public sealed record Machine(string Name, Topology Topology, double SiblingNs, d
             throw new ArgumentOutOfRangeException(nameof(busy), busy, $"{busy} busy threads on a core of {Topology.ThreadsPerCore}");
         return SmtCoreThroughput.Slowdown(busy);
     }
+
+    /// <summary>
+    /// The kernel's base page (PAGE_SIZE), bytes: x86-64's 4 KiB unless the machine's kernel is
+    /// known to run another (<see cref="BasePageSource"/>). A workload shaped in bytes faults
+    /// once per base page, and a fault's page work is the base page's
+    /// (<see cref="Simulator.ForBasePage"/>).
+    /// </summary>
+    public int BasePageBytes { get; init; } = (int)BenchPlan.Page;
+
+    /// <summary>Where <see cref="BasePageBytes"/> came from.</summary>
+    public string BasePageSource { get; init; } = "x86-64's base page: 4 KiB (PAGE_SHIFT 12), its only one";
+
+    /// <summary>
+    /// The base page in the model's 4 KiB pages (1 on x86, 16 for 64 KiB): the model maps 4 KiB
+    /// pages, so a base page is that many of them, its one fault mapping the first
+    /// (<see cref="BenchPlan.CheckBasePages"/>).
+    /// </summary>
+    public int BasePages => BenchPlan.CheckBasePages(BasePageBytes / (int)BenchPlan.Page);
 
     /// <summary>A sleeping lock waiter's wake → run latency, ns, charged to the sleeper (0 until <see cref="WithWakeup"/>).</summary>
     public double WakeupNs { get; init; }

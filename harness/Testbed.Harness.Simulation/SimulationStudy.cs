@@ -18,7 +18,7 @@ namespace Testbed.Harness.Simulation;
 public sealed class SimulationStudy(Calibration calibration, ulong seed, int budget, string backend, LocalWork? local = null,
     WakeupChoice wakeup = WakeupChoice.Published)
 {
-    private readonly Dictionary<(string, BenchWorkload, LocalWork), LocalSpread> spreads = [];
+    private readonly Dictionary<(string, BenchWorkload, LocalWork, int), LocalSpread> spreads = [];
     private readonly Dictionary<(string, BenchWorkload), OpProfile> profiles = [];
 
     /// <summary>Every point simulated so far, in order.</summary>
@@ -32,7 +32,8 @@ public sealed class SimulationStudy(Calibration calibration, ulong seed, int bud
     {
         ArgumentNullException.ThrowIfNull(machine);
         var work = LocalFor(machine);
-        var result = Simulator.Run(PointOf(workload, config, threads), Wakes(machine), SpreadOf(workload, config, work)) with { Local = work.Name() };
+        var result = Simulator.Run(PointOf(workload, config, threads) with { BasePages = machine.BasePages }, Wakes(machine),
+            SpreadOf(workload, config, work, machine.BasePages)) with { Local = work.Name() };
         Results.Add(result);
         return result;
     }
@@ -107,14 +108,19 @@ public sealed class SimulationStudy(Calibration calibration, ulong seed, int bud
     private Simulator.Point PointOf(BenchWorkload workload, string config, int threads) =>
         new(workload, config, threads, seed, budget, backend) { MmThreads = Simulator.ProfileMmThreads };
 
-    private LocalSpread SpreadOf(BenchWorkload workload, string config, LocalWork work)
+    // The calibration's costs per segment and per page event, from its own shape (4 KiB pages:
+    // the profile's), then on a machine of bigger base pages each fault's page taking the base
+    // page's work (Simulator.ForBasePage; the model's own costs have no page work to scale).
+    private LocalSpread SpreadOf(BenchWorkload workload, string config, LocalWork work, int basePages = 1)
     {
-        if (!spreads.TryGetValue((config, workload, work), out var s))
+        if (!spreads.TryGetValue((config, workload, work, basePages), out var s))
         {
             if (!profiles.TryGetValue((config, workload), out var profile))
                 profiles[(config, workload)] = profile = Simulator.Profile(PointOf(workload, config, 1));
-            spreads[(config, workload, work)] = s = Simulator.Spread(calibration.For(config, workload.Name()),
-                calibration.Local(config, workload.Name(), work), profile);
+            s = Simulator.Spread(calibration.For(config, workload.Name()), calibration.Local(config, workload.Name(), work), profile);
+            if (basePages > 1)
+                s = Simulator.ForBasePage(s, basePages, work == LocalWork.Kernel ? calibration.OwnPageNs(workload.Name()) : 0);
+            spreads[(config, workload, work, basePages)] = s;
         }
         return s;
     }

@@ -11,16 +11,16 @@ public static class SimulationText
     /// <summary>The machines (with their wake-ups, <see cref="Machine.WithWakeup"/>) and where each parameter came from.</summary>
     public static IEnumerable<string> Machines(IEnumerable<Machine> machines)
     {
-        yield return "| machine | CPUs | sockets x cores x threads | numbering | core throughput, k threads busy | transfer, siblings | same socket | across sockets | wake -> run | wake call | topology source | cost source | SMT source | wake-up source |";
-        yield return "|---|---:|---|---|---|---:|---:|---:|---:|---:|---|---|---|---|";
+        yield return "| machine | CPUs | sockets x cores x threads | numbering | core throughput, k threads busy | transfer, siblings | same socket | across sockets | wake -> run | wake call | base page | topology source | cost source | SMT source | wake-up source | base page source |";
+        yield return "|---|---:|---|---|---|---:|---:|---:|---:|---:|---:|---|---|---|---|---|";
         foreach (var m in machines)
         {
             var t = m.Topology;
             var smt = t.ThreadsPerCore > 1;
-            yield return string.Format(Inv, "| {0} | {1} | {2} x {3} x {4} | {5} | {6} | {7} | {8:F1} ns | {9:F1} ns | {10:F0} ns | {11:F0} ns | {12} | {13} | {14} | {15} |",
+            yield return string.Format(Inv, "| {0} | {1} | {2} x {3} x {4} | {5} | {6} | {7} | {8:F1} ns | {9:F1} ns | {10:F0} ns | {11:F0} ns | {16} KiB | {12} | {13} | {14} | {15} | {17} |",
                 m.Name, m.Cpus, t.Sockets, t.CoresPerSocket, t.ThreadsPerCore, t.Numbering, smt ? m.SmtCoreThroughput.ToString() : "-",
                 smt ? string.Format(Inv, "{0:F1} ns", m.SiblingNs) : "-", m.SameSocketNs, m.CrossSocketNs, m.WakeupNs, m.WakeCallNs,
-                t.Source, m.Source, smt ? m.SmtCoreThroughput.Source : "-", m.WakeupSource);
+                t.Source, m.Source, smt ? m.SmtCoreThroughput.Source : "-", m.WakeupSource, m.BasePageBytes / 1024, m.BasePageSource);
         }
     }
 

@@ -27,6 +27,12 @@ public static class Simulator
     {
         /// <summary>The mm's thread count when more than <see cref="Threads"/> (a profile: one thread on the N-thread path).</summary>
         public int MmThreads { get; init; }
+
+        /// <summary>
+        /// The machine's base page in the model's 4 KiB pages (<see cref="Machine.BasePages"/>):
+        /// the workload faults once per base page (<see cref="BenchPlan.CheckBasePages"/>).
+        /// </summary>
+        public int BasePages { get; init; } = 1;
     }
 
     /// <summary>The mm's threads of a profile and a calibration: one runs, the mm is multithreaded.</summary>
@@ -96,6 +102,29 @@ public static class Simulator
         return new LocalSpread(segments, pages, zaps);
     }
 
+    /// <summary>
+    /// <paramref name="spread"/> (the calibration's, per segment and per 4 KiB page event) on a
+    /// machine whose base page is <paramref name="basePages"/> 4 KiB pages: a fault's page event
+    /// (its allocation, <see cref="PageEvent.Allocate"/>) is one base page, so it takes the 4 KiB
+    /// page's work once — the trap and walk are the fault's segments, the allocation, LRU add and
+    /// per-CPU and LRU lock holds stay once per page — plus <paramref name="ownPageNs"/> for each
+    /// further 4 KiB of it (<see cref="Calibration.OwnPageNs"/>: the page's own work per 4 KiB,
+    /// its zeroing not separable from its allocation, charge and LRU add, so it errs long). A
+    /// zap's page (<see cref="PageEvent.Free"/>) is freed once, as a 4 KiB page is: unchanged.
+    /// Segments are per scheduling point and stay: the point's own path says how many it makes.
+    /// </summary>
+    public static LocalSpread ForBasePage(LocalSpread spread, int basePages, double ownPageNs)
+    {
+        ArgumentNullException.ThrowIfNull(spread);
+        ArgumentOutOfRangeException.ThrowIfNegative(ownPageNs);
+        if (BenchPlan.CheckBasePages(basePages) == 1)
+            return spread;
+        var pages = spread.PageNs.ToArray();
+        if (pages[(int)OpKind.Fault] > 0)
+            pages[(int)OpKind.Fault] += (basePages - 1) * ownPageNs;
+        return spread with { PageNs = pages };
+    }
+
     /// <summary>Runs <paramref name="p"/> on <paramref name="machine"/> with the local work of <paramref name="spread"/>.</summary>
     public static SimResult Run(Point p, Machine machine, LocalSpread spread) => Execute(p, machine, spread, out _);
 
@@ -107,7 +136,7 @@ public static class Simulator
         using var space = Create(p.Backend, p.Config);
         var managed = space as ManagedAddressSpace;
         Func<object?, string> name = managed is not null ? managed.LineName : _ => "line";
-        var windows = Windows.Prepare(space, p.Workload, p.Seed, p.Threads, p.Budget, p.MmThreads);
+        var windows = Windows.Prepare(space, p.Workload, p.Seed, p.Threads, p.Budget, p.MmThreads, p.BasePages);
         var cpus = ThreadPlacement.Of(p.Workload).CpusOf(machine.Topology, p.Threads, p.Seed);
         var time = new VirtualTime(machine, p.Threads, spread.SegmentNs, spread.PageNs, cpus, managed is not null ? managed.LineOf : null, spread.ZapNs);
         var failed = new long[p.Threads];

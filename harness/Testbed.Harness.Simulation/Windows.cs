@@ -50,17 +50,19 @@ internal sealed class Windows
     /// Prepares <paramref name="space"/> for <paramref name="threads"/> threads of
     /// <paramref name="workload"/> (in an mm of <paramref name="mmThreads"/> threads when that
     /// is more) and cuts the windows: about <paramref name="budget"/> operations in all, at
-    /// least one iteration's worth, the strata dealt to the CPUs by <paramref name="seed"/>.
+    /// least one iteration's worth, the strata dealt to the CPUs by <paramref name="seed"/>; on a
+    /// machine whose base page is <paramref name="basePages"/> 4 KiB pages
+    /// (<see cref="BenchPlan.CheckBasePages"/>: one fault per base page).
     /// </summary>
-    public static Windows Prepare(IAddressSpace space, BenchWorkload workload, ulong seed, int threads, int budget, int mmThreads = 0)
+    public static Windows Prepare(IAddressSpace space, BenchWorkload workload, ulong seed, int threads, int budget, int mmThreads = 0, int basePages = 1)
     {
-        var iteration = BenchPlan.OpsPerIteration(workload);
-        var perThread = PerThreadOf(workload, threads, budget);
-        var offsets = OffsetsOf(workload, seed, threads);
+        var iteration = BenchPlan.OpsPerIteration(workload, basePages);
+        var perThread = PerThreadOf(workload, threads, budget, basePages);
+        var offsets = OffsetsOf(workload, seed, threads, basePages);
         var need = offsets.Max() + perThread;
         // BenchPlan cuts whole iterations: ask for enough of them (pft: its region is sized by this).
         var ops = workload == BenchWorkload.Pft ? need : iteration * ((need + iteration - 1) / iteration);
-        var plan = BenchPlan.Prepare(space, workload, seed, threads, ops);
+        var plan = BenchPlan.Prepare(space, workload, seed, threads, ops, basePages);
         // A profile or calibration thread runs alone in an mm of more threads, so that it takes
         // the path the N-thread runs take (the series speculates only in a multithreaded mm).
         if (mmThreads > threads && space.SetThreads((uint)mmThreads) is var set and < 0)
@@ -83,18 +85,18 @@ internal sealed class Windows
     }
 
     /// <summary>Operations each of <paramref name="threads"/> windows runs: its share of <paramref name="budget"/>, at least of one iteration.</summary>
-    public static int PerThreadOf(BenchWorkload workload, int threads, int budget)
+    public static int PerThreadOf(BenchWorkload workload, int threads, int budget, int basePages = 1)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(threads);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(budget);
-        var iteration = BenchPlan.OpsPerIteration(workload);
+        var iteration = BenchPlan.OpsPerIteration(workload, basePages);
         return Math.Max((budget + threads - 1) / threads, (iteration + threads - 1) / threads);
     }
 
     /// <summary>Where each of <paramref name="threads"/> windows starts in its stream: at the stratum <paramref name="seed"/> deals it (pft: 0).</summary>
-    public static int[] OffsetsOf(BenchWorkload workload, ulong seed, int threads)
+    public static int[] OffsetsOf(BenchWorkload workload, ulong seed, int threads, int basePages = 1)
     {
-        var iteration = BenchPlan.OpsPerIteration(workload);
+        var iteration = BenchPlan.OpsPerIteration(workload, basePages);
         if (workload == BenchWorkload.Pft)
             return new int[threads];
         var strata = StrataOf(seed, threads);

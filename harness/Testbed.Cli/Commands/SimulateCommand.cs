@@ -59,7 +59,12 @@ public static class SimulateCommand
         long, throughput(k) the core's published work with k threads busy relative to one alone: 2 at
         1.15 on the Intel machines, 2 at 1.6 and 8 at 1.85 on the Power8 — sources in the machine table;
         fixed per point by the placement; transfers, waits and wake-ups not scaled; here and the VM have
-        no siblings);
+        no siblings; each machine has its kernel's base page, 4 KiB, 64 KiB on the Power8
+        (CONFIG_PPC_64K_PAGES, sources in the machine table): a workload shaped in bytes faults once per
+        base page (ebizzy's 512 KiB record: 128 faults on x86, 8 on the Power8), each fault mapping the
+        first of the model's 4 KiB pages of its base page, and with the kernel's work its page takes the
+        4 KiB page's work once plus, per further 4 KiB, the kernel fault's cost less single-vma's (a
+        zero-page fault): the allocation, zeroing, charge and LRU add, not separable, so it errs long);
         on the managed port the mm's locks and plain accesses
         land on the kernel's mm_struct lines (4.16 + SPF; 6.4 for the per-VMA-lock designs): pgd,
         page_table_lock and mmap_sem's count share one line, mm_rb, mm_rb_lock and vmacache_seqnum
