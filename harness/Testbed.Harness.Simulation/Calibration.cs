@@ -62,18 +62,12 @@ public sealed record Calibration(
     }
 
     /// <summary>
-    /// What a write fault of <paramref name="workload"/> spends in the host kernel on a 4 KiB page
-    /// of its own, ns: its fault's kernel cost less single-vma's (a read fault that maps the zero
-    /// page: the same trap, walk and PTE, no page of its own), at least 0. That is the page's
-    /// allocation, zeroing, memcg charge, rmap and LRU add together: the kernel costs are timed
-    /// per fault and do not separate the zeroing from the rest, so a base page of several 4 KiB
-    /// charged this per further 4 KiB (<see cref="Simulator.ForBasePage"/>) errs long by the rest.
+    /// What each further 4 KiB of a bigger base page adds to its fault in the host kernel, ns: the
+    /// zeroing a huge page's fault measures beyond a 4 KiB fault's work (<see cref="PageZeroing"/>),
+    /// taken by <see cref="Simulator.ForBasePage"/> for each 4 KiB of a base page after its first.
     /// </summary>
-    public double OwnPageNs(string workload)
-    {
-        var kernel = RequireKernel();
-        return Math.Max(0, kernel.For(workload).Of(OpKind.Fault) - kernel.For(BenchWorkload.SingleVma.Name()).Of(OpKind.Fault));
-    }
+    public double FurtherPageNs() => RequireKernel().Zeroing?.PerFurther4KiBNs
+        ?? throw new InvalidOperationException("the calibration has no page zeroing (bench zero): recalibrate (testbed simulate --calibrate-kernel)");
 
     /// <summary>
     /// The local costs of <paramref name="config"/> on <paramref name="workload"/>. mmu-spf-v9

@@ -48,7 +48,12 @@ public static class KernelCalibrator
                 throw new InvalidOperationException($"{driver} kernel -w {w.Name()}: a cost that is not positive ({j})");
             costs.Add(new KernelCost(w.Name(), ns));
         }
-        return new KernelCosts(release ?? "", taken, Math.Round(clock.Elapsed.TotalSeconds, 1), $"{load} -> {LoadAverage()}", ops, rounds, fs, Method, costs);
+        progress?.Invoke($"kernel costs: a huge page's fault against 4 KiB ones x {rounds} rounds");
+        var zeroing = PageZeroing.Measure(driver, rounds);
+        return new KernelCosts(release ?? "", taken, Math.Round(clock.Elapsed.TotalSeconds, 1), $"{load} -> {LoadAverage()}", ops, rounds, fs, Method, costs)
+        {
+            Zeroing = zeroing,
+        };
     }
 
     private static JsonElement Run(string driver, string workload, int ops, int rounds) =>

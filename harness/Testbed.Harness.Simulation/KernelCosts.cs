@@ -18,6 +18,12 @@ public sealed record KernelCosts(
     string Method,
     IReadOnlyList<KernelCost> Workloads)
 {
+    /// <summary>
+    /// What each further 4 KiB of a bigger page adds to a fault (<see cref="PageZeroing"/>); null
+    /// in a calibration taken before it was measured.
+    /// </summary>
+    public PageZeroing? Zeroing { get; init; }
+
     /// <summary>The kernel's costs on <paramref name="workload"/>.</summary>
     public KernelCost For(string workload) =>
         Workloads.FirstOrDefault(w => w.Workload == workload)

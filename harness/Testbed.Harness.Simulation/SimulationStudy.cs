@@ -119,7 +119,7 @@ public sealed class SimulationStudy(Calibration calibration, ulong seed, int bud
                 profiles[(config, workload)] = profile = Simulator.Profile(PointOf(workload, config, 1));
             s = Simulator.Spread(calibration.For(config, workload.Name()), calibration.Local(config, workload.Name(), work), profile);
             if (basePages > 1)
-                s = Simulator.ForBasePage(s, basePages, work == LocalWork.Kernel ? calibration.OwnPageNs(workload.Name()) : 0);
+                s = Simulator.ForBasePage(s, basePages, work == LocalWork.Kernel ? calibration.FurtherPageNs() : 0);
             spreads[(config, workload, work, basePages)] = s;
         }
         return s;

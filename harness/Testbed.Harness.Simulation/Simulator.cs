@@ -107,21 +107,20 @@ public static class Simulator
     /// machine whose base page is <paramref name="basePages"/> 4 KiB pages: a fault's page event
     /// (its allocation, <see cref="PageEvent.Allocate"/>) is one base page, so it takes the 4 KiB
     /// page's work once — the trap and walk are the fault's segments, the allocation, LRU add and
-    /// per-CPU and LRU lock holds stay once per page — plus <paramref name="ownPageNs"/> for each
-    /// further 4 KiB of it (<see cref="Calibration.OwnPageNs"/>: the page's own work per 4 KiB,
-    /// its zeroing not separable from its allocation, charge and LRU add, so it errs long). A
-    /// zap's page (<see cref="PageEvent.Free"/>) is freed once, as a 4 KiB page is: unchanged.
+    /// per-CPU and LRU lock holds stay once per page — plus <paramref name="furtherPageNs"/> for
+    /// each further 4 KiB of it (<see cref="Calibration.FurtherPageNs"/>: the zeroing a huge
+    /// page's fault measures beyond a 4 KiB fault's work, <see cref="PageZeroing"/>). A zap's page (<see cref="PageEvent.Free"/>) is freed once, as a 4 KiB page is: unchanged.
     /// Segments are per scheduling point and stay: the point's own path says how many it makes.
     /// </summary>
-    public static LocalSpread ForBasePage(LocalSpread spread, int basePages, double ownPageNs)
+    public static LocalSpread ForBasePage(LocalSpread spread, int basePages, double furtherPageNs)
     {
         ArgumentNullException.ThrowIfNull(spread);
-        ArgumentOutOfRangeException.ThrowIfNegative(ownPageNs);
+        ArgumentOutOfRangeException.ThrowIfNegative(furtherPageNs);
         if (BenchPlan.CheckBasePages(basePages) == 1)
             return spread;
         var pages = spread.PageNs.ToArray();
         if (pages[(int)OpKind.Fault] > 0)
-            pages[(int)OpKind.Fault] += (basePages - 1) * ownPageNs;
+            pages[(int)OpKind.Fault] += (basePages - 1) * furtherPageNs;
         return spread with { PageNs = pages };
     }
 

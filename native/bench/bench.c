@@ -16,6 +16,7 @@
  *   bench mix   -l lib [-n rounds] [-b batch] [-r repeats]
  *   bench kernel -w workload [-n ops] [-r repeats]
  *   bench wakeup [-n hand-overs per thread] [-r repeats]
+ *   bench zero [-n huge pages] [-r repeats]
  *
  * Each prints one JSON object per line; times are the median over the
  * repeats, in nanoseconds per operation.  The kernel mode times the host
@@ -27,6 +28,9 @@
  * the same stream.  The wakeup mode times a sleeping thread's wake-up by
  * the kernel: two threads pinned to two CPUs hand a turn back and forth
  * through a futex, the simulation's wake-up without any runtime between.
+ * The zero mode times what a bigger base page adds per further 4 KiB: a
+ * write fault that the kernel serves with a transparent huge page against
+ * the 4 KiB faults of the same 2 MiB.
  */
 #include <dlfcn.h>
 #include <errno.h>
@@ -955,6 +959,112 @@ static void run_wakeup(long handovers, int repeats)
 	}
 }
 
+/* ---- what a bigger page adds per 4 KiB ---------------------------------- */
+
+/*
+ * A fault on a page of several 4 KiB (a 64 KiB base page, a huge page)
+ * allocates once and zeroes it all.  The kernel mode's costs are per 4 KiB
+ * fault and do not separate the zeroing from the allocation, the charge
+ * and the LRU add; this mode does, on the host kernel: one write fault of
+ * a 2 MiB-aligned anonymous region under MADV_HUGEPAGE (served by a
+ * transparent huge page: do_huge_pmd_anonymous_page, clear_huge_page)
+ * against the 512 write faults of the same region under MADV_NOHUGEPAGE.
+ * (huge - small) / 511 is what each further 4 KiB of one page costs.  The
+ * huge faults are checked in /proc/vmstat (thp_fault_alloc): a kernel
+ * that falls back to 4 KiB pages makes this a failure, not a number.
+ */
+#define HPAGE		(2UL << 20)
+
+static long thp_fault_alloc(void)
+{
+	char line[128];
+	long v = -1;
+	FILE *f = fopen("/proc/vmstat", "r");
+
+	if (!f)
+		die_errno("/proc/vmstat");
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "thp_fault_alloc %ld", &v) == 1)
+			break;
+	fclose(f);
+	if (v < 0)
+		die("zero: /proc/vmstat has no thp_fault_alloc (a kernel without THP)");
+	return v;
+}
+
+/* One 2 MiB-aligned region of fresh anonymous memory, advised @advice. */
+static char *hregion(char **map, int advice)
+{
+	char *p = mmap(NULL, 2 * HPAGE, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *a;
+
+	if (p == MAP_FAILED)
+		die_errno("mmap");
+	a = (char *)(((unsigned long)p + HPAGE - 1) & ~(HPAGE - 1));
+	if (madvise(a, HPAGE, advice))
+		die_errno("madvise");
+	*map = p;
+	return a;
+}
+
+static void run_zero(long pages, int repeats)
+{
+	double huge[MAX_REPEATS], small[MAX_REPEATS], per[MAX_REPEATS];
+	struct utsname uts;
+	long i, o, before, served;
+	int r;
+
+	if (uname(&uts))
+		die_errno("uname");
+	for (r = 0; r < repeats; r++) {
+		double h = 0, s = 0;
+
+		before = thp_fault_alloc();
+		for (i = 0; i < pages; i++) {
+			char *map, *a = hregion(&map, MADV_HUGEPAGE);
+			double t0 = now_ns();
+
+			a[0] = 1;
+			h += now_ns() - t0;
+			munmap(map, 2 * HPAGE);
+		}
+		served = thp_fault_alloc() - before;
+		if (served < pages) {
+			fprintf(stderr, "bench: zero: the kernel served %ld of %ld faults with a huge page "
+				"(transparent_hugepage/enabled, or memory too fragmented)\n",
+				served, pages);
+			exit(1);
+		}
+		for (i = 0; i < pages; i++) {
+			char *map, *a = hregion(&map, MADV_NOHUGEPAGE);
+			double t0 = now_ns();
+
+			for (o = 0; o < (long)(HPAGE / KPAGE); o++)
+				a[o * KPAGE] = 1;
+			s += now_ns() - t0;
+			munmap(map, 2 * HPAGE);
+		}
+		huge[r] = h / pages;
+		small[r] = s / pages / (HPAGE / KPAGE);
+		per[r] = (huge[r] - small[r]) / (HPAGE / KPAGE - 1);
+		if (!(per[r] > 0)) {
+			fprintf(stderr, "bench: zero: a huge fault (%.0f ns) no dearer than a 4 KiB one (%.0f ns)\n",
+				huge[r], small[r]);
+			exit(1);
+		}
+	}
+
+	printf("{\"kind\":\"zero\",\"release\":\"%s\",\"huge_pages\":%ld,\"repeats\":%d,"
+	       "\"huge_fault_ns\":%.2f,\"fault_4k_ns\":%.2f,\"per_further_4k_ns\":%.2f,"
+	       "\"per_further_4k_rounds_ns\":[",
+	       uts.release, pages, repeats, median(huge, repeats),
+	       median(small, repeats), median(per, repeats));
+	for (r = 0; r < repeats; r++)
+		printf("%s%.2f", r ? "," : "", per[r]);
+	printf("]}\n");
+}
+
 static void usage(void)
 {
 	fprintf(stderr,
@@ -962,7 +1072,8 @@ static void usage(void)
 		"       bench hot -l lib [-v vmas] [-n iters] [-r repeats]\n"
 		"       bench mix -l lib [-n rounds] [-b batch] [-r repeats]\n"
 		"       bench kernel -w workload [-n ops] [-r repeats]\n"
-		"       bench wakeup [-n hand-overs per thread] [-r repeats]\n");
+		"       bench wakeup [-n hand-overs per thread] [-r repeats]\n"
+		"       bench zero [-n huge pages] [-r repeats]\n");
 	exit(2);
 }
 
@@ -1028,6 +1139,18 @@ int main(int argc, char **argv)
 			exit(2);
 		}
 		run_wakeup(iters < 0 ? 1000 : iters, repeats);
+		return 0;
+	}
+	if (!strcmp(mode, "zero")) {
+		if (path || workload)
+			usage();
+		/* each huge page is 4 MiB of address space, 2 MiB touched */
+		if (iters > 1L << 12) {
+			fprintf(stderr, "bench: -n: at most %ld huge pages in zero mode\n",
+				1L << 12);
+			exit(2);
+		}
+		run_zero(iters < 0 ? 64 : iters, repeats);
 		return 0;
 	}
 	if (iters < 0)

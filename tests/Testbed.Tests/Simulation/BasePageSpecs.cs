@@ -14,14 +14,13 @@ namespace Testbed.Tests.Simulation;
 /// every other machine 4 KiB. A workload shaped in bytes faults once per base page (ebizzy's
 /// 512 KiB record: 8 faults on the Power8, 128 on x86), each fault touching the first 4 KiB of
 /// its base page, and a fault's page event takes the base page's work: the 4 KiB page's once,
-/// plus the calibration's own-page work (<see cref="Calibration.OwnPageNs"/>) per further
-/// 4 KiB. Virtual times and counts only.
+/// plus the measured zeroing of each further 4 KiB (<see cref="Calibration.FurtherPageNs"/>,
+/// <see cref="PageZeroing"/>). Virtual times and counts only.
 /// </summary>
 [Collection(InterleavingCollection.Name)]
 public sealed class BasePageSpecs
 {
-    private const double EbizzyFaultNs = 2300;
-    private const double ZeroPageFaultNs = 700;
+    private const double FurtherNs = 50;
 
     [Fact]
     public void The_power8_runs_64_kib_pages_with_its_source_and_every_other_machine_4_kib()
@@ -99,9 +98,9 @@ public sealed class BasePageSpecs
     public void The_power8s_ebizzy_point_makes_a_sixteenth_of_the_faults_per_record_of_a_4_kib_machine()
     {
         // Four records per CPU: any window of whole records holds each operation of one that often.
-        var power8 = new SimulationStudy(Calibration(ZeroPageFaultNs), 1, 4 * 4 * 10, AddressSpaceFactory.Managed)
+        var power8 = new SimulationStudy(Calibration(FurtherNs), 1, 4 * 4 * 10, AddressSpaceFactory.Managed)
             .Simulate(BenchWorkload.Ebizzy, "mmu-spf", 4, Machines.Power8x80);
-        var x86 = new SimulationStudy(Calibration(ZeroPageFaultNs), 1, 4 * 4 * 130, AddressSpaceFactory.Managed)
+        var x86 = new SimulationStudy(Calibration(FurtherNs), 1, 4 * 4 * 130, AddressSpaceFactory.Managed)
             .Simulate(BenchWorkload.Ebizzy, "mmu-spf", 4, Machines.X86Vm16);
 
         Assert.Equal(16, power8.OpsByKind["Munmap"]);
@@ -111,17 +110,17 @@ public sealed class BasePageSpecs
     }
 
     [Fact]
-    public void A_64_kib_fault_takes_the_4_kib_pages_work_once_and_the_own_page_work_of_15_more()
+    public void A_64_kib_fault_takes_the_4_kib_pages_work_once_and_the_zeroing_of_15_more()
     {
-        var calibration = Calibration(ZeroPageFaultNs);
-        Assert.Equal(EbizzyFaultNs - ZeroPageFaultNs, calibration.OwnPageNs("ebizzy"));
+        var calibration = Calibration(FurtherNs);
+        Assert.Equal(FurtherNs, calibration.FurtherPageNs());
         var profile = Simulator.Profile(new Simulator.Point(BenchWorkload.Ebizzy, "mmu", 1, 7, 512) { MmThreads = Simulator.ProfileMmThreads });
         var spread = Simulator.Spread(calibration.For("mmu", "ebizzy"), calibration.Local("mmu", "ebizzy", LocalWork.Kernel), profile);
 
-        var wide = Simulator.ForBasePage(spread, 16, calibration.OwnPageNs("ebizzy"));
+        var wide = Simulator.ForBasePage(spread, 16, calibration.FurtherPageNs());
 
         var f = (int)OpKind.Fault;
-        Assert.Equal(spread.PageNs[f] + (15 * (EbizzyFaultNs - ZeroPageFaultNs)), wide.PageNs[f], 1e-9);
+        Assert.Equal(spread.PageNs[f] + (15 * FurtherNs), wide.PageNs[f], 1e-9);
         Assert.Equal(spread.SegmentNs, wide.SegmentNs);
         Assert.Equal(spread.ZapNs, wide.ZapNs);
         Assert.Equal(spread.PageNs[(int)OpKind.Munmap], wide.PageNs[(int)OpKind.Munmap]);
@@ -129,21 +128,32 @@ public sealed class BasePageSpecs
     }
 
     [Fact]
-    public void One_power8_cpu_spends_exactly_15_times_the_own_page_work_more_per_fault()
+    public void One_power8_cpu_spends_exactly_15_times_the_zeroing_more_per_fault()
     {
-        var costly = new SimulationStudy(Calibration(ZeroPageFaultNs), 1, 512, AddressSpaceFactory.Managed)
+        var costly = new SimulationStudy(Calibration(FurtherNs), 1, 512, AddressSpaceFactory.Managed)
             .Simulate(BenchWorkload.Ebizzy, "mmu-spf", 1, Machines.Power8x80);
-        var free = new SimulationStudy(Calibration(EbizzyFaultNs), 1, 512, AddressSpaceFactory.Managed)
+        var free = new SimulationStudy(Calibration(0), 1, 512, AddressSpaceFactory.Managed)
             .Simulate(BenchWorkload.Ebizzy, "mmu-spf", 1, Machines.Power8x80);
 
         Assert.Equal(costly.OpsByKind, free.OpsByKind);
-        Assert.Equal(costly.OpsByKind["Fault"] * 15 * (EbizzyFaultNs - ZeroPageFaultNs), costly.LocalNs - free.LocalNs, 1e-6 * costly.LocalNs);
+        Assert.Equal(costly.OpsByKind["Fault"] * 15 * FurtherNs, costly.LocalNs - free.LocalNs, 1e-6 * costly.LocalNs);
+    }
+
+    [Fact]
+    public void A_calibration_without_the_zeroing_names_the_recalibration_a_64_kib_machine_needs()
+    {
+        var old = Calibration(FurtherNs);
+        old = old with { Kernel = old.RequireKernel() with { Zeroing = null } };
+        var e = Assert.Throws<InvalidOperationException>(() => old.FurtherPageNs());
+        Assert.Contains("--calibrate-kernel", e.Message, StringComparison.Ordinal);
+        // A 4 KiB machine never asks for it.
+        Assert.True(new SimulationStudy(old, 1, 512, AddressSpaceFactory.Managed).Simulate(BenchWorkload.Ebizzy, "mmu", 2, Machines.X86Vm16).MakespanNs > 0);
     }
 
     [Fact]
     public void The_power8s_points_are_deterministic()
     {
-        SimResult Once() => new SimulationStudy(Calibration(ZeroPageFaultNs), 2, 1024, AddressSpaceFactory.Managed)
+        SimResult Once() => new SimulationStudy(Calibration(FurtherNs), 2, 1024, AddressSpaceFactory.Managed)
             .Simulate(BenchWorkload.Ebizzy, "mmu", 8, Machines.Power8x80);
         var a = Once();
         var b = Once();
@@ -155,19 +165,17 @@ public sealed class BasePageSpecs
         Assert.Equal(a.Transfers, b.Transfers);
     }
 
-    // ebizzy's kernel fault EbizzyFaultNs, single-vma's (the zero page's) zeroPageNs: the own page's work is their difference.
-    private static Calibration Calibration(double zeroPageNs)
+    // Every kernel cost the test calibration's, each further 4 KiB of a bigger page furtherNs.
+    private static Calibration Calibration(double furtherNs)
     {
         var c = TestCalibrations.Of(512, ["mmu", "mmu-spf"], BenchWorkloads.All, LocalWorkSpecs.ModelPerKind,
-            () => TestCalibrations.PerKind(2900, 37_000, EbizzyFaultNs));
+            () => TestCalibrations.PerKind(2900, 37_000, 2300));
         var kernel = c.RequireKernel();
         return c with
         {
             Kernel = kernel with
             {
-                Workloads = [.. kernel.Workloads.Select(w => w.Workload == BenchWorkload.SingleVma.Name()
-                    ? w with { NsPerOp = new Dictionary<string, double>(w.NsPerOp) { ["Fault"] = zeroPageNs } }
-                    : w)],
+                Zeroing = new PageZeroing(furtherNs, 26_000, 1_200, [furtherNs], "test", DateTimeOffset.UnixEpoch, "test values"),
             },
         };
     }
