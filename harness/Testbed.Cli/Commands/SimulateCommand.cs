@@ -140,7 +140,7 @@ public static class SimulateCommand
         };
         var calibrateKernel = new Option<bool>("--calibrate-kernel")
         {
-            Description = "Measure only the host kernel's costs per workload and operation kind (native/bench kernel) into a copy of --calibration written to --out, and use it.",
+            Description = "Measure only the host kernel's costs per workload and operation kind (native/bench kernel) and what each further 4 KiB of a bigger page adds to a fault (native/bench zero: a transparent huge page's fault against 4 KiB ones) into a copy of --calibration written to --out, and use it.",
         };
         var local = new Option<string?>("--local")
         {

@@ -32,6 +32,10 @@ public sealed class KernelCostSpecs
         }
         // page-fault1's munmap frees 32,768 pages, malloc1's one: the shapes are the workloads'.
         Assert.True(costs.For("page-fault1").NsPerOp["Munmap"] > costs.For("malloc1").NsPerOp["Munmap"]);
+        // And a huge page's fault against 4 KiB ones: what each further 4 KiB of a bigger page adds.
+        var zeroing = Assert.IsType<PageZeroing>(costs.Zeroing);
+        Assert.True(zeroing.PerFurther4KiBNs > 0 && zeroing.HugeFaultNs > zeroing.Fault4KiBNs, $"{zeroing}");
+        Assert.Equal(costs.Release, zeroing.Release);
     }
 
     [Fact]
@@ -69,7 +73,10 @@ public sealed class KernelCostSpecs
         [
             new KernelCost("ebizzy", new Dictionary<string, double> { ["Mmap"] = 2041.5, ["Fault"] = 2321.25, ["Munmap"] = 32642 }),
             new KernelCost("pft", new Dictionary<string, double> { ["Fault"] = 2181 }),
-        ]);
+        ])
+        {
+            Zeroing = new PageZeroing(50.76, 27_189, 1_250, [49.18, 50.76, 52.27], "6.18.0-test", DateTimeOffset.UnixEpoch, "test zeroing"),
+        };
         var calibration = new Calibration(DateTimeOffset.UnixEpoch, "test", 2, 8192, 11, 40, [40],
             [new LocalCost("mmu", "ebizzy", new Dictionary<string, double> { ["Fault"] = 60 })]) { Kernel = kernel };
         var path = Path.Combine(Directory.CreateTempSubdirectory("testbed-kernel-costs-").FullName, "calibration.json");
@@ -82,6 +89,9 @@ public sealed class KernelCostSpecs
                 (back.Release, back.Taken, back.Seconds, back.LoadAverage, back.OpsPerWorkload, back.Rounds, back.FileSystem, back.Method));
             Assert.Equal(kernel.Workloads.Select(w => (w.Workload, string.Join(",", w.NsPerOp.Select(kv => $"{kv.Key}={kv.Value}")))),
                 back.Workloads.Select(w => (w.Workload, string.Join(",", w.NsPerOp.Select(kv => $"{kv.Key}={kv.Value}")))));
+            var z = Assert.IsType<PageZeroing>(back.Zeroing);
+            Assert.Equal((50.76, 27_189.0, 1_250.0, "6.18.0-test", DateTimeOffset.UnixEpoch, "test zeroing"), (z.PerFurther4KiBNs, z.HugeFaultNs, z.Fault4KiBNs, z.Release, z.Taken, z.Method));
+            Assert.Equal([49.18, 50.76, 52.27], z.RoundsNs);
         }
         finally
         {
