@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
 using Testbed.Harness.Bench;
-using Testbed.Harness.Kernel;
 using Testbed.Harness.Simulation;
 using Testbed.Harness.Worker;
 using Xunit;
@@ -14,7 +13,7 @@ namespace Testbed.Tests.Simulation;
 /// </summary>
 public sealed class KernelCostSpecs
 {
-    private static readonly string Driver = Path.Combine(RepoPaths.Root(), "build", "native", "perf", "bench");
+    private static readonly string Driver = BenchDriver.Path;
 
     [Fact]
     public void The_kernel_mode_times_every_kind_each_workload_runs_on_the_real_kernel()
@@ -57,14 +56,8 @@ public sealed class KernelCostSpecs
     [InlineData("-r: '65' is not a number", "kernel", "-w", "ebizzy", "-r", "65")]
     [InlineData("usage: bench", "kernel")]
     [InlineData("usage: bench", "kernel", "-w", "pft", "extra")]
-    public void The_kernel_mode_refuses_bad_input(string message, params string[] arguments)
-    {
-        var run = ChildProcess.Run(Driver, arguments, TimeSpan.FromMinutes(1));
-
-        Assert.Equal(2, run.ExitCode);
-        Assert.Contains(message, run.Stderr);
-        Assert.Equal("", run.Stdout);
-    }
+    public void The_kernel_mode_refuses_bad_input(string message, params string[] arguments) =>
+        BenchDriver.AssertRefuses(message, arguments);
 
     [Fact]
     public void A_calibration_keeps_its_kernel_costs_through_its_file()

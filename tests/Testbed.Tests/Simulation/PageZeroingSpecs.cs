@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
 using System.Text.Json;
-using Testbed.Harness.Kernel;
 using Testbed.Harness.Simulation;
 using Testbed.Harness.Worker;
 using Xunit;
@@ -14,7 +13,7 @@ namespace Testbed.Tests.Simulation;
 /// </summary>
 public sealed class PageZeroingSpecs
 {
-    private static readonly string Driver = Path.Combine(RepoPaths.Root(), "build", "native", "perf", "bench");
+    private static readonly string Driver = BenchDriver.Path;
 
     [Fact]
     public void The_zero_mode_times_a_huge_pages_fault_against_the_4_kib_faults_of_the_same_2_mib()
@@ -48,12 +47,6 @@ public sealed class PageZeroingSpecs
     [InlineData("-r: '65' is not a number", "zero", "-r", "65")]
     [InlineData("usage: bench", "zero", "-w", "pft")]
     [InlineData("usage: bench", "zero", "extra")]
-    public void The_zero_mode_refuses_bad_input(string message, params string[] arguments)
-    {
-        var run = ChildProcess.Run(Driver, arguments, TimeSpan.FromMinutes(1));
-
-        Assert.Equal(2, run.ExitCode);
-        Assert.Contains(message, run.Stderr);
-        Assert.Equal("", run.Stdout);
-    }
+    public void The_zero_mode_refuses_bad_input(string message, params string[] arguments) =>
+        BenchDriver.AssertRefuses(message, arguments);
 }

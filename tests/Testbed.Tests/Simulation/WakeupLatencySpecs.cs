@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
 using System.Text.Json;
-using Testbed.Harness.Kernel;
 using Testbed.Harness.Simulation;
 using Testbed.Harness.Worker;
 using Xunit;
@@ -16,7 +15,7 @@ namespace Testbed.Tests.Simulation;
 /// </summary>
 public sealed class WakeupLatencySpecs
 {
-    private static readonly string Driver = Path.Combine(RepoPaths.Root(), "build", "native", "perf", "bench");
+    private static readonly string Driver = BenchDriver.Path;
 
     [Fact]
     public void The_wakeup_mode_times_futex_hand_overs_between_two_pinned_threads()
@@ -49,14 +48,8 @@ public sealed class WakeupLatencySpecs
     [InlineData("usage: bench", "wakeup", "-w", "pft")]
     [InlineData("usage: bench", "wakeup", "-l", "lib.so")]
     [InlineData("usage: bench", "wakeup", "extra")]
-    public void The_wakeup_mode_refuses_bad_input(string message, params string[] arguments)
-    {
-        var run = ChildProcess.Run(Driver, arguments, TimeSpan.FromMinutes(1));
-
-        Assert.Equal(2, run.ExitCode);
-        Assert.Contains(message, run.Stderr);
-        Assert.Equal("", run.Stdout);
-    }
+    public void The_wakeup_mode_refuses_bad_input(string message, params string[] arguments) =>
+        BenchDriver.AssertRefuses(message, arguments);
 
     [Fact]
     public void A_missing_driver_is_named()
