@@ -247,6 +247,7 @@ public static class SimulateCommand
     private static string Key(Machine m) => m == Machines.X86Vm16 ? "x86-vm16"
         : m == Machines.X86x24 ? "x86-24"
         : m == Machines.Power8x80 ? "power8-80"
+        : m == Machines.Power8Vm1024 ? "power8-vm-1024"
         : m == Machines.SkylakeSp4x192 ? "skl-4s-192"
         : "icl-2s-128";
 
