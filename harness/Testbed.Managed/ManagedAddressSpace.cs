@@ -76,6 +76,7 @@ public sealed class ManagedAddressSpace : IAddressSpace
         configName = parent.configName;
         var p = parent.mm;
         Interlocked.Increment(ref p.Kmem.Users);
+        Interlocked.Increment(ref p.Kmem.Joins);
         mm = new MmStruct(p.Spf, p.Options, p.Flags, p.SpfRcu, p.PerVmaLock, p.VmaRefcnt, p.Kmem, p.SpfReuseVma);
         Config = parent.Config;
     }
@@ -628,7 +629,9 @@ public sealed class ManagedAddressSpace : IAddressSpace
         // Quiet: no pin in flight, and none begun while we looked (begun first, then in
         // flight: the reverse of OpPin's order; Volatile.Read keeps the reads in order).
         var started = Volatile.Read(ref pinsStarted);
+        var joins = Volatile.Read(ref mm.Kmem.Joins);
         var quiet = Volatile.Read(ref pinsInflight) == 0;
+        var alone = Volatile.Read(ref mm.Kmem.Users) == 1;
         mm.MmapSem.DownRead();
         int bugs;
         if (nommu)
@@ -653,7 +656,10 @@ public sealed class ManagedAddressSpace : IAddressSpace
             bugs = mm.ValidateMm();
             quiet = quiet && Volatile.Read(ref pinsInflight) == 0;
             quiet = quiet && Volatile.Read(ref pinsStarted) == started;
-            bugs += mm.ValidateLiveVmas(live, detached.Count, quiet);
+            // Alone for the whole look, as native tb_refs_validate: a child forked and torn
+            // down meanwhile had its VMAs counted live; it moved Joins.
+            alone = alone && Volatile.Read(ref mm.Kmem.Users) == 1 && Volatile.Read(ref mm.Kmem.Joins) == joins;
+            bugs += mm.ValidateLiveVmas(live, detached.Count, quiet && alone);
         }
         mm.MmapSem.UpRead();
         return bugs;

@@ -75,6 +75,7 @@ static struct mm_struct *mm_alloc(struct tb_family *family)
 		tb_kmem_account_init(&family->kmem);
 	}
 	atomic_inc(&family->users);
+	atomic64_inc(&family->joins);
 	proc->family = family;
 	mm = &proc->mm;
 	if (pt_init(mm)) {

@@ -21,6 +21,7 @@
  */
 struct tb_family {
 	atomic_t users;			/* mms of the family */
+	atomic64_t joins;		/* mms that ever joined it */
 	struct tb_kmem_account kmem;
 };
 

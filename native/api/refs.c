@@ -299,7 +299,7 @@ int tb_refs_validate(struct mm_struct *mm)
 	struct tb_process *proc = tb_process_of(mm);
 	int bugs, detached_held, n = 0, i, distinct = 0, quiet, alone;
 	int nr_links = 0;
-	s64 live_vmas, live_anon, started;
+	s64 live_vmas, live_anon, started, joins;
 	struct anon_vma *bad_av = NULL;
 	int bad_links = 0;
 	uintptr_t *avs;
@@ -313,8 +313,10 @@ int tb_refs_validate(struct mm_struct *mm)
 	 * barriers keep the reads in that order around the counts.
 	 */
 	started = atomic64_read(&proc->pins_started);
+	joins = atomic64_read(&proc->family->joins);
 	smp_rmb();
 	quiet = atomic_read(&proc->pins_inflight) == 0;
+	alone = atomic_read(&proc->family->users) == 1;
 	smp_rmb();
 	bugs = refs_check(mm, &detached_held, &live_vmas);
 
@@ -366,9 +368,13 @@ int tb_refs_validate(struct mm_struct *mm)
 	quiet = quiet && atomic64_read(&proc->pins_started) == started;
 	/*
 	 * Another mm of the fork family links the same anon_vmas and is
-	 * charged to the same account: then the counts are "at least".
+	 * charged to the same account: then the counts are "at least".  It
+	 * must be alone for the whole look: a child forked after the first
+	 * read and torn down before this one had its VMAs counted live
+	 * ("live_vmas 11, map_count 8 + 0 detached held"); it moved joins.
 	 */
-	alone = atomic_read(&proc->family->users) == 1;
+	alone = alone && atomic_read(&proc->family->users) == 1 &&
+		atomic64_read(&proc->family->joins) == joins;
 	quiet = quiet && alone;
 	if (alone && quiet && WARN(bad_av, "anon_vma %llu: degree %d, %d VMAs link it",
 			  bad_av ? (unsigned long long)bad_av->tb_id : 0ULL,

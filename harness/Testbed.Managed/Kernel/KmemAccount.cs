@@ -14,6 +14,9 @@ internal sealed class KmemAccount
     /// <summary>The mms of the family still alive.</summary>
     public int Users = 1;
 
+    /// <summary>The mms that ever joined the family (its first included): a validate's window saw no other when this did not move.</summary>
+    public long Joins = 1;
+
     private const int Kinds = 6;
 
     private readonly long[] live = new long[Kinds];

@@ -100,13 +100,12 @@ internal sealed partial class MmStruct
     /// Live VMAs (<paramref name="live"/>, read with <paramref name="detachedHeld"/>, the
     /// distinct detached VMAs get_vma references hold) = map_count + detachedHeld. Exact only
     /// when <paramref name="quiet"/> (no fault, get_vma or put_vma ran meanwhile: a put may have
-    /// dropped its reference and not yet freed the VMA) and no other mm of the fork family is
-    /// charged to the same account; otherwise "at least". The caller holds mmap_sem.
+    /// dropped its reference and not yet freed the VMA, and no other mm of the fork family was
+    /// charged to the same account meanwhile); otherwise "at least". The caller holds mmap_sem.
     /// </summary>
     public int ValidateLiveVmas(ulong live, int detachedHeld, bool quiet)
     {
-        var exact = quiet && Volatile.Read(ref Kmem.Users) == 1;
-        return Bug.Warn(exact ? live != (ulong)(MapCount + detachedHeld) : live < (ulong)(MapCount + detachedHeld),
+        return Bug.Warn(quiet ? live != (ulong)(MapCount + detachedHeld) : live < (ulong)(MapCount + detachedHeld),
             $"live vmas {live} != map_count {MapCount} + {detachedHeld} held detached") ? 1 : 0;
     }
 
