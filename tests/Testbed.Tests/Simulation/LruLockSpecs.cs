@@ -6,6 +6,7 @@ using Testbed.Harness.Simulation;
 using Testbed.Managed.Kernel;
 using Testbed.Tests.Interleaving;
 using Xunit;
+using static Testbed.Tests.Simulation.PageEventRuns;
 
 namespace Testbed.Tests.Simulation;
 
@@ -22,11 +23,6 @@ namespace Testbed.Tests.Simulation;
 public sealed class LruLockSpecs
 {
     private const double PageNs = 1000;
-    private const double SameSocketNs = 50;
-
-    // Two CPUs of one socket (one node), or one CPU on each of two sockets (two nodes).
-    private static readonly Machine OneNode = new("test", 2, 1, SameSocketNs, 120, "test values");
-    private static readonly Machine TwoNodes = new("test", 2, 2, SameSocketNs, 120, "test values");
 
     private static readonly double[] SegmentNs = [0];
     private static readonly double[] PageNsByKind = [PageNs];

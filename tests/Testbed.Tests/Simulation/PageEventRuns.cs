@@ -7,12 +7,22 @@ using Testbed.Tests.Scheduling;
 namespace Testbed.Tests.Simulation;
 
 /// <summary>
-/// Threads that do nothing but report page events to a <see cref="VirtualTime"/> (the zone and
-/// LRU lock specs): each body is its thread and its operations, each operation its kind and its
-/// page events in order as (event, count), run under the controlled scheduler.
+/// What the zone and LRU lock specs share: their test machines, and threads that do nothing but
+/// report page events to a <see cref="VirtualTime"/> — each body is its thread and its
+/// operations, each operation its kind and its page events in order as (event, count), run
+/// under the controlled scheduler.
 /// </summary>
 internal static class PageEventRuns
 {
+    /// <summary>The test machines' transfer within a socket, ns.</summary>
+    public const double SameSocketNs = 50;
+
+    /// <summary>Two CPUs of one socket: one node, one zone and LRU lock.</summary>
+    public static readonly Machine OneNode = new("test", 2, 1, SameSocketNs, 120, "test values");
+
+    /// <summary>One CPU on each of two sockets: two nodes, a lock each.</summary>
+    public static readonly Machine TwoNodes = new("test", 2, 2, SameSocketNs, 120, "test values");
+
     public static ControlledRun Run(VirtualTime time, params (int Thread, (int Kind, (PageEvent Page, int Count)[] Pages)[] Ops)[] bodies)
     {
         var actions = bodies.Select(b => (Action)(() =>

@@ -6,6 +6,7 @@ using Testbed.Harness.Simulation;
 using Testbed.Managed.Kernel;
 using Testbed.Tests.Interleaving;
 using Xunit;
+using static Testbed.Tests.Simulation.PageEventRuns;
 
 namespace Testbed.Tests.Simulation;
 
@@ -21,11 +22,6 @@ namespace Testbed.Tests.Simulation;
 public sealed class ZoneLockSpecs
 {
     private const double PageNs = 1000;
-    private const double SameSocketNs = 50;
-
-    // Two CPUs of one socket (one node), or one CPU on each of two sockets (two nodes).
-    private static readonly Machine OneNode = new("test", 2, 1, SameSocketNs, 120, "test values");
-    private static readonly Machine TwoNodes = new("test", 2, 2, SameSocketNs, 120, "test values");
 
     // Kind 0 starts at once with the usual page work, kind 1 gets through its pages fast, kind 2
     // starts after a long segment (a CPU that arrives later).
