@@ -124,14 +124,12 @@ public static class Machines
     /// it ran as a VM is published, so it takes the v11 VM's assumptions and costs — one socket,
     /// every CPU a core, Broadwell's 44 ns — and the wake-up measured here.
     /// </summary>
-    public static Machine X86x24 { get; } =
-        new("24-CPU x86",
-            Topology.OneThreadPerCore(24, 1, "v12 cover letter: '24 CPUs x86', no more; one socket, every CPU a core assumed (as the v11 VM's)"),
-            7.6, 44, 118,
-            Table + ": Xeon E5-2695 v4 (Broadwell, 2016), 44 ns same socket, as the v11 VM's (its CPU not published; 118 ns across and 7.6 ns between hyper-threads unused)")
-        {
-            WakeupNote = "whether it was a VM is not published and no figure of its family was found: the wake-up measured here, as the v11 VM's",
-        };
+    public static Machine X86x24 { get; } = X86Vm16 with
+    {
+        Name = "24-CPU x86",
+        Topology = Topology.OneThreadPerCore(24, 1, "v12 cover letter: '24 CPUs x86', no more; one socket, every CPU a core assumed (as the v11 VM's)"),
+        WakeupNote = "whether it was a VM is not published and no figure of its family was found: the wake-up measured here, as the v11 VM's",
+    };
 
     /// <summary>
     /// The v11 cover letter's 80-CPU Power8: one chip of 10 SMT8 cores assumed, a core's 8 threads
@@ -160,19 +158,17 @@ public static class Machines
     /// E880-class frame), a core's 8 threads consecutive CPUs, the 80-CPU Power8's costs, SMT
     /// throughput and 64 KiB pages; a VM, so the wake-up measured here, as the x86 VMs'.
     /// </summary>
-    public static Machine Power8Vm1024 { get; } =
-        new("1024-CPU Power8 VM",
-            new Topology(16, 8, 8, CpuNumbering.ThreadsOfACoreTogether,
-                "v12 cover letter: '1024 CPUS P8 VM', no more; 128 cores of 8 hardware threads (POWER8's SMT8) on 16 chips of 8 cores assumed " +
-                "(a 16-socket frame such as the Power E880; cores per chip not published); a core's threads are consecutive CPUs on POWER Linux"),
-            70, 173, 443,
-            Table + ": IBM Power7 3.3 GHz (the nearest listed), as the 80-CPU Power8's: 173 ns same chip, 443 ns across chips, 70 ns between hardware threads of one core")
-        {
-            WakeupNote = "a PowerVM LPAR: an idle vCPU's wake passes through the hypervisor, as this VM's does; no figure of its own found",
-            SmtCoreThroughput = Power8Smt,
-            BasePageBytes = 64 * 1024,
-            BasePageSource = Power8PageSource,
-        };
+    public static Machine Power8Vm1024 { get; } = Power8x80 with
+    {
+        Name = "1024-CPU Power8 VM",
+        Topology = new Topology(16, 8, 8, CpuNumbering.ThreadsOfACoreTogether,
+            "v12 cover letter: '1024 CPUS P8 VM', no more; 128 cores of 8 hardware threads (POWER8's SMT8) on 16 chips of 8 cores assumed " +
+            "(a 16-socket frame such as the Power E880; cores per chip not published); a core's threads are consecutive CPUs on POWER Linux"),
+        Source = Table + ": IBM Power7 3.3 GHz (the nearest listed), as the 80-CPU Power8's: 173 ns same chip, 443 ns across chips, 70 ns between hardware threads of one core",
+        OwnWakeup = null,
+        OwnIdleStates = null,
+        WakeupNote = "a PowerVM LPAR: an idle vCPU's wake passes through the hypervisor, as this VM's does; no figure of its own found",
+    };
 
     /// <summary>
     /// LKP's lkp-skl-4sp1: 4 Skylake-SP sockets of 24 cores with Hyper-Threading (192 CPUs); the
