@@ -152,7 +152,7 @@ public sealed record Machine(string Name, Topology Topology, double SiblingNs, d
     /// <see cref="WakeupChoice.Published"/> and the machine has its own
     /// (<see cref="OwnWakeup"/>, derived from a published figure of its family).
     /// </summary>
-    public Machine WithWakeup(Wakeup measured, WakeupChoice choice = WakeupChoice.Published)
+    public Machine WithWakeup(Wakeup measured, WakeupChoice choice = WakeupChoices.Default)
     {
         ArgumentNullException.ThrowIfNull(measured);
         var here = $"--wakeup {choice.Name()}: measured here (native/bench wakeup)";

@@ -16,7 +16,7 @@ namespace Testbed.Harness.Simulation;
 /// <see cref="WakeupChoice.Measured"/> the one measured here (<see cref="Machine.WithWakeup"/>).
 /// </summary>
 public sealed class SimulationStudy(Calibration calibration, ulong seed, int budget, string backend, LocalWork? local = null,
-    WakeupChoice wakeup = WakeupChoice.Published)
+    WakeupChoice wakeup = WakeupChoices.Default)
 {
     private readonly Dictionary<(string, BenchWorkload, LocalWork, int), LocalSpread> spreads = [];
     private readonly Dictionary<(string, BenchWorkload), OpProfile> profiles = [];

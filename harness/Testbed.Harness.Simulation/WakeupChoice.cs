@@ -24,6 +24,9 @@ public enum WakeupChoice
 /// <summary>The names of <see cref="WakeupChoice"/> in reports and on the command line.</summary>
 public static class WakeupChoices
 {
+    /// <summary>The choice a run takes unless it names one (<see cref="WakeupChoice.Published"/>: the type's remarks say why).</summary>
+    public const WakeupChoice Default = WakeupChoice.Published;
+
     /// <summary>Every name, as <c>--wakeup</c> accepts it.</summary>
     public static IReadOnlyList<string> Names { get; } = [.. Enum.GetValues<WakeupChoice>().Select(Name)];
 

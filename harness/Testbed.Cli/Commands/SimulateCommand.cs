@@ -184,7 +184,7 @@ public static class SimulateCommand
                 "state whose target residency fits the sleep's length — intel_idle's skx_cstates, POWER8's OPAL nap and fastsleep; an oracle " +
                 "governor — less the state the figure's own short sleeps hold) or measured (the futex hand-over measured on this VM, which every " +
                 "other machine takes either way).",
-            DefaultValueFactory = _ => WakeupChoice.Published.Name(),
+            DefaultValueFactory = _ => WakeupChoices.Default.Name(),
         }.AcceptOnlyFromAmong([.. WakeupChoices.Names]);
         var output = new OutputFolder("--out")
         {
